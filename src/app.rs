@@ -1,0 +1,69 @@
+//! Dispatch: finds and loads the spec, runs the chosen command, maps the result to an exit code.
+
+use std::path::PathBuf;
+
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::commands;
+use crate::exit::Outcome;
+use crate::model::{self, Loaded};
+use crate::ui;
+
+/// Runs a parsed command line and returns how it ended.
+pub fn run(cli: Cli) -> Outcome {
+    match &cli.command {
+        Command::Schema => {
+            print!("{}", crate::shape::schema_text());
+            return Outcome::Success;
+        }
+        Command::Completions(args) => return commands::completions::run(args),
+        _ => {}
+    }
+    let path = match spec_path(cli.spec.clone()) {
+        Ok(p) => p,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return Outcome::Usage;
+        }
+    };
+    if let Command::Check(args) = &cli.command {
+        return commands::check::run(&path, args, cli.color);
+    }
+    let loaded = match load(&path, cli.color) {
+        Some(l) => l,
+        None => return Outcome::Usage,
+    };
+    match &cli.command {
+        Command::List(args) => commands::list::run(&loaded, args),
+        Command::Graph(args) => commands::graph::run(&loaded, args),
+        Command::Generate(args) => commands::generate::run(&loaded, args, cli.color),
+        Command::Run(args) => commands::run::run(&loaded, args, cli.color),
+        Command::Check(_) | Command::Schema | Command::Completions(_) => Outcome::Success,
+    }
+}
+
+/// `-f PATH`, else `cigen.yaml` in the working directory or its nearest parent.
+fn spec_path(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
+    if let Some(p) = explicit {
+        return Ok(p);
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    model::discover(&cwd).ok_or_else(|| {
+        format!("no {} found in {} or any parent directory (use -f PATH to name one)", model::SPEC_FILE_NAME, cwd.display())
+    })
+}
+
+/// Loads the spec, printing diagnostics (errors, or warnings on success).
+pub fn load(path: &std::path::Path, color: ColorChoice) -> Option<Loaded> {
+    match model::load_file(path) {
+        Ok(loaded) => {
+            if !loaded.warnings.is_empty() {
+                eprint!("{}", crate::diagnostic::render_all(&loaded.source, &loaded.warnings, ui::stderr_style(color)));
+            }
+            Some(loaded)
+        }
+        Err(e) => {
+            ui::report_load_error(&e, color);
+            None
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Rule: env names are valid, and none hijacks the shell, the loader or the CI runner.
+
+use super::{env_maps, is_env_name, Context};
+use crate::diagnostic::Diagnostic;
+
+/// Names that change how every later process starts (code execution through the environment).
+const DANGEROUS: &[&str] = &[
+    "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "IFS", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "NODE_OPTIONS", "PYTHONSTARTUP",
+    "PERL5OPT", "RUBYOPT", "GIT_SSH_COMMAND", "GIT_CONFIG_GLOBAL", "CI",
+];
+
+/// Prefixes owned by the CI providers or by cigen itself.
+const RESERVED_PREFIXES: &[(&str, &str)] = &[
+    ("GITHUB_", "GitHub Actions"),
+    ("RUNNER_", "GitHub Actions"),
+    ("ACTIONS_", "GitHub Actions"),
+    ("CI_", "GitLab CI"),
+    ("GITLAB_", "GitLab CI"),
+    ("CIGEN_", "cigen"),
+    ("DYLD_", "the macOS loader"),
+];
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (env, path) in env_maps(cx.spec) {
+        for name in env.keys() {
+            let p = path.key(name);
+            if !is_env_name(name) {
+                out.push(
+                    Diagnostic::error("invalid-env-name", format!("`{name}` is not a valid environment variable name"))
+                        .at_key(p)
+                        .with_help("use letters, digits and `_`, not starting with a digit"),
+                );
+            } else if DANGEROUS.contains(&name.as_str()) {
+                out.push(
+                    Diagnostic::error("dangerous-env", format!("setting `{name}` is refused"))
+                        .at_key(p)
+                        .with_label("changes how every later process starts")
+                        .with_help(format!("`{name}` can run code in or reconfigure every step and the CI runner; do this inside a step instead")),
+                );
+            } else if let Some((prefix, owner)) = RESERVED_PREFIXES.iter().find(|(pre, _)| name.starts_with(pre)) {
+                out.push(
+                    Diagnostic::error("dangerous-env", format!("`{name}` uses the `{prefix}` prefix reserved for {owner}"))
+                        .at_key(p)
+                        .with_help("choose another name; overriding these variables breaks the runner or cigen"),
+                );
+            } else if name.starts_with("MATRIX_") {
+                out.push(
+                    Diagnostic::warning("matrix-env-shadow", format!("`{name}` looks like a matrix variable"))
+                        .at_key(p)
+                        .with_help("cigen sets MATRIX_<KEY> from the matrix; pick another name"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Rule: `${{ }}` only where GitHub evaluates it safely (secrets/vars in remote setup inputs);
+//! elsewhere it is literal text to cigen, which is almost never what the author meant.
+
+use super::{run_path, run_text, Context};
+use crate::diagnostic::Diagnostic;
+use crate::source::YamlPath;
+
+fn expressions(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        let after = &rest[open + 3..];
+        match after.find("}}") {
+            Some(close) => {
+                out.push(after[..close].trim());
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push(after.trim());
+                break;
+            }
+        }
+    }
+    out
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (job, j) in &cx.spec.jobs {
+        let jp = YamlPath::root().key("jobs").key(job);
+        for (i, step) in j.steps.iter().enumerate() {
+            let exprs = expressions(run_text(step));
+            if exprs.iter().any(|e| !e.starts_with("secrets.")) {
+                out.push(
+                    Diagnostic::warning("literal-expression", "`${{ ... }}` in a command is passed literally, not evaluated")
+                        .at(run_path(step, &jp.key("steps").index(i)))
+                        .with_help("cigen runs the same command everywhere: read matrix values from $MATRIX_<KEY> and CI data from env variables"),
+                );
+            }
+        }
+    }
+    if let Some(gh) = cx.spec.targets.as_ref().and_then(|t| t.github.as_ref()) {
+        for (job, steps) in &gh.setup {
+            for (i, step) in steps.iter().enumerate() {
+                for (k, v) in &step.with {
+                    for e in expressions(&v.0) {
+                        let simple = |prefix: &str| e.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                        if !(simple("secrets.") || simple("vars.")) {
+                            out.push(
+                                Diagnostic::error("unsafe-expression", format!("expression `${{{{ {e} }}}}` is not allowed in setup inputs"))
+                                    .at(YamlPath::root().key("targets").key("github").key("setup").key(job).index(i).key("with").key(k))
+                                    .with_help("only `${{ secrets.NAME }}` and `${{ vars.NAME }}` are allowed: other contexts can carry attacker-controlled text"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Rule: matrix values referenced by steps (`$MATRIX_X`) exist, exclude/include use real axes,
+//! axes are not empty, and at least one cell remains.
+
+use std::collections::HashSet;
+
+use super::{run_path, run_text, Context};
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::model::matrix::{env_name, expand};
+use crate::source::YamlPath;
+
+/// `MATRIX_...` names referenced in a text (`$MATRIX_PY`, `${MATRIX_PY}`, `%MATRIX_PY%`).
+fn references(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = text[i..].find("MATRIX_") {
+        let start = i + pos;
+        let boundary = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        let mut end = start + "MATRIX_".len();
+        while end < bytes.len() && (bytes[end].is_ascii_uppercase() || bytes[end].is_ascii_digit() || bytes[end] == b'_') {
+            end += 1;
+        }
+        if boundary && end > start + "MATRIX_".len() {
+            out.push(text[start..end].to_string());
+        }
+        i = end.max(start + 1);
+    }
+    out
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (name, job) in &cx.spec.jobs {
+        let jp = YamlPath::root().key("jobs").key(name);
+        let mut keys: Vec<&str> = Vec::new();
+        if let Some(m) = &job.matrix {
+            let mp = jp.key("matrix");
+            for (axis, values) in &m.axes {
+                keys.push(axis);
+                if values.is_empty() {
+                    out.push(
+                        Diagnostic::error("empty-matrix-axis", format!("matrix axis `{axis}` has no values"))
+                            .at(mp.key(axis))
+                            .with_help("list at least one value, or remove the axis"),
+                    );
+                }
+                if !axis.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                    out.push(
+                        Diagnostic::error("invalid-matrix-key", format!("matrix key `{axis}` must use letters, digits, `-` and `_`"))
+                            .at_key(mp.key(axis))
+                            .with_help("it becomes the env variable name MATRIX_<KEY>"),
+                    );
+                }
+            }
+            for (i, ex) in m.exclude.iter().enumerate() {
+                for k in ex.keys() {
+                    if !m.axes.contains_key(k) {
+                        let mut d = Diagnostic::error("unknown-matrix-key", format!("`exclude` names `{k}`, which is not a matrix axis"))
+                            .at_key(mp.key("exclude").index(i).key(k));
+                        if let Some(s) = did_you_mean(k, m.axes.keys().map(String::as_str)) {
+                            d = d.with_help(format!("did you mean `{s}`?"));
+                        } else {
+                            d = d.with_help("exclude entries may only use the axes defined above");
+                        }
+                        out.push(d);
+                    }
+                }
+            }
+            for inc in &m.include {
+                keys.extend(inc.keys().map(String::as_str));
+            }
+            if m.axes.is_empty() && m.include.is_empty() {
+                out.push(Diagnostic::error("empty-matrix", "the matrix has no axes").at(mp.clone()).with_help("add an axis such as `python: [\"3.12\", \"3.13\"]`, or remove `matrix:`"));
+            } else if m.axes.values().all(|v| !v.is_empty()) && expand(m).cells.is_empty() {
+                out.push(
+                    Diagnostic::error("empty-matrix", "`exclude` removes every matrix combination")
+                        .at(mp)
+                        .with_help("the job would never run; loosen `exclude`"),
+                );
+            }
+        }
+        let defined: HashSet<String> = keys.iter().map(|k| env_name(k)).collect();
+        let mut texts: Vec<(String, YamlPath)> = Vec::new();
+        for (i, step) in job.steps.iter().enumerate() {
+            texts.push((run_text(step).to_string(), run_path(step, &jp.key("steps").index(i))));
+        }
+        for (k, v) in &job.env {
+            if let Some(t) = v.resolve(true) {
+                texts.push((t.to_string(), jp.key("env").key(k)));
+            }
+        }
+        let mut seen = HashSet::new();
+        for (text, path) in texts {
+            for r in references(&text) {
+                if defined.contains(&r) || !seen.insert(r.clone()) {
+                    continue;
+                }
+                let d = if job.matrix.is_none() {
+                    Diagnostic::error("undefined-matrix-key", format!("`{r}` is used but job `{name}` has no matrix"))
+                        .at(path.clone())
+                        .with_help("add a `matrix:` to the job, or remove the reference")
+                } else {
+                    let hint = did_you_mean(&r, defined.iter().map(String::as_str));
+                    let d = Diagnostic::error("undefined-matrix-key", format!("`{r}` is used but the matrix of `{name}` defines no such key"))
+                        .at(path.clone());
+                    match hint {
+                        Some(h) => d.with_help(format!("did you mean `{h}`?")),
+                        None => d.with_help(format!(
+                            "defined: {}",
+                            keys.iter().map(|k| env_name(k)).collect::<Vec<_>>().join(", ")
+                        )),
+                    }
+                };
+                out.push(d);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_references() {
+        assert_eq!(super::references("pytest --py $MATRIX_PY ${MATRIX_OS}x NOTMATRIX_A"), vec!["MATRIX_PY", "MATRIX_OS"]);
+    }
+}

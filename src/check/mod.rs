@@ -1,0 +1,108 @@
+//! Semantic rules over the typed spec: one rule per file, all run, every problem reported.
+
+mod cron;
+mod cycles;
+mod dangerous_env;
+mod durations;
+mod empty_steps;
+mod github_expressions;
+mod globs;
+mod job_names;
+mod matrix_refs;
+mod needs_exist;
+mod outputs;
+mod permissions;
+mod reserved_names;
+mod secrets_declared;
+mod target_jobs;
+mod version;
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{Node, YamlPath};
+use crate::spec::{EnvValue, Spec, StepSpec};
+
+/// What every rule sees.
+pub struct Context<'a> {
+    pub spec: &'a Spec,
+    /// Jobs dropped by the shape check; rules must not report them as missing.
+    pub dropped_jobs: &'a HashSet<String>,
+    pub tree: &'a Node,
+}
+
+type Rule = fn(&Context<'_>, &mut Vec<Diagnostic>);
+
+/// The single registration list: `(id, rule)`.
+pub const RULES: &[(&str, Rule)] = &[
+    ("version", version::check),
+    ("job-names", job_names::check),
+    ("reserved-names", reserved_names::check),
+    ("needs-exist", needs_exist::check),
+    ("cycles", cycles::check),
+    ("empty-steps", empty_steps::check),
+    ("matrix-refs", matrix_refs::check),
+    ("durations", durations::check),
+    ("globs", globs::check),
+    ("secrets-declared", secrets_declared::check),
+    ("dangerous-env", dangerous_env::check),
+    ("github-expressions", github_expressions::check),
+    ("outputs", outputs::check),
+    ("permissions", permissions::check),
+    ("target-jobs", target_jobs::check),
+    ("cron", cron::check),
+];
+
+/// Runs every rule and returns all their diagnostics.
+pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (_, rule) in RULES {
+        rule(cx, &mut out);
+    }
+    out
+}
+
+/// A step's command and its document path, for every job.
+pub(crate) fn steps<'a>(spec: &'a Spec) -> impl Iterator<Item = (&'a str, usize, &'a StepSpec, YamlPath)> + 'a {
+    spec.jobs.iter().flat_map(|(name, job)| {
+        job.steps.iter().enumerate().map(move |(i, s)| (name.as_str(), i, s, YamlPath::root().key("jobs").key(name).key("steps").index(i)))
+    })
+}
+
+/// Path of a step's command text (the step itself for the string shorthand).
+pub(crate) fn run_path(step: &StepSpec, path: &YamlPath) -> YamlPath {
+    match step {
+        StepSpec::Command(_) => path.clone(),
+        StepSpec::Full(_) => path.key("run"),
+    }
+}
+
+pub(crate) fn run_text(step: &StepSpec) -> &str {
+    match step {
+        StepSpec::Command(c) => c,
+        StepSpec::Full(s) => &s.run,
+    }
+}
+
+/// Every env map in the spec with its path: spec, job and step level.
+pub(crate) fn env_maps(spec: &Spec) -> Vec<(&IndexMap<String, EnvValue>, YamlPath)> {
+    let mut out = vec![(&spec.env, YamlPath::root().key("env"))];
+    for (name, job) in &spec.jobs {
+        let jp = YamlPath::root().key("jobs").key(name);
+        out.push((&job.env, jp.key("env")));
+        for (i, s) in job.steps.iter().enumerate() {
+            if let StepSpec::Full(s) = s {
+                out.push((&s.env, jp.key("steps").index(i).key("env")));
+            }
+        }
+    }
+    out
+}
+
+/// `true` for a portable environment variable name.
+pub(crate) fn is_env_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic()) && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}

@@ -1,0 +1,139 @@
+//! Rule: secrets are declared where they are used: `${{ secrets.X }}` in remote setup, and a
+//! job's commands may not read a secret declared only for another job.
+
+use super::{env_maps, is_env_name, run_path, run_text, Context};
+use crate::diagnostic::Diagnostic;
+use crate::source::YamlPath;
+
+/// Names used as `secrets.NAME` inside `${{ }}` expressions.
+pub(crate) fn expression_secrets(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        let after = &rest[open + 3..];
+        let close = after.find("}}").unwrap_or(after.len());
+        let expr = &after[..close];
+        let mut e = expr;
+        while let Some(p) = e.find("secrets.") {
+            let name: String = e[p + 8..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if !name.is_empty() {
+                out.push(name);
+            }
+            e = &e[p + 8..];
+        }
+        rest = &after[close.min(after.len())..];
+    }
+    out
+}
+
+/// Whether `text` reads the shell variable `name` (`$NAME` or `${NAME}`).
+fn reads_var(text: &str, name: &str) -> bool {
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices(name) {
+        let after = i + name.len();
+        let ends = after >= bytes.len() || !(bytes[after].is_ascii_alphanumeric() || bytes[after] == b'_');
+        let plain = i >= 1 && bytes[i - 1] == b'$';
+        let braced = i >= 2 && &text[i - 2..i] == "${" && (after < bytes.len() && matches!(bytes[after], b'}' | b':' | b'-' | b'?'));
+        if ends && (plain || braced) {
+            return true;
+        }
+    }
+    false
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let spec = cx.spec;
+    // Secret names must be usable as environment variables.
+    let mut declared: Vec<(String, YamlPath)> = spec.secrets.iter().enumerate().map(|(i, s)| (s.clone(), YamlPath::root().key("secrets").index(i))).collect();
+    for (job, j) in &spec.jobs {
+        for (i, s) in j.secrets.iter().enumerate() {
+            declared.push((s.clone(), YamlPath::root().key("jobs").key(job).key("secrets").index(i)));
+        }
+    }
+    for (name, path) in &declared {
+        if !is_env_name(name) {
+            out.push(
+                Diagnostic::error("invalid-secret-name", format!("secret name `{name}` is not a valid environment variable name"))
+                    .at(path.clone())
+                    .with_help("use letters, digits and `_`, not starting with a digit"),
+            );
+        }
+    }
+    let available = |job: &str, name: &str| spec.secrets.iter().any(|s| s == name) || spec.jobs.get(job).is_some_and(|j| j.secrets.iter().any(|s| s == name));
+    if let Some(gh) = spec.targets.as_ref().and_then(|t| t.github.as_ref()) {
+        for (job, steps) in &gh.setup {
+            for (i, step) in steps.iter().enumerate() {
+                for (k, v) in &step.with {
+                    for name in expression_secrets(&v.0) {
+                        if !available(job, &name) {
+                            out.push(
+                                Diagnostic::error("undeclared-secret", format!("secret `{name}` is used but not declared"))
+                                    .at(YamlPath::root().key("targets").key("github").key("setup").key(job).index(i).key("with").key(k))
+                                    .with_help(format!("add `{name}` to `secrets:` of the spec or of job `{job}`")),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (job, j) in &spec.jobs {
+        let jp = YamlPath::root().key("jobs").key(job);
+        for (i, step) in j.steps.iter().enumerate() {
+            let text = run_text(step);
+            for name in expression_secrets(text) {
+                let d = if available(job, &name) {
+                    Diagnostic::error("secret-expression", format!("`${{{{ secrets.{name} }}}}` in a command is not evaluated by cigen"))
+                        .with_help(format!("declared secrets reach commands as environment variables: use \"${name}\""))
+                } else {
+                    Diagnostic::error("undeclared-secret", format!("secret `{name}` is used but not declared"))
+                        .with_help(format!("declare it in `secrets:` of job `{job}` and use \"${name}\""))
+                };
+                out.push(d.at(run_path(step, &jp.key("steps").index(i))));
+            }
+            for (other, oj) in &spec.jobs {
+                if other == job {
+                    continue;
+                }
+                for name in &oj.secrets {
+                    if !available(job, name) && reads_var(text, name) {
+                        out.push(
+                            Diagnostic::error("undeclared-secret", format!("job `{job}` reads secret `{name}`, which is declared only for job `{other}`"))
+                                .at(run_path(step, &jp.key("steps").index(i)))
+                                .with_help(format!("add `{name}` to `secrets:` of job `{job}` (or of the whole spec)")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for (env, path) in env_maps(spec) {
+        for (k, v) in env {
+            for side in [true, false] {
+                if let Some(t) = v.resolve(side) {
+                    for name in expression_secrets(t) {
+                        out.push(
+                            Diagnostic::error("secret-expression", format!("`${{{{ secrets.{name} }}}}` in env is not evaluated by cigen"))
+                                .at(path.key(k))
+                                .with_help(format!("declare `{name}` in `secrets:`; cigen passes it to every step as ${name}")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_expression_secrets_and_reads() {
+        assert_eq!(expression_secrets("${{ secrets.AWS_ROLE }} and ${{secrets.X}}"), vec!["AWS_ROLE", "X"]);
+        assert!(reads_var("echo $TOKEN", "TOKEN"));
+        assert!(reads_var("echo ${TOKEN}", "TOKEN"));
+        assert!(!reads_var("echo $TOKENS", "TOKEN"));
+        assert!(!reads_var("echo TOKEN", "TOKEN"));
+    }
+}

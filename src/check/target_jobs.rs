@@ -1,0 +1,78 @@
+//! Rule: per-job target settings name real jobs, and remote actions are well-formed.
+
+use super::Context;
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::source::YamlPath;
+
+fn job_ref(cx: &Context<'_>, job: &str, path: YamlPath, out: &mut Vec<Diagnostic>) {
+    if cx.spec.jobs.contains_key(job) || cx.dropped_jobs.contains(job) {
+        return;
+    }
+    let mut d = Diagnostic::error("unknown-job", format!("`{job}` is not a job of this spec")).at_key(path);
+    if let Some(s) = did_you_mean(job, cx.spec.jobs.keys().map(String::as_str)) {
+        d = d.with_help(format!("did you mean `{s}`?"));
+    } else {
+        d = d.with_help("keys here are job names");
+    }
+    out.push(d);
+}
+
+/// `owner/repo[/path][@<40 hex>]`.
+pub fn check_uses(uses: &str) -> Result<(), String> {
+    let (name, reference) = match uses.split_once('@') {
+        Some((n, r)) => (n, Some(r)),
+        None => (uses, None),
+    };
+    let parts: Vec<&str> = name.split('/').collect();
+    let ok_part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if parts.len() < 2 || !parts.iter().all(|p| ok_part(p)) {
+        return Err("expected `owner/repo` or `owner/repo/path`".into());
+    }
+    if let Some(r) = reference {
+        if !(r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())) {
+            return Err(format!("`@{r}` is not a full commit SHA; pin to 40 hex digits or omit it to use cigen's pin table"));
+        }
+    }
+    Ok(())
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(t) = &cx.spec.targets else { return };
+    let tp = YamlPath::root().key("targets");
+    if let Some(gh) = &t.github {
+        for (job, steps) in &gh.setup {
+            let jp = tp.key("github").key("setup").key(job);
+            job_ref(cx, job, jp.clone(), out);
+            for (i, s) in steps.iter().enumerate() {
+                match &s.uses {
+                    None => out.push(
+                        Diagnostic::error("missing-key", "a setup step needs `uses:`")
+                            .at_key(jp.index(i))
+                            .with_help("name an action, e.g. `uses: aws-actions/configure-aws-credentials`; commands belong in steps"),
+                    ),
+                    Some(u) => {
+                        if let Err(why) = check_uses(u) {
+                            out.push(Diagnostic::error("invalid-action", format!("invalid action `{u}`: {why}")).at(jp.index(i).key("uses")));
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(a) = &gh.action {
+            if a.split_once('@').is_none() {
+                out.push(
+                    Diagnostic::error("invalid-action", "`action` must be pinned: `owner/repo@<40-hex sha>`")
+                        .at(tp.key("github").key("action"))
+                        .with_help("omit `action` to use the default pin"),
+                );
+            } else if let Err(why) = check_uses(a) {
+                out.push(Diagnostic::error("invalid-action", format!("invalid action `{a}`: {why}")).at(tp.key("github").key("action")));
+            }
+        }
+    }
+    if let Some(gl) = &t.gitlab {
+        for job in gl.before_script.keys() {
+            job_ref(cx, job, tp.key("gitlab").key("before_script").key(job), out);
+        }
+    }
+}

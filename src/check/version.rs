@@ -1,0 +1,16 @@
+//! Rule: `version` must be a version this cigen understands.
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::source::YamlPath;
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if cx.spec.version != 1 {
+        out.push(
+            Diagnostic::error("unsupported-version", format!("spec version {} is not supported", cx.spec.version))
+                .at(YamlPath::root().key("version"))
+                .with_label("only version 1 exists")
+                .with_help("write `version: 1`"),
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! One file per subcommand.
+
+pub mod check;
+pub mod completions;
+pub mod generate;
+pub mod graph;
+pub mod list;
+pub mod run;

@@ -1,0 +1,13 @@
+//! cigen: one portable CI spec, compiled to thin provider YAML and run by the same binary.
+
+pub mod app;
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod diagnostic;
+pub mod exit;
+pub mod model;
+pub mod shape;
+pub mod source;
+pub mod spec;
+pub mod ui;

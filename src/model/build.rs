@@ -1,0 +1,151 @@
+//! Spec → Pipeline: applies defaults and resolves durations, retries and matrices.
+//!
+//! Runs only after every check passed, so parse failures here fall back to defaults.
+
+use std::path::Path;
+use std::time::Duration;
+
+use indexmap::IndexMap;
+
+use super::{dag, matrix, parse_duration, GithubOutput, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Step, Targets, DEFAULT_SHELL};
+use crate::spec::{self, Backoff, RetrySpec, Spec, StepSpec};
+
+fn dur(d: &Option<spec::DurationText>) -> Option<Duration> {
+    d.as_ref().and_then(|t| parse_duration(&t.0).ok())
+}
+
+fn retry(r: &RetrySpec) -> RetryPolicy {
+    match r {
+        RetrySpec::Attempts(n) => RetryPolicy {
+            attempts: (*n).max(1),
+            backoff: Backoff::Exponential,
+            delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(60),
+        },
+        RetrySpec::Policy(p) => RetryPolicy {
+            attempts: p.attempts.max(1),
+            backoff: p.backoff.unwrap_or(Backoff::Exponential),
+            delay: dur(&p.delay).unwrap_or(Duration::from_secs(1)),
+            max_delay: dur(&p.max_delay).unwrap_or(Duration::from_secs(60)),
+        },
+    }
+}
+
+/// The display name of a step: its `name`, else the first line of its command.
+pub fn step_name(name: Option<&str>, run: &str) -> String {
+    match name {
+        Some(n) => n.to_string(),
+        None => {
+            let first = run.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            if first.chars().count() > 60 {
+                format!("{}…", first.chars().take(59).collect::<String>())
+            } else {
+                first.to_string()
+            }
+        }
+    }
+}
+
+/// Builds the resolved pipeline. `spec_file` is the spec's file name, `root` its directory.
+pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
+    let needs: IndexMap<&str, Vec<&str>> =
+        spec.jobs.iter().map(|(k, j)| (k.as_str(), j.needs.iter().map(String::as_str).collect())).collect();
+    let order = dag::topo_order(&needs).unwrap_or_else(|_| needs.keys().copied().collect());
+    let mut jobs = IndexMap::new();
+    for name in order {
+        let j = &spec.jobs[name];
+        let job_retry = j.retry.as_ref().map(retry);
+        let steps = j
+            .steps
+            .iter()
+            .map(|s| match s {
+                StepSpec::Command(run) => Step {
+                    name: step_name(None, run),
+                    run: run.clone(),
+                    env: IndexMap::new(),
+                    timeout: None,
+                    retry: job_retry,
+                    when: None,
+                    working_directory: None,
+                },
+                StepSpec::Full(s) => Step {
+                    name: step_name(s.name.as_deref(), &s.run),
+                    run: s.run.clone(),
+                    env: s.env.clone(),
+                    timeout: dur(&s.timeout),
+                    retry: s.retry.as_ref().map(retry).or(job_retry),
+                    when: s.when.clone(),
+                    working_directory: s.working_directory.clone(),
+                },
+            })
+            .collect();
+        let mut secrets = spec.secrets.clone();
+        for s in &j.secrets {
+            if !secrets.contains(s) {
+                secrets.push(s.clone());
+            }
+        }
+        let job = Job {
+            name: name.to_string(),
+            description: j.description.clone(),
+            needs: j.needs.clone(),
+            steps,
+            env: j.env.clone(),
+            matrix: j.matrix.as_ref().map(matrix::expand),
+            when: j.when.clone().unwrap_or_default(),
+            timeout: dur(&j.timeout),
+            services: j.services.clone(),
+            artifacts: j.artifacts.clone(),
+            outputs: j.outputs.clone(),
+            permissions: j.permissions.clone(),
+            environment: j.environment.clone(),
+            secrets,
+            shell: j.shell.as_deref().unwrap_or(DEFAULT_SHELL).split_whitespace().map(str::to_string).collect(),
+            working_directory: j.working_directory.clone(),
+            runs_on: j.runs_on.clone().unwrap_or_default(),
+        };
+        jobs.insert(name.to_string(), job);
+    }
+    Pipeline {
+        name: spec.name.clone().unwrap_or_else(|| "CI".to_string()),
+        spec_file: spec_file.to_string(),
+        root: root.to_path_buf(),
+        env: spec.env.clone(),
+        env_file: spec.env_file.clone(),
+        secrets: spec.secrets.clone(),
+        setup: spec.setup.clone(),
+        triggers: spec.triggers.clone(),
+        jobs,
+        targets: targets(spec.targets.as_ref()),
+    }
+}
+
+fn targets(t: Option<&spec::Targets>) -> Targets {
+    let default_all = spec::Targets {
+        github: Some(Default::default()),
+        gitlab: Some(Default::default()),
+        just: Some(Default::default()),
+    };
+    let t = t.unwrap_or(&default_all);
+    let version = env!("CARGO_PKG_VERSION").to_string();
+    Targets {
+        github: t.github.as_ref().map(|g| GithubOutput {
+            path: g.path.clone().unwrap_or_else(|| ".github/workflows/ci.yml".into()),
+            runs_on: g.runs_on.as_ref().map(|r| r.to_vec().into_iter().cloned().collect()).unwrap_or_else(|| vec!["ubuntu-24.04".into()]),
+            setup: g.setup.clone(),
+            action: g.action.clone(),
+            cigen_version: g.cigen_version.clone().unwrap_or_else(|| version.clone()),
+            template: g.template.clone(),
+        }),
+        gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
+            path: g.path.clone().unwrap_or_else(|| ".gitlab-ci.yml".into()),
+            image: g.image.clone(),
+            tags: g.tags.as_ref().map(|r| r.to_vec().into_iter().cloned().collect()).unwrap_or_default(),
+            install: g.install.unwrap_or_default(),
+            cigen_version: g.cigen_version.clone().unwrap_or_else(|| version.clone()),
+            before_script: g.before_script.clone(),
+            template: g.template.clone(),
+        }),
+        just: t.just.as_ref().map(|j| JustOutput { path: j.path.clone(), template: j.template.clone() }),
+    }
+}

@@ -1,0 +1,152 @@
+//! Loading a spec: file → located YAML → shape → typed spec → rules → resolved pipeline.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::check;
+use crate::diagnostic::Diagnostic;
+use crate::shape;
+use crate::source::{self, PathSegment, SourceFile};
+use crate::spec::Spec;
+
+use super::Pipeline;
+
+/// The spec file name searched for in the working directory and its parents.
+pub const SPEC_FILE_NAME: &str = "cigen.yaml";
+
+/// A successfully loaded spec, with its warnings.
+#[derive(Debug)]
+pub struct Loaded {
+    pub pipeline: Pipeline,
+    pub spec: Spec,
+    pub source: SourceFile,
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be read.
+    Io { path: PathBuf, error: std::io::Error },
+    /// The spec has errors (and maybe warnings), all located.
+    Invalid { source: SourceFile, diagnostics: Vec<Diagnostic> },
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io { path, error } => write!(f, "cannot read {}: {error}", path.display()),
+            LoadError::Invalid { source, diagnostics } => {
+                write!(f, "{} has {} problem(s)", source.path().display(), diagnostics.len())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Finds `cigen.yaml` in `start` or the nearest parent that has one.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start.ancestors().map(|d| d.join(SPEC_FILE_NAME)).find(|p| p.is_file())
+}
+
+/// Loads and checks the spec at `path`.
+pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    let bytes = std::fs::read(path).map_err(|error| LoadError::Io { path: path.to_path_buf(), error })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = SourceFile::new(path, lossy);
+            let d = Diagnostic::error("encoding", "the spec is not valid UTF-8")
+                .with_span(crate::source::Span::new(valid, valid + 1))
+                .with_help("save the file as UTF-8");
+            return Err(LoadError::Invalid { source: file, diagnostics: vec![d] });
+        }
+    };
+    let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    load_str(path, &text, root)
+}
+
+/// Loads and checks spec text; `path` names it in messages, `root` is its directory.
+pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadError> {
+    // A byte-order mark is legal in YAML but would shift every column by one.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let file = SourceFile::new(path, text);
+    let parsed = source::parse(&file);
+    let mut diagnostics = parsed.diagnostics;
+    let Some(tree) = parsed.root else {
+        if diagnostics.is_empty() {
+            diagnostics.push(
+                Diagnostic::error("empty-spec", "the spec is empty")
+                    .with_span(crate::source::Span::new(0, 0))
+                    .with_help("start with `version: 1` and a `jobs:` mapping"),
+            );
+        }
+        return Err(invalid(file, None, diagnostics));
+    };
+    let walked = shape::to_json(&tree, shape::schema_json());
+    diagnostics.extend(walked.diagnostics.iter().cloned());
+    let dropped_jobs: HashSet<String> = walked
+        .dropped
+        .iter()
+        .filter_map(|p| match p.0.as_slice() {
+            [PathSegment::Key(j), PathSegment::Key(name)] if j == "jobs" => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    let spec: Option<Spec> = match walked.value.clone() {
+        Some(value) => match serde_path_to_error::deserialize::<_, Spec>(value) {
+            Ok(spec) => Some(spec),
+            Err(e) => {
+                // The walk accepted something serde did not: report it at the same place.
+                let p = crate::source::YamlPath::parse(&e.path().to_string());
+                diagnostics.push(Diagnostic::error("invalid-value", e.inner().to_string()).at(p));
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some(spec) = &spec {
+        // Rules see a spec with broken parts dropped; what they say about those parts (an
+        // "empty" list that was really mistyped) would only repeat the shape error.
+        let moot = |d: &Diagnostic| d.path.as_ref().is_some_and(|p| walked.dropped.iter().any(|x| p.0.starts_with(&x.0)));
+        diagnostics.extend(check::run(&check::Context { spec, dropped_jobs: &dropped_jobs, tree: &tree }).into_iter().filter(|d| !moot(d)));
+    }
+    let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.into_iter().partition(Diagnostic::is_error);
+    match spec {
+        Some(spec) if errors.is_empty() => {
+            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| SPEC_FILE_NAME.into());
+            let pipeline = super::build(&spec, &file_name, root);
+            let warnings = locate(&tree, warnings);
+            Ok(Loaded { pipeline, spec, source: file, warnings })
+        }
+        _ => {
+            let mut all = errors;
+            all.extend(warnings);
+            Err(invalid(file, Some(&tree), all))
+        }
+    }
+}
+
+fn invalid(file: SourceFile, tree: Option<&source::Node>, diagnostics: Vec<Diagnostic>) -> LoadError {
+    let diagnostics = match tree {
+        Some(t) => locate(t, diagnostics),
+        None => diagnostics,
+    };
+    LoadError::Invalid { source: file, diagnostics }
+}
+
+/// Resolves document paths to spans and orders diagnostics by position.
+fn locate(tree: &source::Node, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    for d in &mut diagnostics {
+        if d.span.is_none() {
+            if let Some(p) = &d.path {
+                d.span = Some(tree.locate_nearest(p, d.on_key));
+            }
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.span.map(|s| s.start).unwrap_or(usize::MAX), d.severity == crate::diagnostic::Severity::Warning));
+    diagnostics.dedup();
+    diagnostics
+}

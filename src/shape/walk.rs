@@ -1,0 +1,392 @@
+//! Walks the located YAML tree against the JSON Schema, reporting every shape problem at once
+//! and producing a JSON value typed the way the schema expects.
+//!
+//! Typing follows the schema, not YAML's resolver: where text is expected, a plain scalar is
+//! taken as the exact text written (`3.10` stays `3.10`, `on` stays `on`), which is what the
+//! user meant and what every output re-quotes. Booleans accept only `true`/`false`: the YAML
+//! 1.1 words (`yes`, `on`) mean different things to GitHub and GitLab and are refused.
+
+use serde_json::{Map, Number, Value};
+
+use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::source::{Node, NodeKind, ScalarStyle, YamlPath};
+
+/// Result of the walk: the typed value (entries with errors dropped so later rules can still
+/// run) and the diagnostics.
+pub struct Walked {
+    pub value: Option<Value>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Paths of map entries dropped because of errors (e.g. `jobs.test`).
+    pub dropped: Vec<YamlPath>,
+}
+
+/// Converts `root` to JSON following `schema` (a root schema with `definitions`).
+pub fn to_json(root: &Node, schema: &Value) -> Walked {
+    let mut w = Walker { root: schema, diagnostics: Vec::new(), dropped: Vec::new() };
+    let value = w.walk(root, schema, &YamlPath::root(), None);
+    Walked { value, diagnostics: w.diagnostics, dropped: w.dropped }
+}
+
+struct Walker<'s> {
+    root: &'s Value,
+    diagnostics: Vec<Diagnostic>,
+    dropped: Vec<YamlPath>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Map,
+    Seq,
+    Scalar,
+}
+
+fn kind(node: &Node) -> Kind {
+    match node.kind {
+        NodeKind::Map(_) => Kind::Map,
+        NodeKind::Seq(_) => Kind::Seq,
+        NodeKind::Scalar { .. } => Kind::Scalar,
+    }
+}
+
+fn types(schema: &Value) -> Vec<&str> {
+    match schema.get("type") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn describe_type(t: &str) -> &'static str {
+    match t {
+        "string" => "text",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        "array" => "a list",
+        "object" => "a mapping",
+        "null" => "nothing",
+        _ => "a value",
+    }
+}
+
+fn describe_node(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Map(_) => "a mapping".into(),
+        NodeKind::Seq(_) => "a list".into(),
+        NodeKind::Scalar { .. } if node.is_null() => "nothing (null)".into(),
+        NodeKind::Scalar { value, .. } => format!("`{}`", shorten(value)),
+    }
+}
+
+fn shorten(s: &str) -> String {
+    let first = s.lines().next().unwrap_or("");
+    if first.chars().count() > 40 || first.len() != s.len() {
+        format!("{}…", first.chars().take(40).collect::<String>())
+    } else {
+        first.to_string()
+    }
+}
+
+impl<'s> Walker<'s> {
+    fn resolve(&self, mut schema: &'s Value) -> &'s Value {
+        // `$ref` chains and single-element `allOf` wrappers (schemars emits both).
+        for _ in 0..32 {
+            if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+                let name = r.rsplit('/').next().unwrap_or("");
+                match self.root.get("definitions").and_then(|d| d.get(name)) {
+                    Some(s) => schema = s,
+                    None => return schema,
+                }
+            } else if let Some(Value::Array(all)) = schema.get("allOf") {
+                if all.len() == 1 {
+                    schema = &all[0];
+                } else {
+                    return schema;
+                }
+            } else {
+                return schema;
+            }
+        }
+        schema
+    }
+
+    /// Kinds of node a schema can accept (for choosing a branch of `anyOf`).
+    fn accepts(&self, schema: &'s Value, k: Kind) -> bool {
+        let schema = self.resolve(schema);
+        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+            return branches.iter().any(|b| self.accepts(b, k));
+        }
+        if schema.get("enum").is_some() || schema.get("const").is_some() {
+            return k == Kind::Scalar;
+        }
+        let ts = types(schema);
+        if ts.is_empty() {
+            return true;
+        }
+        ts.iter().any(|t| match *t {
+            "object" => k == Kind::Map,
+            "array" => k == Kind::Seq,
+            _ => k == Kind::Scalar,
+        })
+    }
+
+    fn walk(&mut self, node: &Node, schema: &'s Value, path: &YamlPath, field: Option<&str>) -> Option<Value> {
+        let schema = self.resolve(schema);
+        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+            return self.walk_any_of(node, schema, branches, path, field);
+        }
+        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
+            return self.walk_enum(node, allowed, path);
+        }
+        if let Some(c) = schema.get("const") {
+            return self.walk_enum(node, std::slice::from_ref(c), path);
+        }
+        let ts = types(schema);
+        match &node.kind {
+            NodeKind::Map(entries) if ts.is_empty() || ts.contains(&"object") => self.walk_object(node, entries, schema, path),
+            NodeKind::Seq(items) if ts.is_empty() || ts.contains(&"array") => {
+                let item_schema = schema.get("items").unwrap_or(&Value::Bool(true));
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    match self.walk(item, item_schema, &path.index(i), None) {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(Value::Array(out))
+            }
+            NodeKind::Scalar { value, style } => self.walk_scalar(node, value, *style, schema, &ts, path, field),
+            _ => {
+                self.type_error(node, &ts, path, field);
+                None
+            }
+        }
+    }
+
+    fn type_error(&mut self, node: &Node, ts: &[&str], path: &YamlPath, field: Option<&str>) {
+        let wanted: Vec<&str> = ts.iter().filter(|t| **t != "null").map(|t| describe_type(t)).collect();
+        let wanted = if wanted.is_empty() { "a value".to_string() } else { wanted.join(" or ") };
+        let mut d = Diagnostic::error("wrong-type", format!("expected {wanted}, found {}", describe_node(node)))
+            .at(path.clone())
+            .with_label(format!("expected {wanted}"));
+        if ts.contains(&"array") && kind(node) == Kind::Scalar && !node.is_null() {
+            let name = field.unwrap_or("key");
+            d = d.with_help(format!("write a list, e.g. `{name}: [{}]`", shorten(node.as_str().unwrap_or(""))));
+        } else if node.is_null() {
+            d = d.with_help("give this key a value, or remove it");
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn walk_any_of(&mut self, node: &Node, schema: &'s Value, branches: &'s [Value], path: &YamlPath, field: Option<&str>) -> Option<Value> {
+        let k = kind(node);
+        let candidates: Vec<&'s Value> = branches.iter().filter(|b| self.accepts(b, k)).collect();
+        // A plain `null` may match a `type: null` branch even though the kind is scalar.
+        let mut first_failure: Option<(Vec<Diagnostic>, Vec<YamlPath>, Option<Value>)> = None;
+        for branch in &candidates {
+            let saved = std::mem::take(&mut self.diagnostics);
+            let saved_dropped = std::mem::take(&mut self.dropped);
+            let result = self.walk(node, branch, path, field);
+            let diags = std::mem::replace(&mut self.diagnostics, saved);
+            let dropped = std::mem::replace(&mut self.dropped, saved_dropped);
+            if diags.is_empty() && result.is_some() {
+                self.dropped.extend(dropped);
+                return result;
+            }
+            if first_failure.is_none() {
+                first_failure = Some((diags, dropped, result));
+            }
+        }
+        // Report the first plausible branch; its partial value keeps later rules running.
+        if let Some((diags, dropped, result)) = first_failure {
+            self.diagnostics.extend(diags);
+            self.dropped.extend(dropped);
+            return result;
+        }
+        // No branch takes this kind of node: list what would be accepted.
+        let mut ts: Vec<&str> = Vec::new();
+        for b in branches {
+            let b = self.resolve(b);
+            let bt = types(b);
+            if bt.is_empty() && (b.get("enum").is_some() || b.get("const").is_some()) {
+                ts.push("string");
+            }
+            for t in bt {
+                if !ts.contains(&t) {
+                    ts.push(t);
+                }
+            }
+        }
+        let _ = schema;
+        self.type_error(node, &ts, path, field);
+        None
+    }
+
+    fn walk_enum(&mut self, node: &Node, allowed: &[Value], path: &YamlPath) -> Option<Value> {
+        let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+        if let Some(text) = node.as_str().filter(|_| !node.is_null()) {
+            if names.contains(&text) {
+                return Some(Value::String(text.to_string()));
+            }
+        }
+        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let mut d = Diagnostic::error("invalid-value", format!("expected one of {list}, found {}", describe_node(node)))
+            .at(path.clone())
+            .with_label("not an allowed value");
+        if let Some(s) = node.as_str().and_then(|t| did_you_mean(t, names.iter().copied())) {
+            d = d.with_help(format!("did you mean `{s}`?"));
+        }
+        self.diagnostics.push(d);
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk_scalar(&mut self, node: &Node, text: &str, style: ScalarStyle, schema: &Value, ts: &[&str], path: &YamlPath, field: Option<&str>) -> Option<Value> {
+        let plain = style == ScalarStyle::Plain;
+        if node.is_null() {
+            if ts.contains(&"null") || ts.is_empty() {
+                return Some(Value::Null);
+            }
+            self.type_error(node, ts, path, field);
+            return None;
+        }
+        if ts.contains(&"string") || ts.is_empty() {
+            return Some(Value::String(text.to_string()));
+        }
+        if ts.contains(&"boolean") {
+            match (plain, text) {
+                (true, "true" | "True" | "TRUE") => return Some(Value::Bool(true)),
+                (true, "false" | "False" | "FALSE") => return Some(Value::Bool(false)),
+                (true, "yes" | "Yes" | "YES" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF" | "y" | "n") => {
+                    let meant = matches!(text.to_ascii_lowercase().as_str(), "yes" | "on" | "y");
+                    self.diagnostics.push(
+                        Diagnostic::error("wrong-type", format!("`{text}` is not a boolean in YAML 1.2"))
+                            .at(path.clone())
+                            .with_label("expected true or false")
+                            .with_help(format!("write `{meant}`: GitHub (YAML 1.2) and GitLab (YAML 1.1) read `{text}` differently")),
+                    );
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        if ts.contains(&"integer") && plain {
+            if let Ok(n) = text.parse::<i64>() {
+                let min = schema.get("minimum").and_then(Value::as_f64);
+                let max = schema.get("maximum").and_then(Value::as_f64);
+                if min.is_some_and(|m| (n as f64) < m) || max.is_some_and(|m| (n as f64) > m) {
+                    let range = match (min, max) {
+                        (Some(a), Some(b)) => format!("between {a} and {b}"),
+                        (Some(a), None) => format!("at least {a}"),
+                        (None, Some(b)) => format!("at most {b}"),
+                        _ => String::new(),
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::error("out-of-range", format!("{n} is out of range: must be {range}"))
+                            .at(path.clone())
+                            .with_label("out of range"),
+                    );
+                    return None;
+                }
+                return Some(Value::Number(n.into()));
+            }
+        }
+        if ts.contains(&"number") && plain {
+            if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
+                return Some(Value::Number(n));
+            }
+        }
+        let mut d = None;
+        if ts.contains(&"integer") && !plain && text.parse::<i64>().is_ok() {
+            d = Some(format!("remove the quotes: `{text}`"));
+        }
+        self.type_error(node, ts, path, field);
+        if let (Some(help), Some(last)) = (d, self.diagnostics.last_mut()) {
+            last.help = Some(help);
+        }
+        None
+    }
+
+    fn walk_object(&mut self, node: &Node, entries: &[crate::source::MapEntry], schema: &'s Value, path: &YamlPath) -> Option<Value> {
+        let _ = node;
+        let props = schema.get("properties").and_then(Value::as_object);
+        let additional = schema.get("additionalProperties");
+        let mut out = Map::new();
+        let mut ok = true;
+        for e in entries {
+            if e.key.starts_with('\u{0}') {
+                ok = false;
+                continue;
+            }
+            let child_path = path.key(&e.key);
+            if let Some(prop) = props.and_then(|p| p.get(&e.key)) {
+                match self.walk(&e.value, prop, &child_path, Some(&e.key)) {
+                    Some(v) => {
+                        out.insert(e.key.clone(), v);
+                    }
+                    // An optional property with errors is dropped so later rules still run.
+                    None => {
+                        if is_required(schema, &e.key) {
+                            ok = false;
+                        }
+                        self.dropped.push(child_path);
+                    }
+                }
+                continue;
+            }
+            match additional {
+                Some(Value::Bool(false)) => {
+                    let known: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
+                        .at_key(child_path)
+                        .with_label("not a known key here");
+                    d = match did_you_mean(&e.key, known.iter().copied()) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help(format!("allowed keys here: {}", known.join(", "))),
+                    };
+                    self.diagnostics.push(d);
+                }
+                Some(extra @ Value::Object(_)) => match self.walk(&e.value, extra, &child_path, Some(&e.key)) {
+                    Some(v) => {
+                        out.insert(e.key.clone(), v);
+                    }
+                    None => self.dropped.push(child_path),
+                },
+                _ => {
+                    if let Some(v) = self.walk(&e.value, &Value::Bool(true), &child_path, Some(&e.key)) {
+                        out.insert(e.key.clone(), v);
+                    }
+                }
+            }
+        }
+        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+            for r in required.iter().filter_map(Value::as_str) {
+                if !entries.iter().any(|e| e.key == r) {
+                    ok = false;
+                    let d = Diagnostic::error("missing-key", format!("missing required key `{r}`"))
+                        .at_key(path.clone())
+                        .with_label(format!("`{r}` is required here"))
+                        .with_help(required_help(r));
+                    self.diagnostics.push(d);
+                }
+            }
+        }
+        ok.then_some(Value::Object(out))
+    }
+}
+
+fn is_required(schema: &Value, key: &str) -> bool {
+    schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)))
+}
+
+fn required_help(key: &str) -> String {
+    match key {
+        "version" => "add `version: 1` at the top of the spec".into(),
+        "jobs" => "add a `jobs:` mapping with at least one job".into(),
+        "run" => "a step needs a command: `run: make test`".into(),
+        "image" => "a service needs a container image: `image: postgres:17`".into(),
+        "attempts" => "say how many attempts in total: `attempts: 3`".into(),
+        other => format!("add `{other}:`"),
+    }
+}

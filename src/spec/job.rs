@@ -1,0 +1,120 @@
+//! A job: a named list of steps with needs, conditions, matrix and CI-side settings.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{DurationText, EnvValue, Matrix, OneOrMany, RetrySpec, Service, StepSpec, When};
+
+/// One job. Locally `cigen run` executes its steps; in CI it becomes one runner job (one per matrix cell).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Job {
+    /// One line shown by `cigen list`, as the just recipe comment and as the CI job's display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Jobs that must succeed before this one starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<String>,
+    /// Commands run in order; a string is shorthand for `{run: ...}`.
+    #[serde(default)]
+    pub steps: Vec<StepSpec>,
+    /// Environment variables for this job (override the spec's `env`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<String, EnvValue>,
+    /// Run the job once per combination of values. Each combination is one CI runner; locally all run (or pick with `--matrix KEY=VALUE`). Values reach steps as env `MATRIX_<KEY>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<Matrix>,
+    /// Conditions under which the job runs; otherwise it is skipped (and exits 0 in CI).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
+    /// Time limit for the whole job, e.g. `15m`. CI gets a slightly larger limit so cigen's own timeout fires first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<DurationText>,
+    /// Retry every step of this job on failure (a step's own `retry` wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetrySpec>,
+    /// Service containers (databases, caches) the job talks to on localhost.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub services: IndexMap<String, Service>,
+    /// Files or globs kept after the job and handed to dependent jobs in CI.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<String>,
+    /// Output names: steps write `key=value` lines to `$CIGEN_OUTPUT`; dependents see `<JOB>_<KEY>` in their env.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outputs: Vec<String>,
+    /// GitHub token permissions for this job (least privilege; the workflow default is none).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub permissions: IndexMap<String, Permission>,
+    /// Deployment environment (GitHub environment / GitLab environment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Environment>,
+    /// Secrets this job needs in addition to the spec-wide `secrets`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
+    /// Shell command that runs each step; the step text is appended as the last argument. Default `bash -eo pipefail -c`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shell: Option<String>,
+    /// Directory, relative to the spec, that steps run in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_directory: Option<String>,
+    /// Runner selection per CI target, overriding the target defaults.
+    #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
+    pub runs_on: Option<RunsOn>,
+}
+
+/// A GitHub token permission level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Permission {
+    Read,
+    Write,
+    None,
+}
+
+/// A deployment environment: a name, or a name with a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Environment {
+    /// Environment name.
+    Name(String),
+    /// Environment name and URL.
+    Full {
+        /// Environment name.
+        name: String,
+        /// URL shown for the deployment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+    },
+}
+
+impl Environment {
+    pub fn name(&self) -> &str {
+        match self {
+            Environment::Name(n) => n,
+            Environment::Full { name, .. } => name,
+        }
+    }
+
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Environment::Name(_) => None,
+            Environment::Full { url, .. } => url.as_deref(),
+        }
+    }
+}
+
+/// Where the job runs in each CI target.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RunsOn {
+    /// GitHub `runs-on` label(s), e.g. `ubuntu-24.04-arm`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<OneOrMany<String>>,
+    /// GitLab runner tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gitlab: Option<OneOrMany<String>>,
+    /// GitLab job image (overrides `targets.gitlab.image`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}

@@ -1,0 +1,66 @@
+//! The raw `cigen.yaml` v1 model: serde + schemars types, one concept per file.
+//!
+//! These types mirror what the user wrote; defaults and validation happen later (`check`,
+//! `model`). Doc comments are load-bearing: they become the JSON Schema descriptions that
+//! editors show.
+
+mod env;
+mod job;
+mod matrix;
+mod retry;
+mod scalar;
+mod service;
+mod setup;
+mod step;
+mod targets;
+mod triggers;
+mod when;
+
+pub use env::{EnvBranches, EnvValue};
+pub use job::{Environment, Job, Permission, RunsOn};
+pub use matrix::Matrix;
+pub use retry::{Backoff, Retry, RetrySpec};
+pub use scalar::{DurationText, OneOrMany, Scalar};
+pub use service::{Port, Service};
+pub use setup::Setup;
+pub use step::{Step, StepSpec};
+pub use targets::{ActionStep, GithubTarget, GitlabInstall, GitlabTarget, JustTarget, Targets};
+pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
+pub use when::{Event, Provider, When};
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A cigen pipeline: one portable description of jobs that `cigen generate` compiles into thin
+/// GitHub Actions, GitLab CI and justfile outputs, and that `cigen run` executes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "cigen spec", extend("$id" = "https://cigen.dev/schema/cigen.schema.json"))]
+pub struct Spec {
+    /// Spec format version. Only `1` exists.
+    pub version: u32,
+    /// Pipeline display name (the GitHub workflow `name:`). Defaults to `CI`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Environment variables for every job. Job and step `env` override them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<String, EnvValue>,
+    /// A dotenv file read by `cigen run` when it exists (local runs); values sit below the spec's own `env`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env_file: Option<String>,
+    /// Names of secrets every job may use. Values come from GitHub secrets, GitLab CI/CD variables, or the local environment / env_file, and are masked in every log.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
+    /// Toolchains CI installs before `cigen run`; locally `cigen run` checks them against PATH.
+    #[serde(default, skip_serializing_if = "Setup::is_empty")]
+    pub setup: Setup,
+    /// Events that start the pipeline in CI.
+    #[serde(default)]
+    pub triggers: Triggers,
+    /// The jobs, by name. Names match `^[a-z_][a-z0-9_-]*$` so they are valid GitHub job ids, GitLab job keys and just recipes.
+    pub jobs: IndexMap<String, Job>,
+    /// Which outputs `cigen generate` writes, and their options. When omitted, all three are generated with defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Targets>,
+}

@@ -1,0 +1,43 @@
+//! A step: one shell command with its own env, timeout, retry and condition.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{DurationText, EnvValue, RetrySpec, When};
+
+/// A step: a command string, or the full form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StepSpec {
+    /// Shorthand for `{run: ...}`.
+    Command(String),
+    /// The full form.
+    Full(Step),
+}
+
+/// A step in full form.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// Display name; defaults to the first line of `run`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The command, run by the job's shell.
+    pub run: String,
+    /// Environment for this step (overrides job and spec env).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub env: IndexMap<String, EnvValue>,
+    /// Time limit for this step, e.g. `5m`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<DurationText>,
+    /// Retry this step on failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetrySpec>,
+    /// Run this step only under these conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<When>,
+    /// Directory, relative to the spec, to run in (overrides the job's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_directory: Option<String>,
+}

@@ -1,0 +1,113 @@
+//! Output targets and their options.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{OneOrMany, Scalar};
+
+/// Which outputs to generate. A target that is omitted here is not generated.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    /// GitHub Actions workflow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github: Option<GithubTarget>,
+    /// GitLab CI pipeline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gitlab: Option<GitlabTarget>,
+    /// justfile with one recipe per job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub just: Option<JustTarget>,
+}
+
+/// GitHub Actions options.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GithubTarget {
+    /// Workflow file. Default `.github/workflows/ci.yml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Default runner label(s). Default `ubuntu-24.04`.
+    #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
+    pub runs_on: Option<OneOrMany<String>>,
+    /// Remote-only setup steps per job (cloud login via OIDC, registries), run before `cigen run`. Actions are pinned by the generator.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub setup: IndexMap<String, Vec<ActionStep>>,
+    /// The cigen GitHub Action to install cigen with, as `owner/repo@<40-hex sha>`; the default is documented in the README.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// cigen version the workflow installs. Default: the version that generated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cigen_version: Option<String>,
+    /// Your own copy of the workflow template (minijinja), relative to the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+}
+
+/// A remote-only setup step: an action (pinned by the generator) or a shell command.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionStep {
+    /// Step name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Action `owner/repo` (pinned from cigen's table) or `owner/repo@<40-hex sha>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uses: Option<String>,
+    /// Inputs of the action. `${{ secrets.X }}` and `${{ vars.X }}` are allowed here.
+    #[serde(default, rename = "with", skip_serializing_if = "IndexMap::is_empty")]
+    pub with: IndexMap<String, Scalar>,
+}
+
+/// GitLab CI options.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GitlabTarget {
+    /// Pipeline file. Default `.gitlab-ci.yml`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Default image for every job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Default runner tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<OneOrMany<String>>,
+    /// How jobs get cigen: `script` (download and verify the release), `image` (already in the image), `present` (on the runner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub install: Option<GitlabInstall>,
+    /// cigen version the pipeline installs. Default: the version that generated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cigen_version: Option<String>,
+    /// Remote-only setup commands per job, run in `before_script` before `cigen run`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub before_script: IndexMap<String, Vec<String>>,
+    /// Your own copy of the pipeline template (minijinja), relative to the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+}
+
+/// How GitLab jobs obtain cigen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GitlabInstall {
+    /// Download the release archive and verify its checksum.
+    #[default]
+    Script,
+    /// The job image already contains cigen.
+    Image,
+    /// cigen is already on the runner's PATH.
+    Present,
+}
+
+/// justfile options.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JustTarget {
+    /// Output file. Default `justfile`, or `ci.just` when a hand-written justfile exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Your own copy of the justfile template (minijinja), relative to the spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+}

@@ -1,0 +1,47 @@
+//! Typed run conditions: changed files, branch, event, CI vs local, provider.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::OneOrMany;
+
+/// Conditions; all given ones must hold for the job or step to run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    /// Run only when a changed file matches one of these globs (`src/**`). Prefix `!` to exclude.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
+    /// Run only on these branches (globs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<OneOrMany<String>>,
+    /// Run only for these CI events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<OneOrMany<Event>>,
+    /// `true`: only in CI; `false`: only locally.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci: Option<bool>,
+    /// Run only on these providers (`local` is a laptop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<OneOrMany<Provider>>,
+}
+
+/// A pipeline event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    Push,
+    PullRequest,
+    Tag,
+    Schedule,
+    Manual,
+}
+
+/// Where cigen runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Github,
+    Gitlab,
+    Local,
+}

@@ -1,0 +1,1 @@
+//! Integration tests: one binary, a builder that runs the real cigen.
