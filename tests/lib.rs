@@ -1,1 +1,5 @@
-//! Integration tests: one binary, a builder that runs the real cigen.
+//! Integration tests: one binary, a builder that runs the real cigen (see `test.rs`).
+
+mod test;
+
+mod cli;

@@ -1,0 +1,47 @@
+//! CLI basics: discovery, list, graph, schema, completions, help.
+
+use crate::test::{repo_root, Test};
+
+const SPEC: &str = "version: 1\njobs:\n  lint:\n    description: Static checks\n    steps: [echo lint]\n  test:\n    needs: [lint]\n    steps: [echo test]\n";
+
+#[test]
+fn discovers_spec_in_parent_directories() {
+    let out = Test::new().spec(SPEC).current_dir("a/b").args(["list"]).expect_code(0);
+    assert_eq!(out.stdout, "JOB   NEEDS  DESCRIPTION\nlint  -      Static checks\ntest  lint   \n");
+}
+
+#[test]
+fn missing_spec_is_a_usage_error() {
+    let out = Test::new().args(["list"]).expect_code(2);
+    assert!(out.stderr.contains("no cigen.yaml found"), "{}", out.stderr);
+}
+
+#[test]
+fn graph_mermaid_and_dot() {
+    let t = Test::new().spec(SPEC);
+    let m = t.args(["graph"]).expect_code(0);
+    assert!(m.stdout.contains("job_lint --> job_test"), "{}", m.stdout);
+    let t = Test::new().spec(SPEC).args(["graph", "--format", "dot"]);
+    assert!(t.expect_code(0).stdout.contains("\"lint\" -> \"test\";"));
+}
+
+#[test]
+fn schema_command_equals_committed_schema() {
+    let out = Test::new().args(["schema"]).expect_code(0);
+    let committed = std::fs::read_to_string(repo_root().join("schema/cigen.schema.json")).expect("committed schema");
+    assert_eq!(out.stdout, committed, "schema/cigen.schema.json is stale: run `cargo run -- schema > schema/cigen.schema.json`");
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Test::new().args(["completions", shell]).expect_code(0);
+        assert!(out.stdout.contains("generate"), "{shell}");
+    }
+}
+
+#[test]
+fn help_shows_examples() {
+    let out = Test::new().args(["--help"]).expect_code(0);
+    insta::assert_snapshot!(out.stdout);
+}
