@@ -2,4 +2,5 @@
 
 mod test;
 
+mod action;
 mod cli;

@@ -1,0 +1,527 @@
+//! The GitHub Action's install script (`action/install.sh`), run for real with bash against a
+//! local HTTP server that serves a release archive holding the freshly built cigen.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::test::{cigen_bin, repo_root, scrubbed};
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The release target the script picks for `RUNNER_OS=Linux RUNNER_ARCH=X64`. The archive
+/// holds this machine's binary under that name, which is all the script can tell apart.
+const TARGET: &str = "x86_64-unknown-linux-musl";
+
+/// A minimal static file server on 127.0.0.1 that records every requested path.
+struct Server {
+    port: u16,
+    hits: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    fn start(root: PathBuf) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("local addr").port();
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&hits);
+        // The thread lives until the test binary exits; each connection is served in turn.
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let _ = serve(stream, &root, &seen);
+            }
+        });
+        Server { port, hits }
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn hits(&self) -> Vec<String> {
+        self.hits.lock().expect("hits lock").clone()
+    }
+}
+
+fn serve(stream: TcpStream, root: &Path, hits: &Mutex<Vec<String>>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // Drain the headers up to the blank line.
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+            break;
+        }
+    }
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_owned();
+    hits.lock().expect("hits lock").push(path.clone());
+    let rel = path.trim_start_matches('/');
+    let body = if rel.split('/').any(|part| part == ".." || part.is_empty()) {
+        None
+    } else {
+        std::fs::read(root.join(rel)).ok()
+    };
+    let mut stream = stream;
+    match body {
+        Some(body) => {
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )?;
+            stream.write_all(&body)?;
+        }
+        None => write!(
+            stream,
+            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )?,
+    }
+    stream.flush()
+}
+
+/// A copy of the action with its own checksum table, a served release archive, and the
+/// runner's directories and command files.
+struct Fixture {
+    dir: tempfile::TempDir,
+    server: Server,
+    archive_sha256: String,
+}
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let action = root.join("action-copy/action");
+        std::fs::create_dir_all(&action).expect("mkdir action");
+        std::fs::copy(
+            repo_root().join("action.yml"),
+            root.join("action-copy/action.yml"),
+        )
+        .expect("copy action.yml");
+        for file in ["install.sh", "run.sh"] {
+            std::fs::copy(repo_root().join("action").join(file), action.join(file))
+                .expect("copy script");
+        }
+        for sub in ["runner/temp", "runner/tool-cache", "runner/work"] {
+            std::fs::create_dir_all(root.join(sub)).expect("mkdir runner");
+        }
+        std::fs::write(root.join("runner/github_path"), "").expect("github_path");
+        std::fs::write(root.join("runner/github_output"), "").expect("github_output");
+
+        let (srv, archive_sha256) = release();
+        let server = Server::start(srv.to_path_buf());
+        Fixture {
+            dir,
+            server,
+            archive_sha256,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes the action copy's checksum table.
+    fn checksums(&self, lines: &str) {
+        std::fs::write(
+            self.root().join("action-copy/action/checksums.txt"),
+            format!("# test table\n{lines}"),
+        )
+        .expect("write checksums");
+    }
+
+    /// Runs `bash action/install.sh` as the composite step would, with the given inputs.
+    fn install(&self, env: &[(&str, &str)]) -> Run {
+        let root = self.root();
+        let mut cmd = scrubbed("bash");
+        cmd.arg(root.join("action-copy/action/install.sh"))
+            .current_dir(root.join("runner/work"))
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_WORKSPACE", root.join("runner/work"))
+            .env("GITHUB_PATH", root.join("runner/github_path"))
+            .env("GITHUB_OUTPUT", root.join("runner/github_output"))
+            .env("RUNNER_TEMP", root.join("runner/temp"))
+            .env("RUNNER_TOOL_CACHE", root.join("runner/tool-cache"))
+            .env("RUNNER_OS", "Linux")
+            .env("RUNNER_ARCH", "X64")
+            .env("CIGEN_INSTALL_BASE_URL", self.server.base_url());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run bash");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).expect("read runner file")
+    }
+
+    /// Asserts the failed run left nothing behind: no binary, no PATH line, no outputs, no
+    /// temporary files.
+    fn assert_nothing_installed(&self) {
+        assert_eq!(
+            self.read("runner/github_path"),
+            "",
+            "a PATH line was written"
+        );
+        assert_eq!(
+            self.read("runner/github_output"),
+            "",
+            "outputs were written"
+        );
+        for sub in ["runner/tool-cache", "runner/temp"] {
+            let left: Vec<_> = std::fs::read_dir(self.root().join(sub))
+                .expect("read dir")
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            assert!(left.is_empty(), "{sub} is not empty: {left:?}");
+        }
+    }
+}
+
+/// The served release directory, built once per test run: archiving the debug binary is the
+/// slow part. Laid out as the release job writes it: `v<version>/cigen-<target>.tar.gz`
+/// holding `cigen-<target>/cigen`.
+fn release() -> (&'static Path, String) {
+    static RELEASE: OnceLock<(PathBuf, String)> = OnceLock::new();
+    let (dir, sha) = RELEASE.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("action-release");
+        let _ = std::fs::remove_dir_all(&root);
+        let stage = root.join("stage").join(format!("cigen-{TARGET}"));
+        std::fs::create_dir_all(&stage).expect("mkdir stage");
+        std::fs::copy(cigen_bin(), stage.join("cigen")).expect("copy cigen");
+        let release = root.join("srv").join(format!("v{VERSION}"));
+        std::fs::create_dir_all(&release).expect("mkdir release");
+        let archive = release.join(format!("cigen-{TARGET}.tar.gz"));
+        let status = Command::new("tar")
+            .arg("-czf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(root.join("stage"))
+            .arg(format!("cigen-{TARGET}"))
+            .status()
+            .expect("run tar");
+        assert!(status.success(), "tar failed");
+        (root.join("srv"), sha256_of(&archive))
+    });
+    (dir.as_path(), sha.clone())
+}
+
+fn sha256_of(path: &Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("run sha256sum");
+    assert!(out.status.success(), "sha256sum failed");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("sha256sum output")
+        .to_owned()
+}
+
+fn outputs(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+fn assert_failed(run: &Run, needle: &str) {
+    assert_eq!(run.code, 1, "expected failure\n{run:#?}");
+    assert!(
+        run.stderr.contains(needle),
+        "stderr lacks {needle:?}\n{run:#?}"
+    );
+    assert!(
+        run.stderr.contains("::error title=cigen install::"),
+        "no GitHub error annotation\n{run:#?}"
+    );
+}
+
+#[test]
+fn right_checksum_installs_a_working_cigen() {
+    let f = Fixture::new();
+    f.checksums(&format!("{VERSION} {TARGET} {}\n", f.archive_sha256));
+    let run = f.install(&[("CIGEN_VERSION", VERSION)]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "verified cigen-{TARGET}.tar.gz (sha256 {})",
+            f.archive_sha256
+        )),
+        "{run:#?}"
+    );
+
+    let dir = f
+        .root()
+        .join("runner/tool-cache/cigen")
+        .join(VERSION)
+        .join(TARGET);
+    let bin = dir.join("cigen");
+    assert_eq!(f.read("runner/github_path"), format!("{}\n", dir.display()));
+    assert_eq!(
+        outputs(&f.read("runner/github_output")),
+        vec![
+            ("version".to_owned(), VERSION.to_owned()),
+            ("path".to_owned(), bin.display().to_string())
+        ]
+    );
+    let out = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .expect("run installed cigen");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("cigen {VERSION}")
+    );
+    assert_eq!(
+        f.server.hits(),
+        vec![format!("/v{VERSION}/cigen-{TARGET}.tar.gz")]
+    );
+    let temp_left = std::fs::read_dir(f.root().join("runner/temp"))
+        .expect("read temp")
+        .count();
+    assert_eq!(temp_left, 0, "temporary files were left behind");
+}
+
+#[test]
+fn a_leading_v_names_the_same_version() {
+    let f = Fixture::new();
+    f.checksums(&format!("{VERSION} {TARGET} {}\n", f.archive_sha256));
+    let run = f.install(&[("CIGEN_VERSION", &format!("v{VERSION}"))]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(f
+        .read("runner/github_output")
+        .starts_with(&format!("version={VERSION}\n")));
+}
+
+#[test]
+fn wrong_checksum_fails_and_installs_nothing() {
+    let f = Fixture::new();
+    let wrong = "0".repeat(64);
+    f.checksums(&format!("{VERSION} {TARGET} {wrong}\n"));
+    let run = f.install(&[("CIGEN_VERSION", VERSION)]);
+    assert_failed(&run, "checksum mismatch");
+    assert!(
+        run.stderr.contains(&f.archive_sha256),
+        "the actual digest is not reported\n{run:#?}"
+    );
+    // It did download: the refusal comes from verification, not from an earlier check.
+    assert_eq!(f.server.hits().len(), 1);
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn unknown_version_is_refused_before_downloading() {
+    let f = Fixture::new();
+    f.checksums(&format!("{VERSION} {TARGET} {}\n", f.archive_sha256));
+    let run = f.install(&[("CIGEN_VERSION", "99.0.0")]);
+    assert_failed(
+        &run,
+        "no checksum for cigen 99.0.0 (x86_64-unknown-linux-musl)",
+    );
+    assert!(
+        f.server.hits().is_empty(),
+        "it downloaded without a checksum to verify against"
+    );
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn a_missing_checksum_table_is_refused() {
+    let f = Fixture::new();
+    let run = f.install(&[("CIGEN_VERSION", VERSION)]);
+    assert_failed(
+        &run,
+        "checksums.txt is missing: cannot verify, refusing to install",
+    );
+    assert!(f.server.hits().is_empty());
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn latest_and_ranges_are_refused() {
+    let f = Fixture::new();
+    f.checksums(&format!("{VERSION} {TARGET} {}\n", f.archive_sha256));
+    let run = f.install(&[("CIGEN_VERSION", "latest")]);
+    assert_failed(
+        &run,
+        "version 'latest' is refused: pin an exact version such as 0.1.0",
+    );
+    for range in ["0.1", "^0.1.0", ">=0.1.0", "0.1.x", "~0.1.0"] {
+        let run = f.install(&[("CIGEN_VERSION", range)]);
+        assert_failed(&run, &format!("version '{range}' is not an exact version"));
+    }
+    assert!(f.server.hits().is_empty());
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn no_version_and_no_binary_is_refused() {
+    let f = Fixture::new();
+    f.checksums("");
+    let run = f.install(&[]);
+    assert_failed(&run, "set the 'version' input to an exact cigen version");
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn unknown_platforms_are_refused() {
+    let f = Fixture::new();
+    f.checksums(&format!("{VERSION} {TARGET} {}\n", f.archive_sha256));
+    for (os, arch) in [
+        ("FreeBSD", "X64"),
+        ("Linux", "ARM"),
+        ("Windows", "ARM64"),
+        ("Linux", "X86"),
+    ] {
+        let run = f.install(&[
+            ("CIGEN_VERSION", VERSION),
+            ("RUNNER_OS", os),
+            ("RUNNER_ARCH", arch),
+        ]);
+        assert_failed(
+            &run,
+            &format!("no cigen release for this runner (OS '{os}', architecture '{arch}')"),
+        );
+    }
+    assert!(f.server.hits().is_empty());
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn other_platforms_ask_for_their_own_archive() {
+    // The checksum is looked up per target, so a known platform without an entry stops before
+    // any download; the message names the target the runner maps to.
+    let f = Fixture::new();
+    f.checksums("");
+    for (os, arch, target) in [
+        ("Linux", "ARM64", "aarch64-unknown-linux-musl"),
+        ("macOS", "X64", "x86_64-apple-darwin"),
+        ("macOS", "ARM64", "aarch64-apple-darwin"),
+        ("Windows", "X64", "x86_64-pc-windows-msvc"),
+    ] {
+        let run = f.install(&[
+            ("CIGEN_VERSION", VERSION),
+            ("RUNNER_OS", os),
+            ("RUNNER_ARCH", arch),
+        ]);
+        assert_failed(&run, &format!("no checksum for cigen {VERSION} ({target})"));
+    }
+}
+
+#[test]
+fn the_base_url_override_is_https_or_loopback_only() {
+    let f = Fixture::new();
+    f.checksums(&format!("{VERSION} {TARGET} {}\n", f.archive_sha256));
+    for url in [
+        "http://example.com",
+        "http://127.0.0.2:80",
+        "ftp://127.0.0.1",
+        "file:///tmp",
+    ] {
+        let run = f.install(&[("CIGEN_VERSION", VERSION), ("CIGEN_INSTALL_BASE_URL", url)]);
+        assert_failed(&run, "CIGEN_INSTALL_BASE_URL must be an https:// URL");
+    }
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn a_binary_from_the_job_is_installed_without_download() {
+    let f = Fixture::new();
+    f.checksums("");
+    let built = f.root().join("runner/work/target/debug/cigen");
+    std::fs::create_dir_all(built.parent().expect("parent")).expect("mkdir");
+    std::fs::copy(cigen_bin(), &built).expect("copy cigen");
+    // Relative to the workspace, as a workflow would write it.
+    let run = f.install(&[("CIGEN_BINARY", "target/debug/cigen")]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let dir = f.root().join("runner/tool-cache/cigen/local");
+    assert_eq!(f.read("runner/github_path"), format!("{}\n", dir.display()));
+    assert_eq!(
+        outputs(&f.read("runner/github_output")),
+        vec![
+            ("version".to_owned(), VERSION.to_owned()),
+            ("path".to_owned(), dir.join("cigen").display().to_string())
+        ]
+    );
+    // Only cigen is put on PATH, not the rest of the build directory.
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("cigen")]);
+    assert!(
+        f.server.hits().is_empty(),
+        "binary mode downloaded something"
+    );
+}
+
+#[test]
+fn a_binary_must_match_the_requested_version() {
+    let f = Fixture::new();
+    f.checksums("");
+    let bin = cigen_bin();
+    let run = f.install(&[
+        ("CIGEN_BINARY", bin.to_str().expect("utf-8 path")),
+        ("CIGEN_VERSION", "99.0.0"),
+    ]);
+    assert_failed(
+        &run,
+        &format!("reports version {VERSION}, but the 'version' input asks for 99.0.0"),
+    );
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn a_binary_that_is_not_cigen_is_refused() {
+    let f = Fixture::new();
+    f.checksums("");
+    let fake = f.root().join("runner/work/fake");
+    std::fs::write(&fake, "#!/bin/sh\necho 'something 1.0'\n").expect("write fake");
+    let status = Command::new("chmod")
+        .arg("+x")
+        .arg(&fake)
+        .status()
+        .expect("chmod");
+    assert!(status.success());
+    let run = f.install(&[("CIGEN_BINARY", "fake")]);
+    assert_failed(&run, "printed 'something 1.0', not 'cigen <version>'");
+    let run = f.install(&[("CIGEN_BINARY", "missing")]);
+    assert_failed(&run, "does not exist");
+    f.assert_nothing_installed();
+}
+
+#[test]
+fn args_run_without_shell_expansion() {
+    // run.sh splits `args` on whitespace only: `$HOME` and `*` reach cigen literally.
+    let out = scrubbed("bash")
+        .arg(repo_root().join("action/run.sh"))
+        .env("CIGEN_PATH", cigen_bin())
+        .env("CIGEN_ARGS", "check  -f $HOME/*.yaml")
+        .output()
+        .expect("run bash");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot read $HOME/*.yaml"), "{stderr}");
+}
