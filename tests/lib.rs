@@ -3,4 +3,7 @@
 mod test;
 
 mod action;
+mod action_fixture;
 mod cli;
+mod release_names;
+mod update_checksums;

@@ -1,0 +1,187 @@
+//! `scripts/update-checksums`, run on a fake release directory: it fills the action's
+//! checksum table, and the install script then accepts exactly that release.
+
+use std::path::{Path, PathBuf};
+
+use crate::action_fixture::{release, sha256_of, Fixture, Run, TARGET, VERSION};
+use crate::test::{repo_root, scrubbed};
+
+const OTHER_TARGETS: &[(&str, &str)] = &[
+    ("aarch64-unknown-linux-musl", "tar.gz"),
+    ("x86_64-apple-darwin", "tar.gz"),
+    ("aarch64-apple-darwin", "tar.gz"),
+    ("x86_64-pc-windows-msvc", "zip"),
+];
+
+/// A release directory as the release job leaves it: five archives, each with a
+/// `sha256sum`-format `.sha256` file. Only the Linux x86_64 archive holds a real cigen.
+fn fake_release(dir: &Path) -> Vec<(String, String)> {
+    std::fs::create_dir_all(dir).expect("mkdir release");
+    let (served, _) = release();
+    let real = format!("cigen-{TARGET}.tar.gz");
+    std::fs::copy(
+        served.join(format!("v{VERSION}")).join(&real),
+        dir.join(&real),
+    )
+    .expect("copy archive");
+    let mut names = vec![(TARGET.to_owned(), real)];
+    for (target, ext) in OTHER_TARGETS {
+        let name = format!("cigen-{target}.{ext}");
+        std::fs::write(dir.join(&name), format!("stand-in archive for {target}"))
+            .expect("write archive");
+        names.push(((*target).to_owned(), name));
+    }
+    names
+        .into_iter()
+        .map(|(target, name)| {
+            let sha = sha256_of(&dir.join(&name));
+            std::fs::write(
+                dir.join(format!("{name}.sha256")),
+                format!("{sha}  {name}\n"),
+            )
+            .expect("write sha256");
+            (target, sha)
+        })
+        .collect()
+}
+
+/// Copies the script into the fixture's action copy so it edits that copy's table.
+fn script(f: &Fixture) -> PathBuf {
+    let dest = f.root().join("action-copy/scripts/update-checksums");
+    std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir scripts");
+    std::fs::copy(repo_root().join("scripts/update-checksums"), &dest).expect("copy script");
+    dest
+}
+
+fn update(f: &Fixture, args: &[&str]) -> Run {
+    let out = scrubbed("bash")
+        .arg(script(f))
+        .args(args)
+        .output()
+        .expect("run bash");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn table(f: &Fixture) -> String {
+    f.read("action-copy/action/checksums.txt")
+}
+
+#[test]
+fn fills_the_table_and_the_action_installs_that_release() {
+    let f = Fixture::new();
+    f.checksums("0.0.1 x86_64-apple-darwin 1111111111111111111111111111111111111111111111111111111111111111\n");
+    let dir = f.root().join("release");
+    let sums = fake_release(&dir);
+    let run = update(&f, &[VERSION, dir.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains(&format!("now lists cigen {VERSION} for 5 targets")),
+        "{run:#?}"
+    );
+
+    // Header kept, older versions kept, sorted by version then target.
+    let mut expected: Vec<String> = sums
+        .iter()
+        .map(|(t, s)| format!("{VERSION} {t} {s}"))
+        .collect();
+    expected.sort_by(|a, b| a.split(' ').nth(1).cmp(&b.split(' ').nth(1)));
+    let mut want = String::from("# test table\n0.0.1 x86_64-apple-darwin 1111111111111111111111111111111111111111111111111111111111111111\n");
+    for line in &expected {
+        want.push_str(line);
+        want.push('\n');
+    }
+    assert_eq!(table(&f), want);
+
+    // Running it again replaces the version's lines instead of duplicating them.
+    let run = update(
+        &f,
+        &[&format!("v{VERSION}"), dir.to_str().expect("utf-8 path")],
+    );
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert_eq!(table(&f), want);
+
+    let run = f.install(&[("CIGEN_VERSION", VERSION)]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(f
+        .read("runner/github_output")
+        .starts_with(&format!("version={VERSION}\n")));
+}
+
+#[test]
+fn a_sum_that_does_not_match_its_archive_changes_nothing() {
+    let f = Fixture::new();
+    f.checksums("");
+    let dir = f.root().join("release");
+    fake_release(&dir);
+    let name = "cigen-x86_64-apple-darwin.tar.gz";
+    std::fs::write(
+        dir.join(format!("{name}.sha256")),
+        format!("{}  {name}\n", "a".repeat(64)),
+    )
+    .expect("write");
+    let run = update(&f, &[VERSION, dir.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr.contains(&format!("{name} hashes to")),
+        "{run:#?}"
+    );
+    assert_eq!(table(&f), "# test table\n");
+}
+
+#[test]
+fn a_missing_target_or_a_misnamed_sum_changes_nothing() {
+    let f = Fixture::new();
+    f.checksums("");
+    let dir = f.root().join("release");
+    fake_release(&dir);
+    std::fs::remove_file(dir.join("cigen-x86_64-pc-windows-msvc.zip.sha256")).expect("remove");
+    let run = update(&f, &[VERSION, dir.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("cigen-x86_64-pc-windows-msvc.zip.sha256 is missing"),
+        "{run:#?}"
+    );
+
+    fake_release(&dir);
+    let name = "cigen-aarch64-apple-darwin.tar.gz";
+    let sha = sha256_of(&dir.join(name));
+    std::fs::write(
+        dir.join(format!("{name}.sha256")),
+        format!("{sha}  cigen-other.tar.gz\n"),
+    )
+    .expect("write");
+    let run = update(&f, &[VERSION, dir.to_str().expect("utf-8 path")]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("names 'cigen-other.tar.gz', not cigen-aarch64-apple-darwin.tar.gz"),
+        "{run:#?}"
+    );
+    assert_eq!(table(&f), "# test table\n");
+}
+
+#[test]
+fn refuses_inexact_versions_and_plain_http() {
+    let f = Fixture::new();
+    f.checksums("");
+    let run = update(&f, &["latest", "."]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr.contains("'latest' is not an exact version"),
+        "{run:#?}"
+    );
+    let run = update(&f, &[VERSION, "http://127.0.0.1:1/v0.1.0"]);
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr
+            .contains("only https:// URLs or a local directory are accepted"),
+        "{run:#?}"
+    );
+    assert_eq!(table(&f), "# test table\n");
+}
