@@ -5,5 +5,6 @@ mod test;
 mod action;
 mod action_fixture;
 mod cli;
+mod judges;
 mod release_names;
 mod update_checksums;

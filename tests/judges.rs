@@ -1,0 +1,11 @@
+//! Third-party judges on generated outputs (see `scripts/install-judges`): actionlint, zizmor,
+//! check-jsonschema, yamllint, just, gitlab-ci-local and act. Under `CI=true` a missing judge
+//! fails; elsewhere it skips with a loud message.
+
+mod harness;
+#[allow(dead_code)] // the example judges use the rest once `cigen generate` lands
+mod outputs;
+mod repo;
+mod runs;
+mod tool;
+mod verdicts;

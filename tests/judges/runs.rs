@@ -1,0 +1,170 @@
+//! Real runs of generated outputs on this machine: a whole GitLab pipeline through
+//! gitlab-ci-local's shell executor, and each GitHub workflow through act in host mode, with
+//! the freshly built cigen and harmless stand-ins first on PATH and remote actions mapped to
+//! local stand-ins (`tests/stand-ins/`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::repo::TempRepo;
+use super::tool::{judge_path, Judge, Verdict};
+use crate::test::{cigen_bin, repo_root};
+
+/// A temporary directory to put first on PATH: `cigen` (a link to the binary under test) and
+/// the stand-ins for toolchain commands, so a run never changes the machine.
+pub struct BinDir {
+    pub dir: tempfile::TempDir,
+}
+
+impl BinDir {
+    pub fn new() -> BinDir {
+        let dir = tempfile::Builder::new()
+            .prefix("cigen-judge-bin-")
+            .tempdir()
+            .expect("tempdir");
+        std::os::unix::fs::symlink(cigen_bin(), dir.path().join("cigen")).expect("link cigen");
+        let standins = repo_root().join("tests/stand-ins/bin");
+        for entry in std::fs::read_dir(&standins)
+            .expect("tests/stand-ins/bin")
+            .flatten()
+        {
+            std::os::unix::fs::symlink(entry.path(), dir.path().join(entry.file_name()))
+                .expect("link stand-in");
+        }
+        BinDir { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Where `cigen` resolves on the run's PATH: a step printing `command -v cigen` must
+    /// print exactly this.
+    pub fn cigen(&self) -> PathBuf {
+        self.path().join("cigen")
+    }
+}
+
+/// Runs the whole pipeline of `repo` with gitlab-ci-local's shell executor (images are
+/// ignored; jobs run on this machine in copies of the repository).
+pub fn gitlab_pipeline(j: &Judge, repo: &TempRepo, bin: &BinDir, extra: &[&str]) -> Verdict {
+    let home = tempfile::tempdir().expect("tempdir");
+    let mut cmd = j.command();
+    cmd.arg("--force-shell-executor")
+        .args(extra)
+        .current_dir(repo.path())
+        .env("HOME", home.path())
+        .env("PATH", judge_path(&[bin.path()]))
+        .env("NO_COLOR", "1");
+    Verdict::of("gitlab-ci-local", cmd)
+}
+
+/// Every remote action a workflow uses, as `(owner/repo, ref)`, in sorted order.
+pub fn remote_actions(workflow_text: &str) -> BTreeSet<(String, String)> {
+    let doc: serde_yaml::Value = serde_yaml::from_str(workflow_text).expect("workflow is YAML");
+    let mut found = BTreeSet::new();
+    let jobs = doc
+        .get("jobs")
+        .and_then(|j| j.as_mapping())
+        .cloned()
+        .unwrap_or_default();
+    for (_, job) in jobs {
+        let steps = job
+            .get("steps")
+            .and_then(|s| s.as_sequence())
+            .cloned()
+            .unwrap_or_default();
+        for step in steps {
+            let Some(uses) = step.get("uses").and_then(|u| u.as_str()) else {
+                continue;
+            };
+            if uses.starts_with("./") || uses.starts_with("docker://") {
+                continue;
+            }
+            let (path, git_ref) = uses.split_once('@').unwrap_or((uses, ""));
+            let repo: Vec<&str> = path.splitn(3, '/').take(2).collect();
+            found.insert((repo.join("/"), git_ref.to_string()));
+        }
+    }
+    found
+}
+
+/// How act maps one remote action: the working tree for the cigen action once `action.yml`
+/// exists and offers a prebuilt-binary input, otherwise the stand-in under
+/// `tests/stand-ins/actions/`. `None` for `actions/checkout`, which act skips for the
+/// repository under test.
+pub fn stand_in_for(repo: &str) -> Option<Result<PathBuf, String>> {
+    if repo == "actions/checkout" {
+        return None;
+    }
+    let dir = repo_root().join("tests/stand-ins/actions").join(repo);
+    Some(if dir.join("action.yml").is_file() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "no stand-in for remote action {repo}: add tests/stand-ins/actions/{repo}/action.yml"
+        ))
+    })
+}
+
+/// One `-P label=-self-hosted` per `runs-on` label in the workflow (host mode needs each).
+pub fn runs_on_labels(workflow_text: &str) -> BTreeSet<String> {
+    let doc: serde_yaml::Value = serde_yaml::from_str(workflow_text).expect("workflow is YAML");
+    let mut labels = BTreeSet::new();
+    let jobs = doc
+        .get("jobs")
+        .and_then(|j| j.as_mapping())
+        .cloned()
+        .unwrap_or_default();
+    for (_, job) in jobs {
+        match job.get("runs-on") {
+            Some(serde_yaml::Value::String(s)) => {
+                labels.insert(s.clone());
+            }
+            Some(serde_yaml::Value::Sequence(seq)) => {
+                labels.extend(seq.iter().filter_map(|v| v.as_str().map(String::from)));
+            }
+            _ => {}
+        }
+    }
+    labels
+}
+
+/// Runs one workflow of `repo` with act in host mode for a `push` event.
+pub fn act_workflow(
+    j: &Judge,
+    repo: &TempRepo,
+    bin: &BinDir,
+    workflow: &Path,
+) -> Result<Verdict, String> {
+    let text = std::fs::read_to_string(repo.path().join(workflow)).expect("read workflow");
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let artifacts = scratch.path().join("artifacts");
+    std::fs::create_dir_all(&artifacts).expect("mkdir");
+    let mut cmd = j.command();
+    cmd.arg("push").arg("-W").arg(workflow);
+    for label in runs_on_labels(&text) {
+        cmd.arg("-P").arg(format!("{label}=-self-hosted"));
+    }
+    for (action, git_ref) in remote_actions(&text) {
+        match stand_in_for(&action) {
+            None => {}
+            Some(Ok(dir)) => {
+                cmd.arg("--local-repository")
+                    .arg(format!("{action}@{git_ref}={}", dir.display()));
+            }
+            Some(Err(e)) => return Err(e),
+        }
+    }
+    cmd.arg("--no-cache-server")
+        .arg("--action-cache-path")
+        .arg(scratch.path().join("actions"))
+        .arg("--env")
+        .arg(format!("CIGEN_STANDIN_ARTIFACTS={}", artifacts.display()))
+        .current_dir(repo.path())
+        .env("HOME", scratch.path())
+        .env("ACT_DISABLE_VERSION_CHECK", "1")
+        .env("PATH", judge_path(&[bin.path()]))
+        .env("NO_COLOR", "1");
+    Ok(Verdict::of("act", cmd))
+}
