@@ -7,4 +7,5 @@ mod action_fixture;
 mod cli;
 mod judges;
 mod release_names;
+mod release_scripts;
 mod update_checksums;

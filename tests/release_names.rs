@@ -92,7 +92,12 @@ fn binstall_finds_the_release_archives() {
 
 #[test]
 fn every_script_names_every_target() {
-    for script in ["action/install.sh", "scripts/update-checksums"] {
+    for script in [
+        "action/install.sh",
+        "scripts/update-checksums",
+        "scripts/release-build",
+        "scripts/release-publish",
+    ] {
         let text = std::fs::read_to_string(repo_root().join(script)).expect("read script");
         for (target, _) in TARGETS {
             assert!(text.contains(target), "{script} does not name {target}");
