@@ -7,6 +7,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod exit;
 pub mod model;
+pub mod run;
 pub mod shape;
 pub mod source;
 pub mod spec;

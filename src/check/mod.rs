@@ -10,7 +10,7 @@ mod globs;
 mod job_names;
 mod matrix_refs;
 mod needs_exist;
-mod outputs;
+pub(crate) mod outputs;
 mod permissions;
 mod reserved_names;
 mod secrets_declared;

@@ -1,10 +1,9 @@
-//! `cigen run`: plan and execute jobs.
+//! `cigen run`: plan and execute jobs (the engine lives in `crate::run`).
 
 use crate::cli::{ColorChoice, RunArgs};
 use crate::exit::Outcome;
 use crate::model::Loaded;
 
-pub fn run(_loaded: &Loaded, _args: &RunArgs, _color: ColorChoice) -> Outcome {
-    eprintln!("error: `cigen run` is being built (issue 4)");
-    Outcome::Usage
+pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
+    crate::run::run(loaded, args, color)
 }

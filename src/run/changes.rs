@@ -1,0 +1,167 @@
+//! Changed files (git2): the base comes from the provider, `--base`, or the default branch.
+//!
+//! When no base can be found (shallow clone, new branch, no git) the answer is `Unknown` with
+//! a reason, and jobs with `changed:` conditions run: skipping a needed job is worse than
+//! running an unneeded one.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use git2::{Oid, Repository, StatusOptions};
+
+use super::context::RunContext;
+use crate::spec::Provider;
+
+/// What changed, relative to the spec directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Changes {
+    /// `base` describes what was compared (`merge-base with main (1a2b3c4)`).
+    Known { base: String, files: Vec<String> },
+    /// No base to compare with; jobs run and say why.
+    Unknown { reason: String },
+}
+
+/// Finds the changed files for this run.
+pub(crate) fn detect(root: &Path, env: &HashMap<String, String>, ctx: &RunContext, base_arg: Option<&str>) -> Changes {
+    match detect_inner(root, env, ctx, base_arg) {
+        Ok(c) => c,
+        Err(reason) => Changes::Unknown { reason },
+    }
+}
+
+fn short(oid: Oid) -> String {
+    oid.to_string().chars().take(7).collect()
+}
+
+fn is_zero_sha(s: &str) -> bool {
+    s.chars().all(|c| c == '0')
+}
+
+/// A commit by SHA or ref, with a reason that explains shallow clones when it is missing.
+fn commit_oid(repo: &Repository, spec: &str, what: &str) -> Result<Oid, String> {
+    match repo.revparse_single(spec).and_then(|o| o.peel_to_commit()) {
+        Ok(c) => Ok(c.id()),
+        Err(_) if repo.is_shallow() => Err(format!("{what} {spec} is not in this shallow clone (fetch full history: fetch-depth: 0 / GIT_DEPTH: 0)")),
+        Err(_) => Err(format!("{what} {spec} is not in this repository")),
+    }
+}
+
+fn merge_base(repo: &Repository, a: Oid, b: Oid, what: &str) -> Result<Oid, String> {
+    repo.merge_base(a, b).map_err(|_| {
+        if repo.is_shallow() {
+            format!("no common ancestor with {what} in this shallow clone (fetch full history)")
+        } else {
+            format!("no common ancestor with {what}")
+        }
+    })
+}
+
+/// The base commit (or `None` when HEAD has no commits yet) and its description.
+fn find_base(repo: &Repository, head: Option<Oid>, env: &HashMap<String, String>, ctx: &RunContext, base_arg: Option<&str>) -> Result<(Option<Oid>, String), String> {
+    let Some(head) = head else {
+        return Ok((None, "no commits yet".into()));
+    };
+    if let Some(r) = base_arg {
+        let oid = commit_oid(repo, r, "--base")?;
+        let mb = merge_base(repo, oid, head, r)?;
+        return Ok((Some(mb), format!("merge-base with {r} ({})", short(mb))));
+    }
+    match ctx.provider {
+        Provider::Github => {
+            let path = env.get("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()).ok_or("GITHUB_EVENT_PATH is not set, so the event's base commit is unknown")?;
+            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the GitHub event payload {path}: {e}"))?;
+            let payload: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("the GitHub event payload is not JSON: {e}"))?;
+            if let Some(sha) = payload.pointer("/pull_request/base/sha").and_then(|v| v.as_str()) {
+                let oid = commit_oid(repo, sha, "pull request base")?;
+                let mb = merge_base(repo, oid, head, "the pull request base")?;
+                return Ok((Some(mb), format!("pull request base ({})", short(mb))));
+            }
+            match payload.get("before").and_then(|v| v.as_str()) {
+                Some(sha) if is_zero_sha(sha) => Err("new branch: the push has no previous commit to compare with".into()),
+                Some(sha) => {
+                    let oid = commit_oid(repo, sha, "previous push commit")?;
+                    Ok((Some(oid), format!("previous push ({})", short(oid))))
+                }
+                None => Err("the GitHub event has no base commit (not a push or pull request)".into()),
+            }
+        }
+        Provider::Gitlab => {
+            let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
+            if let Some(sha) = get("CI_MERGE_REQUEST_DIFF_BASE_SHA") {
+                let oid = commit_oid(repo, &sha, "merge request base")?;
+                return Ok((Some(oid), format!("merge request base ({})", short(oid))));
+            }
+            match get("CI_COMMIT_BEFORE_SHA") {
+                Some(sha) if is_zero_sha(&sha) => Err("new branch: the push has no previous commit to compare with".into()),
+                Some(sha) => {
+                    let oid = commit_oid(repo, &sha, "previous push commit")?;
+                    Ok((Some(oid), format!("previous push ({})", short(oid))))
+                }
+                None => Err("GitLab gave no base commit (CI_MERGE_REQUEST_DIFF_BASE_SHA / CI_COMMIT_BEFORE_SHA)".into()),
+            }
+        }
+        Provider::Local => {
+            let (name, oid) = default_branch(repo).ok_or("no default branch (origin/HEAD, main, master) to compare with; pass --base REF")?;
+            let mb = merge_base(repo, oid, head, &name)?;
+            Ok((Some(mb), format!("merge-base with {name} ({})", short(mb))))
+        }
+    }
+}
+
+/// `origin/HEAD`'s target, else `main`, `master`, `origin/main`, `origin/master`.
+fn default_branch(repo: &Repository) -> Option<(String, Oid)> {
+    if let Ok(r) = repo.find_reference("refs/remotes/origin/HEAD") {
+        if let Ok(resolved) = r.resolve() {
+            if let (Some(name), Some(oid)) = (resolved.shorthand(), resolved.target()) {
+                return Some((name.to_string(), oid));
+            }
+        }
+    }
+    ["main", "master", "origin/main", "origin/master"]
+        .iter()
+        .find_map(|n| repo.revparse_single(n).ok().and_then(|o| o.peel_to_commit().ok()).map(|c| (n.to_string(), c.id())))
+}
+
+fn detect_inner(root: &Path, env: &HashMap<String, String>, ctx: &RunContext, base_arg: Option<&str>) -> Result<Changes, String> {
+    let repo = Repository::discover(root).map_err(|_| "not a git repository, so changed files are unknown".to_string())?;
+    let workdir = repo.workdir().ok_or("a bare repository has no files to compare")?.to_path_buf();
+    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).map(|c| c.id());
+    let (base, desc) = find_base(&repo, head, env, ctx, base_arg)?;
+    let mut files = BTreeSet::new();
+    if let (Some(base), Some(head)) = (base, head) {
+        let old = repo.find_commit(base).and_then(|c| c.tree()).map_err(|e| format!("cannot read the base tree: {e}"))?;
+        let new = repo.find_commit(head).and_then(|c| c.tree()).map_err(|e| format!("cannot read HEAD's tree: {e}"))?;
+        let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None).map_err(|e| format!("cannot diff: {e}"))?;
+        for d in diff.deltas() {
+            for p in [d.old_file().path(), d.new_file().path()].into_iter().flatten() {
+                files.insert(p.to_path_buf());
+            }
+        }
+    }
+    // Locally, uncommitted work counts too: staged, unstaged and untracked files.
+    let mut desc = desc;
+    if !ctx.ci {
+        let mut opts = StatusOptions::new();
+        opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
+        let statuses = repo.statuses(Some(&mut opts)).map_err(|e| format!("cannot read the working tree status: {e}"))?;
+        for s in statuses.iter() {
+            if let Some(p) = s.path() {
+                files.insert(p.into());
+            }
+            if let Some(p) = s.head_to_index().and_then(|d| d.old_file().path().map(Path::to_path_buf)) {
+                files.insert(p);
+            }
+        }
+        desc.push_str(" plus uncommitted changes");
+    }
+    // Globs are relative to the spec directory; files outside it cannot match.
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
+    let prefix = root.strip_prefix(&workdir).unwrap_or(Path::new("")).to_path_buf();
+    let files = files
+        .into_iter()
+        .filter_map(|p| p.strip_prefix(&prefix).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+        .filter(|p| !p.is_empty())
+        .collect();
+    Ok(Changes::Known { base: desc, files })
+}

@@ -1,0 +1,58 @@
+//! The environment of a step, layered: process < needs' outputs < env_file < spec < job <
+//! matrix < step, plus `CIGEN_OUTPUT`.
+//!
+//! Needs' outputs sit just above the process env because in CI they arrive through the
+//! process env (GitHub `env:` / GitLab dotenv), so local and CI runs resolve the same way.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use crate::model::{matrix::env_name, Cell, Job, Pipeline, Step};
+use crate::spec::EnvValue;
+
+/// Env layers that are the same for every step of a run.
+pub(crate) struct BaseEnv {
+    pub process: HashMap<String, String>,
+    pub env_file: IndexMap<String, String>,
+    pub ci: bool,
+}
+
+impl BaseEnv {
+    /// Process env with env_file on top: where declared secrets are looked up.
+    pub(crate) fn merged(&self) -> HashMap<String, String> {
+        let mut m = self.process.clone();
+        m.extend(self.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));
+        m
+    }
+}
+
+fn apply(env: &mut HashMap<String, String>, layer: &IndexMap<String, EnvValue>, ci: bool) {
+    for (k, v) in layer {
+        if let Some(v) = v.resolve(ci) {
+            env.insert(k.clone(), v.to_string());
+        }
+    }
+}
+
+/// The full env for one step.
+pub(crate) fn step_env(base: &BaseEnv, needs_outputs: &IndexMap<String, String>, p: &Pipeline, job: &Job, cell: &Cell, step: &Step, output_file: &Path) -> HashMap<String, String> {
+    let mut env = base.process.clone();
+    env.extend(needs_outputs.iter().map(|(k, v)| (k.clone(), v.clone())));
+    env.extend(base.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));
+    apply(&mut env, &p.env, base.ci);
+    apply(&mut env, &job.env, base.ci);
+    for (k, v) in &cell.values {
+        env.insert(env_name(k), v.clone());
+    }
+    apply(&mut env, &step.env, base.ci);
+    env.insert("CIGEN_OUTPUT".into(), output_file.to_string_lossy().into_owned());
+    env.insert("CIGEN_JOB".into(), job.name.clone());
+    env
+}
+
+/// Reads the process env; values that are not UTF-8 are kept lossily.
+pub(crate) fn process_env() -> HashMap<String, String> {
+    std::env::vars_os().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())).collect()
+}

@@ -1,0 +1,105 @@
+//! The event enum between executor, scheduler and reporters: reporters consume only these.
+
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+/// Index of a unit (one job × one matrix cell) in the plan.
+pub(crate) type UnitId = usize;
+
+/// How one attempt of a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum StepStatus {
+    Passed,
+    Failed,
+    TimedOut,
+    Cancelled,
+}
+
+/// How a unit ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum UnitStatus {
+    Passed,
+    /// Passed, but only after a failed attempt.
+    Flaky,
+    Failed,
+    TimedOut,
+    Cancelled,
+    Skipped,
+}
+
+impl UnitStatus {
+    /// Whether dependents may run after this unit (a skipped job counts: in CI it exits 0).
+    pub(crate) fn satisfies_needs(self) -> bool {
+        matches!(self, UnitStatus::Passed | UnitStatus::Flaky | UnitStatus::Skipped)
+    }
+
+    pub(crate) fn is_failure(self) -> bool {
+        matches!(self, UnitStatus::Failed | UnitStatus::TimedOut)
+    }
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            UnitStatus::Passed => "passed",
+            UnitStatus::Flaky => "flaky",
+            UnitStatus::Failed => "failed",
+            UnitStatus::TimedOut => "timed out",
+            UnitStatus::Cancelled => "cancelled",
+            UnitStatus::Skipped => "skipped",
+        }
+    }
+}
+
+/// The final result of a unit.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct UnitResult {
+    pub status: UnitStatus,
+    #[serde(serialize_with = "ser_duration")]
+    pub duration: Duration,
+    /// Most attempts any step needed (0 when nothing ran).
+    pub attempts: u32,
+    /// Why it was skipped, failed or cancelled.
+    pub reason: Option<String>,
+    /// Declared outputs the steps wrote (masked).
+    pub outputs: IndexMap<String, String>,
+}
+
+impl UnitResult {
+    pub(crate) fn skipped(reason: impl Into<String>) -> Self {
+        UnitResult { status: UnitStatus::Skipped, duration: Duration::ZERO, attempts: 0, reason: Some(reason.into()), outputs: IndexMap::new() }
+    }
+}
+
+/// Everything that happens during a run, in the order it happened.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    UnitStarted { unit: UnitId },
+    StepStarted { unit: UnitId, step: usize, name: String, attempt: u32, attempts: u32 },
+    /// One complete line of a step's combined stdout/stderr, already masked.
+    Output { unit: UnitId, step: usize, line: String },
+    StepFinished { unit: UnitId, step: usize, attempt: u32, status: StepStatus, duration: Duration, message: Option<String> },
+    StepSkipped { unit: UnitId, step: usize, name: String, reason: String },
+    RetryScheduled { unit: UnitId, step: usize, next_attempt: u32, delay: Duration },
+    /// Something worth telling the user that is not step output (services, cancellation).
+    Notice { unit: Option<UnitId>, text: String },
+    UnitFinished { unit: UnitId, result: UnitResult },
+}
+
+pub(crate) fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
+
+/// `12ms`, `1.23s`, `2m05s`: short, for logs and tables.
+pub(crate) fn human_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        format!("{:.2}s", d.as_secs_f64())
+    } else {
+        format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000)
+    }
+}

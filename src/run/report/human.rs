@@ -1,0 +1,168 @@
+//! Human reporter: per-job prefixes for parallel output, colour (NO_COLOR / --color), a live
+//! progress line on a terminal, and a final table.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use anstyle::{AnsiColor, Style};
+
+use super::{step_name as plan_step_name, table, ReportConfig, Reporter};
+use crate::run::events::{human_duration, Event, StepStatus, UnitResult, UnitStatus};
+use crate::run::plan::Plan;
+use crate::run::process::signal_name;
+use crate::ui::use_color;
+
+const PALETTE: [AnsiColor; 6] = [AnsiColor::Cyan, AnsiColor::Magenta, AnsiColor::Blue, AnsiColor::Yellow, AnsiColor::Green, AnsiColor::BrightCyan];
+
+pub(crate) struct Human {
+    color: bool,
+    width: usize,
+    /// Progress line on stderr (only when stderr is a terminal).
+    progress: bool,
+    progress_drawn: bool,
+    running: Vec<usize>,
+    done: usize,
+    total: usize,
+    out: std::io::Stdout,
+}
+
+impl Human {
+    pub(crate) fn new(cfg: &ReportConfig<'_>) -> Self {
+        Human {
+            color: use_color(cfg.color, std::io::stdout().is_terminal()),
+            width: 0,
+            progress: std::io::stderr().is_terminal(),
+            progress_drawn: false,
+            running: Vec::new(),
+            done: 0,
+            total: 0,
+            out: std::io::stdout(),
+        }
+    }
+
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn prefix(&self, plan: &Plan, unit: usize) -> String {
+        let label = format!("{:<w$} │", plan.units[unit].label, w = self.width);
+        self.paint(Style::new().fg_color(Some(PALETTE[unit % PALETTE.len()].into())), &label)
+    }
+
+    fn line(&mut self, text: &str) {
+        self.clear_progress();
+        let mut o = self.out.lock();
+        let _ = writeln!(o, "{text}");
+        let _ = o.flush();
+    }
+
+    fn clear_progress(&mut self) {
+        if self.progress_drawn {
+            eprint!("\r\x1b[2K");
+            self.progress_drawn = false;
+        }
+    }
+
+    fn draw_progress(&mut self, plan: &Plan) {
+        if !self.progress || self.running.is_empty() {
+            return;
+        }
+        let names: Vec<&str> = self.running.iter().map(|u| plan.units[*u].label.as_str()).collect();
+        let mut text = format!("[{}/{}] running: {}", self.done, self.total, names.join(", "));
+        if text.chars().count() > 100 {
+            text = format!("{}…", text.chars().take(99).collect::<String>());
+        }
+        eprint!("\r\x1b[2K{}", self.paint(Style::new().dimmed(), &text));
+        let _ = std::io::stderr().flush();
+        self.progress_drawn = true;
+    }
+}
+
+impl Reporter for Human {
+    fn start(&mut self, plan: &Plan) {
+        self.width = plan.units.iter().map(|u| u.label.chars().count()).max().unwrap_or(0);
+        self.total = plan.units.len();
+    }
+
+    fn event(&mut self, plan: &Plan, event: &Event) {
+        let bold = Style::new().bold();
+        let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+        let green = Style::new().fg_color(Some(AnsiColor::Green.into()));
+        let dim = Style::new().dimmed();
+        match event {
+            Event::UnitStarted { unit } => self.running.push(*unit),
+            Event::StepStarted { unit, name, attempt, attempts, .. } => {
+                let tries = if *attempt > 1 { format!(" (attempt {attempt}/{attempts})") } else { String::new() };
+                let text = format!("{} {}", self.prefix(plan, *unit), self.paint(bold, &format!("▶ {name}{tries}")));
+                self.line(&text);
+            }
+            Event::Output { unit, line, .. } => {
+                let text = format!("{} {line}", self.prefix(plan, *unit));
+                self.line(&text);
+            }
+            Event::StepFinished { unit, step, status, duration, message, .. } => {
+                let name = plan_step_name(plan, *unit, *step);
+                let d = human_duration(*duration);
+                let body = match status {
+                    StepStatus::Passed => self.paint(green, &format!("✓ {name} ({d})")),
+                    _ => self.paint(red, &format!("✗ {name}: {} ({d})", message.clone().unwrap_or_default())),
+                };
+                let text = format!("{} {body}", self.prefix(plan, *unit));
+                self.line(&text);
+            }
+            Event::StepSkipped { unit, name, reason, .. } => {
+                let text = format!("{} {}", self.prefix(plan, *unit), self.paint(dim, &format!("- {name} skipped: {reason}")));
+                self.line(&text);
+            }
+            Event::RetryScheduled { unit, step, next_attempt, delay } => {
+                let name = plan_step_name(plan, *unit, *step);
+                let text = format!("{} ↻ retrying {name} in {} (attempt {next_attempt})", self.prefix(plan, *unit), human_duration(*delay));
+                self.line(&text);
+            }
+            Event::Notice { unit, text } => {
+                let text = match unit {
+                    Some(u) => format!("{} {}", self.prefix(plan, *u), self.paint(dim, text)),
+                    None => self.paint(dim, text),
+                };
+                self.line(&text);
+            }
+            Event::UnitFinished { unit, result } => {
+                self.running.retain(|u| u != unit);
+                self.done += 1;
+                let reason = result.reason.clone().unwrap_or_default();
+                let body = match result.status {
+                    UnitStatus::Passed => self.paint(green, &format!("passed ({})", human_duration(result.duration))),
+                    UnitStatus::Flaky => self.paint(Style::new().fg_color(Some(AnsiColor::Yellow.into())), &format!("flaky: {reason} ({})", human_duration(result.duration))),
+                    UnitStatus::Skipped => self.paint(dim, &format!("skipped: {reason}")),
+                    s => self.paint(red, &format!("{}: {reason}", s.as_str())),
+                };
+                let text = format!("{} {body}", self.prefix(plan, *unit));
+                self.line(&text);
+            }
+        }
+        self.draw_progress(plan);
+    }
+
+    fn finish(&mut self, plan: &Plan, results: &[UnitResult], elapsed: Duration, signal: Option<i32>) {
+        self.clear_progress();
+        let mut text = String::from("\n");
+        text.push_str(&table::render(plan, results));
+        text.push_str(&table::totals(results, elapsed));
+        if let Some(s) = signal {
+            text.push_str(&format!(" (interrupted by {})", signal_name(s)));
+        }
+        let style = if signal.is_some() || results.iter().any(|r| !r.status.satisfies_needs()) {
+            Style::new().fg_color(Some(AnsiColor::Red.into())).bold()
+        } else {
+            Style::new().fg_color(Some(AnsiColor::Green.into())).bold()
+        };
+        let last = text.rfind('\n').map_or(0, |i| i + 1);
+        let (head, tail) = text.split_at(last);
+        let painted = format!("{head}{}", self.paint(style, tail));
+        self.line(&painted);
+    }
+}

@@ -1,0 +1,66 @@
+//! Reporters: they turn events into logs and files, and decide nothing.
+
+mod github;
+mod gitlab;
+mod human;
+mod json;
+mod junit;
+mod table;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::events::{Event, UnitResult};
+use super::plan::Plan;
+use crate::cli::{ColorChoice, LogFormat};
+
+/// Everything a reporter may need to know up front.
+pub(crate) struct ReportConfig<'a> {
+    pub color: ColorChoice,
+    /// Secret forms to register with the runner (GitHub `::add-mask::`).
+    pub mask_patterns: &'a [String],
+    /// At most one unit runs at a time, so output can stream inside groups/sections.
+    pub sequential: bool,
+    pub env: &'a HashMap<String, String>,
+    /// Where GitLab's JUnit report goes.
+    pub junit_path: std::path::PathBuf,
+    pub pipeline_name: &'a str,
+}
+
+/// Consumes events in order.
+pub(crate) trait Reporter {
+    /// Before any child starts.
+    fn start(&mut self, plan: &Plan);
+    fn event(&mut self, plan: &Plan, event: &Event);
+    /// After every unit ended; `results` is in plan order.
+    fn finish(&mut self, plan: &Plan, results: &[UnitResult], elapsed: Duration, signal: Option<i32>);
+}
+
+/// `auto` → github on GitHub Actions, gitlab on GitLab CI, human elsewhere.
+pub(crate) fn resolve(format: LogFormat, env: &HashMap<String, String>) -> LogFormat {
+    match format {
+        LogFormat::Auto if env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true") => LogFormat::Github,
+        LogFormat::Auto if env.get("GITLAB_CI").is_some_and(|v| v == "true") => LogFormat::Gitlab,
+        LogFormat::Auto => LogFormat::Human,
+        f => f,
+    }
+}
+
+pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Reporter> {
+    match resolve(format, cfg.env) {
+        LogFormat::Github => Box::new(github::Github::new(cfg)),
+        LogFormat::Gitlab => Box::new(gitlab::Gitlab::new(cfg)),
+        LogFormat::Json => Box::new(json::Json::new()),
+        LogFormat::Human | LogFormat::Auto => Box::new(human::Human::new(cfg)),
+    }
+}
+
+/// Seconds since the Unix epoch (GitLab section markers, JSON events).
+pub(crate) fn unix_now() -> Duration {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+}
+
+/// The display name of step `step` of a unit's job.
+pub(crate) fn step_name(plan: &Plan, unit: usize, step: usize) -> String {
+    plan.units.get(unit).and_then(|u| u.steps.get(step)).cloned().unwrap_or_else(|| format!("step {}", step + 1))
+}
