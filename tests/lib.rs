@@ -8,4 +8,5 @@ mod cli;
 mod judges;
 mod release_names;
 mod release_scripts;
+mod run;
 mod update_checksums;

@@ -42,13 +42,21 @@ impl CancelToken {
     /// Escalates to SIGKILL.
     pub(crate) fn kill(&self, reason: impl Into<String>) {
         let mut g = self.lock();
-        let reason = g.state.take().map(|(_, r)| r).unwrap_or_else(|| reason.into());
+        let reason = g
+            .state
+            .take()
+            .map(|(_, r)| r)
+            .unwrap_or_else(|| reason.into());
         g.state = Some((CancelState::Kill, reason));
         self.0 .1.notify_all();
     }
 
     pub(crate) fn state(&self) -> CancelState {
-        self.lock().state.as_ref().map(|s| s.0).unwrap_or(CancelState::Running)
+        self.lock()
+            .state
+            .as_ref()
+            .map(|s| s.0)
+            .unwrap_or(CancelState::Running)
     }
 
     pub(crate) fn is_cancelled(&self) -> bool {
@@ -71,7 +79,12 @@ impl CancelToken {
             if now >= end {
                 return false;
             }
-            g = self.0 .1.wait_timeout(g, end - now).map(|(g, _)| g).unwrap_or_else(|e| e.into_inner().0);
+            g = self
+                .0
+                 .1
+                .wait_timeout(g, end - now)
+                .map(|(g, _)| g)
+                .unwrap_or_else(|e| e.into_inner().0);
         }
     }
 }

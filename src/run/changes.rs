@@ -22,7 +22,12 @@ pub(crate) enum Changes {
 }
 
 /// Finds the changed files for this run.
-pub(crate) fn detect(root: &Path, env: &HashMap<String, String>, ctx: &RunContext, base_arg: Option<&str>) -> Changes {
+pub(crate) fn detect(
+    root: &Path,
+    env: &HashMap<String, String>,
+    ctx: &RunContext,
+    base_arg: Option<&str>,
+) -> Changes {
     match detect_inner(root, env, ctx, base_arg) {
         Ok(c) => c,
         Err(reason) => Changes::Unknown { reason },
@@ -57,7 +62,13 @@ fn merge_base(repo: &Repository, a: Oid, b: Oid, what: &str) -> Result<Oid, Stri
 }
 
 /// The base commit (or `None` when HEAD has no commits yet) and its description.
-fn find_base(repo: &Repository, head: Option<Oid>, env: &HashMap<String, String>, ctx: &RunContext, base_arg: Option<&str>) -> Result<(Option<Oid>, String), String> {
+fn find_base(
+    repo: &Repository,
+    head: Option<Oid>,
+    env: &HashMap<String, String>,
+    ctx: &RunContext,
+    base_arg: Option<&str>,
+) -> Result<(Option<Oid>, String), String> {
     let Some(head) = head else {
         return Ok((None, "no commits yet".into()));
     };
@@ -68,21 +79,33 @@ fn find_base(repo: &Repository, head: Option<Oid>, env: &HashMap<String, String>
     }
     match ctx.provider {
         Provider::Github => {
-            let path = env.get("GITHUB_EVENT_PATH").filter(|p| !p.is_empty()).ok_or("GITHUB_EVENT_PATH is not set, so the event's base commit is unknown")?;
-            let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the GitHub event payload {path}: {e}"))?;
-            let payload: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("the GitHub event payload is not JSON: {e}"))?;
-            if let Some(sha) = payload.pointer("/pull_request/base/sha").and_then(|v| v.as_str()) {
+            let path = env
+                .get("GITHUB_EVENT_PATH")
+                .filter(|p| !p.is_empty())
+                .ok_or("GITHUB_EVENT_PATH is not set, so the event's base commit is unknown")?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the GitHub event payload {path}: {e}"))?;
+            let payload: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| format!("the GitHub event payload is not JSON: {e}"))?;
+            if let Some(sha) = payload
+                .pointer("/pull_request/base/sha")
+                .and_then(|v| v.as_str())
+            {
                 let oid = commit_oid(repo, sha, "pull request base")?;
                 let mb = merge_base(repo, oid, head, "the pull request base")?;
                 return Ok((Some(mb), format!("pull request base ({})", short(mb))));
             }
             match payload.get("before").and_then(|v| v.as_str()) {
-                Some(sha) if is_zero_sha(sha) => Err("new branch: the push has no previous commit to compare with".into()),
+                Some(sha) if is_zero_sha(sha) => {
+                    Err("new branch: the push has no previous commit to compare with".into())
+                }
                 Some(sha) => {
                     let oid = commit_oid(repo, sha, "previous push commit")?;
                     Ok((Some(oid), format!("previous push ({})", short(oid))))
                 }
-                None => Err("the GitHub event has no base commit (not a push or pull request)".into()),
+                None => {
+                    Err("the GitHub event has no base commit (not a push or pull request)".into())
+                }
             }
         }
         Provider::Gitlab => {
@@ -101,7 +124,9 @@ fn find_base(repo: &Repository, head: Option<Oid>, env: &HashMap<String, String>
             }
         }
         Provider::Local => {
-            let (name, oid) = default_branch(repo).ok_or("no default branch (origin/HEAD, main, master) to compare with; pass --base REF")?;
+            let (name, oid) = default_branch(repo).ok_or(
+                "no default branch (origin/HEAD, main, master) to compare with; pass --base REF",
+            )?;
             let mb = merge_base(repo, oid, head, &name)?;
             Ok((Some(mb), format!("merge-base with {name} ({})", short(mb))))
         }
@@ -119,21 +144,50 @@ fn default_branch(repo: &Repository) -> Option<(String, Oid)> {
     }
     ["main", "master", "origin/main", "origin/master"]
         .iter()
-        .find_map(|n| repo.revparse_single(n).ok().and_then(|o| o.peel_to_commit().ok()).map(|c| (n.to_string(), c.id())))
+        .find_map(|n| {
+            repo.revparse_single(n)
+                .ok()
+                .and_then(|o| o.peel_to_commit().ok())
+                .map(|c| (n.to_string(), c.id()))
+        })
 }
 
-fn detect_inner(root: &Path, env: &HashMap<String, String>, ctx: &RunContext, base_arg: Option<&str>) -> Result<Changes, String> {
-    let repo = Repository::discover(root).map_err(|_| "not a git repository, so changed files are unknown".to_string())?;
-    let workdir = repo.workdir().ok_or("a bare repository has no files to compare")?.to_path_buf();
-    let head = repo.head().ok().and_then(|h| h.peel_to_commit().ok()).map(|c| c.id());
+fn detect_inner(
+    root: &Path,
+    env: &HashMap<String, String>,
+    ctx: &RunContext,
+    base_arg: Option<&str>,
+) -> Result<Changes, String> {
+    let repo = Repository::discover(root)
+        .map_err(|_| "not a git repository, so changed files are unknown".to_string())?;
+    let workdir = repo
+        .workdir()
+        .ok_or("a bare repository has no files to compare")?
+        .to_path_buf();
+    let head = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .map(|c| c.id());
     let (base, desc) = find_base(&repo, head, env, ctx, base_arg)?;
     let mut files = BTreeSet::new();
     if let (Some(base), Some(head)) = (base, head) {
-        let old = repo.find_commit(base).and_then(|c| c.tree()).map_err(|e| format!("cannot read the base tree: {e}"))?;
-        let new = repo.find_commit(head).and_then(|c| c.tree()).map_err(|e| format!("cannot read HEAD's tree: {e}"))?;
-        let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None).map_err(|e| format!("cannot diff: {e}"))?;
+        let old = repo
+            .find_commit(base)
+            .and_then(|c| c.tree())
+            .map_err(|e| format!("cannot read the base tree: {e}"))?;
+        let new = repo
+            .find_commit(head)
+            .and_then(|c| c.tree())
+            .map_err(|e| format!("cannot read HEAD's tree: {e}"))?;
+        let diff = repo
+            .diff_tree_to_tree(Some(&old), Some(&new), None)
+            .map_err(|e| format!("cannot diff: {e}"))?;
         for d in diff.deltas() {
-            for p in [d.old_file().path(), d.new_file().path()].into_iter().flatten() {
+            for p in [d.old_file().path(), d.new_file().path()]
+                .into_iter()
+                .flatten()
+            {
                 files.insert(p.to_path_buf());
             }
         }
@@ -142,13 +196,20 @@ fn detect_inner(root: &Path, env: &HashMap<String, String>, ctx: &RunContext, ba
     let mut desc = desc;
     if !ctx.ci {
         let mut opts = StatusOptions::new();
-        opts.include_untracked(true).recurse_untracked_dirs(true).include_ignored(false);
-        let statuses = repo.statuses(Some(&mut opts)).map_err(|e| format!("cannot read the working tree status: {e}"))?;
+        opts.include_untracked(true)
+            .recurse_untracked_dirs(true)
+            .include_ignored(false);
+        let statuses = repo
+            .statuses(Some(&mut opts))
+            .map_err(|e| format!("cannot read the working tree status: {e}"))?;
         for s in statuses.iter() {
             if let Some(p) = s.path() {
                 files.insert(p.into());
             }
-            if let Some(p) = s.head_to_index().and_then(|d| d.old_file().path().map(Path::to_path_buf)) {
+            if let Some(p) = s
+                .head_to_index()
+                .and_then(|d| d.old_file().path().map(Path::to_path_buf))
+            {
                 files.insert(p);
             }
         }
@@ -157,10 +218,17 @@ fn detect_inner(root: &Path, env: &HashMap<String, String>, ctx: &RunContext, ba
     // Globs are relative to the spec directory; files outside it cannot match.
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
-    let prefix = root.strip_prefix(&workdir).unwrap_or(Path::new("")).to_path_buf();
+    let prefix = root
+        .strip_prefix(&workdir)
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
     let files = files
         .into_iter()
-        .filter_map(|p| p.strip_prefix(&prefix).ok().map(|p| p.to_string_lossy().replace('\\', "/")))
+        .filter_map(|p| {
+            p.strip_prefix(&prefix)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
         .filter(|p| !p.is_empty())
         .collect();
     Ok(Changes::Known { base: desc, files })

@@ -25,7 +25,10 @@ fn non_empty(env: &HashMap<String, String>, key: &str) -> Option<String> {
 
 impl RunContext {
     /// Reads the provider's variables; `local_branch` is asked only when no CI names a branch.
-    pub(crate) fn detect(env: &HashMap<String, String>, local_branch: impl FnOnce() -> Option<String>) -> Self {
+    pub(crate) fn detect(
+        env: &HashMap<String, String>,
+        local_branch: impl FnOnce() -> Option<String>,
+    ) -> Self {
         let github = env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true");
         let gitlab = env.get("GITLAB_CI").is_some_and(|v| v == "true");
         let ci = github || gitlab || truthy(env.get("CI"));
@@ -34,28 +37,54 @@ impl RunContext {
             let event = match env.get("GITHUB_EVENT_NAME").map(String::as_str) {
                 _ if tag => Some(Event::Tag),
                 Some("push") => Some(Event::Push),
-                Some("pull_request") | Some("pull_request_target") | Some("merge_group") => Some(Event::PullRequest),
+                Some("pull_request") | Some("pull_request_target") | Some("merge_group") => {
+                    Some(Event::PullRequest)
+                }
                 Some("schedule") => Some(Event::Schedule),
                 Some("workflow_dispatch") | Some("repository_dispatch") => Some(Event::Manual),
                 _ => None,
             };
-            let branch = if tag { None } else { non_empty(env, "GITHUB_HEAD_REF").or_else(|| non_empty(env, "GITHUB_REF_NAME")) };
-            return RunContext { ci, provider: Provider::Github, branch, event };
+            let branch = if tag {
+                None
+            } else {
+                non_empty(env, "GITHUB_HEAD_REF").or_else(|| non_empty(env, "GITHUB_REF_NAME"))
+            };
+            return RunContext {
+                ci,
+                provider: Provider::Github,
+                branch,
+                event,
+            };
         }
         if gitlab {
             let tag = non_empty(env, "CI_COMMIT_TAG").is_some();
             let event = match env.get("CI_PIPELINE_SOURCE").map(String::as_str) {
                 _ if tag => Some(Event::Tag),
                 Some("push") => Some(Event::Push),
-                Some("merge_request_event") | Some("external_pull_request_event") => Some(Event::PullRequest),
+                Some("merge_request_event") | Some("external_pull_request_event") => {
+                    Some(Event::PullRequest)
+                }
                 Some("schedule") => Some(Event::Schedule),
-                Some("web") | Some("api") | Some("trigger") | Some("pipeline") => Some(Event::Manual),
+                Some("web") | Some("api") | Some("trigger") | Some("pipeline") => {
+                    Some(Event::Manual)
+                }
                 _ => None,
             };
-            let branch = non_empty(env, "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME").or_else(|| non_empty(env, "CI_COMMIT_BRANCH"));
-            return RunContext { ci, provider: Provider::Gitlab, branch, event };
+            let branch = non_empty(env, "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME")
+                .or_else(|| non_empty(env, "CI_COMMIT_BRANCH"));
+            return RunContext {
+                ci,
+                provider: Provider::Gitlab,
+                branch,
+                event,
+            };
         }
-        RunContext { ci, provider: Provider::Local, branch: local_branch(), event: None }
+        RunContext {
+            ci,
+            provider: Provider::Local,
+            branch: local_branch(),
+            event: None,
+        }
     }
 }
 
@@ -93,17 +122,49 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn detects_providers() {
-        let gh = RunContext::detect(&env(&[("GITHUB_ACTIONS", "true"), ("GITHUB_EVENT_NAME", "pull_request"), ("GITHUB_HEAD_REF", "feat"), ("GITHUB_REF_NAME", "1/merge")]), || None);
-        assert_eq!((gh.ci, gh.provider, gh.branch.as_deref(), gh.event), (true, Provider::Github, Some("feat"), Some(Event::PullRequest)));
-        let gl = RunContext::detect(&env(&[("GITLAB_CI", "true"), ("CI_PIPELINE_SOURCE", "push"), ("CI_COMMIT_BRANCH", "main")]), || None);
-        assert_eq!((gl.provider, gl.branch.as_deref(), gl.event), (Provider::Gitlab, Some("main"), Some(Event::Push)));
+        let gh = RunContext::detect(
+            &env(&[
+                ("GITHUB_ACTIONS", "true"),
+                ("GITHUB_EVENT_NAME", "pull_request"),
+                ("GITHUB_HEAD_REF", "feat"),
+                ("GITHUB_REF_NAME", "1/merge"),
+            ]),
+            || None,
+        );
+        assert_eq!(
+            (gh.ci, gh.provider, gh.branch.as_deref(), gh.event),
+            (
+                true,
+                Provider::Github,
+                Some("feat"),
+                Some(Event::PullRequest)
+            )
+        );
+        let gl = RunContext::detect(
+            &env(&[
+                ("GITLAB_CI", "true"),
+                ("CI_PIPELINE_SOURCE", "push"),
+                ("CI_COMMIT_BRANCH", "main"),
+            ]),
+            || None,
+        );
+        assert_eq!(
+            (gl.provider, gl.branch.as_deref(), gl.event),
+            (Provider::Gitlab, Some("main"), Some(Event::Push))
+        );
         let local = RunContext::detect(&env(&[("CI", "false")]), || Some("dev".into()));
-        assert_eq!((local.ci, local.provider, local.branch.as_deref()), (false, Provider::Local, Some("dev")));
+        assert_eq!(
+            (local.ci, local.provider, local.branch.as_deref()),
+            (false, Provider::Local, Some("dev"))
+        );
         assert!(RunContext::detect(&env(&[("CI", "true")]), || None).ci);
     }
 }

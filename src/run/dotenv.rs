@@ -16,7 +16,10 @@ pub(crate) fn parse(text: &str) -> Result<IndexMap<String, String>, DotenvError>
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
     let mut line = 1;
-    let err = |line, message: &str| DotenvError { line, message: message.to_string() };
+    let err = |line, message: &str| DotenvError {
+        line,
+        message: message.to_string(),
+    };
     while i < chars.len() {
         // Leading blanks, blank lines and comment lines.
         while i < chars.len() && (chars[i] == ' ' || chars[i] == '\t' || chars[i] == '\r') {
@@ -38,7 +41,9 @@ pub(crate) fn parse(text: &str) -> Result<IndexMap<String, String>, DotenvError>
         }
         let start_line = line;
         let mut key = String::new();
-        while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+        while i < chars.len()
+            && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+        {
             key.push(chars[i]);
             i += 1;
         }
@@ -47,13 +52,18 @@ pub(crate) fn parse(text: &str) -> Result<IndexMap<String, String>, DotenvError>
                 i += 1;
             }
             key.clear();
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
+            while i < chars.len()
+                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+            {
                 key.push(chars[i]);
                 i += 1;
             }
         }
         if key.is_empty() || key.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(err(start_line, "expected KEY=VALUE with a KEY of letters, digits and `_`"));
+            return Err(err(
+                start_line,
+                "expected KEY=VALUE with a KEY of letters, digits and `_`",
+            ));
         }
         while i < chars.len() && (chars[i] == ' ' || chars[i] == '\t') {
             i += 1;
@@ -71,7 +81,13 @@ pub(crate) fn parse(text: &str) -> Result<IndexMap<String, String>, DotenvError>
             i += 1;
             loop {
                 let Some(&c) = chars.get(i) else {
-                    return Err(err(start_line, &format!("`{key}`: the {} quote is never closed", if q == '"' { "double" } else { "single" })));
+                    return Err(err(
+                        start_line,
+                        &format!(
+                            "`{key}`: the {} quote is never closed",
+                            if q == '"' { "double" } else { "single" }
+                        ),
+                    ));
                 };
                 i += 1;
                 if c == q {
@@ -103,7 +119,10 @@ pub(crate) fn parse(text: &str) -> Result<IndexMap<String, String>, DotenvError>
                 i += 1;
             }
             if i < chars.len() && chars[i] != '\n' && chars[i] != '#' {
-                return Err(err(line, &format!("`{key}`: unexpected text after the closing quote")));
+                return Err(err(
+                    line,
+                    &format!("`{key}`: unexpected text after the closing quote"),
+                ));
             }
             while i < chars.len() && chars[i] != '\n' {
                 i += 1;

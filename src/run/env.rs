@@ -37,7 +37,15 @@ fn apply(env: &mut HashMap<String, String>, layer: &IndexMap<String, EnvValue>, 
 }
 
 /// The full env for one step.
-pub(crate) fn step_env(base: &BaseEnv, needs_outputs: &IndexMap<String, String>, p: &Pipeline, job: &Job, cell: &Cell, step: &Step, output_file: &Path) -> HashMap<String, String> {
+pub(crate) fn step_env(
+    base: &BaseEnv,
+    needs_outputs: &IndexMap<String, String>,
+    p: &Pipeline,
+    job: &Job,
+    cell: &Cell,
+    step: &Step,
+    output_file: &Path,
+) -> HashMap<String, String> {
     let mut env = base.process.clone();
     env.extend(needs_outputs.iter().map(|(k, v)| (k.clone(), v.clone())));
     env.extend(base.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -47,12 +55,22 @@ pub(crate) fn step_env(base: &BaseEnv, needs_outputs: &IndexMap<String, String>,
         env.insert(env_name(k), v.clone());
     }
     apply(&mut env, &step.env, base.ci);
-    env.insert("CIGEN_OUTPUT".into(), output_file.to_string_lossy().into_owned());
+    env.insert(
+        "CIGEN_OUTPUT".into(),
+        output_file.to_string_lossy().into_owned(),
+    );
     env.insert("CIGEN_JOB".into(), job.name.clone());
     env
 }
 
 /// Reads the process env; values that are not UTF-8 are kept lossily.
 pub(crate) fn process_env() -> HashMap<String, String> {
-    std::env::vars_os().map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())).collect()
+    std::env::vars_os()
+        .map(|(k, v)| {
+            (
+                k.to_string_lossy().into_owned(),
+                v.to_string_lossy().into_owned(),
+            )
+        })
+        .collect()
 }

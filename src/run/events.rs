@@ -34,7 +34,10 @@ pub(crate) enum UnitStatus {
 impl UnitStatus {
     /// Whether dependents may run after this unit (a skipped job counts: in CI it exits 0).
     pub(crate) fn satisfies_needs(self) -> bool {
-        matches!(self, UnitStatus::Passed | UnitStatus::Flaky | UnitStatus::Skipped)
+        matches!(
+            self,
+            UnitStatus::Passed | UnitStatus::Flaky | UnitStatus::Skipped
+        )
     }
 
     pub(crate) fn is_failure(self) -> bool {
@@ -69,23 +72,64 @@ pub(crate) struct UnitResult {
 
 impl UnitResult {
     pub(crate) fn skipped(reason: impl Into<String>) -> Self {
-        UnitResult { status: UnitStatus::Skipped, duration: Duration::ZERO, attempts: 0, reason: Some(reason.into()), outputs: IndexMap::new() }
+        UnitResult {
+            status: UnitStatus::Skipped,
+            duration: Duration::ZERO,
+            attempts: 0,
+            reason: Some(reason.into()),
+            outputs: IndexMap::new(),
+        }
     }
 }
 
 /// Everything that happens during a run, in the order it happened.
 #[derive(Debug, Clone)]
 pub(crate) enum Event {
-    UnitStarted { unit: UnitId },
-    StepStarted { unit: UnitId, step: usize, name: String, attempt: u32, attempts: u32 },
+    UnitStarted {
+        unit: UnitId,
+    },
+    StepStarted {
+        unit: UnitId,
+        step: usize,
+        name: String,
+        attempt: u32,
+        attempts: u32,
+    },
     /// One complete line of a step's combined stdout/stderr, already masked.
-    Output { unit: UnitId, step: usize, line: String },
-    StepFinished { unit: UnitId, step: usize, attempt: u32, status: StepStatus, duration: Duration, message: Option<String> },
-    StepSkipped { unit: UnitId, step: usize, name: String, reason: String },
-    RetryScheduled { unit: UnitId, step: usize, next_attempt: u32, delay: Duration },
+    Output {
+        unit: UnitId,
+        step: usize,
+        line: String,
+    },
+    StepFinished {
+        unit: UnitId,
+        step: usize,
+        attempt: u32,
+        status: StepStatus,
+        duration: Duration,
+        message: Option<String>,
+    },
+    StepSkipped {
+        unit: UnitId,
+        step: usize,
+        name: String,
+        reason: String,
+    },
+    RetryScheduled {
+        unit: UnitId,
+        step: usize,
+        next_attempt: u32,
+        delay: Duration,
+    },
     /// Something worth telling the user that is not step output (services, cancellation).
-    Notice { unit: Option<UnitId>, text: String },
-    UnitFinished { unit: UnitId, result: UnitResult },
+    Notice {
+        unit: Option<UnitId>,
+        text: String,
+    },
+    UnitFinished {
+        unit: UnitId,
+        result: UnitResult,
+    },
 }
 
 pub(crate) fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {

@@ -44,12 +44,24 @@ pub(crate) enum Msg {
 }
 
 /// Runs unit `id` to the end and returns its result (also sent as `UnitFinished`).
-pub(crate) fn run_unit(sh: &Shared, id: UnitId, needs_env: &IndexMap<String, String>, cancel: &CancelToken, tx: &Sender<Msg>) {
+pub(crate) fn run_unit(
+    sh: &Shared,
+    id: UnitId,
+    needs_env: &IndexMap<String, String>,
+    cancel: &CancelToken,
+    tx: &Sender<Msg>,
+) {
     let result = run_inner(sh, id, needs_env, cancel, tx);
     let _ = tx.send(Msg::Event(Event::UnitFinished { unit: id, result }));
 }
 
-fn run_inner(sh: &Shared, id: UnitId, needs_env: &IndexMap<String, String>, cancel: &CancelToken, tx: &Sender<Msg>) -> UnitResult {
+fn run_inner(
+    sh: &Shared,
+    id: UnitId,
+    needs_env: &IndexMap<String, String>,
+    cancel: &CancelToken,
+    tx: &Sender<Msg>,
+) -> UnitResult {
     let emit = |e: Event| {
         let _ = tx.send(Msg::Event(e));
     };
@@ -59,8 +71,22 @@ fn run_inner(sh: &Shared, id: UnitId, needs_env: &IndexMap<String, String>, canc
         return UnitResult::skipped("job not in the pipeline");
     };
     emit(Event::UnitStarted { unit: id });
-    let finish = |status: UnitStatus, attempts: u32, reason: Option<String>, outputs: IndexMap<String, String>| UnitResult { status, duration: start.elapsed(), attempts, reason, outputs };
-    let started = match services::start(job, sh.services, cancel, &mut |text| emit(Event::Notice { unit: Some(id), text })) {
+    let finish = |status: UnitStatus,
+                  attempts: u32,
+                  reason: Option<String>,
+                  outputs: IndexMap<String, String>| UnitResult {
+        status,
+        duration: start.elapsed(),
+        attempts,
+        reason,
+        outputs,
+    };
+    let started = match services::start(job, sh.services, cancel, &mut |text| {
+        emit(Event::Notice {
+            unit: Some(id),
+            text,
+        })
+    }) {
         Ok(s) => s,
         Err(e) => return finish(UnitStatus::Failed, 0, Some(e), IndexMap::new()),
     };
@@ -76,17 +102,40 @@ fn run_inner(sh: &Shared, id: UnitId, needs_env: &IndexMap<String, String>, canc
         }
         if let Some(w) = &step.when {
             if let Verdict::Skip(reason) = evaluate(w, &sh.ctx, &sh.changes) {
-                emit(Event::StepSkipped { unit: id, step: i, name: step.name.clone(), reason });
+                emit(Event::StepSkipped {
+                    unit: id,
+                    step: i,
+                    name: step.name.clone(),
+                    reason,
+                });
                 continue;
             }
         }
         let attempts = step.retry.map_or(1, |r| r.attempts.max(1));
-        let env = step_env(&sh.base, needs_env, &sh.pipeline, job, &unit.cell, step, &output_file);
-        let dir = step.working_directory.as_ref().or(job.working_directory.as_ref()).map_or_else(|| sh.pipeline.root.clone(), |d| sh.pipeline.root.join(d));
+        let env = step_env(
+            &sh.base,
+            needs_env,
+            &sh.pipeline,
+            job,
+            &unit.cell,
+            step,
+            &output_file,
+        );
+        let dir = step
+            .working_directory
+            .as_ref()
+            .or(job.working_directory.as_ref())
+            .map_or_else(|| sh.pipeline.root.clone(), |d| sh.pipeline.root.join(d));
         let mut attempt = 1;
         loop {
             max_attempts = max_attempts.max(attempt);
-            emit(Event::StepStarted { unit: id, step: i, name: step.name.clone(), attempt, attempts });
+            emit(Event::StepStarted {
+                unit: id,
+                step: i,
+                name: step.name.clone(),
+                attempt,
+                attempts,
+            });
             let t0 = Instant::now();
             let step_deadline = step.timeout.map(|t| t0 + t);
             let deadline = match (step_deadline, job_deadline) {
@@ -94,44 +143,90 @@ fn run_inner(sh: &Shared, id: UnitId, needs_env: &IndexMap<String, String>, canc
                 (a, b) => a.or(b),
             };
             let mut cmd = Command::new(job.shell.first().map_or("bash", String::as_str));
-            cmd.args(job.shell.iter().skip(1)).arg(&step.run).current_dir(&dir).env_clear().envs(&env);
+            cmd.args(job.shell.iter().skip(1))
+                .arg(&step.run)
+                .current_dir(&dir)
+                .env_clear()
+                .envs(&env);
             let mut lines = LineBuf::default();
             let mut send_line = |line: String| {
                 let masked = sh.masker.mask(&line).into_owned();
-                emit(Event::Output { unit: id, step: i, line: masked });
+                emit(Event::Output {
+                    unit: id,
+                    step: i,
+                    line: masked,
+                });
             };
-            let res = process::run(cmd, deadline, sh.grace, cancel, &mut |chunk| lines.push(chunk, &mut send_line));
+            let res = process::run(cmd, deadline, sh.grace, cancel, &mut |chunk| {
+                lines.push(chunk, &mut send_line)
+            });
             lines.finish(&mut send_line);
             let duration = t0.elapsed();
             let (status, message) = match res {
-                Err(e) => (StepStatus::Failed, Some(format!("cannot start `{}` in {}: {e}", job.shell.join(" "), dir.display()))),
+                Err(e) => (
+                    StepStatus::Failed,
+                    Some(format!(
+                        "cannot start `{}` in {}: {e}",
+                        job.shell.join(" "),
+                        dir.display()
+                    )),
+                ),
                 Ok((Ending::Exited(s), _)) if s.success() => (StepStatus::Passed, None),
                 Ok((Ending::Exited(s), _)) => (StepStatus::Failed, Some(process::describe(s))),
                 Ok((Ending::TimedOut, _)) => {
                     let job_hit = job_deadline.is_some_and(|j| deadline == Some(j));
                     let limit = if job_hit { job.timeout } else { step.timeout };
                     let what = if job_hit { "job" } else { "step" };
-                    (StepStatus::TimedOut, Some(format!("{what} timed out after {}", limit.map(format_duration).unwrap_or_default())))
+                    (
+                        StepStatus::TimedOut,
+                        Some(format!(
+                            "{what} timed out after {}",
+                            limit.map(format_duration).unwrap_or_default()
+                        )),
+                    )
                 }
-                Ok((Ending::Cancelled, _)) => (StepStatus::Cancelled, Some(cancel.reason().unwrap_or_else(|| "cancelled".into()))),
+                Ok((Ending::Cancelled, _)) => (
+                    StepStatus::Cancelled,
+                    Some(format!(
+                        "cancelled: {}",
+                        cancel.reason().unwrap_or_default()
+                    )),
+                ),
             };
-            emit(Event::StepFinished { unit: id, step: i, attempt, status, duration, message: message.clone() });
+            emit(Event::StepFinished {
+                unit: id,
+                step: i,
+                attempt,
+                status,
+                duration,
+                message: message.clone(),
+            });
             match status {
                 StepStatus::Passed => {
                     flaky |= attempt > 1;
                     break;
                 }
                 StepStatus::Cancelled => {
-                    outcome = Some((UnitStatus::Cancelled, message.unwrap_or_default()));
+                    outcome = Some((UnitStatus::Cancelled, cancel.reason().unwrap_or_default()));
                     break 'steps;
                 }
                 _ => {}
             }
             let job_expired = job_deadline.is_some_and(|j| Instant::now() >= j);
             if attempt < attempts && !job_expired && !cancel.is_cancelled() {
-                let policy = step.retry.unwrap_or(crate::model::RetryPolicy { attempts, backoff: crate::spec::Backoff::Fixed, delay: Duration::ZERO, max_delay: Duration::ZERO });
+                let policy = step.retry.unwrap_or(crate::model::RetryPolicy {
+                    attempts,
+                    backoff: crate::spec::Backoff::Fixed,
+                    delay: Duration::ZERO,
+                    max_delay: Duration::ZERO,
+                });
                 let delay = retry::delay(&policy, attempt + 1);
-                emit(Event::RetryScheduled { unit: id, step: i, next_attempt: attempt + 1, delay });
+                emit(Event::RetryScheduled {
+                    unit: id,
+                    step: i,
+                    next_attempt: attempt + 1,
+                    delay,
+                });
                 if cancel.sleep(delay) {
                     outcome = Some((UnitStatus::Cancelled, cancel.reason().unwrap_or_default()));
                     break 'steps;
@@ -139,9 +234,24 @@ fn run_inner(sh: &Shared, id: UnitId, needs_env: &IndexMap<String, String>, canc
                 attempt += 1;
                 continue;
             }
-            let kind = if status == StepStatus::TimedOut { UnitStatus::TimedOut } else { UnitStatus::Failed };
-            let tries = if attempt > 1 { format!(" after {attempt} attempts") } else { String::new() };
-            outcome = Some((kind, format!("step `{}` {}{tries}", step.name, message.unwrap_or_default())));
+            let kind = if status == StepStatus::TimedOut {
+                UnitStatus::TimedOut
+            } else {
+                UnitStatus::Failed
+            };
+            let tries = if attempt > 1 {
+                format!(" after {attempt} attempts")
+            } else {
+                String::new()
+            };
+            outcome = Some((
+                kind,
+                format!(
+                    "step `{}` {}{tries}",
+                    step.name,
+                    message.unwrap_or_default()
+                ),
+            ));
             break 'steps;
         }
     }
@@ -150,7 +260,11 @@ fn run_inner(sh: &Shared, id: UnitId, needs_env: &IndexMap<String, String>, canc
         Some((status, reason)) => finish(status, max_attempts, Some(reason), IndexMap::new()),
         None => {
             let outs: IndexMap<String, String> = outputs::read_declared(&output_file, &job.outputs);
-            let status = if flaky { UnitStatus::Flaky } else { UnitStatus::Passed };
+            let status = if flaky {
+                UnitStatus::Flaky
+            } else {
+                UnitStatus::Passed
+            };
             let reason = flaky.then(|| "passed after a failed attempt".to_string());
             finish(status, max_attempts, reason, outs)
         }

@@ -43,7 +43,11 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     let env_file = match &p.env_file {
         Some(f) if p.root.join(f).is_file() => {
             let path = p.root.join(f);
-            match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|t| dotenv::parse(&t).map_err(|e| format!("line {}: {}", e.line, e.message))) {
+            match std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|t| {
+                    dotenv::parse(&t).map_err(|e| format!("line {}: {}", e.line, e.message))
+                }) {
                 Ok(vars) => vars,
                 Err(e) => {
                     eprintln!("error: {}: {e}", path.display());
@@ -55,12 +59,25 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     };
     let root = p.root.clone();
     let ctx = context::RunContext::detect(&process, || context::local_branch(&root));
-    let base = env::BaseEnv { process, env_file, ci: ctx.ci };
+    let base = env::BaseEnv {
+        process,
+        env_file,
+        ci: ctx.ci,
+    };
     let changes = {
-        let (root, env, ctx, base_ref) = (root.clone(), base.process.clone(), ctx.clone(), args.base.clone());
+        let (root, env, ctx, base_ref) = (
+            root.clone(),
+            base.process.clone(),
+            ctx.clone(),
+            args.base.clone(),
+        );
         when::LazyChanges::new(move || changes::detect(&root, &env, &ctx, base_ref.as_deref()))
     };
-    let sel = plan::Selection { jobs: &args.jobs, no_deps: args.no_deps, matrix: &args.matrix };
+    let sel = plan::Selection {
+        jobs: &args.jobs,
+        no_deps: args.no_deps,
+        matrix: &args.matrix,
+    };
     let plan = match plan::build(p, &sel, &ctx, &changes) {
         Ok(plan) => plan,
         Err(e) => {
@@ -93,9 +110,17 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
                 names.extend(j.secrets.iter());
             }
         }
-        secrets::Masker::new(names.into_iter().filter_map(|n| merged.get(n)).map(String::as_str))
+        secrets::Masker::new(
+            names
+                .into_iter()
+                .filter_map(|n| merged.get(n))
+                .map(String::as_str),
+        )
     };
-    let jobs = args.jobs_limit.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let jobs = args
+        .jobs_limit
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
     let cfg = report::ReportConfig {
         color,
         mask_patterns: &masker.patterns,
@@ -113,12 +138,20 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
             return Outcome::Failure;
         }
     };
-    let grace = base.process.get("CIGEN_KILL_GRACE").and_then(|g| parse_duration(g).ok()).unwrap_or(DEFAULT_GRACE);
+    let grace = base
+        .process
+        .get("CIGEN_KILL_GRACE")
+        .and_then(|g| parse_duration(g).ok())
+        .unwrap_or(DEFAULT_GRACE);
     let (tx, rx) = std::sync::mpsc::channel();
     if let Err(e) = watch_signals(tx.clone()) {
         eprintln!("warning: cannot install signal handlers: {e}");
     }
-    let github_output = base.process.get("GITHUB_OUTPUT").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let github_output = base
+        .process
+        .get("GITHUB_OUTPUT")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from);
     let gitlab = base.process.get("GITLAB_CI").is_some_and(|v| v == "true");
     let shared = Arc::new(executor::Shared {
         pipeline: p.clone(),
@@ -129,13 +162,25 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         masker,
         out_dir: out_dir.path().to_path_buf(),
         grace,
-        services: if args.host_services { services::ServiceMode::Host } else { services::ServiceMode::Docker },
+        services: if args.host_services {
+            services::ServiceMode::Host
+        } else {
+            services::ServiceMode::Docker
+        },
     });
     reporter.start(&shared.plan);
-    let opts = scheduler::Options { jobs, keep_going: args.keep_going };
+    let opts = scheduler::Options {
+        jobs,
+        keep_going: args.keep_going,
+    };
     let summary = scheduler::run(Arc::clone(&shared), &opts, reporter.as_mut(), tx, rx);
     write_ci_outputs(&shared, &summary.results, github_output.as_deref(), gitlab);
-    reporter.finish(&shared.plan, &summary.results, summary.elapsed, summary.signal);
+    reporter.finish(
+        &shared.plan,
+        &summary.results,
+        summary.elapsed,
+        summary.signal,
+    );
     if let Some(sig) = summary.signal {
         return Outcome::Signal(sig);
     }
@@ -147,7 +192,8 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
 }
 
 fn missing_text(level: &str, missing: &IndexMap<String, Vec<String>>) -> String {
-    let mut s = format!("{level}: missing secrets (set them in the environment or in the env_file):\n");
+    let mut s =
+        format!("{level}: missing secrets (set them in the environment or in the env_file):\n");
     for (job, names) in missing {
         s.push_str(&format!("  {job}: {}\n", names.join(", ")));
     }
@@ -156,36 +202,56 @@ fn missing_text(level: &str, missing: &IndexMap<String, Vec<String>>) -> String 
 
 /// SIGINT, SIGTERM and SIGHUP become messages to the scheduler, which forwards them.
 fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
-    let mut signals = signal_hook::iterator::Signals::new([libc::SIGINT, libc::SIGTERM, libc::SIGHUP])?;
-    std::thread::Builder::new().name("signals".into()).spawn(move || {
-        for sig in signals.forever() {
-            if tx.send(executor::Msg::Signal(sig)).is_err() {
-                break;
+    let mut signals =
+        signal_hook::iterator::Signals::new([libc::SIGINT, libc::SIGTERM, libc::SIGHUP])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if tx.send(executor::Msg::Signal(sig)).is_err() {
+                    break;
+                }
             }
-        }
-    })?;
+        })?;
     Ok(())
 }
 
 /// In CI, hands outputs to the provider: `$GITHUB_OUTPUT` heredocs, GitLab dotenv report.
-fn write_ci_outputs(sh: &executor::Shared, results: &[events::UnitResult], github: Option<&std::path::Path>, gitlab: bool) {
+fn write_ci_outputs(
+    sh: &executor::Shared,
+    results: &[events::UnitResult],
+    github: Option<&std::path::Path>,
+    gitlab: bool,
+) {
     let mut by_job: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for (u, r) in sh.plan.units.iter().zip(results) {
-        by_job.entry(u.job.clone()).or_default().extend(r.outputs.clone());
+        by_job
+            .entry(u.job.clone())
+            .or_default()
+            .extend(r.outputs.clone());
     }
     let all: IndexMap<String, String> = by_job.values().flat_map(|o| o.clone()).collect();
     if let Some(path) = github {
         if !all.is_empty() {
             if let Err(e) = outputs::write_github(path, &all) {
-                eprintln!("warning: cannot write $GITHUB_OUTPUT ({}): {e}", path.display());
+                eprintln!(
+                    "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
+                    path.display()
+                );
             }
         }
     }
     if gitlab {
-        let env: IndexMap<String, String> = by_job.iter().flat_map(|(j, o)| outputs::as_env(j, o)).collect();
+        let env: IndexMap<String, String> = by_job
+            .iter()
+            .flat_map(|(j, o)| outputs::as_env(j, o))
+            .collect();
         let path = sh.pipeline.root.join(".cigen/outputs.env");
         match outputs::write_gitlab(&path, &env) {
-            Ok(skipped) if !skipped.is_empty() => eprintln!("warning: GitLab dotenv reports cannot carry multi-line values; left out: {}", skipped.join(", ")),
+            Ok(skipped) if !skipped.is_empty() => eprintln!(
+                "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
+                skipped.join(", ")
+            ),
             Ok(_) => {}
             Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
         }

@@ -20,8 +20,14 @@ pub(crate) fn parse(text: &str) -> IndexMap<String, String> {
         let eq = line.find('=');
         let heredoc = line.find("<<");
         match (eq, heredoc) {
-            (Some(e), Some(h)) if h < e => out.insert(line[..h].trim().to_string(), block(&mut lines, line[h + 2..].trim())),
-            (None, Some(h)) => out.insert(line[..h].trim().to_string(), block(&mut lines, line[h + 2..].trim())),
+            (Some(e), Some(h)) if h < e => out.insert(
+                line[..h].trim().to_string(),
+                block(&mut lines, line[h + 2..].trim()),
+            ),
+            (None, Some(h)) => out.insert(
+                line[..h].trim().to_string(),
+                block(&mut lines, line[h + 2..].trim()),
+            ),
             (Some(e), _) => out.insert(line[..e].trim().to_string(), line[e + 1..].to_string()),
             (None, None) => None,
         };
@@ -46,12 +52,18 @@ pub(crate) fn read_declared(file: &Path, declared: &[String]) -> IndexMap<String
         return IndexMap::new();
     };
     let all = parse(&text);
-    declared.iter().filter_map(|k| all.get(k).map(|v| (k.clone(), v.clone()))).collect()
+    declared
+        .iter()
+        .filter_map(|k| all.get(k).map(|v| (k.clone(), v.clone())))
+        .collect()
 }
 
 /// The env a dependent sees for a need's outputs (`BUILD_IMAGE`).
 pub(crate) fn as_env(job: &str, outputs: &IndexMap<String, String>) -> IndexMap<String, String> {
-    outputs.iter().map(|(k, v)| (output_env_name(job, k), v.clone())).collect()
+    outputs
+        .iter()
+        .map(|(k, v)| (output_env_name(job, k), v.clone()))
+        .collect()
 }
 
 /// A heredoc delimiter that does not occur in the value.
@@ -66,7 +78,10 @@ fn delimiter(value: &str) -> String {
 
 /// Appends outputs to GitHub's `$GITHUB_OUTPUT` as heredocs (safe for any value).
 pub(crate) fn write_github(path: &Path, outputs: &IndexMap<String, String>) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
     let mut text = String::new();
     for (k, v) in outputs {
         let d = delimiter(v);
@@ -77,7 +92,10 @@ pub(crate) fn write_github(path: &Path, outputs: &IndexMap<String, String>) -> s
 
 /// Writes GitLab's dotenv report. GitLab dotenv values are single-line; multi-line values are
 /// left out and returned so the caller can warn.
-pub(crate) fn write_gitlab(path: &Path, env: &IndexMap<String, String>) -> std::io::Result<Vec<String>> {
+pub(crate) fn write_gitlab(
+    path: &Path,
+    env: &IndexMap<String, String>,
+) -> std::io::Result<Vec<String>> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }

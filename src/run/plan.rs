@@ -4,9 +4,9 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
+use super::context::RunContext;
 use super::events::UnitId;
 use super::when::{evaluate, LazyChanges, Verdict};
-use super::context::RunContext;
 use crate::diagnostic::did_you_mean;
 use crate::model::{Cell, Job, Pipeline};
 
@@ -31,7 +31,10 @@ pub(crate) struct Plan {
 
 impl Plan {
     pub(crate) fn runnable(&self) -> usize {
-        self.units.iter().filter(|u| matches!(u.verdict, Verdict::Run(_))).count()
+        self.units
+            .iter()
+            .filter(|u| matches!(u.verdict, Verdict::Run(_)))
+            .count()
     }
 }
 
@@ -45,7 +48,9 @@ pub(crate) struct Selection<'a> {
 fn parse_filters(raw: &[String]) -> Result<IndexMap<String, String>, String> {
     let mut out = IndexMap::new();
     for r in raw {
-        let (k, v) = r.split_once('=').ok_or_else(|| format!("--matrix `{r}` must be KEY=VALUE (an empty VALUE selects cells without KEY)"))?;
+        let (k, v) = r.split_once('=').ok_or_else(|| {
+            format!("--matrix `{r}` must be KEY=VALUE (an empty VALUE selects cells without KEY)")
+        })?;
         if k.is_empty() {
             return Err(format!("--matrix `{r}` has no key"));
         }
@@ -63,21 +68,40 @@ fn cells(job: &Job, filters: &IndexMap<String, String>) -> Vec<Cell> {
     m.cells
         .iter()
         .filter(|c| {
-            filters.iter().filter(|(k, _)| known(k)).all(|(k, v)| if v.is_empty() { !c.values.contains_key(k) } else { c.values.get(k) == Some(v) })
+            filters.iter().filter(|(k, _)| known(k)).all(|(k, v)| {
+                if v.is_empty() {
+                    !c.values.contains_key(k)
+                } else {
+                    c.values.get(k) == Some(v)
+                }
+            })
         })
         .cloned()
         .collect()
 }
 
 /// Selects jobs, adds needs, picks cells and evaluates conditions.
-pub(crate) fn build(p: &Pipeline, sel: &Selection<'_>, ctx: &RunContext, changes: &LazyChanges) -> Result<Plan, String> {
+pub(crate) fn build(
+    p: &Pipeline,
+    sel: &Selection<'_>,
+    ctx: &RunContext,
+    changes: &LazyChanges,
+) -> Result<Plan, String> {
     for j in sel.jobs {
         if !p.jobs.contains_key(j) {
-            let hint = did_you_mean(j, p.jobs.keys().map(String::as_str)).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-            return Err(format!("unknown job `{j}`{hint}; `cigen list` shows the jobs"));
+            let hint = did_you_mean(j, p.jobs.keys().map(String::as_str))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!(
+                "unknown job `{j}`{hint}; `cigen list` shows the jobs"
+            ));
         }
     }
-    let mut chosen: HashSet<&str> = if sel.jobs.is_empty() { p.jobs.keys().map(String::as_str).collect() } else { sel.jobs.iter().map(String::as_str).collect() };
+    let mut chosen: HashSet<&str> = if sel.jobs.is_empty() {
+        p.jobs.keys().map(String::as_str).collect()
+    } else {
+        sel.jobs.iter().map(String::as_str).collect()
+    };
     if !sel.no_deps {
         // Jobs are in topological order, so walking backwards reaches needs after dependents.
         for (name, job) in p.jobs.iter().rev() {
@@ -88,9 +112,19 @@ pub(crate) fn build(p: &Pipeline, sel: &Selection<'_>, ctx: &RunContext, changes
     }
     let filters = parse_filters(sel.matrix)?;
     for k in filters.keys() {
-        let used = p.jobs.values().filter(|j| chosen.contains(j.name.as_str())).any(|j| j.matrix.as_ref().is_some_and(|m| m.axes.contains_key(k) || m.extra_keys.contains(k)));
+        let used = p
+            .jobs
+            .values()
+            .filter(|j| chosen.contains(j.name.as_str()))
+            .any(|j| {
+                j.matrix
+                    .as_ref()
+                    .is_some_and(|m| m.axes.contains_key(k) || m.extra_keys.contains(k))
+            });
         if !used {
-            return Err(format!("--matrix {k}=…: no selected job has a matrix key `{k}`"));
+            return Err(format!(
+                "--matrix {k}=…: no selected job has a matrix key `{k}`"
+            ));
         }
     }
     let mut plan = Plan::default();
@@ -102,15 +136,35 @@ pub(crate) fn build(p: &Pipeline, sel: &Selection<'_>, ctx: &RunContext, changes
         let cells = cells(job, &filters);
         if cells.is_empty() {
             let all: Vec<_> = job.cells().iter().map(|c| c.id.clone()).collect();
-            return Err(format!("no matrix cell of `{name}` matches the --matrix filters (cells: {})", all.join("; ")));
+            return Err(format!(
+                "no matrix cell of `{name}` matches the --matrix filters (cells: {})",
+                all.join("; ")
+            ));
         }
-        let needs: Vec<UnitId> = job.needs.iter().filter_map(|n| units_of.get(n.as_str())).flatten().copied().collect();
+        let needs: Vec<UnitId> = job
+            .needs
+            .iter()
+            .filter_map(|n| units_of.get(n.as_str()))
+            .flatten()
+            .copied()
+            .collect();
         let verdict = evaluate(&job.when, ctx, changes);
         let ids = units_of.entry(name.as_str()).or_default();
         for cell in cells {
-            let label = if cell.values.is_empty() { name.clone() } else { format!("{name} ({})", cell.label()) };
+            let label = if cell.values.is_empty() {
+                name.clone()
+            } else {
+                format!("{name} ({})", cell.label())
+            };
             ids.push(plan.units.len());
-            plan.units.push(Unit { job: name.clone(), cell, label, needs: needs.clone(), verdict: verdict.clone(), steps: job.steps.iter().map(|s| s.name.clone()).collect() });
+            plan.units.push(Unit {
+                job: name.clone(),
+                cell,
+                label,
+                needs: needs.clone(),
+                verdict: verdict.clone(),
+                steps: job.steps.iter().map(|s| s.name.clone()).collect(),
+            });
         }
     }
     Ok(plan)
@@ -118,17 +172,30 @@ pub(crate) fn build(p: &Pipeline, sel: &Selection<'_>, ctx: &RunContext, changes
 
 /// The plan as text for `--dry-run`: one line per unit with its reason.
 pub(crate) fn render(plan: &Plan, p: &Pipeline) -> String {
-    let width = plan.units.iter().map(|u| u.label.chars().count()).max().unwrap_or(0);
+    let width = plan
+        .units
+        .iter()
+        .map(|u| u.label.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     let skipped = plan.units.len() - plan.runnable();
-    out.push_str(&format!("plan: {} unit(s), {} to run, {skipped} skipped\n", plan.units.len(), plan.runnable()));
+    out.push_str(&format!(
+        "plan: {} unit(s), {} to run, {skipped} skipped\n",
+        plan.units.len(),
+        plan.runnable()
+    ));
     for u in &plan.units {
         let (word, reason) = match &u.verdict {
             Verdict::Run(r) => ("run ", r.clone()),
             Verdict::Skip(r) => ("skip", Some(r.clone())),
         };
         let needs: Vec<&str> = {
-            let mut v: Vec<&str> = u.needs.iter().map(|n| plan.units[*n].job.as_str()).collect();
+            let mut v: Vec<&str> = u
+                .needs
+                .iter()
+                .map(|n| plan.units[*n].job.as_str())
+                .collect();
             v.dedup();
             v
         };

@@ -48,7 +48,11 @@ pub(crate) fn version_in(text: &str) -> Option<String> {
             while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == '.') {
                 i += 1;
             }
-            let v: String = bytes[start..i].iter().collect::<String>().trim_end_matches('.').to_string();
+            let v: String = bytes[start..i]
+                .iter()
+                .collect::<String>()
+                .trim_end_matches('.')
+                .to_string();
             if v.contains('.') {
                 return Some(v);
             }
@@ -65,7 +69,10 @@ pub(crate) fn matches(wanted: &str, found: &str) -> bool {
         return true; // `stable`, `lts/*`, `latest`: presence is all we can check
     }
     let f: Vec<&str> = found.split('.').collect();
-    w.trim_end_matches(".x").split('.').enumerate().all(|(i, c)| c == "x" || c == "*" || f.get(i) == Some(&c))
+    w.trim_end_matches(".x")
+        .split('.')
+        .enumerate()
+        .all(|(i, c)| c == "x" || c == "*" || f.get(i) == Some(&c))
 }
 
 /// Checks every toolchain in `setup` (in parallel; `java -version` is slow).
@@ -77,13 +84,28 @@ pub(crate) fn check(setup: &Setup) -> Vec<Check> {
             let wanted = wanted.to_string();
             std::thread::spawn(move || {
                 let (bin, args) = probe(tool);
-                let out = Command::new(bin).args(args).stdin(Stdio::null()).output().ok().filter(|o| o.status.success());
+                let out = Command::new(bin)
+                    .args(args)
+                    .stdin(Stdio::null())
+                    .output()
+                    .ok()
+                    .filter(|o| o.status.success());
                 let found = out.map(|o| {
-                    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+                    let text = format!(
+                        "{}{}",
+                        String::from_utf8_lossy(&o.stdout),
+                        String::from_utf8_lossy(&o.stderr)
+                    );
                     version_in(&text).unwrap_or_else(|| "unknown".into())
                 });
                 let ok = found.as_deref().is_some_and(|f| matches(&wanted, f));
-                Check { tool, hint: hint(tool, &wanted), wanted, found, ok }
+                Check {
+                    tool,
+                    hint: hint(tool, &wanted),
+                    wanted,
+                    found,
+                    ok,
+                }
             })
         })
         .collect();
@@ -96,14 +118,35 @@ pub(crate) fn render(checks: &[Check]) -> Option<String> {
     if bad.is_empty() {
         return None;
     }
-    let mut rows = vec![["TOOL".to_string(), "WANTED".into(), "FOUND".into(), "HOW TO GET IT".into()]];
+    let mut rows = vec![[
+        "TOOL".to_string(),
+        "WANTED".into(),
+        "FOUND".into(),
+        "HOW TO GET IT".into(),
+    ]];
     for c in bad {
-        rows.push([c.tool.to_string(), c.wanted.clone(), c.found.clone().unwrap_or_else(|| "missing".into()), c.hint.clone()]);
+        rows.push([
+            c.tool.to_string(),
+            c.wanted.clone(),
+            c.found.clone().unwrap_or_else(|| "missing".into()),
+            c.hint.clone(),
+        ]);
     }
-    let w: Vec<usize> = (0..3).map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0)).collect();
+    let w: Vec<usize> = (0..3)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
     let mut out = String::from("warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n");
     for r in rows {
-        out.push_str(&format!("  {:<a$}  {:<b$}  {:<c$}  {}\n", r[0], r[1], r[2], r[3], a = w[0], b = w[1], c = w[2]));
+        out.push_str(&format!(
+            "  {:<a$}  {:<b$}  {:<c$}  {}\n",
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            a = w[0],
+            b = w[1],
+            c = w[2]
+        ));
     }
     Some(out)
 }
@@ -115,8 +158,14 @@ mod tests {
     #[test]
     fn versions_and_matching() {
         assert_eq!(version_in("Python 3.12.3").as_deref(), Some("3.12.3"));
-        assert_eq!(version_in("go version go1.23.1 linux/amd64").as_deref(), Some("1.23.1"));
-        assert_eq!(version_in("openjdk version \"21.0.1\" 2023-10-17").as_deref(), Some("21.0.1"));
+        assert_eq!(
+            version_in("go version go1.23.1 linux/amd64").as_deref(),
+            Some("1.23.1")
+        );
+        assert_eq!(
+            version_in("openjdk version \"21.0.1\" 2023-10-17").as_deref(),
+            Some("21.0.1")
+        );
         assert_eq!(version_in("uv 0.9.2 (x86_64)").as_deref(), Some("0.9.2"));
         assert!(matches("3.13", "3.13.1"));
         assert!(!matches("3.13", "3.12.9"));

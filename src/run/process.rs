@@ -60,14 +60,23 @@ fn leader_exited(pid: i32) -> bool {
     // SAFETY: waitid writes only into the zeroed siginfo we own.
     unsafe {
         let mut info: libc::siginfo_t = std::mem::zeroed();
-        let r = libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOHANG | libc::WNOWAIT);
+        let r = libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        );
         r == 0 && info.si_pid() != 0
     }
 }
 
 /// Waits up to `timeout` for the fd to become readable (or hang up).
 fn poll_readable(fd: i32, timeout: Duration) -> bool {
-    let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
     let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
     // SAFETY: one valid pollfd.
     let r = unsafe { libc::poll(&mut p, 1, ms) };
@@ -90,9 +99,18 @@ fn read_chunk(fd: i32, buf: &mut [u8]) -> io::Result<usize> {
 
 /// Runs `cmd` (consumed) with stdout and stderr on one pipe, stdin from /dev/null.
 /// `on_output` gets raw chunks in order. Returns how it ended and the leader's status.
-pub(crate) fn run(mut cmd: Command, deadline: Option<Instant>, grace: Duration, cancel: &CancelToken, on_output: &mut dyn FnMut(&[u8])) -> io::Result<(Ending, ExitStatus)> {
+pub(crate) fn run(
+    mut cmd: Command,
+    deadline: Option<Instant>,
+    grace: Duration,
+    cancel: &CancelToken,
+    on_output: &mut dyn FnMut(&[u8]),
+) -> io::Result<(Ending, ExitStatus)> {
     let (reader, writer) = io::pipe()?;
-    cmd.stdin(Stdio::null()).stdout(writer.try_clone()?).stderr(writer).process_group(0);
+    cmd.stdin(Stdio::null())
+        .stdout(writer.try_clone()?)
+        .stderr(writer)
+        .process_group(0);
     let mut child = cmd.spawn()?;
     // Drop our copies of the write end, or the pipe never reaches EOF.
     drop(cmd);
@@ -160,7 +178,14 @@ pub(crate) fn run(mut cmd: Command, deadline: Option<Instant>, grace: Duration, 
             break;
         }
         let mut wait = TICK;
-        for t in [deadline.filter(|_| !term_sent), kill_at.filter(|_| !killed), drain_until].into_iter().flatten() {
+        for t in [
+            deadline.filter(|_| !term_sent),
+            kill_at.filter(|_| !killed),
+            drain_until,
+        ]
+        .into_iter()
+        .flatten()
+        {
             wait = wait.min(t.saturating_duration_since(now));
         }
         if poll_readable(fd, wait) {

@@ -26,13 +26,27 @@ mod tests {
 
     #[test]
     fn exponential_grows_and_caps() {
-        let p = RetryPolicy { attempts: 5, backoff: Backoff::Exponential, delay: Duration::from_secs(1), max_delay: Duration::from_secs(3) };
+        let p = RetryPolicy {
+            attempts: 5,
+            backoff: Backoff::Exponential,
+            delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(3),
+        };
         let d2 = delay(&p, 2);
         let d3 = delay(&p, 3);
-        assert!(d2 >= Duration::from_secs(1) && d2 <= Duration::from_millis(1200), "{d2:?}");
-        assert!(d3 >= Duration::from_secs(2) && d3 <= Duration::from_millis(2400), "{d3:?}");
+        assert!(
+            d2 >= Duration::from_secs(1) && d2 <= Duration::from_millis(1200),
+            "{d2:?}"
+        );
+        assert!(
+            d3 >= Duration::from_secs(2) && d3 <= Duration::from_millis(2400),
+            "{d3:?}"
+        );
         assert_eq!(delay(&p, 5), Duration::from_secs(3));
-        let f = RetryPolicy { backoff: Backoff::Fixed, ..p };
+        let f = RetryPolicy {
+            backoff: Backoff::Fixed,
+            ..p
+        };
         assert!(delay(&f, 4) <= Duration::from_millis(1200));
     }
 }

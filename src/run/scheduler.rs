@@ -37,7 +37,13 @@ enum State {
 }
 
 /// Runs the plan to the end.
-pub(crate) fn run(sh: Arc<Shared>, opts: &Options, reporter: &mut dyn Reporter, tx: Sender<Msg>, rx: Receiver<Msg>) -> Summary {
+pub(crate) fn run(
+    sh: Arc<Shared>,
+    opts: &Options,
+    reporter: &mut dyn Reporter,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+) -> Summary {
     let start = Instant::now();
     let plan = &sh.plan;
     let n = plan.units.len();
@@ -46,16 +52,28 @@ pub(crate) fn run(sh: Arc<Shared>, opts: &Options, reporter: &mut dyn Reporter, 
     // Why units that never started were not started (fail-fast or interruption).
     let mut stop_reason: Option<String> = None;
     let mut running = 0usize;
-    let finish = |state: &mut Vec<State>, id: usize, result: UnitResult, reporter: &mut dyn Reporter| {
-        reporter.event(plan, &Event::UnitFinished { unit: id, result: result.clone() });
-        state[id] = State::Done(result);
-    };
+    let finish =
+        |state: &mut Vec<State>, id: usize, result: UnitResult, reporter: &mut dyn Reporter| {
+            reporter.event(
+                plan,
+                &Event::UnitFinished {
+                    unit: id,
+                    result: result.clone(),
+                },
+            );
+            state[id] = State::Done(result);
+        };
     for _ in 0..n {
         state.push(State::Waiting);
     }
     for (id, u) in plan.units.iter().enumerate() {
         if let Verdict::Skip(reason) = &u.verdict {
-            finish(&mut state, id, UnitResult::skipped(reason.clone()), reporter);
+            finish(
+                &mut state,
+                id,
+                UnitResult::skipped(reason.clone()),
+                reporter,
+            );
         }
     }
     loop {
@@ -64,27 +82,44 @@ pub(crate) fn run(sh: Arc<Shared>, opts: &Options, reporter: &mut dyn Reporter, 
             if !matches!(state[id], State::Waiting) {
                 continue;
             }
-            let failed_need = plan.units[id].needs.iter().find(|d| matches!(&state[**d], State::Done(r) if !r.status.satisfies_needs()));
+            let failed_need = plan.units[id]
+                .needs
+                .iter()
+                .find(|d| matches!(&state[**d], State::Done(r) if !r.status.satisfies_needs()));
             if let Some(d) = failed_need {
                 let reason = format!("needs `{}`, which did not succeed", plan.units[*d].label);
                 finish(&mut state, id, UnitResult::skipped(reason), reporter);
                 continue;
             }
             if let Some(r) = &stop_reason {
-                finish(&mut state, id, UnitResult::skipped(format!("not started: {r}")), reporter);
+                finish(
+                    &mut state,
+                    id,
+                    UnitResult::skipped(format!("not started: {r}")),
+                    reporter,
+                );
                 continue;
             }
-            let ready = plan.units[id].needs.iter().all(|d| matches!(state[*d], State::Done(_)));
+            let ready = plan.units[id]
+                .needs
+                .iter()
+                .all(|d| matches!(state[*d], State::Done(_)));
             if ready && running < opts.jobs.max(1) {
                 let needs_env = needs_env(&state, &sh, id);
                 let cancel = CancelToken::new();
                 state[id] = State::Running(cancel.clone());
                 running += 1;
                 let (sh2, tx2) = (Arc::clone(&sh), tx.clone());
-                let spawned = std::thread::Builder::new().name(format!("unit-{id}")).spawn(move || run_unit(&sh2, id, &needs_env, &cancel, &tx2));
+                let spawned = std::thread::Builder::new()
+                    .name(format!("unit-{id}"))
+                    .spawn(move || run_unit(&sh2, id, &needs_env, &cancel, &tx2));
                 if let Err(e) = spawned {
                     running -= 1;
-                    let r = UnitResult { status: UnitStatus::Failed, reason: Some(format!("cannot start a thread: {e}")), ..UnitResult::skipped("") };
+                    let r = UnitResult {
+                        status: UnitStatus::Failed,
+                        reason: Some(format!("cannot start a thread: {e}")),
+                        ..UnitResult::skipped("")
+                    };
                     finish(&mut state, id, r, reporter);
                 }
             }
@@ -100,10 +135,11 @@ pub(crate) fn run(sh: Arc<Shared>, opts: &Options, reporter: &mut dyn Reporter, 
                 let label = plan.units[unit].label.clone();
                 finish(&mut state, unit, result, reporter);
                 if failed && !opts.keep_going && stop_reason.is_none() {
-                    let why = format!("`{label}` failed (fail-fast; --keep-going runs independent jobs)");
+                    let why =
+                        format!("`{label}` failed (fail-fast; --keep-going runs independent jobs)");
                     for s in &state {
                         if let State::Running(c) = s {
-                            c.cancel(libc::SIGTERM, format!("cancelled: {why}"));
+                            c.cancel(libc::SIGTERM, why.clone());
                         }
                     }
                     stop_reason = Some(why);
@@ -115,7 +151,13 @@ pub(crate) fn run(sh: Arc<Shared>, opts: &Options, reporter: &mut dyn Reporter, 
                 signal.get_or_insert(sig);
                 let why = format!("interrupted by {}", signal_name(sig));
                 if first {
-                    reporter.event(plan, &Event::Notice { unit: None, text: format!("{why}: stopping running jobs (again to kill at once)") });
+                    reporter.event(
+                        plan,
+                        &Event::Notice {
+                            unit: None,
+                            text: format!("{why}: stopping running jobs (again to kill at once)"),
+                        },
+                    );
                 }
                 for s in &state {
                     if let State::Running(c) = s {
@@ -137,7 +179,11 @@ pub(crate) fn run(sh: Arc<Shared>, opts: &Options, reporter: &mut dyn Reporter, 
             _ => UnitResult::skipped("not started"),
         })
         .collect();
-    Summary { results, signal, elapsed: start.elapsed() }
+    Summary {
+        results,
+        signal,
+        elapsed: start.elapsed(),
+    }
 }
 
 /// `<JOB>_<KEY>` for every output of the unit's finished needs, in plan order.

@@ -17,11 +17,26 @@ pub(crate) const MASK: &str = "***";
 const MIN_LEN: usize = 3;
 
 /// Missing secrets per job that will run, in plan order; empty when all are present.
-pub(crate) fn missing(pipeline: &Pipeline, plan: &Plan, env: &HashMap<String, String>) -> IndexMap<String, Vec<String>> {
+pub(crate) fn missing(
+    pipeline: &Pipeline,
+    plan: &Plan,
+    env: &HashMap<String, String>,
+) -> IndexMap<String, Vec<String>> {
     let mut out: IndexMap<String, Vec<String>> = IndexMap::new();
-    for u in plan.units.iter().filter(|u| matches!(u.verdict, super::when::Verdict::Run(_))) {
-        let Some(job) = pipeline.jobs.get(&u.job) else { continue };
-        let absent: Vec<String> = job.secrets.iter().filter(|s| env.get(*s).is_none_or(|v| v.is_empty())).cloned().collect();
+    for u in plan
+        .units
+        .iter()
+        .filter(|u| matches!(u.verdict, super::when::Verdict::Run(_)))
+    {
+        let Some(job) = pipeline.jobs.get(&u.job) else {
+            continue;
+        };
+        let absent: Vec<String> = job
+            .secrets
+            .iter()
+            .filter(|s| env.get(*s).is_none_or(|v| v.is_empty()))
+            .cloned()
+            .collect();
         if !absent.is_empty() {
             out.insert(u.job.clone(), absent);
         }
@@ -45,10 +60,16 @@ pub(crate) fn forms(value: &str) -> Vec<String> {
     add(b.trim_end_matches('=').to_string());
     add(b);
     add(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value));
-    add(percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string());
+    add(
+        percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+            .to_string(),
+    );
     // Forms without the trailing newline that `echo "$SECRET" | base64` adds are covered above;
     // with it, too:
-    add(base64::engine::general_purpose::STANDARD.encode(format!("{value}\n")).trim_end_matches('=').to_string());
+    add(base64::engine::general_purpose::STANDARD
+        .encode(format!("{value}\n"))
+        .trim_end_matches('=')
+        .to_string());
     out
 }
 
@@ -75,14 +96,20 @@ impl Masker {
         let matcher = if patterns.is_empty() {
             None
         } else {
-            AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&patterns).ok().map(std::sync::Arc::new)
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&patterns)
+                .ok()
+                .map(std::sync::Arc::new)
         };
         Masker { matcher, patterns }
     }
 
     pub(crate) fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
         match &self.matcher {
-            Some(m) if m.is_match(text) => Cow::Owned(m.replace_all(text, &vec![MASK; self.patterns.len()])),
+            Some(m) if m.is_match(text) => {
+                Cow::Owned(m.replace_all(text, &vec![MASK; self.patterns.len()]))
+            }
             _ => Cow::Borrowed(text),
         }
     }
@@ -90,7 +117,9 @@ impl Masker {
 
 /// Escapes a value for a GitHub workflow command's data part (`::add-mask::<data>`).
 pub(crate) fn escape_command_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 #[cfg(test)]

@@ -35,7 +35,11 @@ fn ports(p: &Port) -> Option<(u16, u16)> {
 }
 
 fn docker(args: &[&str]) -> Result<String, String> {
-    let out = Command::new("docker").args(args).stdin(Stdio::null()).output().map_err(|e| format!("cannot run docker: {e}"))?;
+    let out = Command::new("docker")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run docker: {e}"))?;
     if out.status.success() {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     } else {
@@ -44,14 +48,22 @@ fn docker(args: &[&str]) -> Result<String, String> {
 }
 
 /// Starts every service of `job`, waiting for each to be healthy (or its ports to accept).
-pub(crate) fn start(job: &Job, mode: ServiceMode, cancel: &CancelToken, notice: &mut dyn FnMut(String)) -> Result<Started, String> {
+pub(crate) fn start(
+    job: &Job,
+    mode: ServiceMode,
+    cancel: &CancelToken,
+    notice: &mut dyn FnMut(String),
+) -> Result<Started, String> {
     let mut started = Started::default();
     if job.services.is_empty() {
         return Ok(started);
     }
     let names: Vec<&str> = job.services.keys().map(String::as_str).collect();
     if mode == ServiceMode::Host {
-        notice(format!("using services already running on this machine: {} (--host-services)", names.join(", ")));
+        notice(format!(
+            "using services already running on this machine: {} (--host-services)",
+            names.join(", ")
+        ));
         return Ok(started);
     }
     if docker(&["info", "--format", "{{.ServerVersion}}"]).is_err() {
@@ -73,12 +85,28 @@ pub(crate) fn start(job: &Job, mode: ServiceMode, cancel: &CancelToken, notice: 
     Ok(started)
 }
 
-fn start_one(job: &str, name: &str, svc: &Service, cancel: &CancelToken, notice: &mut dyn FnMut(String)) -> Result<String, String> {
-    let container = format!("cigen-{job}-{name}-{}-{:06x}", std::process::id(), fastrand::u32(..0xffffff));
-    let mut args: Vec<String> = vec!["run".into(), "-d".into(), "--name".into(), container.clone()];
+fn start_one(
+    job: &str,
+    name: &str,
+    svc: &Service,
+    cancel: &CancelToken,
+    notice: &mut dyn FnMut(String),
+) -> Result<String, String> {
+    let container = format!(
+        "cigen-{job}-{name}-{}-{:06x}",
+        std::process::id(),
+        fastrand::u32(..0xffffff)
+    );
+    let mut args: Vec<String> = vec![
+        "run".into(),
+        "-d".into(),
+        "--name".into(),
+        container.clone(),
+    ];
     let mut host_ports = Vec::new();
     for p in &svc.ports {
-        let (h, c) = ports(p).ok_or_else(|| "ports must be a number or \"host:container\"".to_string())?;
+        let (h, c) =
+            ports(p).ok_or_else(|| "ports must be a number or \"host:container\"".to_string())?;
         host_ports.push(h);
         args.extend(["-p".into(), format!("127.0.0.1:{h}:{c}")]);
     }
@@ -86,20 +114,38 @@ fn start_one(job: &str, name: &str, svc: &Service, cancel: &CancelToken, notice:
         args.extend(["-e".into(), format!("{k}={}", v.0)]);
     }
     if let Some(h) = &svc.health {
-        args.extend(["--health-cmd".into(), h.clone(), "--health-interval".into(), "1s".into()]);
+        args.extend([
+            "--health-cmd".into(),
+            h.clone(),
+            "--health-interval".into(),
+            "1s".into(),
+        ]);
     }
     args.push(svc.image.clone());
     notice(format!("starting service {name} ({})", svc.image));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     docker(&refs)?;
-    let limit = svc.health_timeout.as_ref().and_then(|d| parse_duration(&d.0).ok()).unwrap_or(Duration::from_secs(60));
+    let limit = svc
+        .health_timeout
+        .as_ref()
+        .and_then(|d| parse_duration(&d.0).ok())
+        .unwrap_or(Duration::from_secs(60));
     let end = Instant::now() + limit;
     loop {
         let ready = if svc.health.is_some() {
-            docker(&["inspect", "-f", "{{.State.Health.Status}}", &container]).is_ok_and(|s| s == "healthy")
+            docker(&["inspect", "-f", "{{.State.Health.Status}}", &container])
+                .is_ok_and(|s| s == "healthy")
         } else {
-            let running = docker(&["inspect", "-f", "{{.State.Running}}", &container]).is_ok_and(|s| s == "true");
-            running && host_ports.iter().all(|p| TcpStream::connect_timeout(&([127, 0, 0, 1], *p).into(), Duration::from_millis(200)).is_ok())
+            let running = docker(&["inspect", "-f", "{{.State.Running}}", &container])
+                .is_ok_and(|s| s == "true");
+            running
+                && host_ports.iter().all(|p| {
+                    TcpStream::connect_timeout(
+                        &([127, 0, 0, 1], *p).into(),
+                        Duration::from_millis(200),
+                    )
+                    .is_ok()
+                })
         };
         if ready {
             notice(format!("service {name} is ready"));
@@ -107,7 +153,11 @@ fn start_one(job: &str, name: &str, svc: &Service, cancel: &CancelToken, notice:
         }
         if Instant::now() >= end || cancel.sleep(Duration::from_millis(250)) {
             let _ = docker(&["rm", "-f", "-v", &container]);
-            return Err(if cancel.is_cancelled() { "cancelled while waiting".into() } else { format!("not healthy after {}", crate::model::format_duration(limit)) });
+            return Err(if cancel.is_cancelled() {
+                "cancelled while waiting".into()
+            } else {
+                format!("not healthy after {}", crate::model::format_duration(limit))
+            });
         }
     }
 }

@@ -24,7 +24,10 @@ pub(crate) struct LazyChanges {
 
 impl LazyChanges {
     pub(crate) fn new(compute: impl Fn() -> Changes + Send + Sync + 'static) -> Self {
-        LazyChanges { cell: OnceLock::new(), compute: Box::new(compute) }
+        LazyChanges {
+            cell: OnceLock::new(),
+            compute: Box::new(compute),
+        }
     }
 
     pub(crate) fn get(&self) -> &Changes {
@@ -33,7 +36,11 @@ impl LazyChanges {
 }
 
 fn glob(pattern: &str) -> Option<GlobMatcher> {
-    GlobBuilder::new(pattern).literal_separator(true).build().ok().map(|g| g.compile_matcher())
+    GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .ok()
+        .map(|g| g.compile_matcher())
 }
 
 /// Whether `file` is selected by `patterns` (`!` excludes; later patterns do not re-include).
@@ -66,36 +73,62 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
         let wanted = list(p);
         if !wanted.contains(&ctx.provider) {
             let names: Vec<_> = wanted.iter().map(|p| provider_name(*p)).collect();
-            return Verdict::Skip(format!("runs only on {} (this is {})", names.join(", "), provider_name(ctx.provider)));
+            return Verdict::Skip(format!(
+                "runs only on {} (this is {})",
+                names.join(", "),
+                provider_name(ctx.provider)
+            ));
         }
     }
     if let Some(b) = &when.branch {
         let patterns: Vec<String> = b.to_vec().into_iter().cloned().collect();
-        let hit = ctx.branch.as_deref().is_some_and(|br| patterns.iter().any(|p| glob(p).is_some_and(|g| g.is_match(br))));
+        let hit = ctx.branch.as_deref().is_some_and(|br| {
+            patterns
+                .iter()
+                .any(|p| glob(p).is_some_and(|g| g.is_match(br)))
+        });
         if !hit {
-            let here = ctx.branch.as_deref().map(|b| format!("this is {b}")).unwrap_or_else(|| "no branch here".into());
-            return Verdict::Skip(format!("runs only on branch {} ({here})", patterns.join(", ")));
+            let here = ctx
+                .branch
+                .as_deref()
+                .map(|b| format!("this is {b}"))
+                .unwrap_or_else(|| "no branch here".into());
+            return Verdict::Skip(format!(
+                "runs only on branch {} ({here})",
+                patterns.join(", ")
+            ));
         }
     }
     if let Some(e) = &when.event {
         let wanted = list(e);
         if !ctx.event.is_some_and(|ev| wanted.contains(&ev)) {
             let names: Vec<_> = wanted.iter().map(|e| event_name(*e)).collect();
-            let here = ctx.event.map(|e| format!("this is {}", event_name(e))).unwrap_or_else(|| "no CI event here".into());
+            let here = ctx
+                .event
+                .map(|e| format!("this is {}", event_name(e)))
+                .unwrap_or_else(|| "no CI event here".into());
             return Verdict::Skip(format!("runs only on {} events ({here})", names.join(", ")));
         }
     }
     if !when.changed.is_empty() {
         return match changes.get() {
-            Changes::Unknown { reason } => Verdict::Run(Some(format!("{reason}; running to be safe"))),
-            Changes::Known { base, files } => match files.iter().find(|f| selects(&when.changed, f)) {
-                Some(f) => {
-                    let more = files.iter().filter(|f| selects(&when.changed, f)).count() - 1;
-                    let extra = if more > 0 { format!(" and {more} more") } else { String::new() };
-                    Verdict::Run(Some(format!("changed: {f}{extra}")))
+            Changes::Unknown { reason } => {
+                Verdict::Run(Some(format!("{reason}; running to be safe")))
+            }
+            Changes::Known { base, files } => {
+                match files.iter().find(|f| selects(&when.changed, f)) {
+                    Some(f) => {
+                        let more = files.iter().filter(|f| selects(&when.changed, f)).count() - 1;
+                        let extra = if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        };
+                        Verdict::Run(Some(format!("changed: {f}{extra}")))
+                    }
+                    None => Verdict::Skip(format!("no relevant changes (compared with {base})")),
                 }
-                None => Verdict::Skip(format!("no relevant changes (compared with {base})")),
-            },
+            }
         };
     }
     Verdict::Run(None)
@@ -107,7 +140,11 @@ mod tests {
 
     #[test]
     fn globs_respect_separators_and_negation() {
-        let p = vec!["src/**".to_string(), "!src/**/*.md".to_string(), "*.toml".to_string()];
+        let p = vec![
+            "src/**".to_string(),
+            "!src/**/*.md".to_string(),
+            "*.toml".to_string(),
+        ];
         assert!(selects(&p, "src/a/b.py"));
         assert!(!selects(&p, "src/a/readme.md"));
         assert!(selects(&p, "pyproject.toml"));

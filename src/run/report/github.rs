@@ -31,7 +31,9 @@ pub(crate) struct Github {
 }
 
 fn property(s: &str) -> String {
-    escape_command_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_command_data(s)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 impl Github {
@@ -40,7 +42,11 @@ impl Github {
             live: cfg.sequential,
             token: format!("cigen-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
             masks: cfg.mask_patterns.to_vec(),
-            summary: cfg.env.get("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()).map(PathBuf::from),
+            summary: cfg
+                .env
+                .get("GITHUB_STEP_SUMMARY")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from),
             name: cfg.pipeline_name.to_string(),
             lines: HashMap::new(),
             titles: HashMap::new(),
@@ -81,12 +87,26 @@ impl Reporter for Github {
         let label = |u: &usize| plan.units[*u].label.clone();
         match event {
             Event::UnitStarted { .. } => {}
-            Event::StepStarted { unit, step, name, attempt, attempts } => {
-                let tries = if *attempt > 1 { format!(" (attempt {attempt}/{attempts})") } else { String::new() };
+            Event::StepStarted {
+                unit,
+                step,
+                name,
+                attempt,
+                attempts,
+            } => {
+                let tries = if *attempt > 1 {
+                    format!(" (attempt {attempt}/{attempts})")
+                } else {
+                    String::new()
+                };
                 let title = format!("{} › {name}{tries}", label(unit));
                 self.lines.insert((*unit, *step), VecDeque::new());
                 if self.live {
-                    self.print(&format!("::group::{}\n::stop-commands::{}", escape_command_data(&title), self.token));
+                    self.print(&format!(
+                        "::group::{}\n::stop-commands::{}",
+                        escape_command_data(&title),
+                        self.token
+                    ));
                 }
                 self.titles.insert((*unit, *step), title);
             }
@@ -100,14 +120,25 @@ impl Reporter for Github {
                     buf.pop_front();
                 }
             }
-            Event::StepFinished { unit, step, status, duration, message, .. } => {
+            Event::StepFinished {
+                unit,
+                step,
+                status,
+                duration,
+                message,
+                ..
+            } => {
                 let lines = self.lines.remove(&(*unit, *step)).unwrap_or_default();
                 let title = self.titles.remove(&(*unit, *step)).unwrap_or_default();
                 let mut text = String::new();
                 if self.live {
                     text.push_str(&format!("::{}::\n::endgroup::\n", self.token));
                 } else {
-                    text.push_str(&format!("::group::{}\n{}\n::endgroup::\n", escape_command_data(&title), self.fenced(lines.iter().cloned())));
+                    text.push_str(&format!(
+                        "::group::{}\n{}\n::endgroup::\n",
+                        escape_command_data(&title),
+                        self.fenced(lines.iter().cloned())
+                    ));
                 }
                 let d = human_duration(*duration);
                 if *status == StepStatus::Passed {
@@ -115,17 +146,34 @@ impl Reporter for Github {
                 } else {
                     let msg = message.clone().unwrap_or_default();
                     let name = step_name(plan, *unit, *step);
-                    text.push_str(&format!("::error title={}::{}\n", property(&format!("{} › {name}", label(unit))), escape_command_data(&format!("{name}: {msg}"))));
+                    text.push_str(&format!(
+                        "::error title={}::{}\n",
+                        property(&format!("{} › {name}", label(unit))),
+                        escape_command_data(&format!("{name}: {msg}"))
+                    ));
                     let shown: Vec<String> = lines.iter().rev().take(TAIL).rev().cloned().collect();
-                    text.push_str(&format!("✗ {title}: {msg} ({d}); last {} line(s) of its output:\n", shown.len()));
+                    text.push_str(&format!(
+                        "✗ {title}: {msg} ({d}); last {} line(s) of its output:\n",
+                        shown.len()
+                    ));
                     text.push_str(&self.fenced(shown));
                 }
                 self.print(&text);
             }
-            Event::StepSkipped { unit, name, reason, .. } => self.print(&format!("- {} › {name} skipped: {reason}", label(unit))),
-            Event::RetryScheduled { unit, step, next_attempt, delay } => {
-                self.print(&format!("↻ {} › {}: retrying in {} (attempt {next_attempt})", label(unit), step_name(plan, *unit, *step), human_duration(*delay)))
-            }
+            Event::StepSkipped {
+                unit, name, reason, ..
+            } => self.print(&format!("- {} › {name} skipped: {reason}", label(unit))),
+            Event::RetryScheduled {
+                unit,
+                step,
+                next_attempt,
+                delay,
+            } => self.print(&format!(
+                "↻ {} › {}: retrying in {} (attempt {next_attempt})",
+                label(unit),
+                step_name(plan, *unit, *step),
+                human_duration(*delay)
+            )),
             Event::Notice { unit, text } => match unit {
                 Some(u) => self.print(&format!("{}: {text}", label(u))),
                 None => self.print(text),
@@ -134,16 +182,32 @@ impl Reporter for Github {
                 let reason = result.reason.clone().unwrap_or_default();
                 let title = property(&label(unit));
                 match result.status {
-                    UnitStatus::Skipped => self.print(&format!("::notice title={title}::{}", escape_command_data(&format!("skipped: {reason}")))),
-                    UnitStatus::Flaky => self.print(&format!("::warning title={title}::{}", escape_command_data(&format!("flaky: {reason}")))),
-                    UnitStatus::Failed | UnitStatus::TimedOut if result.attempts == 0 => self.print(&format!("::error title={title}::{}", escape_command_data(&reason))),
+                    UnitStatus::Skipped => self.print(&format!(
+                        "::notice title={title}::{}",
+                        escape_command_data(&format!("skipped: {reason}"))
+                    )),
+                    UnitStatus::Flaky => self.print(&format!(
+                        "::warning title={title}::{}",
+                        escape_command_data(&format!("flaky: {reason}"))
+                    )),
+                    UnitStatus::Failed | UnitStatus::TimedOut if result.attempts == 0 => self
+                        .print(&format!(
+                            "::error title={title}::{}",
+                            escape_command_data(&reason)
+                        )),
                     _ => {}
                 }
             }
         }
     }
 
-    fn finish(&mut self, plan: &Plan, results: &[UnitResult], elapsed: Duration, signal: Option<i32>) {
+    fn finish(
+        &mut self,
+        plan: &Plan,
+        results: &[UnitResult],
+        elapsed: Duration,
+        signal: Option<i32>,
+    ) {
         let mut text = table::render(plan, results);
         text.push_str(&table::totals(results, elapsed));
         if let Some(s) = signal {
@@ -152,7 +216,11 @@ impl Reporter for Github {
         self.print(&text);
         if let Some(path) = &self.summary {
             let md = markdown(&self.name, plan, results, elapsed, signal);
-            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            if let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+            {
                 let _ = f.write_all(md.as_bytes());
             }
         }
@@ -164,7 +232,13 @@ fn md_cell(s: &str) -> String {
 }
 
 /// The Markdown job table for the step summary.
-pub(crate) fn markdown(name: &str, plan: &Plan, results: &[UnitResult], elapsed: Duration, signal: Option<i32>) -> String {
+pub(crate) fn markdown(
+    name: &str,
+    plan: &Plan,
+    results: &[UnitResult],
+    elapsed: Duration,
+    signal: Option<i32>,
+) -> String {
     let mut md = format!("### {}\n\n| Job | Status | Duration | Attempts | Note |\n| --- | --- | --- | --- | --- |\n", md_cell(name));
     for (row, r) in table::rows(plan, results).iter().zip(results) {
         let icon = match r.status {
@@ -174,7 +248,14 @@ pub(crate) fn markdown(name: &str, plan: &Plan, results: &[UnitResult], elapsed:
             UnitStatus::Cancelled => "🚫",
             UnitStatus::Failed | UnitStatus::TimedOut => "❌",
         };
-        md.push_str(&format!("| {} | {icon} {} | {} | {} | {} |\n", md_cell(&row[0]), row[1], row[2], row[3], md_cell(&row[4])));
+        md.push_str(&format!(
+            "| {} | {icon} {} | {} | {} | {} |\n",
+            md_cell(&row[0]),
+            row[1],
+            row[2],
+            row[3],
+            md_cell(&row[4])
+        ));
     }
     md.push_str(&format!("\n{}", table::totals(results, elapsed)));
     if let Some(s) = signal {

@@ -25,7 +25,12 @@ pub(crate) struct Gitlab {
 
 impl Gitlab {
     pub(crate) fn new(cfg: &ReportConfig<'_>) -> Self {
-        Gitlab { live: cfg.sequential, junit: cfg.junit_path.clone(), open: HashMap::new(), cases: Vec::new() }
+        Gitlab {
+            live: cfg.sequential,
+            junit: cfg.junit_path.clone(),
+            open: HashMap::new(),
+            cases: Vec::new(),
+        }
     }
 
     fn print(&self, text: &str) {
@@ -53,15 +58,26 @@ impl Reporter for Gitlab {
         let label = |u: &usize| plan.units[*u].label.clone();
         match event {
             Event::UnitStarted { .. } => {}
-            Event::StepStarted { unit, step, name, attempt, attempts } => {
-                let tries = if *attempt > 1 { format!(" (attempt {attempt}/{attempts})") } else { String::new() };
+            Event::StepStarted {
+                unit,
+                step,
+                name,
+                attempt,
+                attempts,
+            } => {
+                let tries = if *attempt > 1 {
+                    format!(" (attempt {attempt}/{attempts})")
+                } else {
+                    String::new()
+                };
                 let header = format!("{} › {name}{tries}", label(unit));
                 let section = format!("cigen_{unit}_{step}_{attempt}");
                 let ts = unix_now().as_secs();
                 if self.live {
                     self.print(&section_start(ts, &section, &header, false));
                 }
-                self.open.insert((*unit, *step), (section, header, ts, Vec::new()));
+                self.open
+                    .insert((*unit, *step), (section, header, ts, Vec::new()));
             }
             Event::Output { unit, step, line } => {
                 if self.live {
@@ -74,12 +90,27 @@ impl Reporter for Gitlab {
                     }
                 }
             }
-            Event::StepFinished { unit, step, attempt, status, duration, message } => {
-                let Some((section, header, start, lines)) = self.open.remove(&(*unit, *step)) else { return };
+            Event::StepFinished {
+                unit,
+                step,
+                attempt,
+                status,
+                duration,
+                message,
+            } => {
+                let Some((section, header, start, lines)) = self.open.remove(&(*unit, *step))
+                else {
+                    return;
+                };
                 let mut text = String::new();
                 if !self.live {
                     // Parallel units: the whole section at once, so sections never interleave.
-                    text.push_str(&section_start(start, &section, &header, *status == StepStatus::Passed));
+                    text.push_str(&section_start(
+                        start,
+                        &section,
+                        &header,
+                        *status == StepStatus::Passed,
+                    ));
                     text.push('\n');
                     for l in &lines {
                         text.push_str(l);
@@ -91,33 +122,63 @@ impl Reporter for Gitlab {
                 let d = human_duration(*duration);
                 match status {
                     StepStatus::Passed => text.push_str(&format!("✓ {header} ({d})")),
-                    _ => text.push_str(&format!("\x1b[31;1m✗ {header}: {} ({d})\x1b[0m", message.clone().unwrap_or_default())),
+                    _ => text.push_str(&format!(
+                        "\x1b[31;1m✗ {header}: {} ({d})\x1b[0m",
+                        message.clone().unwrap_or_default()
+                    )),
                 }
                 self.print(&text);
                 let tail: Vec<String> = lines.iter().rev().take(KEEP).rev().cloned().collect();
-                let case = Case { name: step_name(plan, *unit, *step), attempt: *attempt, status: *status, duration: *duration, message: message.clone(), output: tail };
+                let case = Case {
+                    name: step_name(plan, *unit, *step),
+                    attempt: *attempt,
+                    status: *status,
+                    duration: *duration,
+                    message: message.clone(),
+                    output: tail,
+                };
                 if let Some(c) = self.cases.get_mut(*unit) {
                     c.retain(|c| c.name != case.name);
                     c.push(case);
                 }
             }
-            Event::StepSkipped { unit, name, reason, .. } => self.print(&format!("- {} › {name} skipped: {reason}", label(unit))),
-            Event::RetryScheduled { unit, step, next_attempt, delay } => {
-                self.print(&format!("↻ {} › {}: retrying in {} (attempt {next_attempt})", label(unit), step_name(plan, *unit, *step), human_duration(*delay)))
-            }
+            Event::StepSkipped {
+                unit, name, reason, ..
+            } => self.print(&format!("- {} › {name} skipped: {reason}", label(unit))),
+            Event::RetryScheduled {
+                unit,
+                step,
+                next_attempt,
+                delay,
+            } => self.print(&format!(
+                "↻ {} › {}: retrying in {} (attempt {next_attempt})",
+                label(unit),
+                step_name(plan, *unit, *step),
+                human_duration(*delay)
+            )),
             Event::Notice { unit, text } => match unit {
                 Some(u) => self.print(&format!("{}: {text}", label(u))),
                 None => self.print(text),
             },
             Event::UnitFinished { unit, result } => {
                 if let Some(r) = &result.reason {
-                    self.print(&format!("{}: {} — {r}", label(unit), result.status.as_str()));
+                    self.print(&format!(
+                        "{}: {} — {r}",
+                        label(unit),
+                        result.status.as_str()
+                    ));
                 }
             }
         }
     }
 
-    fn finish(&mut self, plan: &Plan, results: &[UnitResult], elapsed: Duration, signal: Option<i32>) {
+    fn finish(
+        &mut self,
+        plan: &Plan,
+        results: &[UnitResult],
+        elapsed: Duration,
+        signal: Option<i32>,
+    ) {
         let mut text = table::render(plan, results);
         text.push_str(&table::totals(results, elapsed));
         if let Some(s) = signal {
@@ -125,9 +186,16 @@ impl Reporter for Gitlab {
         }
         self.print(&text);
         let xml = junit::render(plan, results, &self.cases);
-        let written = self.junit.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::write(&self.junit, xml));
+        let written = self
+            .junit
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(&self.junit, xml));
         if let Err(e) = written {
-            eprintln!("warning: cannot write the JUnit report {}: {e}", self.junit.display());
+            eprintln!(
+                "warning: cannot write the JUnit report {}: {e}",
+                self.junit.display()
+            );
         }
     }
 }

@@ -12,7 +12,14 @@ use crate::run::plan::Plan;
 use crate::run::process::signal_name;
 use crate::ui::use_color;
 
-const PALETTE: [AnsiColor; 6] = [AnsiColor::Cyan, AnsiColor::Magenta, AnsiColor::Blue, AnsiColor::Yellow, AnsiColor::Green, AnsiColor::BrightCyan];
+const PALETTE: [AnsiColor; 6] = [
+    AnsiColor::Cyan,
+    AnsiColor::Magenta,
+    AnsiColor::Blue,
+    AnsiColor::Yellow,
+    AnsiColor::Green,
+    AnsiColor::BrightCyan,
+];
 
 pub(crate) struct Human {
     color: bool,
@@ -50,7 +57,10 @@ impl Human {
 
     fn prefix(&self, plan: &Plan, unit: usize) -> String {
         let label = format!("{:<w$} │", plan.units[unit].label, w = self.width);
-        self.paint(Style::new().fg_color(Some(PALETTE[unit % PALETTE.len()].into())), &label)
+        self.paint(
+            Style::new().fg_color(Some(PALETTE[unit % PALETTE.len()].into())),
+            &label,
+        )
     }
 
     fn line(&mut self, text: &str) {
@@ -71,8 +81,17 @@ impl Human {
         if !self.progress || self.running.is_empty() {
             return;
         }
-        let names: Vec<&str> = self.running.iter().map(|u| plan.units[*u].label.as_str()).collect();
-        let mut text = format!("[{}/{}] running: {}", self.done, self.total, names.join(", "));
+        let names: Vec<&str> = self
+            .running
+            .iter()
+            .map(|u| plan.units[*u].label.as_str())
+            .collect();
+        let mut text = format!(
+            "[{}/{}] running: {}",
+            self.done,
+            self.total,
+            names.join(", ")
+        );
         if text.chars().count() > 100 {
             text = format!("{}…", text.chars().take(99).collect::<String>());
         }
@@ -84,7 +103,12 @@ impl Human {
 
 impl Reporter for Human {
     fn start(&mut self, plan: &Plan) {
-        self.width = plan.units.iter().map(|u| u.label.chars().count()).max().unwrap_or(0);
+        self.width = plan
+            .units
+            .iter()
+            .map(|u| u.label.chars().count())
+            .max()
+            .unwrap_or(0);
         self.total = plan.units.len();
     }
 
@@ -95,32 +119,71 @@ impl Reporter for Human {
         let dim = Style::new().dimmed();
         match event {
             Event::UnitStarted { unit } => self.running.push(*unit),
-            Event::StepStarted { unit, name, attempt, attempts, .. } => {
-                let tries = if *attempt > 1 { format!(" (attempt {attempt}/{attempts})") } else { String::new() };
-                let text = format!("{} {}", self.prefix(plan, *unit), self.paint(bold, &format!("▶ {name}{tries}")));
+            Event::StepStarted {
+                unit,
+                name,
+                attempt,
+                attempts,
+                ..
+            } => {
+                let tries = if *attempt > 1 {
+                    format!(" (attempt {attempt}/{attempts})")
+                } else {
+                    String::new()
+                };
+                let text = format!(
+                    "{} {}",
+                    self.prefix(plan, *unit),
+                    self.paint(bold, &format!("▶ {name}{tries}"))
+                );
                 self.line(&text);
             }
             Event::Output { unit, line, .. } => {
                 let text = format!("{} {line}", self.prefix(plan, *unit));
                 self.line(&text);
             }
-            Event::StepFinished { unit, step, status, duration, message, .. } => {
+            Event::StepFinished {
+                unit,
+                step,
+                status,
+                duration,
+                message,
+                ..
+            } => {
                 let name = plan_step_name(plan, *unit, *step);
                 let d = human_duration(*duration);
                 let body = match status {
                     StepStatus::Passed => self.paint(green, &format!("✓ {name} ({d})")),
-                    _ => self.paint(red, &format!("✗ {name}: {} ({d})", message.clone().unwrap_or_default())),
+                    _ => self.paint(
+                        red,
+                        &format!("✗ {name}: {} ({d})", message.clone().unwrap_or_default()),
+                    ),
                 };
                 let text = format!("{} {body}", self.prefix(plan, *unit));
                 self.line(&text);
             }
-            Event::StepSkipped { unit, name, reason, .. } => {
-                let text = format!("{} {}", self.prefix(plan, *unit), self.paint(dim, &format!("- {name} skipped: {reason}")));
+            Event::StepSkipped {
+                unit, name, reason, ..
+            } => {
+                let text = format!(
+                    "{} {}",
+                    self.prefix(plan, *unit),
+                    self.paint(dim, &format!("- {name} skipped: {reason}"))
+                );
                 self.line(&text);
             }
-            Event::RetryScheduled { unit, step, next_attempt, delay } => {
+            Event::RetryScheduled {
+                unit,
+                step,
+                next_attempt,
+                delay,
+            } => {
                 let name = plan_step_name(plan, *unit, *step);
-                let text = format!("{} ↻ retrying {name} in {} (attempt {next_attempt})", self.prefix(plan, *unit), human_duration(*delay));
+                let text = format!(
+                    "{} ↻ retrying {name} in {} (attempt {next_attempt})",
+                    self.prefix(plan, *unit),
+                    human_duration(*delay)
+                );
                 self.line(&text);
             }
             Event::Notice { unit, text } => {
@@ -135,8 +198,14 @@ impl Reporter for Human {
                 self.done += 1;
                 let reason = result.reason.clone().unwrap_or_default();
                 let body = match result.status {
-                    UnitStatus::Passed => self.paint(green, &format!("passed ({})", human_duration(result.duration))),
-                    UnitStatus::Flaky => self.paint(Style::new().fg_color(Some(AnsiColor::Yellow.into())), &format!("flaky: {reason} ({})", human_duration(result.duration))),
+                    UnitStatus::Passed => self.paint(
+                        green,
+                        &format!("passed ({})", human_duration(result.duration)),
+                    ),
+                    UnitStatus::Flaky => self.paint(
+                        Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                        &format!("flaky: {reason} ({})", human_duration(result.duration)),
+                    ),
                     UnitStatus::Skipped => self.paint(dim, &format!("skipped: {reason}")),
                     s => self.paint(red, &format!("{}: {reason}", s.as_str())),
                 };
@@ -147,7 +216,13 @@ impl Reporter for Human {
         self.draw_progress(plan);
     }
 
-    fn finish(&mut self, plan: &Plan, results: &[UnitResult], elapsed: Duration, signal: Option<i32>) {
+    fn finish(
+        &mut self,
+        plan: &Plan,
+        results: &[UnitResult],
+        elapsed: Duration,
+        signal: Option<i32>,
+    ) {
         self.clear_progress();
         let mut text = String::from("\n");
         text.push_str(&table::render(plan, results));

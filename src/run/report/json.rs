@@ -68,31 +68,80 @@ impl Reporter for Json {
 
     fn event(&mut self, plan: &Plan, event: &Event) {
         let v = match event {
-            Event::UnitStarted { unit } => merge(json!({ "type": "unit_started" }), unit_fields(plan, *unit)),
-            Event::StepStarted { unit, step, name, attempt, attempts } => {
-                merge(json!({ "type": "step_started", "step": step, "name": name, "attempt": attempt, "attempts": attempts }), unit_fields(plan, *unit))
+            Event::UnitStarted { unit } => {
+                merge(json!({ "type": "unit_started" }), unit_fields(plan, *unit))
             }
-            Event::Output { unit, step, line } => merge(json!({ "type": "output", "step": step, "line": line }), unit_fields(plan, *unit)),
-            Event::StepFinished { unit, step, attempt, status, duration, message } => merge(
+            Event::StepStarted {
+                unit,
+                step,
+                name,
+                attempt,
+                attempts,
+            } => merge(
+                json!({ "type": "step_started", "step": step, "name": name, "attempt": attempt, "attempts": attempts }),
+                unit_fields(plan, *unit),
+            ),
+            Event::Output { unit, step, line } => merge(
+                json!({ "type": "output", "step": step, "line": line }),
+                unit_fields(plan, *unit),
+            ),
+            Event::StepFinished {
+                unit,
+                step,
+                attempt,
+                status,
+                duration,
+                message,
+            } => merge(
                 json!({ "type": "step_finished", "step": step, "name": step_name(plan, *unit, *step), "attempt": attempt, "status": status, "duration_ms": duration.as_millis() as u64, "message": message }),
                 unit_fields(plan, *unit),
             ),
-            Event::StepSkipped { unit, step, name, reason } => merge(json!({ "type": "step_skipped", "step": step, "name": name, "reason": reason }), unit_fields(plan, *unit)),
-            Event::RetryScheduled { unit, step, next_attempt, delay } => {
-                merge(json!({ "type": "retry_scheduled", "step": step, "next_attempt": next_attempt, "delay_ms": delay.as_millis() as u64 }), unit_fields(plan, *unit))
-            }
+            Event::StepSkipped {
+                unit,
+                step,
+                name,
+                reason,
+            } => merge(
+                json!({ "type": "step_skipped", "step": step, "name": name, "reason": reason }),
+                unit_fields(plan, *unit),
+            ),
+            Event::RetryScheduled {
+                unit,
+                step,
+                next_attempt,
+                delay,
+            } => merge(
+                json!({ "type": "retry_scheduled", "step": step, "next_attempt": next_attempt, "delay_ms": delay.as_millis() as u64 }),
+                unit_fields(plan, *unit),
+            ),
             Event::Notice { unit, text } => match unit {
-                Some(u) => merge(json!({ "type": "notice", "text": text }), unit_fields(plan, *u)),
+                Some(u) => merge(
+                    json!({ "type": "notice", "text": text }),
+                    unit_fields(plan, *u),
+                ),
                 None => json!({ "type": "notice", "text": text }),
             },
-            Event::UnitFinished { unit, result } => merge(merge(json!({ "type": "unit_finished" }), unit_fields(plan, *unit)), result_json(result)),
+            Event::UnitFinished { unit, result } => merge(
+                merge(json!({ "type": "unit_finished" }), unit_fields(plan, *unit)),
+                result_json(result),
+            ),
         };
         self.emit(v);
     }
 
-    fn finish(&mut self, plan: &Plan, results: &[UnitResult], elapsed: Duration, signal: Option<i32>) {
+    fn finish(
+        &mut self,
+        plan: &Plan,
+        results: &[UnitResult],
+        elapsed: Duration,
+        signal: Option<i32>,
+    ) {
         let ok = signal.is_none() && results.iter().all(|r| r.status.satisfies_needs());
-        let units: Vec<Value> = results.iter().enumerate().map(|(i, r)| merge(unit_fields(plan, i), result_json(r))).collect();
+        let units: Vec<Value> = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| merge(unit_fields(plan, i), result_json(r)))
+            .collect();
         self.emit(json!({
             "type": "finished",
             "status": if signal.is_some() { "interrupted" } else if ok { "passed" } else { "failed" },

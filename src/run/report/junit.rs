@@ -40,9 +40,20 @@ fn secs(d: Duration) -> String {
 
 pub(crate) fn render(plan: &Plan, results: &[UnitResult], cases: &[Vec<Case>]) -> String {
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let total: usize = plan.units.iter().enumerate().map(|(i, _)| cases.get(i).map_or(0, |c| c.len().max(1))).sum();
-    let failures: usize = cases.iter().flatten().filter(|c| c.status != StepStatus::Passed).count();
-    x.push_str(&format!("<testsuites name=\"cigen\" tests=\"{total}\" failures=\"{failures}\">\n"));
+    let total: usize = plan
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, _)| cases.get(i).map_or(0, |c| c.len().max(1)))
+        .sum();
+    let failures: usize = cases
+        .iter()
+        .flatten()
+        .filter(|c| c.status != StepStatus::Passed)
+        .count();
+    x.push_str(&format!(
+        "<testsuites name=\"cigen\" tests=\"{total}\" failures=\"{failures}\">\n"
+    ));
     for (i, u) in plan.units.iter().enumerate() {
         let r = &results[i];
         let cs = cases.get(i).cloned().unwrap_or_default();
@@ -55,8 +66,15 @@ pub(crate) fn render(plan: &Plan, results: &[UnitResult], cases: &[Vec<Case>]) -
             secs(r.duration)
         ));
         if cs.is_empty() {
-            let why = r.reason.clone().unwrap_or_else(|| r.status.as_str().to_string());
-            x.push_str(&format!("    <testcase name=\"{}\" classname=\"{}\" time=\"0.000\">\n", escape(&u.label), escape(&u.label)));
+            let why = r
+                .reason
+                .clone()
+                .unwrap_or_else(|| r.status.as_str().to_string());
+            x.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"0.000\">\n",
+                escape(&u.label),
+                escape(&u.label)
+            ));
             if r.status.is_failure() {
                 x.push_str(&format!("      <failure message=\"{}\"/>\n", escape(&why)));
             } else {
@@ -65,7 +83,12 @@ pub(crate) fn render(plan: &Plan, results: &[UnitResult], cases: &[Vec<Case>]) -
             x.push_str("    </testcase>\n");
         }
         for c in &cs {
-            x.push_str(&format!("    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n", escape(&c.name), escape(&u.label), secs(c.duration)));
+            x.push_str(&format!(
+                "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n",
+                escape(&c.name),
+                escape(&u.label),
+                secs(c.duration)
+            ));
             match c.status {
                 StepStatus::Passed if c.attempt > 1 => x.push_str(&format!("      <properties><property name=\"flaky\" value=\"passed on attempt {}\"/></properties>\n", c.attempt)),
                 StepStatus::Passed => {}
@@ -73,7 +96,10 @@ pub(crate) fn render(plan: &Plan, results: &[UnitResult], cases: &[Vec<Case>]) -
                 _ => x.push_str(&format!("      <failure message=\"{}\"/>\n", escape(c.message.as_deref().unwrap_or("failed")))),
             }
             if !c.output.is_empty() {
-                x.push_str(&format!("      <system-out>{}</system-out>\n", escape(&c.output.join("\n"))));
+                x.push_str(&format!(
+                    "      <system-out>{}</system-out>\n",
+                    escape(&c.output.join("\n"))
+                ));
             }
             x.push_str("    </testcase>\n");
         }

@@ -33,13 +33,21 @@ pub(crate) trait Reporter {
     fn start(&mut self, plan: &Plan);
     fn event(&mut self, plan: &Plan, event: &Event);
     /// After every unit ended; `results` is in plan order.
-    fn finish(&mut self, plan: &Plan, results: &[UnitResult], elapsed: Duration, signal: Option<i32>);
+    fn finish(
+        &mut self,
+        plan: &Plan,
+        results: &[UnitResult],
+        elapsed: Duration,
+        signal: Option<i32>,
+    );
 }
 
 /// `auto` → github on GitHub Actions, gitlab on GitLab CI, human elsewhere.
 pub(crate) fn resolve(format: LogFormat, env: &HashMap<String, String>) -> LogFormat {
     match format {
-        LogFormat::Auto if env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true") => LogFormat::Github,
+        LogFormat::Auto if env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true") => {
+            LogFormat::Github
+        }
         LogFormat::Auto if env.get("GITLAB_CI").is_some_and(|v| v == "true") => LogFormat::Gitlab,
         LogFormat::Auto => LogFormat::Human,
         f => f,
@@ -57,10 +65,16 @@ pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Repor
 
 /// Seconds since the Unix epoch (GitLab section markers, JSON events).
 pub(crate) fn unix_now() -> Duration {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// The display name of step `step` of a unit's job.
 pub(crate) fn step_name(plan: &Plan, unit: usize, step: usize) -> String {
-    plan.units.get(unit).and_then(|u| u.steps.get(step)).cloned().unwrap_or_else(|| format!("step {}", step + 1))
+    plan.units
+        .get(unit)
+        .and_then(|u| u.steps.get(step))
+        .cloned()
+        .unwrap_or_else(|| format!("step {}", step + 1))
 }

@@ -15,8 +15,16 @@ pub(crate) fn rows(plan: &Plan, results: &[UnitResult]) -> Vec<[String; 5]> {
             [
                 u.label.clone(),
                 r.status.as_str().to_string(),
-                if ran { human_duration(r.duration) } else { "-".into() },
-                if r.attempts > 0 { r.attempts.to_string() } else { "-".into() },
+                if ran {
+                    human_duration(r.duration)
+                } else {
+                    "-".into()
+                },
+                if r.attempts > 0 {
+                    r.attempts.to_string()
+                } else {
+                    "-".into()
+                },
                 r.reason.clone().unwrap_or_default(),
             ]
         })
@@ -25,7 +33,13 @@ pub(crate) fn rows(plan: &Plan, results: &[UnitResult]) -> Vec<[String; 5]> {
 
 /// A plain aligned table.
 pub(crate) fn render(plan: &Plan, results: &[UnitResult]) -> String {
-    let mut all = vec![["JOB".to_string(), "STATUS".into(), "DURATION".into(), "ATTEMPTS".into(), "NOTE".into()]];
+    let mut all = vec![[
+        "JOB".to_string(),
+        "STATUS".into(),
+        "DURATION".into(),
+        "ATTEMPTS".into(),
+        "NOTE".into(),
+    ]];
     all.extend(rows(plan, results));
     let mut widths = [0usize; 5];
     for r in &all {
@@ -47,7 +61,14 @@ pub(crate) fn render(plan: &Plan, results: &[UnitResult]) -> String {
 
 /// `3 passed, 1 failed, 1 skipped in 2.31s`.
 pub(crate) fn totals(results: &[UnitResult], elapsed: Duration) -> String {
-    let order = [UnitStatus::Passed, UnitStatus::Flaky, UnitStatus::Failed, UnitStatus::TimedOut, UnitStatus::Cancelled, UnitStatus::Skipped];
+    let order = [
+        UnitStatus::Passed,
+        UnitStatus::Flaky,
+        UnitStatus::Failed,
+        UnitStatus::TimedOut,
+        UnitStatus::Cancelled,
+        UnitStatus::Skipped,
+    ];
     let parts: Vec<String> = order
         .iter()
         .filter_map(|s| {
@@ -55,6 +76,10 @@ pub(crate) fn totals(results: &[UnitResult], elapsed: Duration) -> String {
             (n > 0).then(|| format!("{n} {}", s.as_str()))
         })
         .collect();
-    let parts = if parts.is_empty() { "nothing to run".to_string() } else { parts.join(", ") };
+    let parts = if parts.is_empty() {
+        "nothing to run".to_string()
+    } else {
+        parts.join(", ")
+    };
     format!("{parts} in {}", human_duration(elapsed))
 }

@@ -1,0 +1,249 @@
+//! `cigen run` with real processes: plan, DAG order, parallelism, fail-fast, outputs, env.
+
+use crate::test::Test;
+
+fn lines(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The summary table row of `job`, blanks collapsed and the duration column removed.
+pub(crate) fn row(stdout: &str, job: &str) -> String {
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.split_whitespace().next() == Some(job))
+        .unwrap_or_default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut out: Vec<&str> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        // Column 3 is the duration (`12ms`, `1.20s`, or `-`).
+        if i == 2 && *w != "-" {
+            continue;
+        }
+        out.push(w);
+    }
+    out.join(" ")
+}
+
+#[test]
+fn dry_run_prints_plan_with_reasons() {
+    let out = Test::new()
+        .spec(
+            "version: 1\njobs:\n  lint:\n    steps: [echo lint]\n  test:\n    needs: [lint]\n    matrix: { python: [\"3.12\", \"3.13\"] }\n    steps: [{ name: pytest, run: echo test }]\n  deploy:\n    needs: [test]\n    when: { ci: true }\n    steps: [echo deploy]\n",
+        )
+        .args(["run", "--dry-run"])
+        .expect_code(0);
+    insta::assert_snapshot!(out.stdout, @r"
+    plan: 4 unit(s), 3 to run, 1 skipped
+      run   lint
+            - echo lint
+      run   test (3.12)  [after lint]
+            - pytest
+      run   test (3.13)  [after lint]
+            - pytest
+      skip  deploy       runs only in CI (when.ci: true)  [after test]
+    ");
+}
+
+#[test]
+fn selection_matrix_filter_and_no_deps() {
+    let spec = "version: 1\njobs:\n  lint:\n    steps: [echo lint]\n  test:\n    needs: [lint]\n    matrix: { python: [\"3.12\", \"3.13\"], include: [{ python: \"3.11\", extra: \"yes\" }] }\n    steps: [echo \"py=$MATRIX_PYTHON extra=$MATRIX_EXTRA\"]\n";
+    let out = Test::new()
+        .spec(spec)
+        .args([
+            "run",
+            "test",
+            "--no-deps",
+            "--matrix",
+            "python=3.13",
+            "--log-format",
+            "json",
+        ])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains("\"line\":\"py=3.13 extra=\""),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("\"job\":\"lint\""), "{}", out.stdout);
+    // An empty value selects the include-only cell that lacks the key.
+    let out = Test::new()
+        .spec(spec)
+        .args([
+            "run",
+            "test",
+            "--no-deps",
+            "--matrix",
+            "extra=",
+            "--log-format",
+            "json",
+        ])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains("\"line\":\"py=3.12 extra=\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\"line\":\"py=3.13 extra=\""),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("py=3.11"), "{}", out.stdout);
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "test", "--matrix", "python=9"])
+        .expect_code(2);
+    assert!(
+        out.stderr.contains("no matrix cell of `test` matches"),
+        "{}",
+        out.stderr
+    );
+    let out = Test::new().spec(spec).args(["run", "tset"]).expect_code(2);
+    assert!(out.stderr.contains("did you mean `test`"), "{}", out.stderr);
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "--matrix", "pyton=3.12"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("no selected job has a matrix key `pyton`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn dag_order_is_respected_and_outputs_flow_to_dependents() {
+    let t = Test::new().spec(
+        "version: 1\njobs:\n  a:\n    steps: [echo a >> order.txt]\n  b:\n    needs: [a]\n    outputs: [image, notes]\n    steps:\n      - echo b >> order.txt\n      - echo \"image=img:1\" >> \"$CIGEN_OUTPUT\"\n      - printf 'notes<<EOF\\nx\\ny\\nEOF\\n' >> \"$CIGEN_OUTPUT\"\n  c:\n    needs: [b]\n    steps: ['echo \"c $B_IMAGE $(echo \"$B_NOTES\" | tr \"\\n\" +)\" >> order.txt']\n",
+    ).args(["run", "-j", "4"]);
+    t.expect_code(0);
+    assert_eq!(
+        lines(&t.path().join("order.txt")),
+        vec!["a", "b", "c img:1 x+y+"]
+    );
+}
+
+/// Each job appends `start NAME` and, after a short pause, `end NAME`.
+fn parallel_spec() -> String {
+    let mut s = String::from("version: 1\njobs:\n");
+    for name in ["p1", "p2"] {
+        s.push_str(&format!("  {name}:\n    steps: ['echo start {name} >> log.txt; sleep 0.3; echo end {name} >> log.txt']\n"));
+    }
+    s
+}
+
+#[test]
+fn independent_jobs_overlap_with_j2_and_not_with_j1() {
+    let t = Test::new().spec(&parallel_spec()).args(["run", "-j", "2"]);
+    t.expect_code(0);
+    let log = lines(&t.path().join("log.txt"));
+    assert!(
+        log[0].starts_with("start") && log[1].starts_with("start"),
+        "{log:?}"
+    );
+    let t = Test::new().spec(&parallel_spec()).args(["run", "-j", "1"]);
+    t.expect_code(0);
+    let log = lines(&t.path().join("log.txt"));
+    assert_eq!(log, vec!["start p1", "end p1", "start p2", "end p2"]);
+}
+
+const FAILING: &str = "version: 1\njobs:\n  bad:\n    steps: ['sleep 0.2; exit 3']\n  slow:\n    steps: ['echo started > slow.txt; sleep 5; echo finished >> slow.txt']\n  after_bad:\n    needs: [bad]\n    steps: [echo never > after.txt]\n  later:\n    needs: [slow]\n    steps: [echo later > later.txt]\n";
+
+#[test]
+fn fail_fast_cancels_siblings_and_skips_dependents() {
+    let t = Test::new().spec(FAILING).args(["run", "-j", "2"]);
+    let out = t.expect_code(1);
+    assert_eq!(
+        lines(&t.path().join("slow.txt")),
+        vec!["started"],
+        "slow job was cancelled before finishing"
+    );
+    assert!(!t.path().join("after.txt").exists());
+    assert!(!t.path().join("later.txt").exists());
+    assert_eq!(
+        row(&out.stdout, "bad"),
+        "bad failed 1 step `sleep 0.2; exit 3` exit 3"
+    );
+    assert_eq!(
+        row(&out.stdout, "slow"),
+        "slow cancelled 1 `bad` failed (fail-fast; --keep-going runs independent jobs)"
+    );
+    assert_eq!(
+        row(&out.stdout, "after_bad"),
+        "after_bad skipped - - needs `bad`, which did not succeed"
+    );
+    assert_eq!(row(&out.stdout, "later"), "later skipped - - not started: `bad` failed (fail-fast; --keep-going runs independent jobs)");
+}
+
+#[test]
+fn keep_going_runs_independent_jobs() {
+    let spec = FAILING.replace("sleep 5", "sleep 0.3");
+    let t = Test::new()
+        .spec(&spec)
+        .args(["run", "-j", "2", "--keep-going"]);
+    let out = t.expect_code(1);
+    assert_eq!(
+        lines(&t.path().join("slow.txt")),
+        vec!["started", "finished"]
+    );
+    assert!(t.path().join("later.txt").exists(), "{}", out.stdout);
+    assert!(!t.path().join("after.txt").exists());
+}
+
+#[test]
+fn env_precedence_and_local_ci_branches() {
+    let spec = "version: 1\nenv_file: .env\nenv: { A: spec, B: spec, C: spec, MODE: { local: laptop, ci: runner } }\njobs:\n  j:\n    env: { B: job, C: job }\n    steps:\n      - run: echo \"$A $B $C $D $E $MODE\"\n        env: { C: step }\n";
+    let out = Test::new()
+        .spec(spec)
+        .file(".env", "D=file\nA=file\n")
+        .env("E", "process")
+        .env("D", "process")
+        .args(["run", "--log-format", "json"])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .contains("\"line\":\"spec job step file process laptop\""),
+        "{}",
+        out.stdout
+    );
+    let out = Test::new()
+        .spec(spec)
+        .env("CI", "true")
+        .args(["run", "--log-format", "json"])
+        .expect_code(0);
+    assert!(out.stdout.contains(" runner\""), "{}", out.stdout);
+}
+
+#[test]
+fn dotenv_file_quotes_and_no_expansion() {
+    let spec = "version: 1\nenv_file: .env\njobs:\n  j:\n    steps: ['printf \"%s|%s|%s|%s\\n\" \"$PLAIN\" \"$SINGLE\" \"$DOUBLE\" \"$EXPORTED\"']\n";
+    let env = "# comment\nPLAIN=a b # trailing comment\nSINGLE='$HOME stays'\nDOUBLE=\"tab\\there \\\"q\\\"\"\nexport EXPORTED=yes\n";
+    let out = Test::new()
+        .spec(spec)
+        .file(".env", env)
+        .args(["run", "--log-format", "json"])
+        .expect_code(0);
+    assert!(
+        out.stdout
+            .contains(r#""line":"a b|$HOME stays|tab\there \"q\"|yes""#),
+        "{}",
+        out.stdout
+    );
+    let out = Test::new()
+        .spec(spec)
+        .file(".env", "OK=1\nBROKEN='x\n")
+        .args(["run"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains(".env: line 2: `BROKEN`: the single quote is never closed"),
+        "{}",
+        out.stderr
+    );
+}
