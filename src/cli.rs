@@ -38,14 +38,10 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile the spec into GitHub Actions, GitLab CI and justfile outputs.
-    #[command(
-        after_help = "Examples:\n  cigen generate\n  cigen generate --check\n  cigen generate --target github --force"
-    )]
+    #[command(after_help = "Examples:\n  cigen generate\n  cigen generate --check\n  cigen generate --target github --force")]
     Generate(GenerateArgs),
     /// Run jobs: locally, or as the single call inside generated CI.
-    #[command(
-        after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run"
-    )]
+    #[command(after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run")]
     Run(RunArgs),
     /// Validate the spec and print every problem.
     #[command(after_help = "Examples:\n  cigen check\n  cigen check --format json")]
@@ -57,9 +53,7 @@ pub enum Command {
     /// Print the JSON Schema of cigen.yaml.
     Schema,
     /// Print shell completions.
-    #[command(
-        after_help = "Examples:\n  cigen completions bash > /etc/bash_completion.d/cigen\n  cigen completions zsh > \"${fpath[1]}/_cigen\"\n  cigen completions fish > ~/.config/fish/completions/cigen.fish"
-    )]
+    #[command(after_help = "Examples:\n  cigen completions bash > /etc/bash_completion.d/cigen\n  cigen completions zsh > \"${fpath[1]}/_cigen\"\n  cigen completions fish > ~/.config/fish/completions/cigen.fish")]
     Completions(CompletionsArgs),
 }
 

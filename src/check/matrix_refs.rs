@@ -15,14 +15,9 @@ fn references(text: &str) -> Vec<String> {
     let mut i = 0;
     while let Some(pos) = text[i..].find("MATRIX_") {
         let start = i + pos;
-        let boundary =
-            start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        let boundary = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
         let mut end = start + "MATRIX_".len();
-        while end < bytes.len()
-            && (bytes[end].is_ascii_uppercase()
-                || bytes[end].is_ascii_digit()
-                || bytes[end] == b'_')
-        {
+        while end < bytes.len() && (bytes[end].is_ascii_uppercase() || bytes[end].is_ascii_digit() || bytes[end] == b'_') {
             end += 1;
         }
         if boundary && end > start + "MATRIX_".len() {
@@ -43,36 +38,24 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 keys.push(axis);
                 if values.is_empty() {
                     out.push(
-                        Diagnostic::error(
-                            "empty-matrix-axis",
-                            format!("matrix axis `{axis}` has no values"),
-                        )
-                        .at(mp.key(axis))
-                        .with_help("list at least one value, or remove the axis"),
+                        Diagnostic::error("empty-matrix-axis", format!("matrix axis `{axis}` has no values"))
+                            .at(mp.key(axis))
+                            .with_help("list at least one value, or remove the axis"),
                     );
                 }
-                if !axis
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-                {
+                if !axis.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                     out.push(
-                        Diagnostic::error(
-                            "invalid-matrix-key",
-                            format!("matrix key `{axis}` must use letters, digits, `-` and `_`"),
-                        )
-                        .at_key(mp.key(axis))
-                        .with_help("it becomes the env variable name MATRIX_<KEY>"),
+                        Diagnostic::error("invalid-matrix-key", format!("matrix key `{axis}` must use letters, digits, `-` and `_`"))
+                            .at_key(mp.key(axis))
+                            .with_help("it becomes the env variable name MATRIX_<KEY>"),
                     );
                 }
             }
             for (i, ex) in m.exclude.iter().enumerate() {
                 for k in ex.keys() {
                     if !m.axes.contains_key(k) {
-                        let mut d = Diagnostic::error(
-                            "unknown-matrix-key",
-                            format!("`exclude` names `{k}`, which is not a matrix axis"),
-                        )
-                        .at_key(mp.key("exclude").index(i).key(k));
+                        let mut d = Diagnostic::error("unknown-matrix-key", format!("`exclude` names `{k}`, which is not a matrix axis"))
+                            .at_key(mp.key("exclude").index(i).key(k));
                         if let Some(s) = did_you_mean(k, m.axes.keys().map(String::as_str)) {
                             d = d.with_help(format!("did you mean `{s}`?"));
                         } else {
@@ -98,10 +81,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let defined: HashSet<String> = keys.iter().map(|k| env_name(k)).collect();
         let mut texts: Vec<(String, YamlPath)> = Vec::new();
         for (i, step) in job.steps.iter().enumerate() {
-            texts.push((
-                run_text(step).to_string(),
-                run_path(step, &jp.key("steps").index(i)),
-            ));
+            texts.push((run_text(step).to_string(), run_path(step, &jp.key("steps").index(i))));
         }
         for (k, v) in &job.env {
             if let Some(t) = v.resolve(true) {
@@ -115,27 +95,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let d = if job.matrix.is_none() {
-                    Diagnostic::error(
-                        "undefined-matrix-key",
-                        format!("`{r}` is used but job `{name}` has no matrix"),
-                    )
-                    .at(path.clone())
-                    .with_help("add a `matrix:` to the job, or remove the reference")
+                    Diagnostic::error("undefined-matrix-key", format!("`{r}` is used but job `{name}` has no matrix"))
+                        .at(path.clone())
+                        .with_help("add a `matrix:` to the job, or remove the reference")
                 } else {
                     let hint = did_you_mean(&r, defined.iter().map(String::as_str));
-                    let d = Diagnostic::error(
-                        "undefined-matrix-key",
-                        format!("`{r}` is used but the matrix of `{name}` defines no such key"),
-                    )
-                    .at(path.clone());
+                    let d = Diagnostic::error("undefined-matrix-key", format!("`{r}` is used but the matrix of `{name}` defines no such key"))
+                        .at(path.clone());
                     match hint {
                         Some(h) => d.with_help(format!("did you mean `{h}`?")),
                         None => d.with_help(format!(
                             "defined: {}",
-                            keys.iter()
-                                .map(|k| env_name(k))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            keys.iter().map(|k| env_name(k)).collect::<Vec<_>>().join(", ")
                         )),
                     }
                 };
@@ -149,9 +120,6 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 mod tests {
     #[test]
     fn finds_references() {
-        assert_eq!(
-            super::references("pytest --py $MATRIX_PY ${MATRIX_OS}x NOTMATRIX_A"),
-            vec!["MATRIX_PY", "MATRIX_OS"]
-        );
+        assert_eq!(super::references("pytest --py $MATRIX_PY ${MATRIX_OS}x NOTMATRIX_A"), vec!["MATRIX_PY", "MATRIX_OS"]);
     }
 }

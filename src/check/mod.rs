@@ -65,18 +65,9 @@ pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
 }
 
 /// A step's command and its document path, for every job.
-pub(crate) fn steps<'a>(
-    spec: &'a Spec,
-) -> impl Iterator<Item = (&'a str, usize, &'a StepSpec, YamlPath)> + 'a {
+pub(crate) fn steps<'a>(spec: &'a Spec) -> impl Iterator<Item = (&'a str, usize, &'a StepSpec, YamlPath)> + 'a {
     spec.jobs.iter().flat_map(|(name, job)| {
-        job.steps.iter().enumerate().map(move |(i, s)| {
-            (
-                name.as_str(),
-                i,
-                s,
-                YamlPath::root().key("jobs").key(name).key("steps").index(i),
-            )
-        })
+        job.steps.iter().enumerate().map(move |(i, s)| (name.as_str(), i, s, YamlPath::root().key("jobs").key(name).key("steps").index(i)))
     })
 }
 
@@ -113,6 +104,5 @@ pub(crate) fn env_maps(spec: &Spec) -> Vec<(&IndexMap<String, EnvValue>, YamlPat
 /// `true` for a portable environment variable name.
 pub(crate) fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic()) && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }

@@ -5,13 +5,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::YamlPath;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let names: Vec<&str> = cx
-        .spec
-        .jobs
-        .keys()
-        .map(String::as_str)
-        .chain(cx.dropped_jobs.iter().map(String::as_str))
-        .collect();
+    let names: Vec<&str> = cx.spec.jobs.keys().map(String::as_str).chain(cx.dropped_jobs.iter().map(String::as_str)).collect();
     for (job, j) in &cx.spec.jobs {
         for (i, need) in j.needs.iter().enumerate() {
             let path = YamlPath::root().key("jobs").key(job).key("needs").index(i);
@@ -23,28 +17,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         .with_help("remove this entry"),
                 );
             } else if !names.contains(&need.as_str()) {
-                let mut d = Diagnostic::error(
-                    "unknown-need",
-                    format!("job `{job}` needs `{need}`, which does not exist"),
-                )
-                .at(path)
-                .with_label("no such job");
+                let mut d = Diagnostic::error("unknown-need", format!("job `{job}` needs `{need}`, which does not exist"))
+                    .at(path)
+                    .with_label("no such job");
                 d = match did_you_mean(need, cx.spec.jobs.keys().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help(format!(
-                        "jobs in this spec: {}",
-                        cx.spec.jobs.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )),
+                    None => d.with_help(format!("jobs in this spec: {}", cx.spec.jobs.keys().cloned().collect::<Vec<_>>().join(", "))),
                 };
                 out.push(d);
             } else if j.needs[..i].contains(need) {
                 out.push(
-                    Diagnostic::warning(
-                        "duplicate-need",
-                        format!("`{need}` is listed twice in `needs`"),
-                    )
-                    .at(path)
-                    .with_help("remove the repeated entry"),
+                    Diagnostic::warning("duplicate-need", format!("`{need}` is listed twice in `needs`"))
+                        .at(path)
+                        .with_help("remove the repeated entry"),
                 );
             }
         }

@@ -25,24 +25,13 @@ struct Palette {
 impl Palette {
     fn new(style: Style) -> Self {
         if style == Style::Plain {
-            return Palette {
-                error: AStyle::new(),
-                warning: AStyle::new(),
-                bold: AStyle::new(),
-                blue: AStyle::new(),
-            };
+            return Palette { error: AStyle::new(), warning: AStyle::new(), bold: AStyle::new(), blue: AStyle::new() };
         }
         Palette {
-            error: AStyle::new()
-                .fg_color(Some(AnsiColor::BrightRed.into()))
-                .effects(Effects::BOLD),
-            warning: AStyle::new()
-                .fg_color(Some(AnsiColor::BrightYellow.into()))
-                .effects(Effects::BOLD),
+            error: AStyle::new().fg_color(Some(AnsiColor::BrightRed.into())).effects(Effects::BOLD),
+            warning: AStyle::new().fg_color(Some(AnsiColor::BrightYellow.into())).effects(Effects::BOLD),
             bold: AStyle::new().effects(Effects::BOLD),
-            blue: AStyle::new()
-                .fg_color(Some(AnsiColor::BrightBlue.into()))
-                .effects(Effects::BOLD),
+            blue: AStyle::new().fg_color(Some(AnsiColor::BrightBlue.into())).effects(Effects::BOLD),
         }
     }
 }
@@ -66,14 +55,7 @@ pub fn render_all(file: &SourceFile, diagnostics: &[Diagnostic], style: Style) -
             file.path().display(),
             errors,
             if errors == 1 { "" } else { "s" },
-            if warnings > 0 {
-                format!(
-                    " and {warnings} warning{}",
-                    if warnings == 1 { "" } else { "s" }
-                )
-            } else {
-                String::new()
-            }
+            if warnings > 0 { format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() }
         );
     }
     out
@@ -102,56 +84,24 @@ fn render_one(out: &mut String, file: &SourceFile, d: &Diagnostic, style: Style)
             let (line, col) = file.line_col(span.start);
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
-            let _ = writeln!(
-                out,
-                "{pad}{blue}-->{reset} {}:{line}:{col}",
-                file.path().display()
-            );
+            let _ = writeln!(out, "{pad}{blue}-->{reset} {}:{line}:{col}", file.path().display());
             let text = file.line_text(line);
             let _ = writeln!(out, "{pad} {blue}|{reset}");
             let _ = writeln!(out, "{blue}{line} |{reset} {}", visible(text));
             // Underline the span on its first line, at least one caret.
             let (end_line, end_col) = file.line_col(span.end);
-            let width = if end_line == line {
-                end_col.saturating_sub(col).max(1)
-            } else {
-                text.chars().count().saturating_sub(col - 1).max(1)
-            };
-            let lead: String = text
-                .chars()
-                .take(col - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let label = d
-                .label
-                .as_deref()
-                .map(|l| format!(" {l}"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "{pad} {blue}|{reset} {lead}{}{}{label}{}",
-                head.render(),
-                "^".repeat(width),
-                head.render_reset()
-            );
+            let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { text.chars().count().saturating_sub(col - 1).max(1) };
+            let lead: String = text.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+            let _ = writeln!(out, "{pad} {blue}|{reset} {lead}{}{}{label}{}", head.render(), "^".repeat(width), head.render_reset());
             if let Some(help) = &d.help {
-                let _ = writeln!(
-                    out,
-                    "{pad} {blue}={reset} {}help{}: {help}",
-                    p.bold.render(),
-                    p.bold.render_reset()
-                );
+                let _ = writeln!(out, "{pad} {blue}={reset} {}help{}: {help}", p.bold.render(), p.bold.render_reset());
             }
         }
         None => {
             let _ = writeln!(out, " {blue}-->{reset} {}", file.path().display());
             if let Some(help) = &d.help {
-                let _ = writeln!(
-                    out,
-                    "  {blue}={reset} {}help{}: {help}",
-                    p.bold.render(),
-                    p.bold.render_reset()
-                );
+                let _ = writeln!(out, "  {blue}={reset} {}help{}: {help}", p.bold.render(), p.bold.render_reset());
             }
         }
     }
@@ -160,13 +110,7 @@ fn render_one(out: &mut String, file: &SourceFile, d: &Diagnostic, style: Style)
 /// Control characters would corrupt the terminal or hide the problem: show them escaped.
 fn visible(text: &str) -> String {
     text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
+        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
         .collect()
 }
 
@@ -207,6 +151,5 @@ pub fn render_json(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
             }
         })
         .collect();
-    serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": items })).unwrap_or_default()
-        + "\n"
+    serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": items })).unwrap_or_default() + "\n"
 }

@@ -4,9 +4,7 @@ use indexmap::IndexMap;
 
 /// Orders jobs so every job comes after its needs, keeping spec order among ready jobs.
 /// On a cycle returns its path, first job repeated at the end (`a → b → a`).
-pub fn topo_order<'a>(
-    needs: &IndexMap<&'a str, Vec<&'a str>>,
-) -> Result<Vec<&'a str>, Vec<String>> {
+pub fn topo_order<'a>(needs: &IndexMap<&'a str, Vec<&'a str>>) -> Result<Vec<&'a str>, Vec<String>> {
     if let Some(cycle) = find_cycle(needs) {
         return Err(cycle);
     }
@@ -15,11 +13,7 @@ pub fn topo_order<'a>(
     while done.len() < needs.len() {
         let before = done.len();
         for (job, deps) in needs {
-            if !placed.contains(job)
-                && deps
-                    .iter()
-                    .all(|d| placed.contains(d) || !needs.contains_key(d))
-            {
+            if !placed.contains(job) && deps.iter().all(|d| placed.contains(d) || !needs.contains_key(d)) {
                 placed.insert(*job);
                 done.push(job);
             }
@@ -59,8 +53,7 @@ pub fn find_cycle(needs: &IndexMap<&str, Vec<&str>>) -> Option<Vec<String>> {
                     }
                     Some(Mark::Active) => {
                         let pos = stack.iter().position(|(j, _)| *j == dep).unwrap_or(0);
-                        let mut cycle: Vec<String> =
-                            stack[pos..].iter().map(|(j, _)| j.to_string()).collect();
+                        let mut cycle: Vec<String> = stack[pos..].iter().map(|(j, _)| j.to_string()).collect();
                         cycle.push(dep.to_string());
                         return Some(cycle);
                     }
@@ -79,24 +72,14 @@ pub fn find_cycle(needs: &IndexMap<&str, Vec<&str>>) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
-    fn graph(
-        edges: &[(&'static str, &[&'static str])],
-    ) -> IndexMap<&'static str, Vec<&'static str>> {
+    fn graph(edges: &[(&'static str, &[&'static str])]) -> IndexMap<&'static str, Vec<&'static str>> {
         edges.iter().map(|(k, v)| (*k, v.to_vec())).collect()
     }
 
     #[test]
     fn orders_and_finds_cycles() {
-        let g = graph(&[
-            ("deploy", &["build"]),
-            ("build", &["lint", "test"]),
-            ("lint", &[]),
-            ("test", &["lint"]),
-        ]);
-        assert_eq!(
-            topo_order(&g).unwrap(),
-            vec!["lint", "test", "build", "deploy"]
-        );
+        let g = graph(&[("deploy", &["build"]), ("build", &["lint", "test"]), ("lint", &[]), ("test", &["lint"])]);
+        assert_eq!(topo_order(&g).unwrap(), vec!["lint", "test", "build", "deploy"]);
         let c = graph(&[("a", &["b"]), ("b", &["c"]), ("c", &["a"]), ("d", &[])]);
         assert_eq!(topo_order(&c).unwrap_err(), vec!["a", "b", "c", "a"]);
         let selfloop = graph(&[("a", &["a"])]);

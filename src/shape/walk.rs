@@ -22,17 +22,9 @@ pub struct Walked {
 
 /// Converts `root` to JSON following `schema` (a root schema with `definitions`).
 pub fn to_json(root: &Node, schema: &Value) -> Walked {
-    let mut w = Walker {
-        root: schema,
-        diagnostics: Vec::new(),
-        dropped: Vec::new(),
-    };
+    let mut w = Walker { root: schema, diagnostics: Vec::new(), dropped: Vec::new() };
     let value = w.walk(root, schema, &YamlPath::root(), None);
-    Walked {
-        value,
-        diagnostics: w.diagnostics,
-        dropped: w.dropped,
-    }
+    Walked { value, diagnostics: w.diagnostics, dropped: w.dropped }
 }
 
 struct Walker<'s> {
@@ -121,11 +113,7 @@ impl<'s> Walker<'s> {
     /// Kinds of node a schema can accept (for choosing a branch of `anyOf`).
     fn accepts(&self, schema: &'s Value, k: Kind) -> bool {
         let schema = self.resolve(schema);
-        if let Some(branches) = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
-        {
+        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
             return branches.iter().any(|b| self.accepts(b, k));
         }
         if schema.get("enum").is_some() || schema.get("const").is_some() {
@@ -142,19 +130,9 @@ impl<'s> Walker<'s> {
         })
     }
 
-    fn walk(
-        &mut self,
-        node: &Node,
-        schema: &'s Value,
-        path: &YamlPath,
-        field: Option<&str>,
-    ) -> Option<Value> {
+    fn walk(&mut self, node: &Node, schema: &'s Value, path: &YamlPath, field: Option<&str>) -> Option<Value> {
         let schema = self.resolve(schema);
-        if let Some(branches) = schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
-        {
+        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
             return self.walk_any_of(node, schema, branches, path, field);
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
@@ -165,9 +143,7 @@ impl<'s> Walker<'s> {
         }
         let ts = types(schema);
         match &node.kind {
-            NodeKind::Map(entries) if ts.is_empty() || ts.contains(&"object") => {
-                self.walk_object(node, entries, schema, path)
-            }
+            NodeKind::Map(entries) if ts.is_empty() || ts.contains(&"object") => self.walk_object(node, entries, schema, path),
             NodeKind::Seq(items) if ts.is_empty() || ts.contains(&"array") => {
                 let item_schema = schema.get("items").unwrap_or(&Value::Bool(true));
                 let mut out = Vec::with_capacity(items.len());
@@ -180,9 +156,7 @@ impl<'s> Walker<'s> {
                 }
                 ok.then_some(Value::Array(out))
             }
-            NodeKind::Scalar { value, style } => {
-                self.walk_scalar(node, value, *style, schema, &ts, path, field)
-            }
+            NodeKind::Scalar { value, style } => self.walk_scalar(node, value, *style, schema, &ts, path, field),
             _ => {
                 self.type_error(node, &ts, path, field);
                 None
@@ -191,42 +165,21 @@ impl<'s> Walker<'s> {
     }
 
     fn type_error(&mut self, node: &Node, ts: &[&str], path: &YamlPath, field: Option<&str>) {
-        let wanted: Vec<&str> = ts
-            .iter()
-            .filter(|t| **t != "null")
-            .map(|t| describe_type(t))
-            .collect();
-        let wanted = if wanted.is_empty() {
-            "a value".to_string()
-        } else {
-            wanted.join(" or ")
-        };
-        let mut d = Diagnostic::error(
-            "wrong-type",
-            format!("expected {wanted}, found {}", describe_node(node)),
-        )
-        .at(path.clone())
-        .with_label(format!("expected {wanted}"));
+        let wanted: Vec<&str> = ts.iter().filter(|t| **t != "null").map(|t| describe_type(t)).collect();
+        let wanted = if wanted.is_empty() { "a value".to_string() } else { wanted.join(" or ") };
+        let mut d = Diagnostic::error("wrong-type", format!("expected {wanted}, found {}", describe_node(node)))
+            .at(path.clone())
+            .with_label(format!("expected {wanted}"));
         if ts.contains(&"array") && kind(node) == Kind::Scalar && !node.is_null() {
             let name = field.unwrap_or("key");
-            d = d.with_help(format!(
-                "write a list, e.g. `{name}: [{}]`",
-                shorten(node.as_str().unwrap_or(""))
-            ));
+            d = d.with_help(format!("write a list, e.g. `{name}: [{}]`", shorten(node.as_str().unwrap_or(""))));
         } else if node.is_null() {
             d = d.with_help("give this key a value, or remove it");
         }
         self.diagnostics.push(d);
     }
 
-    fn walk_any_of(
-        &mut self,
-        node: &Node,
-        schema: &'s Value,
-        branches: &'s [Value],
-        path: &YamlPath,
-        field: Option<&str>,
-    ) -> Option<Value> {
+    fn walk_any_of(&mut self, node: &Node, schema: &'s Value, branches: &'s [Value], path: &YamlPath, field: Option<&str>) -> Option<Value> {
         let k = kind(node);
         let candidates: Vec<&'s Value> = branches.iter().filter(|b| self.accepts(b, k)).collect();
         // A plain `null` may match a `type: null` branch even though the kind is scalar.
@@ -277,21 +230,11 @@ impl<'s> Walker<'s> {
                 return Some(Value::String(text.to_string()));
             }
         }
-        let list = names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut d = Diagnostic::error(
-            "invalid-value",
-            format!("expected one of {list}, found {}", describe_node(node)),
-        )
-        .at(path.clone())
-        .with_label("not an allowed value");
-        if let Some(s) = node
-            .as_str()
-            .and_then(|t| did_you_mean(t, names.iter().copied()))
-        {
+        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let mut d = Diagnostic::error("invalid-value", format!("expected one of {list}, found {}", describe_node(node)))
+            .at(path.clone())
+            .with_label("not an allowed value");
+        if let Some(s) = node.as_str().and_then(|t| did_you_mean(t, names.iter().copied())) {
             d = d.with_help(format!("did you mean `{s}`?"));
         }
         self.diagnostics.push(d);
@@ -299,16 +242,7 @@ impl<'s> Walker<'s> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn walk_scalar(
-        &mut self,
-        node: &Node,
-        text: &str,
-        style: ScalarStyle,
-        schema: &Value,
-        ts: &[&str],
-        path: &YamlPath,
-        field: Option<&str>,
-    ) -> Option<Value> {
+    fn walk_scalar(&mut self, node: &Node, text: &str, style: ScalarStyle, schema: &Value, ts: &[&str], path: &YamlPath, field: Option<&str>) -> Option<Value> {
         let plain = style == ScalarStyle::Plain;
         if node.is_null() {
             if ts.contains(&"null") || ts.is_empty() {
@@ -324,11 +258,7 @@ impl<'s> Walker<'s> {
             match (plain, text) {
                 (true, "true" | "True" | "TRUE") => return Some(Value::Bool(true)),
                 (true, "false" | "False" | "FALSE") => return Some(Value::Bool(false)),
-                (
-                    true,
-                    "yes" | "Yes" | "YES" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off"
-                    | "OFF" | "y" | "n",
-                ) => {
+                (true, "yes" | "Yes" | "YES" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF" | "y" | "n") => {
                     let meant = matches!(text.to_ascii_lowercase().as_str(), "yes" | "on" | "y");
                     self.diagnostics.push(
                         Diagnostic::error("wrong-type", format!("`{text}` is not a boolean in YAML 1.2"))
@@ -353,12 +283,9 @@ impl<'s> Walker<'s> {
                         _ => String::new(),
                     };
                     self.diagnostics.push(
-                        Diagnostic::error(
-                            "out-of-range",
-                            format!("{n} is out of range: must be {range}"),
-                        )
-                        .at(path.clone())
-                        .with_label("out of range"),
+                        Diagnostic::error("out-of-range", format!("{n} is out of range: must be {range}"))
+                            .at(path.clone())
+                            .with_label("out of range"),
                     );
                     return None;
                 }
@@ -381,13 +308,7 @@ impl<'s> Walker<'s> {
         None
     }
 
-    fn walk_object(
-        &mut self,
-        node: &Node,
-        entries: &[crate::source::MapEntry],
-        schema: &'s Value,
-        path: &YamlPath,
-    ) -> Option<Value> {
+    fn walk_object(&mut self, node: &Node, entries: &[crate::source::MapEntry], schema: &'s Value, path: &YamlPath) -> Option<Value> {
         let _ = node;
         let props = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
@@ -416,31 +337,24 @@ impl<'s> Walker<'s> {
             }
             match additional {
                 Some(Value::Bool(false)) => {
-                    let known: Vec<&str> = props
-                        .map(|p| p.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    let mut d =
-                        Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
-                            .at_key(child_path)
-                            .with_label("not a known key here");
+                    let known: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
+                        .at_key(child_path)
+                        .with_label("not a known key here");
                     d = match did_you_mean(&e.key, known.iter().copied()) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help(format!("allowed keys here: {}", known.join(", "))),
                     };
                     self.diagnostics.push(d);
                 }
-                Some(extra @ Value::Object(_)) => {
-                    match self.walk(&e.value, extra, &child_path, Some(&e.key)) {
-                        Some(v) => {
-                            out.insert(e.key.clone(), v);
-                        }
-                        None => self.dropped.push(child_path),
+                Some(extra @ Value::Object(_)) => match self.walk(&e.value, extra, &child_path, Some(&e.key)) {
+                    Some(v) => {
+                        out.insert(e.key.clone(), v);
                     }
-                }
+                    None => self.dropped.push(child_path),
+                },
                 _ => {
-                    if let Some(v) =
-                        self.walk(&e.value, &Value::Bool(true), &child_path, Some(&e.key))
-                    {
+                    if let Some(v) = self.walk(&e.value, &Value::Bool(true), &child_path, Some(&e.key)) {
                         out.insert(e.key.clone(), v);
                     }
                 }
@@ -463,10 +377,7 @@ impl<'s> Walker<'s> {
 }
 
 fn is_required(schema: &Value, key: &str) -> bool {
-    schema
-        .get("required")
-        .and_then(Value::as_array)
-        .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)))
+    schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)))
 }
 
 fn required_help(key: &str) -> String {

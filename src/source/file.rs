@@ -11,10 +11,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span {
-            start,
-            end: end.max(start),
-        }
+        Span { start, end: end.max(start) }
     }
 }
 
@@ -35,11 +32,7 @@ impl SourceFile {
                 line_starts.push(i + 1);
             }
         }
-        SourceFile {
-            path: path.into(),
-            text,
-            line_starts,
-        }
+        SourceFile { path: path.into(), text, line_starts }
     }
 
     pub fn path(&self) -> &Path {
@@ -58,9 +51,7 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let col = self.text[start..floor_char_boundary(&self.text, offset)]
-            .chars()
-            .count();
+        let col = self.text[start..floor_char_boundary(&self.text, offset)].chars().count();
         (line + 1, col + 1)
     }
 
@@ -69,21 +60,13 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
     /// Byte offset of a character index (saphyr reports character indices).
     pub fn char_to_byte(&self, char_index: usize) -> usize {
-        self.text
-            .char_indices()
-            .nth(char_index)
-            .map(|(b, _)| b)
-            .unwrap_or(self.text.len())
+        self.text.char_indices().nth(char_index).map(|(b, _)| b).unwrap_or(self.text.len())
     }
 }
 
