@@ -7,22 +7,30 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::repo::TempRepo;
-use super::tool::{judge_path, Judge, Verdict};
+use super::tool::{judges_bin, Judge, Verdict};
 use crate::test::{cigen_bin, repo_root};
 
-/// A temporary directory to put first on PATH: `cigen` (a link to the binary under test) and
-/// the stand-ins for toolchain commands, so a run never changes the machine.
+/// A temporary directory to put first on PATH: the stand-ins for toolchain commands, so a run
+/// never changes the machine, and (for GitLab's `install: present`) `cigen`, a link to the
+/// binary under test.
 pub struct BinDir {
     pub dir: tempfile::TempDir,
 }
 
 impl BinDir {
+    /// With `cigen` on it: the GitLab runs, where the pipeline expects cigen on the runner.
     pub fn new() -> BinDir {
+        let bin = BinDir::stand_ins_only();
+        std::os::unix::fs::symlink(cigen_bin(), bin.path().join("cigen")).expect("link cigen");
+        bin
+    }
+
+    /// Without `cigen`: the act runs, where the cigen action must install the built binary.
+    pub fn stand_ins_only() -> BinDir {
         let dir = tempfile::Builder::new()
             .prefix("cigen-judge-bin-")
             .tempdir()
             .expect("tempdir");
-        std::os::unix::fs::symlink(cigen_bin(), dir.path().join("cigen")).expect("link cigen");
         let standins = repo_root().join("tests/stand-ins/bin");
         for entry in std::fs::read_dir(&standins)
             .expect("tests/stand-ins/bin")
@@ -38,10 +46,22 @@ impl BinDir {
         self.dir.path()
     }
 
-    /// Where `cigen` resolves on the run's PATH: a step printing `command -v cigen` must
-    /// print exactly this.
+    /// Where `cigen` resolves on the run's PATH (with [`BinDir::new`]): a step printing
+    /// `command -v cigen` must print exactly this.
     pub fn cigen(&self) -> PathBuf {
         self.path().join("cigen")
+    }
+
+    /// PATH for a run: this directory, `.judges/bin`, then the inherited PATH without any
+    /// directory holding another `cigen`, so the only cigen a run can call is the one built.
+    pub fn run_path(&self) -> std::ffi::OsString {
+        let inherited = std::env::var_os("PATH").unwrap_or_default();
+        let kept: Vec<PathBuf> = std::env::split_paths(&inherited)
+            .filter(|d| !d.join("cigen").exists())
+            .collect();
+        let mut dirs = vec![self.path().to_path_buf(), judges_bin()];
+        dirs.extend(kept);
+        std::env::join_paths(dirs).expect("PATH entries without ':'")
     }
 }
 
@@ -54,7 +74,7 @@ pub fn gitlab_pipeline(j: &Judge, repo: &TempRepo, bin: &BinDir, extra: &[&str])
         .args(extra)
         .current_dir(repo.path())
         .env("HOME", home.path())
-        .env("PATH", judge_path(&[bin.path()]))
+        .env("PATH", bin.run_path())
         .env("NO_COLOR", "1");
     Verdict::of("gitlab-ci-local", cmd)
 }
@@ -89,13 +109,45 @@ pub fn remote_actions(workflow_text: &str) -> BTreeSet<(String, String)> {
     found
 }
 
-/// How act maps one remote action: the working tree for the cigen action once `action.yml`
-/// exists and offers a prebuilt-binary input, otherwise the stand-in under
-/// `tests/stand-ins/actions/`. `None` for `actions/checkout`, which act skips for the
-/// repository under test.
-pub fn stand_in_for(repo: &str) -> Option<Result<PathBuf, String>> {
+/// The cigen action of this working tree (`action.yml` and `action/`), copied into `dir` with
+/// the default of its `binary` input set to the cigen under test: the real install script
+/// then installs that binary instead of downloading a release, and puts it on PATH.
+pub fn action_under_test(dir: &Path) -> Result<PathBuf, String> {
+    let root = repo_root();
+    let text =
+        std::fs::read_to_string(root.join("action.yml")).map_err(|e| format!("action.yml: {e}"))?;
+    let mut doc: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| format!("action.yml: {e}"))?;
+    let binary = doc
+        .get_mut("inputs")
+        .and_then(|i| i.get_mut("binary"))
+        .and_then(|b| b.as_mapping_mut())
+        .ok_or("action.yml has no `binary` input to hand it the cigen under test")?;
+    let path = cigen_bin()
+        .to_str()
+        .ok_or("cigen path is not UTF-8")?
+        .to_string();
+    binary.insert("default".into(), path.into());
+    let out = dir.join("cigen-action");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    std::fs::write(
+        out.join("action.yml"),
+        serde_yaml::to_string(&doc).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    super::repo::copy_tree(&root.join("action"), &out.join("action"));
+    Ok(out)
+}
+
+/// How act maps one remote action: the cigen action to this working tree's (see
+/// [`action_under_test`]), any other to its stand-in under `tests/stand-ins/actions/`.
+/// `None` for `actions/checkout`, which act skips for the repository under test.
+pub fn stand_in_for(repo: &str, scratch: &Path) -> Option<Result<PathBuf, String>> {
     if repo == "actions/checkout" {
         return None;
+    }
+    if repo == "cigen-dev/cigen" {
+        return Some(action_under_test(scratch));
     }
     let dir = repo_root().join("tests/stand-ins/actions").join(repo);
     Some(if dir.join("action.yml").is_file() {
@@ -147,7 +199,7 @@ pub fn act_workflow(
         cmd.arg("-P").arg(format!("{label}=-self-hosted"));
     }
     for (action, git_ref) in remote_actions(&text) {
-        match stand_in_for(&action) {
+        match stand_in_for(&action, scratch.path()) {
             None => {}
             Some(Ok(dir)) => {
                 cmd.arg("--local-repository")
@@ -161,10 +213,12 @@ pub fn act_workflow(
         .arg(scratch.path().join("actions"))
         .arg("--env")
         .arg(format!("CIGEN_STANDIN_ARTIFACTS={}", artifacts.display()))
+        .arg("--env")
+        .arg(format!("CIGEN_UNDER_TEST={}", cigen_bin().display()))
         .current_dir(repo.path())
         .env("HOME", scratch.path())
         .env("ACT_DISABLE_VERSION_CHECK", "1")
-        .env("PATH", judge_path(&[bin.path()]))
+        .env("PATH", bin.run_path())
         .env("NO_COLOR", "1");
     Ok(Verdict::of("act", cmd))
 }
