@@ -73,7 +73,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if m.axes.values().all(|v| !v.is_empty()) && expand(m).cells.is_empty() {
                 out.push(
                     Diagnostic::error("empty-matrix", "`exclude` removes every matrix combination")
-                        .at(mp)
+                        .at_key(mp.key("exclude"))
                         .with_help("the job would never run; loosen `exclude`"),
                 );
             }

@@ -12,6 +12,7 @@ mod matrix_refs;
 mod needs_exist;
 pub(crate) mod outputs;
 mod permissions;
+mod ports;
 mod reserved_names;
 mod secrets_declared;
 mod target_jobs;
@@ -51,6 +52,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("github-expressions", github_expressions::check),
     ("outputs", outputs::check),
     ("permissions", permissions::check),
+    ("ports", ports::check),
     ("target-jobs", target_jobs::check),
     ("cron", cron::check),
 ];

@@ -52,7 +52,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                     Some(u) => {
                         if let Err(why) = check_uses(u) {
-                            out.push(Diagnostic::error("invalid-action", format!("invalid action `{u}`: {why}")).at(jp.index(i).key("uses")));
+                            out.push(
+                                Diagnostic::error("invalid-action", format!("invalid action `{u}`: {why}"))
+                                    .at(jp.index(i).key("uses"))
+                                    .with_help("write `owner/repo` to use cigen's pinned version, or pin it yourself: `owner/repo@<40-hex commit sha>`"),
+                            );
                         }
                     }
                 }
@@ -66,7 +70,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         .with_help("omit `action` to use the default pin"),
                 );
             } else if let Err(why) = check_uses(a) {
-                out.push(Diagnostic::error("invalid-action", format!("invalid action `{a}`: {why}")).at(tp.key("github").key("action")));
+                out.push(
+                    Diagnostic::error("invalid-action", format!("invalid action `{a}`: {why}"))
+                        .at(tp.key("github").key("action"))
+                        .with_help("pin it as `owner/repo@<40-hex commit sha>`, or omit `action` to use the default pin"),
+                );
             }
         }
     }

@@ -87,13 +87,17 @@ fn render_one(out: &mut String, file: &SourceFile, d: &Diagnostic, style: Style)
             let _ = writeln!(out, "{pad}{blue}-->{reset} {}:{line}:{col}", file.path().display());
             let text = file.line_text(line);
             let _ = writeln!(out, "{pad} {blue}|{reset}");
-            let _ = writeln!(out, "{blue}{line} |{reset} {}", visible(text));
-            // Underline the span on its first line, at least one caret.
+            let shown: String = text.chars().map(visible).collect();
+            let shown = shown.trim_end();
+            let _ = writeln!(out, "{blue}{line} |{reset}{}{shown}", if shown.is_empty() { "" } else { " " });
+            // Underline the span on its first line (at least one caret), measured in terminal
+            // columns so tabs, escaped control characters and wide characters line up.
             let (end_line, end_col) = file.line_col(span.end);
-            let width = if end_line == line { end_col.saturating_sub(col).max(1) } else { text.chars().count().saturating_sub(col - 1).max(1) };
-            let lead: String = text.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let last_col = if end_line == line { end_col } else { text.chars().count() + 1 };
+            let lead: usize = text.chars().take(col - 1).map(|c| width(&visible(c))).sum();
+            let carets: usize = text.chars().skip(col - 1).take(last_col.saturating_sub(col)).map(|c| width(&visible(c))).sum::<usize>().max(1);
             let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
-            let _ = writeln!(out, "{pad} {blue}|{reset} {lead}{}{}{label}{}", head.render(), "^".repeat(width), head.render_reset());
+            let _ = writeln!(out, "{pad} {blue}|{reset} {}{}{}{label}{}", " ".repeat(lead), head.render(), "^".repeat(carets), head.render_reset());
             if let Some(help) = &d.help {
                 let _ = writeln!(out, "{pad} {blue}={reset} {}help{}: {help}", p.bold.render(), p.bold.render_reset());
             }
@@ -107,11 +111,19 @@ fn render_one(out: &mut String, file: &SourceFile, d: &Diagnostic, style: Style)
     }
 }
 
-/// Control characters would corrupt the terminal or hide the problem: show them escaped.
-fn visible(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() && c != '\t' { c.escape_default().to_string() } else { c.to_string() })
-        .collect()
+/// How a source character is shown: tabs as four spaces (terminals disagree about tab stops),
+/// control characters escaped (they would corrupt the terminal or hide the problem).
+fn visible(c: char) -> String {
+    match c {
+        '\t' => "    ".to_string(),
+        c if c.is_control() => c.escape_default().to_string(),
+        c => c.to_string(),
+    }
+}
+
+/// Terminal columns taken by `s` (wide CJK characters take two).
+fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 #[derive(Serialize)]
@@ -152,4 +164,74 @@ pub fn render_json(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": items })).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn render(text: &str, span: Span) -> String {
+        let file = SourceFile::new("t.yaml", text);
+        let d = Diagnostic::error("x", "m").with_span(span).with_label("here").with_help("h");
+        render_all(&file, &[d], Style::Plain)
+    }
+
+    /// The caret line of a rendering.
+    fn caret(out: &str) -> &str {
+        out.lines().find(|l| l.contains('^')).unwrap_or_default()
+    }
+
+    #[test]
+    fn span_on_last_line_without_newline() {
+        let out = render("a: 1\nb: [x", Span::new(8, 9));
+        assert!(out.contains("t.yaml:2:4"), "{out}");
+        assert_eq!(caret(&out), "  |    ^ here");
+    }
+
+    #[test]
+    fn empty_file_and_span_past_the_end() {
+        let out = render("", Span::new(0, 0));
+        assert!(out.contains("t.yaml:1:1") && out.contains("1 |\n"), "{out}");
+        let out = render("a: 1\n", Span::new(5, 99));
+        assert!(out.contains("t.yaml:2:1"), "{out}");
+    }
+
+    #[test]
+    fn crlf_lines_do_not_leak_carriage_returns() {
+        let out = render("a: 1\r\nb: x\r\n", Span::new(9, 10));
+        assert!(!out.contains('\r'), "{out:?}");
+        assert!(out.contains("t.yaml:2:4") && out.contains("2 | b: x\n"), "{out}");
+        assert_eq!(caret(&out), "  |    ^ here");
+    }
+
+    #[test]
+    fn tabs_and_wide_characters_line_up() {
+        let out = render("\tk: v\n", Span::new(1, 2));
+        assert!(out.contains("1 |     k: v"), "{out}");
+        assert_eq!(caret(&out), "  |     ^ here");
+        // `日本` is four terminal columns wide.
+        let text = "d: 日本 x\n";
+        let x = text.find('x').unwrap_or(0);
+        let out = render(text, Span::new(x, x + 1));
+        assert_eq!(caret(&out), "  |         ^ here");
+        let out = render(text, Span::new(3, x - 1));
+        assert_eq!(caret(&out), "  |    ^^^^ here");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        let out = render("a: \u{1b}[31mred\n", Span::new(3, 4));
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+        assert!(out.contains("\\u{1b}"), "{out}");
+    }
+
+    #[test]
+    fn json_positions_match_the_text() {
+        let file = SourceFile::new("t.yaml", "a: 1\nb: 2\n");
+        let d = Diagnostic::error("x", "m").with_span(Span::new(5, 8));
+        let v: serde_json::Value = serde_json::from_str(&render_json(&file, &[d])).unwrap_or_default();
+        let item = &v["diagnostics"][0];
+        assert_eq!((item["line"].as_u64(), item["column"].as_u64(), item["end_column"].as_u64()), (Some(2), Some(1), Some(4)));
+    }
 }

@@ -78,7 +78,7 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
     let Some(tree) = parsed.root else {
         if diagnostics.is_empty() {
             diagnostics.push(
-                Diagnostic::error("empty-spec", "the spec is empty")
+                Diagnostic::error("empty-spec", if text.trim().is_empty() { "the spec is empty" } else { "the spec has no content, only comments" })
                     .with_span(crate::source::Span::new(0, 0))
                     .with_help("start with `version: 1` and a `jobs:` mapping"),
             );

@@ -170,17 +170,51 @@ impl<'s> Walker<'s> {
         let mut d = Diagnostic::error("wrong-type", format!("expected {wanted}, found {}", describe_node(node)))
             .at(path.clone())
             .with_label(format!("expected {wanted}"));
-        if ts.contains(&"array") && kind(node) == Kind::Scalar && !node.is_null() {
-            let name = field.unwrap_or("key");
-            d = d.with_help(format!("write a list, e.g. `{name}: [{}]`", shorten(node.as_str().unwrap_or(""))));
+        let name = field.unwrap_or("key");
+        let help = if path.0.is_empty() {
+            "a spec is a mapping that starts with `version: 1` and has a `jobs:` mapping".to_string()
         } else if node.is_null() {
-            d = d.with_help("give this key a value, or remove it");
-        }
+            "give this key a value, or remove it".to_string()
+        } else if ts.contains(&"array") && kind(node) == Kind::Scalar {
+            format!("write a list, e.g. `{name}: [{}]`", shorten(node.as_str().unwrap_or("")))
+        } else if let (true, NodeKind::Seq(items)) = (ts.contains(&"string"), &node.kind) {
+            let words: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+            format!("write one text value, e.g. `{}`", shorten(&words.join(" ")))
+        } else if ts.contains(&"object") && kind(node) == Kind::Seq {
+            format!("write `key: value` entries instead of a list, e.g. `{name}: {{ KEY: value }}`")
+        } else if ts.contains(&"object") {
+            format!("write `key: value` entries under `{name}:`")
+        } else if ts.contains(&"string") && kind(node) != Kind::Scalar {
+            "write the text directly; quote it if it contains `: `, `#`, `[` or `{`".to_string()
+        } else if let (true, NodeKind::Map(entries)) = (ts.contains(&"array"), &node.kind) {
+            let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+            format!("write a list, e.g. `{name}: [{}]`", shorten(&keys.join(", ")))
+        } else if ts.contains(&"array") {
+            format!("write a list, e.g. `{name}: [a, b]`")
+        } else if ts.contains(&"integer") {
+            format!("write a whole number, e.g. `{name}: 3`")
+        } else {
+            format!("write {wanted}")
+        };
+        d = d.with_help(help);
         self.diagnostics.push(d);
     }
 
     fn walk_any_of(&mut self, node: &Node, schema: &'s Value, branches: &'s [Value], path: &YamlPath, field: Option<&str>) -> Option<Value> {
         let k = kind(node);
+        // A documented enum (one `const` branch per value, as schemars emits for variants with
+        // doc comments) is still one choice among all its values.
+        let consts: Option<Vec<Value>> = branches
+            .iter()
+            .map(|b| {
+                let b = self.resolve(b);
+                b.get("const").cloned().map(|c| vec![c]).or_else(|| b.get("enum").and_then(Value::as_array).cloned())
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|v| v.concat());
+        if let Some(allowed) = consts {
+            return self.walk_enum(node, &allowed, path);
+        }
         let candidates: Vec<&'s Value> = branches.iter().filter(|b| self.accepts(b, k)).collect();
         // A plain `null` may match a `type: null` branch even though the kind is scalar.
         let mut first_failure: Option<(Vec<Diagnostic>, Vec<YamlPath>, Option<Value>)> = None;
@@ -234,9 +268,19 @@ impl<'s> Walker<'s> {
         let mut d = Diagnostic::error("invalid-value", format!("expected one of {list}, found {}", describe_node(node)))
             .at(path.clone())
             .with_label("not an allowed value");
-        if let Some(s) = node.as_str().and_then(|t| did_you_mean(t, names.iter().copied())) {
-            d = d.with_help(format!("did you mean `{s}`?"));
+        let text = node.as_str().unwrap_or("");
+        let alias = match text {
+            "pr" | "mr" | "merge_request" | "pull-request" => Some("pull_request"),
+            "cron" | "scheduled" => Some("schedule"),
+            "dispatch" | "workflow_dispatch" | "web" => Some("manual"),
+            "tags" => Some("tag"),
+            _ => None,
         }
+        .filter(|a| names.contains(a));
+        d = match alias.or_else(|| did_you_mean(text, names.iter().copied())) {
+            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            None => d.with_help(format!("write one of {list}")),
+        };
         self.diagnostics.push(d);
         None
     }
@@ -285,7 +329,8 @@ impl<'s> Walker<'s> {
                     self.diagnostics.push(
                         Diagnostic::error("out-of-range", format!("{n} is out of range: must be {range}"))
                             .at(path.clone())
-                            .with_label("out of range"),
+                            .with_label("out of range")
+                            .with_help(range_help(field, &range)),
                     );
                     return None;
                 }
@@ -314,6 +359,7 @@ impl<'s> Walker<'s> {
         let additional = schema.get("additionalProperties");
         let mut out = Map::new();
         let mut ok = true;
+        let mut read_as_mapping = false;
         for e in entries {
             if e.key.starts_with('\u{0}') {
                 ok = false;
@@ -335,15 +381,32 @@ impl<'s> Walker<'s> {
                 }
                 continue;
             }
+            // Extension keys (`x-...`) hold YAML anchors for reuse; they are accepted and
+            // left out of the typed value, so serde never sees them.
+            if matches_pattern_property(schema, &e.key) {
+                continue;
+            }
             match additional {
                 Some(Value::Bool(false)) => {
                     let known: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    if looks_like_text(&e.key) && entries.len() == 1 {
+                        // `- echo a: b` is a one-entry mapping to YAML; the author meant text.
+                        read_as_mapping = true;
+                        self.diagnostics.push(
+                            Diagnostic::error("unquoted-colon", format!("`{}: ...` was read as a mapping, not as text", shorten(&e.key)))
+                                .at_key(child_path)
+                                .with_label("`: ` makes this a key")
+                                .with_help("quote the whole value, e.g. - \"echo a: b\", or use a block: `run: |`"),
+                        );
+                        continue;
+                    }
                     let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
                         .at_key(child_path)
                         .with_label("not a known key here");
-                    d = match did_you_mean(&e.key, known.iter().copied()) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None => d.with_help(format!("allowed keys here: {}", known.join(", "))),
+                    d = match (did_you_mean(&e.key, known.iter().copied()), foreign_key_hint(&e.key)) {
+                        (Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
+                        (None, Some(hint)) => d.with_help(hint),
+                        (None, None) => d.with_help(format!("allowed keys here: {}", known.join(", "))),
                     };
                     self.diagnostics.push(d);
                 }
@@ -360,6 +423,10 @@ impl<'s> Walker<'s> {
                 }
             }
         }
+        if read_as_mapping {
+            // Missing keys would only repeat that this was never meant to be a mapping.
+            return None;
+        }
         if let Some(required) = schema.get("required").and_then(Value::as_array) {
             for r in required.iter().filter_map(Value::as_str) {
                 if !entries.iter().any(|e| e.key == r) {
@@ -373,6 +440,46 @@ impl<'s> Walker<'s> {
             }
         }
         ok.then_some(Value::Object(out))
+    }
+}
+
+/// Whether `key` matches one of the schema's `patternProperties`. Only `^literal` prefix
+/// patterns are supported, which is all the spec's schema uses.
+fn matches_pattern_property(schema: &Value, key: &str) -> bool {
+    schema
+        .get("patternProperties")
+        .and_then(Value::as_object)
+        .is_some_and(|pats| pats.keys().any(|p| p.strip_prefix('^').is_some_and(|prefix| key.starts_with(prefix))))
+}
+
+/// A key that reads like a command or sentence rather than a key (`curl -H "Authorization`).
+fn looks_like_text(key: &str) -> bool {
+    key.contains(' ') || key.contains('"') || key.contains('$')
+}
+
+/// Hints for keys that other CI systems use, where edit distance finds nothing.
+fn foreign_key_hint(key: &str) -> Option<String> {
+    let hint = match key {
+        "stages" | "stage" => "cigen has no stages: jobs run in the order their `needs` give",
+        "on" => "events that start the pipeline go under `triggers:`",
+        "depends_on" | "dependencies" | "requires" | "after" => "jobs wait for others with `needs: [job]`",
+        "script" | "command" | "commands" | "cmd" => "commands go under `steps:` (or `run:` inside a step)",
+        "if" | "only" | "except" | "rules" | "condition" => "conditions go under `when:` (changed, branch, event, ci, provider)",
+        "timeout-minutes" | "timeout_minutes" | "timeout_in_minutes" => "write `timeout: 10m`",
+        "variables" | "environment_variables" | "environment" | "enviroment" | "environ" => "environment variables go under `env:`",
+        "uses" => "actions run only as remote setup, under `targets.github.setup.<job>`",
+        "image" => "a job's image goes under `runs-on: { image: ... }`; the default under `targets.gitlab.image`",
+        _ => return None,
+    };
+    Some(hint.to_string())
+}
+
+/// Help for an out-of-range number.
+fn range_help(field: Option<&str>, range: &str) -> String {
+    match field {
+        Some("attempts" | "retry") => "attempts count every run including the first: `1` means no retry, `3` two retries".into(),
+        Some(f) => format!("`{f}` must be {range}"),
+        None => format!("use a value {range}"),
     }
 }
 

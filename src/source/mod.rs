@@ -3,6 +3,7 @@
 mod file;
 mod node;
 mod path;
+mod syntax;
 
 pub use file::{SourceFile, Span};
 pub use node::{parse, MapEntry, Node, NodeKind, Parsed, ScalarStyle};

@@ -175,20 +175,7 @@ impl<'a> Builder<'a> {
     }
 
     fn syntax_error(&self, e: &ScanError) -> Diagnostic {
-        let at = self.byte(e.marker().index());
-        let info = e.info();
-        let help = if info.contains("tab") {
-            "YAML indentation must use spaces, not tabs"
-        } else if info.contains("mapping values are not allowed") {
-            "a value containing `: ` must be quoted, e.g. run: \"echo a: b\""
-        } else if info.contains("did not find expected") || info.contains("could not find expected") {
-            "check the indentation and the closing quote or bracket above this point"
-        } else {
-            "fix the YAML syntax at this point"
-        };
-        Diagnostic::error("yaml-syntax", format!("invalid YAML: {info}"))
-            .with_span(Span::new(at, at + 1))
-            .with_help(help)
+        super::syntax::syntax_diagnostic(self.file.text(), self.byte(e.marker().index()), e.info())
     }
 
     fn run(&mut self) -> Result<Option<Node>, Diagnostic> {

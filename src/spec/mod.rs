@@ -36,7 +36,12 @@ use serde::{Deserialize, Serialize};
 /// GitHub Actions, GitLab CI and justfile outputs, and that `cigen run` executes.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
-#[schemars(title = "cigen spec", extend("$id" = "https://cigen.dev/schema/cigen.schema.json"))]
+#[schemars(
+    title = "cigen spec",
+    extend("$id" = "https://cigen.dev/schema/cigen.schema.json"),
+    // `x-` keys hold YAML anchors for reuse (`x-env: &env {...}`); cigen ignores them.
+    extend("patternProperties" = { "^x-": { "description": "Extension key, ignored by cigen: a place for YAML anchors to reuse elsewhere in the spec." } })
+)]
 pub struct Spec {
     /// Spec format version. Only `1` exists.
     pub version: u32,

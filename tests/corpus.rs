@@ -1,0 +1,153 @@
+//! The malformed-spec corpus: every file in `tests/specs/invalid` fails `cigen check` with
+//! exit 2 and located, rustc-style diagnostics; one reviewed snapshot per file.
+
+use std::path::{Path, PathBuf};
+
+use crate::test::{cigen_bin, repo_root, scrubbed, Output};
+
+fn corpus_dir() -> PathBuf {
+    repo_root().join("tests/specs/invalid")
+}
+
+fn corpus() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(corpus_dir())
+        .expect("tests/specs/invalid")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs `cigen <args>` in `dir`, so paths in messages are the bare file names.
+fn cigen_in(dir: &Path, args: &[&str]) -> Output {
+    let out = scrubbed(cigen_bin())
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run cigen");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// What every diagnostic run must show: exit 2, `file:line:col`, a caret line, a help line.
+fn assert_located(name: &str, out: &Output) {
+    assert_eq!(out.code, 2, "{name}: expected exit 2\n{}", out.stderr);
+    assert!(
+        out.stdout.is_empty(),
+        "{name}: human diagnostics go to stderr, stdout was:\n{}",
+        out.stdout
+    );
+    let located = out.stderr.lines().any(|l| {
+        l.trim_start()
+            .strip_prefix("--> ")
+            .and_then(|rest| rest.strip_prefix(name))
+            .is_some_and(|pos| {
+                let mut parts = pos.split(':').skip(1);
+                parts.next().is_some_and(|l| l.parse::<usize>().is_ok())
+                    && parts.next().is_some_and(|c| c.parse::<usize>().is_ok())
+            })
+    });
+    assert!(located, "{name}: no `{name}:line:col` in\n{}", out.stderr);
+    let caret = |l: &str| {
+        l.trim_start()
+            .strip_prefix('|')
+            .is_some_and(|rest| rest.trim_start().starts_with('^'))
+    };
+    assert!(
+        out.stderr.lines().any(caret),
+        "{name}: no caret line in\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("= help: "),
+        "{name}: no help line in\n{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("panicked"),
+        "{name}: panic\n{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn corpus_is_large_enough() {
+    assert!(
+        corpus().len() >= 45,
+        "only {} malformed specs",
+        corpus().len()
+    );
+}
+
+#[test]
+fn every_malformed_spec_is_located_and_snapshotted() {
+    let dir = corpus_dir();
+    for name in corpus() {
+        let out = cigen_in(&dir, &["--color", "never", "-f", &name, "check"]);
+        assert_located(&name, &out);
+        insta::assert_snapshot!(name.trim_end_matches(".yaml"), out.stderr);
+    }
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("latin1.yaml"),
+        b"version: 1\njobs:\n  lint:\n    description: caf\xe9\n    steps: [make]\n",
+    )
+    .expect("write");
+    let out = cigen_in(
+        dir.path(),
+        &["--color", "never", "-f", "latin1.yaml", "check"],
+    );
+    assert_located("latin1.yaml", &out);
+    insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn json_format_carries_the_same_diagnostics() {
+    let dir = corpus_dir();
+    for name in [
+        "needs-missing.yaml",
+        "shape-unknown-job-keys.yaml",
+        "syntax-tab-indent.yaml",
+        "env-invalid-names.yaml",
+    ] {
+        let out = cigen_in(&dir, &["-f", name, "check", "--format", "json"]);
+        assert_eq!(out.code, 2, "{name}");
+        let human = cigen_in(&dir, &["--color", "never", "-f", name, "check"]);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        let items = v["diagnostics"].as_array().expect("diagnostics array");
+        // One JSON item per rendered diagnostic, in the same order.
+        let heads: Vec<&str> = human
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error[") || l.starts_with("warning["))
+            .collect();
+        assert_eq!(items.len(), heads.len(), "{name}");
+        for (item, head) in items.iter().zip(heads) {
+            let code = item["code"].as_str().expect("code");
+            assert!(
+                head.contains(&format!(
+                    "[{code}]: {}",
+                    item["message"].as_str().expect("message")
+                )),
+                "{name}: {head}"
+            );
+            assert!(
+                item["line"].as_u64().is_some() && item["column"].as_u64().is_some(),
+                "{name}: {item}"
+            );
+        }
+        insta::assert_snapshot!(
+            format!("json__{}", name.trim_end_matches(".yaml")),
+            out.stdout
+        );
+    }
+}
