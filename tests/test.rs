@@ -88,6 +88,12 @@ impl Test {
         self
     }
 
+    /// Run in an existing directory elsewhere (e.g. a clone made by the test).
+    pub fn in_dir(mut self, dir: &Path) -> Self {
+        self.cwd = Some(dir.to_path_buf());
+        self
+    }
+
     pub fn stdin(mut self, s: &str) -> Self {
         self.stdin = Some(s.into());
         self

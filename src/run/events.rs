@@ -49,7 +49,7 @@ impl UnitStatus {
             UnitStatus::Passed => "passed",
             UnitStatus::Flaky => "flaky",
             UnitStatus::Failed => "failed",
-            UnitStatus::TimedOut => "timed out",
+            UnitStatus::TimedOut => "timed-out",
             UnitStatus::Cancelled => "cancelled",
             UnitStatus::Skipped => "skipped",
         }
