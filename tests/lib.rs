@@ -11,6 +11,7 @@ mod judges;
 mod release_names;
 mod release_scripts;
 mod run;
+mod run_report;
 mod run_changes;
 mod run_process;
 mod schema;

@@ -168,7 +168,7 @@ fn fail_fast_cancels_siblings_and_skips_dependents() {
     assert!(!t.path().join("later.txt").exists());
     assert_eq!(
         row(&out.stdout, "bad"),
-        "bad failed 1 step `sleep 0.2; exit 3` exit 3"
+        "bad failed 1 step `sleep 0.2; exit 3` failed: exit 3"
     );
     assert_eq!(
         row(&out.stdout, "slow"),

@@ -9,14 +9,27 @@ const SPEC: &str = "version: 1\njobs:\n  app:\n    when: { changed: [\"src/**\",
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let out = scrubbed("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
         .output()
         .expect("git");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -28,7 +41,10 @@ fn write(dir: &Path, rel: &str, text: &str) {
 
 /// A repo whose `main` has the spec and `src/a.py`, checked out on branch `feat`.
 fn repo() -> Test {
-    let t = Test::new().spec(SPEC).file("src/a.py", "a\n").file("docs/guide.md", "g\n");
+    let t = Test::new()
+        .spec(SPEC)
+        .file("src/a.py", "a\n")
+        .file("docs/guide.md", "g\n");
     git(t.path(), &["init", "-q"]);
     git(t.path(), &["add", "-A"]);
     git(t.path(), &["commit", "-qm", "base"]);
@@ -47,8 +63,16 @@ fn plan_line(t: &Test, env: &[(&str, &str)], extra: &[&str]) -> String {
     for (k, v) in env {
         cmd = cmd.env(k, v);
     }
-    let out = cmd.args(["run", "app", "--dry-run"]).args(extra.iter().copied()).expect_code(0);
-    out.stdout.lines().find(|l| l.trim_start().starts_with("run") || l.trim_start().starts_with("skip")).unwrap_or_default().trim().to_string()
+    let out = cmd
+        .args(["run", "app", "--dry-run"])
+        .args(extra.iter().copied())
+        .expect_code(0);
+    out.stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("run") || l.trim_start().starts_with("skip"))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 #[test]
@@ -63,7 +87,10 @@ fn local_merge_base_plus_dirty_tree() {
     assert!(plan_line(&t, &[], &[]).starts_with("skip"));
     // Untracked, unstaged and staged files count.
     write(t.path(), "src/new/untracked.py", "u\n");
-    assert_eq!(plan_line(&t, &[], &[]), "run   app  changed: src/new/untracked.py");
+    assert_eq!(
+        plan_line(&t, &[], &[]),
+        "run   app  changed: src/new/untracked.py"
+    );
     std::fs::remove_file(t.path().join("src/new/untracked.py")).unwrap();
     write(t.path(), "src/a.py", "edited\n");
     assert_eq!(plan_line(&t, &[], &[]), "run   app  changed: src/a.py");
@@ -74,7 +101,11 @@ fn local_merge_base_plus_dirty_tree() {
     git(t.path(), &["reset", "-q", "--hard"]);
     std::fs::remove_file(t.path().join("src/notes.md")).unwrap();
     let out = Test::new().in_dir(t.path()).args(["run"]).expect_code(0);
-    assert!(out.stdout.contains("app    │ skipped: no relevant changes"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("app    │ skipped: no relevant changes"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("always │ always"), "{}", out.stdout);
 }
 
@@ -85,9 +116,16 @@ fn base_flag_overrides() {
     let first = commit_all(t.path(), "src change");
     write(t.path(), "docs/guide.md", "2\n");
     commit_all(t.path(), "docs change");
-    assert!(plan_line(&t, &[], &["--base", &first]).starts_with("skip  app  no relevant changes (compared with merge-base with"));
-    assert_eq!(plan_line(&t, &[], &["--base", "main"]), "run   app  changed: src/b.py");
-    assert_eq!(plan_line(&t, &[], &["--base", "nope"]), "run   app  --base nope is not in this repository; running to be safe");
+    assert!(plan_line(&t, &[], &["--base", &first])
+        .starts_with("skip  app  no relevant changes (compared with merge-base with"));
+    assert_eq!(
+        plan_line(&t, &[], &["--base", "main"]),
+        "run   app  changed: src/b.py"
+    );
+    assert_eq!(
+        plan_line(&t, &[], &["--base", "nope"]),
+        "run   app  --base nope is not in this repository; running to be safe"
+    );
 }
 
 #[test]
@@ -101,14 +139,30 @@ fn github_pull_request_and_push_bases() {
     let gh = |event: &str| {
         write(t.path(), "event.json", event);
         let path = t.path().join("event.json");
-        let env = [("GITHUB_ACTIONS", "true"), ("CI", "true"), ("GITHUB_EVENT_NAME", "push"), ("GITHUB_EVENT_PATH", path.to_str().unwrap())];
+        let env = [
+            ("GITHUB_ACTIONS", "true"),
+            ("CI", "true"),
+            ("GITHUB_EVENT_NAME", "push"),
+            ("GITHUB_EVENT_PATH", path.to_str().unwrap()),
+        ];
         plan_line(&t, &env, &[])
     };
-    assert_eq!(gh(&format!("{{\"pull_request\":{{\"base\":{{\"sha\":\"{main}\"}}}}}}")), "run   app  changed: src/c.py");
-    assert_eq!(gh(&format!("{{\"before\":\"{docs}\"}}")), "run   app  changed: src/c.py");
+    assert_eq!(
+        gh(&format!(
+            "{{\"pull_request\":{{\"base\":{{\"sha\":\"{main}\"}}}}}}"
+        )),
+        "run   app  changed: src/c.py"
+    );
+    assert_eq!(
+        gh(&format!("{{\"before\":\"{docs}\"}}")),
+        "run   app  changed: src/c.py"
+    );
     let head = git(t.path(), &["rev-parse", "HEAD"]);
     let short = &head[..7];
-    assert_eq!(gh(&format!("{{\"before\":\"{head}\"}}")), format!("skip  app  no relevant changes (compared with previous push ({short}))"));
+    assert_eq!(
+        gh(&format!("{{\"before\":\"{head}\"}}")),
+        format!("skip  app  no relevant changes (compared with previous push ({short}))")
+    );
     assert_eq!(gh("{\"before\":\"0000000000000000000000000000000000000000\"}"), "run   app  new branch: the push has no previous commit to compare with; running to be safe");
 }
 
@@ -118,10 +172,20 @@ fn gitlab_merge_request_base() {
     let main = git(t.path(), &["rev-parse", "main"]);
     write(t.path(), "docs/guide.md", "x\n");
     commit_all(t.path(), "docs");
-    let env = [("GITLAB_CI", "true"), ("CI", "true"), ("CI_MERGE_REQUEST_DIFF_BASE_SHA", main.as_str())];
-    assert!(plan_line(&t, &env, &[]).starts_with("skip  app  no relevant changes (compared with merge request base"));
-    let env = [("GITLAB_CI", "true"), ("CI", "true"), ("CI_COMMIT_BEFORE_SHA", main.as_str())];
-    assert!(plan_line(&t, &env, &[]).starts_with("skip  app  no relevant changes (compared with previous push"));
+    let env = [
+        ("GITLAB_CI", "true"),
+        ("CI", "true"),
+        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", main.as_str()),
+    ];
+    assert!(plan_line(&t, &env, &[])
+        .starts_with("skip  app  no relevant changes (compared with merge request base"));
+    let env = [
+        ("GITLAB_CI", "true"),
+        ("CI", "true"),
+        ("CI_COMMIT_BEFORE_SHA", main.as_str()),
+    ];
+    assert!(plan_line(&t, &env, &[])
+        .starts_with("skip  app  no relevant changes (compared with previous push"));
 }
 
 #[test]
@@ -132,11 +196,18 @@ fn shallow_clone_runs_and_says_why() {
     commit_all(t.path(), "docs");
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", t.path().display());
-    git(clone.path(), &["clone", "-q", "--depth", "1", "--branch", "feat", &url, "c"]);
+    git(
+        clone.path(),
+        &["clone", "-q", "--depth", "1", "--branch", "feat", &url, "c"],
+    );
     let c = clone.path().join("c");
     write(&c, "event.json", &format!("{{\"before\":\"{main}\"}}"));
     let event = c.join("event.json");
-    let env = [("GITHUB_ACTIONS", "true"), ("GITHUB_EVENT_NAME", "push"), ("GITHUB_EVENT_PATH", event.to_str().unwrap())];
+    let env = [
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_EVENT_NAME", "push"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+    ];
     let mut cmd = Test::new().in_dir(&c);
     for (k, v) in env {
         cmd = cmd.env(k, v);
@@ -151,6 +222,15 @@ fn shallow_clone_runs_and_says_why() {
 
 #[test]
 fn outside_git_runs_and_says_why() {
-    let out = Test::new().spec(SPEC).args(["run", "app", "--dry-run"]).expect_code(0);
-    assert!(out.stdout.contains("run   app  not a git repository, so changed files are unknown; running to be safe"), "{}", out.stdout);
+    let out = Test::new()
+        .spec(SPEC)
+        .args(["run", "app", "--dry-run"])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains(
+            "run   app  not a git repository, so changed files are unknown; running to be safe"
+        ),
+        "{}",
+        out.stdout
+    );
 }

@@ -11,7 +11,10 @@ use crate::test::{cigen_bin, scrubbed, Test};
 fn dead(pid: i32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Err(_) => true,
-        Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
     }
 }
 
@@ -28,7 +31,11 @@ fn wait_dead(pids: &[i32]) -> Vec<i32> {
 }
 
 fn pids(path: &Path) -> Vec<i32> {
-    std::fs::read_to_string(path).unwrap_or_default().split_whitespace().filter_map(|p| p.parse().ok()).collect()
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect()
 }
 
 #[test]
@@ -37,32 +44,61 @@ fn step_timeout_kills_the_whole_group() {
         .spec("version: 1\njobs:\n  slow:\n    steps:\n      - run: 'sleep 30 & echo $! > bg.pid; echo $$ > sh.pid; sleep 30'\n        timeout: 300ms\n      - echo never\n")
         .args(["run"]);
     let out = t.expect_code(1);
-    assert_eq!(row(&out.stdout, "slow"), "slow timed-out 1 step `sleep 30 & echo $! > bg.pid; echo $$ > sh.pid; sleep 30` step timed out after 300ms");
+    assert_eq!(row(&out.stdout, "slow"), "slow timed-out 1 step `sleep 30 & echo $! > bg.pid; echo $$ > sh.pid; sleep 30`: step timed out after 300ms");
     assert!(!out.stdout.contains("never"), "{}", out.stdout);
-    let all = [pids(&t.path().join("bg.pid")), pids(&t.path().join("sh.pid"))].concat();
+    let all = [
+        pids(&t.path().join("bg.pid")),
+        pids(&t.path().join("sh.pid")),
+    ]
+    .concat();
     assert_eq!(all.len(), 2);
-    assert_eq!(wait_dead(&all), Vec::<i32>::new(), "processes of the timed-out step survived");
+    assert_eq!(
+        wait_dead(&all),
+        Vec::<i32>::new(),
+        "processes of the timed-out step survived"
+    );
 }
 
 #[test]
 fn job_timeout_stops_later_steps() {
     let out = Test::new().spec("version: 1\njobs:\n  j:\n    timeout: 300ms\n    steps: ['sleep 0.1', 'sleep 30', 'echo never']\n").args(["run"]).expect_code(1);
-    assert_eq!(row(&out.stdout, "j"), "j timed-out 1 step `sleep 30` job timed out after 300ms");
+    assert_eq!(
+        row(&out.stdout, "j"),
+        "j timed-out 1 step `sleep 30`: job timed out after 300ms"
+    );
 }
 
 #[test]
 fn background_process_holding_the_pipe_does_not_hang_the_step() {
     let t = Test::new().spec("version: 1\njobs:\n  bg:\n    steps:\n      - 'sleep 30 & echo $! > bg.pid; echo leader done'\n      - echo second step\n").args(["run"]);
     let out = t.expect_code(0);
-    assert!(out.stdout.contains("leader done") && out.stdout.contains("second step"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("leader done") && out.stdout.contains("second step"),
+        "{}",
+        out.stdout
+    );
     let bg = pids(&t.path().join("bg.pid"));
-    assert_eq!(wait_dead(&bg), Vec::<i32>::new(), "background process outlived its step");
+    assert_eq!(
+        wait_dead(&bg),
+        Vec::<i32>::new(),
+        "background process outlived its step"
+    );
 }
 
 /// Starts cigen in `dir`, waits until `ready` holds, then sends `signals` one by one.
-fn run_and_signal(dir: &Path, args: &[&str], env: &[(&str, &str)], ready: impl Fn() -> bool, signals: &[i32]) -> (i32, String) {
+fn run_and_signal(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    ready: impl Fn() -> bool,
+    signals: &[i32],
+) -> (i32, String) {
     let mut cmd = scrubbed(cigen_bin());
-    cmd.args(args).current_dir(dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -82,8 +118,14 @@ fn run_and_signal(dir: &Path, args: &[&str], env: &[(&str, &str)], ready: impl F
     std::thread::spawn(move || {
         let _ = tx.send(child.wait_with_output());
     });
-    let out = rx.recv_timeout(Duration::from_secs(20)).expect("cigen did not exit after the signals").expect("wait");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("cigen did not exit after the signals")
+        .expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 #[test]
@@ -92,11 +134,21 @@ fn sigint_stops_every_process_and_exits_130() {
         "version: 1\njobs:\n  a:\n    steps: ['sleep 30 & echo $! >> pids; echo $$ >> pids; sleep 30']\n  b:\n    steps: ['sleep 30 & echo $! >> pids; echo $$ >> pids; sleep 30']\n  c:\n    needs: [a]\n    steps: [echo never > c.txt]\n",
     );
     let file = t.path().join("pids");
-    let (code, stdout) = run_and_signal(t.path(), &["run", "-j", "2"], &[], || pids(&file).len() == 4, &[libc::SIGINT]);
+    let (code, stdout) = run_and_signal(
+        t.path(),
+        &["run", "-j", "2"],
+        &[],
+        || pids(&file).len() == 4,
+        &[libc::SIGINT],
+    );
     assert_eq!(code, 130, "{stdout}");
     assert!(stdout.contains("interrupted by SIGINT"), "{stdout}");
     assert!(!t.path().join("c.txt").exists());
-    assert_eq!(wait_dead(&pids(&file)), Vec::<i32>::new(), "processes of the run survived SIGINT");
+    assert_eq!(
+        wait_dead(&pids(&file)),
+        Vec::<i32>::new(),
+        "processes of the run survived SIGINT"
+    );
 }
 
 #[test]
@@ -104,7 +156,13 @@ fn second_sigint_kills_what_ignores_the_first() {
     let t = Test::new().spec("version: 1\njobs:\n  stubborn:\n    steps: [\"trap '' INT TERM; echo $$ > pid; sleep 30 & wait\"]\n");
     let file = t.path().join("pid");
     // A grace period far beyond the test's patience: only the second signal can end it in time.
-    let (code, stdout) = run_and_signal(t.path(), &["run"], &[("CIGEN_KILL_GRACE", "1m")], || pids(&file).len() == 1, &[libc::SIGINT, libc::SIGINT]);
+    let (code, stdout) = run_and_signal(
+        t.path(),
+        &["run"],
+        &[("CIGEN_KILL_GRACE", "1m")],
+        || pids(&file).len() == 1,
+        &[libc::SIGINT, libc::SIGINT],
+    );
     assert_eq!(code, 130, "{stdout}");
     assert_eq!(wait_dead(&pids(&file)), Vec::<i32>::new());
 }
@@ -113,7 +171,13 @@ fn second_sigint_kills_what_ignores_the_first() {
 fn sigterm_exits_143() {
     let t = Test::new().spec("version: 1\njobs:\n  a:\n    steps: ['echo $$ > pid; sleep 30']\n");
     let file = t.path().join("pid");
-    let (code, _) = run_and_signal(t.path(), &["run"], &[], || pids(&file).len() == 1, &[libc::SIGTERM]);
+    let (code, _) = run_and_signal(
+        t.path(),
+        &["run"],
+        &[],
+        || pids(&file).len() == 1,
+        &[libc::SIGTERM],
+    );
     assert_eq!(code, 143);
     assert_eq!(wait_dead(&pids(&file)), Vec::<i32>::new());
 }
@@ -125,9 +189,21 @@ fn retry_passes_on_second_attempt_and_is_flaky() {
     let spec = format!("version: 1\njobs:\n  f:\n    steps:\n      - name: flaky step\n        run: '{FLAKY}'\n        retry: {{ attempts: 3, backoff: fixed, delay: 10ms }}\n");
     let t = Test::new().spec(&spec).args(["run"]);
     let out = t.expect_code(0);
-    assert_eq!(row(&out.stdout, "f"), "f flaky 2 passed after a failed attempt");
-    assert!(out.stdout.contains("↻ retrying flaky step in"), "{}", out.stdout);
-    assert_eq!(std::fs::read_to_string(t.path().join("count")).unwrap().trim(), "2");
+    assert_eq!(
+        row(&out.stdout, "f"),
+        "f flaky 2 passed after a failed attempt"
+    );
+    assert!(
+        out.stdout.contains("↻ retrying flaky step in"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("count"))
+            .unwrap()
+            .trim(),
+        "2"
+    );
 }
 
 #[test]
@@ -136,7 +212,10 @@ fn retry_gives_up_after_all_attempts() {
         .spec("version: 1\njobs:\n  f:\n    retry: { attempts: 3, backoff: exponential, delay: 5ms, max_delay: 10ms }\n    steps: [{ name: always, run: 'exit 4' }]\n")
         .args(["run"])
         .expect_code(1);
-    assert_eq!(row(&out.stdout, "f"), "f failed 3 step `always` exit 4 after 3 attempts");
+    assert_eq!(
+        row(&out.stdout, "f"),
+        "f failed 3 step `always` failed: exit 4 after 3 attempts"
+    );
 }
 
 #[test]
@@ -144,6 +223,14 @@ fn no_retry_after_cancellation() {
     let spec = "version: 1\njobs:\n  boom:\n    steps: ['sleep 0.2; exit 1']\n  retrying:\n    steps:\n      - run: 'echo x >> tries; exit 1'\n        retry: { attempts: 5, backoff: fixed, delay: 3s }\n";
     let t = Test::new().spec(spec).args(["run", "-j", "2"]);
     let out = t.expect_code(1);
-    assert_eq!(std::fs::read_to_string(t.path().join("tries")).unwrap(), "x\n", "{}", out.stdout);
-    assert_eq!(row(&out.stdout, "retrying"), "retrying cancelled 1 `boom` failed (fail-fast; --keep-going runs independent jobs)");
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("tries")).unwrap(),
+        "x\n",
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        row(&out.stdout, "retrying"),
+        "retrying cancelled 1 `boom` failed (fail-fast; --keep-going runs independent jobs)"
+    );
 }

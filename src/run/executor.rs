@@ -234,24 +234,23 @@ fn run_inner(
                 attempt += 1;
                 continue;
             }
-            let kind = if status == StepStatus::TimedOut {
-                UnitStatus::TimedOut
-            } else {
-                UnitStatus::Failed
-            };
             let tries = if attempt > 1 {
                 format!(" after {attempt} attempts")
             } else {
                 String::new()
             };
-            outcome = Some((
-                kind,
-                format!(
-                    "step `{}` {}{tries}",
-                    step.name,
-                    message.unwrap_or_default()
-                ),
-            ));
+            let msg = message.unwrap_or_default();
+            outcome = Some(if status == StepStatus::TimedOut {
+                (
+                    UnitStatus::TimedOut,
+                    format!("step `{}`: {msg}{tries}", step.name),
+                )
+            } else {
+                (
+                    UnitStatus::Failed,
+                    format!("step `{}` failed: {msg}{tries}", step.name),
+                )
+            });
             break 'steps;
         }
     }

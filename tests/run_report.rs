@@ -1,0 +1,298 @@
+//! `cigen run` reporters: each format's shape (snapshots), masking in every format, workflow
+//! command fencing on GitHub, summary/JUnit/outputs files for CI.
+
+use crate::test::Test;
+
+const SECRET: &str = "s3cr3t-value-AAAA\nsecond-line-BBBB";
+
+/// Leaks the secret every way a step might: plain, per line, base64, split across writes.
+const LEAKY: &str = r#"version: 1
+secrets: [TOKEN]
+jobs:
+  leak:
+    steps:
+      - name: plain
+        run: 'echo "token: $TOKEN"'
+      - name: base64
+        run: 'printf "%s" "$TOKEN" | base64 -w0; echo'
+      - name: split
+        run: 'printf "%s" "${TOKEN:0:6}"; sleep 0.05; printf "%s\n" "${TOKEN:6:11}"'
+"#;
+
+fn base64(s: &str) -> String {
+    let out = std::process::Command::new("base64")
+        .arg("-w0")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    out.stdin.as_ref().unwrap().write_all(s.as_bytes()).unwrap();
+    String::from_utf8(out.wait_with_output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn secrets_are_masked_in_every_format() {
+    let forbidden = [
+        "s3cr3t-value-AAAA",
+        "second-line-BBBB",
+        &base64(SECRET),
+        "s3cr3t-value",
+    ];
+    for format in ["human", "github", "gitlab", "json"] {
+        let t = Test::new()
+            .spec(LEAKY)
+            .env("TOKEN", SECRET)
+            .args(["run", "--log-format", format]);
+        let out = t.expect_code(0);
+        let logged: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter(|l| !l.starts_with("::add-mask::"))
+            .collect();
+        for f in forbidden {
+            assert!(
+                !logged.iter().any(|l| l.contains(f)),
+                "{format}: `{f}` leaked:\n{}",
+                out.stdout
+            );
+        }
+        assert!(
+            logged.iter().any(|l| l.contains("token: ***")),
+            "{format}:\n{}",
+            out.stdout
+        );
+        assert!(
+            logged.iter().filter(|l| l.contains("***")).count() >= 4,
+            "{format}:\n{}",
+            out.stdout
+        );
+        if format == "github" {
+            // Registered with the runner before any output, escaped, each line too.
+            let first: Vec<&str> = out
+                .stdout
+                .lines()
+                .take_while(|l| l.starts_with("::add-mask::"))
+                .collect();
+            assert!(
+                first.contains(&"::add-mask::s3cr3t-value-AAAA%0Asecond-line-BBBB"),
+                "{first:?}"
+            );
+            assert!(
+                first.contains(&"::add-mask::s3cr3t-value-AAAA"),
+                "{first:?}"
+            );
+            assert!(first.contains(&"::add-mask::second-line-BBBB"), "{first:?}");
+        }
+    }
+}
+
+#[test]
+fn missing_secrets_are_listed_per_job_before_anything_runs() {
+    let spec = "version: 1\nsecrets: [A_KEY]\njobs:\n  one:\n    steps: [touch ran]\n  two:\n    secrets: [B_KEY, C_KEY]\n    steps: [touch ran]\n";
+    let t = Test::new()
+        .spec(spec)
+        .env("C_KEY", "present")
+        .env("B_KEY", "")
+        .args(["run"]);
+    let out = t.expect_code(2);
+    assert_eq!(out.stderr, "error: missing secrets (set them in the environment or in the env_file):\n  one: A_KEY\n  two: A_KEY, B_KEY\n");
+    assert!(!t.path().join("ran").exists());
+    // From the env_file, they count.
+    let spec = spec.replace("version: 1\n", "version: 1\nenv_file: .env\n");
+    Test::new()
+        .spec(&spec)
+        .file(".env", "A_KEY=a\nB_KEY=b\nC_KEY=c\n")
+        .args(["run"])
+        .expect_code(0);
+}
+
+#[test]
+fn child_workflow_commands_cannot_hijack_the_github_runner() {
+    let spec = "version: 1\njobs:\n  evil:\n    steps: ['echo \"::add-mask::x\"; echo \"::error::pwned\"; echo \"::endgroup::\"']\n";
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "--log-format", "github"])
+        .expect_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let stop = lines
+        .iter()
+        .position(|l| l.starts_with("::stop-commands::"))
+        .expect("stop-commands");
+    let token = lines[stop].trim_start_matches("::stop-commands::");
+    assert!(token.len() >= 32, "token too short: {token}");
+    let resume = lines
+        .iter()
+        .position(|l| *l == format!("::{token}::"))
+        .expect("resume");
+    for evil in ["::add-mask::x", "::error::pwned", "::endgroup::"] {
+        let at = lines
+            .iter()
+            .position(|l| *l == evil)
+            .unwrap_or_else(|| panic!("{evil} missing:\n{}", out.stdout));
+        assert!(
+            stop < at && at < resume,
+            "{evil} outside the fence:\n{}",
+            out.stdout
+        );
+    }
+}
+
+/// A small pipeline with a pass, a failure after output, a condition skip and a dependent skip.
+const MIXED: &str = r#"version: 1
+name: Demo
+jobs:
+  ok:
+    steps:
+      - { name: hello, run: "echo hello" }
+  bad:
+    needs: [ok]
+    steps:
+      - { name: fails, run: "echo boom; echo 'a <b> & c'; exit 2" }
+  ci_only:
+    when: { ci: true }
+    steps: [echo deploy]
+  after:
+    needs: [bad]
+    steps: [echo never]
+"#;
+
+fn scrub(text: &str) -> String {
+    let mut s = text.replace('\x1b', "<ESC>").replace('\r', "<CR>");
+    let rules: [(&str, &str); 7] = [
+        (r"cigen-[0-9a-f]{32}", "[TOKEN]"),
+        (r"section_(start|end):\d+:", "section_$1:[TS]:"),
+        (r#""(time_ms|duration_ms)":\d+"#, "\"$1\":[N]"),
+        (r#"time="[0-9.]+""#, "time=\"[T]\""),
+        (r"\b\d+(\.\d+)?(ms|s)\b", "[DUR]"),
+        (r"\[DUR\] +([0-9-])", "[DUR]  $1"),
+        (r"(?m)[ \t]+$", ""),
+    ];
+    for (re, with) in rules {
+        s = regex::Regex::new(re)
+            .unwrap()
+            .replace_all(&s, with)
+            .into_owned();
+    }
+    s
+}
+
+fn mixed(format: &str, env: &[(&str, &str)]) -> (Test, crate::test::Output) {
+    let mut t = Test::new()
+        .spec(MIXED)
+        .args(["run", "-j", "1", "--log-format", format]);
+    for (k, v) in env {
+        t = t.env(k, v);
+    }
+    let out = t.expect_code(1);
+    (t, out)
+}
+
+#[test]
+fn human_format() {
+    let (_, out) = mixed("human", &[]);
+    insta::assert_snapshot!("human", scrub(&out.stdout));
+}
+
+#[test]
+fn human_colour_follows_the_flag() {
+    let out = Test::new()
+        .spec(MIXED)
+        .args(["run", "ok", "--color", "always"])
+        .expect_code(0);
+    assert!(out.stdout.contains("\x1b["), "{}", out.stdout);
+    let out = Test::new()
+        .spec(MIXED)
+        .env("NO_COLOR", "1")
+        .args(["run", "ok"])
+        .expect_code(0);
+    assert!(!out.stdout.contains("\x1b["), "{}", out.stdout);
+}
+
+#[test]
+fn github_format_and_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let (_, out) = mixed(
+        "github",
+        &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
+    );
+    insta::assert_snapshot!("github", scrub(&out.stdout));
+    insta::assert_snapshot!(
+        "github_summary",
+        scrub(&std::fs::read_to_string(&summary).unwrap())
+    );
+}
+
+#[test]
+fn gitlab_format_and_junit() {
+    let (t, out) = mixed("gitlab", &[]);
+    insta::assert_snapshot!("gitlab", scrub(&out.stdout));
+    insta::assert_snapshot!(
+        "gitlab_junit",
+        scrub(&std::fs::read_to_string(t.path().join(".cigen/junit.xml")).unwrap())
+    );
+}
+
+#[test]
+fn json_format() {
+    let (_, out) = mixed("json", &[]);
+    for line in out.stdout.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    }
+    insta::assert_snapshot!("json", scrub(&out.stdout));
+}
+
+#[test]
+fn auto_format_follows_the_provider() {
+    let out = Test::new()
+        .spec(MIXED)
+        .env("GITHUB_ACTIONS", "true")
+        .args(["run", "ok"])
+        .expect_code(0);
+    assert!(out.stdout.contains("::group::ok › hello"), "{}", out.stdout);
+    let out = Test::new()
+        .spec(MIXED)
+        .env("GITLAB_CI", "true")
+        .args(["run", "ok"])
+        .expect_code(0);
+    assert!(out.stdout.contains("section_start:"), "{}", out.stdout);
+}
+
+const OUTPUTS: &str = "version: 1\njobs:\n  build:\n    outputs: [image, notes]\n    steps:\n      - echo image=img:7 >> \"$CIGEN_OUTPUT\"\n      - printf 'notes<<X\\nl1\\nl2\\nX\\n' >> \"$CIGEN_OUTPUT\"\n      - echo undeclared=1 >> \"$CIGEN_OUTPUT\"\n";
+
+#[test]
+fn outputs_go_to_github_output_in_ci() {
+    let dir = tempfile::tempdir().unwrap();
+    let gh = dir.path().join("gh_output");
+    Test::new()
+        .spec(OUTPUTS)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_OUTPUT", gh.to_str().unwrap())
+        .args(["run", "build", "--no-deps"])
+        .expect_code(0);
+    let text = std::fs::read_to_string(&gh).unwrap();
+    let text = regex::Regex::new(r"CIGEN_EOF_[0-9a-f]{16}")
+        .unwrap()
+        .replace_all(&text, "EOF");
+    assert_eq!(text, "image<<EOF\nimg:7\nEOF\nnotes<<EOF\nl1\nl2\nEOF\n");
+}
+
+#[test]
+fn outputs_go_to_gitlab_dotenv_in_ci() {
+    let t = Test::new()
+        .spec(OUTPUTS)
+        .env("GITLAB_CI", "true")
+        .args(["run", "build", "--no-deps"]);
+    let out = t.expect_code(0);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join(".cigen/outputs.env")).unwrap(),
+        "BUILD_IMAGE=img:7\n"
+    );
+    assert!(
+        out.stderr.contains("left out: BUILD_NOTES"),
+        "{}",
+        out.stderr
+    );
+}
