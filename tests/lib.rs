@@ -12,6 +12,7 @@ mod release_names;
 mod release_scripts;
 mod run;
 mod run_changes;
+mod run_examples;
 mod run_process;
 mod run_report;
 mod schema;

@@ -1,0 +1,222 @@
+//! `cigen run` on every example (the examples hold only specs, so their tools are stand-ins
+//! that log each call), services through a stand-in `docker`, and the toolchain pre-flight.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use crate::run::row;
+use crate::schema::example_specs;
+use crate::test::Test;
+
+fn executable(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A stand-in that logs `name args…` and succeeds; `npm run build` also leaves a bundle.
+fn stand_in(dir: &Path, name: &str) {
+    let extra = if name == "npm" {
+        "[ \"$1\" = run ] && [ \"$2\" = build ] && mkdir -p dist && echo bundle > dist/app.js\n"
+    } else {
+        ""
+    };
+    executable(
+        &dir.join(name),
+        &format!("#!/bin/sh\necho \"{name} $*\" >> \"$STANDIN_LOG\"\n{extra}exit 0\n"),
+    );
+}
+
+fn path_with(bin: &Path) -> String {
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+#[test]
+fn every_example_dry_runs() {
+    for spec in example_specs() {
+        let f = spec.to_string_lossy().into_owned();
+        let out = Test::new()
+            .args(["-f", &f, "run", "--dry-run"])
+            .expect_code(0);
+        assert!(out.stdout.starts_with("plan: "), "{f}: {}", out.stdout);
+        // Local runs never run CI-only jobs, and say so.
+        let spec_text = std::fs::read_to_string(&spec).unwrap();
+        if spec_text.contains("ci: true }") {
+            assert!(
+                out.stdout.contains("runs only in CI (when.ci: true)"),
+                "{f}: {}",
+                out.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn every_example_runs_locally_with_stand_in_tools() {
+    for spec in example_specs() {
+        let name = spec
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let mut t = Test::new().spec(&text);
+        let bin = t.path().join("bin");
+        for tool in ["uv", "cargo", "rustup", "npm", "npx", "go", "buf", "docker"] {
+            stand_in(&bin, tool);
+        }
+        for script in ["e2e", "push-images", "deploy-preview"] {
+            stand_in(&t.path().join("scripts"), script);
+        }
+        for dir in ["shared", "services/api", "services/web", "services/worker"] {
+            std::fs::create_dir_all(t.path().join(dir)).unwrap();
+        }
+        let log = t.path().join("standin.log");
+        t = t
+            .env("PATH", &path_with(&bin))
+            .env("STANDIN_LOG", log.to_str().unwrap())
+            .env("PYPI_URL", "https://pypi.example/simple");
+        let t = t.args(["run", "--host-services", "-j", "2"]);
+        let out = t.expect_code(0);
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        assert!(
+            !calls.is_empty(),
+            "{name}: no tool was called\n{}",
+            out.stdout
+        );
+        let totals = out.stdout.lines().last().unwrap_or_default();
+        assert!(
+            totals.contains(" passed")
+                && !["failed", "cancelled", "timed-out", "flaky"]
+                    .iter()
+                    .any(|w| totals.contains(w)),
+            "{name}: {totals}\n{}",
+            out.stdout
+        );
+        match name.as_str() {
+            "python-uv" => {
+                assert!(
+                    calls.contains("uv run ruff check .\nuv run mypy --strict src\n"),
+                    "{calls}"
+                );
+                assert!(
+                    calls.contains("uv run --python 3.12 pytest")
+                        && calls.contains("uv run --python 3.13 pytest"),
+                    "{calls}"
+                );
+                assert!(
+                    calls.contains("docker buildx build -t ghcr.io/acme/app:dev --load ."),
+                    "{calls}"
+                );
+                assert_eq!(
+                    row(&out.stdout, "deploy"),
+                    "deploy skipped - - runs only in CI (when.ci: true)"
+                );
+            }
+            "rust-crate" => {
+                assert!(
+                    calls.contains("cargo +1.85 test --locked --all-features"),
+                    "{calls}"
+                );
+                assert!(
+                    !calls.contains("cargo +beta test --locked\n"),
+                    "excluded cell ran: {calls}"
+                );
+            }
+            "node-app" => {
+                assert!(calls.starts_with("npm ci --no-audit\n"), "{calls}");
+                assert!(calls.contains("npx --yes node@24 --test"), "{calls}");
+                assert_eq!(
+                    row(&out.stdout, "preview"),
+                    "preview skipped - - runs only in CI (when.ci: true)"
+                );
+            }
+            "monorepo" => {
+                assert!(calls.contains("buf lint\nbuf generate\n"), "{calls}");
+                assert!(calls.contains("e2e --registry localhost:5000"), "{calls}");
+            }
+            _ => {}
+        }
+    }
+}
+
+const DOCKER: &str = "#!/bin/sh\necho \"$*\" >> \"$DOCKER_LOG\"\ncase \"$1\" in\n  info) [ -n \"$DOCKER_DOWN\" ] && exit 1; echo 27.0 ;;\n  run) echo c0ffee ;;\n  inspect) echo healthy ;;\nesac\nexit 0\n";
+const SERVICES: &str = "version: 1\njobs:\n  db_test:\n    services:\n      db: { image: \"postgres:17\", ports: [5432], env: { POSTGRES_PASSWORD: pw }, health: pg_isready }\n    steps: ['echo using the db; echo step >> \"$DOCKER_LOG\"']\n";
+
+fn services_test(env: &[(&str, &str)], args: &[&str]) -> (Test, String) {
+    let mut t = Test::new().spec(SERVICES);
+    let bin = t.path().join("bin");
+    executable(&bin.join("docker"), DOCKER);
+    let log = t.path().join("docker.log");
+    t = t
+        .env("PATH", &path_with(&bin))
+        .env("DOCKER_LOG", log.to_str().unwrap());
+    for (k, v) in env {
+        t = t.env(k, v);
+    }
+    t = t.args(["run"]).args(args.iter().copied());
+    (t, log.to_string_lossy().into_owned())
+}
+
+#[test]
+fn services_start_healthy_and_are_removed() {
+    let (t, log) = services_test(&[], &[]);
+    t.expect_code(0);
+    let calls = std::fs::read_to_string(log).unwrap();
+    let calls = regex::Regex::new(r"cigen-db_test-db-\d+-[0-9a-f]{6}")
+        .unwrap()
+        .replace_all(&calls, "NAME");
+    assert_eq!(
+        calls,
+        "info --format {{.ServerVersion}}\nrun -d --name NAME -p 127.0.0.1:5432:5432 -e POSTGRES_PASSWORD=pw --health-cmd pg_isready --health-interval 1s postgres:17\ninspect -f {{.State.Health.Status}} NAME\nstep\nrm -f -v NAME\n"
+    );
+}
+
+#[test]
+fn services_without_docker_fail_clearly_or_use_the_host() {
+    let (t, log) = services_test(&[("DOCKER_DOWN", "1")], &[]);
+    let out = t.expect_code(1);
+    assert!(row(&out.stdout, "db_test").starts_with("db_test failed - job `db_test` needs services (db) but no Docker engine answered `docker info`; start Docker, or pass --host-services"), "{}", out.stdout);
+    assert!(!std::fs::read_to_string(&log).unwrap().contains("step"));
+    let (t, log) = services_test(&[("DOCKER_DOWN", "1")], &["--host-services"]);
+    let out = t.expect_code(0);
+    assert!(
+        out.stdout
+            .contains("using services already running on this machine: db (--host-services)"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(std::fs::read_to_string(log).unwrap(), "step\n");
+}
+
+#[test]
+fn preflight_warns_about_missing_and_mismatched_toolchains() {
+    let mut t = Test::new().spec("version: 1\nsetup: { python: \"3.13\", go: \"1.23\", java: \"21\" }\njobs:\n  j:\n    steps: [echo ran]\n");
+    let bin = t.path().join("bin");
+    executable(&bin.join("python3"), "#!/bin/sh\necho Python 3.12.1\n");
+    executable(
+        &bin.join("go"),
+        "#!/bin/sh\necho go version go1.23.4 linux/amd64\n",
+    );
+    executable(&bin.join("java"), "#!/bin/sh\nexit 127\n");
+    t = t.env("PATH", &path_with(&bin)).args(["run"]);
+    let out = t.expect_code(0);
+    assert!(out.stdout.contains("j │ ran"), "{}", out.stdout);
+    assert_eq!(
+        out.stderr,
+        "warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n  TOOL    WANTED  FOUND    HOW TO GET IT\n  python  3.13    3.12.1   uv python install 3.13  (or pyenv install 3.13)\n  java    21      missing  sdk install java 21-tem  (or your package manager's temurin-21)\n"
+    );
+    // In CI the runner installed them: no pre-flight.
+    let out = Test::new()
+        .spec("version: 1\nsetup: { java: \"99\" }\njobs:\n  j:\n    steps: [echo ran]\n")
+        .env("CI", "true")
+        .args(["run"])
+        .expect_code(0);
+    assert_eq!(out.stderr, "");
+}
