@@ -4,8 +4,10 @@
 
 mod committed;
 mod harness;
+mod nasty;
 mod outputs;
 mod repo;
+mod roundtrip;
 mod runs;
 mod tool;
 mod verdicts;

@@ -54,7 +54,18 @@ pub struct Judge {
 
 /// Finds a judge. Missing: a test failure under CI, a loud skip (`None`) elsewhere.
 pub fn judge(name: &str) -> Option<Judge> {
-    if let Some(path) = locate(name) {
+    found_or_missing(name, locate(name))
+}
+
+/// The Python of `.judges/venv`, which holds the YAML readers (PyYAML, ruamel.yaml); any
+/// other Python lacks them, so only the installed one counts.
+pub fn judges_python() -> Option<Judge> {
+    let p = judges_bin().join("python");
+    found_or_missing("python", is_executable(&p).then_some(p))
+}
+
+fn found_or_missing(name: &str, found: Option<PathBuf>) -> Option<Judge> {
+    if let Some(path) = found {
         return Some(Judge {
             name: name.into(),
             path,
