@@ -7,6 +7,7 @@ mod action_fixture;
 mod cli;
 mod corpus;
 mod examples;
+mod fuzz;
 mod judges;
 mod release_names;
 mod release_scripts;

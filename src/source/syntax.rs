@@ -19,14 +19,14 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
     if info.contains("unknown anchor") {
         return undefined_alias(text, at);
     }
-    if info.contains("tab") {
+    if info.contains("tabs disallowed") || info.contains("tab cannot") {
         // The scanner reports the first character after the tabs; point at the tab itself.
         let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let tab = text[line_start..at]
             .find('\t')
             .map_or(at, |i| line_start + i);
         return base(
-            Span::new(tab, tab + 1),
+            Span::new(tab, next_boundary(text, tab)),
             "YAML indentation must use spaces, not tabs",
         );
     }
@@ -238,5 +238,21 @@ mod tests {
         let d = undefined_alias(t, 16);
         assert!(d.message.contains("`*comon`"), "{}", d.message);
         assert_eq!(d.help.as_deref(), Some("did you mean `*common`?"));
+    }
+
+    #[test]
+    fn spans_never_split_characters() {
+        // "unprintable" contains "tab": it must not be taken for a tab error.
+        let t = "a: é\u{1}";
+        let d = syntax_diagnostic(t, 4, "found unprintable character");
+        let span = d.span.unwrap_or_default();
+        assert!(
+            t.is_char_boundary(span.start) && t.is_char_boundary(span.end),
+            "{span:?}"
+        );
+        assert_ne!(
+            d.help.as_deref(),
+            Some("YAML indentation must use spaces, not tabs")
+        );
     }
 }
