@@ -8,6 +8,7 @@ mod cli;
 mod corpus;
 mod examples;
 mod fuzz;
+mod help;
 mod judges;
 mod release_names;
 mod release_scripts;
