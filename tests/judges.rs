@@ -2,6 +2,7 @@
 //! check-jsonschema, yamllint, just, gitlab-ci-local and act. Under `CI=true` a missing judge
 //! fails; elsewhere it skips with a loud message.
 
+mod action_download;
 mod committed;
 mod harness;
 mod nasty;
