@@ -6,6 +6,7 @@ mod action;
 mod action_fixture;
 mod cli;
 mod corpus;
+mod docs;
 mod examples;
 mod fuzz;
 mod help;
