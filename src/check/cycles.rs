@@ -1,4 +1,4 @@
-//! Rule: `needs` must not form a cycle; the cycle is named in full.
+//! Rule: `needs` must not form a cycle; each cycle is named in full.
 
 use indexmap::IndexMap;
 
@@ -7,22 +7,30 @@ use crate::diagnostic::Diagnostic;
 use crate::model::dag;
 use crate::source::YamlPath;
 
+/// Independent cycles reported at most; past that the spec needs a rethink, not a list.
+const MAX_CYCLES: usize = 10;
+
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let graph: IndexMap<&str, Vec<&str>> = cx
+    let mut graph: IndexMap<&str, Vec<&str>> = cx
         .spec
         .jobs
         .iter()
         .map(|(k, j)| (k.as_str(), j.needs.iter().map(String::as_str).filter(|n| *n != k && cx.spec.jobs.contains_key(*n)).collect()))
         .collect();
-    if let Some(cycle) = dag::find_cycle(&graph) {
-        let first = &cycle[0];
-        let second = cycle.get(1).unwrap_or(first);
-        let idx = cx.spec.jobs[first.as_str()].needs.iter().position(|n| n == second).unwrap_or(0);
+    for _ in 0..MAX_CYCLES {
+        let Some(cycle) = dag::find_cycle(&graph) else { break };
+        let first = cycle[0].as_str();
+        let second = cycle.get(1).map_or(first, String::as_str);
+        let idx = cx.spec.jobs[first].needs.iter().position(|n| n == second).unwrap_or(0);
         out.push(
             Diagnostic::error("cycle", format!("jobs form a cycle: {}", cycle.join(" → ")))
                 .at(YamlPath::root().key("jobs").key(first).key("needs").index(idx))
-                .with_label("this need closes the cycle")
+                .with_label(format!("`{first}` needs `{second}`, which leads back to `{first}`"))
                 .with_help("remove one of these needs so the jobs can run in order"),
         );
+        // Drop the reported edge so the next search finds a different cycle.
+        if let Some(deps) = graph.get_mut(first) {
+            deps.retain(|d| *d != second);
+        }
     }
 }

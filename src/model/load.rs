@@ -101,7 +101,11 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
             Err(e) => {
                 // The walk accepted something serde did not: report it at the same place.
                 let p = crate::source::YamlPath::parse(&e.path().to_string());
-                diagnostics.push(Diagnostic::error("invalid-value", e.inner().to_string()).at(p));
+                diagnostics.push(
+                    Diagnostic::error("invalid-value", format!("invalid value: {}", e.inner()))
+                        .at(p)
+                        .with_help("see the JSON Schema (`cigen schema`) for what this key accepts"),
+                );
                 None
             }
         },

@@ -316,9 +316,22 @@ impl<'s> Walker<'s> {
             }
         }
         if ts.contains(&"integer") && plain {
-            if let Ok(n) = text.parse::<i64>() {
+            // Digits too many for any integer are out of range, not "not a number".
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            let n = match text.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => Some(if text.starts_with('-') { i64::MIN } else { i64::MAX }),
+                Err(_) => None,
+            };
+            if let Some(n) = n {
                 let min = schema.get("minimum").and_then(Value::as_f64);
-                let max = schema.get("maximum").and_then(Value::as_f64);
+                // schemars gives unsigned types a minimum only; the format says the maximum.
+                let max = schema.get("maximum").and_then(Value::as_f64).or_else(|| match schema.get("format").and_then(Value::as_str) {
+                    Some("uint8") => Some(f64::from(u8::MAX)),
+                    Some("uint16") => Some(f64::from(u16::MAX)),
+                    Some("uint32") => Some(f64::from(u32::MAX)),
+                    _ => None,
+                });
                 if min.is_some_and(|m| (n as f64) < m) || max.is_some_and(|m| (n as f64) > m) {
                     let range = match (min, max) {
                         (Some(a), Some(b)) => format!("between {a} and {b}"),
@@ -327,7 +340,7 @@ impl<'s> Walker<'s> {
                         _ => String::new(),
                     };
                     self.diagnostics.push(
-                        Diagnostic::error("out-of-range", format!("{n} is out of range: must be {range}"))
+                        Diagnostic::error("out-of-range", format!("{} is out of range: must be {range}", shorten(text)))
                             .at(path.clone())
                             .with_label("out of range")
                             .with_help(range_help(field, &range)),
@@ -477,6 +490,7 @@ fn foreign_key_hint(key: &str) -> Option<String> {
 /// Help for an out-of-range number.
 fn range_help(field: Option<&str>, range: &str) -> String {
     match field {
+        Some("version") => "write `version: 1`".into(),
         Some("attempts" | "retry") => "attempts count every run including the first: `1` means no retry, `3` two retries".into(),
         Some(f) => format!("`{f}` must be {range}"),
         None => format!("use a value {range}"),
