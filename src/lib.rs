@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostic;
 pub mod exit;
+pub(crate) mod generate;
 pub mod model;
 pub mod run;
 pub mod shape;

@@ -10,6 +10,7 @@ mod docs;
 mod examples;
 mod fuzz;
 mod help;
+mod generate;
 mod judges;
 mod release_names;
 mod release_scripts;

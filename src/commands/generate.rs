@@ -1,10 +1,91 @@
 //! `cigen generate`: compile the pipeline into committed outputs (or check them).
 
-use crate::cli::{ColorChoice, GenerateArgs};
+use crate::cli::{ColorChoice, GenerateArgs, Target};
 use crate::exit::Outcome;
+use crate::generate::{self, drift, write};
 use crate::model::Loaded;
 
-pub fn run(_loaded: &Loaded, _args: &GenerateArgs, _color: ColorChoice) -> Outcome {
-    eprintln!("error: `cigen generate` is being built (issue 3)");
-    Outcome::Usage
+/// The command that regenerates the same targets, for messages.
+fn fix_command(args: &GenerateArgs) -> String {
+    let mut cmd = String::from("cigen generate");
+    for t in &args.targets {
+        cmd.push_str(match t {
+            Target::Github => " --target github",
+            Target::Gitlab => " --target gitlab",
+            Target::Just => " --target just",
+        });
+    }
+    cmd
+}
+
+pub fn run(loaded: &Loaded, args: &GenerateArgs, _color: ColorChoice) -> Outcome {
+    let p = &loaded.pipeline;
+    let targets = generate::selected(p, &args.targets);
+    if targets.is_empty() {
+        eprintln!("error: no output selected: the spec's `targets` does not enable the requested target(s)");
+        return Outcome::Usage;
+    }
+    let files = match generate::render(p, &targets) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Usage;
+        }
+    };
+    if args.check {
+        let drifts = drift::check(&files);
+        if drifts.is_empty() {
+            eprintln!("{} output(s) up to date", files.len());
+            return Outcome::Success;
+        }
+        for d in &drifts {
+            print!("{}", d.diff);
+        }
+        for d in &drifts {
+            eprintln!(
+                "{}: {}",
+                d.rel,
+                if d.missing { "missing" } else { "out of date" }
+            );
+        }
+        eprintln!(
+            "error: generated outputs are stale; run `{}` and commit the result",
+            fix_command(args)
+        );
+        return Outcome::Failure;
+    }
+    // Refuse before writing anything, so a refusal never leaves a half-updated set.
+    let refusals: Vec<String> = files
+        .iter()
+        .filter_map(|f| write::refusal(&f.path, args.force))
+        .collect();
+    if !refusals.is_empty() {
+        for r in &refusals {
+            eprintln!("error: {r}");
+        }
+        eprintln!("help: move the file aside, point the target's `path` elsewhere, or pass --force to replace it");
+        return Outcome::Usage;
+    }
+    for f in &files {
+        match write::write(f) {
+            Ok(write::Written::Created) => eprintln!("created   {}", f.rel),
+            Ok(write::Written::Updated) => eprintln!("updated   {}", f.rel),
+            Ok(write::Written::Unchanged) => eprintln!("unchanged {}", f.rel),
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", f.path.display());
+                return Outcome::Failure;
+            }
+        }
+    }
+    if let Some(j) = p
+        .targets
+        .just
+        .as_ref()
+        .filter(|_| targets.contains(&Target::Just))
+    {
+        if let Some(hint) = generate::justfile_import_hint(j, &p.root) {
+            eprintln!("note: {hint}");
+        }
+    }
+    Outcome::Success
 }

@@ -1,0 +1,308 @@
+//! The one place where spec text becomes YAML, shell or just text: every value that reaches
+//! an output goes through a function here.
+//!
+//! YAML scalars must mean the same to a YAML 1.2 reader (GitHub) and a YAML 1.1 reader (GitLab
+//! reads YAML with Ruby Psych, where `no`, `on`, `0777`, `1_000`, `20:00` and `2024-01-02` are
+//! not strings). So a scalar is written plain only when it is boringly safe in both versions,
+//! single-quoted when it is printable ASCII, and double-quoted with escapes otherwise.
+
+/// Words that YAML 1.1 or 1.2 read as booleans or null (case variants as the specs list them).
+const RESERVED_WORDS: &[&str] = &[
+    "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+    "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL",
+];
+
+/// Whether `s` can be written as a plain scalar and read back as the same string by both YAML
+/// versions: it starts with a letter (so it is no number, date, time, sexagesimal or special
+/// float, and starts with no indicator), uses only letters, digits, `_ . / - @ ( ) = +` and
+/// single inner spaces (so no comment, flow, quote, anchor or tag syntax), has `:` only before
+/// a non-space (so it is no key), and is not a boolean or null word.
+fn plain_safe(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
+        return false;
+    };
+    let body_ok = bytes.iter().enumerate().all(|(i, &b)| {
+        let next = bytes.get(i + 1).copied();
+        match b {
+            b if b.is_ascii_alphanumeric() => true,
+            b'_' | b'.' | b'/' | b'-' | b'@' | b'(' | b')' | b'=' | b'+' => true,
+            b' ' => i > 0 && next.is_some_and(|n| n != b' '),
+            b':' => next.is_some_and(|n| n != b' '),
+            _ => false,
+        }
+    });
+    first.is_ascii_alphabetic() && body_ok && !RESERVED_WORDS.contains(&s)
+}
+
+/// Characters that must be escaped inside a double-quoted scalar: everything YAML does not
+/// allow raw (controls, surrogates, non-characters), line separators that YAML 1.1 treats as
+/// line breaks (U+0085, U+2028, U+2029), the byte-order mark, and invisible characters that
+/// could hide what a reviewer reads (zero-width and bidirectional controls).
+fn needs_escape(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fff0}'..='\u{ffff}')
+}
+
+/// A YAML scalar (plain, single- or double-quoted) that reads back as exactly `s` in YAML 1.1
+/// and 1.2. Double-quoted escapes are limited to those both versions define.
+pub(crate) fn yaml_scalar(s: &str) -> String {
+    if plain_safe(s) {
+        return s.to_string();
+    }
+    if !s.is_empty()
+        && s.chars().all(|c| (' '..='~').contains(&c))
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+    {
+        return format!("'{}'", s.replace('\'', "''"));
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text for a GitHub Actions field that evaluates `${{ }}`: each `${{` becomes an expression
+/// that yields the literal `${{`, so user text is shown, never evaluated.
+pub(crate) fn github_text(s: &str) -> String {
+    s.replace("${{", "${{ '${{' }}")
+}
+
+/// Text for a GitLab field that expands `$VARIABLE` (variables, matrix values): `$$` is
+/// GitLab's escape for a literal `$`.
+pub(crate) fn gitlab_variable(s: &str) -> String {
+    s.replace('$', "$$")
+}
+
+/// A POSIX shell word that the shell reads back as exactly `s` (no expansion of any kind).
+pub(crate) fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '_' | '.' | '/' | '-' | '=' | ':' | ',' | '+' | '@')
+        })
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Text inside a just recipe line: `{{` starts an interpolation there, `{{{{` is a literal `{{`.
+pub(crate) fn just_text(s: &str) -> String {
+    s.replace("{{", "{{{{")
+}
+
+/// One line of comment text: line breaks and invisible characters become spaces, so a value
+/// can never end the comment and start YAML or just syntax.
+pub(crate) fn comment_text(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if needs_escape(c) || c == '\u{85}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Strings that change meaning in YAML 1.1, YAML 1.2, shells, GitHub or just.
+    pub(crate) const NASTY: &[&str] = &[
+        "",
+        " ",
+        "no",
+        "No",
+        "on",
+        "OFF",
+        "y",
+        "n",
+        "yes",
+        "true",
+        "null",
+        "Null",
+        "~",
+        "0777",
+        "012",
+        "1_000",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "1e3",
+        "3.10",
+        ".5",
+        "-1",
+        "+1",
+        ".inf",
+        "-.inf",
+        ".NaN",
+        "20:00",
+        "1:30:00",
+        "190:20:30",
+        "2024-01-02",
+        "2024-01-02T03:04:05Z",
+        "*x",
+        "&x",
+        "!x",
+        "!!str",
+        "%x",
+        "@x",
+        "`x`",
+        "- x",
+        "-",
+        "? x",
+        "a: b",
+        "a:b",
+        "x #y",
+        "#x",
+        "{a}",
+        "[a]",
+        "|",
+        ">",
+        "'q'",
+        "\"dq\"",
+        "<<",
+        "=",
+        "${{ github.event.issue.title }}",
+        "$HOME",
+        "$$",
+        "{{x}}",
+        "{{{{",
+        "a\nb",
+        "a\n",
+        "\na",
+        "a\n\n",
+        "a\tb",
+        "a\r\nb",
+        "a\rb",
+        "a\u{2028}b",
+        "a\u{2029}b",
+        "\u{feff}bom",
+        "a\u{202e}b\u{202c}",
+        "a\u{200f}",
+        "a\u{0}b",
+        "a\u{7}b",
+        "a\u{85}b",
+        "a\u{a0}b",
+        "a:",
+        "a: b",
+        "a :b",
+        "a  b",
+        "yes please",
+        "x,y",
+        "f(x) = y + 1",
+        "u@h:p",
+        "é中😀",
+        "\\",
+        "\\n",
+        "a  ",
+        "  a",
+        "key: value # c",
+        "--- x",
+        "...",
+        "'",
+        "x'y",
+        "%YAML 1.1",
+    ];
+
+    fn roundtrip(s: &str) -> String {
+        let doc = format!("k: {}\n", yaml_scalar(s));
+        let v: serde_yaml::Value =
+            serde_yaml::from_str(&doc).unwrap_or_else(|e| panic!("{doc:?}: {e}"));
+        match &v["k"] {
+            serde_yaml::Value::String(t) => t.clone(),
+            other => panic!("{s:?} read back as {other:?} from {doc:?}"),
+        }
+    }
+
+    #[test]
+    fn every_nasty_string_reads_back_as_itself_in_yaml_1_2() {
+        for s in NASTY {
+            assert_eq!(&roundtrip(s), s, "written as {}", yaml_scalar(s));
+        }
+    }
+
+    #[test]
+    fn yaml_1_1_traps_are_quoted() {
+        // The 1.2 reader above would accept these plain; YAML 1.1 would not.
+        for s in [
+            "no",
+            "on",
+            "y",
+            "N",
+            "0777",
+            "1_000",
+            "20:00",
+            "190:20:30",
+            "2024-01-02",
+            "~",
+            "=",
+            "<<",
+        ] {
+            assert!(
+                yaml_scalar(s).starts_with(['\'', '"']),
+                "{s} must be quoted"
+            );
+        }
+        assert_eq!(yaml_scalar("ubuntu-24.04"), "ubuntu-24.04");
+        assert_eq!(yaml_scalar("valkey/valkey:8"), "valkey/valkey:8");
+        assert_eq!(yaml_scalar("Check out"), "Check out");
+        assert_eq!(yaml_scalar("a: b"), "'a: b'");
+        assert_eq!(yaml_scalar("a:"), "'a:'");
+        assert_eq!(yaml_scalar("No"), "'No'");
+        assert_eq!(yaml_scalar("a\u{2028}b"), "\"a\\u2028b\"");
+        assert_eq!(yaml_scalar("😀\u{1f}"), "\"😀\\u001F\"");
+    }
+
+    #[test]
+    fn single_line_and_no_raw_invisible_characters() {
+        for s in NASTY {
+            let y = yaml_scalar(s);
+            assert!(
+                !y.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}', '\u{feff}', '\u{202e}']),
+                "{s:?} → {y:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn github_expressions_are_neutralised() {
+        assert_eq!(
+            github_text("a ${{ github.token }}"),
+            "a ${{ '${{' }} github.token }}"
+        );
+        assert_eq!(github_text("$HOME {{x}}"), "$HOME {{x}}");
+    }
+
+    #[test]
+    fn shell_words_are_literal() {
+        assert_eq!(shell_word("python=3.12"), "python=3.12");
+        assert_eq!(shell_word("it's $HOME"), "'it'\\''s $HOME'");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn other_dialects() {
+        assert_eq!(gitlab_variable("$HOME and $$"), "$$HOME and $$$$");
+        assert_eq!(just_text("{{x}}"), "{{{{x}}");
+        assert_eq!(comment_text("a\nb\u{2028}c"), "a b c");
+    }
+}

@@ -1,0 +1,242 @@
+//! GitHub Actions back end: Pipeline → [`context::Workflow`] → `templates/github.yml.j2`.
+//!
+//! A job here only checks out, installs toolchains and cigen, hands artifacts over, and calls
+//! `exec cigen run <job> --no-deps`; all pipeline logic stays in cigen (docs/contracts.md).
+
+mod context;
+mod steps;
+
+use std::path::Path;
+
+use context::{Entry, Environment, Filters, Job, On, Permission, Service, Value, Workflow};
+
+use super::templates::{self, Dialect};
+use super::GenerateError;
+use crate::check::outputs::output_env_name;
+use crate::model::{matrix, GithubOutput, Job as ModelJob, Pipeline};
+use crate::spec::{self, Port};
+
+/// Renders the workflow (without the header line).
+pub(crate) fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<String, GenerateError> {
+    let wf = workflow(p, t)?;
+    templates::render(
+        Dialect::Github,
+        "github.yml.j2",
+        t.template.as_deref(),
+        root,
+        &wf,
+    )
+}
+
+fn workflow(p: &Pipeline, t: &GithubOutput) -> Result<Workflow, GenerateError> {
+    let mut jobs = Vec::with_capacity(p.jobs.len());
+    for j in p.jobs.values() {
+        jobs.push(job(p, t, j)?);
+    }
+    Ok(Workflow {
+        name: p.name.clone(),
+        on: on(&p.triggers),
+        jobs,
+    })
+}
+
+/// Triggers. No trigger at all means push and pull request on every branch (GitHub needs `on:`).
+fn on(tr: &spec::Triggers) -> On {
+    if tr.is_empty() {
+        return On {
+            push: Some(Filters {
+                branches: vec![],
+                tags: vec![],
+            }),
+            pull_request: Some(Filters {
+                branches: vec![],
+                tags: vec![],
+            }),
+            schedule: vec![],
+            workflow_dispatch: false,
+        };
+    }
+    On {
+        push: tr.push.as_ref().map(|p| Filters {
+            branches: p.branches.clone(),
+            tags: p.tags.clone(),
+        }),
+        pull_request: tr.pull_request.as_ref().map(|p| Filters {
+            branches: p.branches.clone(),
+            tags: vec![],
+        }),
+        schedule: tr.schedule.clone(),
+        workflow_dispatch: tr.manual,
+    }
+}
+
+/// Provider timeout: cigen's own plus a margin, so cigen's fires first (docs/contracts.md).
+pub(crate) fn timeout_minutes(j: &ModelJob) -> u64 {
+    match j.timeout {
+        Some(d) => d.as_secs().div_ceil(60) + 5,
+        None => 60,
+    }
+}
+
+fn text(key: &str, value: impl Into<String>) -> Entry {
+    Entry {
+        key: key.to_string(),
+        value: Value::Text(value.into()),
+        expr: false,
+    }
+}
+
+fn expr(key: &str, value: impl Into<String>) -> Entry {
+    Entry {
+        key: key.to_string(),
+        value: Value::Text(value.into()),
+        expr: true,
+    }
+}
+
+/// Least privilege: read the repository, plus what the job asks for. Write permissions carry
+/// a comment (zizmor's pedantic persona asks every write grant to say why).
+fn permissions(j: &ModelJob) -> Vec<Permission> {
+    let mut out = vec![Permission {
+        scope: "contents".into(),
+        level: "read".into(),
+        why: None,
+    }];
+    for (scope, level) in &j.permissions {
+        let level = match level {
+            spec::Permission::Read => "read",
+            spec::Permission::Write => "write",
+            spec::Permission::None => "none",
+        };
+        let why = (level == "write").then(|| match scope.as_str() {
+            "id-token" => format!(
+                "OIDC token for cloud login, requested by jobs.{}.permissions in the spec",
+                j.name
+            ),
+            _ => format!("requested by jobs.{}.permissions in the spec", j.name),
+        });
+        match out.iter_mut().find(|p| &p.scope == scope) {
+            Some(p) => {
+                p.level = level.into();
+                p.why = why;
+            }
+            None => out.push(Permission {
+                scope: scope.clone(),
+                level: level.into(),
+                why,
+            }),
+        }
+    }
+    out
+}
+
+fn port(p: &Port) -> String {
+    match p {
+        Port::Number(n) => format!("{n}:{n}"),
+        Port::Mapping(m) => m.clone(),
+    }
+}
+
+/// Docker health-check options; the runner waits for healthy services before the steps.
+fn health_options(s: &spec::Service) -> Option<String> {
+    let cmd = s.health.as_ref()?;
+    let limit = s
+        .health_timeout
+        .as_ref()
+        .and_then(|d| crate::model::parse_duration(&d.0).ok())
+        .map_or(60, |d| d.as_secs().max(1));
+    let quoted = format!("\"{}\"", cmd.replace('\\', "\\\\").replace('"', "\\\""));
+    Some(format!(
+        "--health-cmd {quoted} --health-interval 2s --health-timeout 5s --health-retries {}",
+        limit.div_ceil(2)
+    ))
+}
+
+fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateError> {
+    let runs_on = j
+        .runs_on
+        .github
+        .as_ref()
+        .map(|r| r.to_vec().into_iter().cloned().collect())
+        .unwrap_or_else(|| t.runs_on.clone());
+    let cells = match &j.matrix {
+        Some(m) => m
+            .cells
+            .iter()
+            .map(|c| c.values.iter().map(|(k, v)| text(k, v.clone())).collect())
+            .collect(),
+        None => Vec::new(),
+    };
+    let services = j
+        .services
+        .iter()
+        .map(|(id, s)| Service {
+            id: id.clone(),
+            image: s.image.clone(),
+            ports: s.ports.iter().map(port).collect(),
+            env: s.env.iter().map(|(k, v)| text(k, v.0.clone())).collect(),
+            options: health_options(s),
+        })
+        .collect();
+    let outputs = j
+        .outputs
+        .iter()
+        .map(|k| expr(k, format!("${{{{ steps.run.outputs.{k} }}}}")))
+        .collect();
+    Ok(Job {
+        id: j.name.clone(),
+        name: j
+            .description
+            .as_deref()
+            .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
+            .map_or_else(|| j.name.clone(), |l| l.trim().to_string()),
+        needs: j.needs.clone(),
+        runs_on,
+        timeout_minutes: timeout_minutes(j),
+        permissions: permissions(j),
+        environment: j.environment.as_ref().map(|e| Environment {
+            name: e.name().to_string(),
+            url: e.url().map(str::to_string),
+        }),
+        cells,
+        // cigen is fail-fast: locally a failing cell cancels its siblings, and so does GitHub.
+        fail_fast: true,
+        services,
+        outputs,
+        steps: steps::steps(p, t, j)?,
+    })
+}
+
+/// The run step's env: matrix values, secrets and needs outputs (nothing else: spec env is
+/// applied by cigen itself, identically everywhere).
+pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
+    let mut env = Vec::new();
+    for key in matrix_keys(j) {
+        env.push(expr(
+            &matrix::env_name(&key),
+            format!("${{{{ matrix.{key} }}}}"),
+        ));
+    }
+    for s in &j.secrets {
+        env.push(expr(s, format!("${{{{ secrets.{s} }}}}")));
+    }
+    for need in &j.needs {
+        if let Some(n) = p.jobs.get(need) {
+            for k in &n.outputs {
+                env.push(expr(
+                    &output_env_name(need, k),
+                    format!("${{{{ needs.{need}.outputs.{k} }}}}"),
+                ));
+            }
+        }
+    }
+    env
+}
+
+/// Every key of the job's cells: axes, then include-only keys.
+pub(crate) fn matrix_keys(j: &ModelJob) -> Vec<String> {
+    match &j.matrix {
+        Some(m) => m.axes.keys().chain(m.extra_keys.iter()).cloned().collect(),
+        None => Vec::new(),
+    }
+}

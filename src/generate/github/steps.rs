@@ -1,0 +1,252 @@
+//! The steps of one GitHub job: checkout, toolchains, artifacts in, remote-only setup, cigen,
+//! the run step, artifacts out. Every `uses:` comes from the pin table.
+
+use super::context::{Entry, Step, Value};
+use super::{matrix_keys, run_env, text};
+use crate::generate::pins::{self, Pin};
+use crate::generate::{invocation, GenerateError};
+use crate::model::{GithubOutput, Job, Pipeline};
+
+fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
+    Step {
+        name: name.into(),
+        id: None,
+        condition: None,
+        uses: Some(format!("{}@{}", pin.action, pin.sha)),
+        pin_comment: Some(pin.version.into()),
+        with,
+        env: vec![],
+        run: None,
+    }
+}
+
+fn flag(key: &str, on: bool) -> Entry {
+    Entry {
+        key: key.into(),
+        value: Value::Bool(on),
+        expr: false,
+    }
+}
+
+fn run(name: &str, env: Vec<Entry>, command: String) -> Step {
+    Step {
+        name: name.into(),
+        id: None,
+        condition: None,
+        uses: None,
+        pin_comment: None,
+        with: vec![],
+        env,
+        run: Some(command),
+    }
+}
+
+/// Artifact name for a job: `cigen.<job>` or, per matrix cell, `cigen.<job>.<index>`. Job
+/// names cannot contain `.`, so `cigen.<job>.*` matches exactly that job's cells.
+fn artifact_name(j: &Job) -> (String, bool) {
+    match j.matrix {
+        Some(_) => (
+            format!("cigen.{}.${{{{ strategy.job-index }}}}", j.name),
+            true,
+        ),
+        None => (format!("cigen.{}", j.name), false),
+    }
+}
+
+fn artifact_pattern(j: &Job) -> String {
+    match j.matrix {
+        Some(_) => format!("cigen.{}.*", j.name),
+        None => format!("cigen.{}", j.name),
+    }
+}
+
+/// Toolchains from `setup:`. Rust uses `rustup` (present on GitHub runners) in a run step;
+/// the version reaches the shell through `env:`.
+fn toolchains(p: &Pipeline) -> Vec<Step> {
+    let s = &p.setup;
+    let mut out = Vec::new();
+    if let Some(v) = &s.python {
+        out.push(uses(
+            pins::builtin(pins::SETUP_PYTHON),
+            "Set up Python",
+            vec![text("python-version", v.0.clone())],
+        ));
+    }
+    if let Some(v) = &s.uv {
+        // No cache: restoring caches written by other refs is a poisoning risk for release runs.
+        out.push(uses(
+            pins::builtin(pins::SETUP_UV),
+            "Set up uv",
+            vec![text("version", v.0.clone()), flag("enable-cache", false)],
+        ));
+    }
+    if let Some(v) = &s.node {
+        out.push(uses(
+            pins::builtin(pins::SETUP_NODE),
+            "Set up Node.js",
+            vec![
+                text("node-version", v.0.clone()),
+                flag("package-manager-cache", false),
+            ],
+        ));
+    }
+    if let Some(v) = &s.go {
+        out.push(uses(
+            pins::builtin(pins::SETUP_GO),
+            "Set up Go",
+            vec![text("go-version", v.0.clone()), flag("cache", false)],
+        ));
+    }
+    if let Some(v) = &s.java {
+        out.push(uses(
+            pins::builtin(pins::SETUP_JAVA),
+            "Set up Java",
+            vec![
+                text("distribution", "temurin"),
+                text("java-version", v.0.clone()),
+            ],
+        ));
+    }
+    if let Some(v) = &s.rust {
+        let mut env = vec![text("RUST_TOOLCHAIN", v.0.clone())];
+        let mut cmd = String::from(
+            "rustup toolchain install \"$RUST_TOOLCHAIN\" --profile minimal --no-self-update",
+        );
+        if !s.rust_components.is_empty() {
+            env.push(text("RUST_COMPONENTS", s.rust_components.join(",")));
+            cmd.push_str(" --component \"$RUST_COMPONENTS\"");
+        }
+        cmd.push_str(" && rustup default \"$RUST_TOOLCHAIN\"");
+        out.push(run("Set up Rust", env, cmd));
+    }
+    out
+}
+
+/// Remote-only setup from `targets.github.setup.<job>`, pinned from the table unless the spec
+/// pinned it itself.
+fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
+    let mut out = Vec::new();
+    for (i, a) in t
+        .setup
+        .get(&j.name)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let Some(action) = &a.uses else { continue };
+        let with: Vec<Entry> = a
+            .with
+            .iter()
+            .map(|(k, v)| Entry {
+                key: k.clone(),
+                value: Value::Text(v.0.clone()),
+                expr: true,
+            })
+            .collect();
+        let name = a
+            .name
+            .clone()
+            .unwrap_or_else(|| action.split('@').next().unwrap_or(action).to_string());
+        let mut step = match action.split_once('@') {
+            Some((repo, sha)) => Step {
+                name,
+                id: None,
+                condition: None,
+                uses: Some(format!("{repo}@{sha}")),
+                pin_comment: Some("pinned in the spec".into()),
+                with,
+                env: vec![],
+                run: None,
+            },
+            None => match pins::lookup(action) {
+                Some(pin) => uses(pin, &name, with),
+                None => {
+                    return Err(GenerateError::user(format!(
+                        "targets.github.setup.{}[{i}]: cigen has no pin for `{action}`; pin it yourself as `{action}@<40-hex commit sha>`",
+                        j.name
+                    )))
+                }
+            },
+        };
+        step.name = a.name.clone().unwrap_or(step.name);
+        out.push(step);
+    }
+    Ok(out)
+}
+
+fn install_cigen(t: &GithubOutput) -> Step {
+    let with = vec![text("version", t.cigen_version.clone())];
+    match &t.action {
+        Some(a) => Step {
+            name: "Install cigen".into(),
+            id: None,
+            condition: None,
+            uses: Some(a.clone()),
+            pin_comment: Some("pinned in the spec".into()),
+            with,
+            env: vec![],
+            run: None,
+        },
+        None => uses(pins::builtin(pins::CIGEN), "Install cigen", with),
+    }
+}
+
+pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
+    let mut checkout = vec![flag("persist-credentials", false)];
+    if j.uses_changes() {
+        // Change detection compares against the base commit, which needs full history.
+        checkout.push(Entry {
+            key: "fetch-depth".into(),
+            value: Value::Number(0),
+            expr: false,
+        });
+    }
+    let mut out = vec![uses(pins::builtin(pins::CHECKOUT), "Check out", checkout)];
+    out.extend(toolchains(p));
+    for need in &j.needs {
+        if let Some(n) = p.jobs.get(need).filter(|n| !n.artifacts.is_empty()) {
+            out.push(uses(
+                pins::builtin(pins::DOWNLOAD_ARTIFACT),
+                &format!("Download artifacts of {need}"),
+                vec![
+                    text("pattern", artifact_pattern(n)),
+                    flag("merge-multiple", true),
+                ],
+            ));
+        }
+    }
+    out.extend(remote_setup(t, j)?);
+    out.push(install_cigen(t));
+    let mut run_step = run(
+        &format!("cigen run {}", j.name),
+        run_env(p, j),
+        format!("exec {}", invocation::cigen_run(j, &matrix_keys(j))),
+    );
+    run_step.id = Some("run".into());
+    out.push(run_step);
+    if !j.artifacts.is_empty() {
+        let (name, is_expr) = artifact_name(j);
+        // The spec file sits at the workspace root, so listing it keeps the artifact rooted
+        // there: upload-artifact strips the paths' common ancestor, and dependents download
+        // into the workspace root.
+        let mut paths = vec![p.spec_file.clone()];
+        paths.extend(j.artifacts.iter().cloned());
+        let mut up = uses(
+            pins::builtin(pins::UPLOAD_ARTIFACT),
+            "Upload artifacts",
+            vec![
+                Entry {
+                    key: "name".into(),
+                    value: Value::Text(name),
+                    expr: is_expr,
+                },
+                text("path", paths.join("\n")),
+                flag("include-hidden-files", true),
+            ],
+        );
+        up.condition = Some("!cancelled()".into());
+        out.push(up);
+    }
+    Ok(out)
+}

@@ -1,0 +1,70 @@
+//! The typed context of the GitLab CI template.
+//!
+//! Load-bearing for `templates/gitlab.yml.j2`: every field here is read by the template (and
+//! by users' own copies of it), so renaming one is a breaking change for custom templates.
+//! Strings are printed escaped by the template engine; values GitLab expands `$` in
+//! (variables, matrix values) are printed with the `var` filter.
+
+use serde::Serialize;
+
+/// The whole pipeline file.
+#[derive(Debug, Serialize)]
+pub(crate) struct Pipeline {
+    pub(crate) name: String,
+    pub(crate) rules: Vec<Rule>,
+    /// Cron lines, shown as a comment: GitLab schedules live in the project settings.
+    pub(crate) schedules: Vec<String>,
+    pub(crate) stages: Vec<String>,
+    pub(crate) jobs: Vec<Job>,
+}
+
+/// A `workflow: rules` entry: a CI/CD expression and whether it stops the pipeline.
+#[derive(Debug, Serialize)]
+pub(crate) struct Rule {
+    pub(crate) condition: String,
+    pub(crate) never: bool,
+}
+
+/// `KEY: value`.
+#[derive(Debug, Serialize)]
+pub(crate) struct Variable {
+    pub(crate) key: String,
+    pub(crate) value: String,
+}
+
+/// A service container, reachable from the job at `alias`.
+#[derive(Debug, Serialize)]
+pub(crate) struct Service {
+    pub(crate) image: String,
+    pub(crate) alias: String,
+    pub(crate) variables: Vec<Variable>,
+}
+
+/// A deployment environment.
+#[derive(Debug, Serialize)]
+pub(crate) struct Environment {
+    pub(crate) name: String,
+    pub(crate) url: Option<String>,
+}
+
+/// One job (one spec job; `parallel: matrix` fans out its cells).
+#[derive(Debug, Serialize)]
+pub(crate) struct Job {
+    pub(crate) id: String,
+    pub(crate) stage: String,
+    pub(crate) image: Option<String>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) needs: Vec<String>,
+    /// One entry per cell, each `MATRIX_<KEY>: value` with scalar values.
+    pub(crate) cells: Vec<Vec<Variable>>,
+    pub(crate) services: Vec<Service>,
+    pub(crate) variables: Vec<Variable>,
+    /// GitLab duration text, e.g. `20 minutes`.
+    pub(crate) timeout: String,
+    pub(crate) environment: Option<Environment>,
+    pub(crate) before_script: Vec<String>,
+    pub(crate) script: Vec<String>,
+    pub(crate) artifact_paths: Vec<String>,
+    /// Whether the job publishes outputs through a dotenv report.
+    pub(crate) dotenv: bool,
+}

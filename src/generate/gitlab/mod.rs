@@ -1,0 +1,165 @@
+//! GitLab CI back end: Pipeline → [`context::Pipeline`] → `templates/gitlab.yml.j2`.
+//!
+//! Jobs install cigen, run `cigen run <job> --no-deps`, and declare the reports cigen writes
+//! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
+
+mod context;
+mod install;
+mod rules;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use context::{Environment, Job, Pipeline as Ctx, Service, Variable};
+
+use super::templates::{self, Dialect};
+use super::{invocation, GenerateError};
+use crate::model::{matrix, GitlabOutput, Job as ModelJob, Pipeline};
+
+/// Where `cigen run` writes its JUnit report and dotenv outputs on GitLab (docs/contracts.md).
+pub(crate) const JUNIT: &str = ".cigen/junit.xml";
+pub(crate) const DOTENV: &str = ".cigen/outputs.env";
+
+/// Renders the pipeline file (without the header line).
+pub(crate) fn render(p: &Pipeline, t: &GitlabOutput, root: &Path) -> Result<String, GenerateError> {
+    let ctx = pipeline(p, t)?;
+    templates::render(
+        Dialect::Gitlab,
+        "gitlab.yml.j2",
+        t.template.as_deref(),
+        root,
+        &ctx,
+    )
+}
+
+/// DAG depth of every job (jobs are in topological order).
+fn depths(p: &Pipeline) -> HashMap<&str, usize> {
+    let mut d: HashMap<&str, usize> = HashMap::new();
+    for j in p.jobs.values() {
+        let depth = j
+            .needs
+            .iter()
+            .filter_map(|n| d.get(n.as_str()))
+            .map(|x| x + 1)
+            .max()
+            .unwrap_or(0);
+        d.insert(&j.name, depth);
+    }
+    d
+}
+
+fn stage_name(depth: usize) -> String {
+    format!("stage-{}", depth + 1)
+}
+
+fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
+    let depth = depths(p);
+    let max = depth.values().copied().max().unwrap_or(0);
+    let install = install::cigen(t.install, &t.cigen_version)?;
+    let toolchains = install::toolchains(&p.setup);
+    let jobs = p
+        .jobs
+        .values()
+        .map(|j| {
+            job(
+                p,
+                t,
+                j,
+                stage_name(depth[j.name.as_str()]),
+                &install,
+                &toolchains,
+            )
+        })
+        .collect();
+    Ok(Ctx {
+        name: p.name.clone(),
+        rules: rules::rules(&p.triggers),
+        schedules: p.triggers.schedule.clone(),
+        stages: (0..=max).map(stage_name).collect(),
+        jobs,
+    })
+}
+
+fn var(key: &str, value: impl Into<String>) -> Variable {
+    Variable {
+        key: key.to_string(),
+        value: value.into(),
+    }
+}
+
+/// Provider timeout: cigen's own plus a margin, as on GitHub (docs/contracts.md).
+fn timeout(j: &ModelJob) -> String {
+    format!("{} minutes", super::github::timeout_minutes(j))
+}
+
+fn job(
+    p: &Pipeline,
+    t: &GitlabOutput,
+    j: &ModelJob,
+    stage: String,
+    install: &[String],
+    toolchains: &[String],
+) -> Job {
+    let keys: Vec<String> = match &j.matrix {
+        Some(m) => m.axes.keys().chain(m.extra_keys.iter()).cloned().collect(),
+        None => Vec::new(),
+    };
+    let cells = match &j.matrix {
+        Some(m) => m
+            .cells
+            .iter()
+            .map(|c| {
+                c.values
+                    .iter()
+                    .map(|(k, v)| var(&matrix::env_name(k), v.clone()))
+                    .collect()
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut variables = Vec::new();
+    if j.uses_changes() {
+        // Change detection compares against the base commit, which needs full history.
+        variables.push(var("GIT_DEPTH", "0"));
+    }
+    let mut before_script: Vec<String> = install.to_vec();
+    before_script.extend(toolchains.iter().cloned());
+    before_script.extend(t.before_script.get(&j.name).cloned().unwrap_or_default());
+    let services = j
+        .services
+        .iter()
+        .map(|(id, s)| Service {
+            image: s.image.clone(),
+            alias: id.clone(),
+            variables: s.env.iter().map(|(k, v)| var(k, v.0.clone())).collect(),
+        })
+        .collect();
+    let tags = match j.runs_on.gitlab.as_ref() {
+        Some(r) => r.to_vec().into_iter().cloned().collect(),
+        None => t.tags.clone(),
+    };
+    Job {
+        id: j.name.clone(),
+        stage,
+        image: j
+            .runs_on
+            .image
+            .clone()
+            .or_else(|| t.image.clone())
+            .or_else(|| install::image_for(&p.setup)),
+        tags,
+        needs: j.needs.clone(),
+        cells,
+        services,
+        variables,
+        timeout: timeout(j),
+        environment: j.environment.as_ref().map(|e| Environment {
+            name: e.name().to_string(),
+            url: e.url().map(str::to_string),
+        }),
+        before_script,
+        script: vec![invocation::cigen_run(j, &keys)],
+        artifact_paths: j.artifacts.clone(),
+        dotenv: !j.outputs.is_empty(),
+    }
+}

@@ -1,0 +1,92 @@
+//! justfile back end: one recipe per job calling `cigen run <job>` (locally with its needs).
+//!
+//! If the project already has a hand-written justfile, the recipes go to `ci.just` instead and
+//! the user imports them (`import 'ci.just'`), so cigen never touches their file.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::templates::{self, Dialect};
+use super::{GenerateError, MARKER_PREFIX};
+use crate::model::{JustOutput, Pipeline};
+
+/// File names just itself looks for.
+const JUSTFILE_NAMES: &[&str] = &["justfile", "Justfile", ".justfile", "JUSTFILE"];
+/// Fallback output next to a hand-written justfile.
+pub(crate) const FALLBACK: &str = "ci.just";
+
+/// The context of `templates/justfile.j2`. Load-bearing: every field is read by the template
+/// (and by users' own copies of it).
+#[derive(Debug, Serialize)]
+struct Justfile {
+    /// Whether to add a `default` recipe that lists recipes (not in `ci.just`: the importing
+    /// justfile has its own first recipe).
+    list_default: bool,
+    recipes: Vec<Recipe>,
+}
+
+#[derive(Debug, Serialize)]
+struct Recipe {
+    /// Recipe name = job name.
+    name: String,
+    /// Doc comment (first line of the description), shown by `just --list`.
+    doc: Option<String>,
+}
+
+/// A hand-written justfile in `root`: one just would find, without cigen's header.
+fn hand_written(root: &Path) -> Option<String> {
+    JUSTFILE_NAMES.iter().find_map(|n| {
+        let text = std::fs::read_to_string(root.join(n)).ok()?;
+        (!text.starts_with(MARKER_PREFIX)).then(|| n.to_string())
+    })
+}
+
+/// Where the justfile output goes: the configured path, else `justfile`, or `ci.just` when a
+/// hand-written justfile exists.
+pub(crate) fn output_path(j: &JustOutput, root: &Path) -> String {
+    match &j.path {
+        Some(p) => p.clone(),
+        None if hand_written(root).is_some() => FALLBACK.into(),
+        None => "justfile".into(),
+    }
+}
+
+/// The advice to print when the recipes went to `ci.just` and the user's justfile does not
+/// import it yet.
+pub(crate) fn import_hint(j: &JustOutput, root: &Path) -> Option<String> {
+    if output_path(j, root) != FALLBACK {
+        return None;
+    }
+    let name = hand_written(root)?;
+    let text = std::fs::read_to_string(root.join(&name)).ok()?;
+    let imported = text
+        .lines()
+        .any(|l| l.trim_start().starts_with("import") && l.contains(FALLBACK));
+    (!imported).then(|| format!("{name} is hand-written, so the recipes went to {FALLBACK}: add `import '{FALLBACK}'` to {name}"))
+}
+
+pub(crate) fn render(p: &Pipeline, j: &JustOutput, root: &Path) -> Result<String, GenerateError> {
+    let ctx = Justfile {
+        list_default: output_path(j, root) != FALLBACK,
+        recipes: p
+            .jobs
+            .values()
+            .map(|job| Recipe {
+                name: job.name.clone(),
+                doc: job
+                    .description
+                    .as_deref()
+                    .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
+                    .map(|l| l.trim().to_string()),
+            })
+            .collect(),
+    };
+    templates::render(
+        Dialect::Just,
+        "justfile.j2",
+        j.template.as_deref(),
+        root,
+        &ctx,
+    )
+}

@@ -1,0 +1,146 @@
+//! Self-check after rendering: re-parse each output and assert the facts every output must
+//! hold (one entry per job, each calling `cigen run <job>`, no `${{ }}` inside `run:`). A
+//! failure means broken output, so nothing is written.
+
+use serde_yaml::Value;
+
+use super::gitlab::{DOTENV, JUNIT};
+use super::GenerateError;
+use crate::cli::Target;
+use crate::model::Pipeline;
+
+fn fail(custom: bool, target: &str, msg: String) -> GenerateError {
+    if custom {
+        GenerateError::user(format!(
+            "the {target} output of your template is wrong: {msg}"
+        ))
+    } else {
+        GenerateError::bug(format!("{target} output self-check failed: {msg}"))
+    }
+}
+
+fn custom(p: &Pipeline, t: Target) -> bool {
+    match t {
+        Target::Github => p
+            .targets
+            .github
+            .as_ref()
+            .is_some_and(|g| g.template.is_some()),
+        Target::Gitlab => p
+            .targets
+            .gitlab
+            .as_ref()
+            .is_some_and(|g| g.template.is_some()),
+        Target::Just => p
+            .targets
+            .just
+            .as_ref()
+            .is_some_and(|j| j.template.is_some()),
+    }
+}
+
+/// Checks one rendered output (header included).
+pub(crate) fn check(p: &Pipeline, t: Target, text: &str) -> Result<(), GenerateError> {
+    let c = custom(p, t);
+    match t {
+        Target::Github => github(p, text).map_err(|m| fail(c, "GitHub", m)),
+        Target::Gitlab => gitlab(p, text).map_err(|m| fail(c, "GitLab", m)),
+        Target::Just => just(p, text).map_err(|m| fail(c, "justfile", m)),
+    }
+}
+
+fn parse(text: &str) -> Result<Value, String> {
+    serde_yaml::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    match v {
+        Value::String(s) => vec![s.as_str()],
+        Value::Sequence(items) => items.iter().flat_map(strings).collect(),
+        _ => vec![],
+    }
+}
+
+fn github(p: &Pipeline, text: &str) -> Result<(), String> {
+    let doc = parse(text)?;
+    let jobs = doc
+        .get("jobs")
+        .and_then(Value::as_mapping)
+        .ok_or("no `jobs:` mapping")?;
+    if jobs.len() != p.jobs.len() {
+        return Err(format!("{} jobs, expected {}", jobs.len(), p.jobs.len()));
+    }
+    for name in p.jobs.keys() {
+        let job = jobs
+            .get(name.as_str())
+            .ok_or_else(|| format!("job `{name}` is missing"))?;
+        let steps = job
+            .get("steps")
+            .and_then(Value::as_sequence)
+            .ok_or_else(|| format!("job `{name}` has no steps"))?;
+        let runs: Vec<&str> = steps
+            .iter()
+            .filter_map(|s| s.get("run"))
+            .flat_map(strings)
+            .collect();
+        if let Some(r) = runs.iter().find(|r| r.contains("${{")) {
+            return Err(format!("job `{name}` has `${{{{` inside run: {r}"));
+        }
+        let call = format!("exec cigen run {name} --no-deps");
+        if !runs.iter().any(|r| r.starts_with(&call)) {
+            return Err(format!("job `{name}` does not call `{call}`"));
+        }
+    }
+    Ok(())
+}
+
+fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
+    let doc = parse(text)?;
+    for name in p.jobs.keys() {
+        let job = doc
+            .get(name.as_str())
+            .ok_or_else(|| format!("job `{name}` is missing"))?;
+        let script = job.get("script").map(strings).unwrap_or_default();
+        let call = format!("cigen run {name} --no-deps");
+        if !script.iter().any(|l| l.starts_with(&call)) {
+            return Err(format!("job `{name}` does not call `{call}`"));
+        }
+        // The reports `cigen run` writes on GitLab must be declared, or they are lost.
+        let reports = job.get("artifacts").and_then(|a| a.get("reports"));
+        if reports.and_then(|r| r.get("junit")).and_then(Value::as_str) != Some(JUNIT) {
+            return Err(format!(
+                "job `{name}` does not declare the JUnit report {JUNIT}"
+            ));
+        }
+        let has_outputs = p.jobs.get(name).is_some_and(|j| !j.outputs.is_empty());
+        if has_outputs
+            && reports
+                .and_then(|r| r.get("dotenv"))
+                .and_then(Value::as_str)
+                != Some(DOTENV)
+        {
+            return Err(format!(
+                "job `{name}` has outputs but no dotenv report {DOTENV}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn just(p: &Pipeline, text: &str) -> Result<(), String> {
+    for name in p.jobs.keys() {
+        let head = format!("{name} *args:");
+        let mut lines = text.lines().skip_while(|l| !l.starts_with(&head));
+        if lines.next().is_none() {
+            return Err(format!("recipe `{name}` is missing"));
+        }
+        let call = format!("cigen run {name}");
+        if !lines
+            .take_while(|l| l.starts_with(' '))
+            .any(|l| l.trim_start().starts_with(&call))
+        {
+            return Err(format!("recipe `{name}` does not call `{call}`"));
+        }
+    }
+    Ok(())
+}
