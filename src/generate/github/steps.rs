@@ -60,16 +60,30 @@ fn artifact_pattern(j: &Job) -> String {
     }
 }
 
+/// A toolchain version: the spec's, or `${{ matrix.<tool> }}` when the job's matrix has an
+/// axis named after the tool (so `matrix: { node: [20, 22] }` tests each Node version).
+fn version(j: &Job, key: &str, tool: &str, v: &str) -> Entry {
+    if matrix_keys(j).iter().any(|k| k == tool) {
+        Entry {
+            key: key.into(),
+            value: Value::Text(format!("${{{{ matrix.{tool} }}}}")),
+            expr: true,
+        }
+    } else {
+        text(key, v)
+    }
+}
+
 /// Toolchains from `setup:`. Rust uses `rustup` (present on GitHub runners) in a run step;
 /// the version reaches the shell through `env:`.
-fn toolchains(p: &Pipeline) -> Vec<Step> {
+fn toolchains(p: &Pipeline, j: &Job) -> Vec<Step> {
     let s = &p.setup;
     let mut out = Vec::new();
     if let Some(v) = &s.python {
         out.push(uses(
             pins::builtin(pins::SETUP_PYTHON),
             "Set up Python",
-            vec![text("python-version", v.0.clone())],
+            vec![version(j, "python-version", "python", &v.0)],
         ));
     }
     if let Some(v) = &s.uv {
@@ -85,7 +99,7 @@ fn toolchains(p: &Pipeline) -> Vec<Step> {
             pins::builtin(pins::SETUP_NODE),
             "Set up Node.js",
             vec![
-                text("node-version", v.0.clone()),
+                version(j, "node-version", "node", &v.0),
                 flag("package-manager-cache", false),
             ],
         ));
@@ -94,7 +108,7 @@ fn toolchains(p: &Pipeline) -> Vec<Step> {
         out.push(uses(
             pins::builtin(pins::SETUP_GO),
             "Set up Go",
-            vec![text("go-version", v.0.clone()), flag("cache", false)],
+            vec![version(j, "go-version", "go", &v.0), flag("cache", false)],
         ));
     }
     if let Some(v) = &s.java {
@@ -103,12 +117,12 @@ fn toolchains(p: &Pipeline) -> Vec<Step> {
             "Set up Java",
             vec![
                 text("distribution", "temurin"),
-                text("java-version", v.0.clone()),
+                version(j, "java-version", "java", &v.0),
             ],
         ));
     }
     if let Some(v) = &s.rust {
-        let mut env = vec![text("RUST_TOOLCHAIN", v.0.clone())];
+        let mut env = vec![version(j, "RUST_TOOLCHAIN", "rust", &v.0)];
         let mut cmd = String::from(
             "rustup toolchain install \"$RUST_TOOLCHAIN\" --profile minimal --no-self-update",
         );
@@ -203,7 +217,7 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
         });
     }
     let mut out = vec![uses(pins::builtin(pins::CHECKOUT), "Check out", checkout)];
-    out.extend(toolchains(p));
+    out.extend(toolchains(p, j));
     for need in &j.needs {
         if let Some(n) = p.jobs.get(need).filter(|n| !n.artifacts.is_empty()) {
             out.push(uses(

@@ -106,7 +106,8 @@ pub(super) fn toolchains(setup: &Setup) -> Vec<String> {
             format!("uv=={v}.*")
         };
         lines.push(format!(
-            "python3 -m pip install --quiet --disable-pip-version-check {}",
+            // Only when the image lacks uv; an image without Python then fails here, clearly.
+            "command -v uv >/dev/null || python3 -m pip install --quiet --disable-pip-version-check {}",
             shell_word(&spec)
         ));
     }
@@ -116,35 +117,46 @@ pub(super) fn toolchains(setup: &Setup) -> Vec<String> {
             .iter()
             .map(|c| shell_word(c))
             .collect();
-        lines.push(format!("rustup component add {}", comps.join(" ")));
+        lines.push(format!(
+            "if command -v rustup >/dev/null; then rustup component add {}; fi",
+            comps.join(" ")
+        ));
     }
     lines
 }
 
 /// The default image for the job when neither the job nor the target names one: the image of
-/// the first toolchain in `setup:`.
-pub(super) fn image_for(setup: &Setup) -> Option<String> {
+/// the first toolchain in `setup:`. When the job's matrix has an axis named after that tool,
+/// the cell's value picks the tag (GitLab expands matrix variables in `image:`).
+pub(super) fn image_for(setup: &Setup, matrix_keys: &[String]) -> Option<String> {
+    let version = |tool: &str, v: &str| {
+        if matrix_keys.iter().any(|k| k == tool) {
+            format!("${}", crate::model::matrix::env_name(tool))
+        } else {
+            v.to_string()
+        }
+    };
     if let Some(v) = &setup.python {
-        return Some(format!("python:{}-slim", v.0));
+        return Some(format!("python:{}-slim", version("python", &v.0)));
     }
     if let Some(v) = &setup.node {
-        return Some(format!("node:{}", v.0));
+        return Some(format!("node:{}", version("node", &v.0)));
     }
     if let Some(v) = &setup.rust {
-        let tag = if v.0 == "stable" {
-            "latest".to_string()
+        let v = if v.0 == "stable" {
+            "latest"
         } else {
-            v.0.clone()
+            v.0.as_str()
         };
-        return Some(format!("rust:{tag}"));
+        return Some(format!("rust:{}", version("rust", v)));
     }
     if let Some(v) = &setup.go {
-        return Some(format!("golang:{}", v.0));
+        return Some(format!("golang:{}", version("go", &v.0)));
     }
     setup
         .java
         .as_ref()
-        .map(|v| format!("eclipse-temurin:{}", v.0))
+        .map(|v| format!("eclipse-temurin:{}", version("java", &v.0)))
 }
 
 #[cfg(test)]

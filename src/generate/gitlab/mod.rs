@@ -146,7 +146,7 @@ fn job(
             .image
             .clone()
             .or_else(|| t.image.clone())
-            .or_else(|| install::image_for(&p.setup)),
+            .or_else(|| install::image_for(&p.setup, &keys)),
         tags,
         needs: j.needs.clone(),
         cells,
