@@ -11,10 +11,12 @@ mod job_names;
 mod matrix_refs;
 mod needs_exist;
 pub(crate) mod outputs;
+mod paths;
 mod permissions;
 mod ports;
 mod reserved_names;
 mod secrets_declared;
+mod service_names;
 mod target_jobs;
 mod version;
 
@@ -53,6 +55,8 @@ pub const RULES: &[(&str, Rule)] = &[
     ("outputs", outputs::check),
     ("permissions", permissions::check),
     ("ports", ports::check),
+    ("service-names", service_names::check),
+    ("paths", paths::check),
     ("target-jobs", target_jobs::check),
     ("cron", cron::check),
 ];

@@ -95,7 +95,14 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
             _ => None,
         })
         .collect();
-    let spec: Option<Spec> = match walked.value.clone() {
+    // When only a required top-level key is broken (say `version`), the rules still check
+    // the jobs: the spec is rejected either way, but every problem shows in one pass.
+    let value = walked.value.clone().or_else(|| {
+        let mut partial = walked.partial.clone().filter(|p| p.contains_key("jobs"))?;
+        partial.entry("version").or_insert(serde_json::Value::from(1));
+        Some(serde_json::Value::Object(partial))
+    });
+    let spec: Option<Spec> = match value {
         Some(value) => match serde_path_to_error::deserialize::<_, Spec>(value) {
             Ok(spec) => Some(spec),
             Err(e) => {

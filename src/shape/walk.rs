@@ -18,19 +18,23 @@ pub struct Walked {
     pub diagnostics: Vec<Diagnostic>,
     /// Paths of map entries dropped because of errors (e.g. `jobs.test`).
     pub dropped: Vec<YamlPath>,
+    /// The document's top-level entries that were fine, even when `value` is `None` because
+    /// a required key is missing or broken; lets semantic rules still check the rest.
+    pub partial: Option<Map<String, Value>>,
 }
 
 /// Converts `root` to JSON following `schema` (a root schema with `definitions`).
 pub fn to_json(root: &Node, schema: &Value) -> Walked {
-    let mut w = Walker { root: schema, diagnostics: Vec::new(), dropped: Vec::new() };
+    let mut w = Walker { root: schema, diagnostics: Vec::new(), dropped: Vec::new(), partial: None };
     let value = w.walk(root, schema, &YamlPath::root(), None);
-    Walked { value, diagnostics: w.diagnostics, dropped: w.dropped }
+    Walked { value, diagnostics: w.diagnostics, dropped: w.dropped, partial: w.partial }
 }
 
 struct Walker<'s> {
     root: &'s Value,
     diagnostics: Vec<Diagnostic>,
     dropped: Vec<YamlPath>,
+    partial: Option<Map<String, Value>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -451,6 +455,9 @@ impl<'s> Walker<'s> {
                     self.diagnostics.push(d);
                 }
             }
+        }
+        if path.0.is_empty() {
+            self.partial = Some(out.clone());
         }
         ok.then_some(Value::Object(out))
     }
