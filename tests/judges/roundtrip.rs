@@ -2,7 +2,7 @@
 //! GitLab or just come back byte-identical from a YAML 1.1 reader (PyYAML), two YAML 1.2
 //! readers (ruamel.yaml, serde_yaml) and from `cigen run`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -10,15 +10,19 @@ use super::nasty::{desc_job, env_name, sh_quote, spec, NASTY};
 use super::tool::{judges_python, Complaints, Judge};
 use crate::test::Test;
 
-/// One YAML reader's view of a file, as JSON.
+/// One YAML reader's view of files, as JSON documents (one per file).
 pub struct Reader {
     pub name: &'static str,
-    read: Box<dyn Fn(&Path) -> Result<Value, String>>,
+    read: Box<dyn Fn(&[PathBuf]) -> Result<Vec<Value>, String>>,
 }
 
 impl Reader {
-    pub fn read(&self, file: &Path) -> Result<Value, String> {
-        (self.read)(file)
+    pub fn read(&self, files: &[PathBuf]) -> Result<Vec<Value>, String> {
+        (self.read)(files)
+    }
+
+    pub fn read_one(&self, file: &Path) -> Result<Value, String> {
+        Ok(self.read(&[file.to_path_buf()])?.remove(0))
     }
 }
 
@@ -28,15 +32,15 @@ pub fn readers(python: &Judge) -> Vec<Reader> {
     let py = |version: &'static str| {
         let python = python.clone();
         let script = script.clone();
-        Box::new(move |file: &Path| {
+        Box::new(move |files: &[PathBuf]| {
             let mut cmd = python.command();
-            cmd.arg(&script).arg(version).arg(file);
+            cmd.arg(&script).arg(version).args(files);
             let v = super::tool::Verdict::of("python", cmd);
             if !v.ok() {
                 return Err(v.report());
             }
             serde_json::from_str(&v.stdout).map_err(|e| format!("{e}: {}", v.stdout))
-        }) as Box<dyn Fn(&Path) -> Result<Value, String>>
+        }) as Box<dyn Fn(&[PathBuf]) -> Result<Vec<Value>, String>>
     };
     vec![
         Reader {
@@ -49,9 +53,15 @@ pub fn readers(python: &Judge) -> Vec<Reader> {
         },
         Reader {
             name: "serde_yaml (YAML 1.2)",
-            read: Box::new(|file: &Path| {
-                let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
-                serde_yaml::from_str::<Value>(&text).map_err(|e| e.to_string())
+            read: Box::new(|files: &[PathBuf]| {
+                files
+                    .iter()
+                    .map(|file| {
+                        let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+                        serde_yaml::from_str::<Value>(&text)
+                            .map_err(|e| format!("{}: {e}", file.display()))
+                    })
+                    .collect()
             }),
         },
     ]
@@ -83,7 +93,7 @@ fn the_adversarial_spec_itself_reads_back_in_every_reader() {
     let file = t.path().join("cigen.yaml");
     let mut c = Complaints::default();
     for r in readers(&python) {
-        let doc = match r.read(&file) {
+        let doc = match r.read_one(&file) {
             Ok(doc) => doc,
             Err(e) => {
                 c.add(format!("{}: {e}", r.name));
