@@ -70,7 +70,17 @@ impl BinDir {
 pub fn gitlab_pipeline(j: &Judge, repo: &TempRepo, bin: &BinDir, extra: &[&str]) -> Verdict {
     let home = tempfile::tempdir().expect("tempdir");
     let mut cmd = j.command();
+    // gitlab-ci-local sets GITLAB_CI=false to mark itself; GitLab sets true, and cigen writes
+    // its dotenv outputs and JUnit report only there. A real identity also silences its
+    // fallback warnings (HOME is empty).
     cmd.arg("--force-shell-executor")
+        .arg("--variable")
+        .arg("GITLAB_CI=true")
+        .env("GIT_CONFIG_COUNT", "2")
+        .env("GIT_CONFIG_KEY_0", "user.name")
+        .env("GIT_CONFIG_VALUE_0", "cigen judge")
+        .env("GIT_CONFIG_KEY_1", "user.email")
+        .env("GIT_CONFIG_VALUE_1", "judge@cigen.invalid")
         .args(extra)
         .current_dir(repo.path())
         .env("HOME", home.path())
@@ -208,6 +218,9 @@ pub fn act_workflow(
             Some(Err(e)) => return Err(e),
         }
     }
+    // Host mode gives every runner the same tool cache, where parallel matrix cells would
+    // install cigen over each other; real runners each have their own, so run one at a time.
+    cmd.arg("--concurrent-jobs").arg("1");
     cmd.arg("--no-cache-server")
         .arg("--action-cache-path")
         .arg(scratch.path().join("actions"))
