@@ -10,6 +10,7 @@ mod outputs;
 mod realrun;
 mod repo;
 mod roundtrip;
+mod roundtrip_matrix;
 mod roundtrip_outputs;
 mod runs;
 mod tool;

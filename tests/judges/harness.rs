@@ -221,7 +221,7 @@ fn act_runs_a_workflow_in_host_mode_with_the_built_cigen() {
     let Some([act]) = judges(["act"]) else { return };
     let repo = good_repo(Forge::Github);
     let bin = BinDir::stand_ins_only();
-    let v = act_workflow(&act, &repo, &bin, ".github/workflows/ci.yml".as_ref())
+    let v = act_workflow(&act, &repo, &bin, ".github/workflows/ci.yml".as_ref(), &[])
         .unwrap_or_else(|e| panic!("{e}"));
     v.assert_ok();
     let out = format!("{}{}", v.stdout, v.stderr);
@@ -269,7 +269,7 @@ fn real_runs_fail_when_a_job_fails() {
     );
     assert!(v.stdout.contains("FAIL  hello"), "{}", v.report());
     let bin = BinDir::stand_ins_only();
-    let v = act_workflow(&act, &repo, &bin, ".github/workflows/ci.yml".as_ref())
+    let v = act_workflow(&act, &repo, &bin, ".github/workflows/ci.yml".as_ref(), &[])
         .unwrap_or_else(|e| panic!("{e}"));
     // It failed in cigen (installed by the action), not for want of a cigen.
     assert!(

@@ -52,6 +52,58 @@ pub const NASTY: &[(&str, &str)] = &[
     ("empty", ""),
 ];
 
+/// Names of the values a matrix carries through the providers into `cigen run` (single-line,
+/// non-empty: an empty `--matrix KEY=` value means "cells without KEY").
+pub const MATRIX: &[&str] = &[
+    "no",
+    "on",
+    "octal",
+    "underscore",
+    "version",
+    "sexagesimal",
+    "date",
+    "tilde",
+    "alias",
+    "dash",
+    "colon",
+    "hash",
+    "github-expr",
+    "dollar",
+    "gitlab-var",
+    "just-braces",
+    "quotes",
+    "backslash",
+    "unicode",
+    "bidi",
+];
+
+/// The value named `name`.
+pub fn value(name: &str) -> &'static str {
+    NASTY
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("no value {name}"))
+}
+
+/// A job `cells` whose matrix axis `v` holds the [`MATRIX`] values; each cell prints its value
+/// as hex (`cell=<hex>`), which no log can mangle.
+pub fn matrix_job() -> String {
+    let mut s =
+        String::from("  cells:\n    description: One cell per value\n    matrix:\n      v:\n");
+    for name in MATRIX {
+        s.push_str(&format!("        - {}\n", dq(value(name))));
+    }
+    let step = r#"printf 'cell=%s\n' "$(printf '%s' "$MATRIX_V" | od -An -tx1 | tr -d ' \n')""#;
+    s.push_str(&format!("    steps:\n      - {}\n", dq(step)));
+    s
+}
+
+/// Lowercase hex of the bytes of `s`, as the matrix job prints it.
+pub fn hex(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The env var carrying a value (`V_MULTI_NL` for `multi-nl`).
 pub fn env_name(name: &str) -> String {
     format!("V_{}", name.to_ascii_uppercase().replace('-', "_"))
@@ -114,6 +166,7 @@ pub fn spec(targets: &str) -> String {
             dq(value)
         ));
     }
+    s.push_str(&matrix_job());
     s.push_str("targets:\n");
     s.push_str(targets);
     s

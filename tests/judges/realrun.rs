@@ -121,7 +121,7 @@ fn act_runs_the_generated_workflow() {
     let repo = generated_repo(Forge::Github);
     let bin = BinDir::stand_ins_only();
     let workflow = Outputs::find(repo.path()).workflows[0].clone();
-    let v = act_workflow(&act, &repo, &bin, &workflow).unwrap_or_else(|e| panic!("{e}"));
+    let v = act_workflow(&act, &repo, &bin, &workflow, &[]).unwrap_or_else(|e| panic!("{e}"));
     v.assert_ok();
     let out = format!("{}{}", v.stdout, v.stderr);
     for w in [

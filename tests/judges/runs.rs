@@ -192,19 +192,21 @@ pub fn runs_on_labels(workflow_text: &str) -> BTreeSet<String> {
     labels
 }
 
-/// Runs one workflow of `repo` with act in host mode for a `push` event.
+/// Runs one workflow of `repo` with act in host mode for a `push` event (`extra`: more act
+/// arguments, e.g. `-j JOB`).
 pub fn act_workflow(
     j: &Judge,
     repo: &TempRepo,
     bin: &BinDir,
     workflow: &Path,
+    extra: &[&str],
 ) -> Result<Verdict, String> {
     let text = std::fs::read_to_string(repo.path().join(workflow)).expect("read workflow");
     let scratch = tempfile::tempdir().expect("tempdir");
     let artifacts = scratch.path().join("artifacts");
     std::fs::create_dir_all(&artifacts).expect("mkdir");
     let mut cmd = j.command();
-    cmd.arg("push").arg("-W").arg(workflow);
+    cmd.arg("push").arg("-W").arg(workflow).args(extra);
     for label in runs_on_labels(&text) {
         cmd.arg("-P").arg(format!("{label}=-self-hosted"));
     }
