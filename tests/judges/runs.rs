@@ -192,6 +192,20 @@ pub fn runs_on_labels(workflow_text: &str) -> BTreeSet<String> {
     labels
 }
 
+/// Adds `max-parallel: 1` to every job's `strategy:` (a line of its own, nothing else
+/// touched). Host mode gives all runners one tool cache, where parallel matrix cells would
+/// install cigen over each other; real runners each have their own.
+pub fn one_cell_at_a_time(workflow: &str) -> String {
+    let mut out = String::with_capacity(workflow.len() + 64);
+    for line in workflow.split_inclusive('\n') {
+        out.push_str(line);
+        if line.trim_end() == "    strategy:" {
+            out.push_str("      max-parallel: 1\n");
+        }
+    }
+    out
+}
+
 /// Runs one workflow of `repo` with act in host mode for a `push` event (`extra`: more act
 /// arguments, e.g. `-j JOB`).
 pub fn act_workflow(
@@ -202,6 +216,7 @@ pub fn act_workflow(
     extra: &[&str],
 ) -> Result<Verdict, String> {
     let text = std::fs::read_to_string(repo.path().join(workflow)).expect("read workflow");
+    std::fs::write(repo.path().join(workflow), one_cell_at_a_time(&text)).expect("write workflow");
     let scratch = tempfile::tempdir().expect("tempdir");
     let artifacts = scratch.path().join("artifacts");
     std::fs::create_dir_all(&artifacts).expect("mkdir");
@@ -220,8 +235,7 @@ pub fn act_workflow(
             Some(Err(e)) => return Err(e),
         }
     }
-    // Host mode gives every runner the same tool cache, where parallel matrix cells would
-    // install cigen over each other; real runners each have their own, so run one at a time.
+    // Host mode gives every runner the same tool cache (see `one_cell_at_a_time`).
     cmd.arg("--concurrent-jobs").arg("1");
     cmd.arg("--no-cache-server")
         .arg("--action-cache-path")
@@ -230,6 +244,7 @@ pub fn act_workflow(
         .arg(format!("CIGEN_STANDIN_ARTIFACTS={}", artifacts.display()))
         .arg("--env")
         .arg(format!("CIGEN_UNDER_TEST={}", cigen_bin().display()))
+
         .current_dir(repo.path())
         .env("HOME", scratch.path())
         .env("ACT_DISABLE_VERSION_CHECK", "1")
