@@ -1,7 +1,7 @@
 //! Every judge on every committed output: each example's generated files and this
 //! repository's own (`action.yml`, and its workflows, pipeline and justfile when present).
 
-use super::outputs::{committed, Outputs};
+use super::outputs::{committed, example_dirs, Outputs};
 use super::tool::{judge, Complaints, Judge};
 use super::verdicts;
 
@@ -15,7 +15,25 @@ fn judge_all(name: &str, each: impl Fn(&Judge, &Outputs, &mut Complaints)) {
         eprintln!("{name}: judging {}", o.label());
         each(&j, o, &mut c);
     }
+    assert!(
+        c.verdicts() > 0,
+        "{name} found nothing to judge in the committed outputs"
+    );
     c.finish(&format!("{name} on committed outputs"));
+}
+
+#[test]
+fn every_example_has_all_three_outputs() {
+    let dirs = example_dirs();
+    assert!(dirs.len() >= 4, "{dirs:?}");
+    for d in dirs {
+        let o = Outputs::find(&d);
+        assert!(
+            o.workflows.len() == 1 && o.gitlab.is_some() && o.justfiles.len() == 1,
+            "{} lacks generated outputs (run cigen generate there): {o:?}",
+            o.label()
+        );
+    }
 }
 
 #[test]

@@ -244,7 +244,6 @@ pub fn act_workflow(
         .arg(format!("CIGEN_STANDIN_ARTIFACTS={}", artifacts.display()))
         .arg("--env")
         .arg(format!("CIGEN_UNDER_TEST={}", cigen_bin().display()))
-
         .current_dir(repo.path())
         .env("HOME", scratch.path())
         .env("ACT_DISABLE_VERSION_CHECK", "1")

@@ -162,9 +162,10 @@ impl Verdict {
     }
 }
 
-/// Collects complaints across many files so one run reports all of them at once.
+/// Collects complaints across many files so one run reports all of them at once, and counts
+/// the verdicts heard so a judge test can tell it judged something.
 #[derive(Default)]
-pub struct Complaints(Vec<String>);
+pub struct Complaints(Vec<String>, usize);
 
 impl Complaints {
     /// Records `v` as a complaint unless it exited 0; returns whether it passed.
@@ -174,10 +175,16 @@ impl Complaints {
             if v.ok() { "pass" } else { "FAIL" },
             v.command
         );
+        self.1 += 1;
         if !v.ok() {
             self.0.push(v.report());
         }
         v.ok()
+    }
+
+    /// How many verdicts were heard.
+    pub fn verdicts(&self) -> usize {
+        self.1
     }
 
     pub fn add(&mut self, why: String) {
