@@ -9,7 +9,7 @@
 use serde_json::{Map, Number, Value};
 
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::source::{Node, NodeKind, ScalarStyle, YamlPath};
+use crate::source::{Node, NodeKind, PathSegment, ScalarStyle, YamlPath};
 
 /// Result of the walk: the typed value (entries with errors dropped so later rules can still
 /// run) and the diagnostics.
@@ -114,6 +114,32 @@ impl<'s> Walker<'s> {
         schema
     }
 
+    /// Where else in the spec `key` is a known key, for a key written at the wrong level.
+    fn belongs_elsewhere(&self, key: &str, at_root: bool) -> Option<String> {
+        const PLACES: &[(&str, &str)] = &[
+            ("Job", "in a job (`jobs.<name>`)"),
+            ("Step", "in a step (`- run: ...`)"),
+            ("When", "under `when:`"),
+            ("Retry", "under `retry:`"),
+            ("Service", "in a service (`services.<name>`)"),
+            ("Setup", "under `setup:`"),
+            ("Triggers", "under `triggers:`"),
+            ("Targets", "under `targets:`"),
+            ("GithubTarget", "under `targets.github`"),
+            ("GitlabTarget", "under `targets.gitlab`"),
+        ];
+        let defs = self.root.get("definitions")?;
+        let mut places: Vec<&str> = PLACES
+            .iter()
+            .filter(|(def, _)| defs.get(*def).and_then(|d| d.get("properties")).is_some_and(|p| p.get(key).is_some()))
+            .map(|(_, place)| *place)
+            .collect();
+        if !at_root && self.root.get("properties").is_some_and(|p| p.get(key).is_some()) {
+            places.insert(0, "at the top level of the spec");
+        }
+        (!places.is_empty()).then(|| places.join(" or "))
+    }
+
     /// Kinds of node a schema can accept (for choosing a branch of `anyOf`).
     fn accepts(&self, schema: &'s Value, k: Kind) -> bool {
         let schema = self.resolve(schema);
@@ -175,8 +201,11 @@ impl<'s> Walker<'s> {
             .at(path.clone())
             .with_label(format!("expected {wanted}"));
         let name = field.unwrap_or("key");
+        let is_job = matches!(path.0.as_slice(), [PathSegment::Key(j), PathSegment::Key(_)] if j == "jobs");
         let help = if path.0.is_empty() {
             "a spec is a mapping that starts with `version: 1` and has a `jobs:` mapping".to_string()
+        } else if is_job && kind(node) == Kind::Scalar && !node.is_null() {
+            format!("a job is a mapping with `steps:`, e.g. `{name}: {{ steps: [{}] }}`", shorten(node.as_str().unwrap_or("")))
         } else if node.is_null() {
             "give this key a value, or remove it".to_string()
         } else if ts.contains(&"array") && kind(node) == Kind::Scalar {
@@ -420,10 +449,14 @@ impl<'s> Walker<'s> {
                     let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
                         .at_key(child_path)
                         .with_label("not a known key here");
+                    let elsewhere = || self.belongs_elsewhere(&e.key, path.0.is_empty());
                     d = match (did_you_mean(&e.key, known.iter().copied()), foreign_key_hint(&e.key)) {
                         (Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
                         (None, Some(hint)) => d.with_help(hint),
-                        (None, None) => d.with_help(format!("allowed keys here: {}", known.join(", "))),
+                        (None, None) => match elsewhere() {
+                            Some(place) => d.with_help(format!("`{}` belongs {place}, not here", e.key)),
+                            None => d.with_help(format!("allowed keys here: {}", known.join(", "))),
+                        },
                     };
                     self.diagnostics.push(d);
                 }

@@ -131,7 +131,7 @@ pub fn parse(file: &SourceFile) -> Parsed {
     match result {
         Ok(root) => Parsed { root, diagnostics },
         Err(e) => {
-            diagnostics.push(e);
+            diagnostics.push(*e);
             Parsed { root: None, diagnostics }
         }
     }
@@ -178,31 +178,31 @@ impl<'a> Builder<'a> {
         super::syntax::syntax_diagnostic(self.file.text(), self.byte(e.marker().index()), e.info())
     }
 
-    fn run(&mut self) -> Result<Option<Node>, Diagnostic> {
+    fn run(&mut self) -> Result<Option<Node>, Box<Diagnostic>> {
         let text = self.file.text();
         let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Frame> = Vec::new();
         let mut root: Option<Node> = None;
         let mut documents = 0usize;
         while let Some(item) = parser.next_event() {
-            let (event, raw_span) = item.map_err(|e| self.syntax_error(&e))?;
+            let (event, raw_span) = item.map_err(|e| Box::new(self.syntax_error(&e)))?;
             let span = self.span(&raw_span);
             let finished: Option<Node> = match event {
                 Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => None,
                 Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
-                        return Err(Diagnostic::error("yaml-syntax", "a spec holds exactly one YAML document")
+                        return Err(Box::new(Diagnostic::error("yaml-syntax", "a spec holds exactly one YAML document")
                             .with_span(span)
-                            .with_help("remove the `---` separator and everything after it, or merge the documents"));
+                            .with_help("remove the `---` separator and everything after it, or merge the documents")));
                     }
                     None
                 }
                 Event::Alias(id) => {
                     let Some(node) = self.anchors.get(&id).cloned() else {
-                        return Err(Diagnostic::error("yaml-syntax", "alias refers to an anchor that is not defined")
+                        return Err(Box::new(Diagnostic::error("yaml-syntax", "alias refers to an anchor that is not defined")
                             .with_span(span)
-                            .with_help("define the anchor (`&name`) before using it (`*name`)"));
+                            .with_help("define the anchor (`&name`) before using it (`*name`)")));
                     };
                     self.count(span, weight(&node))?;
                     Some(Node { kind: node.kind, span })
@@ -239,7 +239,7 @@ impl<'a> Builder<'a> {
                         }
                         Some(node)
                     }
-                    _ => return Err(Diagnostic::error("yaml-syntax", "unbalanced sequence").with_span(span)),
+                    _ => return Err(Box::new(Diagnostic::error("yaml-syntax", "unbalanced sequence").with_span(span))),
                 },
                 Event::MappingEnd => match stack.pop() {
                     Some(Frame::Map { start, entries, anchor, .. }) => {
@@ -250,7 +250,7 @@ impl<'a> Builder<'a> {
                         }
                         Some(node)
                     }
-                    _ => return Err(Diagnostic::error("yaml-syntax", "unbalanced mapping").with_span(span)),
+                    _ => return Err(Box::new(Diagnostic::error("yaml-syntax", "unbalanced mapping").with_span(span))),
                 },
             };
             if let Some(node) = finished {
@@ -260,21 +260,21 @@ impl<'a> Builder<'a> {
         Ok(root)
     }
 
-    fn count(&mut self, span: Span, n: usize) -> Result<(), Diagnostic> {
+    fn count(&mut self, span: Span, n: usize) -> Result<(), Box<Diagnostic>> {
         self.node_count = self.node_count.saturating_add(n);
         if self.node_count > MAX_NODES {
-            return Err(Diagnostic::error("yaml-syntax", "document is too large after expanding aliases")
+            return Err(Box::new(Diagnostic::error("yaml-syntax", "document is too large after expanding aliases")
                 .with_span(span)
-                .with_help(format!("a spec may hold at most {MAX_NODES} nodes; avoid nesting aliases")));
+                .with_help(format!("a spec may hold at most {MAX_NODES} nodes; avoid nesting aliases"))));
         }
         Ok(())
     }
 
-    fn depth_check(&self, stack: &[Frame], span: Span) -> Result<(), Diagnostic> {
+    fn depth_check(&self, stack: &[Frame], span: Span) -> Result<(), Box<Diagnostic>> {
         if stack.len() >= MAX_DEPTH {
-            return Err(Diagnostic::error("yaml-syntax", "document is nested too deeply")
+            return Err(Box::new(Diagnostic::error("yaml-syntax", "document is nested too deeply")
                 .with_span(span)
-                .with_help(format!("a spec may nest at most {MAX_DEPTH} levels")));
+                .with_help(format!("a spec may nest at most {MAX_DEPTH} levels"))));
         }
         Ok(())
     }

@@ -13,7 +13,7 @@ pub enum StepSpec {
     /// Shorthand for `{run: ...}`.
     Command(String),
     /// The full form.
-    Full(Step),
+    Full(Box<Step>),
 }
 
 /// A step in full form.
