@@ -4,6 +4,7 @@
 
 mod action_download;
 mod committed;
+mod examples_run;
 mod harness;
 mod nasty;
 mod outputs;
