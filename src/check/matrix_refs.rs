@@ -69,8 +69,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 keys.extend(inc.keys().map(String::as_str));
             }
             if m.axes.is_empty() && m.include.is_empty() {
-                out.push(Diagnostic::error("empty-matrix", "the matrix has no axes").at(mp.clone()).with_help("add an axis such as `python: [\"3.12\", \"3.13\"]`, or remove `matrix:`"));
-            } else if m.axes.values().all(|v| !v.is_empty()) && expand(m).cells.is_empty() {
+                if !cx.dropped_under(&mp) {
+                    out.push(Diagnostic::error("empty-matrix", "the matrix has no axes").at(mp.clone()).with_help("add an axis such as `python: [\"3.12\", \"3.13\"]`, or remove `matrix:`"));
+                }
+            } else if !m.axes.is_empty() && m.axes.values().all(|v| !v.is_empty()) && expand(m).cells.is_empty() {
                 out.push(
                     Diagnostic::error("empty-matrix", "`exclude` removes every matrix combination")
                         .at_key(mp.key("exclude"))
@@ -78,7 +80,17 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        let defined: HashSet<String> = keys.iter().map(|k| env_name(k)).collect();
+        let mut defined: HashSet<String> = keys.iter().map(|k| env_name(k)).collect();
+        // A matrix (or axis) with shape errors was dropped and reported; its keys still count.
+        let mp = jp.key("matrix");
+        if job.matrix.is_none() && cx.dropped.iter().any(|d| d.0 == mp.0) {
+            continue;
+        }
+        for d in cx.dropped.iter().filter(|d| d.0.len() == mp.0.len() + 1 && d.0.starts_with(&mp.0)) {
+            if let Some(crate::source::PathSegment::Key(k)) = d.0.last() {
+                defined.insert(env_name(k));
+            }
+        }
         let mut texts: Vec<(String, YamlPath)> = Vec::new();
         for (i, step) in job.steps.iter().enumerate() {
             texts.push((run_text(step).to_string(), run_path(step, &jp.key("steps").index(i))));
@@ -99,14 +111,22 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         .at(path.clone())
                         .with_help("add a `matrix:` to the job, or remove the reference")
                 } else {
-                    let hint = did_you_mean(&r, defined.iter().map(String::as_str));
+                    // Compare the key parts only: the shared `MATRIX_` prefix would make any
+                    // two names look close.
+                    let key_part = |n: &str| n.strip_prefix("MATRIX_").unwrap_or(n).to_string();
+                    let keys_only: Vec<String> = defined.iter().map(|d| key_part(d)).collect();
+                    let hint = did_you_mean(&key_part(&r), keys_only.iter().map(String::as_str)).map(|k| format!("MATRIX_{k}"));
                     let d = Diagnostic::error("undefined-matrix-key", format!("`{r}` is used but the matrix of `{name}` defines no such key"))
                         .at(path.clone());
                     match hint {
                         Some(h) => d.with_help(format!("did you mean `{h}`?")),
                         None => d.with_help(format!(
                             "defined: {}",
-                            keys.iter().map(|k| env_name(k)).collect::<Vec<_>>().join(", ")
+                            {
+                                let mut all: Vec<&str> = defined.iter().map(String::as_str).collect();
+                                all.sort_unstable();
+                                all.join(", ")
+                            }
                         )),
                     }
                 };

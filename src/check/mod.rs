@@ -33,6 +33,8 @@ pub struct Context<'a> {
     pub spec: &'a Spec,
     /// Jobs dropped by the shape check; rules must not report them as missing.
     pub dropped_jobs: &'a HashSet<String>,
+    /// Every part dropped by the shape check; a rule about emptiness must not count them.
+    pub dropped: &'a [YamlPath],
     pub tree: &'a Node,
 }
 
@@ -68,6 +70,13 @@ pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
         rule(cx, &mut out);
     }
     out
+}
+
+impl Context<'_> {
+    /// Whether something below `path` was dropped by the shape check (already reported).
+    pub fn dropped_under(&self, path: &YamlPath) -> bool {
+        self.dropped.iter().any(|d| d.0.starts_with(&path.0))
+    }
 }
 
 /// A step's command and its document path, for every job.

@@ -122,7 +122,7 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
         // Rules see a spec with broken parts dropped; what they say about those parts (an
         // "empty" list that was really mistyped) would only repeat the shape error.
         let moot = |d: &Diagnostic| d.path.as_ref().is_some_and(|p| walked.dropped.iter().any(|x| p.0.starts_with(&x.0)));
-        diagnostics.extend(check::run(&check::Context { spec, dropped_jobs: &dropped_jobs, tree: &tree }).into_iter().filter(|d| !moot(d)));
+        diagnostics.extend(check::run(&check::Context { spec, dropped_jobs: &dropped_jobs, dropped: &walked.dropped, tree: &tree }).into_iter().filter(|d| !moot(d)));
     }
     let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.into_iter().partition(Diagnostic::is_error);
     match spec {

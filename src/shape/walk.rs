@@ -195,7 +195,13 @@ impl<'s> Walker<'s> {
     }
 
     fn type_error(&mut self, node: &Node, ts: &[&str], path: &YamlPath, field: Option<&str>) {
-        let wanted: Vec<&str> = ts.iter().filter(|t| **t != "null").map(|t| describe_type(t)).collect();
+        // Where text is accepted, numbers and booleans are just text too: say "text" once.
+        let texty = ts.contains(&"string");
+        let wanted: Vec<&str> = ts
+            .iter()
+            .filter(|t| **t != "null" && !(texty && matches!(**t, "number" | "integer" | "boolean")))
+            .map(|t| describe_type(t))
+            .collect();
         let wanted = if wanted.is_empty() { "a value".to_string() } else { wanted.join(" or ") };
         let mut d = Diagnostic::error("wrong-type", format!("expected {wanted}, found {}", describe_node(node)))
             .at(path.clone())
