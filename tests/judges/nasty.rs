@@ -99,7 +99,24 @@ pub fn matrix_job() -> String {
     s
 }
 
-/// Lowercase hex of the bytes of `s`, as the matrix job prints it.
+/// A job `hex` printing every env value (`env:<name>=<hex>`) and every value written in the
+/// step text (`cmd:<name>=<hex>`) as hex, which survives any CI log.
+pub fn hex_job() -> String {
+    let mut s = String::from("  hex:\n    description: Print every value as hex\n    steps:\n");
+    let od = "| od -An -tx1 | tr -d ' \\n'";
+    for (name, value) in NASTY {
+        let var = env_name(name);
+        let env = format!("printf 'env:{name}=%s\\n' \"$(printf '%s' \"${var}\" {od})\"");
+        let cmd = format!(
+            "printf 'cmd:{name}=%s\\n' \"$(printf '%s' {} {od})\"",
+            sh_quote(value)
+        );
+        s.push_str(&format!("      - {}\n      - {}\n", dq(&env), dq(&cmd)));
+    }
+    s
+}
+
+/// Lowercase hex of the bytes of `s`, as the matrix and hex jobs print it.
 pub fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
@@ -159,6 +176,7 @@ pub fn spec(targets: &str) -> String {
             dq(&format!("printf '%s' {} > out/cmd/{name}", sh_quote(value)))
         ));
     }
+    s.push_str(&hex_job());
     for (name, value) in NASTY {
         s.push_str(&format!(
             "  {}:\n    description: {}\n    steps: [\"true\"]\n",

@@ -1,11 +1,12 @@
 //! Matrix values are the values that travel furthest: spec → generated YAML → provider →
 //! `MATRIX_<KEY>` → `cigen run --matrix KEY=VALUE`, which must find the very cell. Checked in
 //! the YAML (1.1 and 1.2 readers, as each provider shows it) and by real runs in
-//! gitlab-ci-local and act, each cell printing its value as hex.
+//! gitlab-ci-local and act, each cell printing its value as hex. The `hex` job does the same for
+//! every env value and every value written in step text, so CI-mode cigen is checked too.
 
 use serde_json::Value;
 
-use super::nasty::{hex, spec, value, MATRIX};
+use super::nasty::{hex, spec, value, MATRIX, NASTY};
 use super::outputs::Outputs;
 use super::realrun::generate;
 use super::repo::{Forge, TempRepo};
@@ -142,4 +143,67 @@ fn act_runs_every_cell_with_its_value() {
         .unwrap_or_else(|e| panic!("{e}"));
     v.assert_ok();
     assert_every_cell(&v, "act");
+}
+
+/// The `hex` job printed `env:<name>=<hex>` and `cmd:<name>=<hex>` for every value.
+fn assert_every_hex(v: &Verdict, what: &str) {
+    let out = format!("{}{}", v.stdout, v.stderr);
+    let mut missing = Vec::new();
+    for (name, value) in NASTY {
+        for kind in ["env", "cmd"] {
+            let line = format!("{kind}:{name}={}", hex(value));
+            // Whole token: followed by a line end or the runner's padding.
+            let found = out.match_indices(&line).any(|(i, _)| {
+                out[i + line.len()..].starts_with(['\n', ' ', '\r']) || i + line.len() == out.len()
+            });
+            if !found {
+                missing.push(format!("{line} ({value:?})"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "{what}: missing {missing:?}\n{}",
+        v.report()
+    );
+}
+
+#[test]
+fn cigen_run_prints_every_value_as_hex_locally() {
+    let t = Test::new()
+        .spec(&spec(""))
+        .args(["run", "hex", "--log-format", "human"]);
+    let out = t.run();
+    let v = Verdict {
+        command: "cigen run hex".into(),
+        code: Some(out.code),
+        stdout: out.stdout,
+        stderr: out.stderr,
+    };
+    v.assert_ok();
+    assert_every_hex(&v, "cigen run hex");
+}
+
+#[test]
+fn gitlab_ci_local_carries_every_env_value_and_command() {
+    let Some(glci) = judge("gitlab-ci-local") else {
+        return;
+    };
+    let repo = repo(Forge::Gitlab);
+    let bin = BinDir::new();
+    let v = gitlab_pipeline(&glci, &repo, &bin, &["hex"]);
+    v.assert_ok();
+    assert_every_hex(&v, "gitlab-ci-local");
+}
+
+#[test]
+fn act_carries_every_env_value_and_command() {
+    let Some(act) = judge("act") else { return };
+    let repo = repo(Forge::Github);
+    let bin = BinDir::stand_ins_only();
+    let workflow = Outputs::find(repo.path()).workflows[0].clone();
+    let v = act_workflow(&act, &repo, &bin, &workflow, &["-j", "hex"])
+        .unwrap_or_else(|e| panic!("{e}"));
+    v.assert_ok();
+    assert_every_hex(&v, "act");
 }
