@@ -7,6 +7,7 @@ mod action_fixture;
 mod cli;
 mod corpus;
 mod docs;
+mod dogfood;
 mod examples;
 mod fuzz;
 mod generate;

@@ -185,3 +185,112 @@ fn refuses_inexact_versions_and_plain_http() {
     );
     assert_eq!(table(&f), "# test table\n");
 }
+
+/// A git repository holding a copy of the pin table and a checksum table, committed.
+fn pin_repo(table: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    for rel in ["src/generate/pins.rs", "scripts/move-action-pin"] {
+        let dest = root.join(rel);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(repo_root().join(rel), &dest).expect("copy");
+    }
+    std::fs::create_dir_all(root.join("action")).expect("mkdir");
+    std::fs::write(root.join("action/checksums.txt"), table).expect("write table");
+    let git = |args: &[&str]| {
+        let out = scrubbed("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t.invalid"])
+            .args(args)
+            .current_dir(root)
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "checksums"]);
+    let head = git(&["rev-parse", "HEAD"]);
+    (dir, head)
+}
+
+fn move_pin(dir: &Path, version: &str) -> Run {
+    let out = scrubbed("bash")
+        .arg(dir.join("scripts/move-action-pin"))
+        .args([version, "--no-generate"])
+        .output()
+        .expect("run bash");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn five_lines(version: &str) -> String {
+    [
+        "x86_64-unknown-linux-musl",
+        "aarch64-unknown-linux-musl",
+        "x86_64-apple-darwin",
+        "aarch64-apple-darwin",
+        "x86_64-pc-windows-msvc",
+    ]
+    .iter()
+    .map(|t| format!("{version} {t} {}\n", "b".repeat(64)))
+    .collect()
+}
+
+#[test]
+fn move_action_pin_points_the_default_at_the_checksum_commit() {
+    let (dir, head) = pin_repo(&format!("# table\n{}", five_lines("9.8.7")));
+    let run = move_pin(dir.path(), "v9.8.7");
+    assert_eq!(run.code, 0, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains(&format!("cigen-dev/cigen@{head} # v9.8.7")),
+        "{run:#?}"
+    );
+    let pins = std::fs::read_to_string(dir.path().join("src/generate/pins.rs")).expect("read pins");
+    assert!(
+        pins.contains(&format!(
+            "pub(crate) const CIGEN_ACTION_SHA: &str = \"{head}\";\n"
+        )),
+        "{pins}"
+    );
+    assert!(
+        pins.contains("pub(crate) const CIGEN_ACTION_VERSION: &str = \"v9.8.7\";\n"),
+        "{pins}"
+    );
+    // Everything else in the table is untouched.
+    let before =
+        std::fs::read_to_string(repo_root().join("src/generate/pins.rs")).expect("read pins");
+    assert_eq!(pins.lines().count(), before.lines().count());
+}
+
+#[test]
+fn move_action_pin_refuses_a_version_the_table_does_not_cover() {
+    let mut table = five_lines("9.8.7");
+    table = table.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    let (dir, _) = pin_repo(&table);
+    let before =
+        std::fs::read_to_string(dir.path().join("src/generate/pins.rs")).expect("read pins");
+    let run = move_pin(dir.path(), "9.8.7");
+    assert_eq!(run.code, 1, "{run:#?}");
+    assert!(
+        run.stderr.contains("lists 4 of 5 targets for 9.8.7"),
+        "{run:#?}"
+    );
+    let run = move_pin(dir.path(), "9.9.9");
+    assert!(
+        run.stderr.contains("lists 0 of 5 targets for 9.9.9"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("src/generate/pins.rs")).expect("read pins"),
+        before
+    );
+}

@@ -19,12 +19,22 @@ pub(crate) struct Pin {
 }
 
 /// The commit of cigen's own repository whose `action.yml` generated workflows use to install
-/// cigen. Kept apart so a release bumps it in one place: the action's owners set it to a
-/// commit of this repository that contains `action.yml` (until then it names the commit that
-/// introduced the generate/run contracts), then regenerate the examples.
-pub(crate) const CIGEN_ACTION_SHA: &str = "a1d569129cb35cf4ace3485d63cdacfb077f9021";
-/// The version tag of that commit.
+/// cigen, and the cigen release that commit's checksum table lets it install (the `# vX.Y.Z`
+/// comment). A binary cannot pin an action commit that already lists the binary's own
+/// checksum (the digest would depend on itself), so this pin trails the newest release: after
+/// publishing vX, `scripts/update-checksums X` commits the table and this entry moves to that
+/// commit with `vX` (docs/release.md). Generated workflows install this version by default.
+/// Until the first release it names the commit that added `action.yml` (empty table: only the
+/// action's `binary` input works until then).
+pub(crate) const CIGEN_ACTION_SHA: &str = "6949075bc8c2aa3cdf0404e94a1fb9dd867c0972";
+/// The cigen release the pinned action installs, as `vX.Y.Z`.
 pub(crate) const CIGEN_ACTION_VERSION: &str = "v0.1.0";
+
+/// The cigen version generated CI installs unless the spec sets `cigen_version`: the release
+/// the default action pin (and the checksum table compiled in for GitLab) can verify.
+pub(crate) fn default_cigen_version() -> &'static str {
+    CIGEN_ACTION_VERSION.trim_start_matches('v')
+}
 
 pub(crate) const CHECKOUT: &str = "actions/checkout";
 pub(crate) const SETUP_PYTHON: &str = "actions/setup-python";
@@ -91,7 +101,18 @@ pub(crate) const PINS: &[Pin] = &[
         version: "v5.1.1",
         provenance: "pinned `# v5.1.1` in 6+ unrelated public workflows (others comment `# v5`)",
     },
-    Pin { action: CIGEN, sha: CIGEN_ACTION_SHA, version: CIGEN_ACTION_VERSION, provenance: "this repository (action.yml)" },
+    Pin {
+        action: "actions/attest-build-provenance",
+        sha: "c074443f1aee8d4aeeae555aebba3282517141b2",
+        version: "v2.2.3",
+        provenance: "pinned `# v2.2.3` in 8+ unrelated public workflows and pin tables (e.g. a Renovate-managed map `@v2` -> this SHA)",
+    },
+    Pin {
+        action: CIGEN,
+        sha: CIGEN_ACTION_SHA,
+        version: CIGEN_ACTION_VERSION,
+        provenance: "this repository: `git log --diff-filter=A -- action.yml` (moved by each release, docs/release.md)",
+    },
 ];
 
 /// The pin for `owner/repo`, if the table has one.

@@ -127,7 +127,8 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
         just: Some(Default::default()),
     };
     let t = t.unwrap_or(&default_all);
-    let version = env!("CARGO_PKG_VERSION").to_string();
+    // Not this binary's own version: see `pins::default_cigen_version` (docs/release.md).
+    let version = crate::generate::pins::default_cigen_version().to_string();
     Targets {
         github: t.github.as_ref().map(|g| GithubOutput {
             path: g.path.clone().unwrap_or_else(|| ".github/workflows/ci.yml".into()),
@@ -135,6 +136,7 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
             setup: g.setup.clone(),
             action: g.action.clone(),
             cigen_version: g.cigen_version.clone().unwrap_or_else(|| version.clone()),
+            cigen_build: g.cigen_build.clone(),
             template: g.template.clone(),
         }),
         gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
@@ -143,6 +145,7 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
             tags: g.tags.as_ref().map(|r| r.to_vec().into_iter().cloned().collect()).unwrap_or_default(),
             install: g.install.unwrap_or_default(),
             cigen_version: g.cigen_version.clone().unwrap_or_else(|| version.clone()),
+            cigen_build: g.cigen_build.clone(),
             before_script: g.before_script.clone(),
             template: g.template.clone(),
         }),

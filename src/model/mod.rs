@@ -116,6 +116,7 @@ pub struct GithubOutput {
     pub setup: IndexMap<String, Vec<spec::ActionStep>>,
     pub action: Option<String>,
     pub cigen_version: String,
+    pub cigen_build: Option<spec::CigenBuild>,
     pub template: Option<String>,
 }
 
@@ -126,6 +127,7 @@ pub struct GitlabOutput {
     pub tags: Vec<String>,
     pub install: spec::GitlabInstall,
     pub cigen_version: String,
+    pub cigen_build: Option<spec::CigenBuild>,
     pub before_script: IndexMap<String, Vec<String>>,
     pub template: Option<String>,
 }

@@ -37,12 +37,25 @@ pub struct GithubTarget {
     /// The cigen GitHub Action to install cigen with, as `owner/repo@<40-hex sha>`; the default is documented in the README.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// cigen version the workflow installs. Default: the version that generated it.
+    /// Exact cigen version the workflow installs. Default: the release the default action pin installs (docs/release.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cigen_version: Option<String>,
+    /// Build cigen in each job instead of installing a release (cigen's own CI, or a fork): the action then installs the built binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cigen_build: Option<CigenBuild>,
     /// Your own copy of the workflow template (minijinja), relative to the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+}
+
+/// Building cigen from the checked-out repository instead of installing a release.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CigenBuild {
+    /// Command that builds cigen, run after the toolchains are set up, e.g. `cargo build --locked --bin cigen`.
+    pub run: String,
+    /// The binary it produces, relative to the repository root, e.g. `target/debug/cigen`.
+    pub binary: String,
 }
 
 /// A remote-only setup step: an action (pinned by the generator) or a shell command.
@@ -76,9 +89,12 @@ pub struct GitlabTarget {
     /// How jobs get cigen: `script` (download and verify the release), `image` (already in the image), `present` (on the runner).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install: Option<GitlabInstall>,
-    /// cigen version the pipeline installs. Default: the version that generated it.
+    /// Exact cigen version the pipeline installs. Default: the release the default action pin installs (docs/release.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cigen_version: Option<String>,
+    /// Build cigen in each job instead of installing it (cigen's own CI, or a fork); overrides `install`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cigen_build: Option<CigenBuild>,
     /// Remote-only setup commands per job, run in `before_script` before `cigen run`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub before_script: IndexMap<String, Vec<String>>,

@@ -101,6 +101,8 @@ pub(crate) struct Job {
     pub(crate) id: String,
     pub(crate) name: String,
     pub(crate) needs: Vec<String>,
+    /// Job-level `if:` (an expression without `${{ }}`), from `when.event`; `None`: always.
+    pub(crate) condition: Option<String>,
     /// Runner labels (one is printed as a scalar).
     pub(crate) runs_on: Vec<String>,
     pub(crate) timeout_minutes: u64,

@@ -3,6 +3,7 @@
 //! A job here only checks out, installs toolchains and cigen, hands artifacts over, and calls
 //! `exec cigen run <job> --no-deps`; all pipeline logic stays in cigen (docs/contracts.md).
 
+mod condition;
 mod context;
 mod steps;
 
@@ -191,6 +192,7 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
             .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
             .map_or_else(|| j.name.clone(), |l| l.trim().to_string()),
         needs: j.needs.clone(),
+        condition: condition::job_condition(j),
         runs_on,
         timeout_minutes: timeout_minutes(j),
         permissions: permissions(j),

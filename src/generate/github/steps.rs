@@ -189,9 +189,19 @@ fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     Ok(out)
 }
 
-fn install_cigen(t: &GithubOutput) -> Step {
-    let with = vec![text("version", t.cigen_version.clone())];
-    match &t.action {
+/// The step that installs cigen: the action with an exact `version`, or, with `cigen_build`,
+/// a build step followed by the action with `binary` (it checks the binary runs and puts it
+/// on PATH).
+fn install_cigen(t: &GithubOutput) -> Vec<Step> {
+    let mut out = Vec::new();
+    let with = match &t.cigen_build {
+        Some(b) => {
+            out.push(run("Build cigen", vec![], b.run.clone()));
+            vec![text("binary", b.binary.clone())]
+        }
+        None => vec![text("version", t.cigen_version.clone())],
+    };
+    out.push(match &t.action {
         Some(a) => Step {
             name: "Install cigen".into(),
             id: None,
@@ -203,7 +213,8 @@ fn install_cigen(t: &GithubOutput) -> Step {
             run: None,
         },
         None => uses(pins::builtin(pins::CIGEN), "Install cigen", with),
-    }
+    });
+    out
 }
 
 pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
@@ -231,7 +242,7 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
         }
     }
     out.extend(remote_setup(t, j)?);
-    out.push(install_cigen(t));
+    out.extend(install_cigen(t));
     let mut run_step = run(
         &format!("cigen run {}", j.name),
         run_env(p, j),

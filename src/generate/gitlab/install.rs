@@ -38,6 +38,20 @@ fn exact_version(v: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
 }
 
+/// Script lines that build cigen from the checked-out repository (`cigen_build`) and put the
+/// binary on PATH as `cigen`, in a directory of its own.
+pub(super) fn build(b: &crate::spec::CigenBuild) -> Vec<String> {
+    vec![
+        b.run.clone(),
+        format!(
+            "mkdir -p \"$CI_PROJECT_DIR/.cigen/bin\" && cp {} \"$CI_PROJECT_DIR/.cigen/bin/cigen\"",
+            shell_word(&b.binary)
+        ),
+        "export PATH=\"$CI_PROJECT_DIR/.cigen/bin:$PATH\"".into(),
+        "cigen --version".into(),
+    ]
+}
+
 /// Script lines that make `cigen` available (they run in one shell, before `script:`).
 pub(super) fn cigen(mode: GitlabInstall, version: &str) -> Result<Vec<String>, GenerateError> {
     cigen_with(mode, version, CHECKSUMS)

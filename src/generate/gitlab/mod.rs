@@ -55,7 +55,10 @@ fn stage_name(depth: usize) -> String {
 fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
     let depth = depths(p);
     let max = depth.values().copied().max().unwrap_or(0);
-    let install = install::cigen(t.install, &t.cigen_version)?;
+    let install = match &t.cigen_build {
+        Some(b) => install::build(b),
+        None => install::cigen(t.install, &t.cigen_version)?,
+    };
     let toolchains = install::toolchains(&p.setup);
     let jobs = p
         .jobs
@@ -122,8 +125,15 @@ fn job(
         // Change detection compares against the base commit, which needs full history.
         variables.push(var("GIT_DEPTH", "0"));
     }
-    let mut before_script: Vec<String> = install.to_vec();
-    before_script.extend(toolchains.iter().cloned());
+    // A build of cigen needs the toolchains first; an installed release does not.
+    let mut before_script: Vec<String> = Vec::new();
+    if t.cigen_build.is_some() {
+        before_script.extend(toolchains.iter().cloned());
+        before_script.extend(install.iter().cloned());
+    } else {
+        before_script.extend(install.iter().cloned());
+        before_script.extend(toolchains.iter().cloned());
+    }
     before_script.extend(t.before_script.get(&j.name).cloned().unwrap_or_default());
     let services = j
         .services
