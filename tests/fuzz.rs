@@ -92,6 +92,18 @@ fn examples() -> Vec<String> {
     texts
 }
 
+/// The malformed corpus (`tests/specs/invalid`): seeds that already sit next to error paths.
+fn malformed() -> Vec<String> {
+    let dir = crate::test::repo_root().join("tests/specs/invalid");
+    let mut texts: Vec<String> = std::fs::read_dir(dir)
+        .expect("tests/specs/invalid")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect();
+    texts.sort();
+    texts
+}
+
 /// YAML fragments that tend to reach interesting parser and checker states.
 const TOKENS: &[&str] = &[
     ":",
@@ -219,6 +231,16 @@ proptest! {
     #[test]
     fn random_yaml_token_soup_never_panics(tokens in proptest::collection::vec(0..TOKENS.len(), 0..60)) {
         let text: String = tokens.iter().map(|t| TOKENS[*t]).collect();
+        check_invariants(&text);
+    }
+
+    #[test]
+    fn mutated_malformed_specs_never_panic(which in any::<usize>(), mutations in proptest::collection::vec(mutation(), 0..4)) {
+        let all = malformed();
+        let mut text = all[which % all.len()].clone();
+        for m in &mutations {
+            text = apply(&text, m);
+        }
         check_invariants(&text);
     }
 

@@ -87,15 +87,23 @@ fn render_one(out: &mut String, file: &SourceFile, d: &Diagnostic, style: Style)
             let _ = writeln!(out, "{pad}{blue}-->{reset} {}:{line}:{col}", file.path().display());
             let text = file.line_text(line);
             let _ = writeln!(out, "{pad} {blue}|{reset}");
-            let shown: String = text.chars().map(visible).collect();
-            let shown = shown.trim_end();
-            let _ = writeln!(out, "{blue}{line} |{reset}{}{shown}", if shown.is_empty() { "" } else { " " });
             // Underline the span on its first line (at least one caret), measured in terminal
             // columns so tabs, escaped control characters and wide characters line up.
             let (end_line, end_col) = file.line_col(span.end);
-            let last_col = if end_line == line { end_col } else { text.chars().count() + 1 };
-            let lead: usize = text.chars().take(col - 1).map(|c| width(&visible(c))).sum();
-            let carets: usize = text.chars().skip(col - 1).take(last_col.saturating_sub(col)).map(|c| width(&visible(c))).sum::<usize>().max(1);
+            let chars: Vec<char> = text.chars().collect();
+            let first = (col - 1).min(chars.len());
+            let last = if end_line == line { (end_col - 1).clamp(first, chars.len()) } else { chars.len() };
+            // A very long line (a spec written as one-line JSON) is cut to a window around the span.
+            let (from, to) = window(&chars, first);
+            let cols = |cs: &[char]| -> usize { cs.iter().map(|c| width(&visible(*c))).sum() };
+            let before = if from > 0 { "..." } else { "" };
+            let after = if to < chars.len() { "..." } else { "" };
+            let shown: String = chars[from..to].iter().map(|c| visible(*c)).collect();
+            let shown = format!("{before}{shown}{after}");
+            let shown = shown.trim_end();
+            let _ = writeln!(out, "{blue}{line} |{reset}{}{shown}", if shown.is_empty() { "" } else { " " });
+            let lead = before.len() + cols(&chars[from..first]);
+            let carets = cols(&chars[first..last.min(to)]).max(1);
             let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
             let _ = writeln!(out, "{pad} {blue}|{reset} {}{}{}{label}{}", " ".repeat(lead), head.render(), "^".repeat(carets), head.render_reset());
             if let Some(help) = &d.help {
@@ -119,6 +127,29 @@ fn visible(c: char) -> String {
         c if c.is_control() => c.escape_default().to_string(),
         c => c.to_string(),
     }
+}
+
+/// Characters `[from, to)` of a source line to show: all of it when it fits in
+/// `MAX_LINE` columns, else a window that starts a little before the span.
+fn window(chars: &[char], first: usize) -> (usize, usize) {
+    const MAX_LINE: usize = 120;
+    const CONTEXT: usize = 30;
+    let total: usize = chars.iter().map(|c| width(&visible(*c))).sum();
+    if total <= MAX_LINE {
+        return (0, chars.len());
+    }
+    let from = first.saturating_sub(CONTEXT);
+    let (mut to, mut used) = (from, 0);
+    while to < chars.len() {
+        let w = width(&visible(chars[to]));
+        // Room for "..." on both sides; always show at least the span's first character.
+        if used + w > MAX_LINE - 6 && to > first {
+            break;
+        }
+        used += w;
+        to += 1;
+    }
+    (from, to)
 }
 
 /// Terminal columns taken by `s` (wide CJK characters take two).
@@ -217,6 +248,19 @@ mod tests {
         assert_eq!(caret(&out), "  |         ^ here");
         let out = render(text, Span::new(3, x - 1));
         assert_eq!(caret(&out), "  |    ^^^^ here");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let text = format!("{{\"version\": 1, {}\"jobs\": {{}}, \"bad\": 1}}\n", "\"x\": 1, ".repeat(200));
+        let at = text.find("\"bad\"").unwrap_or(0);
+        let out = render(&text, Span::new(at, at + 5));
+        let source_line = out.lines().find(|l| l.starts_with("1 |")).unwrap_or_default();
+        assert!(source_line.len() < 140 && source_line.starts_with("1 | ...") && source_line.contains("\"bad\""), "{out}");
+        let caret_line = caret(&out);
+        let col = caret_line.find('^').unwrap_or(0);
+        assert_eq!(&source_line[col..col + 5], "\"bad\"", "{out}");
+        assert!(out.contains(&format!("t.yaml:1:{}", at + 1)), "{out}");
     }
 
     #[test]
