@@ -398,6 +398,9 @@ impl<'s> Walker<'s> {
         if ts.contains(&"integer") && !plain && text.parse::<i64>().is_ok() {
             d = Some(format!("remove the quotes: `{text}`"));
         }
+        if ts.contains(&"boolean") && !plain && matches!(text, "true" | "false") {
+            d = Some(format!("remove the quotes: `{text}`"));
+        }
         self.type_error(node, ts, path, field);
         if let (Some(help), Some(last)) = (d, self.diagnostics.last_mut()) {
             last.help = Some(help);
