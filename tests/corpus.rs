@@ -151,3 +151,30 @@ fn json_format_carries_the_same_diagnostics() {
         );
     }
 }
+
+#[test]
+fn no_orphaned_corpus_snapshots() {
+    let names = corpus();
+    let dir = repo_root().join("tests/snapshots");
+    let mut orphans = Vec::new();
+    for entry in std::fs::read_dir(&dir)
+        .expect("tests/snapshots")
+        .filter_map(|e| e.ok())
+    {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = file
+            .strip_prefix("integration__corpus__")
+            .and_then(|f| f.strip_suffix(".snap"))
+        else {
+            continue;
+        };
+        let stem = stem.strip_prefix("json__").unwrap_or(stem);
+        if stem != "invalid_utf8_is_located" && !names.contains(&format!("{stem}.yaml")) {
+            orphans.push(file);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a spec in tests/specs/invalid (delete them): {orphans:?}"
+    );
+}
