@@ -131,6 +131,12 @@ fn act_runs_the_generated_workflow() {
     ] {
         assert!(out.contains(w), "missing {w:?}\n{}", v.report());
     }
+    // The action of this working tree installed the built binary (no other cigen is on PATH).
+    let installed = format!(
+        "cigen install: installed cigen {} at",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert_eq!(out.matches(&installed).count(), 3, "{}", v.report());
     // prepare, and one runner per matrix cell of check.
     assert_eq!(out.matches("Job succeeded").count(), 3, "{}", v.report());
 }
