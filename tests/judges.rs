@@ -8,6 +8,7 @@ mod examples_run;
 mod harness;
 mod nasty;
 mod outputs;
+mod pre_commit;
 mod realrun;
 mod repo;
 mod roundtrip;
