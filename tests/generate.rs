@@ -354,3 +354,30 @@ fn target_selection_and_unknown_pins() {
         .expect_code(2);
     assert!(out.stderr.contains("no output selected"), "{}", out.stderr);
 }
+
+#[test]
+fn readme_excerpt_matches_the_generated_example() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README");
+    let section = readme
+        .split("## Generated outputs")
+        .nth(1)
+        .expect("README has a Generated outputs section");
+    let block = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a yaml block");
+    let workflow =
+        std::fs::read_to_string(repo_root().join("examples/python-uv/.github/workflows/ci.yml"))
+            .expect("workflow");
+    let mut lines = workflow.lines();
+    for want in block
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("# ..."))
+    {
+        assert!(
+            lines.any(|l| l == want),
+            "README excerpt line not in the generated workflow (in order): {want:?}"
+        );
+    }
+}

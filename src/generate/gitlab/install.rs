@@ -9,8 +9,9 @@ use crate::generate::escape::shell_word;
 use crate::generate::GenerateError;
 use crate::spec::{GitlabInstall, Setup};
 
-/// `<version> <target> <sha256>` lines, `#` comments (see action/checksums.txt).
-const CHECKSUMS: &str = "";
+/// `<version> <target> <sha256>` lines, `#` comments: the table the GitHub Action trusts, so
+/// both providers accept exactly the same release archives.
+const CHECKSUMS: &str = include_str!("../../../action/checksums.txt");
 
 const RELEASES: &str = "https://github.com/cigen-dev/cigen/releases/download";
 const TARGETS: &[&str] = &["x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl"];
