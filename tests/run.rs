@@ -247,3 +247,37 @@ fn dotenv_file_quotes_and_no_expansion() {
         out.stderr
     );
 }
+
+#[test]
+fn simple_commands_behave_as_under_bash() {
+    // `printenv PWD` takes the direct path; `pwd` in a pipe goes through bash: they agree.
+    let spec = "version: 1\njobs:\n  j:\n    working_directory: sub\n    steps: ['printenv PWD', 'pwd | cat', 'no-such-tool --flag']\n";
+    let t = Test::new()
+        .spec(spec)
+        .file("sub/keep", "")
+        .args(["run", "--log-format", "json"]);
+    let out = t.expect_code(1);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let printed: Vec<&str> = lines
+        .iter()
+        .filter(|e| e["type"] == "output")
+        .map(|e| e["line"].as_str().unwrap())
+        .collect();
+    let sub = std::fs::canonicalize(t.path().join("sub")).unwrap();
+    assert_eq!(printed[0], sub.to_str().unwrap(), "{}", out.stdout);
+    assert_eq!(printed[0], printed[1]);
+    assert!(
+        printed[2].contains("no-such-tool: command not found"),
+        "{}",
+        out.stdout
+    );
+    let last = lines
+        .iter()
+        .rfind(|e| e["type"] == "step_finished")
+        .unwrap();
+    assert_eq!(last["message"], "exit 127");
+}

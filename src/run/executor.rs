@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
 use super::context::RunContext;
+use super::direct;
 use super::env::{step_env, BaseEnv};
 use super::events::{Event, StepStatus, UnitId, UnitResult, UnitStatus};
 use super::lines::LineBuf;
@@ -112,7 +113,7 @@ fn run_inner(
             }
         }
         let attempts = step.retry.map_or(1, |r| r.attempts.max(1));
-        let env = step_env(
+        let mut env = step_env(
             &sh.base,
             needs_env,
             &sh.pipeline,
@@ -126,6 +127,9 @@ fn run_inner(
             .as_ref()
             .or(job.working_directory.as_ref())
             .map_or_else(|| sh.pipeline.root.clone(), |d| sh.pipeline.root.join(d));
+        // bash would export PWD; the direct path must agree.
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
+        env.insert("PWD".into(), dir.to_string_lossy().into_owned());
         let mut attempt = 1;
         loop {
             max_attempts = max_attempts.max(attempt);
@@ -142,12 +146,28 @@ fn run_inner(
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            let mut cmd = Command::new(job.shell.first().map_or("bash", String::as_str));
-            cmd.args(job.shell.iter().skip(1))
-                .arg(&step.run)
-                .current_dir(&dir)
-                .env_clear()
-                .envs(&env);
+            let path = env.get("PATH");
+            let program = |name: &str| direct::resolve(name, path).unwrap_or_else(|| name.into());
+            let through_shell = || {
+                let mut cmd =
+                    Command::new(program(job.shell.first().map_or("bash", String::as_str)));
+                cmd.args(job.shell.iter().skip(1)).arg(&step.run);
+                cmd
+            };
+            let direct = direct::argv(&job.shell, &step.run);
+            let mut cmd = match &direct {
+                Some(argv) => {
+                    // Not on PATH: a name that cannot spawn, so the shell reports it below.
+                    let mut c = Command::new(
+                        direct::resolve(&argv[0], path)
+                            .unwrap_or_else(|| "/nonexistent/cigen-not-found".into()),
+                    );
+                    c.args(&argv[1..]);
+                    c
+                }
+                None => through_shell(),
+            };
+            cmd.current_dir(&dir).env_clear().envs(&env);
             let mut lines = LineBuf::default();
             let mut send_line = |line: String| {
                 let masked = sh.masker.mask(&line).into_owned();
@@ -157,9 +177,19 @@ fn run_inner(
                     line: masked,
                 });
             };
-            let res = process::run(cmd, deadline, sh.grace, cancel, &mut |chunk| {
+            let mut res = process::run(cmd, deadline, sh.grace, cancel, &mut |chunk| {
                 lines.push(chunk, &mut send_line)
             });
+            // Not found on the fast path: let the shell say so, in its own words (exit 127).
+            if direct.is_some()
+                && matches!(&res, Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+            {
+                let mut cmd = through_shell();
+                cmd.current_dir(&dir).env_clear().envs(&env);
+                res = process::run(cmd, deadline, sh.grace, cancel, &mut |chunk| {
+                    lines.push(chunk, &mut send_line)
+                });
+            }
             lines.finish(&mut send_line);
             let duration = t0.elapsed();
             let (status, message) = match res {

@@ -8,6 +8,7 @@
 mod cancel;
 mod changes;
 mod context;
+mod direct;
 mod dotenv;
 mod env;
 mod events;
