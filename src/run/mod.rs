@@ -39,6 +39,7 @@ const DEFAULT_GRACE: Duration = Duration::from_secs(5);
 
 /// Runs `cigen run` and returns how it ended.
 pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
+    limit_malloc_arenas();
     let p = &loaded.pipeline;
     let process = env::process_env();
     let env_file = match &p.env_file {
@@ -59,7 +60,16 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         _ => IndexMap::new(),
     };
     let root = p.root.clone();
-    let ctx = context::RunContext::detect(&process, || context::local_branch(&root));
+    // Opening the repository costs time and memory; only `when.branch` needs it here.
+    let wants_branch = p.jobs.values().any(|j| {
+        j.when.branch.is_some()
+            || j.steps
+                .iter()
+                .any(|s| s.when.as_ref().is_some_and(|w| w.branch.is_some()))
+    });
+    let ctx = context::RunContext::detect(&process, || {
+        wants_branch.then(|| context::local_branch(&root)).flatten()
+    });
     let base = env::BaseEnv {
         process,
         env_file,
@@ -189,6 +199,16 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         Outcome::Success
     } else {
         Outcome::Failure
+    }
+}
+
+/// glibc gives every thread that allocates its own malloc arena; unit threads allocate little,
+/// so one shared arena keeps peak memory flat however many units run at once.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only tunes the allocator; called before any unit thread exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

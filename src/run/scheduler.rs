@@ -15,6 +15,9 @@ use super::process::signal_name;
 use super::report::Reporter;
 use super::when::Verdict;
 
+/// A unit thread only loops over steps and reads a pipe; a small stack keeps memory flat.
+const UNIT_STACK: usize = 256 * 1024;
+
 pub(crate) struct Options {
     /// Units running at once.
     pub jobs: usize,
@@ -111,6 +114,7 @@ pub(crate) fn run(
                 running += 1;
                 let (sh2, tx2) = (Arc::clone(&sh), tx.clone());
                 let spawned = std::thread::Builder::new()
+                    .stack_size(UNIT_STACK)
                     .name(format!("unit-{id}"))
                     .spawn(move || run_unit(&sh2, id, &needs_env, &cancel, &tx2));
                 if let Err(e) = spawned {
