@@ -114,7 +114,7 @@ fn is_plain_shell(shell: &[String]) -> bool {
 
 /// The argv to exec directly, or `None` when the step needs the shell.
 pub(crate) fn argv(shell: &[String], script: &str) -> Option<Vec<String>> {
-    if !is_plain_shell(shell) {
+    if !cfg!(unix) || !is_plain_shell(shell) {
         return None;
     }
     let plain = |c: char| c.is_ascii_alphanumeric() || "_./:,+@%=-".contains(c);

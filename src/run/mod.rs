@@ -18,6 +18,10 @@ mod outputs;
 mod plan;
 mod preflight;
 mod process;
+#[cfg(any(not(unix), test))]
+mod process_other;
+#[cfg(unix)]
+mod process_unix;
 mod report;
 mod retry;
 mod scheduler;
@@ -222,9 +226,10 @@ fn missing_text(level: &str, missing: &IndexMap<String, Vec<String>>) -> String 
 }
 
 /// SIGINT, SIGTERM and SIGHUP become messages to the scheduler, which forwards them.
+#[cfg(unix)]
 fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
-    let mut signals =
-        signal_hook::iterator::Signals::new([libc::SIGINT, libc::SIGTERM, libc::SIGHUP])?;
+    use process::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
@@ -234,6 +239,12 @@ fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<
                 }
             }
         })?;
+    Ok(())
+}
+
+/// Elsewhere Ctrl-C reaches cigen and its children through the console, as usual.
+#[cfg(not(unix))]
+fn watch_signals(_tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
     Ok(())
 }
 

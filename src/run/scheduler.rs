@@ -11,7 +11,7 @@ use super::cancel::CancelToken;
 use super::events::{Event, UnitResult, UnitStatus};
 use super::executor::{run_unit, Msg, Shared};
 use super::outputs;
-use super::process::signal_name;
+use super::process::{signal_name, SIGTERM};
 use super::report::Reporter;
 use super::when::Verdict;
 
@@ -143,7 +143,7 @@ pub(crate) fn run(
                         format!("`{label}` failed (fail-fast; --keep-going runs independent jobs)");
                     for s in &state {
                         if let State::Running(c) = s {
-                            c.cancel(libc::SIGTERM, why.clone());
+                            c.cancel(SIGTERM, why.clone());
                         }
                     }
                     stop_reason = Some(why);
