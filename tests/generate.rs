@@ -381,3 +381,32 @@ fn readme_excerpt_matches_the_generated_example() {
         );
     }
 }
+
+#[test]
+fn matrices_beyond_provider_limits_are_refused() {
+    let axis = "[a, b, c, d, e, f, g]";
+    let spec = format!("version: 1\njobs:\n  t:\n    matrix: {{ x: {axis}, y: {axis}, z: {axis} }}\n    steps: [echo]\n");
+    let out = Test::new()
+        .spec(&spec)
+        .args(["generate", "--target", "github"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("job `t` has 343 matrix cells; GitHub Actions runs at most 256"),
+        "{}",
+        out.stderr
+    );
+    let out = Test::new()
+        .spec(&spec)
+        .args(["generate", "--target", "gitlab"])
+        .expect_code(2);
+    assert!(
+        out.stderr.contains("more than 200 matrix cells"),
+        "{}",
+        out.stderr
+    );
+    Test::new()
+        .spec(&spec)
+        .args(["generate", "--target", "just"])
+        .expect_code(0);
+}

@@ -10,9 +10,13 @@ fn event_expr(e: Event) -> &'static str {
     match e {
         Event::Push => "(github.event_name == 'push' && github.ref_type != 'tag')",
         Event::Tag => "github.ref_type == 'tag'",
-        Event::PullRequest => "github.event_name == 'pull_request' || github.event_name == 'merge_group'",
+        Event::PullRequest => {
+            "github.event_name == 'pull_request' || github.event_name == 'merge_group'"
+        }
         Event::Schedule => "github.event_name == 'schedule'",
-        Event::Manual => "github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'",
+        Event::Manual => {
+            "github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'"
+        }
     }
 }
 
@@ -26,7 +30,13 @@ fn events_condition(events: &[&Event]) -> Option<String> {
     if events.is_empty() {
         return None;
     }
-    Some(events.iter().map(|e| event_expr(**e)).collect::<Vec<_>>().join(" || "))
+    Some(
+        events
+            .iter()
+            .map(|e| event_expr(**e))
+            .collect::<Vec<_>>()
+            .join(" || "),
+    )
 }
 
 #[cfg(test)]
@@ -36,7 +46,10 @@ mod tests {
     #[test]
     fn events_become_one_expression() {
         assert_eq!(events_condition(&[]), None);
-        assert_eq!(events_condition(&[&Event::Tag]).as_deref(), Some("github.ref_type == 'tag'"));
+        assert_eq!(
+            events_condition(&[&Event::Tag]).as_deref(),
+            Some("github.ref_type == 'tag'")
+        );
         assert_eq!(
             events_condition(&[&Event::Schedule, &Event::Manual]).as_deref(),
             Some("github.event_name == 'schedule' || github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'")

@@ -153,7 +153,17 @@ fn health_options(s: &spec::Service) -> Option<String> {
     ))
 }
 
+/// GitHub refuses a matrix with more cells than this per job.
+const MAX_CELLS: usize = 256;
+
 fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateError> {
+    if let Some(m) = j.matrix.as_ref().filter(|m| m.cells.len() > MAX_CELLS) {
+        return Err(GenerateError::user(format!(
+            "job `{}` has {} matrix cells; GitHub Actions runs at most {MAX_CELLS} per job: split the job or narrow the matrix",
+            j.name,
+            m.cells.len()
+        )));
+    }
     let runs_on = j
         .runs_on
         .github
@@ -240,5 +250,62 @@ pub(crate) fn matrix_keys(j: &ModelJob) -> Vec<String> {
     match &j.matrix {
         Some(m) => m.axes.keys().chain(m.extra_keys.iter()).cloned().collect(),
         None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn job(timeout: Option<Duration>, perms: &[(&str, spec::Permission)]) -> ModelJob {
+        let spec: spec::Job = serde_json::from_str(r#"{"steps": ["true"]}"#).unwrap();
+        let mut specs = indexmap::IndexMap::new();
+        specs.insert("deploy".to_string(), spec);
+        let full = spec::Spec {
+            version: 1,
+            name: None,
+            env: Default::default(),
+            env_file: None,
+            secrets: vec![],
+            setup: Default::default(),
+            triggers: Default::default(),
+            jobs: specs,
+            targets: None,
+        };
+        let mut j = crate::model::build(&full, "cigen.yaml", std::path::Path::new("."))
+            .jobs
+            .swap_remove("deploy")
+            .unwrap();
+        j.timeout = timeout;
+        j.permissions = perms.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        j
+    }
+
+    #[test]
+    fn provider_timeout_leaves_cigen_room_to_report() {
+        assert_eq!(timeout_minutes(&job(None, &[])), 60);
+        assert_eq!(
+            timeout_minutes(&job(Some(Duration::from_secs(15 * 60)), &[])),
+            20
+        );
+        assert_eq!(timeout_minutes(&job(Some(Duration::from_secs(90)), &[])), 7);
+    }
+
+    #[test]
+    fn permissions_are_least_privilege_and_writes_say_why() {
+        use spec::Permission::{None as No, Write};
+        let p = permissions(&job(None, &[("id-token", Write), ("contents", No)]));
+        let lines: Vec<(String, String, bool)> = p
+            .into_iter()
+            .map(|p| (p.scope, p.level, p.why.is_some()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                ("contents".into(), "none".into(), false),
+                ("id-token".into(), "write".into(), true)
+            ]
+        );
     }
 }

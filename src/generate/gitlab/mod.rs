@@ -52,6 +52,9 @@ fn stage_name(depth: usize) -> String {
     format!("stage-{}", depth + 1)
 }
 
+/// GitLab refuses a `parallel: matrix` with more jobs than this.
+const MAX_CELLS: usize = 200;
+
 fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
     let depth = depths(p);
     let max = depth.values().copied().max().unwrap_or(0);
@@ -60,6 +63,16 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
         None => install::cigen(t.install, &t.cigen_version)?,
     };
     let toolchains = install::toolchains(&p.setup);
+    if let Some(j) = p
+        .jobs
+        .values()
+        .find(|j| j.matrix.as_ref().is_some_and(|m| m.cells.len() > MAX_CELLS))
+    {
+        return Err(GenerateError::user(format!(
+            "job `{}` has more than {MAX_CELLS} matrix cells, the most GitLab's `parallel: matrix` runs: split the job or narrow the matrix",
+            j.name
+        )));
+    }
     let jobs = p
         .jobs
         .values()
