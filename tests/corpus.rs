@@ -178,3 +178,31 @@ fn no_orphaned_corpus_snapshots() {
         "snapshots without a spec in tests/specs/invalid (delete them): {orphans:?}"
     );
 }
+
+#[test]
+fn warnings_alone_do_not_fail() {
+    let spec = "version: 1\ntriggers: { push: { branches: [main] } }\njobs:\n  release:\n    when: { event: tag }\n    steps: [make]\n";
+    let out = crate::test::Test::new()
+        .spec(spec)
+        .args(["--color", "never", "-f", "cigen.yaml", "check"])
+        .expect_code(0);
+    assert!(
+        out.stderr.contains("warning[unreachable-event]")
+            && out.stderr.contains("cigen.yaml: ok (1 jobs)"),
+        "{}",
+        out.stderr
+    );
+    let json = crate::test::Test::new()
+        .spec(spec)
+        .args(["check", "--format", "json"])
+        .expect_code(0);
+    assert!(
+        json.stdout.contains("\"severity\": \"warning\""),
+        "{}",
+        json.stdout
+    );
+    crate::test::Test::new()
+        .spec(spec)
+        .args(["list"])
+        .expect_code(0);
+}

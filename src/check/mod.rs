@@ -10,6 +10,7 @@ mod globs;
 mod job_names;
 mod matrix_refs;
 mod needs_exist;
+mod never_runs;
 pub(crate) mod outputs;
 mod paths;
 mod permissions;
@@ -61,6 +62,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("paths", paths::check),
     ("target-jobs", target_jobs::check),
     ("cron", cron::check),
+    ("never-runs", never_runs::check),
 ];
 
 /// Runs every rule and returns all their diagnostics.

@@ -1,0 +1,137 @@
+//! Rule: warn about a job (or step) whose `when` can never hold: an `event` that no trigger
+//! starts the pipeline for, or `ci`/`provider` conditions that contradict each other.
+
+use super::Context;
+use crate::diagnostic::Diagnostic;
+use crate::source::YamlPath;
+use crate::spec::{Event, Provider, StepSpec, Triggers, When};
+
+/// Whether some trigger starts the pipeline for `event` in CI. Empty `triggers` mean every
+/// push (branches and tags) and every pull request, as the generated outputs do.
+pub(crate) fn triggered(t: &Triggers, event: Event) -> bool {
+    if t.is_empty() {
+        return matches!(event, Event::Push | Event::Tag | Event::PullRequest);
+    }
+    match event {
+        Event::Push => t
+            .push
+            .as_ref()
+            .is_some_and(|p| !p.branches.is_empty() || p.tags.is_empty()),
+        // A push filter with only branches does not fire for tags (GitHub and GitLab alike).
+        Event::Tag => t
+            .push
+            .as_ref()
+            .is_some_and(|p| !p.tags.is_empty() || p.branches.is_empty()),
+        Event::PullRequest => t.pull_request.is_some(),
+        Event::Schedule => !t.schedule.is_empty(),
+        Event::Manual => t.manual,
+    }
+}
+
+fn fix(event: Event) -> &'static str {
+    match event {
+        Event::Push => "add `push:` under `triggers:`",
+        Event::Tag => "add tag patterns, e.g. `triggers: { push: { tags: [\"v*\"] } }`",
+        Event::PullRequest => "add `pull_request: {}` under `triggers:`",
+        Event::Schedule => "add a cron line under `triggers.schedule`",
+        Event::Manual => "add `manual: true` under `triggers:`",
+    }
+}
+
+fn name(event: Event) -> &'static str {
+    match event {
+        Event::Push => "push",
+        Event::Tag => "tag",
+        Event::PullRequest => "pull_request",
+        Event::Schedule => "schedule",
+        Event::Manual => "manual",
+    }
+}
+
+fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Diagnostic>) {
+    if let Some(events) = &w.event {
+        let events = events.to_vec();
+        // Events are CI-only, so `ci: false` (local runs) already makes the job a no-op in CI.
+        if w.ci != Some(false)
+            && !events.is_empty()
+            && !events.iter().any(|e| triggered(&cx.spec.triggers, **e))
+        {
+            let list = events
+                .iter()
+                .map(|e| format!("`{}`", name(**e)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            out.push(
+                Diagnostic::warning("unreachable-event", format!("{what} runs only on {list} events, but no trigger starts the pipeline for them"))
+                    .at(path.key("event"))
+                    .with_label("never happens in CI")
+                    .with_help(fix(*events[0])),
+            );
+        }
+    }
+    if let Some(providers) = &w.provider {
+        let providers = providers.to_vec();
+        let contradiction = match w.ci {
+            Some(true) => providers.iter().all(|p| **p == Provider::Local),
+            Some(false) => providers.iter().all(|p| **p != Provider::Local),
+            None => false,
+        };
+        if contradiction && !providers.is_empty() {
+            out.push(
+                Diagnostic::warning("contradictory-when", format!("{what} can never run: `ci` and `provider` exclude each other"))
+                    .at(path.key("provider"))
+                    .with_help("`provider: local` means a laptop (`ci: false`); `github`/`gitlab` mean CI (`ci: true`)"),
+            );
+        }
+    }
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (job, j) in &cx.spec.jobs {
+        let jp = YamlPath::root().key("jobs").key(job);
+        if let Some(w) = &j.when {
+            one(cx, &format!("job `{job}`"), w, jp.key("when"), out);
+        }
+        for (i, s) in j.steps.iter().enumerate() {
+            if let StepSpec::Full(s) = s {
+                if let Some(w) = &s.when {
+                    one(
+                        cx,
+                        &format!("a step of job `{job}`"),
+                        w,
+                        jp.key("steps").index(i).key("when"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::PushTrigger;
+
+    #[test]
+    fn events_and_triggers() {
+        let none = Triggers::default();
+        assert!(triggered(&none, Event::Tag) && !triggered(&none, Event::Schedule));
+        let branches = Triggers {
+            push: Some(PushTrigger {
+                branches: vec!["main".into()],
+                tags: vec![],
+            }),
+            ..Triggers::default()
+        };
+        assert!(triggered(&branches, Event::Push) && !triggered(&branches, Event::Tag));
+        let tags = Triggers {
+            push: Some(PushTrigger {
+                branches: vec![],
+                tags: vec!["v*".into()],
+            }),
+            ..Triggers::default()
+        };
+        assert!(!triggered(&tags, Event::Push) && triggered(&tags, Event::Tag));
+    }
+}
