@@ -62,6 +62,9 @@ pub(crate) struct Job {
     /// GitLab duration text, e.g. `20 minutes`.
     pub(crate) timeout: String,
     pub(crate) environment: Option<Environment>,
+    /// Whether a newer pipeline may cancel the job: yes, except deployments (jobs with an
+    /// environment), which must not stop half-way.
+    pub(crate) interruptible: bool,
     pub(crate) before_script: Vec<String>,
     pub(crate) script: Vec<String>,
     pub(crate) artifact_paths: Vec<String>,

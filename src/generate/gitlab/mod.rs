@@ -180,6 +180,7 @@ fn job(
             name: e.name().to_string(),
             url: e.url().map(str::to_string),
         }),
+        interruptible: j.environment.is_none(),
         before_script,
         script: vec![invocation::cigen_run(j, &keys)],
         artifact_paths: j.artifacts.clone(),
