@@ -293,3 +293,57 @@ fn args_run_without_shell_expansion() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot read $HOME/*.yaml"), "{stderr}");
 }
+
+#[test]
+fn windows_runners_get_the_zip_and_cigen_exe() {
+    // The zip holds this machine's binary as cigen.exe: the script cannot tell the difference,
+    // and it exercises the Windows branch (zip, unzip, .exe name) for real.
+    let f = Fixture::new();
+    let target = "x86_64-pc-windows-msvc";
+    let stage = f.root().join("zip-stage").join(format!("cigen-{target}"));
+    std::fs::create_dir_all(&stage).expect("mkdir stage");
+    std::fs::copy(cigen_bin(), stage.join("cigen.exe")).expect("copy cigen");
+    let release = f.root().join("zip-srv").join(format!("v{VERSION}"));
+    std::fs::create_dir_all(&release).expect("mkdir release");
+    let archive = release.join(format!("cigen-{target}.zip"));
+    let status = Command::new("zip")
+        .arg("-1qr")
+        .arg(&archive)
+        .arg(format!("cigen-{target}"))
+        .current_dir(f.root().join("zip-stage"))
+        .status()
+        .expect("run zip");
+    assert!(status.success(), "zip failed");
+    let sha = crate::action_fixture::sha256_of(&archive);
+    f.checksums(&format!("{VERSION} {target} {sha}\n"));
+    let server = crate::action_fixture::Server::start(f.root().join("zip-srv"));
+    let base = server.base_url();
+    let run = f.install(&[
+        ("CIGEN_VERSION", VERSION),
+        ("RUNNER_OS", "Windows"),
+        ("RUNNER_ARCH", "X64"),
+        ("CIGEN_INSTALL_BASE_URL", &base),
+    ]);
+    assert_eq!(run.code, 0, "{run:#?}");
+    let dir = f
+        .root()
+        .join("runner/tool-cache/cigen")
+        .join(VERSION)
+        .join(target);
+    assert_eq!(f.read("runner/github_path"), format!("{}\n", dir.display()));
+    assert_eq!(
+        outputs(&f.read("runner/github_output")),
+        vec![
+            ("version".to_owned(), VERSION.to_owned()),
+            (
+                "path".to_owned(),
+                dir.join("cigen.exe").display().to_string()
+            )
+        ]
+    );
+    assert_eq!(
+        server.hits(),
+        vec![format!("/v{VERSION}/cigen-{target}.zip")]
+    );
+    assert!(f.server.hits().is_empty());
+}
