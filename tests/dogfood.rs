@@ -237,3 +237,26 @@ fn release_jobs_run_only_for_tags_and_attest_what_they_publish() {
         Some("${{ secrets.GITHUB_TOKEN }}")
     );
 }
+
+#[test]
+fn the_readme_shows_the_default_pin() {
+    let pins =
+        std::fs::read_to_string(repo_root().join("src/generate/pins.rs")).expect("read pins");
+    let value = |name: &str| {
+        pins.lines()
+            .find_map(|l| l.strip_prefix(&format!("pub(crate) const {name}: &str = \"")))
+            .and_then(|rest| rest.strip_suffix("\";"))
+            .unwrap_or_else(|| panic!("{name} not found in pins.rs"))
+            .to_owned()
+    };
+    let pin = format!(
+        "cigen-dev/cigen@{} # {}",
+        value("CIGEN_ACTION_SHA"),
+        value("CIGEN_ACTION_VERSION")
+    );
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("read README");
+    assert!(
+        readme.contains(&pin),
+        "README's install example does not show {pin} (scripts/move-action-pin updates both)"
+    );
+}

@@ -190,7 +190,11 @@ fn refuses_inexact_versions_and_plain_http() {
 fn pin_repo(table: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    for rel in ["src/generate/pins.rs", "scripts/move-action-pin"] {
+    for rel in [
+        "src/generate/pins.rs",
+        "scripts/move-action-pin",
+        "README.md",
+    ] {
         let dest = root.join(rel);
         std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
         std::fs::copy(repo_root().join(rel), &dest).expect("copy");
