@@ -45,7 +45,7 @@ impl Repo {
             &bin,
             "cargo",
             &format!(
-                "#!/bin/sh\necho \"cargo $*\" >>\"$TOOL_LOG\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --target ] && t=$2; shift; done\n\
+                "#!/bin/sh\necho \"cargo $* (CC_x86_64_unknown_linux_musl=$CC_x86_64_unknown_linux_musl)\" >>\"$TOOL_LOG\"\nwhile [ $# -gt 0 ]; do [ \"$1\" = --target ] && t=$2; shift; done\n\
                  mkdir -p target/$t/release\nexe=cigen; case $t in *windows*) exe=cigen.exe;; esac\n\
                  printf '#!/bin/sh\\necho \"cigen {VERSION}\"\\n' >target/$t/release/$exe\nchmod +x target/$t/release/$exe\n"
             ),
@@ -134,7 +134,7 @@ fn release_build_packs_an_archive_and_its_sum() {
     assert_eq!(run.code, 0, "{run:#?}");
     assert!(
         repo.log()
-            .contains(&format!("cargo build --release --locked --target {TARGET}")),
+            .contains(&format!("cargo build --release --locked --target {TARGET} (CC_x86_64_unknown_linux_musl=musl-gcc)")),
         "{}",
         repo.log()
     );
