@@ -93,6 +93,9 @@ pub(crate) struct Step {
     pub(crate) env: Vec<Entry>,
     /// Shell command; never holds `${{ }}` (values arrive through `env`).
     pub(crate) run: Option<String>,
+    /// Shell of a `run` step: `bash` everywhere, so `exec` and `"$VAR"` mean the same on
+    /// Windows runners (whose default shell is PowerShell).
+    pub(crate) shell: Option<String>,
 }
 
 /// One workflow job (one spec job).

@@ -17,6 +17,7 @@ fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
         with,
         env: vec![],
         run: None,
+        shell: None,
     }
 }
 
@@ -38,6 +39,7 @@ fn run(name: &str, env: Vec<Entry>, command: String) -> Step {
         with: vec![],
         env,
         run: Some(command),
+        shell: Some("bash".into()),
     }
 }
 
@@ -172,6 +174,7 @@ fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
                 with,
                 env: vec![],
                 run: None,
+        shell: None,
             },
             None => match pins::lookup(action) {
                 Some(pin) => uses(pin, &name, with),
@@ -211,6 +214,7 @@ fn install_cigen(t: &GithubOutput) -> Vec<Step> {
             with,
             env: vec![],
             run: None,
+        shell: None,
         },
         None => uses(pins::builtin(pins::CIGEN), "Install cigen", with),
     });
