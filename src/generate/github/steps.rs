@@ -214,7 +214,7 @@ fn install_cigen(t: &GithubOutput) -> Vec<Step> {
             with,
             env: vec![],
             run: None,
-        shell: None,
+            shell: None,
         },
         None => uses(pins::builtin(pins::CIGEN), "Install cigen", with),
     });
