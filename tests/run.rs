@@ -281,3 +281,53 @@ fn simple_commands_behave_as_under_bash() {
         .unwrap();
     assert_eq!(last["message"], "exit 127");
 }
+
+#[test]
+fn skip_reasons_for_each_condition() {
+    let spec = "version: 1\njobs:\n  on_main:\n    when: { branch: [main, \"release/*\"] }\n    steps: [echo]\n  on_pr:\n    when: { event: pull_request }\n    steps: [echo]\n  by_hand:\n    when: { event: manual }\n    steps: [echo]\n  gitlab_only:\n    when: { provider: gitlab }\n    steps: [echo]\n  laptop:\n    when: { ci: false }\n    steps: [echo]\n";
+    let plan = |env: &[(&str, &str)]| {
+        let mut t = Test::new().spec(spec).args(["run", "--dry-run"]);
+        for (k, v) in env {
+            t = t.env(k, v);
+        }
+        let out = t.expect_code(0);
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with("  run") || l.starts_with("  skip"))
+            .map(|l| l.trim().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    insta::assert_snapshot!(plan(&[]), @r"
+    skip  on_main      runs only on branch main, release/* (no branch here)
+    skip  on_pr        runs only on pull_request events (this run is manual)
+    run   by_hand
+    skip  gitlab_only  runs only on gitlab (this is local)
+    run   laptop
+    ");
+    let github_pr = [
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_HEAD_REF", "release/2"),
+        ("GITHUB_REF_NAME", "7/merge"),
+    ];
+    insta::assert_snapshot!(plan(&github_pr), @r"
+    run   on_main
+    run   on_pr
+    skip  by_hand      runs only on manual events (this run is pull_request)
+    skip  gitlab_only  runs only on gitlab (this is github)
+    skip  laptop       runs only locally (when.ci: false)
+    ");
+    let gitlab_push = [
+        ("GITLAB_CI", "true"),
+        ("CI_PIPELINE_SOURCE", "push"),
+        ("CI_COMMIT_BRANCH", "feature"),
+    ];
+    insta::assert_snapshot!(plan(&gitlab_push), @r"
+    skip  on_main      runs only on branch main, release/* (this is feature)
+    skip  on_pr        runs only on pull_request events (this run is push)
+    skip  by_hand      runs only on manual events (this run is push)
+    run   gitlab_only
+    skip  laptop       runs only locally (when.ci: false)
+    ");
+}

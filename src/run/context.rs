@@ -11,7 +11,7 @@ pub(crate) struct RunContext {
     pub provider: Provider,
     /// Branch being built: the PR/MR source branch, the pushed branch, or the local HEAD.
     pub branch: Option<String>,
-    /// CI event; `None` locally.
+    /// CI event; `Manual` on a laptop (someone ran it by hand), `None` on an unknown CI.
     pub event: Option<Event>,
 }
 
@@ -79,11 +79,12 @@ impl RunContext {
                 event,
             };
         }
+        // Running cigen by hand is a manual run; another CI's event is unknown.
         RunContext {
             ci,
             provider: Provider::Local,
             branch: local_branch(),
-            event: None,
+            event: (!ci).then_some(Event::Manual),
         }
     }
 }
@@ -165,6 +166,8 @@ mod tests {
             (local.ci, local.provider, local.branch.as_deref()),
             (false, Provider::Local, Some("dev"))
         );
-        assert!(RunContext::detect(&env(&[("CI", "true")]), || None).ci);
+        assert_eq!(local.event, Some(Event::Manual));
+        let other = RunContext::detect(&env(&[("CI", "true")]), || None);
+        assert!(other.ci && other.event.is_none());
     }
 }

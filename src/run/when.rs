@@ -105,8 +105,8 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
             let names: Vec<_> = wanted.iter().map(|e| event_name(*e)).collect();
             let here = ctx
                 .event
-                .map(|e| format!("this is {}", event_name(e)))
-                .unwrap_or_else(|| "no CI event here".into());
+                .map(|e| format!("this run is {}", event_name(e)))
+                .unwrap_or_else(|| "this CI names no event".into());
             return Verdict::Skip(format!("runs only on {} events ({here})", names.join(", ")));
         }
     }
