@@ -213,8 +213,6 @@ fn limit_malloc_arenas() {
     // SAFETY: mallopt only tunes the allocator; called before any unit thread exists.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
-        // Loading the spec freed its parse trees; give those pages back before the run.
-        libc::malloc_trim(0);
     }
 }
 
