@@ -67,8 +67,11 @@ pub struct Job {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Permission {
+    /// Read access.
     Read,
+    /// Read and write access.
     Write,
+    /// No access.
     None,
 }
 

@@ -30,10 +30,15 @@ pub struct When {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Event {
+    /// A push to a branch (not a tag).
     Push,
+    /// A pull request (GitHub) or merge request (GitLab).
     PullRequest,
+    /// A pushed tag.
     Tag,
+    /// A scheduled (cron) pipeline.
     Schedule,
+    /// A pipeline started by hand (workflow_dispatch, GitLab web/API).
     Manual,
 }
 
@@ -41,7 +46,10 @@ pub enum Event {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Provider {
+    /// GitHub Actions.
     Github,
+    /// GitLab CI.
     Gitlab,
+    /// A developer machine (no CI detected).
     Local,
 }
