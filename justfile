@@ -2,7 +2,7 @@
 
 # List the recipes
 default:
-    @just --justfile {{ justfile() }} --list
+    @{{ quote(just_executable()) }} --justfile {{ quote(justfile()) }} --list
 
 # Formatting (cargo fmt --check)
 [positional-arguments]

@@ -410,3 +410,15 @@ fn matrices_beyond_provider_limits_are_refused() {
         .args(["generate", "--target", "just"])
         .expect_code(0);
 }
+
+#[test]
+fn outputs_go_next_to_the_spec_wherever_cigen_runs() {
+    let t = Test::new()
+        .spec(SPEC)
+        .current_dir("a/b")
+        .args(["generate", "--target", "just"]);
+    let out = t.expect_code(0);
+    assert_eq!(written(&out.stderr), vec!["justfile"]);
+    assert!(t.path().join("justfile").is_file());
+    assert!(!t.path().join("a/b/justfile").exists());
+}
