@@ -3,6 +3,7 @@
 //! fails; elsewhere it skips with a loud message.
 
 mod action_download;
+mod action_lint;
 mod committed;
 mod examples_run;
 mod harness;
