@@ -11,6 +11,7 @@ mod job_names;
 mod matrix_refs;
 mod needs_exist;
 mod never_runs;
+mod output_needs;
 pub(crate) mod outputs;
 mod paths;
 mod permissions;
@@ -56,6 +57,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("dangerous-env", dangerous_env::check),
     ("github-expressions", github_expressions::check),
     ("outputs", outputs::check),
+    ("output-needs", output_needs::check),
     ("permissions", permissions::check),
     ("ports", ports::check),
     ("service-names", service_names::check),
@@ -116,6 +118,21 @@ pub(crate) fn env_maps(spec: &Spec) -> Vec<(&IndexMap<String, EnvValue>, YamlPat
         }
     }
     out
+}
+
+/// Whether `text` reads the shell variable `name` (`$NAME` or `${NAME}`).
+pub(crate) fn reads_var(text: &str, name: &str) -> bool {
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices(name) {
+        let after = i + name.len();
+        let ends = after >= bytes.len() || !(bytes[after].is_ascii_alphanumeric() || bytes[after] == b'_');
+        let plain = i >= 1 && bytes[i - 1] == b'$';
+        let braced = i >= 2 && &text[i - 2..i] == "${" && (after < bytes.len() && matches!(bytes[after], b'}' | b':' | b'-' | b'?'));
+        if ends && (plain || braced) {
+            return true;
+        }
+    }
+    false
 }
 
 /// `true` for a portable environment variable name.

@@ -1,7 +1,7 @@
 //! Rule: secrets are declared where they are used: `${{ secrets.X }}` in remote setup, and a
 //! job's commands may not read a secret declared only for another job.
 
-use super::{env_maps, is_env_name, run_path, run_text, Context};
+use super::{env_maps, is_env_name, reads_var, run_path, run_text, Context};
 use crate::diagnostic::Diagnostic;
 use crate::source::YamlPath;
 
@@ -24,21 +24,6 @@ pub(crate) fn expression_secrets(text: &str) -> Vec<String> {
         rest = &after[close.min(after.len())..];
     }
     out
-}
-
-/// Whether `text` reads the shell variable `name` (`$NAME` or `${NAME}`).
-fn reads_var(text: &str, name: &str) -> bool {
-    let bytes = text.as_bytes();
-    for (i, _) in text.match_indices(name) {
-        let after = i + name.len();
-        let ends = after >= bytes.len() || !(bytes[after].is_ascii_alphanumeric() || bytes[after] == b'_');
-        let plain = i >= 1 && bytes[i - 1] == b'$';
-        let braced = i >= 2 && &text[i - 2..i] == "${" && (after < bytes.len() && matches!(bytes[after], b'}' | b':' | b'-' | b'?'));
-        if ends && (plain || braced) {
-            return true;
-        }
-    }
-    false
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
