@@ -422,3 +422,13 @@ fn outputs_go_next_to_the_spec_wherever_cigen_runs() {
     assert!(t.path().join("justfile").is_file());
     assert!(!t.path().join("a/b/justfile").exists());
 }
+
+#[test]
+fn warns_when_gitlab_cannot_verify_the_cigen_it_installs() {
+    let spec = "version: 1\njobs:\n  lint:\n    steps: [echo]\ntargets:\n  gitlab: { cigen_version: 9.9.9 }\n";
+    let out = Test::new().spec(spec).args(["generate"]).expect_code(0);
+    assert!(out.stderr.contains("warning: GitLab jobs install cigen 9.9.9 with `install: script`, but the checksum table has no entry for it"), "{}", out.stderr);
+    let present = "version: 1\njobs:\n  lint:\n    steps: [echo]\ntargets:\n  gitlab: { cigen_version: 9.9.9, install: present }\n";
+    let out = Test::new().spec(present).args(["generate"]).expect_code(0);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}

@@ -77,6 +77,9 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, _color: ColorChoice) -> Outcome
             }
         }
     }
+    for w in generate::warnings(p, &targets) {
+        eprintln!("warning: {w}");
+    }
     if let Some(j) = p
         .targets
         .just

@@ -135,3 +135,19 @@ pub(crate) fn justfile_import_hint(
 ) -> Option<String> {
     justfile::import_hint(j, root)
 }
+
+/// Warnings about rendered outputs that are valid but cannot work yet.
+pub(crate) fn warnings(p: &Pipeline, targets: &[Target]) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(g) = p
+        .targets
+        .gitlab
+        .as_ref()
+        .filter(|_| targets.contains(&Target::Gitlab))
+    {
+        if g.cigen_build.is_none() {
+            out.extend(gitlab::install::unverifiable(g.install, &g.cigen_version));
+        }
+    }
+    out
+}

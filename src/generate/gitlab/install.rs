@@ -53,6 +53,21 @@ pub(super) fn build(b: &crate::spec::CigenBuild) -> Vec<String> {
     ]
 }
 
+/// Why generated GitLab jobs cannot install cigen yet, if so: `script` install of a version
+/// the checksum table does not list (the jobs would fail closed).
+pub(crate) fn unverifiable(mode: GitlabInstall, version: &str) -> Option<String> {
+    let version = version.strip_prefix('v').unwrap_or(version);
+    let missing = mode == GitlabInstall::Script
+        && TARGETS
+            .iter()
+            .all(|t| checksum(CHECKSUMS, version, t).is_none());
+    missing.then(|| {
+        format!(
+            "GitLab jobs install cigen {version} with `install: script`, but the checksum table has no entry for it, so they will stop before running; use a released version, or `install: image`/`present`"
+        )
+    })
+}
+
 /// Script lines that make `cigen` available (they run in one shell, before `script:`).
 pub(super) fn cigen(mode: GitlabInstall, version: &str) -> Result<Vec<String>, GenerateError> {
     cigen_with(mode, version, CHECKSUMS)

@@ -4,7 +4,7 @@
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
 mod context;
-mod install;
+pub(crate) mod install;
 mod rules;
 
 use std::collections::HashMap;
