@@ -305,4 +305,17 @@ mod tests {
         assert_eq!(just_text("{{x}}"), "{{{{x}}");
         assert_eq!(comment_text("a\nb\u{2028}c"), "a b c");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_reads_back_as_itself(s in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{ff}\\u{2028}\\u{feff}\\u{202e}]{0,12}") {
+            proptest::prop_assert_eq!(roundtrip(&s), s);
+        }
+
+        #[test]
+        fn any_text_stays_on_one_line(s in "\\PC*|[\\x00-\\x7f\\u{2028}\\u{2029}\\u{85}]{0,12}") {
+            let y = yaml_scalar(&s);
+            proptest::prop_assert!(!y.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']), "{:?}", y);
+        }
+    }
 }
