@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Number, Value};
 
+use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, range_help, required_help};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::{Node, NodeKind, PathSegment, ScalarStyle, YamlPath};
 
@@ -112,32 +113,6 @@ impl<'s> Walker<'s> {
             }
         }
         schema
-    }
-
-    /// Where else in the spec `key` is a known key, for a key written at the wrong level.
-    fn belongs_elsewhere(&self, key: &str, at_root: bool) -> Option<String> {
-        const PLACES: &[(&str, &str)] = &[
-            ("Job", "in a job (`jobs.<name>`)"),
-            ("Step", "in a step (`- run: ...`)"),
-            ("When", "under `when:`"),
-            ("Retry", "under `retry:`"),
-            ("Service", "in a service (`services.<name>`)"),
-            ("Setup", "under `setup:`"),
-            ("Triggers", "under `triggers:`"),
-            ("Targets", "under `targets:`"),
-            ("GithubTarget", "under `targets.github`"),
-            ("GitlabTarget", "under `targets.gitlab`"),
-        ];
-        let defs = self.root.get("definitions")?;
-        let mut places: Vec<&str> = PLACES
-            .iter()
-            .filter(|(def, _)| defs.get(*def).and_then(|d| d.get("properties")).is_some_and(|p| p.get(key).is_some()))
-            .map(|(_, place)| *place)
-            .collect();
-        if !at_root && self.root.get("properties").is_some_and(|p| p.get(key).is_some()) {
-            places.insert(0, "at the top level of the spec");
-        }
-        (!places.is_empty()).then(|| places.join(" or "))
     }
 
     /// Kinds of node a schema can accept (for choosing a branch of `anyOf`).
@@ -458,7 +433,7 @@ impl<'s> Walker<'s> {
                     let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
                         .at_key(child_path)
                         .with_label("not a known key here");
-                    let elsewhere = || self.belongs_elsewhere(&e.key, path.0.is_empty());
+                    let elsewhere = || belongs_elsewhere(self.root, &e.key, path.0.is_empty());
                     d = match (did_you_mean(&e.key, known.iter().copied()), foreign_key_hint(&e.key)) {
                         (Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
                         (None, Some(hint)) => d.with_help(hint),
@@ -514,49 +489,7 @@ fn matches_pattern_property(schema: &Value, key: &str) -> bool {
         .is_some_and(|pats| pats.keys().any(|p| p.strip_prefix('^').is_some_and(|prefix| key.starts_with(prefix))))
 }
 
-/// A key that reads like a command or sentence rather than a key (`curl -H "Authorization`).
-fn looks_like_text(key: &str) -> bool {
-    key.contains(' ') || key.contains('"') || key.contains('$')
-}
-
-/// Hints for keys that other CI systems use, where edit distance finds nothing.
-fn foreign_key_hint(key: &str) -> Option<String> {
-    let hint = match key {
-        "stages" | "stage" => "cigen has no stages: jobs run in the order their `needs` give",
-        "on" => "events that start the pipeline go under `triggers:`",
-        "depends_on" | "dependencies" | "requires" | "after" => "jobs wait for others with `needs: [job]`",
-        "script" | "command" | "commands" | "cmd" => "commands go under `steps:` (or `run:` inside a step)",
-        "if" | "only" | "except" | "rules" | "condition" => "conditions go under `when:` (changed, branch, event, ci, provider)",
-        "timeout-minutes" | "timeout_minutes" | "timeout_in_minutes" => "write `timeout: 10m`",
-        "variables" | "environment_variables" | "environment" | "enviroment" | "environ" => "environment variables go under `env:`",
-        "uses" => "actions run only as remote setup, under `targets.github.setup.<job>`",
-        "image" => "a job's image goes under `runs-on: { image: ... }`; the default under `targets.gitlab.image`",
-        _ => return None,
-    };
-    Some(hint.to_string())
-}
-
-/// Help for an out-of-range number.
-fn range_help(field: Option<&str>, range: &str) -> String {
-    match field {
-        Some("version") => "write `version: 1`".into(),
-        Some("attempts" | "retry") => "attempts count every run including the first: `1` means no retry, `3` two retries".into(),
-        Some(f) => format!("`{f}` must be {range}"),
-        None => format!("use a value {range}"),
-    }
-}
-
 fn is_required(schema: &Value, key: &str) -> bool {
     schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)))
 }
 
-fn required_help(key: &str) -> String {
-    match key {
-        "version" => "add `version: 1` at the top of the spec".into(),
-        "jobs" => "add a `jobs:` mapping with at least one job".into(),
-        "run" => "a step needs a command: `run: make test`".into(),
-        "image" => "a service needs a container image: `image: postgres:17`".into(),
-        "attempts" => "say how many attempts in total: `attempts: 3`".into(),
-        other => format!("add `{other}:`"),
-    }
-}
