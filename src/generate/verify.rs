@@ -90,6 +90,35 @@ fn github(p: &Pipeline, text: &str) -> Result<(), String> {
         if !runs.iter().any(|r| r.starts_with(&call)) {
             return Err(format!("job `{name}` does not call `{call}`"));
         }
+        let cells = job
+            .get("strategy")
+            .and_then(|s| s.get("matrix"))
+            .and_then(|m| m.get("include"))
+            .and_then(Value::as_sequence)
+            .map_or(0, Vec::len);
+        same_dag(p, name, job.get("needs"), cells)?;
+    }
+    Ok(())
+}
+
+/// The provider's `needs` and matrix size are exactly the model's: generate and run must never
+/// disagree about the DAG or the cells.
+fn same_dag(p: &Pipeline, name: &str, needs: Option<&Value>, cells: usize) -> Result<(), String> {
+    let Some(j) = p.jobs.get(name) else {
+        return Ok(());
+    };
+    let got: Vec<&str> = needs.map(strings).unwrap_or_default();
+    if got != j.needs.iter().map(String::as_str).collect::<Vec<_>>() {
+        return Err(format!(
+            "job `{name}` needs {got:?}, the spec says {:?}",
+            j.needs
+        ));
+    }
+    let want = j.matrix.as_ref().map_or(0, |m| m.cells.len());
+    if cells != want {
+        return Err(format!(
+            "job `{name}` has {cells} matrix cells, the spec {want}"
+        ));
     }
     Ok(())
 }
@@ -105,6 +134,12 @@ fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
         if !script.iter().any(|l| l.starts_with(&call)) {
             return Err(format!("job `{name}` does not call `{call}`"));
         }
+        let cells = job
+            .get("parallel")
+            .and_then(|p| p.get("matrix"))
+            .and_then(Value::as_sequence)
+            .map_or(0, Vec::len);
+        same_dag(p, name, job.get("needs"), cells)?;
         // The reports `cigen run` writes on GitLab must be declared, or they are lost.
         let reports = job.get("artifacts").and_then(|a| a.get("reports"));
         if reports.and_then(|r| r.get("junit")).and_then(Value::as_str) != Some(JUNIT) {
@@ -143,4 +178,43 @@ fn just(p: &Pipeline, text: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pipeline() -> Pipeline {
+        let spec = "version: 1\njobs:\n  a:\n    steps: [x]\n  b:\n    needs: [a]\n    matrix: { n: ['1', '2'] }\n    steps: [x]\n";
+        crate::model::load_str(
+            std::path::Path::new("cigen.yaml"),
+            spec,
+            std::path::Path::new("."),
+        )
+        .map(|l| l.pipeline)
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const GOOD: &str = "jobs:\n  a:\n    steps: [{run: exec cigen run a --no-deps}]\n  b:\n    needs: [a]\n    strategy: {matrix: {include: [{n: '1'}, {n: '2'}]}}\n    steps: [{run: 'exec cigen run b --no-deps --matrix \"n=$MATRIX_N\"'}]\n";
+
+    #[test]
+    fn github_facts_are_checked() {
+        let p = pipeline();
+        assert_eq!(github(&p, GOOD), Ok(()));
+        let no_needs = GOOD.replace("    needs: [a]\n", "");
+        assert!(github(&p, &no_needs)
+            .unwrap_err()
+            .contains("job `b` needs []"));
+        let one_cell = GOOD.replace(", {n: '2'}", "");
+        assert!(github(&p, &one_cell)
+            .unwrap_err()
+            .contains("1 matrix cells"));
+        let expr = GOOD.replace("$MATRIX_N", "${{ matrix.n }}");
+        assert!(github(&p, &expr).unwrap_err().contains("inside run"));
+        let no_call = GOOD.replace("exec cigen run a", "cigen run a");
+        assert!(github(&p, &no_call).unwrap_err().contains("does not call"));
+        assert!(github(&p, "jobs: [")
+            .unwrap_err()
+            .contains("not valid YAML"));
+    }
 }
