@@ -21,7 +21,9 @@ pub(crate) fn check(files: &[OutputFile]) -> Vec<Drift> {
             Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), false),
             Err(_) => (String::new(), true),
         };
-        if old == f.text {
+        // A checkout that turned line endings into CRLF (git `core.autocrlf` on Windows) holds
+        // the same content: only the text counts, not how the working tree stores newlines.
+        if same_text(&old, &f.text) {
             continue;
         }
         let diff = TextDiff::from_lines(&old, &f.text);
@@ -42,6 +44,11 @@ pub(crate) fn check(files: &[OutputFile]) -> Vec<Drift> {
         });
     }
     out
+}
+
+/// Equal, or equal once CRLF line endings become LF.
+pub(crate) fn same_text(on_disk: &str, rendered: &str) -> bool {
+    on_disk == rendered || (on_disk.contains("\r\n") && on_disk.replace("\r\n", "\n") == rendered)
 }
 
 #[cfg(test)]
@@ -79,5 +86,9 @@ mod tests {
         assert!(d[1].missing);
         std::fs::write(&a, "x: 1\ny: 3\n").unwrap();
         assert_eq!(check(&files[..1]).len(), 0);
+        std::fs::write(&a, "x: 1\r\ny: 3\r\n").unwrap();
+        assert_eq!(check(&files[..1]).len(), 0, "CRLF checkouts are not drift");
+        std::fs::write(&a, "x: 1\r\ny: 4\r\n").unwrap();
+        assert_eq!(check(&files[..1]).len(), 1);
     }
 }

@@ -33,7 +33,10 @@ pub(crate) fn refusal(path: &Path, force: bool) -> Option<String> {
 /// never see half a file and an interrupted run leaves the old one intact.
 pub(crate) fn write(file: &OutputFile) -> std::io::Result<Written> {
     let old = std::fs::read(&file.path).ok();
-    if old.as_deref() == Some(file.text.as_bytes()) {
+    let same = old
+        .as_deref()
+        .is_some_and(|o| super::drift::same_text(&String::from_utf8_lossy(o), &file.text));
+    if same {
         return Ok(Written::Unchanged);
     }
     let dir = match file.path.parent() {
