@@ -79,7 +79,7 @@ pub(crate) fn run(
     cancel: &CancelToken,
     on_output: &mut dyn FnMut(&[u8]),
 ) -> io::Result<(Ending, ExitStatus)> {
-    let (reader, writer) = io::pipe()?;
+    let (reader, writer) = os_pipe::pipe()?;
     cmd.stdin(Stdio::null())
         .stdout(writer.try_clone()?)
         .stderr(writer)

@@ -15,11 +15,14 @@ use crate::run::process::signal_name;
 /// Lines of output kept per step for the JUnit report.
 const KEEP: usize = 200;
 
+/// An open section: name, header, start (Unix seconds), and its output so far.
+type Section = (String, String, u64, Vec<String>);
+
 pub(crate) struct Gitlab {
     live: bool,
     junit: PathBuf,
-    /// (unit, step) → (section name, header, start time, lines).
-    open: HashMap<(usize, usize), (String, String, u64, Vec<String>)>,
+    /// Open sections by (unit, step).
+    open: HashMap<(usize, usize), Section>,
     cases: Vec<Vec<Case>>,
 }
 
