@@ -331,3 +331,13 @@ fn skip_reasons_for_each_condition() {
     skip  laptop       runs only locally (when.ci: false)
     ");
 }
+
+#[test]
+fn dry_run_as_json() {
+    let out = Test::new().spec("version: 1\njobs:\n  a:\n    steps: [echo a]\n  b:\n    needs: [a]\n    when: { ci: true }\n    steps: [echo b]\n").args(["run", "--dry-run", "--log-format", "json"]).expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("one JSON line");
+    assert_eq!(v["type"], "plan");
+    assert_eq!(v["units"][1]["needs"], serde_json::json!([0]));
+    assert_eq!(v["units"][1]["run"], false);
+    assert_eq!(v["units"][1]["reason"], "runs only in CI (when.ci: true)");
+}

@@ -34,7 +34,7 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use crate::cli::{ColorChoice, RunArgs};
+use crate::cli::{ColorChoice, LogFormat, RunArgs};
 use crate::exit::Outcome;
 use crate::model::{parse_duration, Loaded};
 
@@ -103,7 +103,12 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     let merged = base.merged();
     let missing = secrets::missing(p, &plan, &merged);
     if args.dry_run {
-        print!("{}", plan::render(&plan, p));
+        // `--log-format json` gets the plan as its first event would be; others get text.
+        if args.log_format == LogFormat::Json {
+            report::plan_json(&plan);
+        } else {
+            print!("{}", plan::render(&plan, p));
+        }
         if !missing.is_empty() {
             eprint!("{}", missing_text("warning", &missing));
         }

@@ -63,6 +63,11 @@ pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Repor
     }
 }
 
+/// Prints the plan as the JSON reporter's first event (for `--dry-run --log-format json`).
+pub(crate) fn plan_json(plan: &Plan) {
+    json::Json::new().start(plan);
+}
+
 /// Seconds since the Unix epoch (GitLab section markers, JSON events).
 pub(crate) fn unix_now() -> Duration {
     std::time::SystemTime::now()
