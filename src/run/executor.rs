@@ -24,8 +24,8 @@ use super::when::{evaluate, LazyChanges, Verdict};
 use crate::model::{format_duration, Pipeline};
 
 /// What every unit of a run shares.
-pub(crate) struct Shared {
-    pub pipeline: Pipeline,
+pub(crate) struct Shared<'a> {
+    pub pipeline: &'a Pipeline,
     pub plan: Plan,
     pub base: BaseEnv,
     pub ctx: RunContext,
@@ -46,7 +46,7 @@ pub(crate) enum Msg {
 
 /// Runs unit `id` to the end and returns its result (also sent as `UnitFinished`).
 pub(crate) fn run_unit(
-    sh: &Shared,
+    sh: &Shared<'_>,
     id: UnitId,
     needs_env: &IndexMap<String, String>,
     cancel: &CancelToken,
@@ -57,7 +57,7 @@ pub(crate) fn run_unit(
 }
 
 fn run_inner(
-    sh: &Shared,
+    sh: &Shared<'_>,
     id: UnitId,
     needs_env: &IndexMap<String, String>,
     cancel: &CancelToken,
@@ -116,7 +116,7 @@ fn run_inner(
         let mut env = step_env(
             &sh.base,
             needs_env,
-            &sh.pipeline,
+            sh.pipeline,
             job,
             &unit.cell,
             step,

@@ -29,7 +29,6 @@ mod secrets;
 mod services;
 mod when;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use indexmap::IndexMap;
@@ -173,8 +172,8 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from);
     let gitlab = base.process.get("GITLAB_CI").is_some_and(|v| v == "true");
-    let shared = Arc::new(executor::Shared {
-        pipeline: p.clone(),
+    let shared = executor::Shared {
+        pipeline: p,
         plan,
         base,
         ctx,
@@ -187,13 +186,13 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         } else {
             services::ServiceMode::Docker
         },
-    });
+    };
     reporter.start(&shared.plan);
     let opts = scheduler::Options {
         jobs,
         keep_going: args.keep_going,
     };
-    let summary = scheduler::run(Arc::clone(&shared), &opts, reporter.as_mut(), tx, rx);
+    let summary = scheduler::run(&shared, &opts, reporter.as_mut(), tx, rx);
     write_ci_outputs(&shared, &summary.results, github_output.as_deref(), gitlab);
     reporter.finish(
         &shared.plan,
@@ -255,7 +254,7 @@ fn watch_signals(_tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result
 
 /// In CI, hands outputs to the provider: `$GITHUB_OUTPUT` heredocs, GitLab dotenv report.
 fn write_ci_outputs(
-    sh: &executor::Shared,
+    sh: &executor::Shared<'_>,
     results: &[events::UnitResult],
     github: Option<&std::path::Path>,
     gitlab: bool,

@@ -2,7 +2,6 @@
 //! what gets skipped, and how signals escalate. Executors run; reporters only watch.
 
 use std::sync::mpsc::{Receiver, Sender};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
@@ -40,8 +39,20 @@ enum State {
 }
 
 /// Runs the plan to the end.
+/// Unit threads are scoped: they borrow the shared state and all end before this returns.
 pub(crate) fn run(
-    sh: Arc<Shared>,
+    sh: &Shared<'_>,
+    opts: &Options,
+    reporter: &mut dyn Reporter,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+) -> Summary {
+    std::thread::scope(|scope| schedule(scope, sh, opts, reporter, tx, rx))
+}
+
+fn schedule<'scope, 'env>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    sh: &'env Shared<'env>,
     opts: &Options,
     reporter: &mut dyn Reporter,
     tx: Sender<Msg>,
@@ -108,15 +119,15 @@ pub(crate) fn run(
                 .iter()
                 .all(|d| matches!(state[*d], State::Done(_)));
             if ready && running < opts.jobs.max(1) {
-                let needs_env = needs_env(&state, &sh, id);
+                let needs_env = needs_env(&state, sh, id);
                 let cancel = CancelToken::new();
                 state[id] = State::Running(cancel.clone());
                 running += 1;
-                let (sh2, tx2) = (Arc::clone(&sh), tx.clone());
+                let tx2 = tx.clone();
                 let spawned = std::thread::Builder::new()
                     .stack_size(UNIT_STACK)
                     .name(format!("unit-{id}"))
-                    .spawn(move || run_unit(&sh2, id, &needs_env, &cancel, &tx2));
+                    .spawn_scoped(scope, move || run_unit(sh, id, &needs_env, &cancel, &tx2));
                 if let Err(e) = spawned {
                     running -= 1;
                     let r = UnitResult {
@@ -191,7 +202,7 @@ pub(crate) fn run(
 }
 
 /// `<JOB>_<KEY>` for every output of the unit's finished needs, in plan order.
-fn needs_env(state: &[State], sh: &Shared, id: usize) -> IndexMap<String, String> {
+fn needs_env(state: &[State], sh: &Shared<'_>, id: usize) -> IndexMap<String, String> {
     let mut env = IndexMap::new();
     for d in &sh.plan.units[id].needs {
         if let State::Done(r) = &state[*d] {
