@@ -316,3 +316,29 @@ fn alias_expansion_is_bounded() {
         "{err:?}"
     );
 }
+
+#[test]
+fn large_specs_load() {
+    // Thousands of jobs in a chain, each reading a secret and an output: the rules must stay
+    // close to linear (a quadratic rule shows here as a test that takes minutes).
+    let mut text = String::from(
+        "version: 1\nsecrets: [TOKEN]\njobs:\n  j0:\n    outputs: [v]\n    steps: [make]\n",
+    );
+    for i in 1..3000 {
+        text.push_str(&format!(
+            "  j{i}:\n    needs: [j{}]\n    steps: [\"echo $TOKEN $J0_V\"]\n",
+            i - 1
+        ));
+    }
+    let out = load_str(Path::new("big.yaml"), &text, Path::new("."));
+    let Err(LoadError::Invalid { diagnostics, .. }) = out else {
+        panic!("reading $J0_V without needing j0 must be reported")
+    };
+    assert_eq!(
+        diagnostics
+            .iter()
+            .filter(|d| d.code == "output-without-need")
+            .count(),
+        2998
+    );
+}

@@ -28,6 +28,23 @@ fn references(text: &str) -> Vec<String> {
     out
 }
 
+/// GitHub Actions runs at most 256 jobs per matrix; GitLab's `parallel: matrix` allows fewer.
+const MAX_CELLS: usize = 256;
+/// Above this product of axis sizes the matrix is not even expanded.
+const MAX_PRODUCT: usize = 65_536;
+
+/// Product of the axis sizes plus the includes: an upper bound on the cells.
+fn product(m: &crate::spec::Matrix) -> usize {
+    m.axes.values().fold(1usize, |acc, v| acc.saturating_mul(v.len().max(1))).saturating_add(m.include.len())
+}
+
+fn too_large(mp: &YamlPath, cells: usize) -> Diagnostic {
+    Diagnostic::error("matrix-too-large", format!("the matrix has {cells} combinations; at most {MAX_CELLS} are allowed"))
+        .at_key(mp.clone())
+        .with_label("too many runners")
+        .with_help("GitHub runs at most 256 jobs per matrix: remove values, split the job, or `exclude` combinations")
+}
+
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
         let jp = YamlPath::root().key("jobs").key(name);
@@ -72,6 +89,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if !cx.dropped_under(&mp) {
                     out.push(Diagnostic::error("empty-matrix", "the matrix has no axes").at(mp.clone()).with_help("add an axis such as `python: [\"3.12\", \"3.13\"]`, or remove `matrix:`"));
                 }
+            } else if product(m) > MAX_PRODUCT {
+                // Expanding would take minutes and gigabytes; say so without expanding.
+                out.push(too_large(&mp, product(m)));
+            } else if let Some(cells) = Some(expand(m).cells.len()).filter(|n| *n > MAX_CELLS) {
+                out.push(too_large(&mp, cells));
             } else if !m.axes.is_empty() && m.axes.values().all(|v| !v.is_empty()) && expand(m).cells.is_empty() {
                 out.push(
                     Diagnostic::error("empty-matrix", "`exclude` removes every matrix combination")

@@ -5,7 +5,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::YamlPath;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let names: Vec<&str> = cx.spec.jobs.keys().map(String::as_str).chain(cx.dropped_jobs.iter().map(String::as_str)).collect();
+    let names: std::collections::HashSet<&str> = cx.spec.jobs.keys().map(String::as_str).chain(cx.dropped_jobs.iter().map(String::as_str)).collect();
     for (job, j) in &cx.spec.jobs {
         for (i, need) in j.needs.iter().enumerate() {
             let path = YamlPath::root().key("jobs").key(job).key("needs").index(i);
@@ -22,7 +22,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_label("no such job");
                 d = match did_you_mean(need, cx.spec.jobs.keys().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help(format!("jobs in this spec: {}", cx.spec.jobs.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    None => {
+                        // A long list helps nobody: name the first few.
+                        let mut jobs: Vec<&str> = cx.spec.jobs.keys().map(String::as_str).take(12).collect();
+                        if cx.spec.jobs.len() > jobs.len() {
+                            jobs.push("…");
+                        }
+                        d.with_help(format!("jobs in this spec: {}", jobs.join(", ")))
+                    }
                 };
                 out.push(d);
             } else if j.needs[..i].contains(need) {

@@ -62,6 +62,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // Only jobs that declare secrets matter below; listing them once keeps big specs linear.
+    let with_secrets: Vec<(&String, &crate::spec::Job)> = spec.jobs.iter().filter(|(_, j)| !j.secrets.is_empty()).collect();
     for (job, j) in &spec.jobs {
         let jp = YamlPath::root().key("jobs").key(job);
         for (i, step) in j.steps.iter().enumerate() {
@@ -76,8 +78,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 out.push(d.at(run_path(step, &jp.key("steps").index(i))));
             }
-            for (other, oj) in &spec.jobs {
-                if other == job {
+            for (other, oj) in &with_secrets {
+                if *other == job {
                     continue;
                 }
                 for name in &oj.secrets {
