@@ -432,3 +432,31 @@ fn warns_when_gitlab_cannot_verify_the_cigen_it_installs() {
     let out = Test::new().spec(present).args(["generate"]).expect_code(0);
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
 }
+
+#[test]
+fn check_colours_the_diff_only_when_asked() {
+    let t = python_uv();
+    let path = t.path().join("justfile");
+    let edited = std::fs::read_to_string(&path)
+        .expect("justfile")
+        .replace("# Static checks", "# Edited");
+    std::fs::write(&path, edited).expect("write");
+    let plain = expect(cigen_in(t.path(), &["generate", "--check"]), 1);
+    assert!(!plain.stdout.contains('\u{1b}'), "{}", plain.stdout);
+    let coloured = expect(
+        cigen_in(t.path(), &["--color", "always", "generate", "--check"]),
+        1,
+    );
+    assert!(
+        coloured.stdout.contains("\u{1b}[31m-# Edited\u{1b}[0m\n"),
+        "{:?}",
+        coloured.stdout
+    );
+    assert!(
+        coloured
+            .stdout
+            .contains("\u{1b}[32m+# Static checks\u{1b}[0m\n"),
+        "{:?}",
+        coloured.stdout
+    );
+}

@@ -1,9 +1,32 @@
 //! `cigen generate`: compile the pipeline into committed outputs (or check them).
 
+use std::io::IsTerminal;
+
+use anstyle::{AnsiColor, Style};
+
 use crate::cli::{ColorChoice, GenerateArgs, Target};
 use crate::exit::Outcome;
 use crate::generate::{self, drift, write};
 use crate::model::Loaded;
+
+/// A unified diff with removed lines red, added lines green and hunk headers cyan.
+fn paint_diff(diff: &str, color: bool) -> String {
+    if !color {
+        return diff.to_string();
+    }
+    let paint = |style: Style, line: &str| {
+        let (text, newline) = line.strip_suffix('\n').map_or((line, ""), |t| (t, "\n"));
+        format!("{}{text}{}{newline}", style.render(), style.render_reset())
+    };
+    diff.split_inclusive('\n')
+        .map(|line| match line.as_bytes().first() {
+            Some(b'-') if !line.starts_with("---") => paint(AnsiColor::Red.on_default(), line),
+            Some(b'+') if !line.starts_with("+++") => paint(AnsiColor::Green.on_default(), line),
+            Some(b'@') => paint(AnsiColor::Cyan.on_default(), line),
+            _ => line.to_string(),
+        })
+        .collect()
+}
 
 /// The command that regenerates the same targets, for messages.
 fn fix_command(args: &GenerateArgs) -> String {
@@ -18,7 +41,7 @@ fn fix_command(args: &GenerateArgs) -> String {
     cmd
 }
 
-pub fn run(loaded: &Loaded, args: &GenerateArgs, _color: ColorChoice) -> Outcome {
+pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome {
     let p = &loaded.pipeline;
     let targets = generate::selected(p, &args.targets);
     if targets.is_empty() {
@@ -38,8 +61,9 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, _color: ColorChoice) -> Outcome
             eprintln!("{} output(s) up to date", files.len());
             return Outcome::Success;
         }
+        let color = crate::ui::use_color(color, std::io::stdout().is_terminal());
         for d in &drifts {
-            print!("{}", d.diff);
+            print!("{}", paint_diff(&d.diff, color));
         }
         for d in &drifts {
             eprintln!(
