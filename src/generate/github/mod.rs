@@ -153,17 +153,7 @@ fn health_options(s: &spec::Service) -> Option<String> {
     ))
 }
 
-/// GitHub refuses a matrix with more cells than this per job.
-const MAX_CELLS: usize = 256;
-
 fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateError> {
-    if let Some(m) = j.matrix.as_ref().filter(|m| m.cells.len() > MAX_CELLS) {
-        return Err(GenerateError::user(format!(
-            "job `{}` has {} matrix cells; GitHub Actions runs at most {MAX_CELLS} per job: split the job or narrow the matrix",
-            j.name,
-            m.cells.len()
-        )));
-    }
     let runs_on = j
         .runs_on
         .github
