@@ -206,3 +206,26 @@ fn warnings_alone_do_not_fail() {
         .args(["list"])
         .expect_code(0);
 }
+
+#[test]
+fn github_matrix_limit_applies_only_with_the_github_target() {
+    let axis = "[a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q]";
+    let spec = format!(
+        "version: 1\njobs:\n  t:\n    matrix: {{ x: {axis}, y: {axis} }}\n    steps: [echo]\n"
+    );
+    let out = crate::test::Test::new()
+        .spec(&spec)
+        .args(["check"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("the matrix has 289 cells; GitHub Actions runs at most 256 per job"),
+        "{}",
+        out.stderr
+    );
+    let local = format!("{spec}targets: {{ just: {{}} }}\n");
+    crate::test::Test::new()
+        .spec(&local)
+        .args(["check"])
+        .expect_code(0);
+}

@@ -28,10 +28,11 @@ fn references(text: &str) -> Vec<String> {
     out
 }
 
-/// Above this product of axis sizes the matrix is not even expanded. The providers' own,
-/// smaller limits (GitHub 256, GitLab 200 cells) are checked when generating for them, since
-/// a local-only matrix (justfile, `cigen run`) may be larger.
+/// Above this product of axis sizes the matrix is not even expanded.
 const MAX_PRODUCT: usize = 65_536;
+/// GitHub Actions runs at most this many jobs per matrix; checked only when the GitHub target
+/// is generated (GitLab's limit of 200 is checked by `cigen generate` for that target).
+const GITHUB_MAX_CELLS: usize = 256;
 
 /// Product of the axis sizes plus the includes: an upper bound on the cells.
 fn product(m: &crate::spec::Matrix) -> usize {
@@ -46,6 +47,8 @@ fn too_large(mp: &YamlPath, cells: usize) -> Diagnostic {
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // No `targets:` means every target, GitHub included.
+    let github = cx.spec.targets.as_ref().is_none_or(|t| t.github.is_some());
     for (name, job) in &cx.spec.jobs {
         let jp = YamlPath::root().key("jobs").key(name);
         let mut keys: Vec<&str> = Vec::new();
@@ -92,6 +95,13 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if product(m) > MAX_PRODUCT {
                 // Expanding would take minutes and gigabytes; say so without expanding.
                 out.push(too_large(&mp, product(m)));
+            } else if let Some(cells) = Some(expand(m).cells.len()).filter(|n| *n > GITHUB_MAX_CELLS && github) {
+                out.push(
+                    Diagnostic::error("matrix-too-large", format!("the matrix has {cells} cells; GitHub Actions runs at most {GITHUB_MAX_CELLS} per job"))
+                        .at_key(mp.clone())
+                        .with_label("too many runners")
+                        .with_help("remove values, `exclude` combinations or split the job (or generate no GitHub target)"),
+                );
             } else if !m.axes.is_empty() && m.axes.values().all(|v| !v.is_empty()) && expand(m).cells.is_empty() {
                 out.push(
                     Diagnostic::error("empty-matrix", "`exclude` removes every matrix combination")
