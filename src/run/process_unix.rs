@@ -18,6 +18,8 @@ use super::process::{Ending, SIGKILL, SIGTERM};
 const STRAGGLER_GRACE: Duration = Duration::from_millis(500);
 /// How long to keep reading after SIGKILL (something that escaped the group may hold the pipe).
 const DRAIN_LIMIT: Duration = Duration::from_millis(200);
+/// Read size: enough for steady throughput; small, since every running step holds one.
+const READ_BUF: usize = 16 * 1024;
 /// Wake-up interval to notice cancellation and a leader that exited while the pipe stays open.
 const TICK: Duration = Duration::from_millis(25);
 
@@ -89,7 +91,7 @@ pub(crate) fn run(
     drop(cmd);
     let pid = child.id() as i32;
     let fd = reader.as_raw_fd();
-    let mut buf = vec![0u8; 64 * 1024];
+    let mut buf = vec![0u8; READ_BUF];
     let mut ending: Option<Ending> = None;
     let mut term_sent = false;
     let mut kill_at: Option<Instant> = None;
