@@ -2,6 +2,7 @@
 //! what gets skipped, and how signals escalate. Executors run; reporters only watch.
 
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
@@ -14,7 +15,7 @@ use super::process::{signal_name, SIGTERM};
 use super::report::Reporter;
 use super::when::Verdict;
 
-/// A unit thread only loops over steps and reads a pipe; a small stack keeps memory flat.
+/// A worker only loops over steps and reads a pipe; a small stack keeps memory flat.
 const UNIT_STACK: usize = 256 * 1024;
 
 pub(crate) struct Options {
@@ -39,7 +40,12 @@ enum State {
 }
 
 /// Runs the plan to the end.
-/// Unit threads are scoped: they borrow the shared state and all end before this returns.
+/// Work for a worker thread: the unit, its needs' outputs as env, its cancellation token.
+type Work = (usize, IndexMap<String, String>, CancelToken);
+
+/// Runs the plan with at most `opts.jobs` worker threads, started as parallelism demands and
+/// reused across units (a thread per unit costs more than a short step). Workers are scoped:
+/// they borrow the shared state and all end before this returns.
 pub(crate) fn run(
     sh: &Shared<'_>,
     opts: &Options,
@@ -47,15 +53,39 @@ pub(crate) fn run(
     tx: Sender<Msg>,
     rx: Receiver<Msg>,
 ) -> Summary {
-    std::thread::scope(|scope| schedule(scope, sh, opts, reporter, tx, rx))
+    let (work_tx, work_rx) = std::sync::mpsc::channel::<Work>();
+    let work_rx = Mutex::new(work_rx);
+    std::thread::scope(|scope| {
+        let spawn_worker = |k: usize| {
+            let tx = tx.clone();
+            let work_rx = &work_rx;
+            std::thread::Builder::new()
+                .stack_size(UNIT_STACK)
+                .name(format!("worker-{k}"))
+                .spawn_scoped(scope, move || worker(sh, work_rx, &tx))
+                .map(|_| ())
+        };
+        schedule(sh, opts, reporter, &spawn_worker, work_tx, rx)
+    })
 }
 
-fn schedule<'scope, 'env>(
-    scope: &'scope std::thread::Scope<'scope, 'env>,
-    sh: &'env Shared<'env>,
+/// Takes units until the scheduler drops its sender.
+fn worker(sh: &Shared<'_>, work: &Mutex<Receiver<Work>>, tx: &Sender<Msg>) {
+    loop {
+        let next = work.lock().unwrap_or_else(|e| e.into_inner()).recv();
+        match next {
+            Ok((id, needs_env, cancel)) => run_unit(sh, id, &needs_env, &cancel, tx),
+            Err(_) => return,
+        }
+    }
+}
+
+fn schedule(
+    sh: &Shared<'_>,
     opts: &Options,
     reporter: &mut dyn Reporter,
-    tx: Sender<Msg>,
+    spawn_worker: &dyn Fn(usize) -> std::io::Result<()>,
+    work: Sender<Work>,
     rx: Receiver<Msg>,
 ) -> Summary {
     let start = Instant::now();
@@ -66,6 +96,7 @@ fn schedule<'scope, 'env>(
     // Why units that never started were not started (fail-fast or interruption).
     let mut stop_reason: Option<String> = None;
     let mut running = 0usize;
+    let mut workers = 0usize;
     let finish =
         |state: &mut Vec<State>, id: usize, result: UnitResult, reporter: &mut dyn Reporter| {
             reporter.event(
@@ -123,20 +154,24 @@ fn schedule<'scope, 'env>(
                 let cancel = CancelToken::new();
                 state[id] = State::Running(cancel.clone());
                 running += 1;
-                let tx2 = tx.clone();
-                let spawned = std::thread::Builder::new()
-                    .stack_size(UNIT_STACK)
-                    .name(format!("unit-{id}"))
-                    .spawn_scoped(scope, move || run_unit(sh, id, &needs_env, &cancel, &tx2));
-                if let Err(e) = spawned {
-                    running -= 1;
-                    let r = UnitResult {
-                        status: UnitStatus::Failed,
-                        reason: Some(format!("cannot start a thread: {e}")),
-                        ..UnitResult::skipped("")
-                    };
-                    finish(&mut state, id, r, reporter);
+                if workers < running {
+                    match spawn_worker(workers) {
+                        Ok(()) => workers += 1,
+                        // With no worker at all nothing would ever run it.
+                        Err(e) if workers == 0 => {
+                            running -= 1;
+                            let r = UnitResult {
+                                status: UnitStatus::Failed,
+                                reason: Some(format!("cannot start a thread: {e}")),
+                                ..UnitResult::skipped("")
+                            };
+                            finish(&mut state, id, r, reporter);
+                            continue;
+                        }
+                        Err(_) => {}
+                    }
                 }
+                let _ = work.send((id, needs_env, cancel));
             }
         }
         if running == 0 {
