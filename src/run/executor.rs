@@ -82,6 +82,10 @@ fn run_inner(
         reason,
         outputs,
     };
+    // Cancelled while waiting for a worker: start nothing, not even services.
+    if cancel.is_cancelled() {
+        return finish(UnitStatus::Cancelled, 0, cancel.reason(), IndexMap::new());
+    }
     let started = match services::start(job, sh.services, cancel, &mut |text| {
         emit(Event::Notice {
             unit: Some(id),
