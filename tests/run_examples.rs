@@ -220,3 +220,34 @@ fn preflight_warns_about_missing_and_mismatched_toolchains() {
         .expect_code(0);
     assert_eq!(out.stderr, "");
 }
+
+/// Where the real tool exists (cargo always does here), an example job runs for real.
+#[test]
+fn rust_example_fmt_job_runs_real_cargo() {
+    let spec =
+        std::fs::read_to_string(crate::test::repo_root().join("examples/rust-crate/cigen.yaml"))
+            .unwrap();
+    let t = Test::new()
+        .spec(&spec)
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"demo\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n",
+        )
+        .file("src/lib.rs", "pub fn answer() -> u32 {\n    42\n}\n")
+        .args(["run", "fmt"]);
+    let out = t.expect_code(0);
+    assert!(
+        out.stdout.contains("fmt │ ✓ cargo fmt --all -- --check"),
+        "{}",
+        out.stdout
+    );
+    std::fs::write(t.path().join("src/lib.rs"), "pub fn answer()->u32{42}\n").unwrap();
+    let t = t.args([] as [&str; 0]);
+    let out = t.expect_code(1);
+    assert!(
+        out.stdout
+            .contains("fmt │ ✗ cargo fmt --all -- --check: exit 1"),
+        "{}",
+        out.stdout
+    );
+}

@@ -320,3 +320,34 @@ fn human_progress_line_only_on_a_terminal() {
         "{out:?}"
     );
 }
+
+#[test]
+fn human_repeats_failed_output_after_a_parallel_run() {
+    let spec = "version: 1\njobs:\n  noisy:\n    steps: ['for i in 1 2 3; do echo noise $i; sleep 0.05; done']\n  bad:\n    steps: [{ name: fails, run: 'sleep 0.05; echo first clue; echo second clue; exit 2' }]\n";
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "-j", "2", "--keep-going"])
+        .expect_code(1);
+    let tail: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("── bad › fails: exit 2"))
+        .take(3)
+        .collect();
+    assert_eq!(
+        tail,
+        vec![
+            "── bad › fails: exit 2 (last 2 line(s)) ──",
+            "first clue",
+            "second clue"
+        ],
+        "{}",
+        out.stdout
+    );
+    // Sequential output is already in one place: nothing is repeated.
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "-j", "1", "--keep-going"])
+        .expect_code(1);
+    assert!(!out.stdout.contains("── bad"), "{}", out.stdout);
+}

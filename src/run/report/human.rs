@@ -1,6 +1,7 @@
 //! Human reporter: per-job prefixes for parallel output, colour (NO_COLOR / --color), a live
 //! progress line on a terminal, and a final table.
 
+use std::collections::{HashMap, VecDeque};
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -31,7 +32,16 @@ pub(crate) struct Human {
     done: usize,
     total: usize,
     out: std::io::Stdout,
+    /// Recent output per (unit, step), to repeat a failed step's end after the run.
+    tails: HashMap<(usize, usize), VecDeque<String>>,
+    /// Failed steps: heading and their last lines.
+    failures: Vec<(String, Vec<String>)>,
+    /// Whether units ran at the same time, so their output interleaved.
+    interleaved: bool,
 }
+
+/// Lines of a failed step repeated after a parallel run.
+const TAIL: usize = 20;
 
 impl Human {
     pub(crate) fn new(cfg: &ReportConfig<'_>) -> Self {
@@ -44,6 +54,9 @@ impl Human {
             done: 0,
             total: 0,
             out: std::io::stdout(),
+            tails: HashMap::new(),
+            failures: Vec::new(),
+            interleaved: false,
         }
     }
 
@@ -118,7 +131,10 @@ impl Reporter for Human {
         let green = Style::new().fg_color(Some(AnsiColor::Green.into()));
         let dim = Style::new().dimmed();
         match event {
-            Event::UnitStarted { unit } => self.running.push(*unit),
+            Event::UnitStarted { unit } => {
+                self.interleaved |= !self.running.is_empty();
+                self.running.push(*unit);
+            }
             Event::StepStarted {
                 unit,
                 name,
@@ -138,7 +154,12 @@ impl Reporter for Human {
                 );
                 self.line(&text);
             }
-            Event::Output { unit, line, .. } => {
+            Event::Output { unit, step, line } => {
+                let tail = self.tails.entry((*unit, *step)).or_default();
+                tail.push_back(line.clone());
+                if tail.len() > TAIL {
+                    tail.pop_front();
+                }
                 let text = format!("{} {line}", self.prefix(plan, *unit));
                 self.line(&text);
             }
@@ -152,6 +173,12 @@ impl Reporter for Human {
             } => {
                 let name = plan_step_name(plan, *unit, *step);
                 let d = human_duration(*duration);
+                let tail = self.tails.remove(&(*unit, *step)).unwrap_or_default();
+                if matches!(status, StepStatus::Failed | StepStatus::TimedOut) {
+                    let msg = message.clone().unwrap_or_default();
+                    let heading = format!("{} › {name}: {msg}", plan.units[*unit].label);
+                    self.failures.push((heading, tail.into_iter().collect()));
+                }
                 let body = match status {
                     StepStatus::Passed => self.paint(green, &format!("✓ {name} ({d})")),
                     _ => self.paint(
@@ -224,7 +251,25 @@ impl Reporter for Human {
         signal: Option<i32>,
     ) {
         self.clear_progress();
-        let mut text = String::from("\n");
+        let mut text = String::new();
+        // After parallel output, repeat the end of each failed step in one place.
+        if self.interleaved {
+            for (heading, lines) in &self.failures {
+                let head = format!("── {heading} (last {} line(s)) ──", lines.len());
+                text.push_str(&format!(
+                    "\n{}\n",
+                    self.paint(
+                        Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
+                        &head
+                    )
+                ));
+                for l in lines {
+                    text.push_str(l);
+                    text.push('\n');
+                }
+            }
+        }
+        text.push('\n');
         text.push_str(&table::render(plan, results));
         text.push_str(&table::totals(results, elapsed));
         if let Some(s) = signal {
