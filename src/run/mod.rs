@@ -14,6 +14,7 @@ mod env;
 mod events;
 mod executor;
 mod lines;
+mod locate;
 mod outputs;
 mod plan;
 mod preflight;
@@ -147,6 +148,12 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         env: &base.process,
         junit_path: p.root.join(".cigen/junit.xml"),
         pipeline_name: &p.name,
+        step_lines: if report::resolve(args.log_format, &base.process) == LogFormat::Github {
+            let workspace = base.process.get("GITHUB_WORKSPACE").map(String::as_str);
+            locate::step_lines(&loaded.source, p, workspace)
+        } else {
+            locate::StepLines::default()
+        },
     };
     let format = report::resolve(args.log_format, &base.process);
     let mut reporter = report::create(format, &cfg);

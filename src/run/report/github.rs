@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use super::{step_name, table, ReportConfig, Reporter};
 use crate::run::events::{human_duration, Event, StepStatus, UnitResult, UnitStatus};
+use crate::run::locate::StepLines;
 use crate::run::plan::Plan;
 use crate::run::process::signal_name;
 use crate::run::secrets::escape_command_data;
@@ -28,6 +29,8 @@ pub(crate) struct Github {
     /// Output per (unit, step): buffered when units run in parallel, else only the tail.
     lines: HashMap<(usize, usize), VecDeque<String>>,
     titles: HashMap<(usize, usize), String>,
+    /// Where steps sit in the spec, so an annotation points at the failing one.
+    steps: StepLines,
 }
 
 fn property(s: &str) -> String {
@@ -50,6 +53,7 @@ impl Github {
             name: cfg.pipeline_name.to_string(),
             lines: HashMap::new(),
             titles: HashMap::new(),
+            steps: cfg.step_lines.clone(),
         }
     }
 
@@ -146,8 +150,13 @@ impl Reporter for Github {
                 } else {
                     let msg = message.clone().unwrap_or_default();
                     let name = step_name(plan, *unit, *step);
+                    let job = &plan.units[*unit].job;
+                    let place = match self.steps.line(job, *step) {
+                        Some(line) => format!("file={},line={line},", property(&self.steps.file)),
+                        None => String::new(),
+                    };
                     text.push_str(&format!(
-                        "::error title={}::{}\n",
+                        "::error {place}title={}::{}\n",
                         property(&format!("{} › {name}", label(unit))),
                         escape_command_data(&format!("{name}: {msg}"))
                     ));

@@ -25,6 +25,8 @@ pub(crate) struct ReportConfig<'a> {
     /// Where GitLab's JUnit report goes.
     pub junit_path: std::path::PathBuf,
     pub pipeline_name: &'a str,
+    /// Spec file and step lines (filled for the GitHub format only).
+    pub step_lines: super::locate::StepLines,
 }
 
 /// Consumes events in order.
