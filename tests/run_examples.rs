@@ -55,6 +55,76 @@ fn every_example_dry_runs() {
     }
 }
 
+/// Commands every step line starts with (`./scripts/x` → a script), minus what the stand-ins
+/// themselves and the steps' plumbing need for real.
+fn commands(spec: &serde_yaml::Value) -> Vec<(String, bool)> {
+    const REAL: &[&str] = &[
+        "echo",
+        "printf",
+        "find",
+        "sort",
+        "xargs",
+        "sha256sum",
+        "cut",
+        "cat",
+        "mkdir",
+        "test",
+        "true",
+        "false",
+        "if",
+        "then",
+        "else",
+        "fi",
+        "for",
+        "do",
+        "done",
+        "flags=",
+        "[",
+    ];
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let jobs = spec["jobs"].as_mapping().cloned().unwrap_or_default();
+    for (_, job) in jobs {
+        for step in job["steps"].as_sequence().cloned().unwrap_or_default() {
+            let run = step
+                .as_str()
+                .map(str::to_string)
+                .or_else(|| step["run"].as_str().map(str::to_string))
+                .unwrap_or_default();
+            for line in run.lines() {
+                let first = line
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .trim_start_matches('(');
+                let (name, script) = match first.strip_prefix("./scripts/") {
+                    Some(s) => (s.to_string(), true),
+                    None => (first.to_string(), false),
+                };
+                let plain = !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+                if plain
+                    && !REAL
+                        .iter()
+                        .any(|r| name == *r || (r.ends_with('=') && name.starts_with(r)))
+                    && !out.contains(&(name.clone(), script))
+                {
+                    out.push((name, script));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn working_directories(spec: &serde_yaml::Value) -> Vec<String> {
+    let jobs = spec["jobs"].as_mapping().cloned().unwrap_or_default();
+    jobs.values()
+        .filter_map(|j| j["working_directory"].as_str().map(str::to_string))
+        .collect()
+}
+
 #[test]
 fn every_example_runs_locally_with_stand_in_tools() {
     for spec in example_specs() {
@@ -68,13 +138,15 @@ fn every_example_runs_locally_with_stand_in_tools() {
         let text = std::fs::read_to_string(&spec).unwrap();
         let mut t = Test::new().spec(&text);
         let bin = t.path().join("bin");
-        for tool in ["uv", "cargo", "rustup", "npm", "npx", "go", "buf", "docker"] {
-            stand_in(&bin, tool);
+        let model: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        for (tool, script) in commands(&model) {
+            if script {
+                stand_in(&t.path().join("scripts"), &tool);
+            } else {
+                stand_in(&bin, &tool);
+            }
         }
-        for script in ["e2e", "push-images", "deploy-preview"] {
-            stand_in(&t.path().join("scripts"), script);
-        }
-        for dir in ["shared", "services/api", "services/web", "services/worker"] {
+        for dir in working_directories(&model) {
             std::fs::create_dir_all(t.path().join(dir)).unwrap();
         }
         let log = t.path().join("standin.log");
