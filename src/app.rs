@@ -46,9 +46,14 @@ fn spec_path(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
     if let Some(p) = explicit {
         return Ok(p);
     }
-    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
     model::discover(&cwd).ok_or_else(|| {
-        format!("no {} found in {} or any parent directory (use -f PATH to name one)", model::SPEC_FILE_NAME, cwd.display())
+        format!(
+            "no {} found in {} or any parent directory (use -f PATH to name one)",
+            model::SPEC_FILE_NAME,
+            cwd.display()
+        )
     })
 }
 
@@ -57,7 +62,14 @@ pub fn load(path: &std::path::Path, color: ColorChoice) -> Option<Loaded> {
     match model::load_file(path) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
-                eprint!("{}", crate::diagnostic::render_all(&loaded.source, &loaded.warnings, ui::stderr_style(color)));
+                eprint!(
+                    "{}",
+                    crate::diagnostic::render_all(
+                        &loaded.source,
+                        &loaded.warnings,
+                        ui::stderr_style(color)
+                    )
+                );
             }
             Some(loaded)
         }

@@ -38,29 +38,41 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile the spec into GitHub Actions, GitLab CI and justfile outputs.
-    #[command(after_help = "Examples:\n  cigen generate\n  cigen generate --check\n  cigen generate --target github --force")]
+    #[command(
+        after_help = "Examples:\n  cigen generate\n  cigen generate --check\n  cigen generate --target github --force"
+    )]
     Generate(GenerateArgs),
     /// Run jobs: locally, or as the single call inside generated CI.
-    #[command(after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run")]
+    #[command(
+        after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run"
+    )]
     Run(RunArgs),
     /// Validate the spec and print every problem.
-    #[command(after_help = "Exit codes: 0 when the spec is valid (warnings are allowed), 2 when it has errors.\n\n\
+    #[command(
+        after_help = "Exit codes: 0 when the spec is valid (warnings are allowed), 2 when it has errors.\n\n\
 With --format json, stdout holds {\"diagnostics\": [...]}; each item has severity (error|warning),\n\
 code (see docs/diagnostics.md), message, file, line, column, end_line, end_column (1-based,\n\
 columns in characters), path (e.g. jobs.test.needs[0]), label and help.\n\n\
-Examples:\n  cigen check\n  cigen check --format json | jq -r '.diagnostics[].code'")]
+Examples:\n  cigen check\n  cigen check --format json | jq -r '.diagnostics[].code'"
+    )]
     Check(CheckArgs),
     /// List jobs with their needs and descriptions.
     #[command(after_help = "Examples:\n  cigen list\n  cigen list --format json")]
     List(ListArgs),
     /// Print the job graph as Mermaid (default) or Graphviz DOT.
-    #[command(after_help = "Examples:\n  cigen graph > pipeline.mmd\n  cigen graph --format dot | dot -Tsvg > pipeline.svg")]
+    #[command(
+        after_help = "Examples:\n  cigen graph > pipeline.mmd\n  cigen graph --format dot | dot -Tsvg > pipeline.svg"
+    )]
     Graph(GraphArgs),
     /// Print the JSON Schema of cigen.yaml.
-    #[command(after_help = "Examples:\n  cigen schema > schema/cigen.schema.json\n\nEditors read it from a first line such as:\n  # yaml-language-server: $schema=./schema/cigen.schema.json")]
+    #[command(
+        after_help = "Examples:\n  cigen schema > schema/cigen.schema.json\n\nEditors read it from a first line such as:\n  # yaml-language-server: $schema=./schema/cigen.schema.json"
+    )]
     Schema,
     /// Print shell completions.
-    #[command(after_help = "Examples:\n  cigen completions bash > /etc/bash_completion.d/cigen\n  cigen completions zsh > \"${fpath[1]}/_cigen\"\n  cigen completions fish > ~/.config/fish/completions/cigen.fish")]
+    #[command(
+        after_help = "Examples:\n  cigen completions bash > /etc/bash_completion.d/cigen\n  cigen completions zsh > \"${fpath[1]}/_cigen\"\n  cigen completions fish > ~/.config/fish/completions/cigen.fish"
+    )]
     Completions(CompletionsArgs),
 }
 

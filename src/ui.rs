@@ -11,7 +11,9 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && is_terminal
+        }
     }
 }
 
@@ -27,6 +29,9 @@ pub fn stderr_style(choice: ColorChoice) -> Style {
 pub fn report_load_error(err: &LoadError, choice: ColorChoice) {
     match err {
         LoadError::Io { .. } => eprintln!("error: {err}"),
-        LoadError::Invalid { source, diagnostics } => eprint!("{}", render_all(source, diagnostics, stderr_style(choice))),
+        LoadError::Invalid {
+            source,
+            diagnostics,
+        } => eprint!("{}", render_all(source, diagnostics, stderr_style(choice))),
     }
 }

@@ -6,8 +6,15 @@ const SPEC: &str = "version: 1\njobs:\n  lint:\n    description: Static checks\n
 
 #[test]
 fn discovers_spec_in_parent_directories() {
-    let out = Test::new().spec(SPEC).current_dir("a/b").args(["list"]).expect_code(0);
-    assert_eq!(out.stdout, "JOB   NEEDS  DESCRIPTION\nlint  -      Static checks\ntest  lint   \n");
+    let out = Test::new()
+        .spec(SPEC)
+        .current_dir("a/b")
+        .args(["list"])
+        .expect_code(0);
+    assert_eq!(
+        out.stdout,
+        "JOB   NEEDS  DESCRIPTION\nlint  -      Static checks\ntest  lint   \n"
+    );
 }
 
 #[test]
@@ -28,8 +35,12 @@ fn graph_mermaid_and_dot() {
 #[test]
 fn schema_command_equals_committed_schema() {
     let out = Test::new().args(["schema"]).expect_code(0);
-    let committed = std::fs::read_to_string(repo_root().join("schema/cigen.schema.json")).expect("committed schema");
-    assert_eq!(out.stdout, committed, "schema/cigen.schema.json is stale: run `cargo run -- schema > schema/cigen.schema.json`");
+    let committed = std::fs::read_to_string(repo_root().join("schema/cigen.schema.json"))
+        .expect("committed schema");
+    assert_eq!(
+        out.stdout, committed,
+        "schema/cigen.schema.json is stale: run `cargo run -- schema > schema/cigen.schema.json`"
+    );
 }
 
 #[test]

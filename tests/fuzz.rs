@@ -299,10 +299,7 @@ fn alias_expansion_is_bounded() {
         String::from("version: 1\nx-0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
         let p = format!("*a{}", i - 1);
-        text.push_str(&format!(
-            "x-{i}: &a{i} [{}]\n",
-            vec![p.as_str(); 10].join(", ")
-        ));
+        text.push_str(&format!("x-{i}: &a{i} [{}]\n", [p.as_str(); 10].join(", ")));
     }
     text.push_str("jobs:\n  a:\n    steps: *a9\n");
     assert!(!check_invariants(&text));

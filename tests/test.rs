@@ -7,7 +7,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Variables removed from the child's environment (exact names).
-const SCRUBBED: &[&str] = &["CI", "GITLAB_CI", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "FORCE_COLOR", "TERM"];
+const SCRUBBED: &[&str] = &[
+    "CI",
+    "GITLAB_CI",
+    "NO_COLOR",
+    "CLICOLOR",
+    "CLICOLOR_FORCE",
+    "FORCE_COLOR",
+    "TERM",
+];
 /// Prefixes removed from the child's environment.
 const SCRUBBED_PREFIXES: &[&str] = &["GITHUB_", "RUNNER_", "CI_", "GITLAB_", "CIGEN_", "ACTIONS_"];
 
@@ -44,7 +52,13 @@ pub struct Output {
 
 impl Test {
     pub fn new() -> Self {
-        Test { dir: tempfile::tempdir().expect("tempdir"), args: Vec::new(), env: Vec::new(), cwd: None, stdin: None }
+        Test {
+            dir: tempfile::tempdir().expect("tempdir"),
+            args: Vec::new(),
+            env: Vec::new(),
+            cwd: None,
+            stdin: None,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -102,16 +116,25 @@ impl Test {
     /// Runs cigen and returns its output; the directory lives as long as `self`.
     pub fn run(&self) -> Output {
         let mut cmd = scrubbed(cigen_bin());
-        cmd.args(&self.args).current_dir(self.cwd.as_deref().unwrap_or(self.dir.path()));
+        cmd.args(&self.args)
+            .current_dir(self.cwd.as_deref().unwrap_or(self.dir.path()));
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        cmd.stdin(if self.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("spawn cigen");
         if let Some(input) = &self.stdin {
             use std::io::Write;
-            let _ = child.stdin.take().expect("stdin").write_all(input.as_bytes());
+            let _ = child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(input.as_bytes());
         }
         let out = child.wait_with_output().expect("wait cigen");
         Output {
@@ -124,7 +147,11 @@ impl Test {
     /// Runs and asserts the exit code, returning the output.
     pub fn expect_code(&self, code: i32) -> Output {
         let out = self.run();
-        assert_eq!(out.code, code, "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}", out.stdout, out.stderr);
+        assert_eq!(
+            out.code, code,
+            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
+            out.stdout, out.stderr
+        );
         out
     }
 }

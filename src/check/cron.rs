@@ -19,7 +19,11 @@ fn field_ok(field: &str, min: u32, max: u32, names: &[&str]) -> bool {
             return true;
         }
         let value = |v: &str| {
-            v.parse::<u32>().ok().filter(|n| (min..=max).contains(n)).is_some() || names.iter().any(|n| n.eq_ignore_ascii_case(v))
+            v.parse::<u32>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .is_some()
+                || names.iter().any(|n| n.eq_ignore_ascii_case(v))
         };
         match range.split_once('-') {
             Some((a, b)) => value(a) && value(b),
@@ -31,12 +35,22 @@ fn field_ok(field: &str, min: u32, max: u32, names: &[&str]) -> bool {
 pub fn validate(expr: &str) -> Result<(), String> {
     let fields: Vec<&str> = expr.split_whitespace().collect();
     if fields.len() != 5 {
-        return Err(format!("expected 5 fields (minute hour day month weekday), found {}", fields.len()));
+        return Err(format!(
+            "expected 5 fields (minute hour day month weekday), found {}",
+            fields.len()
+        ));
     }
-    const MONTHS: &[&str] = &["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     const DAYS: &[&str] = &["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-    let specs: [(&str, u32, u32, &[&str]); 5] =
-        [("minute", 0, 59, &[]), ("hour", 0, 23, &[]), ("day of month", 1, 31, &[]), ("month", 1, 12, MONTHS), ("day of week", 0, 6, DAYS)];
+    let specs: [(&str, u32, u32, &[&str]); 5] = [
+        ("minute", 0, 59, &[]),
+        ("hour", 0, 23, &[]),
+        ("day of month", 1, 31, &[]),
+        ("month", 1, 12, MONTHS),
+        ("day of week", 0, 6, DAYS),
+    ];
     for (f, (what, min, max, names)) in fields.iter().zip(specs) {
         if !field_ok(f, min, max, names) {
             return Err(format!("`{f}` is not a valid {what} ({min}-{max})"));

@@ -15,17 +15,38 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .spec
         .jobs
         .iter()
-        .map(|(k, j)| (k.as_str(), j.needs.iter().map(String::as_str).filter(|n| *n != k && cx.spec.jobs.contains_key(*n)).collect()))
+        .map(|(k, j)| {
+            (
+                k.as_str(),
+                j.needs
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|n| *n != k && cx.spec.jobs.contains_key(*n))
+                    .collect(),
+            )
+        })
         .collect();
     for _ in 0..MAX_CYCLES {
-        let Some(cycle) = dag::find_cycle(&graph) else { break };
+        let Some(cycle) = dag::find_cycle(&graph) else {
+            break;
+        };
         let first = cycle[0].as_str();
         let second = cycle.get(1).map_or(first, String::as_str);
-        let idx = cx.spec.jobs[first].needs.iter().position(|n| n == second).unwrap_or(0);
+        let idx = cx.spec.jobs[first]
+            .needs
+            .iter()
+            .position(|n| n == second)
+            .unwrap_or(0);
         out.push(
             Diagnostic::error("cycle", format!("jobs form a cycle: {}", cycle.join(" → ")))
-                .at(YamlPath::root().key("jobs").key(first).key("needs").index(idx))
-                .with_label(format!("`{first}` needs `{second}`, which leads back to `{first}`"))
+                .at(YamlPath::root()
+                    .key("jobs")
+                    .key(first)
+                    .key("needs")
+                    .index(idx))
+                .with_label(format!(
+                    "`{first}` needs `{second}`, which leads back to `{first}`"
+                ))
                 .with_help("remove one of these needs so the jobs can run in order"),
         );
         // Drop the reported edge so the next search finds a different cycle.

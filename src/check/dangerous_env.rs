@@ -5,8 +5,23 @@ use crate::diagnostic::Diagnostic;
 
 /// Names that change how every later process starts (code execution through the environment).
 const DANGEROUS: &[&str] = &[
-    "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "IFS", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "NODE_OPTIONS", "PYTHONSTARTUP",
-    "PERL5OPT", "RUBYOPT", "GIT_SSH_COMMAND", "GIT_CONFIG_GLOBAL", "CI",
+    "BASH_ENV",
+    "ENV",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "PS4",
+    "PROMPT_COMMAND",
+    "IFS",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "LD_AUDIT",
+    "NODE_OPTIONS",
+    "PYTHONSTARTUP",
+    "PERL5OPT",
+    "RUBYOPT",
+    "GIT_SSH_COMMAND",
+    "GIT_CONFIG_GLOBAL",
+    "CI",
 ];
 
 /// Prefixes owned by the CI providers or by cigen itself.
@@ -26,9 +41,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let p = path.key(name);
             if !is_env_name(name) {
                 out.push(
-                    Diagnostic::error("invalid-env-name", format!("`{name}` is not a valid environment variable name"))
-                        .at_key(p)
-                        .with_help("use letters, digits and `_`, not starting with a digit"),
+                    Diagnostic::error(
+                        "invalid-env-name",
+                        format!("`{name}` is not a valid environment variable name"),
+                    )
+                    .at_key(p)
+                    .with_help("use letters, digits and `_`, not starting with a digit"),
                 );
             } else if DANGEROUS.contains(&name.as_str()) {
                 out.push(
@@ -37,7 +55,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         .with_label("changes how every later process starts")
                         .with_help(format!("`{name}` can run code in or reconfigure every step and the CI runner; do this inside a step instead")),
                 );
-            } else if let Some((prefix, owner)) = RESERVED_PREFIXES.iter().find(|(pre, _)| name.starts_with(pre)) {
+            } else if let Some((prefix, owner)) = RESERVED_PREFIXES
+                .iter()
+                .find(|(pre, _)| name.starts_with(pre))
+            {
                 out.push(
                     Diagnostic::error("dangerous-env", format!("`{name}` uses the `{prefix}` prefix reserved for {owner}"))
                         .at_key(p)
@@ -45,9 +66,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             } else if name.starts_with("MATRIX_") {
                 out.push(
-                    Diagnostic::warning("matrix-env-shadow", format!("`{name}` looks like a matrix variable"))
-                        .at_key(p)
-                        .with_help("cigen sets MATRIX_<KEY> from the matrix; pick another name"),
+                    Diagnostic::warning(
+                        "matrix-env-shadow",
+                        format!("`{name}` looks like a matrix variable"),
+                    )
+                    .at_key(p)
+                    .with_help("cigen sets MATRIX_<KEY> from the matrix; pick another name"),
                 );
             }
         }

@@ -10,10 +10,13 @@ fn one(text: &Option<DurationText>, path: YamlPath, out: &mut Vec<Diagnostic>) {
     let Some(t) = text else { return };
     if let Err(why) = parse_duration(&t.0) {
         out.push(
-            Diagnostic::error("invalid-duration", format!("invalid duration `{}`: {why}", t.0))
-                .at(path)
-                .with_label("not a duration")
-                .with_help("write a number with a unit: `30s`, `15m`, `1h30m`, `500ms`"),
+            Diagnostic::error(
+                "invalid-duration",
+                format!("invalid duration `{}`: {why}", t.0),
+            )
+            .at(path)
+            .with_label("not a duration")
+            .with_help("write a number with a unit: `30s`, `15m`, `1h30m`, `500ms`"),
         );
     }
 }
@@ -25,16 +28,22 @@ fn retry(r: &Option<RetrySpec>, path: YamlPath, out: &mut Vec<Diagnostic>) {
             one(&p.max_delay, path.key("max_delay"), out);
             if p.attempts == 0 {
                 out.push(
-                    Diagnostic::error("invalid-retry", "`attempts` counts every run including the first, so it must be at least 1")
-                        .at(path.key("attempts"))
-                        .with_help("use `attempts: 1` for no retry, `attempts: 3` for two retries"),
+                    Diagnostic::error(
+                        "invalid-retry",
+                        "`attempts` counts every run including the first, so it must be at least 1",
+                    )
+                    .at(path.key("attempts"))
+                    .with_help("use `attempts: 1` for no retry, `attempts: 3` for two retries"),
                 );
             }
         }
         Some(RetrySpec::Attempts(0)) => out.push(
-            Diagnostic::error("invalid-retry", "`retry` counts every run including the first, so it must be at least 1")
-                .at(path)
-                .with_help("use `retry: 3` for two retries"),
+            Diagnostic::error(
+                "invalid-retry",
+                "`retry` counts every run including the first, so it must be at least 1",
+            )
+            .at(path)
+            .with_help("use `retry: 3` for two retries"),
         ),
         _ => {}
     }
@@ -55,16 +64,25 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if let (Some(j), Some(st)) = (job_limit, step_limit) {
                     if st > j {
                         out.push(
-                            Diagnostic::warning("step-timeout-exceeds-job", "this step's timeout is longer than its job's")
-                                .at(sp.key("timeout"))
-                                .with_help("the job's timeout ends the step first; shorten one of them"),
+                            Diagnostic::warning(
+                                "step-timeout-exceeds-job",
+                                "this step's timeout is longer than its job's",
+                            )
+                            .at(sp.key("timeout"))
+                            .with_help(
+                                "the job's timeout ends the step first; shorten one of them",
+                            ),
                         );
                     }
                 }
             }
         }
         for (svc, s) in &job.services {
-            one(&s.health_timeout, jp.key("services").key(svc).key("health_timeout"), out);
+            one(
+                &s.health_timeout,
+                jp.key("services").key(svc).key("health_timeout"),
+                out,
+            );
         }
     }
 }

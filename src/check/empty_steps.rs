@@ -7,19 +7,34 @@ use crate::source::YamlPath;
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
         if job.steps.is_empty() {
-            let has_key = cx.tree.get("jobs").and_then(|j| j.get(name)).and_then(|j| j.get("steps")).is_some();
+            let has_key = cx
+                .tree
+                .get("jobs")
+                .and_then(|j| j.get(name))
+                .and_then(|j| j.get("steps"))
+                .is_some();
             let path = YamlPath::root().key("jobs").key(name);
             let d = Diagnostic::error("no-steps", format!("job `{name}` has no steps"));
-            out.push(if has_key { d.at(path.key("steps")) } else { d.at_key(path) }.with_help("add `steps:` with at least one command, e.g. `steps: [make test]`"));
+            out.push(
+                if has_key {
+                    d.at(path.key("steps"))
+                } else {
+                    d.at_key(path)
+                }
+                .with_help("add `steps:` with at least one command, e.g. `steps: [make test]`"),
+            );
         }
     }
     for (job, _, step, path) in steps(cx.spec) {
         if run_text(step).trim().is_empty() {
             out.push(
-                Diagnostic::error("empty-step", format!("a step of job `{job}` has an empty command"))
-                    .at(run_path(step, &path))
-                    .with_label("nothing to run")
-                    .with_help("write the command to run, or remove the step"),
+                Diagnostic::error(
+                    "empty-step",
+                    format!("a step of job `{job}` has an empty command"),
+                )
+                .at(run_path(step, &path))
+                .with_label("nothing to run")
+                .with_help("write the command to run, or remove the step"),
             );
         }
     }

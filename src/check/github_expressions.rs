@@ -43,7 +43,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             for (i, step) in steps.iter().enumerate() {
                 for (k, v) in &step.with {
                     for e in expressions(&v.0) {
-                        let simple = |prefix: &str| e.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+                        let simple = |prefix: &str| {
+                            e.strip_prefix(prefix).is_some_and(|n| {
+                                !n.is_empty()
+                                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                            })
+                        };
                         if !(simple("secrets.") || simple("vars.")) {
                             out.push(
                                 Diagnostic::error("unsafe-expression", format!("expression `${{{{ {e} }}}}` is not allowed in setup inputs"))

@@ -10,7 +10,11 @@ fn glob(pattern: &str, path: YamlPath, out: &mut Vec<Diagnostic>) {
     let problem = if p.trim().is_empty() {
         Some("the pattern is empty".to_string())
     } else {
-        globset::GlobBuilder::new(p).literal_separator(true).build().err().map(|e| e.kind().to_string())
+        globset::GlobBuilder::new(p)
+            .literal_separator(true)
+            .build()
+            .err()
+            .map(|e| e.kind().to_string())
     };
     if let Some(why) = problem {
         out.push(
@@ -30,7 +34,15 @@ fn when(w: &Option<When>, path: YamlPath, out: &mut Vec<Diagnostic>) {
     if let Some(b) = &w.branch {
         let many = matches!(b, crate::spec::OneOrMany::Many(_));
         for (i, p) in b.to_vec().into_iter().enumerate() {
-            glob(p, if many { path.key("branch").index(i) } else { path.key("branch") }, out);
+            glob(
+                p,
+                if many {
+                    path.key("branch").index(i)
+                } else {
+                    path.key("branch")
+                },
+                out,
+            );
         }
     }
 }

@@ -15,7 +15,13 @@ pub fn is_valid_job_name(name: &str) -> bool {
 fn suggestion(name: &str) -> String {
     let mut s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     if !s.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
         s.insert(0, '_');
@@ -34,10 +40,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for name in cx.spec.jobs.keys() {
         if !is_valid_job_name(name) {
             out.push(
-                Diagnostic::error("invalid-job-name", format!("job name `{name}` is not valid in every target"))
-                    .at_key(YamlPath::root().key("jobs").key(name))
-                    .with_label("must match ^[a-z_][a-z0-9_-]*$ (at most 64 characters)")
-                    .with_help(format!("rename it, e.g. `{}`; put free text in `description:`", suggestion(name))),
+                Diagnostic::error(
+                    "invalid-job-name",
+                    format!("job name `{name}` is not valid in every target"),
+                )
+                .at_key(YamlPath::root().key("jobs").key(name))
+                .with_label("must match ^[a-z_][a-z0-9_-]*$ (at most 64 characters)")
+                .with_help(format!(
+                    "rename it, e.g. `{}`; put free text in `description:`",
+                    suggestion(name)
+                )),
             );
         }
     }

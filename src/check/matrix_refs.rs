@@ -15,9 +15,14 @@ fn references(text: &str) -> Vec<String> {
     let mut i = 0;
     while let Some(pos) = text[i..].find("MATRIX_") {
         let start = i + pos;
-        let boundary = start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
+        let boundary =
+            start == 0 || !(bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_');
         let mut end = start + "MATRIX_".len();
-        while end < bytes.len() && (bytes[end].is_ascii_uppercase() || bytes[end].is_ascii_digit() || bytes[end] == b'_') {
+        while end < bytes.len()
+            && (bytes[end].is_ascii_uppercase()
+                || bytes[end].is_ascii_digit()
+                || bytes[end] == b'_')
+        {
             end += 1;
         }
         if boundary && end > start + "MATRIX_".len() {
@@ -36,14 +41,22 @@ const GITHUB_MAX_CELLS: usize = 256;
 
 /// Product of the axis sizes plus the includes: an upper bound on the cells.
 fn product(m: &crate::spec::Matrix) -> usize {
-    m.axes.values().fold(1usize, |acc, v| acc.saturating_mul(v.len().max(1))).saturating_add(m.include.len())
+    m.axes
+        .values()
+        .fold(1usize, |acc, v| acc.saturating_mul(v.len().max(1)))
+        .saturating_add(m.include.len())
 }
 
 fn too_large(mp: &YamlPath, cells: usize) -> Diagnostic {
-    Diagnostic::error("matrix-too-large", format!("the matrix has {cells} combinations; at most {MAX_PRODUCT} are allowed"))
-        .at_key(mp.clone())
-        .with_label("too many combinations")
-        .with_help("remove values or split the job (GitHub runs at most 256 cells per matrix, GitLab 200)")
+    Diagnostic::error(
+        "matrix-too-large",
+        format!("the matrix has {cells} combinations; at most {MAX_PRODUCT} are allowed"),
+    )
+    .at_key(mp.clone())
+    .with_label("too many combinations")
+    .with_help(
+        "remove values or split the job (GitHub runs at most 256 cells per matrix, GitLab 200)",
+    )
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
@@ -58,24 +71,36 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 keys.push(axis);
                 if values.is_empty() {
                     out.push(
-                        Diagnostic::error("empty-matrix-axis", format!("matrix axis `{axis}` has no values"))
-                            .at(mp.key(axis))
-                            .with_help("list at least one value, or remove the axis"),
+                        Diagnostic::error(
+                            "empty-matrix-axis",
+                            format!("matrix axis `{axis}` has no values"),
+                        )
+                        .at(mp.key(axis))
+                        .with_help("list at least one value, or remove the axis"),
                     );
                 }
-                if !axis.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                if !axis
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
                     out.push(
-                        Diagnostic::error("invalid-matrix-key", format!("matrix key `{axis}` must use letters, digits, `-` and `_`"))
-                            .at_key(mp.key(axis))
-                            .with_help("it becomes the env variable name MATRIX_<KEY>"),
+                        Diagnostic::error(
+                            "invalid-matrix-key",
+                            format!("matrix key `{axis}` must use letters, digits, `-` and `_`"),
+                        )
+                        .at_key(mp.key(axis))
+                        .with_help("it becomes the env variable name MATRIX_<KEY>"),
                     );
                 }
             }
             for (i, ex) in m.exclude.iter().enumerate() {
                 for k in ex.keys() {
                     if !m.axes.contains_key(k) {
-                        let mut d = Diagnostic::error("unknown-matrix-key", format!("`exclude` names `{k}`, which is not a matrix axis"))
-                            .at_key(mp.key("exclude").index(i).key(k));
+                        let mut d = Diagnostic::error(
+                            "unknown-matrix-key",
+                            format!("`exclude` names `{k}`, which is not a matrix axis"),
+                        )
+                        .at_key(mp.key("exclude").index(i).key(k));
                         if let Some(s) = did_you_mean(k, m.axes.keys().map(String::as_str)) {
                             d = d.with_help(format!("did you mean `{s}`?"));
                         } else {
@@ -95,14 +120,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if product(m) > MAX_PRODUCT {
                 // Expanding would take minutes and gigabytes; say so without expanding.
                 out.push(too_large(&mp, product(m)));
-            } else if let Some(cells) = Some(expand(m).cells.len()).filter(|n| *n > GITHUB_MAX_CELLS && github) {
+            } else if let Some(cells) =
+                Some(expand(m).cells.len()).filter(|n| *n > GITHUB_MAX_CELLS && github)
+            {
                 out.push(
                     Diagnostic::error("matrix-too-large", format!("the matrix has {cells} cells; GitHub Actions runs at most {GITHUB_MAX_CELLS} per job"))
                         .at_key(mp.clone())
                         .with_label("too many runners")
                         .with_help("remove values, `exclude` combinations or split the job (or generate no GitHub target)"),
                 );
-            } else if !m.axes.is_empty() && m.axes.values().all(|v| !v.is_empty()) && expand(m).cells.is_empty() {
+            } else if !m.axes.is_empty()
+                && m.axes.values().all(|v| !v.is_empty())
+                && expand(m).cells.is_empty()
+            {
                 out.push(
                     Diagnostic::error("empty-matrix", "`exclude` removes every matrix combination")
                         .at_key(mp.key("exclude"))
@@ -116,14 +146,21 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if job.matrix.is_none() && cx.dropped.iter().any(|d| d.0 == mp.0) {
             continue;
         }
-        for d in cx.dropped.iter().filter(|d| d.0.len() == mp.0.len() + 1 && d.0.starts_with(&mp.0)) {
+        for d in cx
+            .dropped
+            .iter()
+            .filter(|d| d.0.len() == mp.0.len() + 1 && d.0.starts_with(&mp.0))
+        {
             if let Some(crate::source::PathSegment::Key(k)) = d.0.last() {
                 defined.insert(env_name(k));
             }
         }
         let mut texts: Vec<(String, YamlPath)> = Vec::new();
         for (i, step) in job.steps.iter().enumerate() {
-            texts.push((run_text(step).to_string(), run_path(step, &jp.key("steps").index(i))));
+            texts.push((
+                run_text(step).to_string(),
+                run_path(step, &jp.key("steps").index(i)),
+            ));
         }
         for (k, v) in &job.env {
             if let Some(t) = v.resolve(true) {
@@ -137,27 +174,31 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 let d = if job.matrix.is_none() {
-                    Diagnostic::error("undefined-matrix-key", format!("`{r}` is used but job `{name}` has no matrix"))
-                        .at(path.clone())
-                        .with_help("add a `matrix:` to the job, or remove the reference")
+                    Diagnostic::error(
+                        "undefined-matrix-key",
+                        format!("`{r}` is used but job `{name}` has no matrix"),
+                    )
+                    .at(path.clone())
+                    .with_help("add a `matrix:` to the job, or remove the reference")
                 } else {
                     // Compare the key parts only: the shared `MATRIX_` prefix would make any
                     // two names look close.
                     let key_part = |n: &str| n.strip_prefix("MATRIX_").unwrap_or(n).to_string();
                     let keys_only: Vec<String> = defined.iter().map(|d| key_part(d)).collect();
-                    let hint = did_you_mean(&key_part(&r), keys_only.iter().map(String::as_str)).map(|k| format!("MATRIX_{k}"));
-                    let d = Diagnostic::error("undefined-matrix-key", format!("`{r}` is used but the matrix of `{name}` defines no such key"))
-                        .at(path.clone());
+                    let hint = did_you_mean(&key_part(&r), keys_only.iter().map(String::as_str))
+                        .map(|k| format!("MATRIX_{k}"));
+                    let d = Diagnostic::error(
+                        "undefined-matrix-key",
+                        format!("`{r}` is used but the matrix of `{name}` defines no such key"),
+                    )
+                    .at(path.clone());
                     match hint {
                         Some(h) => d.with_help(format!("did you mean `{h}`?")),
-                        None => d.with_help(format!(
-                            "defined: {}",
-                            {
-                                let mut all: Vec<&str> = defined.iter().map(String::as_str).collect();
-                                all.sort_unstable();
-                                all.join(", ")
-                            }
-                        )),
+                        None => d.with_help(format!("defined: {}", {
+                            let mut all: Vec<&str> = defined.iter().map(String::as_str).collect();
+                            all.sort_unstable();
+                            all.join(", ")
+                        })),
                     }
                 };
                 out.push(d);
@@ -170,6 +211,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 mod tests {
     #[test]
     fn finds_references() {
-        assert_eq!(super::references("pytest --py $MATRIX_PY ${MATRIX_OS}x NOTMATRIX_A"), vec!["MATRIX_PY", "MATRIX_OS"]);
+        assert_eq!(
+            super::references("pytest --py $MATRIX_PY ${MATRIX_OS}x NOTMATRIX_A"),
+            vec!["MATRIX_PY", "MATRIX_OS"]
+        );
     }
 }

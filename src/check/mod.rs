@@ -84,9 +84,18 @@ impl Context<'_> {
 }
 
 /// A step's command and its document path, for every job.
-pub(crate) fn steps<'a>(spec: &'a Spec) -> impl Iterator<Item = (&'a str, usize, &'a StepSpec, YamlPath)> + 'a {
+pub(crate) fn steps<'a>(
+    spec: &'a Spec,
+) -> impl Iterator<Item = (&'a str, usize, &'a StepSpec, YamlPath)> + 'a {
     spec.jobs.iter().flat_map(|(name, job)| {
-        job.steps.iter().enumerate().map(move |(i, s)| (name.as_str(), i, s, YamlPath::root().key("jobs").key(name).key("steps").index(i)))
+        job.steps.iter().enumerate().map(move |(i, s)| {
+            (
+                name.as_str(),
+                i,
+                s,
+                YamlPath::root().key("jobs").key(name).key("steps").index(i),
+            )
+        })
     })
 }
 
@@ -125,9 +134,12 @@ pub(crate) fn reads_var(text: &str, name: &str) -> bool {
     let bytes = text.as_bytes();
     for (i, _) in text.match_indices(name) {
         let after = i + name.len();
-        let ends = after >= bytes.len() || !(bytes[after].is_ascii_alphanumeric() || bytes[after] == b'_');
+        let ends =
+            after >= bytes.len() || !(bytes[after].is_ascii_alphanumeric() || bytes[after] == b'_');
         let plain = i >= 1 && bytes[i - 1] == b'$';
-        let braced = i >= 2 && &text[i - 2..i] == "${" && (after < bytes.len() && matches!(bytes[after], b'}' | b':' | b'-' | b'?'));
+        let braced = i >= 2
+            && &text[i - 2..i] == "${"
+            && (after < bytes.len() && matches!(bytes[after], b'}' | b':' | b'-' | b'?'));
         if ends && (plain || braced) {
             return true;
         }
@@ -138,5 +150,6 @@ pub(crate) fn reads_var(text: &str, name: &str) -> bool {
 /// `true` for a portable environment variable name.
 pub(crate) fn is_env_name(name: &str) -> bool {
     let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic()) && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }

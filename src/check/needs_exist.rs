@@ -5,7 +5,13 @@ use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::YamlPath;
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let names: std::collections::HashSet<&str> = cx.spec.jobs.keys().map(String::as_str).chain(cx.dropped_jobs.iter().map(String::as_str)).collect();
+    let names: std::collections::HashSet<&str> = cx
+        .spec
+        .jobs
+        .keys()
+        .map(String::as_str)
+        .chain(cx.dropped_jobs.iter().map(String::as_str))
+        .collect();
     for (job, j) in &cx.spec.jobs {
         for (i, need) in j.needs.iter().enumerate() {
             let path = YamlPath::root().key("jobs").key(job).key("needs").index(i);
@@ -17,14 +23,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         .with_help("remove this entry"),
                 );
             } else if !names.contains(&need.as_str()) {
-                let mut d = Diagnostic::error("unknown-need", format!("job `{job}` needs `{need}`, which does not exist"))
-                    .at(path)
-                    .with_label("no such job");
+                let mut d = Diagnostic::error(
+                    "unknown-need",
+                    format!("job `{job}` needs `{need}`, which does not exist"),
+                )
+                .at(path)
+                .with_label("no such job");
                 d = match did_you_mean(need, cx.spec.jobs.keys().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => {
                         // A long list helps nobody: name the first few.
-                        let mut jobs: Vec<&str> = cx.spec.jobs.keys().map(String::as_str).take(12).collect();
+                        let mut jobs: Vec<&str> =
+                            cx.spec.jobs.keys().map(String::as_str).take(12).collect();
                         if cx.spec.jobs.len() > jobs.len() {
                             jobs.push("…");
                         }
@@ -34,9 +44,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(d);
             } else if j.needs[..i].contains(need) {
                 out.push(
-                    Diagnostic::warning("duplicate-need", format!("`{need}` is listed twice in `needs`"))
-                        .at(path)
-                        .with_help("remove the repeated entry"),
+                    Diagnostic::warning(
+                        "duplicate-need",
+                        format!("`{need}` is listed twice in `needs`"),
+                    )
+                    .at(path)
+                    .with_help("remove the repeated entry"),
                 );
             }
         }

@@ -8,15 +8,24 @@ use crate::source::YamlPath;
 
 /// The env variable through which dependents read `job`'s output `key`.
 pub fn output_env_name(job: &str, key: &str) -> String {
-    format!("{job}_{key}").to_ascii_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    format!("{job}_{key}")
+        .to_ascii_uppercase()
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
 }
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<String, (String, String)> = HashMap::new();
     for (job, j) in &cx.spec.jobs {
         for (i, key) in j.outputs.iter().enumerate() {
-            let path = YamlPath::root().key("jobs").key(job).key("outputs").index(i);
-            let valid = key.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') && key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            let path = YamlPath::root()
+                .key("jobs")
+                .key(job)
+                .key("outputs")
+                .index(i);
+            let valid = key.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
             if !valid {
                 out.push(
                     Diagnostic::error("invalid-output-name", format!("output name `{key}` must match ^[a-z_][a-z0-9_]*$"))

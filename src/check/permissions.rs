@@ -7,16 +7,37 @@ use crate::spec::Permission;
 
 /// GITHUB_TOKEN scopes accepted by GitHub Actions.
 pub const SCOPES: &[&str] = &[
-    "actions", "attestations", "checks", "contents", "deployments", "discussions", "id-token", "issues", "models", "packages", "pages",
-    "pull-requests", "repository-projects", "security-events", "statuses",
+    "actions",
+    "attestations",
+    "checks",
+    "contents",
+    "deployments",
+    "discussions",
+    "id-token",
+    "issues",
+    "models",
+    "packages",
+    "pages",
+    "pull-requests",
+    "repository-projects",
+    "security-events",
+    "statuses",
 ];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         for (scope, level) in &j.permissions {
-            let path = YamlPath::root().key("jobs").key(job).key("permissions").key(scope);
+            let path = YamlPath::root()
+                .key("jobs")
+                .key(job)
+                .key("permissions")
+                .key(scope);
             if !SCOPES.contains(&scope.as_str()) {
-                let mut d = Diagnostic::error("unknown-permission", format!("`{scope}` is not a GitHub token permission")).at_key(path);
+                let mut d = Diagnostic::error(
+                    "unknown-permission",
+                    format!("`{scope}` is not a GitHub token permission"),
+                )
+                .at_key(path);
                 d = match did_you_mean(scope, SCOPES.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!("known permissions: {}", SCOPES.join(", "))),
@@ -24,9 +45,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(d);
             } else if scope == "id-token" && *level == Permission::Read {
                 out.push(
-                    Diagnostic::error("invalid-permission", "`id-token` can only be `write` or `none`")
-                        .at(path)
-                        .with_help("OIDC login needs `id-token: write`"),
+                    Diagnostic::error(
+                        "invalid-permission",
+                        "`id-token` can only be `write` or `none`",
+                    )
+                    .at(path)
+                    .with_help("OIDC login needs `id-token: write`"),
                 );
             }
         }

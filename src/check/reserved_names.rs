@@ -24,10 +24,13 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for name in cx.spec.jobs.keys() {
         if RESERVED.contains(&name.as_str()) {
             out.push(
-                Diagnostic::error("reserved-job-name", format!("`{name}` is a reserved name and cannot be a job"))
-                    .at_key(YamlPath::root().key("jobs").key(name))
-                    .with_label("GitLab reads this key as a pipeline keyword")
-                    .with_help(format!("rename the job, e.g. `{name}-job` or `{name}_`")),
+                Diagnostic::error(
+                    "reserved-job-name",
+                    format!("`{name}` is a reserved name and cannot be a job"),
+                )
+                .at_key(YamlPath::root().key("jobs").key(name))
+                .with_label("GitLab reads this key as a pipeline keyword")
+                .with_help(format!("rename the job, e.g. `{name}-job` or `{name}_`")),
             );
         }
     }

@@ -15,7 +15,10 @@ pub(crate) fn expression_secrets(text: &str) -> Vec<String> {
         let expr = &after[..close];
         let mut e = expr;
         while let Some(p) = e.find("secrets.") {
-            let name: String = e[p + 8..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            let name: String = e[p + 8..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
             if !name.is_empty() {
                 out.push(name);
             }
@@ -29,22 +32,43 @@ pub(crate) fn expression_secrets(text: &str) -> Vec<String> {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let spec = cx.spec;
     // Secret names must be usable as environment variables.
-    let mut declared: Vec<(String, YamlPath)> = spec.secrets.iter().enumerate().map(|(i, s)| (s.clone(), YamlPath::root().key("secrets").index(i))).collect();
+    let mut declared: Vec<(String, YamlPath)> = spec
+        .secrets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.clone(), YamlPath::root().key("secrets").index(i)))
+        .collect();
     for (job, j) in &spec.jobs {
         for (i, s) in j.secrets.iter().enumerate() {
-            declared.push((s.clone(), YamlPath::root().key("jobs").key(job).key("secrets").index(i)));
+            declared.push((
+                s.clone(),
+                YamlPath::root()
+                    .key("jobs")
+                    .key(job)
+                    .key("secrets")
+                    .index(i),
+            ));
         }
     }
     for (name, path) in &declared {
         if !is_env_name(name) {
             out.push(
-                Diagnostic::error("invalid-secret-name", format!("secret name `{name}` is not a valid environment variable name"))
-                    .at(path.clone())
-                    .with_help("use letters, digits and `_`, not starting with a digit"),
+                Diagnostic::error(
+                    "invalid-secret-name",
+                    format!("secret name `{name}` is not a valid environment variable name"),
+                )
+                .at(path.clone())
+                .with_help("use letters, digits and `_`, not starting with a digit"),
             );
         }
     }
-    let available = |job: &str, name: &str| spec.secrets.iter().any(|s| s == name) || spec.jobs.get(job).is_some_and(|j| j.secrets.iter().any(|s| s == name));
+    let available = |job: &str, name: &str| {
+        spec.secrets.iter().any(|s| s == name)
+            || spec
+                .jobs
+                .get(job)
+                .is_some_and(|j| j.secrets.iter().any(|s| s == name))
+    };
     if let Some(gh) = spec.targets.as_ref().and_then(|t| t.github.as_ref()) {
         for (job, steps) in &gh.setup {
             for (i, step) in steps.iter().enumerate() {
@@ -52,9 +76,21 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     for name in expression_secrets(&v.0) {
                         if !available(job, &name) {
                             out.push(
-                                Diagnostic::error("undeclared-secret", format!("secret `{name}` is used but not declared"))
-                                    .at(YamlPath::root().key("targets").key("github").key("setup").key(job).index(i).key("with").key(k))
-                                    .with_help(format!("add `{name}` to `secrets:` of the spec or of job `{job}`")),
+                                Diagnostic::error(
+                                    "undeclared-secret",
+                                    format!("secret `{name}` is used but not declared"),
+                                )
+                                .at(YamlPath::root()
+                                    .key("targets")
+                                    .key("github")
+                                    .key("setup")
+                                    .key(job)
+                                    .index(i)
+                                    .key("with")
+                                    .key(k))
+                                .with_help(format!(
+                                    "add `{name}` to `secrets:` of the spec or of job `{job}`"
+                                )),
                             );
                         }
                     }
@@ -63,18 +99,34 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     // Only jobs that declare secrets matter below; listing them once keeps big specs linear.
-    let with_secrets: Vec<(&String, &crate::spec::Job)> = spec.jobs.iter().filter(|(_, j)| !j.secrets.is_empty()).collect();
+    let with_secrets: Vec<(&String, &crate::spec::Job)> = spec
+        .jobs
+        .iter()
+        .filter(|(_, j)| !j.secrets.is_empty())
+        .collect();
     for (job, j) in &spec.jobs {
         let jp = YamlPath::root().key("jobs").key(job);
         for (i, step) in j.steps.iter().enumerate() {
             let text = run_text(step);
             for name in expression_secrets(text) {
                 let d = if available(job, &name) {
-                    Diagnostic::error("secret-expression", format!("`${{{{ secrets.{name} }}}}` in a command is not evaluated by cigen"))
-                        .with_help(format!("declared secrets reach commands as environment variables: use \"${name}\""))
+                    Diagnostic::error(
+                        "secret-expression",
+                        format!(
+                            "`${{{{ secrets.{name} }}}}` in a command is not evaluated by cigen"
+                        ),
+                    )
+                    .with_help(format!(
+                        "declared secrets reach commands as environment variables: use \"${name}\""
+                    ))
                 } else {
-                    Diagnostic::error("undeclared-secret", format!("secret `{name}` is used but not declared"))
-                        .with_help(format!("declare it in `secrets:` of job `{job}` and use \"${name}\""))
+                    Diagnostic::error(
+                        "undeclared-secret",
+                        format!("secret `{name}` is used but not declared"),
+                    )
+                    .with_help(format!(
+                        "declare it in `secrets:` of job `{job}` and use \"${name}\""
+                    ))
                 };
                 out.push(d.at(run_path(step, &jp.key("steps").index(i))));
             }
@@ -117,7 +169,10 @@ mod tests {
 
     #[test]
     fn finds_expression_secrets_and_reads() {
-        assert_eq!(expression_secrets("${{ secrets.AWS_ROLE }} and ${{secrets.X}}"), vec!["AWS_ROLE", "X"]);
+        assert_eq!(
+            expression_secrets("${{ secrets.AWS_ROLE }} and ${{secrets.X}}"),
+            vec!["AWS_ROLE", "X"]
+        );
         assert!(reads_var("echo $TOKEN", "TOKEN"));
         assert!(reads_var("echo ${TOKEN}", "TOKEN"));
         assert!(!reads_var("echo $TOKENS", "TOKEN"));

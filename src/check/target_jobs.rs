@@ -8,7 +8,8 @@ fn job_ref(cx: &Context<'_>, job: &str, path: YamlPath, out: &mut Vec<Diagnostic
     if cx.spec.jobs.contains_key(job) || cx.dropped_jobs.contains(job) {
         return;
     }
-    let mut d = Diagnostic::error("unknown-job", format!("`{job}` is not a job of this spec")).at_key(path);
+    let mut d =
+        Diagnostic::error("unknown-job", format!("`{job}` is not a job of this spec")).at_key(path);
     if let Some(s) = did_you_mean(job, cx.spec.jobs.keys().map(String::as_str)) {
         d = d.with_help(format!("did you mean `{s}`?"));
     } else {
@@ -24,12 +25,19 @@ pub fn check_uses(uses: &str) -> Result<(), String> {
         None => (uses, None),
     };
     let parts: Vec<&str> = name.split('/').collect();
-    let ok_part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    let ok_part = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    };
     if parts.len() < 2 || !parts.iter().all(|p| ok_part(p)) {
         return Err("expected `owner/repo` or `owner/repo/path`".into());
     }
     if let Some(r) = reference {
-        if !(r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())) {
+        if !(r.len() == 40
+            && r.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()))
+        {
             return Err(format!("`@{r}` is not a full commit SHA; pin to 40 hex digits or omit it to use cigen's pin table"));
         }
     }
@@ -65,9 +73,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(a) = &gh.action {
             if a.split_once('@').is_none() {
                 out.push(
-                    Diagnostic::error("invalid-action", "`action` must be pinned: `owner/repo@<40-hex sha>`")
-                        .at(tp.key("github").key("action"))
-                        .with_help("omit `action` to use the default pin"),
+                    Diagnostic::error(
+                        "invalid-action",
+                        "`action` must be pinned: `owner/repo@<40-hex sha>`",
+                    )
+                    .at(tp.key("github").key("action"))
+                    .with_help("omit `action` to use the default pin"),
                 );
             } else if let Err(why) = check_uses(a) {
                 out.push(

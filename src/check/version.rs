@@ -7,10 +7,13 @@ use crate::source::YamlPath;
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if cx.spec.version != 1 {
         out.push(
-            Diagnostic::error("unsupported-version", format!("spec version {} is not supported", cx.spec.version))
-                .at(YamlPath::root().key("version"))
-                .with_label("only version 1 exists")
-                .with_help("write `version: 1`"),
+            Diagnostic::error(
+                "unsupported-version",
+                format!("spec version {} is not supported", cx.spec.version),
+            )
+            .at(YamlPath::root().key("version"))
+            .with_label("only version 1 exists")
+            .with_help("write `version: 1`"),
         );
     }
 }

@@ -16,12 +16,25 @@ pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
         }
         (Ok(loaded), DiagnosticFormat::Human) => {
             if !loaded.warnings.is_empty() {
-                eprint!("{}", render_all(&loaded.source, &loaded.warnings, ui::stderr_style(color)));
+                eprint!(
+                    "{}",
+                    render_all(&loaded.source, &loaded.warnings, ui::stderr_style(color))
+                );
             }
-            eprintln!("{}: ok ({} jobs)", path.display(), loaded.pipeline.jobs.len());
+            eprintln!(
+                "{}: ok ({} jobs)",
+                path.display(),
+                loaded.pipeline.jobs.len()
+            );
             Outcome::Success
         }
-        (Err(LoadError::Invalid { source, diagnostics }), DiagnosticFormat::Json) => {
+        (
+            Err(LoadError::Invalid {
+                source,
+                diagnostics,
+            }),
+            DiagnosticFormat::Json,
+        ) => {
             print!("{}", render_json(&source, &diagnostics));
             Outcome::Usage
         }

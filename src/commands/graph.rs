@@ -13,7 +13,11 @@ pub fn mermaid(p: &Pipeline) -> String {
             None => j.name.clone(),
         };
         // Mermaid labels in quotes take entity codes for quotes.
-        out.push_str(&format!("    {}[\"{}\"]\n", node_id(&j.name), label.replace('"', "#quot;")));
+        out.push_str(&format!(
+            "    {}[\"{}\"]\n",
+            node_id(&j.name),
+            label.replace('"', "#quot;")
+        ));
     }
     for j in p.jobs.values() {
         for n in &j.needs {
@@ -31,10 +35,17 @@ fn node_id(name: &str) -> String {
 /// Graphviz DOT digraph.
 pub fn dot(p: &Pipeline) -> String {
     let q = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
-    let mut out = format!("digraph {} {{\n    rankdir=LR;\n    node [shape=box];\n", q(&p.name));
+    let mut out = format!(
+        "digraph {} {{\n    rankdir=LR;\n    node [shape=box];\n",
+        q(&p.name)
+    );
     for j in p.jobs.values() {
         match &j.description {
-            Some(d) => out.push_str(&format!("    {} [tooltip={}];\n", q(&j.name), q(d.lines().next().unwrap_or("")))),
+            Some(d) => out.push_str(&format!(
+                "    {} [tooltip={}];\n",
+                q(&j.name),
+                q(d.lines().next().unwrap_or(""))
+            )),
             None => out.push_str(&format!("    {};\n", q(&j.name))),
         }
     }

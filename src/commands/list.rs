@@ -23,21 +23,53 @@ pub fn run(loaded: &Loaded, args: &ListArgs) -> Outcome {
                 job: &j.name,
                 needs: &j.needs,
                 description: j.description.as_deref(),
-                cells: j.matrix.as_ref().map(|m| m.cells.iter().map(|c| c.id.clone()).collect()).unwrap_or_default(),
+                cells: j
+                    .matrix
+                    .as_ref()
+                    .map(|m| m.cells.iter().map(|c| c.id.clone()).collect())
+                    .unwrap_or_default(),
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
         return Outcome::Success;
     }
-    let needs: Vec<String> = jobs.values().map(|j| if j.needs.is_empty() { "-".into() } else { j.needs.join(", ") }).collect();
+    let needs: Vec<String> = jobs
+        .values()
+        .map(|j| {
+            if j.needs.is_empty() {
+                "-".into()
+            } else {
+                j.needs.join(", ")
+            }
+        })
+        .collect();
     let w_job = jobs.keys().map(|k| k.len()).max().unwrap_or(0).max(3);
-    let w_needs = needs.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(5);
+    let w_needs = needs
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(5);
     println!("{:w_job$}  {:w_needs$}  DESCRIPTION", "JOB", "NEEDS");
     for (j, n) in jobs.values().zip(&needs) {
-        let mut desc = j.description.as_deref().unwrap_or("").lines().next().unwrap_or("").to_string();
+        let mut desc = j
+            .description
+            .as_deref()
+            .unwrap_or("")
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
         if let Some(m) = &j.matrix {
             let cells = m.cells.len();
-            desc = format!("{desc}{}[matrix: {cells} cell{}]", if desc.is_empty() { "" } else { " " }, if cells == 1 { "" } else { "s" });
+            desc = format!(
+                "{desc}{}[matrix: {cells} cell{}]",
+                if desc.is_empty() { "" } else { " " },
+                if cells == 1 { "" } else { "s" }
+            );
         }
         println!("{:w_job$}  {:w_needs$}  {desc}", j.name, n);
     }

@@ -25,13 +25,24 @@ struct Palette {
 impl Palette {
     fn new(style: Style) -> Self {
         if style == Style::Plain {
-            return Palette { error: AStyle::new(), warning: AStyle::new(), bold: AStyle::new(), blue: AStyle::new() };
+            return Palette {
+                error: AStyle::new(),
+                warning: AStyle::new(),
+                bold: AStyle::new(),
+                blue: AStyle::new(),
+            };
         }
         Palette {
-            error: AStyle::new().fg_color(Some(AnsiColor::BrightRed.into())).effects(Effects::BOLD),
-            warning: AStyle::new().fg_color(Some(AnsiColor::BrightYellow.into())).effects(Effects::BOLD),
+            error: AStyle::new()
+                .fg_color(Some(AnsiColor::BrightRed.into()))
+                .effects(Effects::BOLD),
+            warning: AStyle::new()
+                .fg_color(Some(AnsiColor::BrightYellow.into()))
+                .effects(Effects::BOLD),
             bold: AStyle::new().effects(Effects::BOLD),
-            blue: AStyle::new().fg_color(Some(AnsiColor::BrightBlue.into())).effects(Effects::BOLD),
+            blue: AStyle::new()
+                .fg_color(Some(AnsiColor::BrightBlue.into()))
+                .effects(Effects::BOLD),
         }
     }
 }
@@ -55,7 +66,14 @@ pub fn render_all(file: &SourceFile, diagnostics: &[Diagnostic], style: Style) -
             file.path().display(),
             errors,
             if errors == 1 { "" } else { "s" },
-            if warnings > 0 { format!(" and {warnings} warning{}", if warnings == 1 { "" } else { "s" }) } else { String::new() }
+            if warnings > 0 {
+                format!(
+                    " and {warnings} warning{}",
+                    if warnings == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            }
         );
     }
     out
@@ -84,7 +102,11 @@ fn render_one(out: &mut String, file: &SourceFile, d: &Diagnostic, style: Style)
             let (line, col) = file.line_col(span.start);
             let gutter = line.to_string().len();
             let pad = " ".repeat(gutter);
-            let _ = writeln!(out, "{pad}{blue}-->{reset} {}:{line}:{col}", file.path().display());
+            let _ = writeln!(
+                out,
+                "{pad}{blue}-->{reset} {}:{line}:{col}",
+                file.path().display()
+            );
             let text = file.line_text(line);
             let _ = writeln!(out, "{pad} {blue}|{reset}");
             // Underline the span on its first line (at least one caret), measured in terminal
@@ -92,7 +114,11 @@ fn render_one(out: &mut String, file: &SourceFile, d: &Diagnostic, style: Style)
             let (end_line, end_col) = file.line_col(span.end);
             let chars: Vec<char> = text.chars().collect();
             let first = (col - 1).min(chars.len());
-            let last = if end_line == line { (end_col - 1).clamp(first, chars.len()) } else { chars.len() };
+            let last = if end_line == line {
+                (end_col - 1).clamp(first, chars.len())
+            } else {
+                chars.len()
+            };
             // A very long line (a spec written as one-line JSON) is cut to a window around the span.
             let (from, to) = window(&chars, first);
             let cols = |cs: &[char]| -> usize { cs.iter().map(|c| width(&visible(*c))).sum() };
@@ -101,19 +127,44 @@ fn render_one(out: &mut String, file: &SourceFile, d: &Diagnostic, style: Style)
             let shown: String = chars[from..to].iter().map(|c| visible(*c)).collect();
             let shown = format!("{before}{shown}{after}");
             let shown = shown.trim_end();
-            let _ = writeln!(out, "{blue}{line} |{reset}{}{shown}", if shown.is_empty() { "" } else { " " });
+            let _ = writeln!(
+                out,
+                "{blue}{line} |{reset}{}{shown}",
+                if shown.is_empty() { "" } else { " " }
+            );
             let lead = before.len() + cols(&chars[from..first]);
             let carets = cols(&chars[first..last.min(to)]).max(1);
-            let label = d.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
-            let _ = writeln!(out, "{pad} {blue}|{reset} {}{}{}{label}{}", " ".repeat(lead), head.render(), "^".repeat(carets), head.render_reset());
+            let label = d
+                .label
+                .as_deref()
+                .map(|l| format!(" {l}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{pad} {blue}|{reset} {}{}{}{label}{}",
+                " ".repeat(lead),
+                head.render(),
+                "^".repeat(carets),
+                head.render_reset()
+            );
             if let Some(help) = &d.help {
-                let _ = writeln!(out, "{pad} {blue}={reset} {}help{}: {help}", p.bold.render(), p.bold.render_reset());
+                let _ = writeln!(
+                    out,
+                    "{pad} {blue}={reset} {}help{}: {help}",
+                    p.bold.render(),
+                    p.bold.render_reset()
+                );
             }
         }
         None => {
             let _ = writeln!(out, " {blue}-->{reset} {}", file.path().display());
             if let Some(help) = &d.help {
-                let _ = writeln!(out, "  {blue}={reset} {}help{}: {help}", p.bold.render(), p.bold.render_reset());
+                let _ = writeln!(
+                    out,
+                    "  {blue}={reset} {}help{}: {help}",
+                    p.bold.render(),
+                    p.bold.render_reset()
+                );
             }
         }
     }
@@ -194,7 +245,8 @@ pub fn render_json(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
             }
         })
         .collect();
-    serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": items })).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&serde_json::json!({ "diagnostics": items })).unwrap_or_default()
+        + "\n"
 }
 
 #[cfg(test)]
@@ -204,7 +256,10 @@ mod tests {
 
     fn render(text: &str, span: Span) -> String {
         let file = SourceFile::new("t.yaml", text);
-        let d = Diagnostic::error("x", "m").with_span(span).with_label("here").with_help("h");
+        let d = Diagnostic::error("x", "m")
+            .with_span(span)
+            .with_label("here")
+            .with_help("h");
         render_all(&file, &[d], Style::Plain)
     }
 
@@ -232,7 +287,10 @@ mod tests {
     fn crlf_lines_do_not_leak_carriage_returns() {
         let out = render("a: 1\r\nb: x\r\n", Span::new(9, 10));
         assert!(!out.contains('\r'), "{out:?}");
-        assert!(out.contains("t.yaml:2:4") && out.contains("2 | b: x\n"), "{out}");
+        assert!(
+            out.contains("t.yaml:2:4") && out.contains("2 | b: x\n"),
+            "{out}"
+        );
         assert_eq!(caret(&out), "  |    ^ here");
     }
 
@@ -252,11 +310,22 @@ mod tests {
 
     #[test]
     fn long_lines_are_cut_around_the_span() {
-        let text = format!("{{\"version\": 1, {}\"jobs\": {{}}, \"bad\": 1}}\n", "\"x\": 1, ".repeat(200));
+        let text = format!(
+            "{{\"version\": 1, {}\"jobs\": {{}}, \"bad\": 1}}\n",
+            "\"x\": 1, ".repeat(200)
+        );
         let at = text.find("\"bad\"").unwrap_or(0);
         let out = render(&text, Span::new(at, at + 5));
-        let source_line = out.lines().find(|l| l.starts_with("1 |")).unwrap_or_default();
-        assert!(source_line.len() < 140 && source_line.starts_with("1 | ...") && source_line.contains("\"bad\""), "{out}");
+        let source_line = out
+            .lines()
+            .find(|l| l.starts_with("1 |"))
+            .unwrap_or_default();
+        assert!(
+            source_line.len() < 140
+                && source_line.starts_with("1 | ...")
+                && source_line.contains("\"bad\""),
+            "{out}"
+        );
         let caret_line = caret(&out);
         let col = caret_line.find('^').unwrap_or(0);
         assert_eq!(&source_line[col..col + 5], "\"bad\"", "{out}");
@@ -274,8 +343,16 @@ mod tests {
     fn json_positions_match_the_text() {
         let file = SourceFile::new("t.yaml", "a: 1\nb: 2\n");
         let d = Diagnostic::error("x", "m").with_span(Span::new(5, 8));
-        let v: serde_json::Value = serde_json::from_str(&render_json(&file, &[d])).unwrap_or_default();
+        let v: serde_json::Value =
+            serde_json::from_str(&render_json(&file, &[d])).unwrap_or_default();
         let item = &v["diagnostics"][0];
-        assert_eq!((item["line"].as_u64(), item["column"].as_u64(), item["end_column"].as_u64()), (Some(2), Some(1), Some(4)));
+        assert_eq!(
+            (
+                item["line"].as_u64(),
+                item["column"].as_u64(),
+                item["end_column"].as_u64()
+            ),
+            (Some(2), Some(1), Some(4))
+        );
     }
 }

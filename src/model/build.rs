@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use super::{dag, matrix, parse_duration, GithubOutput, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Step, Targets, DEFAULT_SHELL};
+use super::{
+    dag, matrix, parse_duration, GithubOutput, GitlabOutput, Job, JustOutput, Pipeline,
+    RetryPolicy, Step, Targets, DEFAULT_SHELL,
+};
 use crate::spec::{self, Backoff, RetrySpec, Spec, StepSpec};
 
 fn dur(d: &Option<spec::DurationText>) -> Option<Duration> {
@@ -36,7 +39,11 @@ pub fn step_name(name: Option<&str>, run: &str) -> String {
     match name {
         Some(n) => n.to_string(),
         None => {
-            let first = run.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+            let first = run
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim();
             if first.chars().count() > 60 {
                 format!("{}…", first.chars().take(59).collect::<String>())
             } else {
@@ -48,8 +55,11 @@ pub fn step_name(name: Option<&str>, run: &str) -> String {
 
 /// Builds the resolved pipeline. `spec_file` is the spec's file name, `root` its directory.
 pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
-    let needs: IndexMap<&str, Vec<&str>> =
-        spec.jobs.iter().map(|(k, j)| (k.as_str(), j.needs.iter().map(String::as_str).collect())).collect();
+    let needs: IndexMap<&str, Vec<&str>> = spec
+        .jobs
+        .iter()
+        .map(|(k, j)| (k.as_str(), j.needs.iter().map(String::as_str).collect()))
+        .collect();
     let order = dag::topo_order(&needs).unwrap_or_else(|_| needs.keys().copied().collect());
     let mut jobs = IndexMap::new();
     for name in order {
@@ -100,7 +110,13 @@ pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
             permissions: j.permissions.clone(),
             environment: j.environment.clone(),
             secrets,
-            shell: j.shell.as_deref().unwrap_or(DEFAULT_SHELL).split_whitespace().map(str::to_string).collect(),
+            shell: j
+                .shell
+                .as_deref()
+                .unwrap_or(DEFAULT_SHELL)
+                .split_whitespace()
+                .map(str::to_string)
+                .collect(),
             working_directory: j.working_directory.clone(),
             runs_on: j.runs_on.clone().unwrap_or_default(),
         };
@@ -131,8 +147,15 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
     let version = crate::generate::pins::default_cigen_version().to_string();
     Targets {
         github: t.github.as_ref().map(|g| GithubOutput {
-            path: g.path.clone().unwrap_or_else(|| ".github/workflows/ci.yml".into()),
-            runs_on: g.runs_on.as_ref().map(|r| r.to_vec().into_iter().cloned().collect()).unwrap_or_else(|| vec!["ubuntu-24.04".into()]),
+            path: g
+                .path
+                .clone()
+                .unwrap_or_else(|| ".github/workflows/ci.yml".into()),
+            runs_on: g
+                .runs_on
+                .as_ref()
+                .map(|r| r.to_vec().into_iter().cloned().collect())
+                .unwrap_or_else(|| vec!["ubuntu-24.04".into()]),
             setup: g.setup.clone(),
             action: g.action.clone(),
             cigen_version: g.cigen_version.clone().unwrap_or_else(|| version.clone()),
@@ -142,13 +165,20 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
         gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
             path: g.path.clone().unwrap_or_else(|| ".gitlab-ci.yml".into()),
             image: g.image.clone(),
-            tags: g.tags.as_ref().map(|r| r.to_vec().into_iter().cloned().collect()).unwrap_or_default(),
+            tags: g
+                .tags
+                .as_ref()
+                .map(|r| r.to_vec().into_iter().cloned().collect())
+                .unwrap_or_default(),
             install: g.install.unwrap_or_default(),
             cigen_version: g.cigen_version.clone().unwrap_or_else(|| version.clone()),
             cigen_build: g.cigen_build.clone(),
             before_script: g.before_script.clone(),
             template: g.template.clone(),
         }),
-        just: t.just.as_ref().map(|j| JustOutput { path: j.path.clone(), template: j.template.clone() }),
+        just: t.just.as_ref().map(|j| JustOutput {
+            path: j.path.clone(),
+            template: j.template.clone(),
+        }),
     }
 }

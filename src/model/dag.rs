@@ -4,25 +4,52 @@ use indexmap::IndexMap;
 
 /// Orders jobs so every job comes after its needs, keeping spec order among ready jobs.
 /// On a cycle returns its path, first job repeated at the end (`a → b → a`).
-pub fn topo_order<'a>(needs: &IndexMap<&'a str, Vec<&'a str>>) -> Result<Vec<&'a str>, Vec<String>> {
+///
+/// The order is that of repeated passes over the spec, each placing every job whose needs are
+/// already placed. It is computed in linear time: a job's pass is the latest pass among its
+/// needs, one later for a need that stands after it in the spec (a pass reaches that need
+/// only after the job). Jobs then sort by (pass, spec position).
+pub fn topo_order<'a>(
+    needs: &IndexMap<&'a str, Vec<&'a str>>,
+) -> Result<Vec<&'a str>, Vec<String>> {
     if let Some(cycle) = find_cycle(needs) {
         return Err(cycle);
     }
-    let mut done: Vec<&str> = Vec::with_capacity(needs.len());
-    let mut placed = std::collections::HashSet::new();
-    while done.len() < needs.len() {
-        let before = done.len();
-        for (job, deps) in needs {
-            if !placed.contains(job) && deps.iter().all(|d| placed.contains(d) || !needs.contains_key(d)) {
-                placed.insert(*job);
-                done.push(job);
-            }
-        }
-        if done.len() == before {
-            break;
+    let n = needs.len();
+    // Edges by index, ignoring needs that name no job (reported elsewhere).
+    let deps: Vec<Vec<usize>> = needs
+        .values()
+        .map(|ds| ds.iter().filter_map(|d| needs.get_index_of(d)).collect())
+        .collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
+    for (job, ds) in deps.iter().enumerate() {
+        for &d in ds {
+            dependents[d].push(job);
         }
     }
-    Ok(done)
+    // Kahn's algorithm gives some valid order; passes are computed along it.
+    let mut ready: Vec<usize> = (0..n).filter(|&j| waiting[j] == 0).collect();
+    let mut pass = vec![0usize; n];
+    while let Some(job) = ready.pop() {
+        pass[job] = deps[job]
+            .iter()
+            .map(|&d| pass[d] + usize::from(d > job))
+            .max()
+            .unwrap_or(0);
+        for &next in &dependents[job] {
+            waiting[next] -= 1;
+            if waiting[next] == 0 {
+                ready.push(next);
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&j| (pass[j], j));
+    Ok(order
+        .into_iter()
+        .filter_map(|j| needs.get_index(j).map(|(k, _)| *k))
+        .collect())
 }
 
 /// The first cycle found by depth-first search, in spec order.
@@ -44,7 +71,9 @@ pub fn find_cycle(needs: &IndexMap<&str, Vec<&str>>) -> Option<Vec<String>> {
         while let Some((job, i)) = stack.last().copied() {
             let deps = &needs[job];
             if i < deps.len() {
-                stack.last_mut().map(|top| top.1 += 1);
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
                 let dep = deps[i];
                 match marks.get(dep).copied() {
                     Some(Mark::New) => {
@@ -53,7 +82,8 @@ pub fn find_cycle(needs: &IndexMap<&str, Vec<&str>>) -> Option<Vec<String>> {
                     }
                     Some(Mark::Active) => {
                         let pos = stack.iter().position(|(j, _)| *j == dep).unwrap_or(0);
-                        let mut cycle: Vec<String> = stack[pos..].iter().map(|(j, _)| j.to_string()).collect();
+                        let mut cycle: Vec<String> =
+                            stack[pos..].iter().map(|(j, _)| j.to_string()).collect();
                         cycle.push(dep.to_string());
                         return Some(cycle);
                     }
@@ -72,17 +102,76 @@ pub fn find_cycle(needs: &IndexMap<&str, Vec<&str>>) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
-    fn graph(edges: &[(&'static str, &[&'static str])]) -> IndexMap<&'static str, Vec<&'static str>> {
+    fn graph(
+        edges: &[(&'static str, &[&'static str])],
+    ) -> IndexMap<&'static str, Vec<&'static str>> {
         edges.iter().map(|(k, v)| (*k, v.to_vec())).collect()
     }
 
     #[test]
     fn orders_and_finds_cycles() {
-        let g = graph(&[("deploy", &["build"]), ("build", &["lint", "test"]), ("lint", &[]), ("test", &["lint"])]);
-        assert_eq!(topo_order(&g).unwrap(), vec!["lint", "test", "build", "deploy"]);
+        let g = graph(&[
+            ("deploy", &["build"]),
+            ("build", &["lint", "test"]),
+            ("lint", &[]),
+            ("test", &["lint"]),
+        ]);
+        assert_eq!(
+            topo_order(&g).unwrap(),
+            vec!["lint", "test", "build", "deploy"]
+        );
         let c = graph(&[("a", &["b"]), ("b", &["c"]), ("c", &["a"]), ("d", &[])]);
         assert_eq!(topo_order(&c).unwrap_err(), vec!["a", "b", "c", "a"]);
+        // A need that stands after its job costs an extra pass.
+        let late = graph(&[("b", &["c"]), ("a", &[]), ("c", &["a"]), ("d", &[])]);
+        assert_eq!(topo_order(&late).unwrap(), vec!["a", "c", "d", "b"]);
         let selfloop = graph(&[("a", &["a"])]);
         assert_eq!(find_cycle(&selfloop).unwrap(), vec!["a", "a"]);
+    }
+
+    /// The pass-by-pass definition, quadratic but obviously right: the reference.
+    fn passes<'a>(needs: &IndexMap<&'a str, Vec<&'a str>>) -> Vec<&'a str> {
+        let mut done: Vec<&str> = Vec::new();
+        while done.len() < needs.len() {
+            for (job, deps) in needs {
+                if !done.contains(job)
+                    && deps
+                        .iter()
+                        .all(|d| done.contains(d) || !needs.contains_key(d))
+                {
+                    done.push(job);
+                }
+            }
+        }
+        done
+    }
+
+    #[test]
+    fn linear_order_equals_pass_order_on_random_graphs() {
+        const NAMES: [&str; 12] = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..500 {
+            let n = 1 + (next() % 12) as usize;
+            // A random DAG: edges only from a hidden rank order, then shuffled spec order.
+            let mut rank: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                rank.swap(i, (next() % (i as u64 + 1)) as usize);
+            }
+            let mut g: IndexMap<&str, Vec<&str>> = IndexMap::new();
+            for &r in &rank {
+                let deps = (0..r)
+                    .filter(|_| next() % 3 == 0)
+                    .map(|d| NAMES[d])
+                    .collect();
+                g.insert(NAMES[r], deps);
+            }
+            assert_eq!(topo_order(&g).unwrap(), passes(&g), "{g:?}");
+        }
     }
 }

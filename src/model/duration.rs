@@ -19,7 +19,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         if start == i {
             return Err(format!("expected a number at `{}`", &t[start..]));
         }
-        let n: u128 = t[start..i].parse().map_err(|_| "number too large".to_string())?;
+        let n: u128 = t[start..i]
+            .parse()
+            .map_err(|_| "number too large".to_string())?;
         let ustart = i;
         while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
             i += 1;
@@ -32,7 +34,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "" => return Err(format!("`{}` has no unit", &t[start..i])),
             other => return Err(format!("unknown unit `{other}`")),
         };
-        total = total.checked_add(n.checked_mul(millis).ok_or("duration too large")?).ok_or("duration too large")?;
+        total = total
+            .checked_add(n.checked_mul(millis).ok_or("duration too large")?)
+            .ok_or("duration too large")?;
     }
     // A week is far beyond any CI limit; larger values are almost certainly typos.
     if total > 7 * 24 * 3_600_000 {

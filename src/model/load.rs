@@ -26,17 +26,31 @@ pub struct Loaded {
 #[derive(Debug)]
 pub enum LoadError {
     /// The file could not be read.
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// The spec has errors (and maybe warnings), all located.
-    Invalid { source: SourceFile, diagnostics: Vec<Diagnostic> },
+    Invalid {
+        source: SourceFile,
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LoadError::Io { path, error } => write!(f, "cannot read {}: {error}", path.display()),
-            LoadError::Invalid { source, diagnostics } => {
-                write!(f, "{} has {} problem(s)", source.path().display(), diagnostics.len())
+            LoadError::Invalid {
+                source,
+                diagnostics,
+            } => {
+                write!(
+                    f,
+                    "{} has {} problem(s)",
+                    source.path().display(),
+                    diagnostics.len()
+                )
             }
         }
     }
@@ -46,12 +60,18 @@ impl std::error::Error for LoadError {}
 
 /// Finds `cigen.yaml` in `start` or the nearest parent that has one.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    start.ancestors().map(|d| d.join(SPEC_FILE_NAME)).find(|p| p.is_file())
+    start
+        .ancestors()
+        .map(|d| d.join(SPEC_FILE_NAME))
+        .find(|p| p.is_file())
 }
 
 /// Loads and checks the spec at `path`.
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
-    let bytes = std::fs::read(path).map_err(|error| LoadError::Io { path: path.to_path_buf(), error })?;
+    let bytes = std::fs::read(path).map_err(|error| LoadError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -61,10 +81,16 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
             let d = Diagnostic::error("encoding", "the spec is not valid UTF-8")
                 .with_span(crate::source::Span::new(valid, valid + 1))
                 .with_help("save the file as UTF-8");
-            return Err(LoadError::Invalid { source: file, diagnostics: vec![d] });
+            return Err(LoadError::Invalid {
+                source: file,
+                diagnostics: vec![d],
+            });
         }
     };
-    let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let root = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     load_str(path, &text, root)
 }
 
@@ -78,9 +104,16 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
     let Some(tree) = parsed.root else {
         if diagnostics.is_empty() {
             diagnostics.push(
-                Diagnostic::error("empty-spec", if text.trim().is_empty() { "the spec is empty" } else { "the spec has no content, only comments" })
-                    .with_span(crate::source::Span::new(0, 0))
-                    .with_help("start with `version: 1` and a `jobs:` mapping"),
+                Diagnostic::error(
+                    "empty-spec",
+                    if text.trim().is_empty() {
+                        "the spec is empty"
+                    } else {
+                        "the spec has no content, only comments"
+                    },
+                )
+                .with_span(crate::source::Span::new(0, 0))
+                .with_help("start with `version: 1` and a `jobs:` mapping"),
             );
         }
         return Err(invalid(file, None, diagnostics));
@@ -99,7 +132,9 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
     // the jobs: the spec is rejected either way, but every problem shows in one pass.
     let value = walked.value.clone().or_else(|| {
         let mut partial = walked.partial.clone().filter(|p| p.contains_key("jobs"))?;
-        partial.entry("version").or_insert(serde_json::Value::from(1));
+        partial
+            .entry("version")
+            .or_insert(serde_json::Value::from(1));
         Some(serde_json::Value::Object(partial))
     });
     let spec: Option<Spec> = match value {
@@ -111,7 +146,9 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 diagnostics.push(
                     Diagnostic::error("invalid-value", format!("invalid value: {}", e.inner()))
                         .at(p)
-                        .with_help("see the JSON Schema (`cigen schema`) for what this key accepts"),
+                        .with_help(
+                            "see the JSON Schema (`cigen schema`) for what this key accepts",
+                        ),
                 );
                 None
             }
@@ -121,16 +158,38 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
     if let Some(spec) = &spec {
         // Rules see a spec with broken parts dropped; what they say about those parts (an
         // "empty" list that was really mistyped) would only repeat the shape error.
-        let moot = |d: &Diagnostic| d.path.as_ref().is_some_and(|p| walked.dropped.iter().any(|x| p.0.starts_with(&x.0)));
-        diagnostics.extend(check::run(&check::Context { spec, dropped_jobs: &dropped_jobs, dropped: &walked.dropped, tree: &tree }).into_iter().filter(|d| !moot(d)));
+        let moot = |d: &Diagnostic| {
+            d.path
+                .as_ref()
+                .is_some_and(|p| walked.dropped.iter().any(|x| p.0.starts_with(&x.0)))
+        };
+        diagnostics.extend(
+            check::run(&check::Context {
+                spec,
+                dropped_jobs: &dropped_jobs,
+                dropped: &walked.dropped,
+                tree: &tree,
+            })
+            .into_iter()
+            .filter(|d| !moot(d)),
+        );
     }
-    let (errors, warnings): (Vec<_>, Vec<_>) = diagnostics.into_iter().partition(Diagnostic::is_error);
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        diagnostics.into_iter().partition(Diagnostic::is_error);
     match spec {
         Some(spec) if errors.is_empty() => {
-            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| SPEC_FILE_NAME.into());
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| SPEC_FILE_NAME.into());
             let pipeline = super::build(&spec, &file_name, root);
             let warnings = locate(&tree, warnings);
-            Ok(Loaded { pipeline, spec, source: file, warnings })
+            Ok(Loaded {
+                pipeline,
+                spec,
+                source: file,
+                warnings,
+            })
         }
         _ => {
             let mut all = errors;
@@ -140,12 +199,19 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
     }
 }
 
-fn invalid(file: SourceFile, tree: Option<&source::Node>, diagnostics: Vec<Diagnostic>) -> LoadError {
+fn invalid(
+    file: SourceFile,
+    tree: Option<&source::Node>,
+    diagnostics: Vec<Diagnostic>,
+) -> LoadError {
     let diagnostics = match tree {
         Some(t) => locate(t, diagnostics),
         None => diagnostics,
     };
-    LoadError::Invalid { source: file, diagnostics }
+    LoadError::Invalid {
+        source: file,
+        diagnostics,
+    }
 }
 
 /// Resolves document paths to spans and orders diagnostics by position.
@@ -157,7 +223,12 @@ fn locate(tree: &source::Node, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnost
             }
         }
     }
-    diagnostics.sort_by_key(|d| (d.span.map(|s| s.start).unwrap_or(usize::MAX), d.severity == crate::diagnostic::Severity::Warning));
+    diagnostics.sort_by_key(|d| {
+        (
+            d.span.map(|s| s.start).unwrap_or(usize::MAX),
+            d.severity == crate::diagnostic::Severity::Warning,
+        )
+    });
     diagnostics.dedup();
     diagnostics
 }

@@ -15,7 +15,11 @@ pub struct Cell {
 
 impl Cell {
     fn new(values: IndexMap<String, String>) -> Self {
-        let id = values.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",");
+        let id = values
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",");
         Cell { id, values }
     }
 
@@ -41,14 +45,25 @@ pub struct Matrix {
 
 /// The env var a matrix key reaches steps as: `MATRIX_` + upper-cased key, `-` → `_`.
 pub fn env_name(key: &str) -> String {
-    format!("MATRIX_{}", key.to_ascii_uppercase().replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+    format!(
+        "MATRIX_{}",
+        key.to_ascii_uppercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    )
 }
 
 /// Expands axes (product, first axis outermost), removes `exclude` matches, applies `include`.
 pub fn expand(m: &spec::Matrix) -> Matrix {
-    let axes: IndexMap<String, Vec<String>> =
-        m.axes.iter().map(|(k, vs)| (k.clone(), vs.iter().map(|v| v.0.clone()).collect())).collect();
-    let mut cells: Vec<IndexMap<String, String>> = if axes.is_empty() { Vec::new() } else { vec![IndexMap::new()] };
+    let axes: IndexMap<String, Vec<String>> = m
+        .axes
+        .iter()
+        .map(|(k, vs)| (k.clone(), vs.iter().map(|v| v.0.clone()).collect()))
+        .collect();
+    let mut cells: Vec<IndexMap<String, String>> = if axes.is_empty() {
+        Vec::new()
+    } else {
+        vec![IndexMap::new()]
+    };
     for (key, values) in &axes {
         let mut next = Vec::with_capacity(cells.len() * values.len());
         for cell in &cells {
@@ -66,7 +81,8 @@ pub fn expand(m: &spec::Matrix) -> Matrix {
     let base_len = cells.len();
     let mut extra_keys = Vec::new();
     for inc in &m.include {
-        let inc: IndexMap<String, String> = inc.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
+        let inc: IndexMap<String, String> =
+            inc.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
         for k in inc.keys() {
             if !axes.contains_key(k) && !extra_keys.contains(k) {
                 extra_keys.push(k.clone());
@@ -76,7 +92,9 @@ pub fn expand(m: &spec::Matrix) -> Matrix {
         // whose original values it does not overwrite; otherwise it becomes a new cell.
         let mut matched = false;
         for cell in cells.iter_mut().take(base_len) {
-            let fits = inc.iter().all(|(k, v)| !axes.contains_key(k) || cell.get(k) == Some(v));
+            let fits = inc
+                .iter()
+                .all(|(k, v)| !axes.contains_key(k) || cell.get(k) == Some(v));
             if fits && !axes.is_empty() {
                 matched = true;
                 for (k, v) in &inc {
@@ -88,7 +106,11 @@ pub fn expand(m: &spec::Matrix) -> Matrix {
             cells.push(inc);
         }
     }
-    Matrix { axes, extra_keys, cells: cells.into_iter().map(Cell::new).collect() }
+    Matrix {
+        axes,
+        extra_keys,
+        cells: cells.into_iter().map(Cell::new).collect(),
+    }
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ use std::time::Duration;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::spec::{self, Backoff, EnvValue, Environment, Permission, Service, Setup, Triggers, When};
+use crate::spec::{
+    self, Backoff, EnvValue, Environment, Permission, Service, Setup, Triggers, When,
+};
 
 /// Default shell: bash that stops at the first failing command, also inside pipes.
 pub const DEFAULT_SHELL: &str = "bash -eo pipefail -c";
@@ -69,14 +71,21 @@ pub struct Job {
 impl Job {
     /// Whether the job depends on changed files (CI needs full history for it).
     pub fn uses_changes(&self) -> bool {
-        !self.when.changed.is_empty() || self.steps.iter().any(|s| s.when.as_ref().is_some_and(|w| !w.changed.is_empty()))
+        !self.when.changed.is_empty()
+            || self
+                .steps
+                .iter()
+                .any(|s| s.when.as_ref().is_some_and(|w| !w.changed.is_empty()))
     }
 
     /// The cells to run: the matrix cells, or one empty cell for a job without matrix.
     pub fn cells(&self) -> Vec<Cell> {
         match &self.matrix {
             Some(m) => m.cells.clone(),
-            None => vec![Cell { id: String::new(), values: IndexMap::new() }],
+            None => vec![Cell {
+                id: String::new(),
+                values: IndexMap::new(),
+            }],
         }
     }
 }

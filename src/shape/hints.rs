@@ -20,10 +20,18 @@ pub(super) fn belongs_elsewhere(schema_root: &Value, key: &str, at_root: bool) -
     let defs = schema_root.get("definitions")?;
     let mut places: Vec<&str> = PLACES
         .iter()
-        .filter(|(def, _)| defs.get(*def).and_then(|d| d.get("properties")).is_some_and(|p| p.get(key).is_some()))
+        .filter(|(def, _)| {
+            defs.get(*def)
+                .and_then(|d| d.get("properties"))
+                .is_some_and(|p| p.get(key).is_some())
+        })
         .map(|(_, place)| *place)
         .collect();
-    if !at_root && schema_root.get("properties").is_some_and(|p| p.get(key).is_some()) {
+    if !at_root
+        && schema_root
+            .get("properties")
+            .is_some_and(|p| p.get(key).is_some())
+    {
         places.insert(0, "at the top level of the spec");
     }
     (!places.is_empty()).then(|| places.join(" or "))
@@ -55,7 +63,10 @@ pub(super) fn foreign_key_hint(key: &str) -> Option<String> {
 pub(super) fn range_help(field: Option<&str>, range: &str) -> String {
     match field {
         Some("version") => "write `version: 1`".into(),
-        Some("attempts" | "retry") => "attempts count every run including the first: `1` means no retry, `3` two retries".into(),
+        Some("attempts" | "retry") => {
+            "attempts count every run including the first: `1` means no retry, `3` two retries"
+                .into()
+        }
         Some(f) => format!("`{f}` must be {range}"),
         None => format!("use a value {range}"),
     }

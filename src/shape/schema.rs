@@ -8,7 +8,9 @@ use crate::spec::Spec;
 pub fn schema_json() -> &'static serde_json::Value {
     static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let schema = schemars::generate::SchemaSettings::draft07().into_generator().into_root_schema_for::<Spec>();
+        let schema = schemars::generate::SchemaSettings::draft07()
+            .into_generator()
+            .into_root_schema_for::<Spec>();
         serde_json::to_value(schema).unwrap_or_default()
     })
 }

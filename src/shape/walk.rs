@@ -8,7 +8,9 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, range_help, required_help};
+use super::hints::{
+    belongs_elsewhere, foreign_key_hint, looks_like_text, range_help, required_help,
+};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::{Node, NodeKind, PathSegment, ScalarStyle, YamlPath};
 
@@ -26,9 +28,19 @@ pub struct Walked {
 
 /// Converts `root` to JSON following `schema` (a root schema with `definitions`).
 pub fn to_json(root: &Node, schema: &Value) -> Walked {
-    let mut w = Walker { root: schema, diagnostics: Vec::new(), dropped: Vec::new(), partial: None };
+    let mut w = Walker {
+        root: schema,
+        diagnostics: Vec::new(),
+        dropped: Vec::new(),
+        partial: None,
+    };
     let value = w.walk(root, schema, &YamlPath::root(), None);
-    Walked { value, diagnostics: w.diagnostics, dropped: w.dropped, partial: w.partial }
+    Walked {
+        value,
+        diagnostics: w.diagnostics,
+        dropped: w.dropped,
+        partial: w.partial,
+    }
 }
 
 struct Walker<'s> {
@@ -118,7 +130,11 @@ impl<'s> Walker<'s> {
     /// Kinds of node a schema can accept (for choosing a branch of `anyOf`).
     fn accepts(&self, schema: &'s Value, k: Kind) -> bool {
         let schema = self.resolve(schema);
-        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
             return branches.iter().any(|b| self.accepts(b, k));
         }
         if schema.get("enum").is_some() || schema.get("const").is_some() {
@@ -135,9 +151,19 @@ impl<'s> Walker<'s> {
         })
     }
 
-    fn walk(&mut self, node: &Node, schema: &'s Value, path: &YamlPath, field: Option<&str>) -> Option<Value> {
+    fn walk(
+        &mut self,
+        node: &Node,
+        schema: &'s Value,
+        path: &YamlPath,
+        field: Option<&str>,
+    ) -> Option<Value> {
         let schema = self.resolve(schema);
-        if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        if let Some(branches) = schema
+            .get("anyOf")
+            .or_else(|| schema.get("oneOf"))
+            .and_then(Value::as_array)
+        {
             return self.walk_any_of(node, schema, branches, path, field);
         }
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
@@ -148,7 +174,9 @@ impl<'s> Walker<'s> {
         }
         let ts = types(schema);
         match &node.kind {
-            NodeKind::Map(entries) if ts.is_empty() || ts.contains(&"object") => self.walk_object(node, entries, schema, path),
+            NodeKind::Map(entries) if ts.is_empty() || ts.contains(&"object") => {
+                self.walk_object(node, entries, schema, path)
+            }
             NodeKind::Seq(items) if ts.is_empty() || ts.contains(&"array") => {
                 let item_schema = schema.get("items").unwrap_or(&Value::Bool(true));
                 let mut out = Vec::with_capacity(items.len());
@@ -161,7 +189,9 @@ impl<'s> Walker<'s> {
                 }
                 ok.then_some(Value::Array(out))
             }
-            NodeKind::Scalar { value, style } => self.walk_scalar(node, value, *style, schema, &ts, path, field),
+            NodeKind::Scalar { value, style } => {
+                self.walk_scalar(node, value, *style, schema, &ts, path, field)
+            }
             _ => {
                 self.type_error(node, &ts, path, field);
                 None
@@ -174,23 +204,40 @@ impl<'s> Walker<'s> {
         let texty = ts.contains(&"string");
         let wanted: Vec<&str> = ts
             .iter()
-            .filter(|t| **t != "null" && !(texty && matches!(**t, "number" | "integer" | "boolean")))
+            .filter(|t| {
+                **t != "null" && !(texty && matches!(**t, "number" | "integer" | "boolean"))
+            })
             .map(|t| describe_type(t))
             .collect();
-        let wanted = if wanted.is_empty() { "a value".to_string() } else { wanted.join(" or ") };
-        let mut d = Diagnostic::error("wrong-type", format!("expected {wanted}, found {}", describe_node(node)))
-            .at(path.clone())
-            .with_label(format!("expected {wanted}"));
+        let wanted = if wanted.is_empty() {
+            "a value".to_string()
+        } else {
+            wanted.join(" or ")
+        };
+        let mut d = Diagnostic::error(
+            "wrong-type",
+            format!("expected {wanted}, found {}", describe_node(node)),
+        )
+        .at(path.clone())
+        .with_label(format!("expected {wanted}"));
         let name = field.unwrap_or("key");
-        let is_job = matches!(path.0.as_slice(), [PathSegment::Key(j), PathSegment::Key(_)] if j == "jobs");
+        let is_job =
+            matches!(path.0.as_slice(), [PathSegment::Key(j), PathSegment::Key(_)] if j == "jobs");
         let help = if path.0.is_empty() {
-            "a spec is a mapping that starts with `version: 1` and has a `jobs:` mapping".to_string()
+            "a spec is a mapping that starts with `version: 1` and has a `jobs:` mapping"
+                .to_string()
         } else if is_job && kind(node) == Kind::Scalar && !node.is_null() {
-            format!("a job is a mapping with `steps:`, e.g. `{name}: {{ steps: [{}] }}`", shorten(node.as_str().unwrap_or("")))
+            format!(
+                "a job is a mapping with `steps:`, e.g. `{name}: {{ steps: [{}] }}`",
+                shorten(node.as_str().unwrap_or(""))
+            )
         } else if node.is_null() {
             "give this key a value, or remove it".to_string()
         } else if ts.contains(&"array") && kind(node) == Kind::Scalar {
-            format!("write a list, e.g. `{name}: [{}]`", shorten(node.as_str().unwrap_or("")))
+            format!(
+                "write a list, e.g. `{name}: [{}]`",
+                shorten(node.as_str().unwrap_or(""))
+            )
         } else if let (true, NodeKind::Seq(items)) = (ts.contains(&"string"), &node.kind) {
             let words: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
             format!("write one text value, e.g. `{}`", shorten(&words.join(" ")))
@@ -202,7 +249,10 @@ impl<'s> Walker<'s> {
             "write the text directly; quote it if it contains `: `, `#`, `[` or `{`".to_string()
         } else if let (true, NodeKind::Map(entries)) = (ts.contains(&"array"), &node.kind) {
             let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
-            format!("write a list, e.g. `{name}: [{}]`", shorten(&keys.join(", ")))
+            format!(
+                "write a list, e.g. `{name}: [{}]`",
+                shorten(&keys.join(", "))
+            )
         } else if ts.contains(&"array") {
             format!("write a list, e.g. `{name}: [a, b]`")
         } else if ts.contains(&"integer") {
@@ -214,7 +264,14 @@ impl<'s> Walker<'s> {
         self.diagnostics.push(d);
     }
 
-    fn walk_any_of(&mut self, node: &Node, schema: &'s Value, branches: &'s [Value], path: &YamlPath, field: Option<&str>) -> Option<Value> {
+    fn walk_any_of(
+        &mut self,
+        node: &Node,
+        schema: &'s Value,
+        branches: &'s [Value],
+        path: &YamlPath,
+        field: Option<&str>,
+    ) -> Option<Value> {
         let k = kind(node);
         // A documented enum (one `const` branch per value, as schemars emits for variants with
         // doc comments) is still one choice among all its values.
@@ -222,7 +279,10 @@ impl<'s> Walker<'s> {
             .iter()
             .map(|b| {
                 let b = self.resolve(b);
-                b.get("const").cloned().map(|c| vec![c]).or_else(|| b.get("enum").and_then(Value::as_array).cloned())
+                b.get("const")
+                    .cloned()
+                    .map(|c| vec![c])
+                    .or_else(|| b.get("enum").and_then(Value::as_array).cloned())
             })
             .collect::<Option<Vec<_>>>()
             .map(|v| v.concat());
@@ -278,10 +338,17 @@ impl<'s> Walker<'s> {
                 return Some(Value::String(text.to_string()));
             }
         }
-        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
-        let mut d = Diagnostic::error("invalid-value", format!("expected one of {list}, found {}", describe_node(node)))
-            .at(path.clone())
-            .with_label("not an allowed value");
+        let list = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut d = Diagnostic::error(
+            "invalid-value",
+            format!("expected one of {list}, found {}", describe_node(node)),
+        )
+        .at(path.clone())
+        .with_label("not an allowed value");
         let text = node.as_str().unwrap_or("");
         let alias = match text {
             "pr" | "mr" | "merge_request" | "pull-request" => Some("pull_request"),
@@ -300,7 +367,16 @@ impl<'s> Walker<'s> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn walk_scalar(&mut self, node: &Node, text: &str, style: ScalarStyle, schema: &Value, ts: &[&str], path: &YamlPath, field: Option<&str>) -> Option<Value> {
+    fn walk_scalar(
+        &mut self,
+        node: &Node,
+        text: &str,
+        style: ScalarStyle,
+        schema: &Value,
+        ts: &[&str],
+        path: &YamlPath,
+        field: Option<&str>,
+    ) -> Option<Value> {
         let plain = style == ScalarStyle::Plain;
         if node.is_null() {
             if ts.contains(&"null") || ts.is_empty() {
@@ -316,7 +392,11 @@ impl<'s> Walker<'s> {
             match (plain, text) {
                 (true, "true" | "True" | "TRUE") => return Some(Value::Bool(true)),
                 (true, "false" | "False" | "FALSE") => return Some(Value::Bool(false)),
-                (true, "yes" | "Yes" | "YES" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off" | "OFF" | "y" | "n") => {
+                (
+                    true,
+                    "yes" | "Yes" | "YES" | "no" | "No" | "NO" | "on" | "On" | "ON" | "off" | "Off"
+                    | "OFF" | "y" | "n",
+                ) => {
                     let meant = matches!(text.to_ascii_lowercase().as_str(), "yes" | "on" | "y");
                     self.diagnostics.push(
                         Diagnostic::error("wrong-type", format!("`{text}` is not a boolean in YAML 1.2"))
@@ -334,17 +414,25 @@ impl<'s> Walker<'s> {
             let digits = text.strip_prefix('-').unwrap_or(text);
             let n = match text.parse::<i64>() {
                 Ok(n) => Some(n),
-                Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => Some(if text.starts_with('-') { i64::MIN } else { i64::MAX }),
+                Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                    Some(if text.starts_with('-') {
+                        i64::MIN
+                    } else {
+                        i64::MAX
+                    })
+                }
                 Err(_) => None,
             };
             if let Some(n) = n {
                 let min = schema.get("minimum").and_then(Value::as_f64);
                 // schemars gives unsigned types a minimum only; the format says the maximum.
-                let max = schema.get("maximum").and_then(Value::as_f64).or_else(|| match schema.get("format").and_then(Value::as_str) {
-                    Some("uint8") => Some(f64::from(u8::MAX)),
-                    Some("uint16") => Some(f64::from(u16::MAX)),
-                    Some("uint32") => Some(f64::from(u32::MAX)),
-                    _ => None,
+                let max = schema.get("maximum").and_then(Value::as_f64).or_else(|| {
+                    match schema.get("format").and_then(Value::as_str) {
+                        Some("uint8") => Some(f64::from(u8::MAX)),
+                        Some("uint16") => Some(f64::from(u16::MAX)),
+                        Some("uint32") => Some(f64::from(u32::MAX)),
+                        _ => None,
+                    }
                 });
                 if min.is_some_and(|m| (n as f64) < m) || max.is_some_and(|m| (n as f64) > m) {
                     let range = match (min, max) {
@@ -354,10 +442,13 @@ impl<'s> Walker<'s> {
                         _ => String::new(),
                     };
                     self.diagnostics.push(
-                        Diagnostic::error("out-of-range", format!("{} is out of range: must be {range}", shorten(text)))
-                            .at(path.clone())
-                            .with_label("out of range")
-                            .with_help(range_help(field, &range)),
+                        Diagnostic::error(
+                            "out-of-range",
+                            format!("{} is out of range: must be {range}", shorten(text)),
+                        )
+                        .at(path.clone())
+                        .with_label("out of range")
+                        .with_help(range_help(field, &range)),
                     );
                     return None;
                 }
@@ -383,7 +474,13 @@ impl<'s> Walker<'s> {
         None
     }
 
-    fn walk_object(&mut self, node: &Node, entries: &[crate::source::MapEntry], schema: &'s Value, path: &YamlPath) -> Option<Value> {
+    fn walk_object(
+        &mut self,
+        node: &Node,
+        entries: &[crate::source::MapEntry],
+        schema: &'s Value,
+        path: &YamlPath,
+    ) -> Option<Value> {
         let _ = node;
         let props = schema.get("properties").and_then(Value::as_object);
         let additional = schema.get("additionalProperties");
@@ -418,7 +515,9 @@ impl<'s> Walker<'s> {
             }
             match additional {
                 Some(Value::Bool(false)) => {
-                    let known: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    let known: Vec<&str> = props
+                        .map(|p| p.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
                     if looks_like_text(&e.key) && entries.len() == 1 {
                         // `- echo a: b` is a one-entry mapping to YAML; the author meant text.
                         read_as_mapping = true;
@@ -430,28 +529,38 @@ impl<'s> Walker<'s> {
                         );
                         continue;
                     }
-                    let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
-                        .at_key(child_path)
-                        .with_label("not a known key here");
+                    let mut d =
+                        Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
+                            .at_key(child_path)
+                            .with_label("not a known key here");
                     let elsewhere = || belongs_elsewhere(self.root, &e.key, path.0.is_empty());
-                    d = match (did_you_mean(&e.key, known.iter().copied()), foreign_key_hint(&e.key)) {
+                    d = match (
+                        did_you_mean(&e.key, known.iter().copied()),
+                        foreign_key_hint(&e.key),
+                    ) {
                         (Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
                         (None, Some(hint)) => d.with_help(hint),
                         (None, None) => match elsewhere() {
-                            Some(place) => d.with_help(format!("`{}` belongs {place}, not here", e.key)),
+                            Some(place) => {
+                                d.with_help(format!("`{}` belongs {place}, not here", e.key))
+                            }
                             None => d.with_help(format!("allowed keys here: {}", known.join(", "))),
                         },
                     };
                     self.diagnostics.push(d);
                 }
-                Some(extra @ Value::Object(_)) => match self.walk(&e.value, extra, &child_path, Some(&e.key)) {
-                    Some(v) => {
-                        out.insert(e.key.clone(), v);
+                Some(extra @ Value::Object(_)) => {
+                    match self.walk(&e.value, extra, &child_path, Some(&e.key)) {
+                        Some(v) => {
+                            out.insert(e.key.clone(), v);
+                        }
+                        None => self.dropped.push(child_path),
                     }
-                    None => self.dropped.push(child_path),
-                },
+                }
                 _ => {
-                    if let Some(v) = self.walk(&e.value, &Value::Bool(true), &child_path, Some(&e.key)) {
+                    if let Some(v) =
+                        self.walk(&e.value, &Value::Bool(true), &child_path, Some(&e.key))
+                    {
                         out.insert(e.key.clone(), v);
                     }
                 }
@@ -486,10 +595,17 @@ fn matches_pattern_property(schema: &Value, key: &str) -> bool {
     schema
         .get("patternProperties")
         .and_then(Value::as_object)
-        .is_some_and(|pats| pats.keys().any(|p| p.strip_prefix('^').is_some_and(|prefix| key.starts_with(prefix))))
+        .is_some_and(|pats| {
+            pats.keys().any(|p| {
+                p.strip_prefix('^')
+                    .is_some_and(|prefix| key.starts_with(prefix))
+            })
+        })
 }
 
 fn is_required(schema: &Value, key: &str) -> bool {
-    schema.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)))
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)))
 }
-

@@ -11,7 +11,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
 }
 
@@ -32,7 +35,11 @@ impl SourceFile {
                 line_starts.push(i + 1);
             }
         }
-        SourceFile { path: path.into(), text, line_starts }
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -51,7 +58,9 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let col = self.text[start..floor_char_boundary(&self.text, offset)].chars().count();
+        let col = self.text[start..floor_char_boundary(&self.text, offset)]
+            .chars()
+            .count();
         (line + 1, col + 1)
     }
 
@@ -60,13 +69,21 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return "";
         };
-        let end = self.line_starts.get(line).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
     /// Byte offset of a character index (saphyr reports character indices).
     pub fn char_to_byte(&self, char_index: usize) -> usize {
-        self.text.char_indices().nth(char_index).map(|(b, _)| b).unwrap_or(self.text.len())
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map(|(b, _)| b)
+            .unwrap_or(self.text.len())
     }
 }
 

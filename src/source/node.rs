@@ -132,14 +132,26 @@ pub fn parse(file: &SourceFile) -> Parsed {
         Ok(root) => Parsed { root, diagnostics },
         Err(e) => {
             diagnostics.push(*e);
-            Parsed { root: None, diagnostics }
+            Parsed {
+                root: None,
+                diagnostics,
+            }
         }
     }
 }
 
 enum Frame {
-    Seq { start: Span, items: Vec<Node>, anchor: usize },
-    Map { start: Span, entries: Vec<MapEntry>, pending_key: Option<(String, Span)>, anchor: usize },
+    Seq {
+        start: Span,
+        items: Vec<Node>,
+        anchor: usize,
+    },
+    Map {
+        start: Span,
+        entries: Vec<MapEntry>,
+        pending_key: Option<(String, Span)>,
+        anchor: usize,
+    },
 }
 
 struct Builder<'a> {
@@ -157,16 +169,28 @@ impl<'a> Builder<'a> {
         let char_bytes = if text.is_ascii() {
             Vec::new()
         } else {
-            text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect()
+            text.char_indices()
+                .map(|(b, _)| b)
+                .chain(std::iter::once(text.len()))
+                .collect()
         };
-        Builder { file, char_bytes, anchors: HashMap::new(), node_count: 0, diagnostics: Vec::new() }
+        Builder {
+            file,
+            char_bytes,
+            anchors: HashMap::new(),
+            node_count: 0,
+            diagnostics: Vec::new(),
+        }
     }
 
     fn byte(&self, char_index: usize) -> usize {
         if self.char_bytes.is_empty() {
             char_index.min(self.file.text().len())
         } else {
-            self.char_bytes.get(char_index).copied().unwrap_or(self.file.text().len())
+            self.char_bytes
+                .get(char_index)
+                .copied()
+                .unwrap_or(self.file.text().len())
         }
     }
 
@@ -200,21 +224,37 @@ impl<'a> Builder<'a> {
                 }
                 Event::Alias(id) => {
                     let Some(node) = self.anchors.get(&id).cloned() else {
-                        return Err(Box::new(Diagnostic::error("yaml-syntax", "alias refers to an anchor that is not defined")
+                        return Err(Box::new(
+                            Diagnostic::error(
+                                "yaml-syntax",
+                                "alias refers to an anchor that is not defined",
+                            )
                             .with_span(span)
-                            .with_help("define the anchor (`&name`) before using it (`*name`)")));
+                            .with_help("define the anchor (`&name`) before using it (`*name`)"),
+                        ));
                     };
                     self.count(span, weight(&node))?;
-                    Some(Node { kind: node.kind, span })
+                    Some(Node {
+                        kind: node.kind,
+                        span,
+                    })
                 }
                 Event::Scalar(value, style, anchor, _tag) => {
                     self.count(span, 1)?;
                     let style = match style {
                         SaphyrStyle::Plain => ScalarStyle::Plain,
-                        SaphyrStyle::SingleQuoted | SaphyrStyle::DoubleQuoted => ScalarStyle::Quoted,
+                        SaphyrStyle::SingleQuoted | SaphyrStyle::DoubleQuoted => {
+                            ScalarStyle::Quoted
+                        }
                         _ => ScalarStyle::Block,
                     };
-                    let node = Node { kind: NodeKind::Scalar { value: Cow::into_owned(value), style }, span };
+                    let node = Node {
+                        kind: NodeKind::Scalar {
+                            value: Cow::into_owned(value),
+                            style,
+                        },
+                        span,
+                    };
                     if anchor > 0 {
                         self.anchors.insert(anchor, node.clone());
                     }
@@ -222,35 +262,67 @@ impl<'a> Builder<'a> {
                 }
                 Event::SequenceStart(anchor, _) => {
                     self.depth_check(&stack, span)?;
-                    stack.push(Frame::Seq { start: span, items: Vec::new(), anchor });
+                    stack.push(Frame::Seq {
+                        start: span,
+                        items: Vec::new(),
+                        anchor,
+                    });
                     None
                 }
                 Event::MappingStart(anchor, _) => {
                     self.depth_check(&stack, span)?;
-                    stack.push(Frame::Map { start: span, entries: Vec::new(), pending_key: None, anchor });
+                    stack.push(Frame::Map {
+                        start: span,
+                        entries: Vec::new(),
+                        pending_key: None,
+                        anchor,
+                    });
                     None
                 }
                 Event::SequenceEnd => match stack.pop() {
-                    Some(Frame::Seq { start, items, anchor }) => {
+                    Some(Frame::Seq {
+                        start,
+                        items,
+                        anchor,
+                    }) => {
                         self.count(span, 1)?;
-                        let node = Node { kind: NodeKind::Seq(items), span: Span::new(start.start, span.end.max(start.end)) };
+                        let node = Node {
+                            kind: NodeKind::Seq(items),
+                            span: Span::new(start.start, span.end.max(start.end)),
+                        };
                         if anchor > 0 {
                             self.anchors.insert(anchor, node.clone());
                         }
                         Some(node)
                     }
-                    _ => return Err(Box::new(Diagnostic::error("yaml-syntax", "unbalanced sequence").with_span(span))),
+                    _ => {
+                        return Err(Box::new(
+                            Diagnostic::error("yaml-syntax", "unbalanced sequence").with_span(span),
+                        ))
+                    }
                 },
                 Event::MappingEnd => match stack.pop() {
-                    Some(Frame::Map { start, entries, anchor, .. }) => {
+                    Some(Frame::Map {
+                        start,
+                        entries,
+                        anchor,
+                        ..
+                    }) => {
                         self.count(span, 1)?;
-                        let node = Node { kind: NodeKind::Map(entries), span: Span::new(start.start, span.end.max(start.end)) };
+                        let node = Node {
+                            kind: NodeKind::Map(entries),
+                            span: Span::new(start.start, span.end.max(start.end)),
+                        };
                         if anchor > 0 {
                             self.anchors.insert(anchor, node.clone());
                         }
                         Some(node)
                     }
-                    _ => return Err(Box::new(Diagnostic::error("yaml-syntax", "unbalanced mapping").with_span(span))),
+                    _ => {
+                        return Err(Box::new(
+                            Diagnostic::error("yaml-syntax", "unbalanced mapping").with_span(span),
+                        ))
+                    }
                 },
             };
             if let Some(node) = finished {
@@ -263,18 +335,27 @@ impl<'a> Builder<'a> {
     fn count(&mut self, span: Span, n: usize) -> Result<(), Box<Diagnostic>> {
         self.node_count = self.node_count.saturating_add(n);
         if self.node_count > MAX_NODES {
-            return Err(Box::new(Diagnostic::error("yaml-syntax", "document is too large after expanding aliases")
+            return Err(Box::new(
+                Diagnostic::error(
+                    "yaml-syntax",
+                    "document is too large after expanding aliases",
+                )
                 .with_span(span)
-                .with_help(format!("a spec may hold at most {MAX_NODES} nodes; avoid nesting aliases"))));
+                .with_help(format!(
+                    "a spec may hold at most {MAX_NODES} nodes; avoid nesting aliases"
+                )),
+            ));
         }
         Ok(())
     }
 
     fn depth_check(&self, stack: &[Frame], span: Span) -> Result<(), Box<Diagnostic>> {
         if stack.len() >= MAX_DEPTH {
-            return Err(Box::new(Diagnostic::error("yaml-syntax", "document is nested too deeply")
-                .with_span(span)
-                .with_help(format!("a spec may nest at most {MAX_DEPTH} levels"))));
+            return Err(Box::new(
+                Diagnostic::error("yaml-syntax", "document is nested too deeply")
+                    .with_span(span)
+                    .with_help(format!("a spec may nest at most {MAX_DEPTH} levels")),
+            ));
         }
         Ok(())
     }
@@ -283,15 +364,22 @@ impl<'a> Builder<'a> {
         match stack.last_mut() {
             None => *root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
                 None => {
                     let key = match &node.kind {
                         NodeKind::Scalar { value, .. } => value.clone(),
                         _ => {
                             self.diagnostics.push(
-                                Diagnostic::error("yaml-key", "mapping keys must be plain text, not a list or mapping")
-                                    .with_span(node.span)
-                                    .with_help("write the key as a simple word such as `name:`"),
+                                Diagnostic::error(
+                                    "yaml-key",
+                                    "mapping keys must be plain text, not a list or mapping",
+                                )
+                                .with_span(node.span)
+                                .with_help("write the key as a simple word such as `name:`"),
                             );
                             format!("\u{0}complex@{}", node.span.start)
                         }
@@ -310,7 +398,11 @@ impl<'a> Builder<'a> {
                                 )),
                         );
                     } else {
-                        entries.push(MapEntry { key, key_span, value: node });
+                        entries.push(MapEntry {
+                            key,
+                            key_span,
+                            value: node,
+                        });
                     }
                 }
             },

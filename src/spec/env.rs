@@ -32,7 +32,9 @@ impl EnvValue {
     pub fn resolve(&self, ci: bool) -> Option<&str> {
         match self {
             EnvValue::Plain(s) => Some(&s.0),
-            EnvValue::Branches(b) => if ci { b.ci.as_ref() } else { b.local.as_ref() }.map(|s| s.0.as_str()),
+            EnvValue::Branches(b) => {
+                if ci { b.ci.as_ref() } else { b.local.as_ref() }.map(|s| s.0.as_str())
+            }
         }
     }
 }

@@ -24,7 +24,9 @@ pub use scalar::{DurationText, OneOrMany, Scalar};
 pub use service::{Port, Service};
 pub use setup::Setup;
 pub use step::{Step, StepSpec};
-pub use targets::{ActionStep, CigenBuild, GithubTarget, GitlabInstall, GitlabTarget, JustTarget, Targets};
+pub use targets::{
+    ActionStep, CigenBuild, GithubTarget, GitlabInstall, GitlabTarget, JustTarget, Targets,
+};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
 pub use when::{Event, Provider, When};
 

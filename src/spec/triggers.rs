@@ -44,6 +44,9 @@ pub struct PullRequestTrigger {
 
 impl Triggers {
     pub fn is_empty(&self) -> bool {
-        self.push.is_none() && self.pull_request.is_none() && self.schedule.is_empty() && !self.manual
+        self.push.is_none()
+            && self.pull_request.is_none()
+            && self.schedule.is_empty()
+            && !self.manual
     }
 }

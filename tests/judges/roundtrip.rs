@@ -11,9 +11,12 @@ use super::tool::{judges_python, Complaints, Judge};
 use crate::test::Test;
 
 /// One YAML reader's view of files, as JSON documents (one per file).
+/// Reads generated files and returns each as a YAML value.
+type ReadFn = Box<dyn Fn(&[PathBuf]) -> Result<Vec<Value>, String>>;
+
 pub struct Reader {
     pub name: &'static str,
-    read: Box<dyn Fn(&[PathBuf]) -> Result<Vec<Value>, String>>,
+    read: ReadFn,
 }
 
 impl Reader {
