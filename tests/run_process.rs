@@ -234,3 +234,55 @@ fn no_retry_after_cancellation() {
         "retrying cancelled 1 `boom` failed (fail-fast; --keep-going runs independent jobs)"
     );
 }
+
+/// Children of `pid` that are zombies (exited, not reaped).
+fn zombie_children(pid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else {
+            continue;
+        };
+        let rest: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        if rest.first() == Some(&"Z")
+            && rest.get(1).and_then(|p| p.parse::<i32>().ok()) == Some(pid)
+        {
+            out.push(child);
+        }
+    }
+    out
+}
+
+#[test]
+fn finished_steps_leave_no_zombies_behind() {
+    let t = Test::new().spec("version: 1\njobs:\n  a:\n    steps:\n      - 'sleep 30 & echo $! > bg.pid; echo first'\n      - 'true'\n      - 'echo x > ready; sleep 0.5'\n  b:\n    steps: ['true', 'echo y > ready_b; sleep 0.5']\n");
+    let mut cmd = scrubbed(cigen_bin());
+    cmd.args(["run", "-j", "2"])
+        .current_dir(t.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let end = Instant::now() + Duration::from_secs(10);
+    while !(t.path().join("ready").exists() && t.path().join("ready_b").exists()) {
+        assert!(Instant::now() < end, "steps never got ready");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(
+        zombie_children(child.id() as i32),
+        Vec::<i32>::new(),
+        "earlier steps were not reaped"
+    );
+    assert!(child.wait().unwrap().success());
+    assert_eq!(
+        wait_dead(&pids(&t.path().join("bg.pid"))),
+        Vec::<i32>::new()
+    );
+}
