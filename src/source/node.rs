@@ -279,51 +279,42 @@ impl<'a> Builder<'a> {
                     });
                     None
                 }
-                Event::SequenceEnd => match stack.pop() {
-                    Some(Frame::Seq {
-                        start,
-                        items,
-                        anchor,
-                    }) => {
-                        self.count(span, 1)?;
-                        let node = Node {
-                            kind: NodeKind::Seq(items),
-                            span: Span::new(start.start, span.end.max(start.end)),
-                        };
-                        if anchor > 0 {
-                            self.anchors.insert(anchor, node.clone());
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let (start, kind, anchor) = match (stack.pop(), &event) {
+                        (
+                            Some(Frame::Seq {
+                                start,
+                                items,
+                                anchor,
+                            }),
+                            Event::SequenceEnd,
+                        ) => (start, NodeKind::Seq(items), anchor),
+                        (
+                            Some(Frame::Map {
+                                start,
+                                entries,
+                                anchor,
+                                ..
+                            }),
+                            Event::MappingEnd,
+                        ) => (start, NodeKind::Map(entries), anchor),
+                        _ => {
+                            return Err(Box::new(
+                                Diagnostic::error("yaml-syntax", "unbalanced collection")
+                                    .with_span(span),
+                            ))
                         }
-                        Some(node)
+                    };
+                    self.count(span, 1)?;
+                    let node = Node {
+                        kind,
+                        span: Span::new(start.start, span.end.max(start.end)),
+                    };
+                    if anchor > 0 {
+                        self.anchors.insert(anchor, node.clone());
                     }
-                    _ => {
-                        return Err(Box::new(
-                            Diagnostic::error("yaml-syntax", "unbalanced sequence").with_span(span),
-                        ))
-                    }
-                },
-                Event::MappingEnd => match stack.pop() {
-                    Some(Frame::Map {
-                        start,
-                        entries,
-                        anchor,
-                        ..
-                    }) => {
-                        self.count(span, 1)?;
-                        let node = Node {
-                            kind: NodeKind::Map(entries),
-                            span: Span::new(start.start, span.end.max(start.end)),
-                        };
-                        if anchor > 0 {
-                            self.anchors.insert(anchor, node.clone());
-                        }
-                        Some(node)
-                    }
-                    _ => {
-                        return Err(Box::new(
-                            Diagnostic::error("yaml-syntax", "unbalanced mapping").with_span(span),
-                        ))
-                    }
-                },
+                    Some(node)
+                }
             };
             if let Some(node) = finished {
                 self.attach(&mut stack, &mut root, node);
