@@ -133,7 +133,7 @@ fn dag_order_is_respected_and_outputs_flow_to_dependents() {
 fn parallel_spec() -> String {
     let mut s = String::from("version: 1\njobs:\n");
     for name in ["p1", "p2"] {
-        s.push_str(&format!("  {name}:\n    steps: ['echo start {name} >> log.txt; sleep 0.3; echo end {name} >> log.txt']\n"));
+        s.push_str(&format!("  {name}:\n    steps: ['echo start {name} >> log.txt; sleep 0.5; echo end {name} >> log.txt']\n"));
     }
     s
 }
@@ -153,7 +153,7 @@ fn independent_jobs_overlap_with_j2_and_not_with_j1() {
     assert_eq!(log, vec!["start p1", "end p1", "start p2", "end p2"]);
 }
 
-const FAILING: &str = "version: 1\njobs:\n  bad:\n    steps: ['sleep 0.2; exit 3']\n  slow:\n    steps: ['echo started > slow.txt; sleep 5; echo finished >> slow.txt']\n  after_bad:\n    needs: [bad]\n    steps: [echo never > after.txt]\n  later:\n    needs: [slow]\n    steps: [echo later > later.txt]\n";
+const FAILING: &str = "version: 1\njobs:\n  bad:\n    steps: [{ name: check, run: 'until [ -f slow.txt ]; do sleep 0.01; done; exit 3' }]\n  slow:\n    steps: ['echo started > slow.txt; sleep 5; echo finished >> slow.txt']\n  after_bad:\n    needs: [bad]\n    steps: [echo never > after.txt]\n  later:\n    needs: [slow]\n    steps: [echo later > later.txt]\n";
 
 #[test]
 fn fail_fast_cancels_siblings_and_skips_dependents() {
@@ -168,7 +168,7 @@ fn fail_fast_cancels_siblings_and_skips_dependents() {
     assert!(!t.path().join("later.txt").exists());
     assert_eq!(
         row(&out.stdout, "bad"),
-        "bad failed 1 step `sleep 0.2; exit 3` failed: exit 3"
+        "bad failed 1 step `check` failed: exit 3"
     );
     assert_eq!(
         row(&out.stdout, "slow"),
@@ -184,6 +184,7 @@ fn fail_fast_cancels_siblings_and_skips_dependents() {
 #[test]
 fn keep_going_runs_independent_jobs() {
     let spec = FAILING.replace("sleep 5", "sleep 0.3");
+    assert_ne!(spec, FAILING);
     let t = Test::new()
         .spec(&spec)
         .args(["run", "-j", "2", "--keep-going"]);

@@ -220,7 +220,7 @@ fn retry_gives_up_after_all_attempts() {
 
 #[test]
 fn no_retry_after_cancellation() {
-    let spec = "version: 1\njobs:\n  boom:\n    steps: ['sleep 0.2; exit 1']\n  retrying:\n    steps:\n      - run: 'echo x >> tries; exit 1'\n        retry: { attempts: 5, backoff: fixed, delay: 3s }\n";
+    let spec = "version: 1\njobs:\n  boom:\n    steps: ['until [ -f tries ]; do sleep 0.01; done; exit 1']\n  retrying:\n    steps:\n      - run: 'echo x >> tries; exit 1'\n        retry: { attempts: 5, backoff: fixed, delay: 3s }\n";
     let t = Test::new().spec(spec).args(["run", "-j", "2"]);
     let out = t.expect_code(1);
     assert_eq!(
