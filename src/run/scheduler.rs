@@ -177,7 +177,15 @@ fn schedule(
         if running == 0 {
             break;
         }
-        let Ok(msg) = rx.recv() else { break };
+        // Output reaches the terminal whenever nothing else is waiting: prompt, yet batched.
+        let msg = match rx.try_recv() {
+            Ok(m) => m,
+            Err(_) => {
+                reporter.flush();
+                let Ok(m) = rx.recv() else { break };
+                m
+            }
+        };
         match msg {
             Msg::Event(Event::UnitFinished { unit, result }) => {
                 running -= 1;

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{step_name, table, ReportConfig, Reporter};
+use super::{step_name, table, Out, ReportConfig, Reporter};
 use crate::run::events::{human_duration, Event, StepStatus, UnitResult, UnitStatus};
 use crate::run::locate::StepLines;
 use crate::run::plan::Plan;
@@ -31,6 +31,7 @@ pub(crate) struct Github {
     titles: HashMap<(usize, usize), String>,
     /// Where steps sit in the spec, so an annotation points at the failing one.
     steps: StepLines,
+    out: Out,
 }
 
 fn property(s: &str) -> String {
@@ -54,13 +55,12 @@ impl Github {
             lines: HashMap::new(),
             titles: HashMap::new(),
             steps: cfg.step_lines.clone(),
+            out: Out::new(),
         }
     }
 
-    fn print(&self, text: &str) {
-        let mut o = std::io::stdout().lock();
-        let _ = writeln!(o, "{text}");
-        let _ = o.flush();
+    fn print(&mut self, text: &str) {
+        self.out.line(text);
     }
 
     /// Child lines, fenced so that none of them is a workflow command.
@@ -83,7 +83,9 @@ impl Reporter for Github {
             text.push_str(&format!("::add-mask::{}\n", escape_command_data(m)));
         }
         if !text.is_empty() {
-            print!("{text}");
+            self.out.line(text.trim_end_matches('\n'));
+            // Registered before any child starts, not when the buffer happens to fill.
+            self.out.flush();
         }
     }
 
@@ -210,6 +212,10 @@ impl Reporter for Github {
         }
     }
 
+    fn flush(&mut self) {
+        self.out.flush();
+    }
+
     fn finish(
         &mut self,
         plan: &Plan,
@@ -233,6 +239,7 @@ impl Reporter for Github {
                 let _ = f.write_all(md.as_bytes());
             }
         }
+        self.out.flush();
     }
 }
 

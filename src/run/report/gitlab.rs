@@ -2,12 +2,11 @@
 //! Unix timestamps) and a JUnit XML report for the merge request widget.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use super::junit::{self, Case};
-use super::{step_name, table, unix_now, ReportConfig, Reporter};
+use super::{step_name, table, unix_now, Out, ReportConfig, Reporter};
 use crate::run::events::{human_duration, Event, StepStatus, UnitResult};
 use crate::run::plan::Plan;
 use crate::run::process::signal_name;
@@ -24,6 +23,7 @@ pub(crate) struct Gitlab {
     /// Open sections by (unit, step).
     open: HashMap<(usize, usize), Section>,
     cases: Vec<Vec<Case>>,
+    out: Out,
 }
 
 impl Gitlab {
@@ -33,13 +33,12 @@ impl Gitlab {
             junit: cfg.junit_path.clone(),
             open: HashMap::new(),
             cases: Vec::new(),
+            out: Out::new(),
         }
     }
 
-    fn print(&self, text: &str) {
-        let mut o = std::io::stdout().lock();
-        let _ = writeln!(o, "{text}");
-        let _ = o.flush();
+    fn print(&mut self, text: &str) {
+        self.out.line(text);
     }
 }
 
@@ -175,6 +174,10 @@ impl Reporter for Gitlab {
         }
     }
 
+    fn flush(&mut self) {
+        self.out.flush();
+    }
+
     fn finish(
         &mut self,
         plan: &Plan,
@@ -200,5 +203,6 @@ impl Reporter for Gitlab {
                 self.junit.display()
             );
         }
+        self.out.flush();
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{step_name as plan_step_name, table, ReportConfig, Reporter};
+use super::{step_name as plan_step_name, table, Out, ReportConfig, Reporter};
 use crate::run::events::{human_duration, Event, StepStatus, UnitResult, UnitStatus};
 use crate::run::plan::Plan;
 use crate::run::process::signal_name;
@@ -31,7 +31,9 @@ pub(crate) struct Human {
     running: Vec<usize>,
     done: usize,
     total: usize,
-    out: std::io::Stdout,
+    out: Out,
+    /// Unit labels, for the progress line.
+    labels: Vec<String>,
     /// Recent output per (unit, step), to repeat a failed step's end after the run.
     tails: HashMap<(usize, usize), VecDeque<String>>,
     /// Failed steps: heading and their last lines.
@@ -53,7 +55,8 @@ impl Human {
             running: Vec::new(),
             done: 0,
             total: 0,
-            out: std::io::stdout(),
+            out: Out::new(),
+            labels: Vec::new(),
             tails: HashMap::new(),
             failures: Vec::new(),
             interleaved: false,
@@ -78,9 +81,7 @@ impl Human {
 
     fn line(&mut self, text: &str) {
         self.clear_progress();
-        let mut o = self.out.lock();
-        let _ = writeln!(o, "{text}");
-        let _ = o.flush();
+        self.out.line(text);
     }
 
     fn clear_progress(&mut self) {
@@ -90,14 +91,14 @@ impl Human {
         }
     }
 
-    fn draw_progress(&mut self, plan: &Plan) {
+    fn draw_progress(&mut self) {
         if !self.progress || self.running.is_empty() {
             return;
         }
         let names: Vec<&str> = self
             .running
             .iter()
-            .map(|u| plan.units[*u].label.as_str())
+            .map(|u| self.labels[*u].as_str())
             .collect();
         let mut text = format!(
             "[{}/{}] running: {}",
@@ -123,6 +124,7 @@ impl Reporter for Human {
             .max()
             .unwrap_or(0);
         self.total = plan.units.len();
+        self.labels = plan.units.iter().map(|u| u.label.clone()).collect();
     }
 
     fn event(&mut self, plan: &Plan, event: &Event) {
@@ -240,7 +242,11 @@ impl Reporter for Human {
                 self.line(&text);
             }
         }
-        self.draw_progress(plan);
+    }
+
+    fn flush(&mut self) {
+        self.out.flush();
+        self.draw_progress();
     }
 
     fn finish(
@@ -284,5 +290,6 @@ impl Reporter for Human {
         let (head, tail) = text.split_at(last);
         let painted = format!("{head}{}", self.paint(style, tail));
         self.line(&painted);
+        self.out.flush();
     }
 }

@@ -1,30 +1,42 @@
 //! JSON lines reporter: one event per line on stdout; schema in docs/run-events.md.
 
-use std::io::Write;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::{step_name, unix_now, Reporter};
+use super::{step_name, unix_now, Out, Reporter};
 use crate::run::events::{Event, UnitResult};
 use crate::run::plan::Plan;
 use crate::run::when::Verdict;
 
-pub(crate) struct Json;
+pub(crate) struct Json {
+    out: Out,
+}
 
 impl Json {
     pub(crate) fn new() -> Self {
-        Json
+        Json { out: Out::new() }
     }
 
-    fn emit(&self, mut v: Value) {
+    fn emit(&mut self, mut v: Value) {
         if let Value::Object(m) = &mut v {
             m.insert("time_ms".into(), json!(unix_now().as_millis() as u64));
         }
-        let mut o = std::io::stdout().lock();
-        let _ = writeln!(o, "{v}");
-        let _ = o.flush();
+        self.out.line(&v.to_string());
     }
+}
+
+/// An `output` event, in the same key order as every other event.
+#[derive(serde::Serialize)]
+struct OutputLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    step: usize,
+    line: &'a str,
+    unit: usize,
+    job: &'a str,
+    label: &'a str,
+    time_ms: u64,
 }
 
 fn unit_fields(plan: &Plan, unit: usize) -> Value {
@@ -81,10 +93,23 @@ impl Reporter for Json {
                 json!({ "type": "step_started", "step": step, "name": name, "attempt": attempt, "attempts": attempts }),
                 unit_fields(plan, *unit),
             ),
-            Event::Output { unit, step, line } => merge(
-                json!({ "type": "output", "step": step, "line": line }),
-                unit_fields(plan, *unit),
-            ),
+            Event::Output { unit, step, line } => {
+                // The hot path (one event per line of output): no intermediate JSON tree.
+                let u = &plan.units[*unit];
+                let ev = OutputLine {
+                    kind: "output",
+                    step: *step,
+                    line,
+                    unit: *unit,
+                    job: &u.job,
+                    label: &u.label,
+                    time_ms: unix_now().as_millis() as u64,
+                };
+                if let Ok(text) = serde_json::to_string(&ev) {
+                    self.out.line(&text);
+                }
+                return;
+            }
             Event::StepFinished {
                 unit,
                 step,
@@ -129,6 +154,10 @@ impl Reporter for Json {
         self.emit(v);
     }
 
+    fn flush(&mut self) {
+        self.out.flush();
+    }
+
     fn finish(
         &mut self,
         plan: &Plan,
@@ -149,5 +178,6 @@ impl Reporter for Json {
             "duration_ms": elapsed.as_millis() as u64,
             "units": units,
         }));
+        self.out.flush();
     }
 }

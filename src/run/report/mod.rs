@@ -34,7 +34,9 @@ pub(crate) trait Reporter {
     /// Before any child starts.
     fn start(&mut self, plan: &Plan);
     fn event(&mut self, plan: &Plan, event: &Event);
-    /// After every unit ended; `results` is in plan order.
+    /// Writes out what is buffered; the scheduler calls it whenever no event is waiting.
+    fn flush(&mut self);
+    /// After every unit ended; `results` is in plan order. Flushes.
     fn finish(
         &mut self,
         plan: &Plan,
@@ -67,7 +69,35 @@ pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Repor
 
 /// Prints the plan as the JSON reporter's first event (for `--dry-run --log-format json`).
 pub(crate) fn plan_json(plan: &Plan) {
-    json::Json::new().start(plan);
+    let mut j = json::Json::new();
+    j.start(plan);
+    j.flush();
+}
+
+/// Buffered stdout: reporters write a line per event, and output reaches the terminal when
+/// the run is idle (or the buffer fills), so a step printing a million lines does not cost a
+/// million write calls.
+pub(crate) struct Out(std::io::BufWriter<std::io::Stdout>);
+
+impl Out {
+    pub(crate) fn new() -> Self {
+        Out(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout(),
+        ))
+    }
+
+    /// Writes `text` and a newline. Write errors (a closed pipe) are ignored: the run goes on.
+    pub(crate) fn line(&mut self, text: &str) {
+        use std::io::Write;
+        let _ = self.0.write_all(text.as_bytes());
+        let _ = self.0.write_all(b"\n");
+    }
+
+    pub(crate) fn flush(&mut self) {
+        use std::io::Write;
+        let _ = self.0.flush();
+    }
 }
 
 /// Seconds since the Unix epoch (GitLab section markers, JSON events).
