@@ -56,3 +56,17 @@ fn help_shows_examples() {
     let out = Test::new().args(["--help"]).expect_code(0);
     insta::assert_snapshot!(out.stdout);
 }
+
+#[test]
+fn check_json_reports_an_unreadable_spec_as_data() {
+    let out = Test::new()
+        .args(["check", "--format", "json", "-f", "missing.yaml"])
+        .expect_code(2);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON on stdout");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "unreadable-spec");
+    assert!(
+        d["message"].as_str().unwrap_or("").contains("missing.yaml"),
+        "{d}"
+    );
+}

@@ -3,9 +3,10 @@
 use std::path::Path;
 
 use crate::cli::{CheckArgs, ColorChoice, DiagnosticFormat};
-use crate::diagnostic::{render_all, render_json};
+use crate::diagnostic::{render_all, render_json, Diagnostic};
 use crate::exit::Outcome;
 use crate::model::{self, LoadError};
+use crate::source::SourceFile;
 use crate::ui;
 
 pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
@@ -36,6 +37,17 @@ pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
             DiagnosticFormat::Json,
         ) => {
             print!("{}", render_json(&source, &diagnostics));
+            Outcome::Usage
+        }
+        // Tools reading JSON get the unreadable file as a diagnostic too, not stray stderr.
+        (Err(LoadError::Io { path, error }), DiagnosticFormat::Json) => {
+            let file = SourceFile::new(&path, "");
+            let d = Diagnostic::error(
+                "unreadable-spec",
+                format!("cannot read {}: {error}", path.display()),
+            )
+            .with_help("name an existing spec with -f PATH, or run cigen where cigen.yaml is");
+            print!("{}", render_json(&file, &[d]));
             Outcome::Usage
         }
         (Err(e), _) => {
