@@ -351,3 +351,20 @@ fn human_repeats_failed_output_after_a_parallel_run() {
         .expect_code(1);
     assert!(!out.stdout.contains("── bad"), "{}", out.stdout);
 }
+
+#[test]
+fn human_recap_leaves_out_steps_that_passed_on_retry() {
+    // `flaky` fails once (no output) then passes; `bad` fails for good without output.
+    let spec = "version: 1\njobs:\n  noisy:\n    steps: ['for i in 1 2 3; do echo noise $i; sleep 0.05; done']\n  retried:\n    steps: [{ name: flaky, run: 'test -f .once || { touch .once; exit 1; }', retry: { attempts: 2, delay: 10ms } }]\n  bad:\n    steps: [{ name: silent, run: 'sleep 0.05; exit 3' }]\n";
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "-j", "3", "--keep-going"])
+        .expect_code(1);
+    assert!(
+        out.stdout
+            .contains("── bad › silent: exit 3 (no output) ──"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("── retried"), "{}", out.stdout);
+}

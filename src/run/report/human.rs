@@ -37,7 +37,8 @@ pub(crate) struct Human {
     /// Recent output per (unit, step), to repeat a failed step's end after the run.
     tails: HashMap<(usize, usize), VecDeque<String>>,
     /// Failed steps: heading and their last lines.
-    failures: Vec<(String, Vec<String>)>,
+    /// Failed steps' last lines, keyed by (unit, step); a retry that passes removes its entry.
+    failures: Vec<((usize, usize), String, Vec<String>)>,
     /// Whether units ran at the same time, so their output interleaved.
     interleaved: bool,
 }
@@ -179,7 +180,12 @@ impl Reporter for Human {
                 if matches!(status, StepStatus::Failed | StepStatus::TimedOut) {
                     let msg = message.clone().unwrap_or_default();
                     let heading = format!("{} › {name}: {msg}", plan.units[*unit].label);
-                    self.failures.push((heading, tail.into_iter().collect()));
+                    self.failures.retain(|(key, ..)| *key != (*unit, *step));
+                    self.failures
+                        .push(((*unit, *step), heading, tail.into_iter().collect()));
+                } else if matches!(status, StepStatus::Passed) {
+                    // A retry passed: the earlier failure is not what the reader must look at.
+                    self.failures.retain(|(key, ..)| *key != (*unit, *step));
                 }
                 let body = match status {
                     StepStatus::Passed => self.paint(green, &format!("✓ {name} ({d})")),
@@ -260,8 +266,11 @@ impl Reporter for Human {
         let mut text = String::new();
         // After parallel output, repeat the end of each failed step in one place.
         if self.interleaved {
-            for (heading, lines) in &self.failures {
-                let head = format!("── {heading} (last {} line(s)) ──", lines.len());
+            for (_, heading, lines) in &self.failures {
+                let head = match lines.len() {
+                    0 => format!("── {heading} (no output) ──"),
+                    n => format!("── {heading} (last {n} line(s)) ──"),
+                };
                 text.push_str(&format!(
                     "\n{}\n",
                     self.paint(
