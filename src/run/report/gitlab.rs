@@ -144,24 +144,11 @@ impl Reporter for Gitlab {
                     c.push(case);
                 }
             }
-            Event::StepSkipped {
-                unit, name, reason, ..
-            } => self.print(&format!("- {} › {name} skipped: {reason}", label(unit))),
-            Event::RetryScheduled {
-                unit,
-                step,
-                next_attempt,
-                delay,
-            } => self.print(&format!(
-                "↻ {} › {}: retrying in {} (attempt {next_attempt})",
-                label(unit),
-                step_name(plan, *unit, *step),
-                human_duration(*delay)
-            )),
-            Event::Notice { unit, text } => match unit {
-                Some(u) => self.print(&format!("{}: {text}", label(u))),
-                None => self.print(text),
-            },
+            Event::StepSkipped { .. } | Event::RetryScheduled { .. } | Event::Notice { .. } => {
+                if let Some(line) = super::plain_line(plan, event) {
+                    self.print(&line);
+                }
+            }
             Event::UnitFinished { unit, result } => {
                 if let Some(r) = &result.reason {
                     self.print(&format!(

@@ -115,3 +115,30 @@ pub(crate) fn step_name(plan: &Plan, unit: usize, step: usize) -> String {
         .cloned()
         .unwrap_or_else(|| format!("step {}", step + 1))
 }
+
+/// The plain line both CI reporters print for events that need no provider markup (a skipped
+/// step, a scheduled retry, a notice); `None` for every other event.
+pub(crate) fn plain_line(plan: &Plan, event: &Event) -> Option<String> {
+    let label = |u: &usize| plan.units[*u].label.clone();
+    match event {
+        Event::StepSkipped {
+            unit, name, reason, ..
+        } => Some(format!("- {} › {name} skipped: {reason}", label(unit))),
+        Event::RetryScheduled {
+            unit,
+            step,
+            next_attempt,
+            delay,
+        } => Some(format!(
+            "↻ {} › {}: retrying in {} (attempt {next_attempt})",
+            label(unit),
+            step_name(plan, *unit, *step),
+            super::events::human_duration(*delay)
+        )),
+        Event::Notice { unit, text } => Some(match unit {
+            Some(u) => format!("{}: {text}", label(u)),
+            None => text.clone(),
+        }),
+        _ => None,
+    }
+}
