@@ -7,9 +7,10 @@
 //! treats as a builtin or keyword, goes through the shell. A command that is not found falls
 //! back to the shell too, so the error message is bash's own.
 
-/// Shell builtins and keywords (bash and POSIX sh). `true`, `false`, `echo`, `printf`,
-/// `test`, `[`, `kill`, `pwd` are not listed: their external binaries behave the same for
-/// the plain arguments this path allows, which is also how make treats them.
+/// Shell builtins and keywords (bash and POSIX sh). `true`, `false` and `test` are not
+/// listed: their external binaries behave the same for the plain arguments this path allows.
+/// `echo`, `printf`, `pwd` and `kill` are: the external ones differ in corners (GNU
+/// `echo --version`, `/bin/pwd` printing the physical path under a symlinked directory).
 const SHELL_WORDS: &[&str] = &[
     ".",
     ":",
@@ -32,6 +33,7 @@ const SHELL_WORDS: &[&str] = &[
     "disown",
     "do",
     "done",
+    "echo",
     "elif",
     "else",
     "enable",
@@ -52,12 +54,15 @@ const SHELL_WORDS: &[&str] = &[
     "if",
     "in",
     "jobs",
+    "kill",
     "let",
     "local",
     "logout",
     "mapfile",
     "popd",
+    "printf",
     "pushd",
+    "pwd",
     "read",
     "readarray",
     "readonly",
@@ -183,6 +188,9 @@ mod tests {
             "echo {a,b}",
             "# c",
             "exit 1",
+            "echo --version",
+            "pwd",
+            "printf %s x",
         ] {
             assert_eq!(argv(&bash(), needs_shell), None, "{needs_shell}");
         }
