@@ -79,47 +79,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
     if let Some(t) = &spec.targets {
         let tp = YamlPath::root().key("targets");
-        if let Some(g) = &t.github {
-            one(
-                g.path.as_deref(),
-                tp.key("github").key("path"),
-                "output path",
-                out,
-            );
-            one(
-                g.template.as_deref(),
-                tp.key("github").key("template"),
-                "template",
-                out,
-            );
-        }
-        if let Some(g) = &t.gitlab {
-            one(
-                g.path.as_deref(),
-                tp.key("gitlab").key("path"),
-                "output path",
-                out,
-            );
-            one(
-                g.template.as_deref(),
-                tp.key("gitlab").key("template"),
-                "template",
-                out,
-            );
-        }
-        if let Some(j) = &t.just {
-            one(
-                j.path.as_deref(),
-                tp.key("just").key("path"),
-                "output path",
-                out,
-            );
-            one(
-                j.template.as_deref(),
-                tp.key("just").key("template"),
-                "template",
-                out,
-            );
+        let files = [
+            ("github", t.github.as_ref().map(|g| (&g.path, &g.template))),
+            ("gitlab", t.gitlab.as_ref().map(|g| (&g.path, &g.template))),
+            ("just", t.just.as_ref().map(|j| (&j.path, &j.template))),
+        ];
+        for (target, paths) in files {
+            let Some((path, template)) = paths else {
+                continue;
+            };
+            let p = tp.key(target);
+            one(path.as_deref(), p.key("path"), "output path", out);
+            one(template.as_deref(), p.key("template"), "template", out);
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::outputs::Outputs;
 use super::repo::{Forge, TempRepo};
-use super::tool::{Complaints, Judge};
+use super::tool::{judges, Complaints, Judge};
 use crate::test::repo_root;
 
 fn args(pre: &[&str], files: &[impl AsRef<Path>]) -> Vec<OsString> {
@@ -134,4 +134,27 @@ pub fn gitlab_ci_local(j: &Judge, o: &Outputs, c: &mut Complaints) {
             .env("HOME", repo.path());
         c.check(&super::tool::Verdict::of("gitlab-ci-local", cmd));
     }
+}
+
+/// Every static judge on one set of outputs; panics listing every complaint under `what`.
+/// Returns `just` for extra checks, or `None` when a judge is missing (a skip outside CI).
+pub fn every(o: &Outputs, what: &str) -> Option<Judge> {
+    let [lint, ziz, schema, yaml, just, glci] = judges([
+        "actionlint",
+        "zizmor",
+        "check-jsonschema",
+        "yamllint",
+        "just",
+        "gitlab-ci-local",
+    ])?;
+    let mut c = Complaints::default();
+    actionlint(&lint, o, &mut c);
+    zizmor(&ziz, "regular", o, &mut c);
+    zizmor(&ziz, "pedantic", o, &mut c);
+    schemas(&schema, o, &mut c);
+    yamllint(&yaml, o, &mut c);
+    self::just(&just, o, &mut c);
+    gitlab_ci_local(&glci, o, &mut c);
+    c.finish(what);
+    Some(just)
 }
