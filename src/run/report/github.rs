@@ -100,11 +100,7 @@ impl Reporter for Github {
                 attempt,
                 attempts,
             } => {
-                let tries = if *attempt > 1 {
-                    format!(" (attempt {attempt}/{attempts})")
-                } else {
-                    String::new()
-                };
+                let tries = super::attempt_suffix(*attempt, *attempts);
                 let title = format!("{} › {name}{tries}", label(unit));
                 self.lines.insert((*unit, *step), VecDeque::new());
                 if self.live {

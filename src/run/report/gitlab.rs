@@ -67,11 +67,7 @@ impl Reporter for Gitlab {
                 attempt,
                 attempts,
             } => {
-                let tries = if *attempt > 1 {
-                    format!(" (attempt {attempt}/{attempts})")
-                } else {
-                    String::new()
-                };
+                let tries = super::attempt_suffix(*attempt, *attempts);
                 let header = format!("{} › {name}{tries}", label(unit));
                 let section = format!("cigen_{unit}_{step}_{attempt}");
                 let ts = unix_now().as_secs();

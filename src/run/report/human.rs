@@ -145,11 +145,7 @@ impl Reporter for Human {
                 attempts,
                 ..
             } => {
-                let tries = if *attempt > 1 {
-                    format!(" (attempt {attempt}/{attempts})")
-                } else {
-                    String::new()
-                };
+                let tries = super::attempt_suffix(*attempt, *attempts);
                 let text = format!(
                     "{} {}",
                     self.prefix(plan, *unit),

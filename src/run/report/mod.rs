@@ -142,3 +142,12 @@ pub(crate) fn plain_line(plan: &Plan, event: &Event) -> Option<String> {
         _ => None,
     }
 }
+
+/// ` (attempt 2/3)` after a retried step's name; nothing for a first attempt.
+pub(crate) fn attempt_suffix(attempt: u32, attempts: u32) -> String {
+    if attempt > 1 {
+        format!(" (attempt {attempt}/{attempts})")
+    } else {
+        String::new()
+    }
+}
