@@ -28,6 +28,7 @@ mod retry;
 mod scheduler;
 mod secrets;
 mod services;
+mod simulate;
 mod when;
 
 use std::time::Duration;
@@ -71,9 +72,14 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
                 .iter()
                 .any(|s| s.when.as_ref().is_some_and(|w| w.branch.is_some()))
     });
-    let ctx = context::RunContext::detect(&process, || {
+    if let Err(e) = simulate::validate(args) {
+        eprintln!("error: {e}");
+        return Outcome::Usage;
+    }
+    let mut ctx = context::RunContext::detect(&process, || {
         wants_branch.then(|| context::local_branch(&root)).flatten()
     });
+    simulate::apply(&mut ctx, args);
     let base = env::BaseEnv {
         process,
         env_file,
@@ -86,7 +92,13 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
             ctx.clone(),
             args.base.clone(),
         );
-        when::LazyChanges::new(move || changes::detect(&root, &env, &ctx, base_ref.as_deref()))
+        let simulated = simulate::changes_without_base(args);
+        when::LazyChanges::new(move || {
+            simulated
+                .clone()
+                .unwrap_or_else(|| changes::detect(&root, &env, &ctx, base_ref.as_deref()))
+        })
+        .forced(args.force)
     };
     let sel = plan::Selection {
         jobs: &args.jobs,
