@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::commands;
 use crate::exit::Outcome;
-use crate::model::{self, Loaded};
+use crate::compile::{self, Loaded};
 use crate::ui;
 
 /// Runs a parsed command line and returns how it ended.
@@ -48,10 +48,10 @@ fn spec_path(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
     }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    model::discover(&cwd).ok_or_else(|| {
+    compile::discover(&cwd).ok_or_else(|| {
         format!(
             "no {} found in {} or any parent directory (use -f PATH to name one)",
-            model::SPEC_FILE_NAME,
+            crate::contract::SPEC_FILE_NAME,
             cwd.display()
         )
     })
@@ -59,7 +59,7 @@ fn spec_path(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
 
 /// Loads the spec, printing diagnostics (errors, or warnings on success).
 pub fn load(path: &std::path::Path, color: ColorChoice) -> Option<Loaded> {
-    match model::load_file(path) {
+    match compile::load_file(path) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
                 eprint!(

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use crate::cli::ColorChoice;
 use crate::diagnostic::{render_all, Style};
-use crate::model::LoadError;
+use crate::compile::LoadError;
 
 /// Whether to colour a stream: `--color`, then NO_COLOR, then whether it is a terminal.
 pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use cigen::diagnostic::{render_all, render_json, Diagnostic, Style};
-use cigen::model::{load_str, LoadError, Loaded};
+use cigen::compile::{load_str, LoadError, Loaded};
 use cigen::source::SourceFile;
 use proptest::prelude::*;
 

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::model::dag;
+use crate::dag;
 use crate::source::YamlPath;
 
 /// Independent cycles reported at most; past that the spec needs a rethink, not a list.

@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::model::parse_duration;
+use crate::spec::parse_duration;
 use crate::source::YamlPath;
 use crate::spec::{DurationText, RetrySpec, StepSpec};
 

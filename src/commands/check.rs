@@ -5,12 +5,12 @@ use std::path::Path;
 use crate::cli::{CheckArgs, ColorChoice, DiagnosticFormat};
 use crate::diagnostic::{render_all, render_json, Diagnostic};
 use crate::exit::Outcome;
-use crate::model::{self, LoadError};
+use crate::compile::{self, LoadError};
 use crate::source::SourceFile;
 use crate::ui;
 
 pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
-    match (model::load_file(path), args.format) {
+    match (compile::load_file(path), args.format) {
         (Ok(loaded), DiagnosticFormat::Json) => {
             print!("{}", render_json(&loaded.source, &loaded.warnings));
             Outcome::Success

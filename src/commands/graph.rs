@@ -2,7 +2,8 @@
 
 use crate::cli::{GraphArgs, GraphFormat};
 use crate::exit::Outcome;
-use crate::model::{Loaded, Pipeline};
+use crate::compile::Loaded;
+use crate::model::Pipeline;
 
 /// Mermaid flowchart, left to right; labels carry the description's first line.
 pub fn mermaid(p: &Pipeline) -> String {

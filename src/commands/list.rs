@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::cli::{ListArgs, ListFormat};
 use crate::exit::Outcome;
-use crate::model::Loaded;
+use crate::compile::Loaded;
 
 #[derive(Serialize)]
 struct Row<'a> {

@@ -2,7 +2,7 @@
 
 use crate::cli::{ColorChoice, RunArgs};
 use crate::exit::Outcome;
-use crate::model::Loaded;
+use crate::compile::Loaded;
 
 pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     crate::run::run(loaded, args, color)

@@ -146,7 +146,10 @@ pub(crate) fn warnings(p: &Pipeline, targets: &[Target]) -> Vec<String> {
         .filter(|_| targets.contains(&Target::Gitlab))
     {
         if g.cigen_build.is_none() {
-            out.extend(gitlab::install::unverifiable(g.install, &g.cigen_version));
+            out.extend(gitlab::install::unverifiable(
+                g.install,
+                pins::cigen_version(g.cigen_version.as_deref()),
+            ));
         }
     }
     out

@@ -4,7 +4,7 @@
 
 use serde_yaml::Value;
 
-use super::gitlab::{DOTENV, JUNIT};
+use crate::contract::{JUNIT_PATH as JUNIT, OUTPUTS_DOTENV_PATH as DOTENV};
 use super::GenerateError;
 use crate::cli::Target;
 use crate::model::Pipeline;
@@ -186,7 +186,7 @@ mod tests {
 
     fn pipeline() -> Pipeline {
         let spec = "version: 1\njobs:\n  a:\n    steps: [x]\n  b:\n    needs: [a]\n    matrix: { n: ['1', '2'] }\n    steps: [x]\n";
-        crate::model::load_str(
+        crate::compile::load_str(
             std::path::Path::new("cigen.yaml"),
             spec,
             std::path::Path::new("."),

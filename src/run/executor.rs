@@ -21,7 +21,8 @@ use super::retry;
 use super::secrets::Masker;
 use super::services::{self, ServiceMode};
 use super::when::{evaluate, LazyChanges, Verdict};
-use crate::model::{format_duration, Pipeline};
+use crate::model::Pipeline;
+use crate::spec::format_duration;
 
 /// What every unit of a run shares.
 pub(crate) struct Shared<'a> {

@@ -37,7 +37,8 @@ use indexmap::IndexMap;
 
 use crate::cli::{ColorChoice, LogFormat, RunArgs};
 use crate::exit::Outcome;
-use crate::model::{parse_duration, Loaded};
+use crate::compile::Loaded;
+use crate::spec::parse_duration;
 
 /// Default time between SIGTERM and SIGKILL; `CIGEN_KILL_GRACE` (e.g. `2s`) overrides.
 const DEFAULT_GRACE: Duration = Duration::from_secs(5);
@@ -147,7 +148,7 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         mask_patterns: &masker.patterns,
         sequential: jobs == 1 || plan.runnable() <= 1,
         env: &base.process,
-        junit_path: p.root.join(".cigen/junit.xml"),
+        junit_path: p.root.join(crate::contract::JUNIT_PATH),
         pipeline_name: &p.name,
         step_lines: if report::resolve(args.log_format, &base.process) == LogFormat::Github {
             let workspace = base.process.get("GITHUB_WORKSPACE").map(String::as_str);
@@ -290,7 +291,7 @@ fn write_ci_outputs(
             .iter()
             .flat_map(|(j, o)| outputs::as_env(j, o))
             .collect();
-        let path = sh.pipeline.root.join(".cigen/outputs.env");
+        let path = sh.pipeline.root.join(crate::contract::OUTPUTS_DOTENV_PATH);
         match outputs::write_gitlab(&path, &env) {
             Ok(skipped) if !skipped.is_empty() => eprintln!(
                 "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",

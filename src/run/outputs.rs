@@ -6,7 +6,7 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use crate::check::outputs::output_env_name;
+use crate::contract::output_env_name;
 
 /// Parses `key=value` lines and `key<<DELIM … DELIM` blocks; later writes win.
 pub(crate) fn parse(text: &str) -> IndexMap<String, String> {

@@ -14,11 +14,10 @@ use context::{Environment, Job, Pipeline as Ctx, Service, Variable};
 
 use super::templates::{self, Dialect};
 use super::{invocation, GenerateError};
-use crate::model::{matrix, GitlabOutput, Job as ModelJob, Pipeline};
-
-/// Where `cigen run` writes its JUnit report and dotenv outputs on GitLab (docs/contracts.md).
-pub(crate) const JUNIT: &str = ".cigen/junit.xml";
-pub(crate) const DOTENV: &str = ".cigen/outputs.env";
+use crate::contract::{
+    matrix_env_name, provider_timeout_minutes, JUNIT_PATH, OUTPUTS_DOTENV_PATH,
+};
+use crate::model::{GitlabOutput, Job as ModelJob, Pipeline};
 
 /// Renders the pipeline file (without the header line).
 pub(crate) fn render(p: &Pipeline, t: &GitlabOutput, root: &Path) -> Result<String, GenerateError> {
@@ -60,7 +59,10 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
     let max = depth.values().copied().max().unwrap_or(0);
     let install = match &t.cigen_build {
         Some(b) => install::build(b),
-        None => install::cigen(t.install, &t.cigen_version)?,
+        None => install::cigen(
+            t.install,
+            super::pins::cigen_version(t.cigen_version.as_deref()),
+        )?,
     };
     let toolchains = install::toolchains(&p.setup);
     if let Some(j) = p
@@ -93,6 +95,8 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
         schedules: p.triggers.schedule.clone(),
         stages: (0..=max).map(stage_name).collect(),
         jobs,
+        junit_path: JUNIT_PATH,
+        dotenv_path: OUTPUTS_DOTENV_PATH,
     })
 }
 
@@ -105,7 +109,7 @@ fn var(key: &str, value: impl Into<String>) -> Variable {
 
 /// Provider timeout: cigen's own plus a margin, as on GitHub (docs/contracts.md).
 fn timeout(j: &ModelJob) -> String {
-    format!("{} minutes", super::github::timeout_minutes(j))
+    format!("{} minutes", provider_timeout_minutes(j.timeout))
 }
 
 fn job(
@@ -127,7 +131,7 @@ fn job(
             .map(|c| {
                 c.values
                     .iter()
-                    .map(|(k, v)| var(&matrix::env_name(k), v.clone()))
+                    .map(|(k, v)| var(&matrix_env_name(k), v.clone()))
                     .collect()
             })
             .collect(),
