@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::commands;
-use crate::exit::Outcome;
 use crate::compile::{self, Loaded};
+use crate::exit::Outcome;
 use crate::ui;
 
 /// Runs a parsed command line and returns how it ended.

@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 
 use crate::cli::ColorChoice;
-use crate::diagnostic::{render_all, Style};
 use crate::compile::LoadError;
+use crate::diagnostic::{render_all, Style};
 
 /// Whether to colour a stream: `--color`, then NO_COLOR, then whether it is a terminal.
 pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {

@@ -4,8 +4,8 @@
 use std::collections::HashSet;
 
 use super::{run_path, run_text, Context};
-use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::contract::matrix_env_name as env_name;
+use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::matrix::expand;
 use crate::source::YamlPath;
 

@@ -3,9 +3,9 @@
 use std::path::Path;
 
 use crate::cli::{CheckArgs, ColorChoice, DiagnosticFormat};
+use crate::compile::{self, LoadError};
 use crate::diagnostic::{render_all, render_json, Diagnostic};
 use crate::exit::Outcome;
-use crate::compile::{self, LoadError};
 use crate::source::SourceFile;
 use crate::ui;
 

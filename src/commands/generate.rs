@@ -5,9 +5,9 @@ use std::io::IsTerminal;
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::{ColorChoice, GenerateArgs, Target};
+use crate::compile::Loaded;
 use crate::exit::Outcome;
 use crate::generate::{self, drift, write};
-use crate::compile::Loaded;
 
 /// A unified diff with removed lines red, added lines green and hunk headers cyan.
 fn paint_diff(diff: &str, color: bool) -> String {

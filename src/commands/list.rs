@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::cli::{ListArgs, ListFormat};
-use crate::exit::Outcome;
 use crate::compile::Loaded;
+use crate::exit::Outcome;
 
 #[derive(Serialize)]
 struct Row<'a> {

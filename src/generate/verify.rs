@@ -4,9 +4,9 @@
 
 use serde_yaml::Value;
 
-use crate::contract::{JUNIT_PATH as JUNIT, OUTPUTS_DOTENV_PATH as DOTENV};
 use super::GenerateError;
 use crate::cli::Target;
+use crate::contract::{JUNIT_PATH as JUNIT, OUTPUTS_DOTENV_PATH as DOTENV};
 use crate::model::Pipeline;
 
 fn fail(custom: bool, target: &str, msg: String) -> GenerateError {

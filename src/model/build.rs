@@ -11,8 +11,8 @@ use super::{
     GithubOutput, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Step, Targets,
     DEFAULT_SHELL,
 };
-use crate::{dag, matrix};
 use crate::spec::{self, parse_duration, Backoff, RetrySpec, Spec, StepSpec};
+use crate::{dag, matrix};
 
 fn dur(d: &Option<spec::DurationText>) -> Option<Duration> {
     d.as_ref().and_then(|t| parse_duration(&t.0).ok())

@@ -36,8 +36,8 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use crate::cli::{ColorChoice, LogFormat, RunArgs};
-use crate::exit::Outcome;
 use crate::compile::Loaded;
+use crate::exit::Outcome;
 use crate::spec::parse_duration;
 
 /// Default time between SIGTERM and SIGKILL; `CIGEN_KILL_GRACE` (e.g. `2s`) overrides.

@@ -5,8 +5,7 @@
 
 use std::path::Path;
 
-/// The directory name cigen keeps its files under, relative to the spec.
-pub(crate) const NAME: &str = ".cigen";
+use crate::contract::STATE_DIR;
 
 /// What the `.gitignore` inside says: ignore everything here, itself included.
 const GITIGNORE: &str =
@@ -17,7 +16,7 @@ const GITIGNORE: &str =
 pub(crate) fn create_dir_all(dir: &Path) -> std::io::Result<()> {
     let fresh: Vec<&Path> = dir
         .ancestors()
-        .filter(|a| a.file_name().is_some_and(|n| n == NAME) && !a.exists())
+        .filter(|a| a.file_name().is_some_and(|n| n == STATE_DIR) && !a.exists())
         .collect();
     std::fs::create_dir_all(dir)?;
     for d in fresh {

@@ -14,9 +14,7 @@ use context::{Environment, Job, Pipeline as Ctx, Service, Variable};
 
 use super::templates::{self, Dialect};
 use super::{invocation, GenerateError};
-use crate::contract::{
-    matrix_env_name, provider_timeout_minutes, JUNIT_PATH, OUTPUTS_DOTENV_PATH,
-};
+use crate::contract::{matrix_env_name, provider_timeout_minutes, JUNIT_PATH, OUTPUTS_DOTENV_PATH};
 use crate::model::{GitlabOutput, Job as ModelJob, Pipeline};
 
 /// Renders the pipeline file (without the header line).
