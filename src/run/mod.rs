@@ -28,6 +28,7 @@ mod retry;
 mod scheduler;
 mod secrets;
 mod services;
+mod state_dir;
 mod when;
 
 use std::collections::HashMap;
