@@ -70,9 +70,7 @@ fn a_push_run_and_a_schedule_run() {
     let p = plan(&["--event", "schedule"]);
     assert_eq!(decision(&p, "nightly"), "run", "{p}");
     assert_eq!(decision(&p, "release"), "skip", "{p}");
-    // A scheduled run has no base commit in CI, so `changed:` jobs run there; here too.
     assert_eq!(decision(&p, "docs"), "run", "{p}");
-    assert!(p.contains("a schedule run has no base commit"), "{p}");
 }
 
 #[test]
@@ -119,6 +117,19 @@ fn force_runs_what_changed_would_skip() {
     assert!(!skipped.stdout.contains("docs ran"), "{}", skipped.stdout);
     let forced = run(&["--force"]);
     assert!(forced.stdout.contains("docs ran"), "{}", forced.stdout);
+    // A scheduled run has no base commit in CI, so `changed:` jobs run there; here too,
+    // unless --base names one.
+    let scheduled = Test::new()
+        .in_dir(t.path())
+        .args(["run", "docs", "--event", "schedule", "--dry-run"])
+        .expect_code(0);
+    assert!(
+        scheduled
+            .stdout
+            .contains("a schedule run has no base commit to compare with; running to be safe"),
+        "{}",
+        scheduled.stdout
+    );
     let planned = run(&["--force", "--dry-run"]);
     assert!(
         planned
