@@ -101,8 +101,14 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
             }
         }
     }
-    for w in generate::warnings(p, &targets) {
-        eprintln!("warning: {w}");
+    for n in generate::notices(p, &targets) {
+        match n.once_key() {
+            None => eprintln!("warning: {}", n.text()),
+            Some(key) if crate::state_dir::first_time(&p.root, &key) => {
+                eprintln!("note: {}", n.text())
+            }
+            Some(_) => {}
+        }
     }
     if let Some(j) = p
         .targets

@@ -4,10 +4,12 @@
 //! template lays it out; every value is escaped on the way (see `escape` and `templates`).
 //! Rendering is pure and in memory: `write` puts files on disk, `drift` compares them.
 
+mod checksums;
 pub(crate) mod drift;
 pub(crate) mod escape;
 mod github;
 pub(crate) mod gitlab;
+pub(crate) mod installable;
 mod invocation;
 mod justfile;
 pub(crate) mod pins;
@@ -136,21 +138,7 @@ pub(crate) fn justfile_import_hint(
     justfile::import_hint(j, root)
 }
 
-/// Warnings about rendered outputs that are valid but cannot work yet.
-pub(crate) fn warnings(p: &Pipeline, targets: &[Target]) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(g) = p
-        .targets
-        .gitlab
-        .as_ref()
-        .filter(|_| targets.contains(&Target::Gitlab))
-    {
-        if g.cigen_build.is_none() {
-            out.extend(gitlab::install::unverifiable(
-                g.install,
-                pins::cigen_version(g.cigen_version.as_deref()),
-            ));
-        }
-    }
-    out
+/// What to tell about rendered outputs that are valid but cannot work yet.
+pub(crate) fn notices(p: &Pipeline, targets: &[Target]) -> Vec<installable::Notice> {
+    installable::notices(p, targets)
 }

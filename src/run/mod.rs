@@ -28,7 +28,6 @@ mod retry;
 mod scheduler;
 mod secrets;
 mod services;
-mod state_dir;
 mod when;
 
 use std::time::Duration;
