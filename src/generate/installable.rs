@@ -14,8 +14,7 @@
 
 use super::checksums::{numbers, recorded, CHECKSUMS};
 use super::pins;
-use crate::cli::Target;
-use crate::model::Pipeline;
+use crate::model::{Pipeline, TargetKind};
 use crate::spec::GitlabInstall;
 
 /// One thing to tell the user after writing.
@@ -57,7 +56,7 @@ fn github_verifies(version: &str) -> bool {
 }
 
 /// Everything to tell about installing cigen in the selected targets.
-pub(crate) fn notices(p: &Pipeline, targets: &[Target]) -> Vec<Notice> {
+pub(crate) fn notices(p: &Pipeline, targets: &[TargetKind]) -> Vec<Notice> {
     let mut out = Vec::new();
     let mut unreleased = Vec::new();
     let default = pins::default_cigen_version();
@@ -65,7 +64,7 @@ pub(crate) fn notices(p: &Pipeline, targets: &[Target]) -> Vec<Notice> {
         .targets
         .github
         .as_ref()
-        .filter(|_| targets.contains(&Target::Github))
+        .filter(|_| targets.contains(&TargetKind::Github))
     {
         // Another action commit (`action:`) has a table cigen cannot see: nothing to say.
         if g.cigen_build.is_none() && g.action.is_none() {
@@ -86,7 +85,7 @@ pub(crate) fn notices(p: &Pipeline, targets: &[Target]) -> Vec<Notice> {
         .targets
         .gitlab
         .as_ref()
-        .filter(|_| targets.contains(&Target::Gitlab))
+        .filter(|_| targets.contains(&TargetKind::Gitlab))
     {
         let version = pins::cigen_version(g.cigen_version.as_deref());
         if g.cigen_build.is_none()

@@ -104,6 +104,14 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
 }
 
+/// The kinds of output `cigen generate` writes, in the order it writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetKind {
+    Github,
+    Gitlab,
+    Just,
+}
+
 /// Output targets with defaults applied. `None` = not generated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Targets {

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
-use super::context::RunContext;
 use super::direct;
 use super::env::{step_env, BaseEnv};
 use super::events::{Event, StepStatus, UnitId, UnitResult, UnitStatus};
@@ -22,6 +21,7 @@ use super::secrets::Masker;
 use super::services::{self, ServiceMode};
 use super::when::{evaluate, LazyChanges, Verdict};
 use crate::model::Pipeline;
+use crate::provider::RunContext;
 use crate::spec::format_duration;
 
 /// What every unit of a run shares.

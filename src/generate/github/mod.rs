@@ -12,13 +12,56 @@ use std::path::Path;
 use context::{Entry, Environment, Filters, Job, On, Permission, Service, Value, Workflow};
 
 use super::templates::{self, Dialect};
-use super::GenerateError;
+use super::{Backend, GenerateError};
 use crate::contract::{self, matrix_env_name, output_env_name, provider_timeout_minutes};
-use crate::model::{GithubOutput, Job as ModelJob, Pipeline};
+use crate::model::{GithubOutput, Job as ModelJob, Pipeline, TargetKind};
 use crate::spec::{self, Port};
 
+/// The GitHub Actions back end.
+pub(crate) struct Github;
+
+impl Backend for Github {
+    fn kind(&self) -> TargetKind {
+        TargetKind::Github
+    }
+
+    fn title(&self) -> &'static str {
+        "GitHub"
+    }
+
+    fn enabled(&self, p: &Pipeline) -> bool {
+        p.targets.github.is_some()
+    }
+
+    fn output_path(&self, p: &Pipeline) -> String {
+        p.targets
+            .github
+            .as_ref()
+            .map(|g| g.path.clone())
+            .unwrap_or_default()
+    }
+
+    fn custom_template(&self, p: &Pipeline) -> bool {
+        p.targets
+            .github
+            .as_ref()
+            .is_some_and(|g| g.template.is_some())
+    }
+
+    fn render(&self, p: &Pipeline) -> Result<String, GenerateError> {
+        match &p.targets.github {
+            Some(t) => render(p, t, &p.root),
+            None => Err(GenerateError::bug("the GitHub target is not enabled")),
+        }
+    }
+
+    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
+        super::verify::github(p, text)
+    }
+}
+
 /// Renders the workflow (without the header line).
-pub(crate) fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<String, GenerateError> {
+fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<String, GenerateError> {
     let wf = workflow(p, t)?;
     templates::render(
         Dialect::Github,
