@@ -15,6 +15,7 @@ mod events;
 mod executor;
 mod lines;
 mod locate;
+mod mask;
 mod outputs;
 mod plan;
 mod preflight;
@@ -130,7 +131,7 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
                 names.extend(j.secrets.iter());
             }
         }
-        secrets::Masker::new(
+        mask::Masker::new(
             names
                 .into_iter()
                 .filter_map(|n| merged.get(n))
