@@ -13,6 +13,7 @@ mod fuzz;
 mod generate;
 mod help;
 mod judges;
+mod package;
 mod release_names;
 mod release_scripts;
 mod run;

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
-use super::context::RunContext;
 use super::direct;
 use super::env::{step_env, BaseEnv};
 use super::events::{Event, StepStatus, UnitId, UnitResult, UnitStatus};
@@ -21,7 +20,9 @@ use super::process::{self, Ending};
 use super::retry;
 use super::services::{self, ServiceMode};
 use super::when::{evaluate, LazyChanges, Verdict};
-use crate::model::{format_duration, Pipeline};
+use crate::model::Pipeline;
+use crate::provider::RunContext;
+use crate::spec::format_duration;
 
 /// What every unit of a run shares.
 pub(crate) struct Shared<'a> {

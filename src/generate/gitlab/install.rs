@@ -161,7 +161,7 @@ pub(super) fn toolchains(setup: &Setup) -> Vec<String> {
 pub(super) fn image_for(setup: &Setup, matrix_keys: &[String]) -> Option<String> {
     let version = |tool: &str, v: &str| {
         if matrix_keys.iter().any(|k| k == tool) {
-            format!("${}", crate::model::matrix::env_name(tool))
+            format!("${}", crate::contract::matrix_env_name(tool))
         } else {
             v.to_string()
         }
