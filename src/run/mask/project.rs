@@ -218,7 +218,11 @@ mod tests {
         assert_eq!(p.text(), b"abc\x1b]8;;u\x07d");
         assert_eq!(p.start(1), 8);
         assert_eq!(p.end_of(2), 13);
-        assert_eq!(p.start(p.text().len()), raw.len() - 2, "the unfinished CSI is held");
+        assert_eq!(
+            p.start(p.text().len()),
+            raw.len() - 2,
+            "the unfinished CSI is held"
+        );
         assert_eq!(Projection::new(raw, true).text().last(), Some(&b'['));
         assert!(matches!(
             Projection::new(b"plain", false),
