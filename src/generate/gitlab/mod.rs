@@ -58,22 +58,6 @@ impl Backend for Gitlab {
     fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
         super::verify::gitlab(p, text)
     }
-
-    /// A release install the compiled-in checksum table cannot verify stops every job.
-    fn warnings(&self, p: &Pipeline) -> Vec<String> {
-        let Some(g) = &p.targets.gitlab else {
-            return Vec::new();
-        };
-        if g.cigen_build.is_some() {
-            return Vec::new();
-        }
-        install::unverifiable(
-            g.install,
-            super::pins::cigen_version(g.cigen_version.as_deref()),
-        )
-        .into_iter()
-        .collect()
-    }
 }
 
 /// Renders the pipeline file (without the header line).
