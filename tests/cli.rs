@@ -79,11 +79,17 @@ fn job_title_agrees_across_list_and_outputs() {
     let spec = "version: 1\njobs:\n  lint:\n    description: \"\\n  Static checks  \\nmore detail\"\n    steps: [echo lint]\n";
     let t = Test::new().spec(spec);
     let out = t.args(["list"]).expect_code(0);
-    assert_eq!(out.stdout, "JOB   NEEDS  DESCRIPTION\nlint  -      Static checks\n");
+    assert_eq!(
+        out.stdout,
+        "JOB   NEEDS  DESCRIPTION\nlint  -      Static checks\n"
+    );
     let t = Test::new().spec(spec).args(["generate"]);
     t.expect_code(0);
     let workflow = std::fs::read_to_string(t.path().join(".github/workflows/ci.yml")).unwrap();
     assert!(workflow.contains("    name: Static checks\n"), "{workflow}");
     let justfile = std::fs::read_to_string(t.path().join("justfile")).unwrap();
-    assert!(justfile.contains("# Static checks\n[positional-arguments]\nlint *args:"), "{justfile}");
+    assert!(
+        justfile.contains("# Static checks\n[positional-arguments]\nlint *args:"),
+        "{justfile}"
+    );
 }
