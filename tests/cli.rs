@@ -45,10 +45,17 @@ fn schema_command_equals_committed_schema() {
 
 #[test]
 fn completions_for_each_shell() {
+    // The scripts call cigen back (tests/completions.rs); subcommands complete through it.
     for shell in ["bash", "zsh", "fish"] {
         let out = Test::new().args(["completions", shell]).expect_code(0);
-        assert!(out.stdout.contains("generate"), "{shell}");
+        assert!(out.stdout.contains("COMPLETE"), "{shell}");
     }
+    let out = Test::new()
+        .env("COMPLETE", "fish")
+        .env("_CLAP_COMPLETE_INDEX", "1")
+        .args(["--", "cigen", "gen"])
+        .expect_code(0);
+    assert!(out.stdout.starts_with("generate\t"), "{}", out.stdout);
 }
 
 #[test]
