@@ -17,4 +17,5 @@ pub mod run;
 pub mod shape;
 pub mod source;
 pub mod spec;
+pub(crate) mod state_dir;
 pub mod ui;

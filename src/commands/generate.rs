@@ -110,5 +110,14 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
     for n in notes {
         eprintln!("note: {n}");
     }
+    for n in generate::install_notices(p, &targets) {
+        match n.once_key() {
+            None => eprintln!("warning: {}", n.text()),
+            Some(key) if crate::state_dir::first_time(&p.root, &key) => {
+                eprintln!("note: {}", n.text())
+            }
+            Some(_) => {}
+        }
+    }
     Outcome::Success
 }

@@ -4,10 +4,12 @@
 //! template lays it out; every value is escaped on the way (see `escape` and `templates`).
 //! Rendering is pure and in memory: `write` puts files on disk, `drift` compares them.
 
+mod checksums;
 pub(crate) mod drift;
 pub(crate) mod escape;
 mod github;
 pub(crate) mod gitlab;
+pub(crate) mod installable;
 mod invocation;
 mod justfile;
 pub(crate) mod pins;
@@ -154,4 +156,10 @@ pub(crate) fn advice(p: &Pipeline, backends: &[&dyn Backend]) -> (Vec<String>, V
     let warnings = backends.iter().flat_map(|b| b.warnings(p)).collect();
     let notes = backends.iter().flat_map(|b| b.notes(p)).collect();
     (warnings, notes)
+}
+
+/// What to tell about installing cigen in the selected outputs (see `installable`).
+pub(crate) fn install_notices(p: &Pipeline, backends: &[&dyn Backend]) -> Vec<installable::Notice> {
+    let kinds: Vec<TargetKind> = backends.iter().map(|b| b.kind()).collect();
+    installable::notices(p, &kinds)
 }

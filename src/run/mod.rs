@@ -15,6 +15,7 @@ mod events;
 mod executor;
 mod lines;
 mod locate;
+mod mask;
 mod outputs;
 mod plan;
 mod preflight;
@@ -28,7 +29,6 @@ mod retry;
 mod scheduler;
 mod secrets;
 mod services;
-mod state_dir;
 mod when;
 
 use std::collections::HashMap;
@@ -208,7 +208,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
                 names.extend(j.secrets.iter());
             }
         }
-        secrets::Masker::new(
+        mask::Masker::new(
             names
                 .into_iter()
                 .filter_map(|n| merged.get(n))

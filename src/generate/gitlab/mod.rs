@@ -58,22 +58,6 @@ impl Backend for Gitlab {
     fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
         super::verify::gitlab(p, text)
     }
-
-    /// A release install the compiled-in checksum table cannot verify stops every job.
-    fn warnings(&self, p: &Pipeline) -> Vec<String> {
-        let Some(g) = &p.targets.gitlab else {
-            return Vec::new();
-        };
-        if g.cigen_build.is_some() {
-            return Vec::new();
-        }
-        install::unverifiable(
-            g.install,
-            super::pins::cigen_version(g.cigen_version.as_deref()),
-        )
-        .into_iter()
-        .collect()
-    }
 }
 
 /// Renders the pipeline file (without the header line).
@@ -177,10 +161,7 @@ fn job(
     install: &[String],
     toolchains: &[String],
 ) -> Job {
-    let keys: Vec<String> = match &j.matrix {
-        Some(m) => m.axes.keys().chain(m.extra_keys.iter()).cloned().collect(),
-        None => Vec::new(),
-    };
+    let keys = j.matrix_keys();
     let cells = match &j.matrix {
         Some(m) => m
             .cells
@@ -215,7 +196,7 @@ fn job(
         .map(|(id, s)| Service {
             image: s.image.clone(),
             alias: id.clone(),
-            variables: s.env.iter().map(|(k, v)| var(k, v.0.clone())).collect(),
+            variables: s.env.iter().map(|(k, v)| var(k, v.clone())).collect(),
         })
         .collect();
     let tags = match j.runs_on.gitlab.as_ref() {

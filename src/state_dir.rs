@@ -1,5 +1,5 @@
 //! cigen's own working directory in a repository, `.cigen/` (JUnit report, GitLab dotenv
-//! outputs): created on demand with a `.gitignore` holding `*`, as pytest does for
+//! outputs, notes already shown): created on demand with a `.gitignore` holding `*`, as pytest does for
 //! `.pytest_cache`, so it never shows up in `git status`, is never committed by accident, and
 //! a previous run's files never count as changed files for `when: changed`.
 
@@ -25,6 +25,20 @@ pub(crate) fn create_dir_all(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Records that the note `key` was shown in the checkout whose spec lives in `root`, and
+/// returns whether this is the first time (also when the record cannot be kept: better a
+/// repeated note than a lost one).
+pub(crate) fn first_time(root: &Path, key: &str) -> bool {
+    let dir = root.join(STATE_DIR);
+    let path = dir.join("notes-shown");
+    let seen = std::fs::read_to_string(&path).unwrap_or_default();
+    if seen.lines().any(|l| l == key) {
+        return false;
+    }
+    let _ = create_dir_all(&dir).and_then(|_| std::fs::write(&path, format!("{seen}{key}\n")));
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -42,6 +56,11 @@ mod tests {
         std::fs::remove_file(&ignore).unwrap();
         create_dir_all(&tmp.path().join(".cigen")).unwrap();
         assert!(!ignore.exists(), "an existing .cigen/ is not touched");
+
+        assert!(first_time(tmp.path(), "a"));
+        assert!(!first_time(tmp.path(), "a"));
+        assert!(first_time(tmp.path(), "b"));
+        assert!(!first_time(tmp.path(), "a"));
 
         let other = tmp.path().join("out");
         create_dir_all(&other).unwrap();
