@@ -231,7 +231,7 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
         id: j.name.clone(),
         name: j.title().to_string(),
         needs: j.needs.clone(),
-        condition: condition::job_condition(j),
+        condition: condition::job_condition(p, j),
         runs_on,
         timeout_minutes: provider_timeout_minutes(j.timeout),
         permissions: permissions(j),
