@@ -54,7 +54,7 @@ impl JsonSchema for Duration {
 /// The located error for a duration that does not parse (see `format::check`).
 pub(crate) fn check(text: &str) -> Result<(), FormatError> {
     parse_duration(text).map(|_| ()).map_err(|why| FormatError {
-        code: "invalid-duration",
+        code: format::INVALID_DURATION,
         message: format!("invalid duration `{text}`: {why}"),
         label: "not a duration",
         help: "write a number with a unit: `30s`, `15m`, `1h30m`, `500ms`".into(),
