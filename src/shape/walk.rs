@@ -10,6 +10,7 @@ mod scalar;
 
 use serde_json::{Map, Value};
 
+use super::foreign;
 use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, required_help};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::{Node, NodeKind, PathSegment, YamlPath};
@@ -33,6 +34,7 @@ pub fn to_json(root: &Node, schema: &Value) -> Walked {
         diagnostics: Vec::new(),
         dropped: Vec::new(),
         partial: None,
+        reported: Vec::new(),
     };
     let value = w.walk(root, schema, &YamlPath::root(), None);
     Walked {
@@ -48,6 +50,8 @@ struct Walker<'s> {
     diagnostics: Vec<Diagnostic>,
     dropped: Vec<YamlPath>,
     partial: Option<Map<String, Value>>,
+    /// Entries already reported as written in the wrong place (`foreign::misindented`).
+    reported: Vec<YamlPath>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -260,6 +264,7 @@ impl<'s> Walker<'s> {
         } else {
             format!("write {wanted}")
         };
+        let help = foreign::type_help(path, field, node).unwrap_or(help);
         d = d.with_help(help);
         self.diagnostics.push(d);
     }
@@ -289,7 +294,13 @@ impl<'s> Walker<'s> {
         if let Some(allowed) = consts {
             return self.walk_enum(node, &allowed, path);
         }
-        let candidates: Vec<&'s Value> = branches.iter().filter(|b| self.accepts(b, k)).collect();
+        // Only `null` itself takes the `null` branch of an optional value: `runs-on: linux`
+        // is a mapping written wrong, not "expected a value".
+        let candidates: Vec<&'s Value> = branches
+            .iter()
+            .filter(|b| self.accepts(b, k))
+            .filter(|b| node.is_null() || types(self.resolve(b)) != ["null"])
+            .collect();
         // A plain `null` may match a `type: null` branch even though the kind is scalar.
         let mut first_failure: Option<(Vec<Diagnostic>, Vec<YamlPath>, Option<Value>)> = None;
         for branch in &candidates {
@@ -374,7 +385,16 @@ impl<'s> Walker<'s> {
         path: &YamlPath,
     ) -> Option<Value> {
         let _ = node;
+        if let Some(d) = foreign::action_step(path, entries) {
+            self.diagnostics.push(d);
+            return None;
+        }
         let props = schema.get("properties").and_then(Value::as_object);
+        let known = |k: &str| props.is_some_and(|p| p.contains_key(k));
+        for (at, d) in foreign::misindented(path, entries, known) {
+            self.diagnostics.push(d);
+            self.reported.push(at);
+        }
         let additional = schema.get("additionalProperties");
         let mut out = Map::new();
         let mut ok = true;
@@ -385,6 +405,12 @@ impl<'s> Walker<'s> {
                 continue;
             }
             let child_path = path.key(&e.key);
+            let switch = foreign::matrix_switch(path, e);
+            if self.reported.contains(&child_path) || switch.is_some() {
+                self.diagnostics.extend(switch);
+                self.dropped.push(child_path);
+                continue;
+            }
             if let Some(prop) = props.and_then(|p| p.get(&e.key)) {
                 match self.walk(&e.value, prop, &child_path, Some(&e.key)) {
                     Some(v) => {
@@ -427,12 +453,14 @@ impl<'s> Walker<'s> {
                             .with_label("not a known key here");
                     let elsewhere = || belongs_elsewhere(self.root, &e.key, path.0.is_empty());
                     d = match (
+                        foreign::unknown_key_help(path, &e.key, &e.value),
                         did_you_mean(&e.key, known.iter().copied()),
                         foreign_key_hint(&e.key),
                     ) {
-                        (Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
-                        (None, Some(hint)) => d.with_help(hint),
-                        (None, None) => match elsewhere() {
+                        (Some(habit), _, _) => d.with_help(habit),
+                        (None, Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
+                        (None, None, Some(hint)) => d.with_help(hint),
+                        (None, None, None) => match elsewhere() {
                             Some(place) => {
                                 d.with_help(format!("`{}` belongs {place}, not here", e.key))
                             }
