@@ -77,3 +77,26 @@ fn check_json_reports_an_unreadable_spec_as_data() {
         "{d}"
     );
 }
+
+/// A job's title is one thing everywhere: `cigen list`, the GitHub job name and the just
+/// recipe's doc comment all show the description's first non-blank line (a description
+/// written as a block that starts with a blank line used to list as empty).
+#[test]
+fn job_title_agrees_across_list_and_outputs() {
+    let spec = "version: 1\njobs:\n  lint:\n    description: \"\\n  Static checks  \\nmore detail\"\n    steps: [echo lint]\n";
+    let t = Test::new().spec(spec);
+    let out = t.args(["list"]).expect_code(0);
+    assert_eq!(
+        out.stdout,
+        "JOB   NEEDS  DESCRIPTION\nlint  -      Static checks\n"
+    );
+    let t = Test::new().spec(spec).args(["generate"]);
+    t.expect_code(0);
+    let workflow = std::fs::read_to_string(t.path().join(".github/workflows/ci.yml")).unwrap();
+    assert!(workflow.contains("    name: Static checks\n"), "{workflow}");
+    let justfile = std::fs::read_to_string(t.path().join("justfile")).unwrap();
+    assert!(
+        justfile.contains("# Static checks\n[positional-arguments]\nlint *args:"),
+        "{justfile}"
+    );
+}
