@@ -126,25 +126,38 @@ pub(super) fn action_step(path: &YamlPath, entries: &[MapEntry]) -> Option<Diagn
         "actions/setup-java" => tool("java", "java-version", "21"),
         "astral-sh/setup-uv" => tool("uv", "version", "0.9"),
         "dtolnay/rust-toolchain" | "actions-rs/toolchain" => tool("rust", "toolchain", "1.95"),
-        "actions/upload-artifact" | "actions/download-artifact" => {
-            "list the files under the job's `artifacts:`; jobs that `need` it receive them".to_string()
-        }
+        "actions/upload-artifact" => format!(
+            "list the files under the job's `artifacts:` (`artifacts: [{}]`); jobs that `need` it receive them",
+            input("path").unwrap_or_else(|| "dist/*".into())
+        ),
+        "actions/download-artifact" => "a job receives the `artifacts:` of the jobs it `needs`: remove this step".to_string(),
         "actions/cache" => "generated jobs do not keep caches between runs: remove this step".to_string(),
         _ => format!("a cigen step is a command; an action that only makes sense in CI runs before `cigen run` as remote setup: `targets: {{ github: {{ setup: {{ {job}: [{{ uses: {name} }}] }} }} }}`"),
     };
     Some(
-        Diagnostic::error("action-step", format!("`uses: {action}` is a GitHub Actions step, not a cigen step"))
-            .at_key(path.key("uses"))
-            .with_label("cigen steps run commands")
-            .with_help(help),
+        Diagnostic::error(
+            "action-step",
+            format!("`uses: {action}` is a GitHub Actions step, not a cigen step"),
+        )
+        .at_key(path.key("uses"))
+        .with_label("cigen steps run commands")
+        .with_help(help),
     )
 }
 
 /// Job keys that, written one level too deep (under `matrix:`, `env:`, `when:`, ...), would
 /// be read as part of that mapping: a matrix axis named `steps`, an env variable `needs`.
 const JOB_KEYS: &[&str] = &[
-    "steps", "needs", "runs-on", "services", "artifacts", "outputs", "matrix", "when",
-    "permissions", "secrets",
+    "steps",
+    "needs",
+    "runs-on",
+    "services",
+    "artifacts",
+    "outputs",
+    "matrix",
+    "when",
+    "permissions",
+    "secrets",
 ];
 
 /// Keys of a job's child mappings that belong to the job itself, with the mapping they sit
