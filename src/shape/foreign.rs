@@ -136,7 +136,7 @@ pub(super) fn action_step(path: &YamlPath, entries: &[MapEntry]) -> Option<Diagn
     };
     Some(
         Diagnostic::error(
-            "action-step",
+            super::ACTION_STEP,
             format!("`uses: {action}` is a GitHub Actions step, not a cigen step"),
         )
         .at_key(path.key("uses"))
@@ -190,7 +190,7 @@ pub(super) fn misindented(
             }
             let at = path.key(&parent.key).key(&child.key);
             let d = Diagnostic::error(
-                "misindented-key",
+                super::MISINDENTED_KEY,
                 format!(
                     "`{}` is indented one level too deep: it is read as part of `{}`",
                     child.key, parent.key
@@ -219,7 +219,7 @@ pub(super) fn matrix_switch(path: &YamlPath, entry: &MapEntry) -> Option<Diagnos
         _ => return None,
     };
     Some(
-        Diagnostic::error("unknown-key", format!("unknown key `{}`", entry.key))
+        Diagnostic::error(super::UNKNOWN_KEY, format!("unknown key `{}`", entry.key))
             .at_key(path.key(&entry.key))
             .with_label("not a matrix axis")
             .with_help(help),

@@ -59,13 +59,13 @@ pub(crate) fn check(text: &str) -> Result<(), FormatError> {
         .map(|_| ())
         .map_err(|why| match rewrite(text) {
             Some((fix, why)) => FormatError {
-                code: "invalid-duration",
+                code: format::INVALID_DURATION,
                 message: format!("invalid duration `{text}`: {why}"),
                 label: "not a duration",
                 help: format!("write `{fix}`"),
             },
             None => FormatError {
-                code: "invalid-duration",
+                code: format::INVALID_DURATION,
                 message: format!("invalid duration `{text}`: {why}"),
                 label: "not a duration",
                 help: "write a number with a unit: `30s`, `15m`, `1h30m`, `500ms`".into(),

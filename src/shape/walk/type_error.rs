@@ -29,7 +29,7 @@ impl Walker<'_> {
             wanted.join(" or ")
         };
         let mut d = Diagnostic::error(
-            "wrong-type",
+            super::super::WRONG_TYPE,
             format!("expected {wanted}, found {}", describe_node(node)),
         )
         .at(path.clone())
