@@ -64,3 +64,62 @@ jobs:
     }
     assert!(status("after-optional").starts_with("\"passed\""));
 }
+
+const EVENT_SPEC: &str = r#"version: 1
+triggers: { push: {}, schedule: ["0 4 * * 1"] }
+jobs:
+  nightly:
+    when: { event: schedule }
+    outputs: [day]
+    steps:
+      - echo nightly ran
+      - echo "day=monday" >> "$CIGEN_OUTPUT"
+  always:
+    steps: [echo always ran]
+"#;
+
+/// Item 5: gitlab-ci-local sets `GITLAB_CI=false` but GitLab's other variables; its runs are
+/// GitLab runs, with the event of `CI_PIPELINE_SOURCE` and outputs in the dotenv report.
+#[test]
+fn gitlab_ci_local_runs_are_gitlab_runs() {
+    let t = Test::new()
+        .spec(EVENT_SPEC)
+        .env("CI", "true")
+        .env("GITLAB_CI", "false")
+        .env("CI_PIPELINE_SOURCE", "schedule")
+        .args(["run"]);
+    let out = t.expect_code(0);
+    assert!(out.stdout.contains("nightly ran"), "{}", out.stdout);
+    assert!(!out.stderr.contains("names no event"), "{}", out.stderr);
+    let dotenv = std::fs::read_to_string(t.path().join(".cigen/outputs.env")).expect("dotenv");
+    assert!(dotenv.contains("NIGHTLY_DAY=monday"), "{dotenv}");
+}
+
+/// Item 5: in a CI that names no event cigen knows, `when.event` jobs are skipped (one
+/// documented rule) and the run says so loudly, naming them and `--event`.
+#[test]
+fn an_unknown_ci_event_is_said_loudly() {
+    let out = Test::new()
+        .spec(EVENT_SPEC)
+        .env("CI", "true")
+        .args(["run"])
+        .expect_code(0);
+    assert!(!out.stdout.contains("nightly ran"), "{}", out.stdout);
+    assert!(out.stdout.contains("always ran"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("warning: this CI run names no event cigen recognises")
+            && out.stderr.contains("`nightly` skipped")
+            && out.stderr.contains("--event"),
+        "{}",
+        out.stderr
+    );
+    // Saying which event it is decides as that event would.
+    let out = Test::new()
+        .spec(EVENT_SPEC)
+        .env("CI", "true")
+        .args(["run", "--event", "schedule"])
+        .expect_code(0);
+    assert!(out.stdout.contains("nightly ran"), "{}", out.stdout);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}

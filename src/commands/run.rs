@@ -69,6 +69,9 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
             return Outcome::Usage;
         }
     };
+    for w in prepared.warnings() {
+        eprintln!("warning: {w}");
+    }
     let missing = prepared.missing_secrets();
     if args.dry_run {
         prepared.show_plan(opts.log_format);

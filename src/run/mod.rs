@@ -174,6 +174,13 @@ impl Prepared<'_> {
         }
     }
 
+    /// Warnings about the plan to show before it runs (or is shown).
+    pub(crate) fn warnings(&self) -> Vec<String> {
+        plan::unknown_event_warning(&self.loaded.pipeline, &self.plan, &self.ctx)
+            .into_iter()
+            .collect()
+    }
+
     /// Locally, the `setup:` toolchains against PATH: a warning table, or nothing.
     pub(crate) fn preflight(&self) -> Option<String> {
         let p = &self.loaded.pipeline;

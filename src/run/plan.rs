@@ -79,6 +79,41 @@ fn cells(job: &Job, filters: &IndexMap<String, String>) -> Vec<Cell> {
         .collect()
 }
 
+/// The rule when a CI run names no event cigen knows (docs/contracts.md, Event detection):
+/// jobs and steps with `when.event` are skipped, and the run says so once, loudly, naming
+/// them and `--event`. `None` when an event is known or nothing planned asks for one.
+pub(crate) fn unknown_event_warning(p: &Pipeline, plan: &Plan, ctx: &RunContext) -> Option<String> {
+    if !ctx.ci || ctx.event.is_some() {
+        return None;
+    }
+    let mut gated: Vec<&str> = Vec::new();
+    for u in &plan.units {
+        let Some(j) = p.jobs.get(&u.job) else {
+            continue;
+        };
+        let asks = j.when.event.is_some()
+            || j.steps
+                .iter()
+                .any(|s| s.when.as_ref().is_some_and(|w| w.event.is_some()));
+        if asks && !gated.contains(&j.name.as_str()) {
+            gated.push(&j.name);
+        }
+    }
+    if gated.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "this CI run names no event cigen recognises (GitHub: GITHUB_EVENT_NAME, GitLab: \
+         CI_PIPELINE_SOURCE), so every `when.event` condition is false: {} skipped; pass \
+         --event push|pull_request|tag|schedule|manual to say which event this is",
+        gated
+            .iter()
+            .map(|j| format!("`{j}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
 /// Selects jobs, adds needs, picks cells and evaluates conditions.
 pub(crate) fn build(
     p: &Pipeline,
