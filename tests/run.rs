@@ -70,7 +70,7 @@ fn selection_matrix_filter_and_no_deps() {
         out.stdout
     );
     assert!(!out.stdout.contains("\"job\":\"lint\""), "{}", out.stdout);
-    // An empty value selects the include-only cell that lacks the key.
+    // A key without `=` selects the cells that lack it (`extra=` would be an empty value).
     let out = Test::new()
         .spec(spec)
         .args([
@@ -78,7 +78,7 @@ fn selection_matrix_filter_and_no_deps() {
             "test",
             "--no-deps",
             "--matrix",
-            "extra=",
+            "extra",
             "--log-format",
             "json",
         ])

@@ -42,6 +42,7 @@ fn options(args: &RunArgs, color: ColorChoice) -> Result<Options, String> {
         jobs: args.jobs.clone(),
         no_deps: args.no_deps,
         matrix: args.matrix.clone(),
+        cell: args.cell.clone(),
         jobs_limit: args.jobs_limit,
         keep_going: args.keep_going,
         base: args.base.clone(),
