@@ -3,11 +3,16 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::outputs::output_env_name;
 use super::{run_path, run_text, Context};
-use crate::diagnostic::Diagnostic;
+use crate::contract::output_env_name;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
 use crate::spec::StepSpec;
+
+pub(crate) const OUTPUT_WITHOUT_NEED: Code = Code::new("output-without-need");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[OUTPUT_WITHOUT_NEED];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // Every output's variable name → the producers' (job index, job, key index, key). Each
@@ -16,10 +21,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut outputs: HashMap<String, Vec<(usize, &str, usize, &str)>> = HashMap::new();
     for (pi, (job, j)) in cx.spec.jobs.iter().enumerate() {
         for (ki, key) in j.outputs.iter().enumerate() {
-            outputs
-                .entry(output_env_name(job, key))
-                .or_default()
-                .push((pi, job.as_str(), ki, key.as_str()));
+            outputs.entry(output_env_name(job, key)).or_default().push((
+                pi,
+                job.as_str(),
+                ki,
+                key.as_str(),
+            ));
         }
     }
     if outputs.is_empty() {
@@ -73,7 +80,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         found.sort_by_key(|f| f.0);
         for (_, other, var, ti) in found {
             out.push(
-                Diagnostic::error("output-without-need", format!("job `{job}` reads `${var}`, an output of job `{other}`, but does not need `{other}`"))
+                Diagnostic::error(OUTPUT_WITHOUT_NEED, format!("job `{job}` reads `${var}`, an output of job `{other}`, but does not need `{other}`"))
                     .at(texts[ti].1.clone())
                     .with_label("empty at run time")
                     .with_help(format!("add `{other}` to `needs:` of `{job}`: outputs reach only the jobs that need their job directly")),

@@ -1,55 +1,14 @@
 //! Self-check after rendering: re-parse each output and assert the facts every output must
 //! hold (one entry per job, each calling `cigen run <job>`, no `${{ }}` inside `run:`). A
-//! failure means broken output, so nothing is written.
+//! failure means broken output, so nothing is written. Each back end's `verify` calls its
+//! function here.
 
 use std::collections::HashMap;
 
 use serde_yaml::Value;
 
-use super::gitlab::{DOTENV, JUNIT};
-use super::GenerateError;
-use crate::cli::Target;
+use crate::contract::{JUNIT_PATH as JUNIT, OUTPUTS_DOTENV_PATH as DOTENV};
 use crate::model::Pipeline;
-
-fn fail(custom: bool, target: &str, msg: String) -> GenerateError {
-    if custom {
-        GenerateError::user(format!(
-            "the {target} output of your template is wrong: {msg}"
-        ))
-    } else {
-        GenerateError::bug(format!("{target} output self-check failed: {msg}"))
-    }
-}
-
-fn custom(p: &Pipeline, t: Target) -> bool {
-    match t {
-        Target::Github => p
-            .targets
-            .github
-            .as_ref()
-            .is_some_and(|g| g.template.is_some()),
-        Target::Gitlab => p
-            .targets
-            .gitlab
-            .as_ref()
-            .is_some_and(|g| g.template.is_some()),
-        Target::Just => p
-            .targets
-            .just
-            .as_ref()
-            .is_some_and(|j| j.template.is_some()),
-    }
-}
-
-/// Checks one rendered output (header included).
-pub(crate) fn check(p: &Pipeline, t: Target, text: &str) -> Result<(), GenerateError> {
-    let c = custom(p, t);
-    match t {
-        Target::Github => github(p, text).map_err(|m| fail(c, "GitHub", m)),
-        Target::Gitlab => gitlab(p, text).map_err(|m| fail(c, "GitLab", m)),
-        Target::Just => just(p, text).map_err(|m| fail(c, "justfile", m)),
-    }
-}
 
 fn parse(text: &str) -> Result<Value, String> {
     serde_yaml::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
@@ -63,7 +22,7 @@ fn strings(v: &Value) -> Vec<&str> {
     }
 }
 
-fn github(p: &Pipeline, text: &str) -> Result<(), String> {
+pub(crate) fn github(p: &Pipeline, text: &str) -> Result<(), String> {
     let doc = parse(text)?;
     let jobs = doc
         .get("jobs")
@@ -125,7 +84,7 @@ fn same_dag(p: &Pipeline, name: &str, needs: Option<&Value>, cells: usize) -> Re
     Ok(())
 }
 
-fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
+pub(crate) fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
     let doc = parse(text)?;
     for name in p.jobs.keys() {
         let job = doc
@@ -164,7 +123,7 @@ fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn just(p: &Pipeline, text: &str) -> Result<(), String> {
+pub(crate) fn just(p: &Pipeline, text: &str) -> Result<(), String> {
     // One pass over the text: each recipe head (`name *args:`, first one wins) with the
     // indented lines of its body. Looking each job up here keeps the check linear in the
     // number of jobs (a scan per job was quadratic).
@@ -205,7 +164,7 @@ mod tests {
 
     fn pipeline() -> Pipeline {
         let spec = "version: 1\njobs:\n  a:\n    steps: [x]\n  b:\n    needs: [a]\n    matrix: { n: ['1', '2'] }\n    steps: [x]\n";
-        crate::model::load_str(
+        crate::compile::load_str(
             std::path::Path::new("cigen.yaml"),
             spec,
             std::path::Path::new("."),
@@ -243,9 +202,13 @@ mod tests {
         let good = "# a\n[positional-arguments]\na *args:\n    cigen run a \"$@\"\n\nb *args:\n    cigen run b \"$@\"\n";
         assert_eq!(just(&p, good), Ok(()));
         let no_b = good.replace("b *args:", "c *args:");
-        assert!(just(&p, &no_b).unwrap_err().contains("recipe `b` is missing"));
+        assert!(just(&p, &no_b)
+            .unwrap_err()
+            .contains("recipe `b` is missing"));
         // The call must be in the recipe's own body, not in the next recipe's.
         let moved = "a *args:\n    echo\nb *args:\n    cigen run a\n    cigen run b\n";
-        assert!(just(&p, moved).unwrap_err().contains("recipe `a` does not call"));
+        assert!(just(&p, moved)
+            .unwrap_err()
+            .contains("recipe `a` does not call"));
     }
 }

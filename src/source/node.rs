@@ -40,7 +40,49 @@ pub struct MapEntry {
 pub enum NodeKind {
     Scalar { value: String, style: ScalarStyle },
     Seq(Vec<Node>),
-    Map(Vec<MapEntry>),
+    Map(Mapping),
+}
+
+/// A mapping's entries in document order. A large mapping (the `jobs:` of a monorepo) also
+/// keeps its entry positions sorted by key, so looking a key up is a binary search rather
+/// than a scan: locating every job's steps stays linear in the number of jobs.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    entries: Vec<MapEntry>,
+    /// Positions in `entries` sorted by key; empty for mappings of at most `LINEAR_KEYS`.
+    sorted: Box<[u32]>,
+}
+
+impl Mapping {
+    fn new(entries: Vec<MapEntry>) -> Self {
+        let sorted = if entries.len() > LINEAR_KEYS {
+            let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+            order.sort_by(|a, b| entries[*a as usize].key.cmp(&entries[*b as usize].key));
+            order.into_boxed_slice()
+        } else {
+            Box::default()
+        };
+        Mapping { entries, sorted }
+    }
+
+    /// The entry for `key` (keys are unique: duplicates were reported and dropped).
+    pub fn find(&self, key: &str) -> Option<&MapEntry> {
+        if self.sorted.is_empty() {
+            return self.entries.iter().find(|e| e.key == key);
+        }
+        let i = self
+            .sorted
+            .binary_search_by(|i| self.entries[*i as usize].key.as_str().cmp(key))
+            .ok()?;
+        Some(&self.entries[self.sorted[i] as usize])
+    }
+}
+
+impl std::ops::Deref for Mapping {
+    type Target = [MapEntry];
+    fn deref(&self) -> &[MapEntry] {
+        &self.entries
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -81,7 +123,7 @@ impl Node {
 
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            NodeKind::Map(entries) => entries.find(key).map(|e| &e.value),
             _ => None,
         }
     }
@@ -94,7 +136,7 @@ impl Node {
         for seg in &path.0 {
             match (seg, &node.kind) {
                 (PathSegment::Key(k), NodeKind::Map(entries)) => {
-                    let e = entries.iter().find(|e| &e.key == k)?;
+                    let e = entries.find(k)?;
                     last_key = Some(e.key_span);
                     node = &e.value;
                 }
@@ -244,7 +286,7 @@ impl<'a> Builder<'a> {
                 Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
-                        return Err(Box::new(Diagnostic::error("yaml-syntax", "a spec holds exactly one YAML document")
+                        return Err(Box::new(Diagnostic::error(super::YAML_SYNTAX, "a spec holds exactly one YAML document")
                             .with_span(span)
                             .with_help("remove the `---` separator and everything after it, or merge the documents")));
                     }
@@ -254,7 +296,7 @@ impl<'a> Builder<'a> {
                     let Some(node) = self.anchors.get(&id).cloned() else {
                         return Err(Box::new(
                             Diagnostic::error(
-                                "yaml-syntax",
+                                super::YAML_SYNTAX,
                                 "alias refers to an anchor that is not defined",
                             )
                             .with_span(span)
@@ -326,10 +368,10 @@ impl<'a> Builder<'a> {
                                 ..
                             }),
                             Event::MappingEnd,
-                        ) => (start, NodeKind::Map(entries), anchor),
+                        ) => (start, NodeKind::Map(Mapping::new(entries)), anchor),
                         _ => {
                             return Err(Box::new(
-                                Diagnostic::error("yaml-syntax", "unbalanced collection")
+                                Diagnostic::error(super::YAML_SYNTAX, "unbalanced collection")
                                     .with_span(span),
                             ))
                         }
@@ -357,7 +399,7 @@ impl<'a> Builder<'a> {
         if self.node_count > self.max_nodes {
             return Err(Box::new(
                 Diagnostic::error(
-                    "yaml-syntax",
+                    super::YAML_SYNTAX,
                     format!("document is too large: more than {} YAML nodes", self.max_nodes),
                 )
                 .with_span(span)
@@ -374,7 +416,7 @@ impl<'a> Builder<'a> {
         if self.alias_nodes > MAX_ALIAS_NODES {
             return Err(Box::new(
                 Diagnostic::error(
-                    "yaml-syntax",
+                    super::YAML_SYNTAX,
                     "document is too large after expanding aliases",
                 )
                 .with_span(span)
@@ -389,7 +431,7 @@ impl<'a> Builder<'a> {
     fn depth_check(&self, stack: &[Frame], span: Span) -> Result<(), Box<Diagnostic>> {
         if stack.len() >= MAX_DEPTH {
             return Err(Box::new(
-                Diagnostic::error("yaml-syntax", "document is nested too deeply")
+                Diagnostic::error(super::YAML_SYNTAX, "document is nested too deeply")
                     .with_span(span)
                     .with_help(format!("a spec may nest at most {MAX_DEPTH} levels")),
             ));
@@ -413,7 +455,7 @@ impl<'a> Builder<'a> {
                         _ => {
                             self.diagnostics.push(
                                 Diagnostic::error(
-                                    "yaml-key",
+                                    super::YAML_KEY,
                                     "mapping keys must be plain text, not a list or mapping",
                                 )
                                 .with_span(node.span)
@@ -428,7 +470,7 @@ impl<'a> Builder<'a> {
                     if let Some(first) = find_key(entries, index, &key) {
                         let (line, col) = self.file.line_col(entries[first].key_span.start);
                         self.diagnostics.push(
-                            Diagnostic::error("duplicate-key", format!("duplicate key `{key}`"))
+                            Diagnostic::error(super::DUPLICATE_KEY, format!("duplicate key `{key}`"))
                                 .with_span(key_span)
                                 .with_label("defined again here")
                                 .with_help(format!(
@@ -489,9 +531,23 @@ mod tests {
         s.push_str("k3: again\nk39: again\n");
         let p = parse_str(&s);
         assert_eq!(p.diagnostics.len(), 2);
-        assert!(p.diagnostics[0].help.as_deref().unwrap().contains("line 4, column 1"));
-        assert!(p.diagnostics[1].help.as_deref().unwrap().contains("line 40, column 1"));
-        assert_eq!(p.root.unwrap().get("k39").unwrap().as_str(), Some("39"));
+        assert!(p.diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("line 4, column 1"));
+        assert!(p.diagnostics[1]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("line 40, column 1"));
+        let root = p.root.unwrap();
+        // Lookups in a large mapping go through its sorted index.
+        assert_eq!(root.get("k39").unwrap().as_str(), Some("39"));
+        assert_eq!(root.get("k7").unwrap().as_str(), Some("7"));
+        assert!(root.get("k40").is_none());
+        let at = root.locate(&YamlPath::parse("k20"), true).unwrap();
+        assert_eq!(&s[at.start..at.end], "k20");
     }
 
     #[test]
@@ -521,7 +577,10 @@ mod tests {
         let mut b = Builder::new(&file);
         b.max_nodes = 1000;
         let d = b.run().unwrap_err();
-        assert_eq!(d.message, "document is too large: more than 1000 YAML nodes");
+        assert_eq!(
+            d.message,
+            "document is too large: more than 1000 YAML nodes"
+        );
     }
 
     #[test]
