@@ -21,6 +21,7 @@ mod release_names;
 mod release_scripts;
 mod run;
 mod run_changes;
+mod run_divergences;
 mod run_event;
 mod run_examples;
 mod run_process;

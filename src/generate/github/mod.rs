@@ -244,7 +244,7 @@ fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateEr
         id: j.name.clone(),
         name: j.title().to_string(),
         needs: j.needs.clone(),
-        condition: condition::job_condition(j),
+        condition: condition::job_condition(p, j),
         runs_on,
         timeout_minutes: provider_timeout_minutes(j.timeout),
         permissions: permissions(j),
