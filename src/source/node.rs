@@ -78,6 +78,14 @@ impl Mapping {
     }
 }
 
+impl<'a> IntoIterator for &'a Mapping {
+    type Item = &'a MapEntry;
+    type IntoIter = std::slice::Iter<'a, MapEntry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter()
+    }
+}
+
 impl std::ops::Deref for Mapping {
     type Target = [MapEntry];
     fn deref(&self) -> &[MapEntry] {
