@@ -222,16 +222,38 @@ fn github_format_and_step_summary() {
         "github_summary",
         scrub(&std::fs::read_to_string(&summary).unwrap())
     );
+    // The summary is a sink: any log format writes it.
+    for format in ["human", "json"] {
+        let other = dir.path().join(format!("{format}.md"));
+        mixed(format, &[("GITHUB_STEP_SUMMARY", other.to_str().unwrap())]);
+        assert_eq!(
+            scrub(&std::fs::read_to_string(&other).unwrap()),
+            scrub(&std::fs::read_to_string(&summary).unwrap()),
+            "{format}"
+        );
+    }
 }
 
 #[test]
-fn gitlab_format_and_junit() {
+fn gitlab_format() {
     let (t, out) = mixed("gitlab", &[]);
     insta::assert_snapshot!("gitlab", scrub(&out.stdout));
-    insta::assert_snapshot!(
-        "gitlab_junit",
-        scrub(&std::fs::read_to_string(t.path().join(".cigen/junit.xml")).unwrap())
-    );
+    // A log format writes no files: the JUnit report is a sink that runs in GitLab CI.
+    assert!(!t.path().join(".cigen/junit.xml").exists());
+}
+
+#[test]
+fn junit_report_in_gitlab_ci_whatever_the_log_format() {
+    let mut reports = Vec::new();
+    for format in ["gitlab", "human", "json"] {
+        let (t, _) = mixed(format, &[("GITLAB_CI", "true")]);
+        let xml = std::fs::read_to_string(t.path().join(".cigen/junit.xml"))
+            .unwrap_or_else(|e| panic!("{format}: {e}"));
+        reports.push(scrub(&xml));
+    }
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+    insta::assert_snapshot!("gitlab_junit", reports[0]);
 }
 
 #[test]

@@ -142,21 +142,21 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         .jobs_limit
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
+    let format = report::resolve(args.log_format, &base.process);
     let cfg = report::ReportConfig {
         color,
         mask_patterns: &masker.patterns,
         sequential: jobs == 1 || plan.runnable() <= 1,
         env: &base.process,
-        junit_path: p.root.join(crate::contract::JUNIT_PATH),
         pipeline_name: &p.name,
-        step_lines: if report::resolve(args.log_format, &base.process) == LogFormat::Github {
+        step_lines: if format == LogFormat::Github {
             let workspace = base.process.get("GITHUB_WORKSPACE").map(String::as_str);
             locate::step_lines(&loaded.source, p, workspace)
         } else {
             locate::StepLines::default()
         },
+        sinks: sinks(&base.process, &p.root),
     };
-    let format = report::resolve(args.log_format, &base.process);
     let mut reporter = report::create(format, &cfg);
     let out_dir = match tempfile::Builder::new().prefix("cigen-run-").tempdir() {
         Ok(d) => d,
@@ -170,16 +170,10 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         .get("CIGEN_KILL_GRACE")
         .and_then(|g| parse_duration(g).ok())
         .unwrap_or(DEFAULT_GRACE);
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::sync_channel(events::CHANNEL_CAP);
     if let Err(e) = watch_signals(tx.clone()) {
         eprintln!("warning: cannot install signal handlers: {e}");
     }
-    let github_output = base
-        .process
-        .get("GITHUB_OUTPUT")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from);
-    let gitlab = base.process.get("GITLAB_CI").is_some_and(|v| v == "true");
     let shared = executor::Shared {
         pipeline: p,
         plan,
@@ -200,8 +194,7 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         jobs,
         keep_going: args.keep_going,
     };
-    let summary = scheduler::run(&shared, &opts, reporter.as_mut(), tx, rx);
-    write_ci_outputs(&shared, &summary.results, github_output.as_deref(), gitlab);
+    let summary = scheduler::run(&shared.plan, &shared, &opts, reporter.as_mut(), tx, rx);
     reporter.finish(
         &shared.plan,
         &summary.results,
@@ -239,14 +232,14 @@ fn missing_text(level: &str, missing: &IndexMap<String, Vec<String>>) -> String 
 
 /// SIGINT, SIGTERM and SIGHUP become messages to the scheduler, which forwards them.
 #[cfg(unix)]
-fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
+fn watch_signals(tx: events::Tx) -> std::io::Result<()> {
     use process::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             for sig in signals.forever() {
-                if tx.send(executor::Msg::Signal(sig)).is_err() {
+                if tx.send(events::Msg::Signal(sig)).is_err() {
                     break;
                 }
             }
@@ -256,48 +249,21 @@ fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<
 
 /// Elsewhere Ctrl-C reaches cigen and its children through the console, as usual.
 #[cfg(not(unix))]
-fn watch_signals(_tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
+fn watch_signals(_tx: events::Tx) -> std::io::Result<()> {
     Ok(())
 }
 
-/// In CI, hands outputs to the provider: `$GITHUB_OUTPUT` heredocs, GitLab dotenv report.
-fn write_ci_outputs(
-    sh: &executor::Shared<'_>,
-    results: &[events::UnitResult],
-    github: Option<&std::path::Path>,
-    gitlab: bool,
-) {
-    let mut by_job: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
-    for (u, r) in sh.plan.units.iter().zip(results) {
-        by_job
-            .entry(u.job.clone())
-            .or_default()
-            .extend(r.outputs.clone());
-    }
-    let all: IndexMap<String, String> = by_job.values().flat_map(|o| o.clone()).collect();
-    if let Some(path) = github {
-        if !all.is_empty() {
-            if let Err(e) = outputs::write_github(path, &all) {
-                eprintln!(
-                    "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
-                    path.display()
-                );
-            }
-        }
-    }
-    if gitlab {
-        let env: IndexMap<String, String> = by_job
-            .iter()
-            .flat_map(|(j, o)| outputs::as_env(j, o))
-            .collect();
-        let path = sh.pipeline.root.join(crate::contract::OUTPUTS_DOTENV_PATH);
-        match outputs::write_gitlab(&path, &env) {
-            Ok(skipped) if !skipped.is_empty() => eprintln!(
-                "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
-                skipped.join(", ")
-            ),
-            Ok(_) => {}
-            Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
-        }
+/// The files written besides the log, by where the run happens (not by the log format): the
+/// step summary and `$GITHUB_OUTPUT` on GitHub, the JUnit and dotenv reports on GitLab.
+fn sinks(env: &std::collections::HashMap<String, String>, root: &std::path::Path) -> report::Sinks {
+    let set = |k: &str| env.get(k).filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    let gitlab = env.get("GITLAB_CI").is_some_and(|v| v == "true");
+    report::Sinks {
+        junit: gitlab.then(|| root.join(crate::contract::JUNIT_PATH)),
+        step_summary: set("GITHUB_STEP_SUMMARY"),
+        handover: report::Handover {
+            github_output: set("GITHUB_OUTPUT"),
+            gitlab_dotenv: gitlab.then(|| root.join(crate::contract::OUTPUTS_DOTENV_PATH)),
+        },
     }
 }
