@@ -86,6 +86,8 @@ impl UnitResult {
 /// Messages to the scheduler, from executors and the signal watcher.
 pub(crate) enum Msg {
     Event(Event),
+    /// Events that happened together, in order (one wake-up of the scheduler for all).
+    Events(Vec<Event>),
     Signal(i32),
 }
 

@@ -6,6 +6,7 @@
 //! ended and [`next`] decides what follows (the next step, a retry, or the unit's end). `judge`
 //! and `next` touch no process, so they are tested directly.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -53,8 +54,42 @@ impl Execute for Shared<'_> {
         cancel: &CancelToken,
         tx: &Tx,
     ) {
-        let result = run_inner(self, id, needs_env, cancel, tx);
-        let _ = tx.send(Msg::Event(Event::UnitFinished { unit: id, result }));
+        let out = Outbox {
+            tx,
+            held: RefCell::new(Vec::new()),
+        };
+        let result = run_inner(self, id, needs_env, cancel, &out);
+        out.emit(Event::UnitFinished { unit: id, result });
+        out.send();
+    }
+}
+
+/// Events on their way to the scheduler, sent in batches at the points where the unit may
+/// wait (before a process starts, a retry's delay, a condition or a service) and at its end:
+/// a short step wakes the scheduler twice, not once per event. Output goes out at once.
+struct Outbox<'a> {
+    tx: &'a Tx,
+    held: RefCell<Vec<Event>>,
+}
+
+impl Outbox<'_> {
+    fn emit(&self, e: Event) {
+        self.held.borrow_mut().push(e);
+    }
+
+    fn send(&self) {
+        let mut held = std::mem::take(&mut *self.held.borrow_mut());
+        let _ = match held.len() {
+            0 => return,
+            1 => self.tx.send(Msg::Event(held.remove(0))),
+            _ => self.tx.send(Msg::Events(held)),
+        };
+    }
+
+    /// Emits `e` and everything held before it, now.
+    fn now(&self, e: Event) {
+        self.emit(e);
+        self.send();
     }
 }
 
@@ -66,17 +101,14 @@ fn run_inner(
     id: UnitId,
     needs_env: &IndexMap<String, String>,
     cancel: &CancelToken,
-    tx: &Tx,
+    out: &Outbox<'_>,
 ) -> UnitResult {
-    let emit = |e: Event| {
-        let _ = tx.send(Msg::Event(e));
-    };
     let unit = &sh.plan.units[id];
     let start = Instant::now();
     let Some(job) = sh.pipeline.jobs.get(&unit.job) else {
         return UnitResult::skipped("job not in the pipeline");
     };
-    emit(Event::UnitStarted { unit: id });
+    out.emit(Event::UnitStarted { unit: id });
     let finish = |status: UnitStatus,
                   attempts: u32,
                   reason: Option<String>,
@@ -91,8 +123,11 @@ fn run_inner(
     if cancel.is_cancelled() {
         return finish(UnitStatus::Cancelled, 0, cancel.reason(), IndexMap::new());
     }
+    if !job.services.is_empty() {
+        out.send();
+    }
     let started = match services::start(job, sh.services, cancel, &mut |text| {
-        emit(Event::Notice {
+        out.now(Event::Notice {
             unit: Some(id),
             text,
         })
@@ -110,8 +145,10 @@ fn run_inner(
             break;
         }
         if let Some(w) = &step.when {
+            // Changed files may take a while to compute: what happened so far is shown first.
+            out.send();
             if let Verdict::Skip(reason) = evaluate(w, &sh.ctx, &sh.changes) {
-                emit(Event::StepSkipped {
+                out.emit(Event::StepSkipped {
                     unit: id,
                     step: i,
                     name: step.name.clone(),
@@ -128,7 +165,7 @@ fn run_inner(
             job,
             job_deadline,
         };
-        if let Some(s) = run_step(sh, &at, &spawn, cancel, &emit, &mut tally) {
+        if let Some(s) = run_step(sh, &at, &spawn, cancel, out, &mut tally) {
             stop = Some(s);
             break;
         }
@@ -258,7 +295,7 @@ fn run_step(
     at: &StepAt<'_>,
     spawn: &Spawn,
     cancel: &CancelToken,
-    emit: &dyn Fn(Event),
+    out: &Outbox<'_>,
     tally: &mut Tally,
 ) -> Option<Stop> {
     let (id, i, step) = (at.unit, at.index, at.step);
@@ -266,7 +303,7 @@ fn run_step(
     let mut attempt = 1;
     loop {
         tally.attempts = tally.attempts.max(attempt);
-        emit(Event::StepStarted {
+        out.emit(Event::StepStarted {
             unit: id,
             step: i,
             name: step.name.clone(),
@@ -279,14 +316,15 @@ fn run_step(
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        let res = self::attempt(sh, id, i, spawn, deadline, cancel, emit);
+        out.send();
+        let res = self::attempt(sh, id, i, spawn, deadline, cancel, out);
         let limits = Limits {
             job_hit: at.job_deadline.is_some() && deadline == at.job_deadline,
             job: at.job.timeout,
             step: step.timeout,
         };
         let (status, message) = judge(res, &limits, &spawn.shell, &spawn.dir, cancel);
-        emit(Event::StepFinished {
+        out.emit(Event::StepFinished {
             unit: id,
             step: i,
             attempt,
@@ -316,7 +354,7 @@ fn run_step(
                     max_delay: Duration::ZERO,
                 });
                 let delay = retry::delay(&policy, attempt + 1);
-                emit(Event::RetryScheduled {
+                out.now(Event::RetryScheduled {
                     unit: id,
                     step: i,
                     next_attempt: attempt + 1,
@@ -340,12 +378,12 @@ fn attempt(
     spawn: &Spawn,
     deadline: Option<Instant>,
     cancel: &CancelToken,
-    emit: &dyn Fn(Event),
+    out: &Outbox<'_>,
 ) -> std::io::Result<Ending> {
     let mut lines = LineBuf::default();
     let mut send = |bytes: &[u8]| {
         let text = String::from_utf8_lossy(bytes);
-        emit(Event::Output {
+        out.now(Event::Output {
             unit,
             step,
             text: mask_lines(&sh.masker, &text),

@@ -182,8 +182,8 @@ impl<'a> Scheduler<'a> {
                 }
             };
             match msg {
-                Msg::Event(Event::UnitFinished { unit, result }) => self.unit_finished(unit, result),
-                Msg::Event(e) => self.reporter.event(self.plan, &e),
+                Msg::Event(e) => self.event(e),
+                Msg::Events(batch) => batch.into_iter().for_each(|e| self.event(e)),
                 Msg::Signal(sig) => self.signalled(sig),
             }
         }
@@ -198,6 +198,13 @@ impl<'a> Scheduler<'a> {
             results,
             signal: self.signal,
             elapsed: start.elapsed(),
+        }
+    }
+
+    fn event(&mut self, e: Event) {
+        match e {
+            Event::UnitFinished { unit, result } => self.unit_finished(unit, result),
+            e => self.reporter.event(self.plan, &e),
         }
     }
 
