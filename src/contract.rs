@@ -70,10 +70,7 @@ mod tests {
         assert_eq!(matrix_env_name("node-version"), "MATRIX_NODE_VERSION");
         assert_eq!(output_env_name("build-app", "image"), "BUILD_APP_IMAGE");
         assert_eq!(provider_timeout_minutes(None), 60);
-        assert_eq!(
-            provider_timeout_minutes(Some(Duration::from_secs(90))),
-            7
-        );
+        assert_eq!(provider_timeout_minutes(Some(Duration::from_secs(90))), 7);
         assert_eq!(artifact_name("test"), "cigen.test");
     }
 }

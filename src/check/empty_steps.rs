@@ -1,8 +1,14 @@
 //! Rule: a job has steps, and no step command is blank.
 
 use super::{run_path, run_text, steps, Context};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const NO_STEPS: Code = Code::new("no-steps");
+pub(crate) const EMPTY_STEP: Code = Code::new("empty-step");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[NO_STEPS, EMPTY_STEP];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
@@ -14,7 +20,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .and_then(|j| j.get("steps"))
                 .is_some();
             let path = YamlPath::root().key("jobs").key(name);
-            let d = Diagnostic::error("no-steps", format!("job `{name}` has no steps"));
+            let d = Diagnostic::error(NO_STEPS, format!("job `{name}` has no steps"));
             out.push(
                 if has_key {
                     d.at(path.key("steps"))
@@ -29,7 +35,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if run_text(step).trim().is_empty() {
             out.push(
                 Diagnostic::error(
-                    "empty-step",
+                    EMPTY_STEP,
                     format!("a step of job `{job}` has an empty command"),
                 )
                 .at(run_path(step, &path))

@@ -37,7 +37,7 @@ pub(crate) fn default_cigen_version() -> &'static str {
 }
 
 /// The cigen version a target installs: the spec's `cigen_version`, else the default.
-pub(crate) fn cigen_version<'a>(explicit: Option<&'a str>) -> &'a str {
+pub(crate) fn cigen_version(explicit: Option<&str>) -> &str {
     explicit.unwrap_or(default_cigen_version())
 }
 

@@ -15,20 +15,20 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
-use super::context::RunContext;
 use super::direct;
 use super::env::{step_env, BaseEnv};
 use super::events::{Event, Msg, StepStatus, Tx, UnitId, UnitResult, UnitStatus};
 use super::lines::LineBuf;
+use super::mask::Masker;
 use super::outputs;
 use super::plan::{Plan, Unit};
 use super::process::{self, Ending};
 use super::retry;
 use super::scheduler::Execute;
-use super::secrets::Masker;
 use super::services::{self, ServiceMode};
 use super::when::{evaluate, LazyChanges, Verdict};
 use crate::model::{Job, Pipeline, RetryPolicy, Step};
+use crate::provider::RunContext;
 use crate::spec::format_duration;
 
 /// What every unit of a run shares.
@@ -129,7 +129,7 @@ fn run_inner(
     let started = match services::start(job, sh.services, cancel, &mut |text| {
         out.now(Event::Notice {
             unit: Some(id),
-            text,
+            text: sh.masker.mask(&text).into_owned(),
         })
     }) {
         Ok(s) => s,
@@ -369,8 +369,9 @@ fn run_step(
     }
 }
 
-/// Runs one attempt: spawns the step, streams its output (whole lines per read, masked) as
-/// `Output` events, and returns how the process ended.
+/// Runs one attempt: spawns the step, streams its output as `Output` events, and returns how
+/// the process ended. Output is masked as a byte stream before it is cut into lines (so no
+/// split hides a secret), then passed on per read, whole lines only.
 fn attempt(
     sh: &Shared<'_>,
     unit: UnitId,
@@ -380,23 +381,28 @@ fn attempt(
     cancel: &CancelToken,
     out: &Outbox<'_>,
 ) -> std::io::Result<Ending> {
+    let mut masking = sh.masker.stream();
     let mut lines = LineBuf::default();
     let mut send = |bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes);
         out.now(Event::Output {
             unit,
             step,
-            text: mask_lines(&sh.masker, &text),
+            text: String::from_utf8_lossy(bytes).into_owned(),
         });
     };
-    let mut on_output = |chunk: &[u8]| lines.push(chunk, &mut send);
+    let mut on_output = |chunk: &[u8]| lines.push(&masking.push(chunk), &mut send);
     let mut res = match spawn.direct() {
         Some(cmd) => process::run(cmd, deadline, sh.grace, cancel, &mut on_output),
-        None => process::run(spawn.through_shell(), deadline, sh.grace, cancel, &mut on_output),
+        None => process::run(
+            spawn.through_shell(),
+            deadline,
+            sh.grace,
+            cancel,
+            &mut on_output,
+        ),
     };
     // Not found on the fast path: let the shell say so, in its own words (exit 127).
-    if spawn.direct.is_some()
-        && matches!(&res, Err(e) if e.kind() == std::io::ErrorKind::NotFound)
+    if spawn.direct.is_some() && matches!(&res, Err(e) if e.kind() == std::io::ErrorKind::NotFound)
     {
         res = process::run(
             spawn.through_shell(),
@@ -406,26 +412,9 @@ fn attempt(
             &mut on_output,
         );
     }
+    lines.push(&masking.finish(), &mut send);
     lines.finish(&mut send);
     res.map(|(ending, _)| ending)
-}
-
-/// Masks a run of whole lines line by line (as a line-based masker must see them); a text
-/// without any secret is passed on as is.
-fn mask_lines(masker: &Masker, text: &str) -> String {
-    if let std::borrow::Cow::Borrowed(_) = masker.mask(text) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let (body, end) = match line.strip_suffix('\n') {
-            Some(b) => (b, "\n"),
-            None => (line, ""),
-        };
-        out.push_str(&masker.mask(body));
-        out.push_str(end);
-    }
-    out
 }
 
 /// The timeouts an attempt ran under.
@@ -540,7 +529,10 @@ mod tests {
     #[test]
     fn failures_retry_while_attempts_remain_and_nothing_forbids_it() {
         let f = StepStatus::Failed;
-        assert_eq!(next(&after(f, 1, 3, true), "t", Some("exit 1")), Next::Retry);
+        assert_eq!(
+            next(&after(f, 1, 3, true), "t", Some("exit 1")),
+            Next::Retry
+        );
         assert_eq!(
             next(&after(f, 3, 3, true), "t", Some("exit 1")),
             Next::Stop((
@@ -554,8 +546,15 @@ mod tests {
             Next::Stop((UnitStatus::Failed, "step `t` failed: exit 1".into()))
         );
         assert_eq!(
-            next(&after(StepStatus::TimedOut, 1, 1, true), "t", Some("step timed out after 1s")),
-            Next::Stop((UnitStatus::TimedOut, "step `t`: step timed out after 1s".into()))
+            next(
+                &after(StepStatus::TimedOut, 1, 1, true),
+                "t",
+                Some("step timed out after 1s")
+            ),
+            Next::Stop((
+                UnitStatus::TimedOut,
+                "step `t`: step timed out after 1s".into()
+            ))
         );
         assert_eq!(
             next(&after(StepStatus::Passed, 2, 3, true), "t", None),
@@ -577,27 +576,44 @@ mod tests {
         };
         let cancel = CancelToken::new();
         let shell = ["bash".to_string(), "-c".into(), "x".into()];
-        let (s, m) = judge(Ok(Ending::TimedOut), &limits, &shell, Path::new("/w"), &cancel);
-        assert_eq!((s, m.as_deref()), (StepStatus::TimedOut, Some("job timed out after 1m")));
+        let (s, m) = judge(
+            Ok(Ending::TimedOut),
+            &limits,
+            &shell,
+            Path::new("/w"),
+            &cancel,
+        );
+        assert_eq!(
+            (s, m.as_deref()),
+            (StepStatus::TimedOut, Some("job timed out after 1m"))
+        );
         let step_hit = Limits {
             job_hit: false,
             ..limits
         };
-        let (_, m) = judge(Ok(Ending::TimedOut), &step_hit, &shell, Path::new("/w"), &cancel);
+        let (_, m) = judge(
+            Ok(Ending::TimedOut),
+            &step_hit,
+            &shell,
+            Path::new("/w"),
+            &cancel,
+        );
         assert_eq!(m.as_deref(), Some("step timed out after 5s"));
         let err = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
         let (s, m) = judge(Err(err), &step_hit, &shell, Path::new("/w"), &cancel);
         assert_eq!(s, StepStatus::Failed);
         assert!(m.unwrap().starts_with("cannot start `bash -c` in /w: "));
         cancel.cancel(15, "`a` failed");
-        let (s, m) = judge(Ok(Ending::Cancelled), &step_hit, &shell, Path::new("/w"), &cancel);
-        assert_eq!((s, m.as_deref()), (StepStatus::Cancelled, Some("cancelled: `a` failed")));
-    }
-
-    #[test]
-    fn masking_keeps_line_ends_and_only_touches_lines_with_secrets() {
-        let m = Masker::new(["hunter2-top"]);
-        assert_eq!(mask_lines(&m, "a\nx hunter2-top\r\nb\n"), "a\nx ***\r\nb\n");
-        assert_eq!(mask_lines(&m, "plain\n"), "plain\n");
+        let (s, m) = judge(
+            Ok(Ending::Cancelled),
+            &step_hit,
+            &shell,
+            Path::new("/w"),
+            &cancel,
+        );
+        assert_eq!(
+            (s, m.as_deref()),
+            (StepStatus::Cancelled, Some("cancelled: `a` failed"))
+        );
     }
 }

@@ -97,7 +97,7 @@ pub(crate) fn write_gitlab(
     env: &IndexMap<String, String>,
 ) -> std::io::Result<Vec<String>> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::state_dir::create_dir_all(dir)?;
     }
     let mut text = String::new();
     let mut skipped = Vec::new();

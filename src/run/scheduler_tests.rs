@@ -147,14 +147,22 @@ fn a_chain_runs_in_order_and_hands_outputs_on() {
     assert_eq!(seen[2].1.get("B_OUT").map(String::as_str), Some("v1"));
     assert!(!seen[2].1.contains_key("A_OUT"), "only direct needs");
     assert!(summary.signal.is_none());
-    assert!(summary.results.iter().all(|r| r.status == UnitStatus::Passed));
+    assert!(summary
+        .results
+        .iter()
+        .all(|r| r.status == UnitStatus::Passed));
 }
 
 #[test]
 fn fail_fast_cancels_running_units_and_starts_nothing_more() {
     // `slow` runs until cancelled; `bad` fails at once; `after` needs `bad`; `later` waits
     // for a slot that frees only when the run is already stopping.
-    let p = plan(&[("slow", &[]), ("bad", &[]), ("after", &["bad"]), ("later", &[])]);
+    let p = plan(&[
+        ("slow", &[]),
+        ("bad", &[]),
+        ("after", &["bad"]),
+        ("later", &[]),
+    ]);
     let tokens = Mutex::new(Vec::new());
     let (log, summary) = run_plan(&p, 2, false, &|id, _, cancel, _| {
         tokens.lock().unwrap().push(cancel.clone());
@@ -166,7 +174,11 @@ fn fail_fast_cancels_running_units_and_starts_nothing_more() {
     });
     let why = "`bad` failed (fail-fast; --keep-going runs independent jobs)";
     let statuses: Vec<&str> = summary.results.iter().map(|r| r.status.as_str()).collect();
-    assert_eq!(statuses, ["cancelled", "failed", "skipped", "skipped"], "{log:?}");
+    assert_eq!(
+        statuses,
+        ["cancelled", "failed", "skipped", "skipped"],
+        "{log:?}"
+    );
     assert_eq!(summary.results[0].reason.as_deref(), Some(why));
     assert_eq!(
         summary.results[2].reason.as_deref(),
@@ -242,7 +254,13 @@ fn a_second_signal_escalates_to_kill() {
 
 #[test]
 fn never_more_units_at_once_than_allowed() {
-    let p = plan(&[("a", &[]), ("b", &[]), ("c", &[]), ("d", &[]), ("e", &["a"])]);
+    let p = plan(&[
+        ("a", &[]),
+        ("b", &[]),
+        ("c", &[]),
+        ("d", &[]),
+        ("e", &["a"]),
+    ]);
     let now = AtomicUsize::new(0);
     let most = AtomicUsize::new(0);
     let (_, summary) = run_plan(&p, 2, false, &|_, _, _, _| {
@@ -253,7 +271,10 @@ fn never_more_units_at_once_than_allowed() {
         result(UnitStatus::Passed)
     });
     assert!(most.load(Ordering::SeqCst) <= 2);
-    assert!(summary.results.iter().all(|r| r.status == UnitStatus::Passed));
+    assert!(summary
+        .results
+        .iter()
+        .all(|r| r.status == UnitStatus::Passed));
 }
 
 #[test]
@@ -278,7 +299,11 @@ fn a_long_chain_is_decided_in_order() {
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            let needs = if i == 0 { vec![] } else { vec![names[i - 1].as_str()] };
+            let needs = if i == 0 {
+                vec![]
+            } else {
+                vec![names[i - 1].as_str()]
+            };
             (n.as_str(), needs)
         })
         .collect();

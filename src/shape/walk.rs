@@ -215,7 +215,7 @@ impl<'s> Walker<'s> {
             wanted.join(" or ")
         };
         let mut d = Diagnostic::error(
-            "wrong-type",
+            super::WRONG_TYPE,
             format!("expected {wanted}, found {}", describe_node(node)),
         )
         .at(path.clone())
@@ -344,7 +344,7 @@ impl<'s> Walker<'s> {
             .collect::<Vec<_>>()
             .join(", ");
         let mut d = Diagnostic::error(
-            "invalid-value",
+            super::INVALID_VALUE,
             format!("expected one of {list}, found {}", describe_node(node)),
         )
         .at(path.clone())
@@ -414,7 +414,7 @@ impl<'s> Walker<'s> {
                         // `- echo a: b` is a one-entry mapping to YAML; the author meant text.
                         read_as_mapping = true;
                         self.diagnostics.push(
-                            Diagnostic::error("unquoted-colon", format!("`{}: ...` was read as a mapping, not as text", shorten(&e.key)))
+                            Diagnostic::error(super::UNQUOTED_COLON, format!("`{}: ...` was read as a mapping, not as text", shorten(&e.key)))
                                 .at_key(child_path)
                                 .with_label("`: ` makes this a key")
                                 .with_help("quote the whole value, e.g. - \"echo a: b\", or use a block: `run: |`"),
@@ -422,7 +422,7 @@ impl<'s> Walker<'s> {
                         continue;
                     }
                     let mut d =
-                        Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
+                        Diagnostic::error(super::UNKNOWN_KEY, format!("unknown key `{}`", e.key))
                             .at_key(child_path)
                             .with_label("not a known key here");
                     let elsewhere = || belongs_elsewhere(self.root, &e.key, path.0.is_empty());
@@ -466,10 +466,13 @@ impl<'s> Walker<'s> {
             for r in required.iter().filter_map(Value::as_str) {
                 if !entries.iter().any(|e| e.key == r) {
                     ok = false;
-                    let d = Diagnostic::error("missing-key", format!("missing required key `{r}`"))
-                        .at_key(path.clone())
-                        .with_label(format!("`{r}` is required here"))
-                        .with_help(required_help(r));
+                    let d = Diagnostic::error(
+                        super::MISSING_KEY,
+                        format!("missing required key `{r}`"),
+                    )
+                    .at_key(path.clone())
+                    .with_label(format!("`{r}` is required here"))
+                    .with_help(required_help(r));
                     self.diagnostics.push(d);
                 }
             }

@@ -12,7 +12,7 @@ use super::Span;
 pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic {
     let at = floor_boundary(text, at.min(text.len()));
     let base = |span: Span, help: &str| {
-        Diagnostic::error("yaml-syntax", format!("invalid YAML: {info}"))
+        Diagnostic::error(super::YAML_SYNTAX, format!("invalid YAML: {info}"))
             .with_span(span)
             .with_help(help)
     };
@@ -38,7 +38,7 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
         };
         let what = if close == ']' { "list" } else { "mapping" };
         return Diagnostic::error(
-            "yaml-syntax",
+            super::YAML_SYNTAX,
             format!(
                 "invalid YAML: this `{}` is never closed",
                 &text[open..open + 1]
@@ -52,7 +52,7 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
         ));
     }
     if let Some(quote) = unclosed_quote(text, at, info) {
-        return Diagnostic::error("yaml-syntax", "invalid YAML: quoted text is never closed")
+        return Diagnostic::error(super::YAML_SYNTAX, "invalid YAML: quoted text is never closed")
             .with_span(Span::new(quote, quote + 1))
             .with_label("the quoted text starts here")
             .with_help(format!(
@@ -107,7 +107,7 @@ fn undefined_alias(text: &str, at: usize) -> Diagnostic {
         .filter(|a| !a.is_empty())
         .collect();
     let mut d = Diagnostic::error(
-        "yaml-syntax",
+        super::YAML_SYNTAX,
         format!("alias `*{name}` refers to an anchor that is not defined"),
     )
     .with_span(Span::new(star, star + 1 + name.len()))

@@ -13,14 +13,55 @@ use std::path::Path;
 use context::{Environment, Job, Pipeline as Ctx, Service, Variable};
 
 use super::templates::{self, Dialect};
-use super::{invocation, GenerateError};
-use crate::contract::{
-    matrix_env_name, provider_timeout_minutes, JUNIT_PATH, OUTPUTS_DOTENV_PATH,
-};
-use crate::model::{GitlabOutput, Job as ModelJob, Pipeline};
+use super::{invocation, Backend, GenerateError};
+use crate::contract::{matrix_env_name, provider_timeout_minutes, JUNIT_PATH, OUTPUTS_DOTENV_PATH};
+use crate::model::{GitlabOutput, Job as ModelJob, Pipeline, TargetKind};
+
+/// The GitLab CI back end.
+pub(crate) struct Gitlab;
+
+impl Backend for Gitlab {
+    fn kind(&self) -> TargetKind {
+        TargetKind::Gitlab
+    }
+
+    fn title(&self) -> &'static str {
+        "GitLab"
+    }
+
+    fn enabled(&self, p: &Pipeline) -> bool {
+        p.targets.gitlab.is_some()
+    }
+
+    fn output_path(&self, p: &Pipeline) -> String {
+        p.targets
+            .gitlab
+            .as_ref()
+            .map(|g| g.path.clone())
+            .unwrap_or_default()
+    }
+
+    fn custom_template(&self, p: &Pipeline) -> bool {
+        p.targets
+            .gitlab
+            .as_ref()
+            .is_some_and(|g| g.template.is_some())
+    }
+
+    fn render(&self, p: &Pipeline) -> Result<String, GenerateError> {
+        match &p.targets.gitlab {
+            Some(t) => render(p, t, &p.root),
+            None => Err(GenerateError::bug("the GitLab target is not enabled")),
+        }
+    }
+
+    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
+        super::verify::gitlab(p, text)
+    }
+}
 
 /// Renders the pipeline file (without the header line).
-pub(crate) fn render(p: &Pipeline, t: &GitlabOutput, root: &Path) -> Result<String, GenerateError> {
+fn render(p: &Pipeline, t: &GitlabOutput, root: &Path) -> Result<String, GenerateError> {
     let ctx = pipeline(p, t)?;
     templates::render(
         Dialect::Gitlab,
@@ -120,10 +161,7 @@ fn job(
     install: &[String],
     toolchains: &[String],
 ) -> Job {
-    let keys: Vec<String> = match &j.matrix {
-        Some(m) => m.axes.keys().chain(m.extra_keys.iter()).cloned().collect(),
-        None => Vec::new(),
-    };
+    let keys = j.matrix_keys();
     let cells = match &j.matrix {
         Some(m) => m
             .cells
@@ -158,7 +196,7 @@ fn job(
         .map(|(id, s)| Service {
             image: s.image.clone(),
             alias: id.clone(),
-            variables: s.env.iter().map(|(k, v)| var(k, v.0.clone())).collect(),
+            variables: s.env.iter().map(|(k, v)| var(k, v.clone())).collect(),
         })
         .collect();
     let tags = match j.runs_on.gitlab.as_ref() {

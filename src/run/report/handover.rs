@@ -12,18 +12,16 @@ use crate::run::events::{Event, UnitResult};
 use crate::run::outputs;
 use crate::run::plan::Plan;
 
-/// Where outputs go; either, both or neither.
-#[derive(Debug, Clone, Default)]
+/// How outputs reach the provider (`provider::Handover`), and where a GitLab dotenv report
+/// goes.
 pub(crate) struct Handover {
-    /// `$GITHUB_OUTPUT`.
-    pub github_output: Option<PathBuf>,
-    /// The GitLab dotenv report.
-    pub gitlab_dotenv: Option<PathBuf>,
+    how: crate::provider::Handover,
+    dotenv: PathBuf,
 }
 
 impl Handover {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.github_output.is_none() && self.gitlab_dotenv.is_none()
+    pub(crate) fn new(how: crate::provider::Handover, dotenv: PathBuf) -> Self {
+        Handover { how, dotenv }
     }
 }
 
@@ -40,30 +38,35 @@ impl Reporter for Handover {
                 .or_default()
                 .extend(r.outputs.clone());
         }
-        if let Some(path) = &self.github_output {
-            let all: IndexMap<String, String> = by_job.values().flat_map(|o| o.clone()).collect();
-            if !all.is_empty() {
-                if let Err(e) = outputs::write_github(path, &all) {
-                    eprintln!(
-                        "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
-                        path.display()
-                    );
+        match &self.how {
+            crate::provider::Handover::GithubOutput(path) => {
+                let all: IndexMap<String, String> =
+                    by_job.values().flat_map(|o| o.clone()).collect();
+                if !all.is_empty() {
+                    if let Err(e) = outputs::write_github(path, &all) {
+                        eprintln!(
+                            "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
+                            path.display()
+                        );
+                    }
                 }
             }
-        }
-        if let Some(path) = &self.gitlab_dotenv {
-            let env: IndexMap<String, String> = by_job
-                .iter()
-                .flat_map(|(j, o)| outputs::as_env(j, o))
-                .collect();
-            match outputs::write_gitlab(path, &env) {
-                Ok(skipped) if !skipped.is_empty() => eprintln!(
-                    "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
-                    skipped.join(", ")
-                ),
-                Ok(_) => {}
-                Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
+            crate::provider::Handover::GitlabDotenv => {
+                let env: IndexMap<String, String> = by_job
+                    .iter()
+                    .flat_map(|(j, o)| outputs::as_env(j, o))
+                    .collect();
+                let path = &self.dotenv;
+                match outputs::write_gitlab(path, &env) {
+                    Ok(skipped) if !skipped.is_empty() => eprintln!(
+                        "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
+                        skipped.join(", ")
+                    ),
+                    Ok(_) => {}
+                    Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
+                }
             }
+            crate::provider::Handover::None => {}
         }
     }
 }

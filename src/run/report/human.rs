@@ -200,8 +200,7 @@ impl Reporter for Human {
                     let msg = message.clone().unwrap_or_default();
                     let heading = format!("{} › {name}: {msg}", plan.units[*unit].label);
                     self.failures.retain(|(key, ..)| *key != (*unit, *step));
-                    self.failures
-                        .push(((*unit, *step), heading, tail));
+                    self.failures.push(((*unit, *step), heading, tail));
                 } else if matches!(status, StepStatus::Passed) {
                     // A retry passed: the earlier failure is not what the reader must look at.
                     self.failures.retain(|(key, ..)| *key != (*unit, *step));

@@ -138,7 +138,7 @@ impl Junit {
 
     fn write(&self, xml: &str) -> std::io::Result<()> {
         if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
+            crate::state_dir::create_dir_all(dir)?;
         }
         std::fs::write(&self.path, xml)
     }
@@ -157,7 +157,8 @@ impl Reporter for Junit {
                 attempt,
                 ..
             } => {
-                self.open.insert((*unit, *step), (*attempt, Tail::new(KEEP)));
+                self.open
+                    .insert((*unit, *step), (*attempt, Tail::new(KEEP)));
             }
             Event::Output { unit, step, text } => {
                 if let Some((_, tail)) = self.open.get_mut(&(*unit, *step)) {

@@ -16,14 +16,12 @@ mod table;
 mod tail;
 mod wire;
 
-pub(crate) use handover::Handover;
-
-use std::collections::HashMap;
 use std::time::Duration;
 
 use super::events::{Event, UnitResult};
 use super::plan::Plan;
-use crate::cli::{ColorChoice, LogFormat};
+use crate::provider::LogFormat;
+use crate::ui::ColorChoice;
 
 /// Everything a reporter may need to know up front.
 pub(crate) struct ReportConfig<'a> {
@@ -32,7 +30,6 @@ pub(crate) struct ReportConfig<'a> {
     pub mask_patterns: &'a [String],
     /// At most one unit runs at a time, so output can stream inside groups/sections.
     pub sequential: bool,
-    pub env: &'a HashMap<String, String>,
     pub pipeline_name: &'a str,
     /// Spec file and step lines (filled for the GitHub format only).
     pub step_lines: super::locate::StepLines,
@@ -41,14 +38,14 @@ pub(crate) struct ReportConfig<'a> {
 }
 
 /// Which sinks run, and where they write.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Sinks {
     /// A JUnit XML report.
     pub junit: Option<std::path::PathBuf>,
     /// A Markdown summary appended to this file (`$GITHUB_STEP_SUMMARY`).
     pub step_summary: Option<std::path::PathBuf>,
-    /// Outputs handed to the CI provider.
-    pub handover: Handover,
+    /// How outputs reach the CI provider, and where a GitLab dotenv report goes.
+    pub handover: (crate::provider::Handover, std::path::PathBuf),
 }
 
 /// Consumes events in order.
@@ -68,25 +65,13 @@ pub(crate) trait Reporter {
     );
 }
 
-/// `auto` → github on GitHub Actions, gitlab on GitLab CI, human elsewhere.
-pub(crate) fn resolve(format: LogFormat, env: &HashMap<String, String>) -> LogFormat {
-    match format {
-        LogFormat::Auto if env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true") => {
-            LogFormat::Github
-        }
-        LogFormat::Auto if env.get("GITLAB_CI").is_some_and(|v| v == "true") => LogFormat::Gitlab,
-        LogFormat::Auto => LogFormat::Human,
-        f => f,
-    }
-}
-
 /// The log format's reporter followed by the sinks that are on.
 pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Reporter> {
-    let log: Box<dyn Reporter> = match resolve(format, cfg.env) {
+    let log: Box<dyn Reporter> = match format {
         LogFormat::Github => Box::new(github::Github::new(cfg)),
         LogFormat::Gitlab => Box::new(gitlab::Gitlab::new(cfg)),
         LogFormat::Json => Box::new(json::Json::new()),
-        LogFormat::Human | LogFormat::Auto => Box::new(human::Human::new(cfg)),
+        LogFormat::Human => Box::new(human::Human::new(cfg)),
     };
     let mut sinks: Vec<Box<dyn Reporter>> = Vec::new();
     if let Some(path) = &cfg.sinks.junit {
@@ -98,8 +83,12 @@ pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Repor
             cfg.pipeline_name,
         )));
     }
-    if !cfg.sinks.handover.is_empty() {
-        sinks.push(Box::new(cfg.sinks.handover.clone()));
+    let (how, dotenv) = &cfg.sinks.handover;
+    if *how != crate::provider::Handover::None {
+        sinks.push(Box::new(handover::Handover::new(
+            how.clone(),
+            dotenv.clone(),
+        )));
     }
     if sinks.is_empty() {
         return log;
