@@ -57,11 +57,6 @@ enum State {
     Done(UnitResult),
 }
 
-/// Whether a finished need lets its dependents run. The one place that rule lives.
-fn lets_dependents_run(r: &UnitResult) -> bool {
-    r.status.satisfies_needs()
-}
-
 /// Work for a worker thread: the unit, its needs' outputs as env, its cancellation token.
 type Work = (usize, IndexMap<String, String>, CancelToken);
 
@@ -119,6 +114,10 @@ struct Scheduler<'a> {
     ready: BTreeSet<UnitId>,
     /// Waiting units with a need that did not let them run: they will be skipped.
     doomed: BTreeSet<UnitId>,
+    /// Units skipped because a need did not succeed. Such a skip does not satisfy their own
+    /// dependents (only a skip by the unit's own `when` does): providers never start a job
+    /// below a failure, however deep.
+    blocked: Vec<bool>,
     running: usize,
     workers: usize,
     signal: Option<i32>,
@@ -152,6 +151,7 @@ impl<'a> Scheduler<'a> {
             dependents,
             ready: (0..n).filter(|i| plan.units[*i].needs.is_empty()).collect(),
             doomed: BTreeSet::new(),
+            blocked: vec![false; n],
             running: 0,
             workers: 0,
             signal: None,
@@ -216,9 +216,13 @@ impl<'a> Scheduler<'a> {
                 .filter(|i| matches!(self.state[*i], State::Waiting))
                 .collect();
             for id in waiting {
-                let reason = self
-                    .failed_need(id)
-                    .unwrap_or_else(|| format!("not started: {r}"));
+                let reason = match self.failed_need(id) {
+                    Some(why) => {
+                        self.blocked[id] = true;
+                        why
+                    }
+                    None => format!("not started: {r}"),
+                };
                 self.finish(id, UnitResult::skipped(reason));
             }
             self.ready.clear();
@@ -234,6 +238,7 @@ impl<'a> Scheduler<'a> {
                 (Some(d), r) if r.is_none_or(|r| d < r) => {
                     self.doomed.remove(&d);
                     let reason = self.failed_need(d).unwrap_or_default();
+                    self.blocked[d] = true;
                     self.finish(d, UnitResult::skipped(reason));
                 }
                 (_, Some(r)) => {
@@ -245,18 +250,22 @@ impl<'a> Scheduler<'a> {
         }
     }
 
-    /// `needs X, which did not succeed` for the first need (in the unit's order) that failed.
+    /// Whether finished unit `id` lets its dependents run. The one place that rule lives.
+    fn lets_dependents_run(&self, id: UnitId) -> bool {
+        !self.blocked[id] && matches!(&self.state[id], State::Done(r) if r.status.satisfies_needs())
+    }
+
+    /// Why unit `id` cannot run, naming the first need (in the unit's order) that stops it.
     fn failed_need(&self, id: UnitId) -> Option<String> {
-        self.plan.units[id]
-            .needs
-            .iter()
-            .find(|d| matches!(&self.state[**d], State::Done(r) if !lets_dependents_run(r)))
-            .map(|d| {
-                format!(
-                    "needs `{}`, which did not succeed",
-                    self.plan.units[*d].label
-                )
-            })
+        let d = *self.plan.units[id].needs.iter().find(|d| {
+            matches!(self.state[**d], State::Done(_)) && !self.lets_dependents_run(**d)
+        })?;
+        let label = &self.plan.units[d].label;
+        Some(if self.blocked[d] {
+            format!("needs `{label}`, which was skipped because its needs did not succeed")
+        } else {
+            format!("needs `{label}`, which did not succeed")
+        })
     }
 
     fn start(&mut self, id: UnitId) {
@@ -293,8 +302,8 @@ impl<'a> Scheduler<'a> {
                 result: result.clone(),
             },
         );
-        let lets_run = lets_dependents_run(&result);
         self.state[id] = State::Done(result);
+        let lets_run = self.lets_dependents_run(id);
         for k in 0..self.dependents[id].len() {
             let d = self.dependents[id][k];
             self.unfinished[d] -= 1;

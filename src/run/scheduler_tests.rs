@@ -216,6 +216,31 @@ fn keep_going_runs_independent_units_and_skips_dependents_of_a_failure() {
 }
 
 #[test]
+fn a_skip_below_a_failure_blocks_its_own_dependents_transitively() {
+    let p = plan(&[
+        ("bad", &[]),
+        ("after", &["bad"]),
+        ("deeper", &["after"]),
+        ("other", &[]),
+    ]);
+    let (log, _) = run_plan(&p, 1, true, &|id, _, _, _| match id {
+        0 => result(UnitStatus::Failed),
+        _ => result(UnitStatus::Passed),
+    });
+    assert_eq!(
+        log,
+        [
+            "started bad",
+            "finished bad: failed",
+            "finished after: skipped (needs `bad`, which did not succeed)",
+            "finished deeper: skipped (needs `after`, which was skipped because its needs did not succeed)",
+            "started other",
+            "finished other: passed"
+        ]
+    );
+}
+
+#[test]
 fn a_second_signal_escalates_to_kill() {
     // `a` is interrupted while running: it sees the signal forwarded, sends a second one,
     // and ends. `b` needs `a`; `c` never got a slot.

@@ -1,5 +1,6 @@
 //! Shape checking: the located YAML tree against the spec's JSON Schema.
 
+mod foreign;
 mod hints;
 mod schema;
 mod walk;
@@ -15,6 +16,8 @@ pub const MISSING_KEY: Code = Code::new("missing-key");
 pub const WRONG_TYPE: Code = Code::new("wrong-type");
 pub const INVALID_VALUE: Code = Code::new("invalid-value");
 pub const OUT_OF_RANGE: Code = Code::new("out-of-range");
+pub const ACTION_STEP: Code = Code::new("action-step");
+pub const MISINDENTED_KEY: Code = Code::new("misindented-key");
 
 /// The codes the shape check reports itself; typed values add `spec::format::CODES`.
 pub const CODES: &[Code] = &[
@@ -24,4 +27,6 @@ pub const CODES: &[Code] = &[
     WRONG_TYPE,
     INVALID_VALUE,
     OUT_OF_RANGE,
+    ACTION_STEP,
+    MISINDENTED_KEY,
 ];

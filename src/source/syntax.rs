@@ -60,6 +60,11 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
                 line_of(text, at)
             ));
     }
+    if info.contains("mapping values are not allowed") {
+        if let Some(d) = key_under_scalar(text, at) {
+            return d;
+        }
+    }
     let help = if info.contains("mapping values are not allowed") {
         "a value containing `: ` must be quoted, e.g. run: \"echo a: b\""
     } else if info.contains("did not find expected key")
@@ -72,6 +77,46 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
         "fix the YAML syntax at this point"
     };
     base(Span::new(at, next_boundary(text, at)), help)
+}
+
+/// `key:` on the line at `at`, indented deeper than a `parent: value` line above: YAML reads
+/// it as the continuation of that value, and the scanner then stumbles on the colon. The
+/// author meant a sibling of `parent` (`steps:` one level too deep under `description: x`).
+fn key_under_scalar(text: &str, at: usize) -> Option<Diagnostic> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let indent = line.len() - line.trim_start().len();
+    let (key, _) = line.trim_start().split_once(':')?;
+    let plain = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+    };
+    if !plain(key) || line_start + indent + key.len() != at {
+        return None;
+    }
+    let above = text[..line_start.saturating_sub(1)]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let above_indent = above.len() - above.trim_start().len();
+    let (parent, value) = above.trim_start().split_once(": ")?;
+    if above_indent >= indent || !plain(parent) || value.trim().is_empty() {
+        return None;
+    }
+    let start = line_start + indent;
+    Some(
+        Diagnostic::error(
+            super::YAML_SYNTAX,
+            format!("invalid YAML: `{key}:` is indented deeper than `{parent}:` above it"),
+        )
+        .with_span(Span::new(start, start + key.len()))
+        .with_label(format!("read as part of `{parent}`'s value"))
+        .with_help(format!(
+            "line `{key}:` up with `{parent}:` (a key indented deeper than the line above continues that line's value)"
+        )),
+    )
 }
 
 fn line_of(text: &str, at: usize) -> usize {
