@@ -92,6 +92,7 @@ pub enum Target {
     Github,
     Gitlab,
     Just,
+    Forgejo,
 }
 
 impl From<Target> for crate::model::TargetKind {
@@ -100,6 +101,7 @@ impl From<Target> for crate::model::TargetKind {
             Target::Github => Self::Github,
             Target::Gitlab => Self::Gitlab,
             Target::Just => Self::Just,
+            Target::Forgejo => Self::Forgejo,
         }
     }
 }
