@@ -92,7 +92,7 @@ fn selection_matrix_filter_and_no_deps() {
         .printed(&["py=3.13 extra="])
         .assert();
     // A key without `=` selects the cells that lack it (`extra=` would be an empty value).
-    select(&["test", "--no-deps", "--matrix", "extra"])
+    select(&["test", "--no-deps", "--matrix", "extra", "-j", "1"])
         .status(0)
         .printed(&["py=3.12 extra=", "py=3.13 extra="])
         .assert();
