@@ -296,6 +296,10 @@ fn run_inner(
         Some((status, reason)) => finish(status, max_attempts, Some(reason), IndexMap::new()),
         None => {
             let outs: IndexMap<String, String> = outputs::read_declared(&output_file, &job.outputs);
+            let handover = sh.ctx.handover(&sh.base.process);
+            if let Err(why) = outputs::refuse(&job.name, &outs, &sh.masker, &handover) {
+                return finish(UnitStatus::Failed, max_attempts, Some(why), IndexMap::new());
+            }
             let status = if flaky {
                 UnitStatus::Flaky
             } else {

@@ -348,13 +348,8 @@ fn write_ci_outputs(
                 .flat_map(|(j, o)| outputs::as_env(j, o))
                 .collect();
             let path = sh.pipeline.root.join(crate::contract::OUTPUTS_DOTENV_PATH);
-            match outputs::write_gitlab(&path, &env) {
-                Ok(skipped) if !skipped.is_empty() => eprintln!(
-                    "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
-                    skipped.join(", ")
-                ),
-                Ok(_) => {}
-                Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
+            if let Err(e) = outputs::write_gitlab(&path, &env) {
+                eprintln!("warning: cannot write {}: {e}", path.display());
             }
         }
         Handover::None => {}
