@@ -22,4 +22,5 @@ mod run_examples;
 mod run_process;
 mod run_report;
 mod schema;
+mod secrets_ref;
 mod update_checksums;

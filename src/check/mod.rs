@@ -17,6 +17,7 @@ mod paths;
 mod permissions;
 mod ports;
 mod reserved_names;
+mod secret_sources;
 mod secrets_declared;
 mod service_names;
 mod target_jobs;
@@ -54,6 +55,7 @@ pub const RULES: &[(&str, Rule)] = &[
     ("durations", durations::check),
     ("globs", globs::check),
     ("secrets-declared", secrets_declared::check),
+    ("secret-sources", secret_sources::check),
     ("dangerous-env", dangerous_env::check),
     ("github-expressions", github_expressions::check),
     ("outputs", outputs::check),

@@ -90,10 +90,10 @@ pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
                 },
             })
             .collect();
-        let mut secrets = spec.secrets.clone();
-        for s in &j.secrets {
-            if !secrets.contains(s) {
-                secrets.push(s.clone());
+        let mut secrets: Vec<String> = Vec::new();
+        for s in spec.secrets.iter().chain(&j.secrets) {
+            if !secrets.iter().any(|n| n == s.name()) {
+                secrets.push(s.name().to_string());
             }
         }
         let job = Job {
@@ -129,12 +129,30 @@ pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
         root: root.to_path_buf(),
         env: spec.env.clone(),
         env_file: spec.env_file.clone(),
-        secrets: spec.secrets.clone(),
+        secrets: spec.secrets.iter().map(|s| s.name().to_string()).collect(),
+        secret_sources: secret_sources(spec),
         setup: spec.setup.clone(),
         triggers: spec.triggers.clone(),
         jobs,
         targets: targets(spec.targets.as_ref()),
     }
+}
+
+/// Where a local run reads each secret that says so (the first declaration with a source wins;
+/// `check` refuses two different ones).
+fn secret_sources(spec: &spec::Spec) -> IndexMap<String, spec::LocalSource> {
+    let mut out = IndexMap::new();
+    let all = spec
+        .secrets
+        .iter()
+        .chain(spec.jobs.values().flat_map(|j| &j.secrets));
+    for s in all {
+        if let Some(local) = s.local() {
+            out.entry(s.name().to_string())
+                .or_insert_with(|| local.clone());
+        }
+    }
+    out
 }
 
 fn targets(t: Option<&spec::Targets>) -> Targets {

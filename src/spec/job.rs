@@ -4,7 +4,9 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{DurationText, EnvValue, Matrix, OneOrMany, RetrySpec, Service, StepSpec, When};
+use super::{
+    DurationText, EnvValue, Matrix, OneOrMany, RetrySpec, Secret, Service, StepSpec, When,
+};
 
 /// One job. Locally `cigen run` executes its steps; in CI it becomes one runner job (one per matrix cell).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -49,9 +51,9 @@ pub struct Job {
     /// Deployment environment (GitHub environment / GitLab environment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Environment>,
-    /// Secrets this job needs in addition to the spec-wide `secrets`.
+    /// Secrets this job needs in addition to the spec-wide `secrets` (names, or `{name, local}`). A job sees only the secrets it declares and the spec-wide ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub secrets: Vec<String>,
+    pub secrets: Vec<Secret>,
     /// Shell command that runs each step; the step text is appended as the last argument. Default `bash -eo pipefail -c`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<String>,
