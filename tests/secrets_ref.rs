@@ -79,7 +79,9 @@ impl Store {
 
 fn path_with(dir: &Path) -> String {
     let mut dirs: Vec<PathBuf> = vec![dir.to_path_buf()];
-    dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(dirs)
         .unwrap()
         .to_string_lossy()
@@ -120,8 +122,7 @@ fn references_are_read_once_for_running_jobs_and_masked() {
     let t = store.test(SPEC).args(["run", "first", "second", "-j", "1"]);
     let out = t.expect_code(0);
     assert!(
-        out.stdout
-            .contains("op=*** vault=*** sops=*** others=0"),
+        out.stdout.contains("op=*** vault=*** sops=*** others=0"),
         "{}",
         out.stdout
     );
@@ -131,8 +132,15 @@ fn references_are_read_once_for_running_jobs_and_masked() {
         .lines()
         .filter(|l| l.starts_with("second") && l.contains("=***"))
         .collect();
-    assert_eq!(second.len(), 4, "two cells × (CMD_SECRET, OP_TOKEN):\n{}", out.stdout);
-    assert!(second.iter().all(|l| l.contains("CMD_SECRET=***") || l.contains("OP_TOKEN=***")));
+    assert_eq!(
+        second.len(),
+        4,
+        "two cells × (CMD_SECRET, OP_TOKEN):\n{}",
+        out.stdout
+    );
+    assert!(second
+        .iter()
+        .all(|l| l.contains("CMD_SECRET=***") || l.contains("OP_TOKEN=***")));
     // Read once each, in plan order, exactly as the real CLIs are called; `unrelated` does not
     // run, so its reference is never read.
     assert_eq!(
@@ -223,13 +231,20 @@ fn a_short_value_is_reported_at_run_start_and_at_check() {
         .args(["run"])
         .expect_code(0);
     assert!(out.stderr.contains("warning: secret `TOKEN` has a 3-character value: values shorter than 4 bytes cannot be masked"), "{}", out.stderr);
-    assert!(out.stderr.contains("warning: secret `PIN` has a 2-character value"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: secret `PIN` has a 2-character value"),
+        "{}",
+        out.stderr
+    );
     assert!(!out.stderr.contains("xyz"), "{}", out.stderr);
     // Known statically: a value the spec sets itself.
-    let spec = "version: 1\nenv: { PIN: \"12\" }\nsecrets: [PIN]\njobs:\n  a:\n    steps: ['true']\n";
+    let spec =
+        "version: 1\nenv: { PIN: \"12\" }\nsecrets: [PIN]\njobs:\n  a:\n    steps: ['true']\n";
     let out = Test::new().spec(spec).args(["check"]).expect_code(0);
     assert!(
-        out.stderr.contains("warning[short-secret]: secret `PIN` is set to a 2-character value here"),
+        out.stderr
+            .contains("warning[short-secret]: secret `PIN` is set to a 2-character value here"),
         "{}",
         out.stderr
     );

@@ -40,7 +40,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     // A literal the spec sets under a secret's name is known now: too short, it is not masked.
-    let names: Vec<&str> = declarations(spec).iter().map(|(s, _, _)| s.name()).collect();
+    let names: Vec<&str> = declarations(spec)
+        .iter()
+        .map(|(s, _, _)| s.name())
+        .collect();
     for (env, path) in env_maps(spec) {
         for (k, v) in env {
             if !names.contains(&k.as_str()) {
@@ -151,7 +154,11 @@ fn source_shape(name: &str, local: &LocalSource, at: &YamlPath, out: &mut Vec<Di
             ));
         }
     }
-    if local.command.as_deref().is_some_and(|c| c.trim().is_empty()) {
+    if local
+        .command
+        .as_deref()
+        .is_some_and(|c| c.trim().is_empty())
+    {
         out.push(bad(
             "command",
             "the command is empty".into(),

@@ -76,7 +76,11 @@ fn command(source: &LocalSource, root: &Path) -> Option<(Command, String)> {
 
 /// Runs one source. The user can answer a sign-in prompt (stdin is inherited); its output is
 /// the value, less one trailing newline (`op read` and most commands end with one).
-fn read(source: &LocalSource, root: &Path, env: &HashMap<String, String>) -> Result<String, String> {
+fn read(
+    source: &LocalSource,
+    root: &Path,
+    env: &HashMap<String, String>,
+) -> Result<String, String> {
     let (mut cmd, shown) = command(source, root).ok_or("no source given")?;
     cmd.env_clear()
         .envs(env)
@@ -109,7 +113,8 @@ fn read(source: &LocalSource, root: &Path, env: &HashMap<String, String>) -> Res
     if !status.success() {
         return Err(format!("{shown} failed ({status}){}", tail(&stderr)));
     }
-    let mut value = String::from_utf8(out).map_err(|_| format!("{shown} printed a value that is not UTF-8"))?;
+    let mut value =
+        String::from_utf8(out).map_err(|_| format!("{shown} printed a value that is not UTF-8"))?;
     if value.ends_with('\n') {
         value.pop();
         if value.ends_with('\r') {

@@ -105,9 +105,11 @@ pub(crate) fn values(p: &Pipeline, base: &BaseEnv) -> Vec<(String, String)> {
             add(name, v);
         }
     }
-    let layers = std::iter::once(&p.env).chain(p.jobs.values().flat_map(|j| {
-        std::iter::once(&j.env).chain(j.steps.iter().map(|s| &s.env))
-    }));
+    let layers = std::iter::once(&p.env).chain(
+        p.jobs
+            .values()
+            .flat_map(|j| std::iter::once(&j.env).chain(j.steps.iter().map(|s| &s.env))),
+    );
     for layer in layers {
         for (k, v) in layer {
             if base.secret_names.contains(k) {
