@@ -182,7 +182,17 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| SPEC_FILE_NAME.into());
-            let pipeline = model::build(&spec, &file_name, root);
+            // Each step's line, for annotations that point at it (no re-parse later).
+            let step_line = |job: &str, i: usize| {
+                let path = crate::source::YamlPath::root()
+                    .key("jobs")
+                    .key(job)
+                    .key("steps")
+                    .index(i);
+                tree.locate(&path, false)
+                    .map(|span| file.line_col(span.start).0)
+            };
+            let pipeline = model::build_located(&spec, &file_name, root, &step_line);
             let warnings = locate(&tree, warnings);
             Ok(Loaded {
                 pipeline,

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::test::repo_root;
 
-/// Codes passed to `Diagnostic::error(` / `Diagnostic::warning(` outside unit tests.
+/// Codes passed to `Diagnostic::error(` / `Diagnostic::warning(` (or a format error's
+/// `code:`) outside unit tests.
 fn codes_in(dir: &Path, out: &mut BTreeSet<String>) {
     for entry in std::fs::read_dir(dir)
         .expect("read src")
@@ -21,7 +22,7 @@ fn codes_in(dir: &Path, out: &mut BTreeSet<String>) {
         }
         let text = std::fs::read_to_string(&path).expect("read source");
         let code_part = text.split("#[cfg(test)]").next().unwrap_or("");
-        for marker in ["Diagnostic::error(", "Diagnostic::warning("] {
+        for marker in ["Diagnostic::error(", "Diagnostic::warning(", "code: "] {
             for (at, _) in code_part.match_indices(marker) {
                 let rest = code_part[at + marker.len()..].trim_start();
                 if let Some(lit) = rest.strip_prefix('"') {

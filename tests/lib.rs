@@ -5,6 +5,7 @@ mod test;
 mod action;
 mod action_fixture;
 mod cli;
+mod completions;
 mod corpus;
 mod docs;
 mod dogfood;

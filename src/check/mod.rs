@@ -6,14 +6,12 @@ mod dangerous_env;
 mod durations;
 mod empty_steps;
 mod github_expressions;
-mod globs;
 mod job_names;
 mod matrix_refs;
 mod needs_exist;
 mod never_runs;
 mod output_needs;
 mod outputs;
-mod paths;
 mod permissions;
 mod ports;
 mod reserved_names;
@@ -53,7 +51,6 @@ pub const RULES: &[(&str, Rule)] = &[
     ("empty-steps", empty_steps::check),
     ("matrix-refs", matrix_refs::check),
     ("durations", durations::check),
-    ("globs", globs::check),
     ("secrets-declared", secrets_declared::check),
     ("secret-sources", secret_sources::check),
     ("dangerous-env", dangerous_env::check),
@@ -63,7 +60,6 @@ pub const RULES: &[(&str, Rule)] = &[
     ("permissions", permissions::check),
     ("ports", ports::check),
     ("service-names", service_names::check),
-    ("paths", paths::check),
     ("target-jobs", target_jobs::check),
     ("cron", cron::check),
     ("never-runs", never_runs::check),

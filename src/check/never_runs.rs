@@ -111,7 +111,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::PushTrigger;
+    use crate::spec::{Glob, PushTrigger};
+
+    fn glob(text: &str) -> Glob {
+        serde_json::from_value(serde_json::json!(text)).unwrap()
+    }
 
     #[test]
     fn events_and_triggers() {
@@ -119,7 +123,7 @@ mod tests {
         assert!(triggered(&none, Event::Tag) && !triggered(&none, Event::Schedule));
         let branches = Triggers {
             push: Some(PushTrigger {
-                branches: vec!["main".into()],
+                branches: vec![glob("main")],
                 tags: vec![],
             }),
             ..Triggers::default()
@@ -128,7 +132,7 @@ mod tests {
         let tags = Triggers {
             push: Some(PushTrigger {
                 branches: vec![],
-                tags: vec!["v*".into()],
+                tags: vec![glob("v*")],
             }),
             ..Triggers::default()
         };

@@ -1,9 +1,68 @@
-//! Parsing `30s`, `15m`, `1h30m`, `500ms` into durations.
+//! Durations (`30s`, `15m`, `1h30m`, `500ms`): parsed once when the spec is read.
 
-use std::time::Duration;
+use std::borrow::Cow;
+use std::time::Duration as StdDuration;
+
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::format::{self, FormatError};
+
+/// A duration written `30s`, `15m`, `1h30m` or `500ms`. The shape check validates the text
+/// (format `cigen-duration`, so every field of this type is checked with a located error);
+/// deserialising parses it, so nothing downstream parses durations again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Duration(pub StdDuration);
+
+impl Duration {
+    pub fn get(self) -> StdDuration {
+        self.0
+    }
+}
+
+impl Serialize for Duration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_duration(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Duration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_duration(&text)
+            .map(Duration)
+            .map_err(|why| serde::de::Error::custom(format!("invalid duration `{text}`: {why}")))
+    }
+}
+
+impl JsonSchema for Duration {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A duration: a sequence of number+unit pairs with units h, m, s or ms, e.g. `30s`, `15m`, `1h30m`.",
+            "type": "string",
+            "format": format::DURATION,
+            "pattern": "^([0-9]+(ms|h|m|s))+$",
+            "examples": ["30s", "15m", "1h30m"]
+        })
+    }
+}
+
+/// The located error for a duration that does not parse (see `format::check`).
+pub(crate) fn check(text: &str) -> Result<(), FormatError> {
+    parse_duration(text).map(|_| ()).map_err(|why| FormatError {
+        code: "invalid-duration",
+        message: format!("invalid duration `{text}`: {why}"),
+        label: "not a duration",
+        help: "write a number with a unit: `30s`, `15m`, `1h30m`, `500ms`".into(),
+    })
+}
 
 /// Parses a duration made of number+unit pairs (`h`, `m`, `s`, `ms`).
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<StdDuration, String> {
     let t = text.trim();
     if t.is_empty() {
         return Err("empty duration".into());
@@ -42,11 +101,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if total > 7 * 24 * 3_600_000 {
         return Err("longer than a week".into());
     }
-    Ok(Duration::from_millis(total as u64))
+    Ok(StdDuration::from_millis(total as u64))
 }
 
 /// Formats a duration in the same notation (`1h30m`), for messages and outputs.
-pub fn format_duration(d: Duration) -> String {
+pub fn format_duration(d: StdDuration) -> String {
     let ms = d.as_millis();
     if ms == 0 {
         return "0s".into();
@@ -66,6 +125,7 @@ pub fn format_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn parses_compound_durations() {

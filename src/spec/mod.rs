@@ -6,8 +6,11 @@
 
 mod duration;
 mod env;
+pub mod format;
+mod glob;
 mod job;
 mod matrix;
+mod path;
 mod retry;
 mod scalar;
 mod secret;
@@ -18,12 +21,14 @@ mod targets;
 mod triggers;
 mod when;
 
-pub use duration::{format_duration, parse_duration};
+pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
+pub use glob::Glob;
 pub use job::{Environment, Job, Permission, RunsOn};
 pub use matrix::Matrix;
+pub use path::{ArtifactPath, RelPath};
 pub use retry::{Backoff, Retry, RetrySpec};
-pub use scalar::{DurationText, OneOrMany, Scalar};
+pub use scalar::{OneOrMany, Scalar};
 pub use secret::{LocalSource, Secret, SecretSpec, SopsSource, VaultSource};
 pub use service::{Port, Service};
 pub use setup::Setup;
@@ -59,7 +64,7 @@ pub struct Spec {
     pub env: IndexMap<String, EnvValue>,
     /// A dotenv file read by `cigen run` when it exists (local runs); values sit below the spec's own `env`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env_file: Option<String>,
+    pub env_file: Option<RelPath>,
     /// Secrets every job may use: names, or `{name, local}` to say where a local run reads the value. Values come from GitHub secrets or GitLab CI/CD variables in CI, and from the environment, the env_file or `local` on a laptop; they are masked in every log.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<Secret>,

@@ -23,17 +23,17 @@ fn event_expr(e: Event) -> &'static str {
 /// The expression, or `None` when the job runs on every event. Other conditions (branch,
 /// changed files) stay with cigen: a required check must still report on those events.
 pub(super) fn job_condition(j: &Job) -> Option<String> {
-    events_condition(&j.when.event.as_ref()?.to_vec())
+    events_condition(j.when.event.as_ref()?)
 }
 
-fn events_condition(events: &[&Event]) -> Option<String> {
+fn events_condition(events: &[Event]) -> Option<String> {
     if events.is_empty() {
         return None;
     }
     Some(
         events
             .iter()
-            .map(|e| event_expr(**e))
+            .map(|e| event_expr(*e))
             .collect::<Vec<_>>()
             .join(" || "),
     )
@@ -47,15 +47,15 @@ mod tests {
     fn events_become_one_expression() {
         assert_eq!(events_condition(&[]), None);
         assert_eq!(
-            events_condition(&[&Event::Tag]).as_deref(),
+            events_condition(&[Event::Tag]).as_deref(),
             Some("github.ref_type == 'tag'")
         );
         assert_eq!(
-            events_condition(&[&Event::Schedule, &Event::Manual]).as_deref(),
+            events_condition(&[Event::Schedule, Event::Manual]).as_deref(),
             Some("github.event_name == 'schedule' || github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'")
         );
         assert_eq!(
-            events_condition(&[&Event::Push]).as_deref(),
+            events_condition(&[Event::Push]).as_deref(),
             Some("(github.event_name == 'push' && github.ref_type != 'tag')")
         );
     }
