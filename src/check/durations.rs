@@ -2,15 +2,21 @@
 //! (Whether a duration parses is the shape check's: `spec::Duration` is a typed value.)
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
 use crate::spec::{RetrySpec, StepSpec};
+
+pub(crate) const INVALID_RETRY: Code = Code::new("invalid-retry");
+pub(crate) const STEP_TIMEOUT_EXCEEDS_JOB: Code = Code::new("step-timeout-exceeds-job");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[INVALID_RETRY, STEP_TIMEOUT_EXCEEDS_JOB];
 
 fn retry(r: &Option<RetrySpec>, path: YamlPath, out: &mut Vec<Diagnostic>) {
     match r {
         Some(RetrySpec::Policy(p)) if p.attempts == 0 => out.push(
             Diagnostic::error(
-                "invalid-retry",
+                INVALID_RETRY,
                 "`attempts` counts every run including the first, so it must be at least 1",
             )
             .at(path.key("attempts"))
@@ -18,7 +24,7 @@ fn retry(r: &Option<RetrySpec>, path: YamlPath, out: &mut Vec<Diagnostic>) {
         ),
         Some(RetrySpec::Attempts(0)) => out.push(
             Diagnostic::error(
-                "invalid-retry",
+                INVALID_RETRY,
                 "`retry` counts every run including the first, so it must be at least 1",
             )
             .at(path)
@@ -40,7 +46,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     if st > j {
                         out.push(
                             Diagnostic::warning(
-                                "step-timeout-exceeds-job",
+                                STEP_TIMEOUT_EXCEEDS_JOB,
                                 "this step's timeout is longer than its job's",
                             )
                             .at(sp.key("timeout"))

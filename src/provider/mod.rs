@@ -8,6 +8,7 @@
 //! provider's YAML is in `generate/` (its back ends); the names both sides agree on are in
 //! `contract`.
 
+mod forgejo;
 mod github;
 mod gitlab;
 mod local;
@@ -82,7 +83,8 @@ pub(crate) trait Ci: Sync {
 }
 
 /// Every CI provider cigen recognises, in detection order.
-static PROVIDERS: &[&dyn Ci] = &[&github::Github, &gitlab::Gitlab];
+/// Forgejo comes before GitHub: its runner also sets GitHub's variables, for compatibility.
+static PROVIDERS: &[&dyn Ci] = &[&forgejo::Forgejo, &github::Github, &gitlab::Gitlab];
 
 /// Facts about the place this run happens that conditions, change detection and reporters
 /// depend on.
@@ -96,6 +98,8 @@ pub(crate) struct RunContext {
     pub event: Option<Event>,
     /// The provider's knowledge, `None` on a laptop or an unknown CI.
     ci_provider: Option<&'static dyn Ci>,
+    /// The event `cigen run --event` asked to decide as (see [`RunContext::simulate`]).
+    simulated: Option<Event>,
 }
 
 impl std::fmt::Debug for RunContext {
@@ -130,6 +134,7 @@ impl RunContext {
                 branch: p.branch(env),
                 event: p.event(env),
                 ci_provider: Some(p),
+                simulated: None,
             },
             // Running cigen by hand is a manual run; another CI's event is unknown.
             None => RunContext {
@@ -138,12 +143,35 @@ impl RunContext {
                 branch: local_branch(),
                 event: (!ci).then_some(Event::Manual),
                 ci_provider: None,
+                simulated: None,
             },
+        }
+    }
+
+    /// `cigen run --event/--branch/--tag`: decide every `when` as a run of `event` on
+    /// `branch` would (a tag run has no branch). A simulated tag, schedule or manual run has
+    /// no base commit, as in CI, where `changed:` jobs then run to be safe.
+    pub(crate) fn simulate(&mut self, event: Option<Event>, branch: Option<String>) {
+        if let Some(e) = event {
+            self.event = Some(e);
+            self.simulated = Some(e);
+            if e == Event::Tag {
+                self.branch = None;
+            }
+        }
+        if branch.is_some() {
+            self.branch = branch;
         }
     }
 
     /// Where changed files are compared from.
     pub(crate) fn base(&self, env: &Env) -> Result<BaseHint, String> {
+        if let Some(e @ (Event::Tag | Event::Schedule | Event::Manual)) = self.simulated {
+            return Err(format!(
+                "a {} run has no base commit to compare with",
+                event_name(e)
+            ));
+        }
         match self.ci_provider {
             Some(p) => p.base(env),
             None => local::base(),
@@ -166,6 +194,7 @@ pub(crate) fn provider_name(p: Provider) -> &'static str {
     match p {
         Provider::Github => "github",
         Provider::Gitlab => "gitlab",
+        Provider::Forgejo => "forgejo",
         Provider::Local => "local",
     }
 }
@@ -235,6 +264,26 @@ mod tests {
         assert_eq!(local.event, Some(Event::Manual));
         assert_eq!(local.base(&Env::new()), Ok(BaseHint::DefaultBranch));
         assert_eq!(local.handover(&Env::new()), Handover::None);
+        let fj = RunContext::detect(
+            &env_of(&[
+                ("FORGEJO_ACTIONS", "true"),
+                ("GITHUB_ACTIONS", "true"),
+                ("GITHUB_EVENT_NAME", "push"),
+                ("GITHUB_REF_NAME", "main"),
+            ]),
+            || None,
+        );
+        assert_eq!(
+            (fj.provider, fj.branch.as_deref(), fj.event, fj.log_format()),
+            (
+                Provider::Forgejo,
+                Some("main"),
+                Some(Event::Push),
+                LogFormat::Github
+            )
+        );
+        let gitea = RunContext::detect(&env_of(&[("GITEA_ACTIONS", "true")]), || None);
+        assert_eq!(gitea.provider, Provider::Forgejo);
         let other = RunContext::detect(&env_of(&[("CI", "true")]), || None);
         assert!(other.ci && other.event.is_none());
         assert_eq!(other.log_format(), LogFormat::Human);

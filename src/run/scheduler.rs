@@ -97,6 +97,10 @@ fn schedule(
     let mut stop_reason: Option<String> = None;
     let mut running = 0usize;
     let mut workers = 0usize;
+    // Units skipped because a need did not succeed. Such a skip does not satisfy their own
+    // dependents (only a skip by the unit's own `when` does): providers never start a job
+    // below a failure, however deep.
+    let mut blocked = vec![false; n];
     let finish =
         |state: &mut Vec<State>, id: usize, result: UnitResult, reporter: &mut dyn Reporter| {
             reporter.event(
@@ -127,12 +131,19 @@ fn schedule(
             if !matches!(state[id], State::Waiting) {
                 continue;
             }
-            let failed_need = plan.units[id]
-                .needs
-                .iter()
-                .find(|d| matches!(&state[**d], State::Done(r) if !r.status.satisfies_needs()));
+            let failed_need = plan.units[id].needs.iter().find(|d| {
+                blocked[**d] || matches!(&state[**d], State::Done(r) if !r.status.satisfies_needs())
+            });
             if let Some(d) = failed_need {
-                let reason = format!("needs `{}`, which did not succeed", plan.units[*d].label);
+                let reason = if blocked[*d] {
+                    format!(
+                        "needs `{}`, which was skipped because its needs did not succeed",
+                        plan.units[*d].label
+                    )
+                } else {
+                    format!("needs `{}`, which did not succeed", plan.units[*d].label)
+                };
+                blocked[id] = true;
                 finish(&mut state, id, UnitResult::skipped(reason), reporter);
                 continue;
             }

@@ -18,6 +18,8 @@ pub(crate) enum Verdict {
 pub(crate) struct LazyChanges {
     cell: OnceLock<Changes>,
     compute: Box<dyn Fn() -> Changes + Send + Sync>,
+    /// `--force`: `changed:` conditions pass without looking at any file.
+    forced: bool,
 }
 
 impl LazyChanges {
@@ -25,7 +27,14 @@ impl LazyChanges {
         LazyChanges {
             cell: OnceLock::new(),
             compute: Box::new(compute),
+            forced: false,
         }
+    }
+
+    /// With `forced`, every `changed:` condition runs its job (`--force`).
+    pub(crate) fn forced(mut self, forced: bool) -> Self {
+        self.forced = forced;
+        self
     }
 
     pub(crate) fn get(&self) -> &Changes {
@@ -75,6 +84,9 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
         }
     }
     if let Some(patterns) = &when.changed {
+        if changes.forced {
+            return Verdict::Run(Some("--force: changed files not checked".into()));
+        }
         return match changes.get() {
             Changes::Unknown { reason } => {
                 Verdict::Run(Some(format!("{reason}; running to be safe")))

@@ -51,14 +51,76 @@ impl JsonSchema for Duration {
     }
 }
 
-/// The located error for a duration that does not parse (see `format::check`).
+/// The located error for a duration that does not parse (see `format::check`). Where the
+/// text reads as a duration written another way (`1.5s`, `5 minutes`, `1h 30m`), the message
+/// says what is different and the help gives the same duration in cigen's notation.
 pub(crate) fn check(text: &str) -> Result<(), FormatError> {
-    parse_duration(text).map(|_| ()).map_err(|why| FormatError {
-        code: "invalid-duration",
-        message: format!("invalid duration `{text}`: {why}"),
-        label: "not a duration",
-        help: "write a number with a unit: `30s`, `15m`, `1h30m`, `500ms`".into(),
-    })
+    parse_duration(text)
+        .map(|_| ())
+        .map_err(|why| match rewrite(text) {
+            Some((fix, why)) => FormatError {
+                code: format::INVALID_DURATION,
+                message: format!("invalid duration `{text}`: {why}"),
+                label: "not a duration",
+                help: format!("write `{fix}`"),
+            },
+            None => FormatError {
+                code: format::INVALID_DURATION,
+                message: format!("invalid duration `{text}`: {why}"),
+                label: "not a duration",
+                help: "write a number with a unit: `30s`, `15m`, `1h30m`, `500ms`".into(),
+            },
+        })
+}
+
+/// `text` in cigen's notation when it reads as a duration written another way: decimals,
+/// spelt-out units, spaces. Returns the rewrite and what was different.
+fn rewrite(text: &str) -> Option<(String, &'static str)> {
+    let mut rest = text.trim();
+    let mut millis = 0f64;
+    let (mut decimal, mut spelt, mut spaced) = (false, false, false);
+    while !rest.is_empty() {
+        let n_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number: f64 = rest[..n_len].parse().ok()?;
+        decimal |= rest[..n_len].contains('.');
+        let after = rest[n_len..].trim_start();
+        spaced |= after.len() != rest.len() - n_len;
+        let u_len = after
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(after.len());
+        let (unit, short) = match after[..u_len].to_ascii_lowercase().as_str() {
+            "h" => (3_600_000.0, true),
+            "m" => (60_000.0, true),
+            "s" => (1_000.0, true),
+            "ms" => (1.0, true),
+            "hr" | "hrs" | "hour" | "hours" => (3_600_000.0, false),
+            "min" | "mins" | "minute" | "minutes" => (60_000.0, false),
+            "sec" | "secs" | "second" | "seconds" => (1_000.0, false),
+            "msec" | "msecs" | "millisecond" | "milliseconds" => (1.0, false),
+            _ => return None,
+        };
+        spelt |= !short;
+        millis += number * unit;
+        let next = after[u_len..].trim_start();
+        spaced |= next.len() != after.len() - u_len && !next.is_empty();
+        rest = next;
+    }
+    let whole = millis.round();
+    if whole <= 0.0 || (millis - whole).abs() > 1e-6 || whole > 7.0 * 24.0 * 3_600_000.0 {
+        return None;
+    }
+    let why = if decimal {
+        "numbers are whole; use a smaller unit"
+    } else if spelt {
+        "units are written `h`, `m`, `s` or `ms`"
+    } else if spaced {
+        "write the parts without spaces"
+    } else {
+        return None;
+    };
+    Some((format_duration(StdDuration::from_millis(whole as u64)), why))
 }
 
 /// Parses a duration made of number+unit pairs (`h`, `m`, `s`, `ms`).
@@ -135,5 +197,26 @@ mod tests {
         assert!(parse_duration("15").is_err());
         assert!(parse_duration("99999999999999999999999h").is_err());
         assert_eq!(format_duration(Duration::from_secs(5400)), "1h30m");
+    }
+
+    #[test]
+    fn durations_written_another_way_get_a_rewrite() {
+        let fix = |t: &str| rewrite(t).map(|(f, _)| f);
+        assert_eq!(fix("1.5s").as_deref(), Some("1s500ms"));
+        assert_eq!(fix("0.5h").as_deref(), Some("30m"));
+        assert_eq!(fix("5 minutes").as_deref(), Some("5m"));
+        assert_eq!(fix("1 hour 30 minutes").as_deref(), Some("1h30m"));
+        assert_eq!(fix("1h 30m").as_deref(), Some("1h30m"));
+        assert_eq!(fix("2 Secs").as_deref(), Some("2s"));
+        assert_eq!(fix("15"), None, "no unit: nothing to guess");
+        assert_eq!(fix("5 fortnights"), None);
+        assert_eq!(fix("0.0001ms"), None);
+        assert_eq!(fix("30s"), None, "already right");
+        let e = check("5 minutes").unwrap_err();
+        assert_eq!(
+            e.message,
+            "invalid duration `5 minutes`: units are written `h`, `m`, `s` or `ms`"
+        );
+        assert_eq!(e.help, "write `5m`");
     }
 }

@@ -73,7 +73,7 @@ pub(crate) fn check(pattern: &str) -> Result<(), FormatError> {
     match problem {
         None => Ok(()),
         Some(why) => Err(FormatError {
-            code: "invalid-glob",
+            code: format::INVALID_GLOB,
             message: format!("invalid glob `{pattern}`: {why}"),
             label: "not a valid glob",
             help: "globs use `*` (within a directory), `**` (any depth), `?`, `[abc]` and `{a,b}`"

@@ -107,7 +107,7 @@ pub(crate) fn problem(path: &str) -> Option<&'static str> {
 
 fn error(what: &str, text: &str, why: &str) -> FormatError {
     FormatError {
-        code: "invalid-path",
+        code: format::INVALID_PATH,
         message: format!("{what} must be a path inside the repository: `{text}` {why}"),
         label: "not a repository path",
         help: "write a path inside the repository, relative to cigen.yaml, e.g. `services/api`"

@@ -54,7 +54,7 @@ impl<'s> Walker<'s> {
                 ) => {
                     let meant = matches!(text.to_ascii_lowercase().as_str(), "yes" | "on" | "y");
                     self.diagnostics.push(
-                        Diagnostic::error("wrong-type", format!("`{text}` is not a boolean in YAML 1.2"))
+                        Diagnostic::error(super::super::WRONG_TYPE, format!("`{text}` is not a boolean in YAML 1.2"))
                             .at(path.clone())
                             .with_label("expected true or false")
                             .with_help(format!("write `{meant}`: GitHub (YAML 1.2) and GitLab (YAML 1.1) read `{text}` differently")),
@@ -98,7 +98,7 @@ impl<'s> Walker<'s> {
                     };
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "out-of-range",
+                            super::super::OUT_OF_RANGE,
                             format!("{} is out of range: must be {range}", shorten(text)),
                         )
                         .at(path.clone())
