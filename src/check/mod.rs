@@ -47,30 +47,6 @@ pub struct Rule {
     pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
 }
 
-<<<<<<< HEAD
-/// The single registration list: `(id, rule)`.
-pub const RULES: &[(&str, Rule)] = &[
-    ("version", version::check),
-    ("job-names", job_names::check),
-    ("reserved-names", reserved_names::check),
-    ("needs-exist", needs_exist::check),
-    ("cycles", cycles::check),
-    ("empty-steps", empty_steps::check),
-    ("matrix-refs", matrix_refs::check),
-    ("durations", durations::check),
-    ("secrets-declared", secrets_declared::check),
-    ("secret-sources", secret_sources::check),
-    ("dangerous-env", dangerous_env::check),
-    ("github-expressions", github_expressions::check),
-    ("outputs", outputs::check),
-    ("output-needs", output_needs::check),
-    ("permissions", permissions::check),
-    ("ports", ports::check),
-    ("service-names", service_names::check),
-    ("target-jobs", target_jobs::check),
-    ("cron", cron::check),
-    ("never-runs", never_runs::check),
-=======
 macro_rules! rule {
     ($id:literal, $module:ident) => {
         Rule {
@@ -92,6 +68,7 @@ pub const RULES: &[Rule] = &[
     rule!("matrix-refs", matrix_refs),
     rule!("durations", durations),
     rule!("secrets-declared", secrets_declared),
+    rule!("secret-sources", secret_sources),
     rule!("dangerous-env", dangerous_env),
     rule!("github-expressions", github_expressions),
     rule!("outputs", outputs),
@@ -102,7 +79,6 @@ pub const RULES: &[Rule] = &[
     rule!("target-jobs", target_jobs),
     rule!("cron", cron),
     rule!("never-runs", never_runs),
->>>>>>> main
 ];
 
 /// Runs every rule and returns all their diagnostics. A rule may report only the codes it

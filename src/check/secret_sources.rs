@@ -3,9 +3,16 @@
 
 use super::secrets_declared::declarations;
 use super::{env_maps, Context};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Node, NodeKind, PathSegment, YamlPath};
 use crate::spec::{LocalSource, Secret};
+
+pub(crate) const SECRET_SOURCE: Code = Code::new("secret-source");
+pub(crate) const CONFLICTING_SECRET_SOURCE: Code = Code::new("conflicting-secret-source");
+pub(crate) const SHORT_SECRET: Code = Code::new("short-secret");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[SECRET_SOURCE, CONFLICTING_SECRET_SOURCE, SHORT_SECRET];
 
 /// Values shorter than this cannot be masked without masking ordinary text (`run/mask`).
 const MIN_MASKABLE: usize = 4;
@@ -25,7 +32,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         match first.iter().find(|(n, _, _)| *n == full.name) {
             Some((_, earlier, _)) if *earlier != local => out.push(
                 Diagnostic::error(
-                    "conflicting-secret-source",
+                    CONFLICTING_SECRET_SOURCE,
                     format!(
                         "secret `{}` is declared with two different local sources",
                         full.name
@@ -57,7 +64,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if len > 0 && value.len() < MIN_MASKABLE {
                     out.push(
                         Diagnostic::warning(
-                            "short-secret",
+                            SHORT_SECRET,
                             format!(
                                 "secret `{k}` is set to a {len}-character value here: values \
                                  shorter than {MIN_MASKABLE} bytes cannot be masked, so it will \
@@ -112,7 +119,7 @@ fn source_shape(name: &str, local: &LocalSource, at: &YamlPath, out: &mut Vec<Di
         };
         out.push(
             Diagnostic::error(
-                "secret-source",
+                SECRET_SOURCE,
                 format!("the local source of secret `{name}` must give exactly one place; found {found}"),
             )
             .at(at.clone())
@@ -122,7 +129,7 @@ fn source_shape(name: &str, local: &LocalSource, at: &YamlPath, out: &mut Vec<Di
         return;
     }
     let bad = |key: &str, problem: String, help: &str| {
-        Diagnostic::error("secret-source", format!("secret `{name}`: {problem}"))
+        Diagnostic::error(SECRET_SOURCE, format!("secret `{name}`: {problem}"))
             .at(at.key(key))
             .with_help(help.to_string())
     };

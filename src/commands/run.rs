@@ -55,10 +55,6 @@ fn options(args: &RunArgs, color: ColorChoice) -> Result<Options, String> {
 }
 
 pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
-<<<<<<< HEAD
-    let opts = options(args, color);
-    let mut prepared = match run::prepare(loaded, &opts) {
-=======
     let opts = match options(args, color) {
         Ok(o) => o,
         Err(e) => {
@@ -66,8 +62,7 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let prepared = match run::prepare(loaded, &opts) {
->>>>>>> main
+    let mut prepared = match run::prepare(loaded, &opts) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

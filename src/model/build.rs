@@ -181,7 +181,6 @@ fn text(p: &Option<spec::RelPath>) -> Option<String> {
     p.as_ref().map(|p| p.to_string())
 }
 
-<<<<<<< HEAD
 /// Where a local run reads each secret that says so (the first declaration with a source wins;
 /// `check` refuses two different ones).
 fn secret_sources(spec: &spec::Spec) -> IndexMap<String, spec::LocalSource> {
@@ -197,7 +196,8 @@ fn secret_sources(spec: &spec::Spec) -> IndexMap<String, spec::LocalSource> {
         }
     }
     out
-=======
+}
+
 /// A workflow target with its dialect's defaults.
 fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect) -> WorkflowOutput {
     let (path, runner) = match dialect {
@@ -222,7 +222,6 @@ fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect) -> WorkflowOutpu
         cigen_build: g.cigen_build.clone(),
         template: text(&g.template),
     }
->>>>>>> main
 }
 
 fn targets(t: Option<&spec::Targets>) -> Targets {
