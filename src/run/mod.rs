@@ -18,6 +18,8 @@ mod locate;
 mod outputs;
 mod plan;
 mod preflight;
+#[cfg(target_os = "linux")]
+mod proc_tree;
 mod process;
 #[cfg(any(not(unix), test))]
 mod process_other;
@@ -28,6 +30,12 @@ mod retry;
 mod scheduler;
 mod secrets;
 mod services;
+#[cfg(unix)]
+mod spawn;
+#[cfg(unix)]
+mod supervise;
+#[cfg(target_os = "linux")]
+mod watchdog;
 mod when;
 
 use std::time::Duration;
@@ -195,6 +203,9 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         },
     };
     reporter.start(&shared.plan);
+    // Subreaper, watchdog and orphan reaping (Unix); dropped after the last step ended.
+    #[cfg(unix)]
+    let _supervision = supervise::start(grace);
     let opts = scheduler::Options {
         jobs,
         keep_going: args.keep_going,
@@ -215,6 +226,21 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     } else {
         Outcome::Failure
     }
+}
+
+/// The hidden watchdog mode (`watchdog.rs`): its exit code when `args` (after the program
+/// name) ask for it.
+pub fn watchdog(args: &[std::ffi::OsString]) -> Option<i32> {
+    #[cfg(target_os = "linux")]
+    if args.first().is_some_and(|a| a == watchdog::ARG) {
+        let rest: Vec<String> = args[1..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return Some(watchdog::main(&rest));
+    }
+    let _ = args;
+    None
 }
 
 /// glibc gives every thread that allocates its own malloc arena; unit threads allocate little,

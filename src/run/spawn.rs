@@ -1,0 +1,273 @@
+//! Starts a step's leader in a session of its own (so it has no controlling terminal), stdout
+//! and stderr on one pipe, stdin from /dev/null, and the step's tag in its environment.
+//!
+//! Why by hand: std's `Command` has no stable way to ask for a new session, and
+//! `pre_exec(setsid)` makes it fork + exec instead of `posix_spawn`, which costs about twice as
+//! much per step (1.2 ms against 0.56 ms for `true` from a 12 MB process on the 2-core dev box).
+//! glibc (2.26+) and musl start a new session inside `posix_spawn` (`POSIX_SPAWN_SETSID`), so
+//! on Linux the leader is spawned directly; elsewhere (macOS) std with `pre_exec(setsid)` is
+//! used. That portable path is compiled and tested on Linux too.
+//!
+//! The `Command` carries the program, arguments, directory and the *whole* environment: the
+//! child gets exactly the variables set on it, as if `env_clear` had been called (the executor
+//! always does), so the spawned process never depends on cigen's own environment.
+
+use std::ffi::{CString, OsStr, OsString};
+use std::io;
+use std::os::fd::RawFd;
+use std::os::unix::ffi::OsStrExt;
+use std::process::Command;
+
+/// The variable that marks every process of a step, inherited by whatever it starts.
+/// Its value is space-separated tags, one per enclosing `cigen run`: `<run>.<step>`.
+pub(crate) const TAG_VAR: &str = "CIGEN_RUN_TAG";
+
+/// The child's environment: what `cmd` sets, with `tag` appended to any inherited tag list.
+fn child_env(cmd: &Command, tag: &str) -> Vec<(OsString, OsString)> {
+    let mut env: Vec<(OsString, OsString)> = Vec::new();
+    let mut inherited: Option<OsString> = None;
+    for (k, v) in cmd.get_envs() {
+        let Some(v) = v else { continue };
+        if k == TAG_VAR {
+            inherited = Some(v.to_os_string());
+        } else {
+            env.push((k.to_os_string(), v.to_os_string()));
+        }
+    }
+    let mut value = inherited.unwrap_or_default();
+    if !value.is_empty() {
+        value.push(" ");
+    }
+    value.push(tag);
+    env.push((TAG_VAR.into(), value));
+    env
+}
+
+/// Starts `cmd` as described above, writing stdout and stderr to `out`. Returns the pid, which
+/// is also the new session's and process group's id.
+pub(crate) fn spawn(cmd: &Command, out: RawFd, tag: &str) -> io::Result<i32> {
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    {
+        spawn_direct(cmd, out, tag)
+    }
+    #[cfg(not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))))]
+    {
+        spawn_portable(cmd, out, tag)
+    }
+}
+
+/// The program to execute: as given when it holds a `/`, else found on the child's PATH.
+fn program_path(cmd: &Command, env: &[(OsString, OsString)]) -> io::Result<OsString> {
+    let program = cmd.get_program();
+    if program.as_bytes().contains(&b'/') {
+        return Ok(program.to_os_string());
+    }
+    let path = env
+        .iter()
+        .find(|(k, _)| k == "PATH")
+        .map(|(_, v)| v.to_string_lossy().into_owned());
+    super::direct::resolve(&program.to_string_lossy(), path.as_ref())
+        .map(OsString::from)
+        .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+}
+
+fn cstring(s: &OsStr) -> io::Result<CString> {
+    CString::new(s.as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+}
+
+/// `posix_spawn` with `POSIX_SPAWN_SETSID`: no fork, the same cost as std's own spawn.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn spawn_direct(cmd: &Command, out: RawFd, tag: &str) -> io::Result<i32> {
+    let env = child_env(cmd, tag);
+    let path = cstring(&program_path(cmd, &env)?)?;
+    let argv: Vec<CString> = std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(cstring)
+        .collect::<io::Result<_>>()?;
+    let envp: Vec<CString> = env
+        .iter()
+        .map(|(k, v)| {
+            let mut kv = k.clone();
+            kv.push("=");
+            kv.push(v);
+            cstring(&kv)
+        })
+        .collect::<io::Result<_>>()?;
+    let dir = cmd
+        .get_current_dir()
+        .map(|d| cstring(d.as_os_str()))
+        .transpose()?;
+    let mut argv_p: Vec<*mut libc::c_char> = argv.iter().map(|a| a.as_ptr().cast_mut()).collect();
+    argv_p.push(std::ptr::null_mut());
+    let mut envp_p: Vec<*mut libc::c_char> = envp.iter().map(|a| a.as_ptr().cast_mut()).collect();
+    envp_p.push(std::ptr::null_mut());
+    let check = |r: libc::c_int| {
+        if r == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::from_raw_os_error(r))
+        }
+    };
+    // SAFETY: the attribute and file-action objects are initialised before use and destroyed
+    // on every path; every pointer handed to posix_spawn points into CStrings that outlive it.
+    unsafe {
+        let mut attr: libc::posix_spawnattr_t = std::mem::zeroed();
+        check(libc::posix_spawnattr_init(&mut attr))?;
+        let mut fa: libc::posix_spawn_file_actions_t = std::mem::zeroed();
+        if let Err(e) = check(libc::posix_spawn_file_actions_init(&mut fa)) {
+            libc::posix_spawnattr_destroy(&mut attr);
+            return Err(e);
+        }
+        let result = (|| {
+            // Rust ignores SIGPIPE in its own process; the child gets the default back, as std
+            // does, and an empty signal mask.
+            let mut none: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut none);
+            let mut pipe: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut pipe);
+            libc::sigaddset(&mut pipe, libc::SIGPIPE);
+            check(libc::posix_spawnattr_setsigmask(&mut attr, &none))?;
+            check(libc::posix_spawnattr_setsigdefault(&mut attr, &pipe))?;
+            let flags = libc::POSIX_SPAWN_SETSID as libc::c_int
+                | libc::POSIX_SPAWN_SETSIGMASK
+                | libc::POSIX_SPAWN_SETSIGDEF;
+            check(libc::posix_spawnattr_setflags(
+                &mut attr,
+                flags as libc::c_short,
+            ))?;
+            check(libc::posix_spawn_file_actions_addopen(
+                &mut fa,
+                0,
+                c"/dev/null".as_ptr(),
+                libc::O_RDONLY,
+                0,
+            ))?;
+            check(libc::posix_spawn_file_actions_adddup2(&mut fa, out, 1))?;
+            check(libc::posix_spawn_file_actions_adddup2(&mut fa, out, 2))?;
+            if let Some(d) = &dir {
+                check(libc::posix_spawn_file_actions_addchdir_np(
+                    &mut fa,
+                    d.as_ptr(),
+                ))?;
+            }
+            let mut pid: libc::pid_t = 0;
+            check(libc::posix_spawn(
+                &mut pid,
+                path.as_ptr(),
+                &fa,
+                &attr,
+                argv_p.as_ptr(),
+                envp_p.as_ptr(),
+            ))?;
+            Ok(pid)
+        })();
+        libc::posix_spawn_file_actions_destroy(&mut fa);
+        libc::posix_spawnattr_destroy(&mut attr);
+        result
+    }
+}
+
+/// std's spawn with `setsid` in the child: fork + exec, portable to every Unix.
+#[cfg_attr(
+    all(target_os = "linux", any(target_env = "gnu", target_env = "musl")),
+    allow(dead_code)
+)]
+pub(crate) fn spawn_portable(cmd: &Command, out: RawFd, tag: &str) -> io::Result<i32> {
+    use std::os::fd::{BorrowedFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+    let env = child_env(cmd, tag);
+    let mut c = Command::new(program_path(cmd, &env)?);
+    c.arg0(cmd.get_program());
+    c.args(cmd.get_args()).env_clear().envs(env);
+    if let Some(d) = cmd.get_current_dir() {
+        c.current_dir(d);
+    }
+    // SAFETY: `out` is an open descriptor owned by the caller for the whole call.
+    let out = unsafe { BorrowedFd::borrow_raw(out) };
+    let stdout: OwnedFd = out.try_clone_to_owned()?;
+    let stderr: OwnedFd = out.try_clone_to_owned()?;
+    c.stdin(Stdio::null())
+        .stdout(Stdio::from(stdout))
+        .stderr(Stdio::from(stderr));
+    // SAFETY: setsid is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        c.pre_exec(|| {
+            if libc::setsid() < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    // The Child is dropped without waiting: the caller owns the pid and reaps it.
+    Ok(c.spawn()?.id() as i32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsRawFd;
+
+    /// Runs `cmd` through `f`, returns its output and exit code.
+    fn run_with(f: fn(&Command, RawFd, &str) -> io::Result<i32>, cmd: &Command) -> (String, i32) {
+        let (mut r, w) = os_pipe::pipe().unwrap();
+        let pid = f(cmd, w.as_raw_fd(), "t.1").unwrap();
+        drop(w);
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut r, &mut out).unwrap();
+        let mut status = 0;
+        // SAFETY: waiting for the child we just spawned.
+        unsafe { libc::waitpid(pid, &mut status, 0) };
+        (out, libc::WEXITSTATUS(status))
+    }
+
+    fn probe() -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            // Own session and group; no terminal; the tag appended; the directory; the env.
+            "ps_sid=$(cut -d' ' -f6 /proc/$$/stat); echo \"sid=$([ \"$ps_sid\" = $$ ] && echo own)\"; \
+             (exec 3</dev/tty) 2>/dev/null && echo tty=yes || echo tty=no; \
+             echo \"tag=$CIGEN_RUN_TAG\"; pwd; echo \"home=${HOME-unset}\"; read x || echo stdin=eof; \
+             echo err >&2; exit 3",
+        ])
+        .current_dir("/tmp")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap())
+        .env(TAG_VAR, "outer.7");
+        cmd
+    }
+
+    #[test]
+    fn both_paths_start_a_session_without_a_terminal() {
+        for f in [
+            spawn as fn(&Command, RawFd, &str) -> io::Result<i32>,
+            spawn_portable,
+        ] {
+            let (out, code) = run_with(f, &probe());
+            assert_eq!(
+                out,
+                "sid=own\ntty=no\ntag=outer.7 t.1\n/tmp\nhome=unset\nstdin=eof\nerr\n"
+            );
+            assert_eq!(code, 3);
+        }
+    }
+
+    #[test]
+    fn a_missing_program_is_not_found() {
+        for f in [
+            spawn as fn(&Command, RawFd, &str) -> io::Result<i32>,
+            spawn_portable,
+        ] {
+            let (_r, w) = os_pipe::pipe().unwrap();
+            let mut cmd = Command::new("/nonexistent/cigen-not-found");
+            cmd.env("PATH", "/usr/bin:/bin");
+            let e = f(&cmd, w.as_raw_fd(), "t.1").unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::NotFound);
+            let mut cmd = Command::new("cigen-no-such-program");
+            cmd.env("PATH", "/usr/bin:/bin");
+            let e = f(&cmd, w.as_raw_fd(), "t.1").unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        }
+    }
+}
