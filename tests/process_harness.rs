@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -219,4 +221,47 @@ pub fn signal(pid: i32, sig: i32) {
 /// Whether `pid` is gone or a zombie.
 pub fn dead(pid: i32) -> bool {
     state(pid).is_none_or(|(s, _)| s == 'Z' || s == 'X')
+}
+
+/// Makes `cmd` start in a new session whose controlling terminal is a fresh pty (also its
+/// stdin), as in an interactive shell. Keep the returned master open while it runs.
+pub fn with_terminal(cmd: &mut Command) -> OwnedFd {
+    // SAFETY: plain libc calls on a pty we own; the slave path is a CString made before fork.
+    let (master, slave) = unsafe {
+        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(m >= 0, "no pty available");
+        assert_eq!(libc::grantpt(m), 0);
+        assert_eq!(libc::unlockpt(m), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
+        (
+            OwnedFd::from_raw_fd(m),
+            std::ffi::CStr::from_ptr(name.as_ptr()).to_owned(),
+        )
+    };
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.stdin(Stdio::null()).pre_exec(move || {
+            libc::setsid();
+            let fd = libc::open(slave.as_ptr(), libc::O_RDWR);
+            if fd < 0 || libc::ioctl(fd, libc::TIOCSCTTY, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            libc::dup2(fd, 0);
+            Ok(())
+        });
+    }
+    master
+}
+
+/// The controlling terminal of `pid` (0: none), from its stat.
+pub fn tty_nr(pid: i32) -> Option<i64> {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()?
+        .rsplit(')')
+        .next()?
+        .split_whitespace()
+        .nth(4)?
+        .parse()
+        .ok()
 }

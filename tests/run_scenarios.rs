@@ -3,7 +3,7 @@
 //! a `/proc` scan that no process it started survives (see `process_harness.rs`); most also
 //! check from the next step that the leftovers were gone before it started.
 
-use crate::process_harness::Scenario;
+use crate::process_harness::{tty_nr, wait, with_terminal, Scenario, HANG_LIMIT};
 use crate::run::row;
 
 /// Prints `ALIVE <pid>` for each pid listed in the files given that still runs with this
@@ -25,16 +25,12 @@ fn scenario(name: &str, spec: &str) -> Scenario {
 /// Runs a one-job spec whose first step leaves processes listed in `pids`, and whose second
 /// step checks that they were stopped when the first ended.
 fn leaves_nothing_to_the_next_step(name: &str, first: &str) {
-    let spec = format!(
-        "version: 1\njobs:\n  a:\n    steps:\n      - run: |\n{}\n      - sh check.sh pids\n",
-        first
-            .lines()
-            .map(|l| format!("          {l}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
-    let s = scenario(name, &spec);
+    let s = scenario(name, &two_steps(first));
     let ended = s.run(&["run"]);
+    next_step_saw_nothing(&s, &ended);
+}
+
+fn next_step_saw_nothing(s: &Scenario, ended: &crate::process_harness::Ended) {
     assert_eq!(ended.code, 0, "{ended:?}");
     assert!(!s.pids("pids").is_empty(), "the step started nothing");
     assert!(ended.stdout.contains("checked"), "{}", ended.stdout);
@@ -43,6 +39,18 @@ fn leaves_nothing_to_the_next_step(name: &str, first: &str) {
         "processes of the first step outlived it: {}",
         ended.stdout
     );
+}
+
+/// A job of two steps: `first`, then the check of what it listed in `pids`.
+fn two_steps(first: &str) -> String {
+    format!(
+        "version: 1\njobs:\n  a:\n    steps:\n      - run: |\n{}\n      - sh check.sh pids\n",
+        first
+            .lines()
+            .map(|l| format!("          {l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
 }
 
 #[test]
@@ -262,4 +270,25 @@ fn stopped_leader_exits_after_sigterm_and_sigcont() {
     let ended = s.run(&["run"]);
     assert_eq!(ended.code, 1, "{ended:?}");
     assert!(row(&ended.stdout, "s").starts_with("s timed-out"));
+}
+
+#[test]
+fn under_a_terminal_steps_get_sessions_and_leave_nothing() {
+    // With a controlling terminal each step starts a session of its own: what it leaves is
+    // found by session as well as by group and tag.
+    let s = scenario(
+        "terminal",
+        &two_steps(
+            "set -m\nsleep 30 & echo $! >> pids\nset +m\nsetsid sh -c 'echo $$ >> pids; exec sleep 30' >/dev/null 2>&1 &\nperl -e 'setpgrp(0, 0); open(my $f, \">>\", \"pids\"); print $f \"$$\\n\"; close $f; sleep 30' >/dev/null 2>&1 &\nsleep 30 >/dev/null 2>&1 & echo $! >> pids\nuntil [ $(wc -l < pids) -ge 4 ]; do sleep 0.01; done",
+        ),
+    );
+    let mut cmd = s.command(&["run"]);
+    let master = with_terminal(&mut cmd);
+    let child = cmd.spawn().unwrap();
+    assert_ne!(tty_nr(child.id() as i32), Some(0), "cigen got no terminal");
+    let ended = wait(child, HANG_LIMIT);
+    drop(master);
+    s.assert_nothing_left(&ended);
+    next_step_saw_nothing(&s, &ended);
+    assert_eq!(s.pids("pids").len(), 4);
 }

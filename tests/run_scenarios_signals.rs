@@ -6,7 +6,8 @@ use std::os::unix::process::CommandExt;
 use std::time::Duration;
 
 use crate::process_harness::{
-    describe, marked, signal, state, wait, zombie_children, Scenario, HANG_LIMIT,
+    describe, marked, signal, state, tty_nr, wait, with_terminal, zombie_children, Scenario,
+    HANG_LIMIT,
 };
 use crate::run::row;
 
@@ -137,44 +138,16 @@ fn a_step_reading_the_terminal_fails_at_once() {
         "version: 1\njobs:\n  prompt:\n    steps:\n      - run: 'echo $$ > pids; read answer < /dev/tty; echo got $answer'\n        timeout: 5s\n",
     )
     .env("CIGEN_KILL_GRACE", "200ms");
-    // SAFETY: plain libc calls on a pty we own; the slave path is a CString made before fork.
-    let (master, slave) = unsafe {
-        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
-        assert!(m >= 0, "no pty available");
-        assert_eq!(libc::grantpt(m), 0);
-        assert_eq!(libc::unlockpt(m), 0);
-        let mut name = [0 as libc::c_char; 128];
-        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
-        (m, std::ffi::CStr::from_ptr(name.as_ptr()).to_owned())
-    };
     let mut cmd = s.command(&["run"]);
-    // SAFETY: only async-signal-safe calls between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            libc::setsid();
-            let fd = libc::open(slave.as_ptr(), libc::O_RDWR);
-            if fd < 0 || libc::ioctl(fd, libc::TIOCSCTTY, 0) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            libc::dup2(fd, 0);
-            Ok(())
-        });
-    }
+    let master = with_terminal(&mut cmd);
     let child = cmd.spawn().unwrap();
-    let tty_nr = std::fs::read_to_string(format!("/proc/{}/stat", child.id()))
-        .ok()
-        .and_then(|st| {
-            st.rsplit(')')
-                .next()?
-                .split_whitespace()
-                .nth(4)?
-                .parse::<i64>()
-                .ok()
-        });
-    assert_ne!(tty_nr, Some(0), "cigen got no controlling terminal");
+    assert_ne!(
+        tty_nr(child.id() as i32),
+        Some(0),
+        "cigen got no controlling terminal"
+    );
     let ended = wait(child, HANG_LIMIT);
-    // SAFETY: closing the master we opened.
-    unsafe { libc::close(master) };
+    drop(master);
     s.assert_nothing_left(&ended);
     assert_eq!(
         row(&ended.stdout, "prompt"),

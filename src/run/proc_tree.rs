@@ -27,11 +27,21 @@ impl Stat {
 }
 
 /// Reads a small `/proc` file into `buf` (cleared first); false when it cannot be read.
+/// Plain reads: `read_to_end` would first ask for the size (statx, lseek), which `/proc`
+/// files do not have, and this runs at the end of every step.
 fn read_into(path: &str, buf: &mut Vec<u8>) -> bool {
     buf.clear();
-    match File::open(path) {
-        Ok(mut f) => f.read_to_end(buf).is_ok(),
-        Err(_) => false,
+    let Ok(mut f) = File::open(path) else {
+        return false;
+    };
+    let mut chunk = [0u8; 1024];
+    loop {
+        match f.read(&mut chunk) {
+            Ok(0) => return true,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
     }
 }
 

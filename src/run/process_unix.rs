@@ -1,4 +1,4 @@
-//! Unix supervision of one step: its own session, output, timeout, cancellation, no leftovers.
+//! Unix supervision of one step: no terminal, output, timeout, cancellation, no leftovers.
 //!
 //! Invariants: the step's group is signalled only while its leader is unreaped (a zombie still
 //! holds the pid, so neither the group nor the session id can be reused by someone else); every
@@ -136,7 +136,8 @@ impl Step {
 }
 
 /// Runs `cmd` (consumed) with stdout and stderr on one pipe, stdin from /dev/null, in a
-/// session of its own; the child's environment is exactly what `cmd` sets (see `spawn.rs`).
+/// process group (or session) of its own without a controlling terminal; the child's
+/// environment is exactly what `cmd` sets (see `spawn.rs`).
 /// `on_output` gets raw chunks in order. Returns how it ended and the leader's status.
 pub(crate) fn run(
     cmd: Command,
@@ -148,7 +149,7 @@ pub(crate) fn run(
     let sup = supervise::get();
     let (reader, writer) = os_pipe::pipe()?;
     let tag = sup.next_tag();
-    let pid = sup.spawn_leader(|| spawn::spawn(&cmd, writer.as_raw_fd(), &tag))?;
+    let pid = sup.spawn_leader(|| spawn::spawn(&cmd, writer.as_raw_fd(), &tag, sup.session))?;
     // Drop our copy of the write end, or the pipe never reaches EOF.
     drop(writer);
     drop(cmd);
@@ -229,7 +230,8 @@ pub(crate) fn run(
             wait = wait.min(t.saturating_duration_since(now));
         }
         if poll_readable(fd, wait) {
-            let n = read_chunk(fd, &mut buf)?;
+            // A read error must not leave the step unsupervised: treat it as the end of output.
+            let n = read_chunk(fd, &mut buf).unwrap_or(0);
             if n == 0 {
                 eof = true;
             } else {

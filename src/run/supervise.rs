@@ -4,9 +4,9 @@
 //!
 //! On Linux, `start` makes cigen a child subreaper: whatever a step leaves behind when its
 //! parent exits is re-parented to cigen (to its main thread) instead of to init, so it can
-//! always be found in one `/proc` file. A step's leftovers are recognised by its session or
-//! process group (the leader's pid, reserved while the leader is unreaped) or, for those that
-//! left both (`setsid`), by the step's tag in their environment.
+//! always be found in one `/proc` file. A step's leftovers are recognised by its process group
+//! or session (the leader's pid, reserved while the leader is unreaped) or, for those that
+//! left them (`setsid`, `setpgrp`), by the step's tag in their environment.
 
 use std::io;
 #[cfg(target_os = "linux")]
@@ -31,6 +31,8 @@ const REAP_EVERY: Duration = Duration::from_millis(250);
 
 pub(crate) struct Supervisor {
     pub mode: Mode,
+    /// A new session per step only when cigen has a controlling terminal (`spawn.rs`).
+    pub session: super::spawn::Session,
     /// This run's id, the first half of every step tag (`<run>.<n>`).
     run: String,
     seq: AtomicU64,
@@ -47,8 +49,9 @@ pub(crate) struct Supervisor {
 struct Linux {
     /// `/proc/<pid>/task/<pid>/children`: orphans are re-parented to the main thread.
     orphans_file: String,
-    /// cigen's own session: nothing of a step can be in it, so what is stays untouched.
-    own_sid: i32,
+    /// cigen's own process group: a step's processes are never in it (each step starts a
+    /// group of its own), so what is there was started by cigen itself and stays untouched.
+    own_pgid: i32,
     /// As PID 1 (a container's entrypoint) every orphan is cigen's to reap.
     pid1: bool,
     watchdog: AtomicI32,
@@ -98,6 +101,9 @@ pub(crate) fn start(grace: Duration) -> Guard {
 #[cfg(target_os = "linux")]
 fn linux_start(grace: Duration) -> (Supervisor, Option<std::process::ChildStdin>) {
     let mut sup = Supervisor::new(Mode::Groups);
+    if !super::spawn::has_terminal() {
+        sup.session = super::spawn::Session::Inherit;
+    }
     let pid = std::process::id() as i32;
     // `/proc` must be this pid namespace's own (it is in every container runtime).
     let own_proc = std::fs::read_link("/proc/self")
@@ -108,14 +114,14 @@ fn linux_start(grace: Duration) -> (Supervisor, Option<std::process::ChildStdin>
         return (sup, None);
     }
     let orphans_file = format!("/proc/{pid}/task/{pid}/children");
-    // SAFETY: prctl with integer arguments; getsid(0) reads our own session.
+    // SAFETY: prctl with integer arguments; getpgrp reads our own process group.
     let subreaper = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) } == 0;
     if subreaper && std::fs::File::open(&orphans_file).is_ok() {
         sup.mode = Mode::Tree;
     }
     sup.linux = Linux {
         orphans_file,
-        own_sid: unsafe { libc::getsid(0) },
+        own_pgid: unsafe { libc::getpgrp() },
         pid1: pid == 1,
         watchdog: AtomicI32::new(0),
     };
@@ -152,6 +158,7 @@ impl Supervisor {
     fn new(mode: Mode) -> Self {
         Supervisor {
             mode,
+            session: super::spawn::Session::New,
             run: format!("{:x}x{:08x}", std::process::id(), fastrand::u32(..)),
             seq: AtomicU64::new(0),
             leaders: Mutex::new(Vec::new()),
@@ -159,7 +166,7 @@ impl Supervisor {
             #[cfg(target_os = "linux")]
             linux: Linux {
                 orphans_file: String::new(),
-                own_sid: 0,
+                own_pgid: 0,
                 pid1: false,
                 watchdog: AtomicI32::new(0),
             },
@@ -214,29 +221,31 @@ impl Supervisor {
         }
         let leaders = self.leaders().clone();
         for c in list {
-            if !leaders.contains(&c) {
-                if let Some(st) = super::proc_tree::stat(c) {
-                    if st.dead() && self.reapable(&st, c) {
-                        reap_now(c);
-                    }
+            if let Some(st) = self.orphan(c, &leaders) {
+                if st.dead() {
+                    reap_now(c);
                 }
             }
         }
     }
 
-    /// Orphans of steps are never in cigen's own session; as PID 1 every orphan is ours.
-    fn reapable(&self, st: &super::proc_tree::Stat, pid: i32) -> bool {
-        pid != self.linux.watchdog.load(Ordering::Relaxed)
-            && (self.linux.pid1 || st.sid != self.linux.own_sid)
+    /// The stat of a child of the main thread that may be a step's orphan: not the watchdog,
+    /// not a step leader (only its supervisor reaps it), not in cigen's own process group
+    /// (cigen's own helpers; as PID 1, every orphan of the container is cigen's).
+    fn orphan(&self, pid: i32, leaders: &[i32]) -> Option<super::proc_tree::Stat> {
+        if pid == self.linux.watchdog.load(Ordering::Relaxed) || leaders.contains(&pid) {
+            return None;
+        }
+        super::proc_tree::stat(pid).filter(|st| self.linux.pid1 || st.pgid != self.linux.own_pgid)
     }
 
     /// Finds what is left of the step led by `leader` (tagged `tag`): its subtree while
-    /// `leader_alive`, and the orphans that are its (by session, group or tag; when no other
-    /// step runs, every orphan outside cigen's session), with their subtrees. Sends `sig` to
+    /// `leader_alive`, and the orphans that are its (by group, session or tag; when no other
+    /// step runs, every orphan), with their subtrees. Sends `sig` to
     /// each (then SIGCONT, so a stopped process can act on it; 0 sends nothing), reaps orphans
     /// that already exited, and returns how many live processes it found.
     pub(crate) fn sweep(&self, leader: i32, tag: &str, leader_alive: bool, sig: i32) -> usize {
-        use super::proc_tree::{has_tag, stat, subtree, tags};
+        use super::proc_tree::{has_tag, subtree, tags};
         let mut roots = Vec::new();
         if leader_alive {
             roots.push(leader);
@@ -251,17 +260,13 @@ impl Supervisor {
             let leaders = self.leaders().clone();
             let alone = leaders.iter().all(|p| *p == leader);
             for c in list {
-                if c == leader || leaders.contains(&c) {
+                let Some(st) = self.orphan(c, &leaders) else {
                     continue;
-                }
-                let Some(st) = stat(c) else { continue };
-                if !self.reapable(&st, c) {
-                    continue;
-                }
+                };
                 if st.dead() {
                     reap_now(c);
-                } else if st.sid == leader
-                    || st.pgid == leader
+                } else if st.pgid == leader
+                    || st.sid == leader
                     || alone
                     || tags(c).is_some_and(|t| has_tag(&t, tag))
                 {
