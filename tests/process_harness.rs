@@ -73,6 +73,30 @@ impl Scenario {
         cmd
     }
 
+    /// The cigen command started by a bash that leads a session with a terminal, as a shell
+    /// would (bash writes cigen's exit code to `code.txt`); keep the master open while it runs.
+    pub fn in_terminal(&self, args: &[&str], cigen_leads: bool) -> (Command, OwnedFd) {
+        let mut cmd = self.command(args);
+        if !cigen_leads {
+            let mut shell = scrubbed("bash");
+            shell
+                .arg("-c")
+                .arg("\"$0\" \"$@\"; echo $? > code.txt")
+                .arg(cmd.get_program())
+                .args(cmd.get_args())
+                .current_dir(self.path())
+                .env(MARK, &self.mark)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            for (k, v) in &self.env {
+                shell.env(k, v);
+            }
+            cmd = shell;
+        }
+        let master = with_terminal(&mut cmd);
+        (cmd, master)
+    }
+
     pub fn spawn(&self, args: &[&str]) -> Child {
         self.command(args).spawn().expect("spawn cigen")
     }

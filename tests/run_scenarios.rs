@@ -3,7 +3,7 @@
 //! a `/proc` scan that no process it started survives (see `process_harness.rs`); most also
 //! check from the next step that the leftovers were gone before it started.
 
-use crate::process_harness::{tty_nr, wait, with_terminal, Scenario, HANG_LIMIT};
+use crate::process_harness::{tty_nr, wait, Scenario, HANG_LIMIT};
 use crate::run::row;
 
 /// Prints `ALIVE <pid>` for each pid listed in the files given that still runs with this
@@ -272,23 +272,32 @@ fn stopped_leader_exits_after_sigterm_and_sigcont() {
     assert!(row(&ended.stdout, "s").starts_with("s timed-out"));
 }
 
-#[test]
-fn under_a_terminal_steps_get_sessions_and_leave_nothing() {
-    // With a controlling terminal each step starts a session of its own: what it leaves is
-    // found by session as well as by group and tag.
+/// Daemons, `set -m` and `setpgrp` children of a step, with cigen in a terminal's session.
+fn under_a_terminal(name: &str, cigen_leads: bool) {
     let s = scenario(
-        "terminal",
+        name,
         &two_steps(
             "set -m\nsleep 30 & echo $! >> pids\nset +m\nsetsid sh -c 'echo $$ >> pids; exec sleep 30' >/dev/null 2>&1 &\nperl -e 'setpgrp(0, 0); open(my $f, \">>\", \"pids\"); print $f \"$$\\n\"; close $f; sleep 30' >/dev/null 2>&1 &\nsleep 30 >/dev/null 2>&1 & echo $! >> pids\nuntil [ $(wc -l < pids) -ge 4 ]; do sleep 0.01; done",
         ),
     );
-    let mut cmd = s.command(&["run"]);
-    let master = with_terminal(&mut cmd);
+    let (mut cmd, master) = s.in_terminal(&["run"], cigen_leads);
     let child = cmd.spawn().unwrap();
-    assert_ne!(tty_nr(child.id() as i32), Some(0), "cigen got no terminal");
+    assert_ne!(tty_nr(child.id() as i32), Some(0), "no terminal");
     let ended = wait(child, HANG_LIMIT);
     drop(master);
     s.assert_nothing_left(&ended);
     next_step_saw_nothing(&s, &ended);
     assert_eq!(s.pids("pids").len(), 4);
+}
+
+#[test]
+fn under_a_terminal_steps_leave_nothing() {
+    // cigen as a shell's foreground job: it drops its own tie to the terminal, steps get groups.
+    under_a_terminal("terminal", false);
+}
+
+#[test]
+fn leading_a_terminal_session_steps_get_sessions_and_leave_nothing() {
+    // cigen leads the session: each step starts a session of its own, found by it too.
+    under_a_terminal("terminal-leader", true);
 }

@@ -6,8 +6,7 @@ use std::os::unix::process::CommandExt;
 use std::time::Duration;
 
 use crate::process_harness::{
-    describe, marked, signal, state, tty_nr, wait, with_terminal, zombie_children, Scenario,
-    HANG_LIMIT,
+    describe, marked, signal, state, tty_nr, wait, zombie_children, Scenario, HANG_LIMIT,
 };
 use crate::run::row;
 
@@ -130,21 +129,20 @@ fn steps_die_when_cigen_and_its_group_are_sigkilled() {
     sigkill("sigkill-group", true);
 }
 
-#[test]
-fn a_step_reading_the_terminal_fails_at_once() {
-    // cigen gets a real controlling terminal (a pty); the step must not be able to open it.
+/// A step that reads the terminal, with cigen in a terminal's session (`leads`: as its
+/// leader, else as a shell's foreground job): it must fail at once, not be stopped.
+fn terminal_reader(name: &str, leads: bool) {
     let s = Scenario::new(
-        "tty",
+        name,
         "version: 1\njobs:\n  prompt:\n    steps:\n      - run: 'echo $$ > pids; read answer < /dev/tty; echo got $answer'\n        timeout: 5s\n",
     )
     .env("CIGEN_KILL_GRACE", "200ms");
-    let mut cmd = s.command(&["run"]);
-    let master = with_terminal(&mut cmd);
+    let (mut cmd, master) = s.in_terminal(&["run"], leads);
     let child = cmd.spawn().unwrap();
     assert_ne!(
         tty_nr(child.id() as i32),
         Some(0),
-        "cigen got no controlling terminal"
+        "no controlling terminal"
     );
     let ended = wait(child, HANG_LIMIT);
     drop(master);
@@ -155,6 +153,41 @@ fn a_step_reading_the_terminal_fails_at_once() {
         "{ended:?}"
     );
     assert!(ended.stdout.contains("/dev/tty"), "{}", ended.stdout);
+    if !leads {
+        let code = std::fs::read_to_string(s.path().join("code.txt")).unwrap();
+        assert_eq!(code.trim(), "1");
+    }
+}
+
+#[test]
+fn a_step_reading_the_terminal_fails_at_once() {
+    terminal_reader("tty", false);
+}
+
+#[test]
+fn a_step_reading_the_terminal_of_a_session_cigen_leads_fails_at_once() {
+    terminal_reader("tty-leader", true);
+}
+
+#[test]
+fn ctrl_c_typed_at_the_terminal_stops_everything() {
+    let s = Scenario::new("typed-ctrl-c", BUSY);
+    let (mut cmd, master) = s.in_terminal(&["run", "-j", "2"], false);
+    let child = cmd.spawn().unwrap();
+    s.wait_for("six processes", || s.pids("pids").len() == 6);
+    // ^C on the terminal: the line discipline sends SIGINT to the foreground process group.
+    let mut m = std::fs::File::from(master);
+    std::io::Write::write_all(&mut m, &[3]).unwrap();
+    let ended = wait(child, HANG_LIMIT);
+    drop(m);
+    s.assert_nothing_left(&ended);
+    let code = std::fs::read_to_string(s.path().join("code.txt")).unwrap_or_default();
+    assert_eq!(code.trim(), "130", "{ended:?}");
+    assert!(
+        ended.stdout.contains("interrupted by SIGINT"),
+        "{}",
+        ended.stdout
+    );
 }
 
 /// A step whose orphans exit on their own while it keeps running, then `ready`.

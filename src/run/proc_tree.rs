@@ -179,7 +179,7 @@ mod tests {
     fn finds_own_process_and_its_children() {
         let me = std::process::id() as i32;
         let st = stat(me).unwrap();
-        assert_eq!(st.state, b'R');
+        assert!(!st.dead() && st.threads >= 1, "{st:?}");
         let mut child = std::process::Command::new("sleep")
             .arg("5")
             .spawn()

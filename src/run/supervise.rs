@@ -93,7 +93,9 @@ pub(crate) fn start(grace: Duration) -> Guard {
     #[cfg(not(target_os = "linux"))]
     {
         let _ = grace;
-        get();
+        let mut sup = Supervisor::new(Mode::Groups);
+        sup.session = super::spawn::shed_terminal();
+        let _ = SUPERVISOR.set(sup);
         Guard {}
     }
 }
@@ -101,9 +103,7 @@ pub(crate) fn start(grace: Duration) -> Guard {
 #[cfg(target_os = "linux")]
 fn linux_start(grace: Duration) -> (Supervisor, Option<std::process::ChildStdin>) {
     let mut sup = Supervisor::new(Mode::Groups);
-    if !super::spawn::has_terminal() {
-        sup.session = super::spawn::Session::Inherit;
-    }
+    sup.session = super::spawn::shed_terminal();
     let pid = std::process::id() as i32;
     // `/proc` must be this pid namespace's own (it is in every container runtime).
     let own_proc = std::fs::read_link("/proc/self")
