@@ -35,6 +35,17 @@ pub enum ColorChoice {
     Never,
 }
 
+// Domain types are mapped from clap's at this edge, so the library never sees clap.
+impl From<ColorChoice> for crate::ui::ColorChoice {
+    fn from(c: ColorChoice) -> Self {
+        match c {
+            ColorChoice::Auto => Self::Auto,
+            ColorChoice::Always => Self::Always,
+            ColorChoice::Never => Self::Never,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile the spec into GitHub Actions, GitLab CI and justfile outputs.
@@ -44,7 +55,7 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Run jobs: locally, or as the single call inside generated CI.
     #[command(
-        after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run"
+        after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run\n  cigen run --event tag --tag v1.2.0 --dry-run\n  cigen run --event pull_request --branch feature/x"
     )]
     Run(RunArgs),
     /// Validate the spec and print every problem.
@@ -81,6 +92,18 @@ pub enum Target {
     Github,
     Gitlab,
     Just,
+    Forgejo,
+}
+
+impl From<Target> for crate::model::TargetKind {
+    fn from(t: Target) -> Self {
+        match t {
+            Target::Github => Self::Github,
+            Target::Gitlab => Self::Gitlab,
+            Target::Just => Self::Just,
+            Target::Forgejo => Self::Forgejo,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +128,20 @@ pub enum LogFormat {
     Json,
 }
 
+impl LogFormat {
+    /// The chosen format; `None` for `auto` (the one that suits the place).
+    pub fn chosen(self) -> Option<crate::provider::LogFormat> {
+        use crate::provider::LogFormat as F;
+        match self {
+            LogFormat::Auto => None,
+            LogFormat::Human => Some(F::Human),
+            LogFormat::Github => Some(F::Github),
+            LogFormat::Gitlab => Some(F::Gitlab),
+            LogFormat::Json => Some(F::Json),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Jobs to run (default: all).
@@ -112,9 +149,14 @@ pub struct RunArgs {
     /// Do not add the jobs' transitive needs (CI already ran them).
     #[arg(long)]
     pub no_deps: bool,
-    /// Only matrix cells with KEY=VALUE (repeatable).
+    /// Only matrix cells with KEY=VALUE, or without KEY when given alone (repeatable: values
+    /// of one key are alternatives, different keys must all hold).
     #[arg(long, value_name = "KEY=VALUE")]
     pub matrix: Vec<String>,
+    /// Only this matrix cell, as a JSON object of its values (generated GitHub jobs pass
+    /// `toJSON(matrix)`).
+    #[arg(long, value_name = "JSON")]
+    pub cell: Option<String>,
     /// Jobs run at once (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs_limit: Option<usize>,
@@ -133,6 +175,30 @@ pub struct RunArgs {
     /// Use services already running on this machine instead of starting containers.
     #[arg(long)]
     pub host_services: bool,
+    /// Decide every `when` as a CI run for this event would (default: what the CI
+    /// provider says, or `manual` on a laptop).
+    #[arg(long, value_enum, value_name = "EVENT")]
+    pub event: Option<EventArg>,
+    /// The branch that event is for (default: the provider's, or the checked-out branch).
+    #[arg(long, value_name = "NAME", conflicts_with = "tag")]
+    pub branch: Option<String>,
+    /// A tag push of this tag: same as `--event tag` (a tag run has no branch).
+    #[arg(long, value_name = "NAME")]
+    pub tag: Option<String>,
+    /// Run jobs even when their `when.changed` finds no relevant change.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The events `--event` accepts (the `when.event` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventArg {
+    Push,
+    #[value(name = "pull_request")]
+    PullRequest,
+    Tag,
+    Schedule,
+    Manual,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

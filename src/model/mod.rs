@@ -4,15 +4,11 @@
 //! matrix cells, conditions or env.
 
 mod build;
-pub mod dag;
-mod duration;
-mod load;
-pub mod matrix;
+mod when;
 
-pub use build::build;
-pub use duration::{format_duration, parse_duration};
-pub use load::{discover, load_file, load_str, LoadError, Loaded, SPEC_FILE_NAME};
-pub use matrix::{Cell, Matrix};
+pub use crate::matrix::{Cell, Matrix};
+pub use build::{build, build_located, StepLine};
+pub use when::{Patterns, When};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -20,24 +16,24 @@ use std::time::Duration;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::spec::{
-    self, Backoff, EnvValue, Environment, Permission, Service, Setup, Triggers, When,
-};
+use crate::spec::{self, Backoff, EnvValue, Environment, Permission, Port, Setup, Triggers};
 
 /// Default shell: bash that stops at the first failing command, also inside pipes.
 pub const DEFAULT_SHELL: &str = "bash -eo pipefail -c";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Pipeline {
     pub name: String,
     /// File name of the spec as written in generated headers (`cigen.yaml`).
     pub spec_file: String,
     /// Directory holding the spec; paths in the spec are relative to it.
-    #[serde(skip)]
     pub root: PathBuf,
     pub env: IndexMap<String, EnvValue>,
     pub env_file: Option<String>,
+    /// Spec-wide secret names.
     pub secrets: Vec<String>,
+    /// Where a local run reads a secret's value, by name (only secrets that say).
+    pub secret_sources: IndexMap<String, spec::LocalSource>,
     pub setup: Setup,
     pub triggers: Triggers,
     /// Jobs in topological order (needs first; spec order among independent jobs).
@@ -45,10 +41,13 @@ pub struct Pipeline {
     pub targets: Targets,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Job {
     pub name: String,
     pub description: Option<String>,
+    /// The description's first non-blank line, trimmed: what `cigen list`, the CI job's
+    /// display name and the just recipe's doc comment show.
+    pub summary: Option<String>,
     pub needs: Vec<String>,
     pub steps: Vec<Step>,
     pub env: IndexMap<String, EnvValue>,
@@ -56,6 +55,7 @@ pub struct Job {
     pub when: When,
     pub timeout: Option<Duration>,
     pub services: IndexMap<String, Service>,
+    /// Files or globs handed to dependents (`!` excludes), relative to the spec.
     pub artifacts: Vec<String>,
     pub outputs: Vec<String>,
     pub permissions: IndexMap<String, Permission>,
@@ -71,11 +71,24 @@ pub struct Job {
 impl Job {
     /// Whether the job depends on changed files (CI needs full history for it).
     pub fn uses_changes(&self) -> bool {
-        !self.when.changed.is_empty()
+        self.when.changed.is_some()
             || self
                 .steps
                 .iter()
-                .any(|s| s.when.as_ref().is_some_and(|w| !w.changed.is_empty()))
+                .any(|s| s.when.as_ref().is_some_and(|w| w.changed.is_some()))
+    }
+
+    /// The display title: the description's summary line, else the job's name.
+    pub fn title(&self) -> &str {
+        self.summary.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The matrix keys a cell may carry: axes, then include-only keys (none without matrix).
+    pub fn matrix_keys(&self) -> Vec<String> {
+        self.matrix
+            .as_ref()
+            .map(|m| m.keys().map(str::to_string).collect())
+            .unwrap_or_default()
     }
 
     /// The cells to run: the matrix cells, or one empty cell for a job without matrix.
@@ -90,9 +103,11 @@ impl Job {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Step {
     pub name: String,
+    /// The 1-based line of the step in the spec (for annotations), when known.
+    pub line: Option<usize>,
     pub run: String,
     pub env: IndexMap<String, EnvValue>,
     pub timeout: Option<Duration>,
@@ -110,21 +125,59 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
 }
 
+/// The kinds of output `cigen generate` writes, in the order it writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetKind {
+    Github,
+    Gitlab,
+    Just,
+    Forgejo,
+}
+
+/// A service container the job talks to on localhost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub image: String,
+    pub ports: Vec<Port>,
+    pub env: IndexMap<String, String>,
+    /// The container's health-check command.
+    pub health: Option<String>,
+    /// How long to wait for the service to become healthy (default 60s).
+    pub health_timeout: Duration,
+}
+
 /// Output targets with defaults applied. `None` = not generated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Targets {
-    pub github: Option<GithubOutput>,
+    pub github: Option<WorkflowOutput>,
+    pub forgejo: Option<WorkflowOutput>,
     pub gitlab: Option<GitlabOutput>,
     pub just: Option<JustOutput>,
 }
 
+/// Which forge reads a GitHub-style workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum WorkflowDialect {
+    Github,
+    /// Forgejo and Gitea Actions: OIDC is a workflow-level switch, actions come from the
+    /// instance's `DEFAULT_ACTIONS_URL` unless given as full URLs.
+    Forgejo,
+}
+
+/// A GitHub-style workflow target (`targets.github`, `targets.forgejo`).
 #[derive(Debug, Clone, Serialize)]
-pub struct GithubOutput {
+pub struct WorkflowOutput {
+    pub dialect: WorkflowDialect,
     pub path: String,
+    /// Forgejo: base URL written before pinned actions (`https://github.com`); `None`: short
+    /// `owner/repo@sha` references.
+    pub actions_url: Option<String>,
     pub runs_on: Vec<String>,
     pub setup: IndexMap<String, Vec<spec::ActionStep>>,
     pub action: Option<String>,
-    pub cigen_version: String,
+    /// The cigen release CI installs; `None`: the one the default action pin can verify
+    /// (the generator's choice, `pins::default_cigen_version`).
+    pub cigen_version: Option<String>,
     pub cigen_build: Option<spec::CigenBuild>,
     pub template: Option<String>,
 }
@@ -135,7 +188,9 @@ pub struct GitlabOutput {
     pub image: Option<String>,
     pub tags: Vec<String>,
     pub install: spec::GitlabInstall,
-    pub cigen_version: String,
+    /// The cigen release CI installs; `None`: the one the default action pin can verify
+    /// (the generator's choice, `pins::default_cigen_version`).
+    pub cigen_version: Option<String>,
     pub cigen_build: Option<spec::CigenBuild>,
     pub before_script: IndexMap<String, Vec<String>>,
     pub template: Option<String>,

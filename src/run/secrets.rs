@@ -1,118 +1,144 @@
-//! Secrets: presence check before anything starts, and masking of every form of every value.
+//! Secrets before anything starts: which are declared, which are missing, which a local
+//! source must supply, every value any job may see (all masked), and values too short to mask.
+//! Masking itself is `mask/`; reading local sources is `resolve.rs`.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, MatchKind};
-use base64::Engine;
 use indexmap::IndexMap;
 
+use super::env::BaseEnv;
+use super::mask::MIN_FORM;
 use super::plan::Plan;
+use super::when::Verdict;
 use crate::model::Pipeline;
 
-/// What replaces a secret in logs.
-pub(crate) const MASK: &str = "***";
+/// Every secret name declared anywhere in the spec (spec-wide and per job).
+pub(crate) fn names(p: &Pipeline) -> HashSet<String> {
+    p.secrets
+        .iter()
+        .chain(p.jobs.values().flat_map(|j| &j.secrets))
+        .cloned()
+        .collect()
+}
 
-/// Shorter forms would mask ordinary text everywhere (and such values are not secret anyway).
-const MIN_LEN: usize = 3;
-
-/// Missing secrets per job that will run, in plan order; empty when all are present.
-pub(crate) fn missing(
-    pipeline: &Pipeline,
-    plan: &Plan,
-    env: &HashMap<String, String>,
-) -> IndexMap<String, Vec<String>> {
+/// Secrets of the jobs that will run, in plan order, each once.
+fn needed(p: &Pipeline, plan: &Plan) -> IndexMap<String, Vec<String>> {
     let mut out: IndexMap<String, Vec<String>> = IndexMap::new();
     for u in plan
         .units
         .iter()
-        .filter(|u| matches!(u.verdict, super::when::Verdict::Run(_)))
+        .filter(|u| matches!(u.verdict, Verdict::Run(_)))
     {
-        let Some(job) = pipeline.jobs.get(&u.job) else {
-            continue;
-        };
-        let absent: Vec<String> = job
-            .secrets
-            .iter()
-            .filter(|s| env.get(*s).is_none_or(|v| v.is_empty()))
-            .cloned()
-            .collect();
-        if !absent.is_empty() {
-            out.insert(u.job.clone(), absent);
+        if let Some(job) = p.jobs.get(&u.job) {
+            out.entry(u.job.clone())
+                .or_insert_with(|| job.secrets.clone());
         }
     }
     out
 }
 
-/// Every form of a value that could show up in a log: itself, each line, base64, URL-encoded.
-pub(crate) fn forms(value: &str) -> Vec<String> {
+fn set(env: &HashMap<String, String>, name: &str) -> bool {
+    env.get(name).is_some_and(|v| !v.is_empty())
+}
+
+/// Missing secrets per job that will run, in plan order; empty when all are present. A secret
+/// with a local source is not missing on a laptop: it is read from there.
+pub(crate) fn missing(
+    p: &Pipeline,
+    plan: &Plan,
+    env: &HashMap<String, String>,
+    ci: bool,
+) -> IndexMap<String, Vec<String>> {
+    needed(p, plan)
+        .into_iter()
+        .filter_map(|(job, names)| {
+            let absent: Vec<String> = names
+                .into_iter()
+                .filter(|n| !set(env, n) && (ci || !p.secret_sources.contains_key(n)))
+                .collect();
+            (!absent.is_empty()).then_some((job, absent))
+        })
+        .collect()
+}
+
+/// Secrets to read from their local sources: declared by a job that will run, not set in the
+/// environment or env_file, and only on a laptop (in CI the provider's store is the source).
+pub(crate) fn to_resolve(
+    p: &Pipeline,
+    plan: &Plan,
+    env: &HashMap<String, String>,
+    ci: bool,
+) -> Vec<String> {
+    if ci {
+        return Vec::new();
+    }
     let mut out: Vec<String> = Vec::new();
-    let mut add = |s: String| {
-        if s.len() >= MIN_LEN && !out.contains(&s) {
-            out.push(s);
+    for name in needed(p, plan).into_values().flatten() {
+        if !set(env, &name) && p.secret_sources.contains_key(&name) && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Every value any job may see under a secret's name: from the environment, the env_file, a
+/// local source, or the spec's own `env` (for this side, laptop or CI). All of them are masked
+/// in every job's output, since a step of one job may print what another job's step left.
+pub(crate) fn values(p: &Pipeline, base: &BaseEnv) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut add = |name: &str, v: &str| {
+        if !v.is_empty() && !out.iter().any(|(n, x)| n == name && x == v) {
+            out.push((name.to_string(), v.to_string()));
         }
     };
-    add(value.to_string());
-    for line in value.lines() {
-        add(line.trim_end_matches('\r').to_string());
+    let mut names: Vec<&String> = base.secret_names.iter().collect();
+    names.sort();
+    for name in names {
+        for v in [
+            base.process.get(name),
+            base.env_file.get(name),
+            base.resolved.get(name),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add(name, v);
+        }
     }
-    let b = base64::engine::general_purpose::STANDARD.encode(value);
-    add(b.trim_end_matches('=').to_string());
-    add(b);
-    add(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value));
-    add(
-        percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-            .to_string(),
+    let layers = std::iter::once(&p.env).chain(
+        p.jobs
+            .values()
+            .flat_map(|j| std::iter::once(&j.env).chain(j.steps.iter().map(|s| &s.env))),
     );
-    // Forms without the trailing newline that `echo "$SECRET" | base64` adds are covered above;
-    // with it, too:
-    add(base64::engine::general_purpose::STANDARD
-        .encode(format!("{value}\n"))
-        .trim_end_matches('=')
-        .to_string());
-    out
-}
-
-/// Replaces secret values in text. Cheap to clone and share across threads.
-#[derive(Clone, Default)]
-pub(crate) struct Masker {
-    matcher: Option<std::sync::Arc<AhoCorasick>>,
-    /// Every form, for `::add-mask::`.
-    pub patterns: Vec<String>,
-}
-
-impl Masker {
-    pub(crate) fn new<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut patterns: Vec<String> = Vec::new();
-        for v in values {
-            for f in forms(v) {
-                if !patterns.contains(&f) {
-                    patterns.push(f);
+    for layer in layers {
+        for (k, v) in layer {
+            if base.secret_names.contains(k) {
+                if let Some(v) = v.resolve(base.ci) {
+                    add(k, v);
                 }
             }
         }
-        // Longest first so a whole value wins over one of its lines.
-        patterns.sort_by_key(|p| std::cmp::Reverse(p.len()));
-        let matcher = if patterns.is_empty() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&patterns)
-                .ok()
-                .map(std::sync::Arc::new)
-        };
-        Masker { matcher, patterns }
     }
+    out
+}
 
-    pub(crate) fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        match &self.matcher {
-            Some(m) if m.is_match(text) => {
-                Cow::Owned(m.replace_all(text, &vec![MASK; self.patterns.len()]))
+/// A warning for each value too short to be masked (it would mask ordinary text everywhere).
+pub(crate) fn too_short(values: &[(String, String)]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (name, v) in values {
+        if v.len() < MIN_FORM {
+            let line = format!(
+                "warning: secret `{name}` has a {}-character value: values shorter than \
+                 {MIN_FORM} bytes cannot be masked without masking ordinary text, so it is not \
+                 masked and will show in logs",
+                v.chars().count()
+            );
+            if !out.contains(&line) {
+                out.push(line);
             }
-            _ => Cow::Borrowed(text),
         }
     }
+    out
 }
 
 /// Escapes a value for a GitHub workflow command's data part (`::add-mask::<data>`).
@@ -127,14 +153,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn masks_lines_and_encodings() {
-        let m = Masker::new(["hunter2-top\nsecond-line", "a b/c?"]);
-        assert_eq!(m.mask("x hunter2-top y"), "x *** y");
-        assert_eq!(m.mask("second-line"), "***");
-        let b64 = base64::engine::general_purpose::STANDARD.encode("hunter2-top\nsecond-line");
-        assert_eq!(m.mask(&format!("<{b64}>")), "<***>");
-        assert_eq!(m.mask("q=a%20b%2Fc%3F"), "q=***");
-        assert_eq!(m.mask("nothing here"), "nothing here");
+    fn escapes_command_data() {
         assert_eq!(escape_command_data("a%b\r\nc"), "a%25b%0D%0Ac");
+    }
+
+    #[test]
+    fn short_values_are_named_never_shown() {
+        let w = too_short(&[
+            ("PIN".into(), "123".into()),
+            ("OK".into(), "long enough".into()),
+        ]);
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("secret `PIN` has a 3-character value"));
+        assert!(!w[0].contains("123"));
     }
 }

@@ -4,11 +4,16 @@
 //! `model`). Doc comments are load-bearing: they become the JSON Schema descriptions that
 //! editors show.
 
+mod duration;
 mod env;
+pub mod format;
+mod glob;
 mod job;
 mod matrix;
+mod path;
 mod retry;
 mod scalar;
+mod secret;
 mod service;
 mod setup;
 mod step;
@@ -16,16 +21,20 @@ mod targets;
 mod triggers;
 mod when;
 
+pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
+pub use glob::Glob;
 pub use job::{Environment, Job, Permission, RunsOn};
 pub use matrix::Matrix;
+pub use path::{ArtifactPath, RelPath};
 pub use retry::{Backoff, Retry, RetrySpec};
-pub use scalar::{DurationText, OneOrMany, Scalar};
+pub use scalar::{OneOrMany, Scalar};
+pub use secret::{LocalSource, Secret, SecretSpec, SopsSource, VaultSource};
 pub use service::{Port, Service};
 pub use setup::Setup;
 pub use step::{Step, StepSpec};
 pub use targets::{
-    ActionStep, CigenBuild, GithubTarget, GitlabInstall, GitlabTarget, JustTarget, Targets,
+    ActionStep, CigenBuild, GitlabInstall, GitlabTarget, JustTarget, Targets, WorkflowTarget,
 };
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
 pub use when::{Event, Provider, When};
@@ -55,10 +64,10 @@ pub struct Spec {
     pub env: IndexMap<String, EnvValue>,
     /// A dotenv file read by `cigen run` when it exists (local runs); values sit below the spec's own `env`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env_file: Option<String>,
-    /// Names of secrets every job may use. Values come from GitHub secrets, GitLab CI/CD variables, or the local environment / env_file, and are masked in every log.
+    pub env_file: Option<RelPath>,
+    /// Secrets every job may use: names, or `{name, local}` to say where a local run reads the value. Values come from GitHub secrets or GitLab CI/CD variables in CI, and from the environment, the env_file or `local` on a laptop; they are masked in every log.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub secrets: Vec<String>,
+    pub secrets: Vec<Secret>,
     /// Toolchains CI installs before `cigen run`; locally `cigen run` checks them against PATH.
     #[serde(default, skip_serializing_if = "Setup::is_empty")]
     pub setup: Setup,

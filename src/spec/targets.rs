@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{OneOrMany, Scalar};
+use super::{OneOrMany, RelPath, Scalar};
 
 /// Which outputs to generate. A target that is omitted here is not generated.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -12,7 +12,10 @@ use super::{OneOrMany, Scalar};
 pub struct Targets {
     /// GitHub Actions workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub github: Option<GithubTarget>,
+    pub github: Option<WorkflowTarget>,
+    /// Forgejo (or Gitea) Actions workflow: the GitHub dialect as Forgejo runs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forgejo: Option<WorkflowTarget>,
     /// GitLab CI pipeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitlab: Option<GitlabTarget>,
@@ -21,16 +24,29 @@ pub struct Targets {
     pub just: Option<JustTarget>,
 }
 
-/// GitHub Actions options.
+impl Targets {
+    /// The workflow targets (GitHub-style YAML) that are set, with their key.
+    pub fn workflows(&self) -> Vec<(&'static str, &WorkflowTarget)> {
+        [("github", &self.github), ("forgejo", &self.forgejo)]
+            .into_iter()
+            .filter_map(|(k, t)| t.as_ref().map(|t| (k, t)))
+            .collect()
+    }
+}
+
+/// Options of a GitHub-style workflow target (`targets.github`, `targets.forgejo`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GithubTarget {
-    /// Workflow file. Default `.github/workflows/ci.yml`.
+pub struct WorkflowTarget {
+    /// Workflow file. Default `.github/workflows/ci.yml` (GitHub), `.forgejo/workflows/ci.yml` (Forgejo; write `.gitea/workflows/ci.yml` for Gitea).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Default runner label(s). Default `ubuntu-24.04`.
+    pub path: Option<RelPath>,
+    /// Default runner label(s). Default `ubuntu-24.04` (GitHub), `docker` (Forgejo).
     #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
     pub runs_on: Option<OneOrMany<String>>,
+    /// Forgejo only: where actions are fetched from, e.g. `https://github.com`; pinned actions are then written as full URLs. Default: the instance's `DEFAULT_ACTIONS_URL` (short `owner/repo@sha` references).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions_url: Option<String>,
     /// Remote-only setup steps per job (cloud login via OIDC, registries), run before `cigen run`. Actions are pinned by the generator.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub setup: IndexMap<String, Vec<ActionStep>>,
@@ -45,7 +61,7 @@ pub struct GithubTarget {
     pub cigen_build: Option<CigenBuild>,
     /// Your own copy of the workflow template (minijinja), relative to the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
+    pub template: Option<RelPath>,
 }
 
 /// Building cigen from the checked-out repository instead of installing a release.
@@ -79,7 +95,7 @@ pub struct ActionStep {
 pub struct GitlabTarget {
     /// Pipeline file. Default `.gitlab-ci.yml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<RelPath>,
     /// Default image for every job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -100,7 +116,7 @@ pub struct GitlabTarget {
     pub before_script: IndexMap<String, Vec<String>>,
     /// Your own copy of the pipeline template (minijinja), relative to the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
+    pub template: Option<RelPath>,
 }
 
 /// How GitLab jobs obtain cigen.
@@ -122,8 +138,8 @@ pub enum GitlabInstall {
 pub struct JustTarget {
     /// Output file. Default `justfile`, or `ci.just` when a hand-written justfile exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<RelPath>,
     /// Your own copy of the justfile template (minijinja), relative to the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
+    pub template: Option<RelPath>,
 }

@@ -12,13 +12,60 @@ use std::path::Path;
 use context::{Entry, Environment, Filters, Job, On, Permission, Service, Value, Workflow};
 
 use super::templates::{self, Dialect};
-use super::GenerateError;
-use crate::check::outputs::output_env_name;
-use crate::model::{matrix, GithubOutput, Job as ModelJob, Pipeline};
+use super::{Backend, GenerateError};
+use crate::contract::{self, output_env_name, provider_timeout_minutes};
+use crate::model::{Job as ModelJob, Pipeline, TargetKind, WorkflowDialect, WorkflowOutput};
 use crate::spec::{self, Port};
 
-/// Renders the workflow (without the header line).
-pub(crate) fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<String, GenerateError> {
+/// The GitHub Actions back end.
+pub(crate) struct Github;
+
+impl Backend for Github {
+    fn kind(&self) -> TargetKind {
+        TargetKind::Github
+    }
+
+    fn title(&self) -> &'static str {
+        "GitHub"
+    }
+
+    fn enabled(&self, p: &Pipeline) -> bool {
+        p.targets.github.is_some()
+    }
+
+    fn output_path(&self, p: &Pipeline) -> String {
+        p.targets
+            .github
+            .as_ref()
+            .map(|g| g.path.clone())
+            .unwrap_or_default()
+    }
+
+    fn custom_template(&self, p: &Pipeline) -> bool {
+        p.targets
+            .github
+            .as_ref()
+            .is_some_and(|g| g.template.is_some())
+    }
+
+    fn render(&self, p: &Pipeline) -> Result<String, GenerateError> {
+        match &p.targets.github {
+            Some(t) => render(p, t, &p.root),
+            None => Err(GenerateError::bug("the GitHub target is not enabled")),
+        }
+    }
+
+    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
+        super::verify::github(p, text)
+    }
+}
+
+/// Renders the workflow (without the header line), in the target's dialect.
+pub(super) fn render(
+    p: &Pipeline,
+    t: &WorkflowOutput,
+    root: &Path,
+) -> Result<String, GenerateError> {
     let wf = workflow(p, t)?;
     templates::render(
         Dialect::Github,
@@ -29,16 +76,29 @@ pub(crate) fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<Stri
     )
 }
 
-fn workflow(p: &Pipeline, t: &GithubOutput) -> Result<Workflow, GenerateError> {
+fn workflow(p: &Pipeline, t: &WorkflowOutput) -> Result<Workflow, GenerateError> {
     let mut jobs = Vec::with_capacity(p.jobs.len());
     for j in p.jobs.values() {
         jobs.push(job(p, t, j)?);
     }
+    // Forgejo hands out OIDC tokens only when the workflow asks at its top level; a job's
+    // `id-token: write` alone (GitHub's way) is not enough there.
+    let enable_openid_connect = t.dialect == WorkflowDialect::Forgejo
+        && p.jobs.values().any(|j| {
+            j.permissions
+                .get("id-token")
+                .is_some_and(|l| *l == spec::Permission::Write)
+        });
     Ok(Workflow {
         name: p.name.clone(),
         on: on(&p.triggers),
+        enable_openid_connect,
         jobs,
     })
+}
+
+fn texts(globs: &[spec::Glob]) -> Vec<String> {
+    globs.iter().map(|g| g.as_str().to_string()).collect()
 }
 
 /// Triggers. No trigger at all means push and pull request on every branch (GitHub needs `on:`).
@@ -59,23 +119,15 @@ fn on(tr: &spec::Triggers) -> On {
     }
     On {
         push: tr.push.as_ref().map(|p| Filters {
-            branches: p.branches.clone(),
-            tags: p.tags.clone(),
+            branches: texts(&p.branches),
+            tags: texts(&p.tags),
         }),
         pull_request: tr.pull_request.as_ref().map(|p| Filters {
-            branches: p.branches.clone(),
+            branches: texts(&p.branches),
             tags: vec![],
         }),
         schedule: tr.schedule.clone(),
         workflow_dispatch: tr.manual,
-    }
-}
-
-/// Provider timeout: cigen's own plus a margin, so cigen's fires first (docs/contracts.md).
-pub(crate) fn timeout_minutes(j: &ModelJob) -> u64 {
-    match j.timeout {
-        Some(d) => d.as_secs().div_ceil(60) + 5,
-        None => 60,
     }
 }
 
@@ -139,13 +191,9 @@ fn port(p: &Port) -> String {
 }
 
 /// Docker health-check options; the runner waits for healthy services before the steps.
-fn health_options(s: &spec::Service) -> Option<String> {
+fn health_options(s: &crate::model::Service) -> Option<String> {
     let cmd = s.health.as_ref()?;
-    let limit = s
-        .health_timeout
-        .as_ref()
-        .and_then(|d| crate::model::parse_duration(&d.0).ok())
-        .map_or(60, |d| d.as_secs().max(1));
+    let limit = s.health_timeout.as_secs().max(1);
     let quoted = format!("\"{}\"", cmd.replace('\\', "\\\\").replace('"', "\\\""));
     Some(format!(
         "--health-cmd {quoted} --health-interval 2s --health-timeout 5s --health-retries {}",
@@ -153,7 +201,7 @@ fn health_options(s: &spec::Service) -> Option<String> {
     ))
 }
 
-fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateError> {
+fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateError> {
     let runs_on = j
         .runs_on
         .github
@@ -175,26 +223,30 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
             id: id.clone(),
             image: s.image.clone(),
             ports: s.ports.iter().map(port).collect(),
-            env: s.env.iter().map(|(k, v)| text(k, v.0.clone())).collect(),
+            env: s.env.iter().map(|(k, v)| text(k, v.clone())).collect(),
             options: health_options(s),
         })
         .collect();
     let outputs = j
         .outputs
         .iter()
-        .map(|k| expr(k, format!("${{{{ steps.run.outputs.{k} }}}}")))
+        .map(|k| {
+            expr(
+                k,
+                format!(
+                    "${{{{ steps.{}.outputs.{k} }}}}",
+                    contract::GITHUB_RUN_STEP_ID
+                ),
+            )
+        })
         .collect();
     Ok(Job {
         id: j.name.clone(),
-        name: j
-            .description
-            .as_deref()
-            .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
-            .map_or_else(|| j.name.clone(), |l| l.trim().to_string()),
+        name: j.title().to_string(),
         needs: j.needs.clone(),
-        condition: condition::job_condition(j),
+        condition: condition::job_condition(p, j),
         runs_on,
-        timeout_minutes: timeout_minutes(j),
+        timeout_minutes: provider_timeout_minutes(j.timeout),
         permissions: permissions(j),
         environment: j.environment.as_ref().map(|e| Environment {
             name: e.name().to_string(),
@@ -213,11 +265,9 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
 /// applied by cigen itself, identically everywhere).
 pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
     let mut env = Vec::new();
-    for key in matrix_keys(j) {
-        env.push(expr(
-            &matrix::env_name(&key),
-            format!("${{{{ matrix.{key} }}}}"),
-        ));
+    if j.matrix.is_some() {
+        // The cell, exactly: cigen sets MATRIX_<KEY> for the keys it has, and only those.
+        env.push(expr(contract::GITHUB_MATRIX_VAR, "${{ toJSON(matrix) }}"));
     }
     for s in &j.secrets {
         env.push(expr(s, format!("${{{{ secrets.{s} }}}}")));
@@ -236,13 +286,6 @@ pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
 }
 
 /// Every key of the job's cells: axes, then include-only keys.
-pub(crate) fn matrix_keys(j: &ModelJob) -> Vec<String> {
-    match &j.matrix {
-        Some(m) => m.axes.keys().chain(m.extra_keys.iter()).cloned().collect(),
-        None => Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,16 +313,6 @@ mod tests {
         j.timeout = timeout;
         j.permissions = perms.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         j
-    }
-
-    #[test]
-    fn provider_timeout_leaves_cigen_room_to_report() {
-        assert_eq!(timeout_minutes(&job(None, &[])), 60);
-        assert_eq!(
-            timeout_minutes(&job(Some(Duration::from_secs(15 * 60)), &[])),
-            20
-        );
-        assert_eq!(timeout_minutes(&job(Some(Duration::from_secs(90)), &[])), 7);
     }
 
     #[test]

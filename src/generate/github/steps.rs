@@ -2,10 +2,11 @@
 //! the run step, artifacts out. Every `uses:` comes from the pin table.
 
 use super::context::{Entry, Step, Value};
-use super::{matrix_keys, run_env, text};
+use super::{run_env, text};
+use crate::contract;
 use crate::generate::pins::{self, Pin};
 use crate::generate::{invocation, GenerateError};
-use crate::model::{GithubOutput, Job, Pipeline};
+use crate::model::{Job, Pipeline, WorkflowOutput};
 
 fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
     Step {
@@ -46,26 +47,25 @@ fn run(name: &str, env: Vec<Entry>, command: String) -> Step {
 /// Artifact name for a job: `cigen.<job>` or, per matrix cell, `cigen.<job>.<index>`. Job
 /// names cannot contain `.`, so `cigen.<job>.*` matches exactly that job's cells.
 fn artifact_name(j: &Job) -> (String, bool) {
+    let name = contract::artifact_name(&j.name);
     match j.matrix {
-        Some(_) => (
-            format!("cigen.{}.${{{{ strategy.job-index }}}}", j.name),
-            true,
-        ),
-        None => (format!("cigen.{}", j.name), false),
+        Some(_) => (format!("{name}.${{{{ strategy.job-index }}}}"), true),
+        None => (name, false),
     }
 }
 
 fn artifact_pattern(j: &Job) -> String {
+    let name = contract::artifact_name(&j.name);
     match j.matrix {
-        Some(_) => format!("cigen.{}.*", j.name),
-        None => format!("cigen.{}", j.name),
+        Some(_) => format!("{name}.*"),
+        None => name,
     }
 }
 
 /// A toolchain version: the spec's, or `${{ matrix.<tool> }}` when the job's matrix has an
 /// axis named after the tool (so `matrix: { node: [20, 22] }` tests each Node version).
 fn version(j: &Job, key: &str, tool: &str, v: &str) -> Entry {
-    if matrix_keys(j).iter().any(|k| k == tool) {
+    if j.matrix.as_ref().is_some_and(|m| m.has_key(tool)) {
         Entry {
             key: key.into(),
             value: Value::Text(format!("${{{{ matrix.{tool} }}}}")),
@@ -140,7 +140,7 @@ fn toolchains(p: &Pipeline, j: &Job) -> Vec<Step> {
 
 /// Remote-only setup from `targets.github.setup.<job>`, pinned from the table unless the spec
 /// pinned it itself.
-fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
+fn remote_setup(t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     let mut out = Vec::new();
     for (i, a) in t
         .setup
@@ -195,14 +195,17 @@ fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
 /// The step that installs cigen: the action with an exact `version`, or, with `cigen_build`,
 /// a build step followed by the action with `binary` (it checks the binary runs and puts it
 /// on PATH).
-fn install_cigen(t: &GithubOutput) -> Vec<Step> {
+fn install_cigen(t: &WorkflowOutput) -> Vec<Step> {
     let mut out = Vec::new();
     let with = match &t.cigen_build {
         Some(b) => {
             out.push(run("Build cigen", vec![], b.run.clone()));
             vec![text("binary", b.binary.clone())]
         }
-        None => vec![text("version", t.cigen_version.clone())],
+        None => vec![text(
+            "version",
+            pins::cigen_version(t.cigen_version.as_deref()),
+        )],
     };
     out.push(match &t.action {
         Some(a) => Step {
@@ -221,7 +224,7 @@ fn install_cigen(t: &GithubOutput) -> Vec<Step> {
     out
 }
 
-pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
+pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     let mut checkout = vec![flag("persist-credentials", false)];
     if j.uses_changes() {
         // Change detection compares against the base commit, which needs full history.
@@ -250,9 +253,12 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
     let mut run_step = run(
         &format!("cigen run {}", j.name),
         run_env(p, j),
-        format!("exec {}", invocation::cigen_run(j, &matrix_keys(j))),
+        format!(
+            "exec {}",
+            invocation::cigen_run(j, invocation::CellFrom::GithubJson)
+        ),
     );
-    run_step.id = Some("run".into());
+    run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
     out.push(run_step);
     if !j.artifacts.is_empty() {
         let (name, is_expr) = artifact_name(j);
@@ -276,6 +282,15 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
         );
         up.condition = Some("!cancelled()".into());
         out.push(up);
+    }
+    if let Some(base) = &t.actions_url {
+        // Forgejo resolves `owner/repo@sha` against the instance's DEFAULT_ACTIONS_URL, which
+        // may be a mirror without the pinned commit; a full URL names the source itself.
+        for s in &mut out {
+            if let Some(u) = s.uses.as_mut().filter(|u| !u.starts_with("./")) {
+                *u = format!("{base}/{u}");
+            }
+        }
     }
     Ok(out)
 }

@@ -1,4 +1,6 @@
 //! Matrix expansion into cells with stable ids, following GitHub's include/exclude rules.
+//!
+//! A shared leaf: `check` reasons about cells and `model` stores them.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -43,13 +45,19 @@ pub struct Matrix {
     pub cells: Vec<Cell>,
 }
 
-/// The env var a matrix key reaches steps as: `MATRIX_` + upper-cased key, `-` → `_`.
-pub fn env_name(key: &str) -> String {
-    format!(
-        "MATRIX_{}",
-        key.to_ascii_uppercase()
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-    )
+impl Matrix {
+    /// Every key a cell may carry: the axes in order, then include-only keys.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.axes
+            .keys()
+            .chain(self.extra_keys.iter())
+            .map(String::as_str)
+    }
+
+    /// Whether a cell may carry `key`.
+    pub fn has_key(&self, key: &str) -> bool {
+        self.axes.contains_key(key) || self.extra_keys.iter().any(|k| k == key)
+    }
 }
 
 /// Expands axes (product, first axis outermost), removes `exclude` matches, applies `include`.
@@ -136,6 +144,5 @@ mod tests {
                 "python=3.14,os=linux"
             ]
         );
-        assert_eq!(env_name("node-version"), "MATRIX_NODE_VERSION");
     }
 }
