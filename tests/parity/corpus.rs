@@ -226,7 +226,7 @@ pub const BRANCHES: Pipeline = Pipeline {
     needs: [on-main]
     steps: [echo PMARK after-main]
   not-main:
-    when: { branch: ["!main"] }
+    when: { branch: ["**", "!main"] }
     steps: [echo PMARK not-main]
   features:
     when: { branch: "feature/*" }
