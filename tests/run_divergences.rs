@@ -270,3 +270,20 @@ fn branch_exclusions_mean_what_they_mean_in_changed() {
         );
     }
 }
+
+/// Item 4: which cell's output a dependent of a matrix job saw depended on the runner; a
+/// matrix job declaring outputs is now refused where it declares them, with the way to hand
+/// per-cell values over.
+#[test]
+fn matrix_job_outputs_are_refused_where_declared() {
+    let spec = "version: 1\njobs:\n  build:\n    matrix: { os: [linux, mac] }\n    outputs: [image]\n    steps: [\"echo image=x >> $CIGEN_OUTPUT\"]\n  use:\n    needs: [build]\n    steps: [\"echo $BUILD_IMAGE\"]\n";
+    let out = Test::new().spec(spec).args(["check"]).expect_code(2);
+    assert!(
+        out.stderr.contains("error[matrix-outputs]")
+            && out.stderr.contains("cigen.yaml:5:14")
+            && out.stderr.contains("artifacts"),
+        "{}",
+        out.stderr
+    );
+    Test::new().spec(spec).args(["run"]).expect_code(2);
+}
