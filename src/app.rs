@@ -16,6 +16,10 @@ pub fn run(cli: Cli) -> Outcome {
             return Outcome::Success;
         }
         Command::Completions(args) => return commands::completions::run(args),
+        Command::Init(args) => return commands::init::run(cli.spec.as_deref(), args),
+        Command::Import(args) => {
+            return commands::import::run(cli.spec.as_deref(), args, cli.color)
+        }
         _ => {}
     }
     let path = match spec_path(cli.spec.clone()) {
@@ -37,7 +41,11 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Graph(args) => commands::graph::run(&loaded, args),
         Command::Generate(args) => commands::generate::run(&loaded, args, cli.color),
         Command::Run(args) => commands::run::run(&loaded, args, cli.color),
-        Command::Check(_) | Command::Schema | Command::Completions(_) => Outcome::Success,
+        Command::Check(_)
+        | Command::Schema
+        | Command::Completions(_)
+        | Command::Init(_)
+        | Command::Import(_) => Outcome::Success,
     }
 }
 

@@ -7,6 +7,8 @@ pub mod commands;
 pub mod diagnostic;
 pub mod exit;
 pub(crate) mod generate;
+pub(crate) mod import;
+pub(crate) mod init;
 pub mod model;
 pub mod run;
 pub mod shape;
