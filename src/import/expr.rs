@@ -58,19 +58,6 @@ pub(crate) struct Found {
     pub(crate) untranslated: Vec<String>,
 }
 
-impl Found {
-    pub(crate) fn merge(&mut self, other: Found) {
-        self.secrets.extend(other.secrets);
-        self.provider_vars.extend(other.provider_vars);
-        self.needs_outputs.extend(other.needs_outputs);
-        for u in other.untranslated {
-            if !self.untranslated.contains(&u) {
-                self.untranslated.push(u);
-            }
-        }
-    }
-}
-
 /// A dotted name made only of identifier characters (`a.b-c.d`), split at the dots; index
 /// syntax (`matrix['python-version']`) is turned into dots first.
 fn path(expr: &str) -> Option<Vec<String>> {
@@ -145,36 +132,6 @@ fn literal(expr: &str) -> Option<String> {
     Some(inner.replace("''", "'"))
 }
 
-/// Replaces every `${{ e }}` in `text` with `${VAR}` (or the literal's text); expressions
-/// without an equivalent stay as written and are listed in `found.untranslated`.
-pub(crate) fn translate(text: &str, scope: &Scope, found: &mut Found) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find("${{") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 3..];
-        let Some(close) = after.find("}}") else {
-            out.push_str(&rest[open..]);
-            return out;
-        };
-        let expr = after[..close].trim();
-        if let Some(v) = variable(expr, scope, found) {
-            out.push_str(&format!("${{{v}}}"));
-        } else if let Some(l) = literal(expr) {
-            out.push_str(&l);
-        } else {
-            let verbatim = format!("${{{{ {expr} }}}}");
-            if !found.untranslated.contains(&verbatim) {
-                found.untranslated.push(verbatim.clone());
-            }
-            out.push_str(&verbatim);
-        }
-        rest = &after[close + 2..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Shell quoting state at a position of a command.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Quote {
@@ -208,7 +165,8 @@ fn quote_state(text: &str, start: Quote) -> Quote {
     q
 }
 
-/// Like [`translate`], for a shell command: GitHub pastes the value into the script before
+/// Replaces every `${{ e }}` in a shell command with the variable it stands for; expressions
+/// without an equivalent stay as written and are listed in `found.untranslated`. GitHub pastes the value into the script before
 /// bash reads it, so a variable must expand where the expression stood. Inside single quotes
 /// that means closing them around the variable (`'a'"${MATRIX_X}"'b'`); elsewhere the
 /// variable is double-quoted unless it already is, so a value with spaces stays one word as
@@ -323,14 +281,14 @@ mod tests {
     #[test]
     fn translates_the_contexts_cigen_provides() {
         let mut f = Found::default();
-        let t = translate(
-            "tox -e py${{ matrix.python-version }} --token ${{secrets.PYPI_TOKEN}} ${{ env.HOME_DIR }} ${{ needs.Build.outputs.image }} ${{ github.sha }} ${{ matrix['python-version'] }} ${{ 'x' }}",
+        let t = translate_shell(
+            "tox -e \"py${{ matrix.python-version }}\" --token \"${{secrets.PYPI_TOKEN}}\" \"${{ env.HOME_DIR }}\" \"${{ needs.Build.outputs.image }}\" \"${{ github.sha }}\" \"${{ matrix['python-version'] }}\" ${{ 'x' }}",
             &scope(),
             &mut f,
         );
         assert_eq!(
             t,
-            "tox -e py${MATRIX_PYTHON} --token ${PYPI_TOKEN} ${HOME_DIR} ${BUILD_IMAGE} ${GITHUB_SHA} ${MATRIX_PYTHON} x"
+            "tox -e \"py${MATRIX_PYTHON}\" --token \"${PYPI_TOKEN}\" \"${HOME_DIR}\" \"${BUILD_IMAGE}\" \"${GITHUB_SHA}\" \"${MATRIX_PYTHON}\" x"
         );
         assert!(f.secrets.contains("PYPI_TOKEN"));
         assert!(f.provider_vars.contains("GITHUB_SHA"));
@@ -358,7 +316,7 @@ mod tests {
     #[test]
     fn leaves_and_reports_what_has_no_equivalent() {
         let mut f = Found::default();
-        let t = translate(
+        let t = translate_shell(
             "echo ${{ steps.v.outputs.version }} ${{ hashFiles('x') }} ${{ matrix.nope }}",
             &scope(),
             &mut f,

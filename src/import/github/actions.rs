@@ -163,7 +163,8 @@ pub(crate) fn meaning(
             for k in with.keys() {
                 match k.as_str() {
                     "persist-credentials" => {}
-                    "fetch-depth" => findings.push((ReportKind::Note, "checkout", "`fetch-depth`: cigen fetches full history for jobs with `changed:` conditions and one commit otherwise".into())),
+                    "fetch-depth" if with.get(k).and_then(scalar_text).as_deref() == Some("1") => {}
+                    "fetch-depth" => findings.push((ReportKind::Lost, "checkout", "`fetch-depth`: the generated checkout fetches full history only for jobs with `changed:` conditions, one commit otherwise".into())),
                     other => findings.push((ReportKind::Lost, "checkout", format!("checkout input `{other}`: the generated checkout has no such option"))),
                 }
             }

@@ -28,6 +28,8 @@ pub(crate) struct Condition {
     /// Branch globs the condition allows (`None`: any).
     pub(crate) branches: Option<Vec<String>>,
     pub(crate) status: Status,
+    /// Matrix tests `(key, equal, value)`: `matrix.rust == 'nightly'` is `("rust", true, "nightly")`.
+    pub(crate) matrix: Vec<(String, bool, String)>,
     /// Parts with no typed equivalent: `(feature, text)`.
     pub(crate) lost: Vec<(&'static str, String)>,
 }
@@ -73,6 +75,7 @@ enum Atom {
     Events(EventSet),
     Branches(Vec<String>),
     Status(Status),
+    Matrix(String, bool, String),
     Nothing,
     Lost(&'static str),
 }
@@ -101,8 +104,13 @@ fn atom(e: &Expr) -> Atom {
             let Some((path, value)) = comparison(l, r) else {
                 return Atom::Lost("condition");
             };
-            if path.starts_with("matrix.") {
-                return Atom::Lost("matrix-condition");
+            if let Some(key) = path.strip_prefix("matrix.") {
+                return match op {
+                    CmpOp::Eq | CmpOp::Ne => {
+                        Atom::Matrix(key.to_string(), *op == CmpOp::Eq, value.to_string())
+                    }
+                    _ => Atom::Lost("matrix-condition"),
+                };
             }
             let positive = match op {
                 CmpOp::Eq => atom_eq(&path, value),
@@ -185,6 +193,7 @@ pub(crate) fn convert(text: &str) -> Condition {
         events: None,
         branches: None,
         status: Status::Success,
+        matrix: Vec::new(),
         lost: Vec::new(),
     };
     let Some(e) = parse(text) else {
@@ -206,6 +215,7 @@ pub(crate) fn convert(text: &str) -> Condition {
                 })
             }
             Atom::Status(s) => c.status = s,
+            Atom::Matrix(k, eq, v) => c.matrix.push((k, eq, v)),
             Atom::Nothing => {}
             Atom::Lost(feature) => c.lost.push((feature, text.trim().to_string())),
         }
@@ -238,7 +248,12 @@ mod tests {
         assert!(c.lost.is_empty());
 
         let c = convert("matrix.os == 'ubuntu-latest'");
-        assert_eq!(c.lost[0].0, "matrix-condition");
+        assert_eq!(
+            c.matrix,
+            [("os".to_string(), true, "ubuntu-latest".to_string())]
+        );
+        let c = convert("matrix.os == 'ubuntu-latest' || matrix.os == 'macos-latest'");
+        assert_eq!(c.lost[0].0, "condition");
 
         let c =
             convert("github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'");

@@ -59,13 +59,28 @@ impl JobCx<'_> {
     }
 }
 
-/// A display text without `${{ }}` parts: what precedes the first expression, tidied.
+/// A display text without its `${{ }}` parts (cigen names matrix cells itself), tidied:
+/// `tests (${{ matrix.os }})` → `tests`.
 pub(crate) fn plain_title(text: &str) -> Option<String> {
-    let head = text.split("${{").next().unwrap_or("");
-    let t = head
-        .trim()
-        .trim_end_matches(['(', '-', ':', ',', '[', '/'])
-        .trim();
+    let mut t = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        t.push_str(&rest[..open]);
+        rest = match rest[open..].find("}}") {
+            Some(close) => &rest[open + close + 2..],
+            None => "",
+        };
+    }
+    t.push_str(rest);
+    // An opening bracket whose contents were all expressions is left unbalanced.
+    if t.matches('(').count() > t.matches(')').count() {
+        if let Some(i) = t.rfind('(') {
+            t.truncate(i);
+        }
+    }
+    let t = t.replace("()", "");
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.trim_end_matches([' ', '-', ':', ',', '/', '=']).trim();
     (!t.is_empty()).then(|| t.to_string())
 }
 
@@ -476,6 +491,14 @@ pub(crate) fn convert(
                 format!("job condition `{text}` (only events and branches are typed)"),
             );
         }
+        for (key, _, _) in &cond.matrix {
+            cx.add(
+                Kind::Lost,
+                "matrix-condition",
+                "if",
+                format!("a job condition on `matrix.{key}`: every cell runs (issue 9 §6)"),
+            );
+        }
         if cond.status != Status::Success {
             cx.add(Kind::Lost, "condition", "if", "a job that runs after its needs failed (`always()`, `failure()`, `!cancelled()`): it runs only when they pass");
         }
@@ -591,10 +614,13 @@ fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
         [] => {}
         [one] if one == "ubuntu-latest" || one == "ubuntu-24.04" => {
             if one == "ubuntu-latest" {
-                cx.add(
+                // Said once per file: almost every job of almost every workflow has it.
+                let file = cx.origin.split(": ").next().unwrap_or_default().to_string();
+                cx.report.add(
                     Kind::Note,
+                    None,
                     "runs-on",
-                    "runs-on",
+                    format!("{file}: jobs.*.runs-on"),
                     "`ubuntu-latest` became cigen's default runner, the fixed `ubuntu-24.04`",
                 );
             }

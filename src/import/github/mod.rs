@@ -22,7 +22,7 @@ use super::report::Kind;
 use super::{Draft, ImportError};
 use crate::spec::{Event, OneOrMany, When};
 
-pub(crate) use actions::{version_file, ToolUse};
+pub(crate) use actions::ToolUse;
 
 /// The workflow directory, relative to the project root.
 pub(crate) const WORKFLOWS: &str = ".github/workflows";
@@ -177,6 +177,11 @@ fn workflow_items(s: &Source, union: &crate::spec::Triggers, draft: &mut Draft) 
             ),
         );
     }
+    if let Some(b) = &s.on.pull_request {
+        if *b != triggers::pr_branches(union) {
+            draft.report.add(Kind::Lost, None, "trigger-filter", origin("on.pull_request"), format!("{} runs on pull requests into {}; the spec's triggers are shared, so its jobs also run on pull requests into other branches", s.rel, b.as_ref().map(|b| b.join(", ")).unwrap_or_else(|| "any branch".into())));
+        }
+    }
     if s.wf.concurrency.is_some() {
         draft.report.add(Kind::Note, None, "concurrency", origin("concurrency"), "workflow concurrency: the generated workflow has its own group (a newer push to a pull request cancels the older run)");
     }
@@ -235,7 +240,8 @@ fn gate(
         if events.contains(Event::Push) || events.contains(Event::PullRequest) {
             gated.insert(Event::Manual);
             if !events.contains(Event::Manual) {
-                cx.add(Kind::Note, "manual", "", format!("gated to its workflow's events ({}) plus `manual`, so a local run (a manual event) still runs it", events.names()));
+                let file = cx.origin.split(": ").next().unwrap_or_default().to_string();
+                cx.report.add(Kind::Note, None, "manual", format!("{file}: on"), format!("the jobs of {file} are gated to its events ({}) plus `manual`, so a local run (a manual event) still runs them", on.events.names()));
             }
         }
         when.event = gated.to_when();
@@ -251,21 +257,6 @@ fn gate(
                 (true, Some(b), true) => branches = Some(b.clone()),
                 _ => cx.add(Kind::Lost, "trigger-filter", "", format!("its workflow runs on pushes to {}; the spec's triggers are shared, so the job also runs on pushes to other branches", b.as_ref().map(|b| b.join(", ")).unwrap_or_else(|| "any branch".into()))),
             }
-        }
-    }
-    if let Some(b) = &on.pull_request {
-        if *b != triggers::pr_branches(union) {
-            cx.add(
-                Kind::Lost,
-                "trigger-filter",
-                "",
-                format!(
-                    "its workflow runs on pull requests into {}; the spec's triggers are shared",
-                    b.as_ref()
-                        .map(|b| b.join(", "))
-                        .unwrap_or_else(|| "any branch".into())
-                ),
-            );
         }
     }
     if let Some(b) = branches.filter(|b| !b.is_empty()) {

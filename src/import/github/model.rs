@@ -110,7 +110,10 @@ pub(crate) struct Strategy {
 /// One step: `run:` or `uses:`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub(crate) struct Step {
+    /// Read only so that it is not reported as an unknown key: `steps.<id>.outputs` in
+    /// expressions are reported where they are used.
     #[serde(default)]
+    #[allow(dead_code)]
     pub(crate) id: Option<String>,
     #[serde(default)]
     pub(crate) name: Option<String>,

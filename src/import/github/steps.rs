@@ -158,6 +158,29 @@ fn run_step(
                 format!("step condition `{text}` (only events and branches are typed)"),
             );
         }
+        // A matrix test stays a shell test in front of the command until `when` takes
+        // matrix values (issue 9 §6): the step passes quickly in the other cells.
+        let mut guards = Vec::new();
+        for (key, eq, value) in &cond.matrix {
+            match cx.scope.matrix.get(key) {
+                Some(k) => guards.push(format!(
+                    "[ \"${{{}}}\" {} '{}' ] || exit 0",
+                    crate::model::matrix::env_name(k),
+                    if *eq { "=" } else { "!=" },
+                    value.replace('\'', "'\\''")
+                )),
+                None => cx.add(
+                    Kind::Lost,
+                    "matrix-condition",
+                    &format!("{at}.if"),
+                    format!("step condition on `matrix.{key}`, which the matrix does not have"),
+                ),
+            }
+        }
+        if !guards.is_empty() {
+            cx.add(Kind::Note, "matrix-condition", &format!("{at}.if"), format!("the condition on matrix values became a shell test in front of the command (`{}`) until `when` takes matrix values (issue 9 §6)", guards.join("; ")));
+            step.run = format!("{}\n{}", guards.join("\n"), step.run);
+        }
         match cond.status {
             Status::Success => {}
             _ => cx.add(
