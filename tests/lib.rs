@@ -12,6 +12,8 @@ mod examples;
 mod fuzz;
 mod generate;
 mod help;
+mod import;
+mod init;
 mod judges;
 mod release_names;
 mod release_scripts;

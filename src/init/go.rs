@@ -1,4 +1,5 @@
-//! Go modules: `go.mod`; the version from its `toolchain` or `go` directive.
+//! Go modules: `go.mod`; the version from its `toolchain` or `go` directive. gofmt is called
+//! from the toolchain's own GOROOT: installs that put only `go` on PATH have it there too.
 
 use std::path::Path;
 
@@ -23,7 +24,7 @@ pub(super) fn detect(root: &Path) -> Result<Ecosystem, String> {
                 job(
                     "gofmt and go vet",
                     vec![
-                        named("gofmt", "unformatted=$(gofmt -l .)\nif [ -n \"$unformatted\" ]; then echo \"not gofmt-formatted:\"; echo \"$unformatted\"; exit 1; fi"),
+                        named("gofmt", "unformatted=$(\"$(go env GOROOT)/bin/gofmt\" -l .)\nif [ -n \"$unformatted\" ]; then echo \"not gofmt-formatted:\"; echo \"$unformatted\"; exit 1; fi"),
                         cmd("go vet ./..."),
                     ],
                 ),

@@ -102,8 +102,10 @@ pub(super) fn detect(root: &Path) -> Result<Ecosystem, String> {
             .unwrap_or_else(|| super::versions::default_for("uv").to_string());
         e.setup.push(("uv", uv));
     }
+    // `--frozen`: CI runs what the lock file says, and never rewrites it.
+    let frozen = if root.join("uv.lock").is_file() { " --frozen" } else { "" };
     let run = |tool: &str| match manager {
-        Manager::Uv => format!("uv run --frozen {tool}"),
+        Manager::Uv => format!("uv run{frozen} {tool}"),
         Manager::Poetry => format!("poetry run {tool}"),
         Manager::Pip => format!(".venv/bin/python -m {tool}"),
     };
@@ -144,7 +146,7 @@ pub(super) fn detect(root: &Path) -> Result<Ecosystem, String> {
             dirs.join(" ")
         };
         let python = match manager {
-            Manager::Uv => "uv run --frozen python".to_string(),
+            Manager::Uv => format!("uv run{frozen} python"),
             Manager::Poetry => "poetry run python".to_string(),
             Manager::Pip => "python3".to_string(),
         };
