@@ -70,7 +70,10 @@ fn uv_project_lint_test_build_run_for_real() {
         );
     // The Python on this machine, so uv never downloads one.
     let py = std::process::Command::new("python3")
-        .args(["-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"])
+        .args([
+            "-c",
+            "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')",
+        ])
         .output()
         .expect("python3");
     let version = String::from_utf8_lossy(&py.stdout).trim().to_string();
@@ -81,7 +84,11 @@ fn uv_project_lint_test_build_run_for_real() {
         .env("UV_PYTHON_DOWNLOADS", "never")
         .output()
         .expect("uv lock");
-    assert!(lock.status.success(), "{}", String::from_utf8_lossy(&lock.stderr));
+    assert!(
+        lock.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lock.stderr)
+    );
     let env = [("UV_PYTHON_DOWNLOADS", "never")];
     let (spec, out) = init_and_run(t, &[uv.path.clone()], &env);
     // The project's own versions: `.python-version`, and uv with a frozen lock.
@@ -91,7 +98,11 @@ fn uv_project_lint_test_build_run_for_real() {
     for job in ["lint", "test", "build"] {
         assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
     }
-    assert!(out.stdout.contains("1 passed"), "pytest ran no test:\n{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 passed"),
+        "pytest ran no test:\n{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -116,11 +127,18 @@ fn cargo_project_takes_its_toolchain_file_and_runs_for_real() {
     let t = t.file("rust-toolchain.toml", "[toolchain]\nchannel = \"stable\"\n");
     let (spec, out) = init_and_run(t, &[], &[]);
     assert!(spec.contains("rust: stable"), "{spec}");
-    assert!(spec.contains("cargo clippy --all-targets -- -D warnings"), "{spec}");
+    assert!(
+        spec.contains("cargo clippy --all-targets -- -D warnings"),
+        "{spec}"
+    );
     for job in ["lint", "test", "build"] {
         assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
     }
-    assert!(out.stdout.contains("test tests::adds ... ok"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("test tests::adds ... ok"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -142,7 +160,11 @@ fn pnpm_project_runs_its_scripts_for_real() {
         .current_dir(t.path())
         .output()
         .expect("pnpm install");
-    assert!(lock.status.success(), "{}", String::from_utf8_lossy(&lock.stderr));
+    assert!(
+        lock.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lock.stderr)
+    );
     let (spec, out) = init_and_run(t, &[pnpm.path.clone()], &[]);
     assert!(spec.contains("node: '20'"), "{spec}");
     assert!(spec.contains("pnpm install --frozen-lockfile"), "{spec}");
@@ -151,7 +173,11 @@ fn pnpm_project_runs_its_scripts_for_real() {
     for job in ["lint", "test", "build"] {
         assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
     }
-    assert!(out.stdout.contains("# pass 1"), "node --test ran no test:\n{}", out.stdout);
+    assert!(
+        out.stdout.contains("# pass 1"),
+        "node --test ran no test:\n{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -173,7 +199,11 @@ fn go_module_takes_its_go_directive_and_runs_for_real() {
     for job in ["lint", "test", "build"] {
         assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
     }
-    assert!(out.stdout.contains("ok  \texample.com/greet"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("ok  \texample.com/greet"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -210,7 +240,10 @@ fn detects_package_managers_and_versions_without_running_them() {
         for e in *expected {
             assert!(out.stdout.contains(e), "missing `{e}` in:\n{}", out.stdout);
         }
-        assert!(!t.path().join("cigen.yaml").exists(), "--stdout writes nothing");
+        assert!(
+            !t.path().join("cigen.yaml").exists(),
+            "--stdout writes nothing"
+        );
     }
 }
 
@@ -218,13 +251,28 @@ fn detects_package_managers_and_versions_without_running_them() {
 fn several_ecosystems_share_one_spec_with_prefixed_jobs() {
     let out = Test::new()
         .file("go.mod", "module example.com/x\n\ngo 1.22\n")
-        .file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+        .file(
+            "Cargo.toml",
+            "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        )
         .args(["init", "--stdout"])
         .expect_code(0);
-    for job in ["rust-lint:", "rust-test:", "rust-build:", "go-lint:", "go-test:", "go-build:"] {
+    for job in [
+        "rust-lint:",
+        "rust-test:",
+        "rust-build:",
+        "go-lint:",
+        "go-test:",
+        "go-build:",
+    ] {
         assert!(out.stdout.contains(job), "{job}:\n{}", out.stdout);
     }
-    assert!(out.stdout.contains("needs:\n    - rust-lint\n    - rust-test"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("needs:\n    - rust-lint\n    - rust-test"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

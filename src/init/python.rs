@@ -103,7 +103,11 @@ pub(super) fn detect(root: &Path) -> Result<Ecosystem, String> {
         e.setup.push(("uv", uv));
     }
     // `--frozen`: CI runs what the lock file says, and never rewrites it.
-    let frozen = if root.join("uv.lock").is_file() { " --frozen" } else { "" };
+    let frozen = if root.join("uv.lock").is_file() {
+        " --frozen"
+    } else {
+        ""
+    };
     let run = |tool: &str| match manager {
         Manager::Uv => format!("uv run{frozen} {tool}"),
         Manager::Poetry => format!("poetry run {tool}"),

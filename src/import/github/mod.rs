@@ -244,7 +244,10 @@ fn gate(
                 cx.report.add(Kind::Note, None, "manual", format!("{file}: on"), format!("the jobs of {file} are gated to its events ({}) plus `manual`, so a local run (a manual event) still runs them", on.events.names()));
             }
         }
-        when.event = gated.to_when();
+        // Gating that adds back every event of the union is no gating.
+        if gated != union_events {
+            when.event = gated.to_when();
+        }
     }
     let mut branches = c.condition.as_ref().and_then(|c| c.branches.clone());
     // A narrower push filter than the union's is a branch condition when the job runs only
