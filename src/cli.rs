@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
+  cigen init                         Write a first cigen.yaml for this project
+  cigen import                       Turn existing GitHub/GitLab CI files into cigen.yaml
   cigen list                         Jobs with their needs and descriptions
   cigen run                          Run every job locally, in DAG order, in parallel
   cigen run test --matrix python=3.12
@@ -66,12 +68,12 @@ Examples:\n  cigen check\n  cigen check --format json | jq -r '.diagnostics[].co
     Graph(GraphArgs),
     /// Detect the project (Python, Rust, Node, Go) and write a first cigen.yaml.
     #[command(
-        after_help = "Never overwrites an existing spec.\n\nExamples:\n  cigen init\n  cigen init --stdout > cigen.yaml"
+        after_help = "Writes cigen.yaml in the working directory (or -f PATH) and never overwrites an existing spec.\n\nExamples:\n  cigen init\n  cigen init --stdout > cigen.yaml"
     )]
     Init(InitArgs),
     /// Turn .github/workflows/*.yml and .gitlab-ci.yml into a cigen.yaml, with a migration report.
     #[command(
-        after_help = "Never overwrites an existing spec. What cannot be carried over is printed and written as\ncomments beside each job.\n\nExamples:\n  cigen import\n  cigen import --from github\n  cigen import --stdout\n  cigen import --report json | jq '.items[] | select(.kind == \"lost\")'"
+        after_help = "Writes cigen.yaml in the working directory (or -f PATH) and never overwrites an existing spec.\nWhat cannot be carried over is printed and written as comments beside each job.\n\nExamples:\n  cigen import\n  cigen import --from github\n  cigen import --stdout\n  cigen import --report json | jq '.items[] | select(.kind == \"lost\")'"
     )]
     Import(ImportArgs),
     /// Print the JSON Schema of cigen.yaml.
