@@ -2,14 +2,15 @@
 
 use std::path::PathBuf;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, Command};
 use crate::commands;
+use crate::compile::{self, Loaded};
 use crate::exit::Outcome;
-use crate::model::{self, Loaded};
-use crate::ui;
+use crate::ui::{self, ColorChoice};
 
 /// Runs a parsed command line and returns how it ended.
 pub fn run(cli: Cli) -> Outcome {
+    let color: ColorChoice = cli.color.into();
     match &cli.command {
         Command::Schema => {
             print!("{}", crate::shape::schema_text());
@@ -17,9 +18,7 @@ pub fn run(cli: Cli) -> Outcome {
         }
         Command::Completions(args) => return commands::completions::run(args),
         Command::Init(args) => return commands::init::run(cli.spec.as_deref(), args),
-        Command::Import(args) => {
-            return commands::import::run(cli.spec.as_deref(), args, cli.color)
-        }
+        Command::Import(args) => return commands::import::run(cli.spec.as_deref(), args),
         _ => {}
     }
     let path = match spec_path(cli.spec.clone()) {
@@ -30,17 +29,17 @@ pub fn run(cli: Cli) -> Outcome {
         }
     };
     if let Command::Check(args) = &cli.command {
-        return commands::check::run(&path, args, cli.color);
+        return commands::check::run(&path, args, color);
     }
-    let loaded = match load(&path, cli.color) {
+    let loaded = match load(&path, color) {
         Some(l) => l,
         None => return Outcome::Usage,
     };
     match &cli.command {
         Command::List(args) => commands::list::run(&loaded, args),
         Command::Graph(args) => commands::graph::run(&loaded, args),
-        Command::Generate(args) => commands::generate::run(&loaded, args, cli.color),
-        Command::Run(args) => commands::run::run(&loaded, args, cli.color),
+        Command::Generate(args) => commands::generate::run(&loaded, args, color),
+        Command::Run(args) => commands::run::run(&loaded, args, color),
         Command::Check(_)
         | Command::Schema
         | Command::Completions(_)
@@ -56,10 +55,10 @@ fn spec_path(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
     }
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    model::discover(&cwd).ok_or_else(|| {
+    compile::discover(&cwd).ok_or_else(|| {
         format!(
             "no {} found in {} or any parent directory (use -f PATH to name one)",
-            model::SPEC_FILE_NAME,
+            crate::contract::SPEC_FILE_NAME,
             cwd.display()
         )
     })
@@ -67,7 +66,7 @@ fn spec_path(explicit: Option<PathBuf>) -> Result<PathBuf, String> {
 
 /// Loads the spec, printing diagnostics (errors, or warnings on success).
 pub fn load(path: &std::path::Path, color: ColorChoice) -> Option<Loaded> {
-    match model::load_file(path) {
+    match compile::load_file(path) {
         Ok(loaded) => {
             if !loaded.warnings.is_empty() {
                 eprint!(

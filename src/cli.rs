@@ -37,6 +37,17 @@ pub enum ColorChoice {
     Never,
 }
 
+// Domain types are mapped from clap's at this edge, so the library never sees clap.
+impl From<ColorChoice> for crate::ui::ColorChoice {
+    fn from(c: ColorChoice) -> Self {
+        match c {
+            ColorChoice::Auto => Self::Auto,
+            ColorChoice::Always => Self::Always,
+            ColorChoice::Never => Self::Never,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile the spec into GitHub Actions, GitLab CI and justfile outputs.
@@ -95,6 +106,16 @@ pub enum Target {
     Just,
 }
 
+impl From<Target> for crate::model::TargetKind {
+    fn from(t: Target) -> Self {
+        match t {
+            Target::Github => Self::Github,
+            Target::Gitlab => Self::Gitlab,
+            Target::Just => Self::Just,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// Verify that committed outputs are up to date; print a diff and exit 1 when not. Never writes.
@@ -115,6 +136,20 @@ pub enum LogFormat {
     Github,
     Gitlab,
     Json,
+}
+
+impl LogFormat {
+    /// The chosen format; `None` for `auto` (the one that suits the place).
+    pub fn chosen(self) -> Option<crate::provider::LogFormat> {
+        use crate::provider::LogFormat as F;
+        match self {
+            LogFormat::Auto => None,
+            LogFormat::Human => Some(F::Human),
+            LogFormat::Github => Some(F::Github),
+            LogFormat::Gitlab => Some(F::Gitlab),
+            LogFormat::Json => Some(F::Json),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -2,9 +2,18 @@
 
 use std::io::IsTerminal;
 
-use crate::cli::ColorChoice;
+use crate::compile::LoadError;
 use crate::diagnostic::{render_all, Style};
-use crate::model::LoadError;
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
 
 /// Whether to colour a stream: `--color`, then NO_COLOR, then whether it is a terminal.
 pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {

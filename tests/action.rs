@@ -295,6 +295,26 @@ fn args_run_without_shell_expansion() {
 }
 
 #[test]
+fn args_over_several_lines_keep_every_line() {
+    // `args: |` hands the action a block with newlines; every line belongs to the command
+    // (bash's plain `read` stopped at the first one and ran `cigen check` alone).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = scrubbed("bash")
+        .arg(repo_root().join("action/run.sh"))
+        .current_dir(dir.path())
+        .env("CIGEN_PATH", cigen_bin())
+        .env("CIGEN_ARGS", "check\n  --format json\n  -f missing.yaml\n")
+        .output()
+        .expect("run bash");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("\"code\": \"unreadable-spec\"") && stdout.contains("missing.yaml"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn windows_runners_get_the_zip_and_cigen_exe() {
     // The zip holds this machine's binary as cigen.exe: the script cannot tell the difference,
     // and it exercises the Windows branch (zip, unzip, .exe name) for real.

@@ -425,11 +425,78 @@ fn outputs_go_next_to_the_spec_wherever_cigen_runs() {
 #[test]
 fn warns_when_gitlab_cannot_verify_the_cigen_it_installs() {
     let spec = "version: 1\njobs:\n  lint:\n    steps: [echo]\ntargets:\n  gitlab: { cigen_version: 9.9.9 }\n";
-    let out = Test::new().spec(spec).args(["generate"]).expect_code(0);
-    assert!(out.stderr.contains("warning: GitLab jobs install cigen 9.9.9 with `install: script`, but the checksum table has no entry for it"), "{}", out.stderr);
+    let t = Test::new().spec(spec).args(["generate"]);
+    for _ in 0..2 {
+        // A version the spec chose: the user can act, so it is said every time.
+        let out = t.expect_code(0);
+        assert!(out.stderr.contains("warning: GitLab jobs install cigen 9.9.9 with `install: script`, but the checksum table has no entry for it"), "{}", out.stderr);
+    }
     let present = "version: 1\njobs:\n  lint:\n    steps: [echo]\ntargets:\n  gitlab: { cigen_version: 9.9.9, install: present }\n";
     let out = Test::new().spec(present).args(["generate"]).expect_code(0);
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
+
+#[test]
+fn warns_when_the_pinned_action_cannot_verify_the_cigen_github_installs() {
+    let spec = "version: 1\njobs:\n  lint:\n    steps: [echo]\ntargets:\n  github: { cigen_version: 9.9.9 }\n";
+    let t = Test::new().spec(spec).args(["generate"]);
+    for _ in 0..2 {
+        let out = t.expect_code(0);
+        assert!(
+            out.stderr.contains("warning: GitHub jobs install cigen 9.9.9, which the pinned cigen action (v0.1.0) cannot verify"),
+            "{}",
+            out.stderr
+        );
+    }
+    // Building cigen in the job, or another action commit (whose table cigen cannot see):
+    // nothing to warn about.
+    for target in [
+        "github: { cigen_version: 9.9.9, cigen_build: { run: make, binary: bin/cigen } }",
+        "github: { cigen_version: 9.9.9, action: \"me/cigen@0123456789abcdef0123456789abcdef01234567\" }",
+    ] {
+        let spec = format!("version: 1\njobs:\n  lint:\n    steps: [echo]\ntargets:\n  {target}\n");
+        let out = Test::new().spec(&spec).args(["generate"]).expect_code(0);
+        assert!(!out.stderr.contains("warning") && !out.stderr.contains("note"), "{target}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn a_fresh_spec_explains_an_unpublished_default_release_once() {
+    // The default release is cigen's choice, not the user's: their very first command gets
+    // no warning, only a note saying what to do, and only once per checkout.
+    let default_released = std::fs::read_to_string(repo_root().join("action/checksums.txt"))
+        .unwrap()
+        .lines()
+        .any(|l| !l.starts_with('#') && !l.trim().is_empty());
+    let t = Test::new()
+        .spec("version: 1\njobs:\n  lint:\n    steps: [echo]\n")
+        .args(["generate"]);
+    let first = t.expect_code(0);
+    assert!(!first.stderr.contains("warning"), "{}", first.stderr);
+    if default_released {
+        assert!(!first.stderr.contains("note:"), "{}", first.stderr);
+        return;
+    }
+    let notes: Vec<&str> = first
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("note:"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{}", first.stderr);
+    assert!(
+        notes[0].contains("the GitHub and GitLab jobs install cigen 0.1.0")
+            && notes[0].contains("`cigen_build`"),
+        "{}",
+        first.stderr
+    );
+    let second = t.expect_code(0);
+    assert!(
+        !second.stderr.contains("note:") && !second.stderr.contains("warning"),
+        "{}",
+        second.stderr
+    );
+    // The record lives in the self-ignoring `.cigen/`.
+    assert!(t.path().join(".cigen/.gitignore").is_file());
 }
 
 #[test]

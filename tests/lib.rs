@@ -15,6 +15,7 @@ mod help;
 mod import;
 mod init;
 mod judges;
+mod package;
 mod release_names;
 mod release_scripts;
 mod run;

@@ -234,3 +234,36 @@ fn outside_git_runs_and_says_why() {
         out.stdout
     );
 }
+
+#[test]
+fn cigen_own_files_ignore_themselves_and_never_count_as_changes() {
+    let t = Test::new()
+        .spec("version: 1\njobs:\n  any:\n    when: { changed: [\"**\"] }\n    steps: [echo any ran]\n  report:\n    steps: [echo report]\n")
+        .file("src/a.py", "a\n");
+    git(t.path(), &["init", "-q"]);
+    commit_all(t.path(), "base");
+    // A run that writes the JUnit report creates `.cigen/` (as every GitLab job does).
+    Test::new()
+        .in_dir(t.path())
+        .args(["run", "report", "--log-format", "gitlab"])
+        .expect_code(0);
+    assert!(t.path().join(".cigen/junit.xml").is_file());
+    let ignore = std::fs::read_to_string(t.path().join(".cigen/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+    assert_eq!(
+        git(
+            t.path(),
+            &["status", "--porcelain", "--untracked-files=all"]
+        ),
+        ""
+    );
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["run", "any", "--dry-run", "--base", "HEAD"])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains("skip  any  no relevant changes"),
+        "a previous run's report re-triggered the job:\n{}",
+        out.stdout
+    );
+}

@@ -3,8 +3,8 @@
 use indexmap::IndexMap;
 
 use super::Context;
+use crate::dag;
 use crate::diagnostic::Diagnostic;
-use crate::model::dag;
 use crate::source::YamlPath;
 
 /// Independent cycles reported at most; past that the spec needs a rethink, not a list.

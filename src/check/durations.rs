@@ -2,8 +2,8 @@
 
 use super::Context;
 use crate::diagnostic::Diagnostic;
-use crate::model::parse_duration;
 use crate::source::YamlPath;
+use crate::spec::parse_duration;
 use crate::spec::{DurationText, RetrySpec, StepSpec};
 
 fn one(text: &Option<DurationText>, path: YamlPath, out: &mut Vec<Diagnostic>) {

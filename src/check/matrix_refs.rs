@@ -4,8 +4,9 @@
 use std::collections::HashSet;
 
 use super::{run_path, run_text, Context};
+use crate::contract::matrix_env_name as env_name;
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::model::matrix::{env_name, expand};
+use crate::matrix::expand;
 use crate::source::YamlPath;
 
 /// `MATRIX_...` names referenced in a text (`$MATRIX_PY`, `${MATRIX_PY}`, `%MATRIX_PY%`).

@@ -12,7 +12,7 @@ mod matrix_refs;
 mod needs_exist;
 mod never_runs;
 mod output_needs;
-pub(crate) mod outputs;
+mod outputs;
 mod paths;
 mod permissions;
 mod ports;

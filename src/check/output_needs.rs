@@ -1,8 +1,8 @@
 //! Rule: a job that reads another job's output (`$BUILD_IMAGE`) needs that job directly;
 //! outputs reach only direct dependents (GitHub's `needs.<job>.outputs`, GitLab dotenv).
 
-use super::outputs::output_env_name;
 use super::{reads_var, run_path, run_text, Context};
+use crate::contract::output_env_name;
 use crate::diagnostic::Diagnostic;
 use crate::source::YamlPath;
 use crate::spec::StepSpec;

@@ -3,15 +3,9 @@
 use std::collections::HashMap;
 
 use super::Context;
+use crate::contract::output_env_name;
 use crate::diagnostic::Diagnostic;
 use crate::source::YamlPath;
-
-/// The env variable through which dependents read `job`'s output `key`.
-pub fn output_env_name(job: &str, key: &str) -> String {
-    format!("{job}_{key}")
-        .to_ascii_uppercase()
-        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-}
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<String, (String, String)> = HashMap::new();

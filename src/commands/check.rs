@@ -2,15 +2,16 @@
 
 use std::path::Path;
 
-use crate::cli::{CheckArgs, ColorChoice, DiagnosticFormat};
+use crate::cli::{CheckArgs, DiagnosticFormat};
+use crate::compile::{self, LoadError};
 use crate::diagnostic::{render_all, render_json, Diagnostic};
 use crate::exit::Outcome;
-use crate::model::{self, LoadError};
 use crate::source::SourceFile;
 use crate::ui;
+use crate::ui::ColorChoice;
 
 pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
-    match (model::load_file(path), args.format) {
+    match (compile::load_file(path), args.format) {
         (Ok(loaded), DiagnosticFormat::Json) => {
             print!("{}", render_json(&loaded.source, &loaded.warnings));
             Outcome::Success

@@ -4,10 +4,12 @@ use std::io::IsTerminal;
 
 use anstyle::{AnsiColor, Style};
 
-use crate::cli::{ColorChoice, GenerateArgs, Target};
+use crate::cli::GenerateArgs;
+use crate::compile::Loaded;
 use crate::exit::Outcome;
 use crate::generate::{self, drift, write};
-use crate::model::Loaded;
+use crate::model::TargetKind;
+use crate::ui::ColorChoice;
 
 /// A unified diff with removed lines red, added lines green and hunk headers cyan.
 fn paint_diff(diff: &str, color: bool) -> String {
@@ -32,18 +34,18 @@ fn paint_diff(diff: &str, color: bool) -> String {
 fn fix_command(args: &GenerateArgs) -> String {
     let mut cmd = String::from("cigen generate");
     for t in &args.targets {
-        cmd.push_str(match t {
-            Target::Github => " --target github",
-            Target::Gitlab => " --target gitlab",
-            Target::Just => " --target just",
-        });
+        if let Some(v) = clap::ValueEnum::to_possible_value(t) {
+            cmd.push_str(" --target ");
+            cmd.push_str(v.get_name());
+        }
     }
     cmd
 }
 
 pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome {
     let p = &loaded.pipeline;
-    let targets = generate::selected(p, &args.targets);
+    let kinds: Vec<TargetKind> = args.targets.iter().map(|&t| t.into()).collect();
+    let targets = generate::selected(p, &kinds);
     if targets.is_empty() {
         eprintln!("error: no output selected: the spec's `targets` does not enable the requested target(s)");
         return Outcome::Usage;
@@ -96,17 +98,20 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
             }
         }
     }
-    for w in generate::warnings(p, &targets) {
+    let (warnings, notes) = generate::advice(p, &targets);
+    for w in warnings {
         eprintln!("warning: {w}");
     }
-    if let Some(j) = p
-        .targets
-        .just
-        .as_ref()
-        .filter(|_| targets.contains(&Target::Just))
-    {
-        if let Some(hint) = generate::justfile_import_hint(j, &p.root) {
-            eprintln!("note: {hint}");
+    for n in notes {
+        eprintln!("note: {n}");
+    }
+    for n in generate::install_notices(p, &targets) {
+        match n.once_key() {
+            None => eprintln!("warning: {}", n.text()),
+            Some(key) if crate::state_dir::first_time(&p.root, &key) => {
+                eprintln!("note: {}", n.text())
+            }
+            Some(_) => {}
         }
     }
     if refused.is_empty() {
@@ -114,9 +119,9 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
     }
     for (f, r) in &refused {
         let target = match f.target {
-            Target::Github => "github",
-            Target::Gitlab => "gitlab",
-            Target::Just => "just",
+            TargetKind::Github => "github",
+            TargetKind::Gitlab => "gitlab",
+            TargetKind::Just => "just",
         };
         eprintln!("error: not written: {r}");
         eprintln!(

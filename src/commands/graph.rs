@@ -1,8 +1,9 @@
 //! `cigen graph`: the job DAG as Mermaid or Graphviz DOT.
 
 use crate::cli::{GraphArgs, GraphFormat};
+use crate::compile::Loaded;
 use crate::exit::Outcome;
-use crate::model::{Loaded, Pipeline};
+use crate::model::Pipeline;
 
 /// Mermaid flowchart, left to right; labels carry the description's first line.
 pub fn mermaid(p: &Pipeline) -> String {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{ColorChoice, ImportArgs, ImportSource, ReportFormat};
+use crate::cli::{ImportArgs, ImportSource, ReportFormat};
 use crate::exit::Outcome;
 use crate::import::{self, Kind, Sources};
 
@@ -12,7 +12,7 @@ pub(crate) fn target_path(explicit: Option<&Path>) -> Result<PathBuf, String> {
     match explicit {
         Some(p) => Ok(p.to_path_buf()),
         None => std::env::current_dir()
-            .map(|d| d.join(crate::model::SPEC_FILE_NAME))
+            .map(|d| d.join(crate::contract::SPEC_FILE_NAME))
             .map_err(|e| format!("cannot read the working directory: {e}")),
     }
 }
@@ -36,7 +36,7 @@ pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-pub fn run(spec: Option<&Path>, args: &ImportArgs, _color: ColorChoice) -> Outcome {
+pub fn run(spec: Option<&Path>, args: &ImportArgs) -> Outcome {
     let path = match target_path(spec) {
         Ok(p) => p,
         Err(e) => {

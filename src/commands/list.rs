@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use crate::cli::{ListArgs, ListFormat};
+use crate::compile::Loaded;
 use crate::exit::Outcome;
-use crate::model::Loaded;
 
 #[derive(Serialize)]
 struct Row<'a> {

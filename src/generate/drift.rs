@@ -54,7 +54,7 @@ pub(crate) fn same_text(on_disk: &str, rendered: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Target;
+    use crate::model::TargetKind as Target;
 
     #[test]
     fn reports_only_changed_files_with_a_diff() {

@@ -13,8 +13,9 @@ const RESERVED_WORDS: &[&str] = &[
 ];
 
 /// Whether `s` can be written as a plain scalar and read back as the same string by both YAML
-/// versions: it starts with a letter (so it is no number, date, time, sexagesimal or special
-/// float, and starts with no indicator), uses only letters, digits, `_ . / - @ ( ) = +` and
+/// versions: it starts with a letter, or with `.` and a letter as hidden paths do (`.cigen/x`;
+/// so it is no number, date, time or sexagesimal, and starts with no indicator; `.inf` and
+/// `.nan` are the special floats of both versions and stay quoted), uses only letters, digits, `_ . / - @ ( ) = +` and
 /// single inner spaces (so no comment, flow, quote, anchor or tag syntax), has `:` only before
 /// a non-space (so it is no key), and is not a boolean or null word.
 fn plain_safe(s: &str) -> bool {
@@ -32,7 +33,11 @@ fn plain_safe(s: &str) -> bool {
             _ => false,
         }
     });
-    first.is_ascii_alphabetic() && body_ok && !RESERVED_WORDS.contains(&s)
+    let start_ok = first.is_ascii_alphabetic()
+        || (first == b'.'
+            && bytes.get(1).is_some_and(u8::is_ascii_alphabetic)
+            && !matches!(s.to_ascii_lowercase().as_str(), ".inf" | ".nan"));
+    start_ok && body_ok && !RESERVED_WORDS.contains(&s)
 }
 
 /// Characters that must be escaped inside a double-quoted scalar: everything YAML does not
@@ -256,6 +261,11 @@ mod tests {
             "~",
             "=",
             "<<",
+            ".inf",
+            ".INF",
+            ".NaN",
+            ".5",
+            "..",
         ] {
             assert!(
                 yaml_scalar(s).starts_with(['\'', '"']),
@@ -263,6 +273,7 @@ mod tests {
             );
         }
         assert_eq!(yaml_scalar("ubuntu-24.04"), "ubuntu-24.04");
+        assert_eq!(yaml_scalar(".cigen/junit.xml"), ".cigen/junit.xml");
         assert_eq!(yaml_scalar("valkey/valkey:8"), "valkey/valkey:8");
         assert_eq!(yaml_scalar("Check out"), "Check out");
         assert_eq!(yaml_scalar("a: b"), "'a: b'");

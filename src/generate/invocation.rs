@@ -1,7 +1,8 @@
 //! The one command every CI job runs: `cigen run <job> --no-deps ...` (docs/contracts.md).
 
 use super::escape::shell_word;
-use crate::model::{matrix, Job};
+use crate::contract::matrix_env_name;
+use crate::model::Job;
 
 /// The shell command that runs `job` on a CI runner. Matrix values arrive as `MATRIX_<KEY>`
 /// variables and are passed on with `--matrix "key=$MATRIX_KEY"`: an unset variable (a cell
@@ -15,7 +16,7 @@ pub(crate) fn cigen_run(job: &Job, matrix_keys: &[String]) -> String {
     for key in matrix_keys {
         // Keys are letters, digits, `-` and `_` (rule `matrix-refs`); quote anyway.
         let word = shell_word(&format!("{key}="));
-        let var = matrix::env_name(key);
+        let var = matrix_env_name(key);
         if word.starts_with('\'') {
             cmd.push_str(&format!(" --matrix {word}\"${var}\""));
         } else {

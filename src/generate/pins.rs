@@ -36,6 +36,11 @@ pub(crate) fn default_cigen_version() -> &'static str {
     CIGEN_ACTION_VERSION.trim_start_matches('v')
 }
 
+/// The cigen version a target installs: the spec's `cigen_version`, else the default.
+pub(crate) fn cigen_version(explicit: Option<&str>) -> &str {
+    explicit.unwrap_or(default_cigen_version())
+}
+
 pub(crate) const CHECKOUT: &str = "actions/checkout";
 pub(crate) const SETUP_PYTHON: &str = "actions/setup-python";
 pub(crate) const SETUP_UV: &str = "astral-sh/setup-uv";

@@ -71,7 +71,7 @@ pub(crate) fn write(file: &OutputFile) -> std::io::Result<Written> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Target;
+    use crate::model::TargetKind as Target;
 
     #[test]
     fn writes_atomically_and_refuses_foreign_files() {

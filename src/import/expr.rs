@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
-use crate::check::outputs::output_env_name;
-use crate::model::matrix::env_name;
+use crate::contract::matrix_env_name as env_name;
+use crate::contract::output_env_name;
 
 /// The `github` context fields that GitHub also sets as `GITHUB_*` variables.
 const GITHUB_FIELDS: &[&str] = &[

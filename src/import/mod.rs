@@ -198,7 +198,7 @@ pub(crate) fn import(
     hoist_env(&mut draft.spec);
     let next_steps = targets(&mut draft, root, !workflows.is_empty(), gitlab_file);
     let text = emit::text(&draft);
-    let loaded = crate::model::load_str(spec_path, &text, root).map_err(|e| ImportError {
+    let loaded = crate::compile::load_str(spec_path, &text, root).map_err(|e| ImportError {
         message: format!(
             "cigen bug: the imported spec does not load ({e}); please report it with the files you imported. The text was:\n{text}"
         ),

@@ -8,10 +8,11 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use super::{
-    dag, matrix, parse_duration, GithubOutput, GitlabOutput, Job, JustOutput, Pipeline,
-    RetryPolicy, Step, Targets, DEFAULT_SHELL,
+    GithubOutput, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Step, Targets,
+    DEFAULT_SHELL,
 };
-use crate::spec::{self, Backoff, RetrySpec, Spec, StepSpec};
+use crate::spec::{self, parse_duration, Backoff, RetrySpec, Spec, StepSpec};
+use crate::{dag, matrix};
 
 fn dur(d: &Option<spec::DurationText>) -> Option<Duration> {
     d.as_ref().and_then(|t| parse_duration(&t.0).ok())
@@ -143,8 +144,6 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
         just: Some(Default::default()),
     };
     let t = t.unwrap_or(&default_all);
-    // Not this binary's own version: see `pins::default_cigen_version` (docs/release.md).
-    let version = crate::generate::pins::default_cigen_version().to_string();
     Targets {
         github: t.github.as_ref().map(|g| GithubOutput {
             path: g
@@ -158,7 +157,7 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
                 .unwrap_or_else(|| vec!["ubuntu-24.04".into()]),
             setup: g.setup.clone(),
             action: g.action.clone(),
-            cigen_version: g.cigen_version.clone().unwrap_or_else(|| version.clone()),
+            cigen_version: g.cigen_version.clone(),
             cigen_build: g.cigen_build.clone(),
             template: g.template.clone(),
         }),
@@ -171,7 +170,7 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
                 .map(|r| r.to_vec().into_iter().cloned().collect())
                 .unwrap_or_default(),
             install: g.install.unwrap_or_default(),
-            cigen_version: g.cigen_version.clone().unwrap_or_else(|| version.clone()),
+            cigen_version: g.cigen_version.clone(),
             cigen_build: g.cigen_build.clone(),
             before_script: g.before_script.clone(),
             template: g.template.clone(),

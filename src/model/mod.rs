@@ -4,15 +4,9 @@
 //! matrix cells, conditions or env.
 
 mod build;
-pub mod dag;
-mod duration;
-mod load;
-pub mod matrix;
 
+pub use crate::matrix::{Cell, Matrix};
 pub use build::build;
-pub use duration::{format_duration, parse_duration};
-pub use load::{discover, load_file, load_str, LoadError, Loaded, SPEC_FILE_NAME};
-pub use matrix::{Cell, Matrix};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -110,6 +104,14 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
 }
 
+/// The kinds of output `cigen generate` writes, in the order it writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TargetKind {
+    Github,
+    Gitlab,
+    Just,
+}
+
 /// Output targets with defaults applied. `None` = not generated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Targets {
@@ -124,7 +126,9 @@ pub struct GithubOutput {
     pub runs_on: Vec<String>,
     pub setup: IndexMap<String, Vec<spec::ActionStep>>,
     pub action: Option<String>,
-    pub cigen_version: String,
+    /// The cigen release CI installs; `None`: the one the default action pin can verify
+    /// (the generator's choice, `pins::default_cigen_version`).
+    pub cigen_version: Option<String>,
     pub cigen_build: Option<spec::CigenBuild>,
     pub template: Option<String>,
 }
@@ -135,7 +139,9 @@ pub struct GitlabOutput {
     pub image: Option<String>,
     pub tags: Vec<String>,
     pub install: spec::GitlabInstall,
-    pub cigen_version: String,
+    /// The cigen release CI installs; `None`: the one the default action pin can verify
+    /// (the generator's choice, `pins::default_cigen_version`).
+    pub cigen_version: Option<String>,
     pub cigen_build: Option<spec::CigenBuild>,
     pub before_script: IndexMap<String, Vec<String>>,
     pub template: Option<String>,

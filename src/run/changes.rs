@@ -9,8 +9,7 @@ use std::path::Path;
 
 use git2::{Oid, Repository, StatusOptions};
 
-use super::context::RunContext;
-use crate::spec::Provider;
+use crate::provider::{BaseHint, RunContext};
 
 /// What changed, relative to the spec directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,10 +35,6 @@ pub(crate) fn detect(
 
 fn short(oid: Oid) -> String {
     oid.to_string().chars().take(7).collect()
-}
-
-fn is_zero_sha(s: &str) -> bool {
-    s.chars().all(|c| c == '0')
 }
 
 /// A commit by SHA or ref, with a reason that explains shallow clones when it is missing.
@@ -77,53 +72,17 @@ fn find_base(
         let mb = merge_base(repo, oid, head, r)?;
         return Ok((Some(mb), format!("merge-base with {r} ({})", short(mb))));
     }
-    match ctx.provider {
-        Provider::Github => {
-            let path = env
-                .get("GITHUB_EVENT_PATH")
-                .filter(|p| !p.is_empty())
-                .ok_or("GITHUB_EVENT_PATH is not set, so the event's base commit is unknown")?;
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read the GitHub event payload {path}: {e}"))?;
-            let payload: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| format!("the GitHub event payload is not JSON: {e}"))?;
-            if let Some(sha) = payload
-                .pointer("/pull_request/base/sha")
-                .and_then(|v| v.as_str())
-            {
-                let oid = commit_oid(repo, sha, "pull request base")?;
-                let mb = merge_base(repo, oid, head, "the pull request base")?;
-                return Ok((Some(mb), format!("pull request base ({})", short(mb))));
-            }
-            match payload.get("before").and_then(|v| v.as_str()) {
-                Some(sha) if is_zero_sha(sha) => {
-                    Err("new branch: the push has no previous commit to compare with".into())
-                }
-                Some(sha) => {
-                    let oid = commit_oid(repo, sha, "previous push commit")?;
-                    Ok((Some(oid), format!("previous push ({})", short(oid))))
-                }
-                None => {
-                    Err("the GitHub event has no base commit (not a push or pull request)".into())
-                }
-            }
+    match ctx.base(env)? {
+        BaseHint::MergeBaseWith { rev, what } => {
+            let oid = commit_oid(repo, &rev, what)?;
+            let mb = merge_base(repo, oid, head, &format!("the {what}"))?;
+            Ok((Some(mb), format!("{what} ({})", short(mb))))
         }
-        Provider::Gitlab => {
-            let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).cloned();
-            if let Some(sha) = get("CI_MERGE_REQUEST_DIFF_BASE_SHA") {
-                let oid = commit_oid(repo, &sha, "merge request base")?;
-                return Ok((Some(oid), format!("merge request base ({})", short(oid))));
-            }
-            match get("CI_COMMIT_BEFORE_SHA") {
-                Some(sha) if is_zero_sha(&sha) => Err("new branch: the push has no previous commit to compare with".into()),
-                Some(sha) => {
-                    let oid = commit_oid(repo, &sha, "previous push commit")?;
-                    Ok((Some(oid), format!("previous push ({})", short(oid))))
-                }
-                None => Err("GitLab gave no base commit (CI_MERGE_REQUEST_DIFF_BASE_SHA / CI_COMMIT_BEFORE_SHA)".into()),
-            }
+        BaseHint::Commit { rev, what, noun } => {
+            let oid = commit_oid(repo, &rev, noun)?;
+            Ok((Some(oid), format!("{what} ({})", short(oid))))
         }
-        Provider::Local => {
+        BaseHint::DefaultBranch => {
             let (name, oid) = default_branch(repo).ok_or(
                 "no default branch (origin/HEAD, main, master) to compare with; pass --base REF",
             )?;

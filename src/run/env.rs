@@ -9,7 +9,8 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use crate::model::{matrix::env_name, Cell, Job, Pipeline, Step};
+use crate::contract::matrix_env_name;
+use crate::model::{Cell, Job, Pipeline, Step};
 use crate::spec::EnvValue;
 
 /// Env layers that are the same for every step of a run.
@@ -52,14 +53,14 @@ pub(crate) fn step_env(
     apply(&mut env, &p.env, base.ci);
     apply(&mut env, &job.env, base.ci);
     for (k, v) in &cell.values {
-        env.insert(env_name(k), v.clone());
+        env.insert(matrix_env_name(k), v.clone());
     }
     apply(&mut env, &step.env, base.ci);
     env.insert(
-        "CIGEN_OUTPUT".into(),
+        crate::contract::OUTPUT_FILE_VAR.into(),
         output_file.to_string_lossy().into_owned(),
     );
-    env.insert("CIGEN_JOB".into(), job.name.clone());
+    env.insert(crate::contract::JOB_VAR.into(), job.name.clone());
     env
 }
 

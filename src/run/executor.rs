@@ -9,19 +9,20 @@ use std::time::{Duration, Instant};
 use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
-use super::context::RunContext;
 use super::direct;
 use super::env::{step_env, BaseEnv};
 use super::events::{Event, StepStatus, UnitId, UnitResult, UnitStatus};
 use super::lines::LineBuf;
+use super::mask::Masker;
 use super::outputs;
 use super::plan::Plan;
 use super::process::{self, Ending};
 use super::retry;
-use super::secrets::Masker;
 use super::services::{self, ServiceMode};
 use super::when::{evaluate, LazyChanges, Verdict};
-use crate::model::{format_duration, Pipeline};
+use crate::model::Pipeline;
+use crate::provider::RunContext;
+use crate::spec::format_duration;
 
 /// What every unit of a run shares.
 pub(crate) struct Shared<'a> {
@@ -89,7 +90,7 @@ fn run_inner(
     let started = match services::start(job, sh.services, cancel, &mut |text| {
         emit(Event::Notice {
             unit: Some(id),
-            text,
+            text: sh.masker.mask(&text).into_owned(),
         })
     }) {
         Ok(s) => s,
@@ -172,17 +173,18 @@ fn run_inner(
                 None => through_shell(),
             };
             cmd.current_dir(&dir).env_clear().envs(&env);
+            // Masked as a byte stream before lines are cut, so no split hides a secret.
+            let mut masking = sh.masker.stream();
             let mut lines = LineBuf::default();
             let mut send_line = |line: String| {
-                let masked = sh.masker.mask(&line).into_owned();
                 emit(Event::Output {
                     unit: id,
                     step: i,
-                    line: masked,
+                    line,
                 });
             };
             let mut res = process::run(cmd, deadline, sh.grace, cancel, &mut |chunk| {
-                lines.push(chunk, &mut send_line)
+                lines.push(&masking.push(chunk), &mut send_line)
             });
             // Not found on the fast path: let the shell say so, in its own words (exit 127).
             if direct.is_some()
@@ -191,9 +193,10 @@ fn run_inner(
                 let mut cmd = through_shell();
                 cmd.current_dir(&dir).env_clear().envs(&env);
                 res = process::run(cmd, deadline, sh.grace, cancel, &mut |chunk| {
-                    lines.push(chunk, &mut send_line)
+                    lines.push(&masking.push(chunk), &mut send_line)
                 });
             }
+            lines.push(&masking.finish(), &mut send_line);
             lines.finish(&mut send_line);
             let duration = t0.elapsed();
             let (status, message) = match res {

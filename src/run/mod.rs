@@ -1,13 +1,13 @@
 //! `cigen run`: the engine every generated output calls. See `README.md` beside this file
 //! for the lifecycle and invariants.
 //!
-//! Order: env and `.env` → context (CI? provider, branch, event) → plan (selection, cells,
-//! conditions) → dry run, or: secrets present → pre-flight → reporter start (GitHub
-//! `::add-mask::`) → signal handlers → scheduler → CI output files → summary → exit code.
+//! The command (`commands/run.rs`) drives it in two steps: [`prepare`] reads the env and
+//! `.env`, detects where it runs and plans (selection, cells, conditions); then either the
+//! plan is shown (`--dry-run`) or [`execute`] runs it: secrets masked, reporter started,
+//! signal handlers, scheduler, CI output hand-over, and a [`Summary`] back.
 
 mod cancel;
 mod changes;
-mod context;
 mod direct;
 mod dotenv;
 mod env;
@@ -15,6 +15,7 @@ mod events;
 mod executor;
 mod lines;
 mod locate;
+mod mask;
 mod outputs;
 mod plan;
 mod preflight;
@@ -30,36 +31,78 @@ mod secrets;
 mod services;
 mod when;
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use crate::cli::{ColorChoice, LogFormat, RunArgs};
-use crate::exit::Outcome;
-use crate::model::{parse_duration, Loaded};
+use crate::compile::Loaded;
+use crate::provider::{Handover, LogFormat, RunContext};
+use crate::spec::parse_duration;
+use crate::ui::ColorChoice;
 
 /// Default time between SIGTERM and SIGKILL; `CIGEN_KILL_GRACE` (e.g. `2s`) overrides.
 const DEFAULT_GRACE: Duration = Duration::from_secs(5);
 
-/// Runs `cigen run` and returns how it ended.
-pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
-    limit_malloc_arenas();
+/// What to run and how: the engine's side of `cigen run`'s command line.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Jobs to run; empty: all.
+    pub jobs: Vec<String>,
+    /// Do not add the jobs' transitive needs.
+    pub no_deps: bool,
+    /// `KEY=VALUE` cell filters.
+    pub matrix: Vec<String>,
+    /// Units running at once; `None`: one per CPU.
+    pub jobs_limit: Option<usize>,
+    pub keep_going: bool,
+    /// Compare changed files against this ref instead of the detected base.
+    pub base: Option<String>,
+    /// `None`: the format that suits the place (`--log-format auto`).
+    pub log_format: Option<LogFormat>,
+    /// Use services already running instead of starting containers.
+    pub host_services: bool,
+    pub color: ColorChoice,
+}
+
+/// A run that is ready to go: where it runs, its env layers and its plan.
+pub(crate) struct Prepared<'a> {
+    loaded: &'a Loaded,
+    ctx: RunContext,
+    base: env::BaseEnv,
+    changes: when::LazyChanges,
+    plan: plan::Plan,
+    /// Process env plus env_file: where declared secrets are looked up.
+    merged: HashMap<String, String>,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Every unit passed or was skipped by its own conditions.
+    Passed,
+    /// A unit failed, timed out or was cancelled.
+    Failed,
+    /// The run could not start (a temporary directory, say).
+    NotStarted,
+    /// Interrupted by this signal.
+    Interrupted(i32),
+}
+
+/// Reads the env and `env_file`, detects the place and plans. An error is the user's
+/// (an unreadable env_file, an unknown job, a matrix filter that selects nothing).
+pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared<'a>, String> {
     let p = &loaded.pipeline;
     let process = env::process_env();
     let env_file = match &p.env_file {
         Some(f) if p.root.join(f).is_file() => {
             let path = p.root.join(f);
-            match std::fs::read_to_string(&path)
+            std::fs::read_to_string(&path)
                 .map_err(|e| e.to_string())
                 .and_then(|t| {
                     dotenv::parse(&t).map_err(|e| format!("line {}: {}", e.line, e.message))
-                }) {
-                Ok(vars) => vars,
-                Err(e) => {
-                    eprintln!("error: {}: {e}", path.display());
-                    return Outcome::Usage;
-                }
-            }
+                })
+                .map_err(|e| format!("{}: {e}", path.display()))?
         }
         _ => IndexMap::new(),
     };
@@ -71,8 +114,10 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
                 .iter()
                 .any(|s| s.when.as_ref().is_some_and(|w| w.branch.is_some()))
     });
-    let ctx = context::RunContext::detect(&process, || {
-        wants_branch.then(|| context::local_branch(&root)).flatten()
+    let ctx = RunContext::detect(&process, || {
+        wants_branch
+            .then(|| crate::provider::local_branch(&root))
+            .flatten()
     });
     let base = env::BaseEnv {
         process,
@@ -84,45 +129,70 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
             root.clone(),
             base.process.clone(),
             ctx.clone(),
-            args.base.clone(),
+            opts.base.clone(),
         );
         when::LazyChanges::new(move || changes::detect(&root, &env, &ctx, base_ref.as_deref()))
     };
     let sel = plan::Selection {
-        jobs: &args.jobs,
-        no_deps: args.no_deps,
-        matrix: &args.matrix,
+        jobs: &opts.jobs,
+        no_deps: opts.no_deps,
+        matrix: &opts.matrix,
     };
-    let plan = match plan::build(p, &sel, &ctx, &changes) {
-        Ok(plan) => plan,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Outcome::Usage;
-        }
-    };
+    let plan = plan::build(p, &sel, &ctx, &changes)?;
     let merged = base.merged();
-    let missing = secrets::missing(p, &plan, &merged);
-    if args.dry_run {
-        // `--log-format json` gets the plan as its first event would be; others get text.
-        if args.log_format == LogFormat::Json {
-            report::plan_json(&plan);
+    Ok(Prepared {
+        loaded,
+        ctx,
+        base,
+        changes,
+        plan,
+        merged,
+    })
+}
+
+impl Prepared<'_> {
+    /// Declared secrets that are missing, per job that will run (empty when all are there).
+    pub(crate) fn missing_secrets(&self) -> IndexMap<String, Vec<String>> {
+        secrets::missing(&self.loaded.pipeline, &self.plan, &self.merged)
+    }
+
+    /// Prints the plan as `--dry-run` shows it: text, or with `--log-format json` the JSON
+    /// reporter's plan event.
+    pub(crate) fn show_plan(&self, format: Option<LogFormat>) {
+        if format == Some(LogFormat::Json) {
+            report::plan_json(&self.plan);
         } else {
-            print!("{}", plan::render(&plan, p));
-        }
-        if !missing.is_empty() {
-            eprint!("{}", missing_text("warning", &missing));
-        }
-        return Outcome::Success;
-    }
-    if !missing.is_empty() {
-        eprint!("{}", missing_text("error", &missing));
-        return Outcome::Usage;
-    }
-    if !ctx.ci && !p.setup.is_empty() {
-        if let Some(text) = preflight::render(&preflight::check(&p.setup)) {
-            eprint!("{text}");
+            print!("{}", plan::render(&self.plan, &self.loaded.pipeline));
         }
     }
+
+    /// Locally, the `setup:` toolchains against PATH: a warning table, or nothing.
+    pub(crate) fn preflight(&self) -> Option<String> {
+        let p = &self.loaded.pipeline;
+        if self.ctx.ci || p.setup.is_empty() {
+            return None;
+        }
+        preflight::render(&preflight::check(&p.setup))
+    }
+}
+
+/// How the engine's run went.
+pub struct Summary {
+    pub ended: Ended,
+}
+
+/// Runs the plan to the end: masks secrets, reports, schedules, hands outputs to CI.
+pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
+    limit_malloc_arenas();
+    let Prepared {
+        loaded,
+        ctx,
+        base,
+        changes,
+        plan,
+        merged,
+    } = prepared;
+    let p = &loaded.pipeline;
     let masker = {
         let mut names: Vec<&String> = p.secrets.iter().collect();
         for u in &plan.units {
@@ -130,38 +200,40 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
                 names.extend(j.secrets.iter());
             }
         }
-        secrets::Masker::new(
+        mask::Masker::new(
             names
                 .into_iter()
                 .filter_map(|n| merged.get(n))
                 .map(String::as_str),
         )
     };
-    let jobs = args
+    let jobs = opts
         .jobs_limit
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
+    let format = opts.log_format.unwrap_or_else(|| ctx.log_format());
     let cfg = report::ReportConfig {
-        color,
+        color: opts.color,
         mask_patterns: &masker.patterns,
         sequential: jobs == 1 || plan.runnable() <= 1,
         env: &base.process,
-        junit_path: p.root.join(".cigen/junit.xml"),
+        junit_path: p.root.join(crate::contract::JUNIT_PATH),
         pipeline_name: &p.name,
-        step_lines: if report::resolve(args.log_format, &base.process) == LogFormat::Github {
+        step_lines: if format == LogFormat::Github {
             let workspace = base.process.get("GITHUB_WORKSPACE").map(String::as_str);
             locate::step_lines(&loaded.source, p, workspace)
         } else {
             locate::StepLines::default()
         },
     };
-    let format = report::resolve(args.log_format, &base.process);
     let mut reporter = report::create(format, &cfg);
     let out_dir = match tempfile::Builder::new().prefix("cigen-run-").tempdir() {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: cannot create a temporary directory: {e}");
-            return Outcome::Failure;
+            return Summary {
+                ended: Ended::NotStarted,
+            };
         }
     };
     let grace = base
@@ -173,12 +245,7 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     if let Err(e) = watch_signals(tx.clone()) {
         eprintln!("warning: cannot install signal handlers: {e}");
     }
-    let github_output = base
-        .process
-        .get("GITHUB_OUTPUT")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from);
-    let gitlab = base.process.get("GITLAB_CI").is_some_and(|v| v == "true");
+    let handover = ctx.handover(&base.process);
     let shared = executor::Shared {
         pipeline: p,
         plan,
@@ -188,33 +255,33 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
         masker,
         out_dir: out_dir.path().to_path_buf(),
         grace,
-        services: if args.host_services {
+        services: if opts.host_services {
             services::ServiceMode::Host
         } else {
             services::ServiceMode::Docker
         },
     };
     reporter.start(&shared.plan);
-    let opts = scheduler::Options {
+    let sched = scheduler::Options {
         jobs,
-        keep_going: args.keep_going,
+        keep_going: opts.keep_going,
     };
-    let summary = scheduler::run(&shared, &opts, reporter.as_mut(), tx, rx);
-    write_ci_outputs(&shared, &summary.results, github_output.as_deref(), gitlab);
+    let summary = scheduler::run(&shared, &sched, reporter.as_mut(), tx, rx);
+    write_ci_outputs(&shared, &summary.results, &handover);
     reporter.finish(
         &shared.plan,
         &summary.results,
         summary.elapsed,
         summary.signal,
     );
-    if let Some(sig) = summary.signal {
-        return Outcome::Signal(sig);
-    }
-    if summary.results.iter().all(|r| r.status.satisfies_needs()) {
-        Outcome::Success
+    let ended = if let Some(sig) = summary.signal {
+        Ended::Interrupted(sig)
+    } else if summary.results.iter().all(|r| r.status.satisfies_needs()) {
+        Ended::Passed
     } else {
-        Outcome::Failure
-    }
+        Ended::Failed
+    };
+    Summary { ended }
 }
 
 /// glibc gives every thread that allocates its own malloc arena; unit threads allocate little,
@@ -225,15 +292,6 @@ fn limit_malloc_arenas() {
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
     }
-}
-
-fn missing_text(level: &str, missing: &IndexMap<String, Vec<String>>) -> String {
-    let mut s =
-        format!("{level}: missing secrets (set them in the environment or in the env_file):\n");
-    for (job, names) in missing {
-        s.push_str(&format!("  {job}: {}\n", names.join(", ")));
-    }
-    s
 }
 
 /// SIGINT, SIGTERM and SIGHUP become messages to the scheduler, which forwards them.
@@ -259,12 +317,11 @@ fn watch_signals(_tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result
     Ok(())
 }
 
-/// In CI, hands outputs to the provider: `$GITHUB_OUTPUT` heredocs, GitLab dotenv report.
+/// In CI, hands outputs to the provider (see [`Handover`]).
 fn write_ci_outputs(
     sh: &executor::Shared<'_>,
     results: &[events::UnitResult],
-    github: Option<&std::path::Path>,
-    gitlab: bool,
+    handover: &Handover,
 ) {
     let mut by_job: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
     for (u, r) in sh.plan.units.iter().zip(results) {
@@ -273,30 +330,33 @@ fn write_ci_outputs(
             .or_default()
             .extend(r.outputs.clone());
     }
-    let all: IndexMap<String, String> = by_job.values().flat_map(|o| o.clone()).collect();
-    if let Some(path) = github {
-        if !all.is_empty() {
-            if let Err(e) = outputs::write_github(path, &all) {
-                eprintln!(
-                    "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
-                    path.display()
-                );
+    match handover {
+        Handover::GithubOutput(path) => {
+            let all: IndexMap<String, String> = by_job.values().flat_map(|o| o.clone()).collect();
+            if !all.is_empty() {
+                if let Err(e) = outputs::write_github(path, &all) {
+                    eprintln!(
+                        "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
+                        path.display()
+                    );
+                }
             }
         }
-    }
-    if gitlab {
-        let env: IndexMap<String, String> = by_job
-            .iter()
-            .flat_map(|(j, o)| outputs::as_env(j, o))
-            .collect();
-        let path = sh.pipeline.root.join(".cigen/outputs.env");
-        match outputs::write_gitlab(&path, &env) {
-            Ok(skipped) if !skipped.is_empty() => eprintln!(
-                "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
-                skipped.join(", ")
-            ),
-            Ok(_) => {}
-            Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
+        Handover::GitlabDotenv => {
+            let env: IndexMap<String, String> = by_job
+                .iter()
+                .flat_map(|(j, o)| outputs::as_env(j, o))
+                .collect();
+            let path = sh.pipeline.root.join(crate::contract::OUTPUTS_DOTENV_PATH);
+            match outputs::write_gitlab(&path, &env) {
+                Ok(skipped) if !skipped.is_empty() => eprintln!(
+                    "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
+                    skipped.join(", ")
+                ),
+                Ok(_) => {}
+                Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
+            }
         }
+        Handover::None => {}
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use crate::check::outputs::output_env_name;
+use crate::contract::output_env_name;
 
 /// Parses `key=value` lines and `key<<DELIM … DELIM` blocks; later writes win.
 pub(crate) fn parse(text: &str) -> IndexMap<String, String> {
@@ -97,7 +97,7 @@ pub(crate) fn write_gitlab(
     env: &IndexMap<String, String>,
 ) -> std::io::Result<Vec<String>> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        crate::state_dir::create_dir_all(dir)?;
     }
     let mut text = String::new();
     let mut skipped = Vec::new();

@@ -4,11 +4,11 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::context::RunContext;
 use super::events::UnitId;
 use super::when::{evaluate, LazyChanges, Verdict};
 use crate::diagnostic::did_you_mean;
 use crate::model::{Cell, Job, Pipeline};
+use crate::provider::RunContext;
 
 /// One job for one matrix cell.
 #[derive(Debug, Clone)]

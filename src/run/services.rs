@@ -6,7 +6,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::cancel::CancelToken;
-use crate::model::{parse_duration, Job};
+use crate::model::Job;
+use crate::spec::parse_duration;
 use crate::spec::{Port, Service};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,7 +157,7 @@ fn start_one(
             return Err(if cancel.is_cancelled() {
                 "cancelled while waiting".into()
             } else {
-                format!("not healthy after {}", crate::model::format_duration(limit))
+                format!("not healthy after {}", crate::spec::format_duration(limit))
             });
         }
     }

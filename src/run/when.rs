@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use globset::{GlobBuilder, GlobMatcher};
 
 use super::changes::Changes;
-use super::context::{event_name, provider_name, RunContext};
+use crate::provider::{event_name, provider_name, RunContext};
 use crate::spec::When;
 
 /// The decision for a job or step.

@@ -4,6 +4,7 @@
 //! `model`). Doc comments are load-bearing: they become the JSON Schema descriptions that
 //! editors show.
 
+mod duration;
 mod env;
 mod job;
 mod matrix;
@@ -16,6 +17,7 @@ mod targets;
 mod triggers;
 mod when;
 
+pub use duration::{format_duration, parse_duration};
 pub use env::{EnvBranches, EnvValue};
 pub use job::{Environment, Job, Permission, RunsOn};
 pub use matrix::Matrix;

@@ -1,9 +1,10 @@
 //! The published pre-commit hooks (`.pre-commit-hooks.yaml`), run by pre-commit itself with
 //! `try-repo` on a project whose CI files cigen generated: up to date passes, a hand edit
-//! fails with the diff, and a commit touching none of the watched files skips the hook.
-//! `cigen-check-system` runs here (the cigen under test on PATH); `cigen-check` is the same
-//! hook built with cargo by pre-commit, which would build cigen once more, so this test only
-//! checks that it runs the same command on the same files.
+//! fails with the diff, a commit touching none of the watched files skips the hook, and the
+//! fixing hook rewrites stale outputs (failing once, as pre-commit's fixers do, then passing).
+//! The `-system` hooks run here (the cigen under test on PATH); `cigen-check` and
+//! `cigen-generate` are the same hooks built with cargo by pre-commit, which would build cigen
+//! once more, so this test only checks that they run the same command on the same files.
 
 use std::path::Path;
 
@@ -52,9 +53,20 @@ fn project() -> TempRepo {
 }
 
 fn try_repo(pc: &Judge, hooks: &Path, project: &TempRepo, bin: &BinDir, files: &[&str]) -> Verdict {
+    try_hook(pc, hooks, "cigen-check-system", project, bin, files)
+}
+
+fn try_hook(
+    pc: &Judge,
+    hooks: &Path,
+    id: &str,
+    project: &TempRepo,
+    bin: &BinDir,
+    files: &[&str],
+) -> Verdict {
     let home = tempfile::tempdir().expect("tempdir");
     let mut cmd = pc.command();
-    cmd.arg("try-repo").arg(hooks).arg("cigen-check-system");
+    cmd.arg("try-repo").arg(hooks).arg(id);
     if files.is_empty() {
         cmd.arg("--all-files");
     } else {
@@ -69,7 +81,7 @@ fn try_repo(pc: &Judge, hooks: &Path, project: &TempRepo, bin: &BinDir, files: &
 }
 
 #[test]
-fn both_hooks_run_generate_check_on_the_same_files() {
+fn cargo_and_system_hooks_run_the_same_command_on_the_same_files() {
     let doc = hooks();
     let list = doc.as_sequence().expect("a list of hooks");
     let find = |id: &str| {
@@ -77,14 +89,77 @@ fn both_hooks_run_generate_check_on_the_same_files() {
             .find(|h| h["id"].as_str() == Some(id))
             .unwrap_or_else(|| panic!("no hook {id}"))
     };
-    let (cargo, system) = (find("cigen-check"), find("cigen-check-system"));
-    assert_eq!(cargo["language"].as_str(), Some("rust"));
-    assert_eq!(system["language"].as_str(), Some("system"));
-    for key in ["entry", "files", "pass_filenames"] {
-        assert_eq!(cargo[key], system[key], "{key} differs");
+    for (id, entry) in [
+        ("cigen-check", "cigen generate --check"),
+        ("cigen-generate", "cigen generate"),
+    ] {
+        let (cargo, system) = (find(id), find(&format!("{id}-system")));
+        assert_eq!(cargo["language"].as_str(), Some("rust"));
+        assert_eq!(system["language"].as_str(), Some("system"));
+        for key in ["entry", "files", "pass_filenames"] {
+            assert_eq!(cargo[key], system[key], "{id}: {key} differs");
+        }
+        assert_eq!(cargo["entry"].as_str(), Some(entry));
+        assert_eq!(cargo["pass_filenames"].as_bool(), Some(false));
+        // Every hook watches the same files: the fixer and the check never disagree.
+        assert_eq!(cargo["files"], list[0]["files"], "{id}: files differ");
     }
-    assert_eq!(cargo["entry"].as_str(), Some("cigen generate --check"));
-    assert_eq!(cargo["pass_filenames"].as_bool(), Some(false));
+}
+
+#[test]
+fn the_generate_hook_rewrites_stale_outputs() {
+    let Some(pc) = judge("pre-commit") else {
+        return;
+    };
+    let hooks = hook_repo();
+    let project = project();
+    let bin = BinDir::new();
+
+    let v = try_hook(
+        &pc,
+        hooks.path(),
+        "cigen-generate-system",
+        &project,
+        &bin,
+        &[],
+    );
+    assert!(v.ok(), "fresh outputs must pass:\n{}", v.report());
+
+    // The spec gains a job: the hook writes it into every output and fails the commit once,
+    // as pre-commit's fixers do, so the user reviews and adds the files.
+    project.write(
+        "cigen.yaml",
+        &format!("{SPEC}  test:\n    steps: [echo test]\n"),
+    );
+    let v = try_hook(
+        &pc,
+        hooks.path(),
+        "cigen-generate-system",
+        &project,
+        &bin,
+        &["cigen.yaml"],
+    );
+    assert!(
+        !v.ok(),
+        "a rewrite must fail the commit once:\n{}",
+        v.report()
+    );
+    assert!(
+        v.stdout.contains("files were modified by this hook"),
+        "{}",
+        v.report()
+    );
+    let justfile = std::fs::read_to_string(project.path().join("justfile")).expect("justfile");
+    assert!(justfile.contains("cigen run test"), "{justfile}");
+    let v = try_hook(
+        &pc,
+        hooks.path(),
+        "cigen-generate-system",
+        &project,
+        &bin,
+        &["cigen.yaml", "justfile"],
+    );
+    assert!(v.ok(), "after the rewrite the hook passes:\n{}", v.report());
 }
 
 #[test]
@@ -154,6 +229,7 @@ fn the_hook_files_pattern_matches_every_default_output() {
         "README.md",
         "src/main.rs",
         ".github/actions/x/action.yml",
+        "ci/github.yml.j2",
     ];
     let v = py.run(
         tmp.path(),

@@ -12,13 +12,56 @@ use std::path::Path;
 use context::{Entry, Environment, Filters, Job, On, Permission, Service, Value, Workflow};
 
 use super::templates::{self, Dialect};
-use super::GenerateError;
-use crate::check::outputs::output_env_name;
-use crate::model::{matrix, GithubOutput, Job as ModelJob, Pipeline};
+use super::{Backend, GenerateError};
+use crate::contract::{self, matrix_env_name, output_env_name, provider_timeout_minutes};
+use crate::model::{GithubOutput, Job as ModelJob, Pipeline, TargetKind};
 use crate::spec::{self, Port};
 
+/// The GitHub Actions back end.
+pub(crate) struct Github;
+
+impl Backend for Github {
+    fn kind(&self) -> TargetKind {
+        TargetKind::Github
+    }
+
+    fn title(&self) -> &'static str {
+        "GitHub"
+    }
+
+    fn enabled(&self, p: &Pipeline) -> bool {
+        p.targets.github.is_some()
+    }
+
+    fn output_path(&self, p: &Pipeline) -> String {
+        p.targets
+            .github
+            .as_ref()
+            .map(|g| g.path.clone())
+            .unwrap_or_default()
+    }
+
+    fn custom_template(&self, p: &Pipeline) -> bool {
+        p.targets
+            .github
+            .as_ref()
+            .is_some_and(|g| g.template.is_some())
+    }
+
+    fn render(&self, p: &Pipeline) -> Result<String, GenerateError> {
+        match &p.targets.github {
+            Some(t) => render(p, t, &p.root),
+            None => Err(GenerateError::bug("the GitHub target is not enabled")),
+        }
+    }
+
+    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
+        super::verify::github(p, text)
+    }
+}
+
 /// Renders the workflow (without the header line).
-pub(crate) fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<String, GenerateError> {
+fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<String, GenerateError> {
     let wf = workflow(p, t)?;
     templates::render(
         Dialect::Github,
@@ -68,14 +111,6 @@ fn on(tr: &spec::Triggers) -> On {
         }),
         schedule: tr.schedule.clone(),
         workflow_dispatch: tr.manual,
-    }
-}
-
-/// Provider timeout: cigen's own plus a margin, so cigen's fires first (docs/contracts.md).
-pub(crate) fn timeout_minutes(j: &ModelJob) -> u64 {
-    match j.timeout {
-        Some(d) => d.as_secs().div_ceil(60) + 5,
-        None => 60,
     }
 }
 
@@ -144,7 +179,7 @@ fn health_options(s: &spec::Service) -> Option<String> {
     let limit = s
         .health_timeout
         .as_ref()
-        .and_then(|d| crate::model::parse_duration(&d.0).ok())
+        .and_then(|d| crate::spec::parse_duration(&d.0).ok())
         .map_or(60, |d| d.as_secs().max(1));
     let quoted = format!("\"{}\"", cmd.replace('\\', "\\\\").replace('"', "\\\""));
     Some(format!(
@@ -182,7 +217,15 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
     let outputs = j
         .outputs
         .iter()
-        .map(|k| expr(k, format!("${{{{ steps.run.outputs.{k} }}}}")))
+        .map(|k| {
+            expr(
+                k,
+                format!(
+                    "${{{{ steps.{}.outputs.{k} }}}}",
+                    contract::GITHUB_RUN_STEP_ID
+                ),
+            )
+        })
         .collect();
     Ok(Job {
         id: j.name.clone(),
@@ -194,7 +237,7 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
         needs: j.needs.clone(),
         condition: condition::job_condition(j),
         runs_on,
-        timeout_minutes: timeout_minutes(j),
+        timeout_minutes: provider_timeout_minutes(j.timeout),
         permissions: permissions(j),
         environment: j.environment.as_ref().map(|e| Environment {
             name: e.name().to_string(),
@@ -215,7 +258,7 @@ pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
     let mut env = Vec::new();
     for key in matrix_keys(j) {
         env.push(expr(
-            &matrix::env_name(&key),
+            &matrix_env_name(&key),
             format!("${{{{ matrix.{key} }}}}"),
         ));
     }
@@ -270,16 +313,6 @@ mod tests {
         j.timeout = timeout;
         j.permissions = perms.iter().map(|(k, v)| (k.to_string(), *v)).collect();
         j
-    }
-
-    #[test]
-    fn provider_timeout_leaves_cigen_room_to_report() {
-        assert_eq!(timeout_minutes(&job(None, &[])), 60);
-        assert_eq!(
-            timeout_minutes(&job(Some(Duration::from_secs(15 * 60)), &[])),
-            20
-        );
-        assert_eq!(timeout_minutes(&job(Some(Duration::from_secs(90)), &[])), 7);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::context::{Entry, Step, Value};
 use super::{matrix_keys, run_env, text};
+use crate::contract;
 use crate::generate::pins::{self, Pin};
 use crate::generate::{invocation, GenerateError};
 use crate::model::{GithubOutput, Job, Pipeline};
@@ -46,19 +47,18 @@ fn run(name: &str, env: Vec<Entry>, command: String) -> Step {
 /// Artifact name for a job: `cigen.<job>` or, per matrix cell, `cigen.<job>.<index>`. Job
 /// names cannot contain `.`, so `cigen.<job>.*` matches exactly that job's cells.
 fn artifact_name(j: &Job) -> (String, bool) {
+    let name = contract::artifact_name(&j.name);
     match j.matrix {
-        Some(_) => (
-            format!("cigen.{}.${{{{ strategy.job-index }}}}", j.name),
-            true,
-        ),
-        None => (format!("cigen.{}", j.name), false),
+        Some(_) => (format!("{name}.${{{{ strategy.job-index }}}}"), true),
+        None => (name, false),
     }
 }
 
 fn artifact_pattern(j: &Job) -> String {
+    let name = contract::artifact_name(&j.name);
     match j.matrix {
-        Some(_) => format!("cigen.{}.*", j.name),
-        None => format!("cigen.{}", j.name),
+        Some(_) => format!("{name}.*"),
+        None => name,
     }
 }
 
@@ -202,7 +202,10 @@ fn install_cigen(t: &GithubOutput) -> Vec<Step> {
             out.push(run("Build cigen", vec![], b.run.clone()));
             vec![text("binary", b.binary.clone())]
         }
-        None => vec![text("version", t.cigen_version.clone())],
+        None => vec![text(
+            "version",
+            pins::cigen_version(t.cigen_version.as_deref()),
+        )],
     };
     out.push(match &t.action {
         Some(a) => Step {
@@ -252,7 +255,7 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
         run_env(p, j),
         format!("exec {}", invocation::cigen_run(j, &matrix_keys(j))),
     );
-    run_step.id = Some("run".into());
+    run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
     out.push(run_step);
     if !j.artifacts.is_empty() {
         let (name, is_expr) = artifact_name(j);

@@ -16,6 +16,10 @@ pub(crate) struct Pipeline {
     pub(crate) schedules: Vec<String>,
     pub(crate) stages: Vec<String>,
     pub(crate) jobs: Vec<Job>,
+    /// Where `cigen run` writes its JUnit report (`contract::JUNIT_PATH`).
+    pub(crate) junit_path: &'static str,
+    /// Where `cigen run` writes job outputs for a dotenv report (`contract::OUTPUTS_DOTENV_PATH`).
+    pub(crate) dotenv_path: &'static str,
 }
 
 /// A `workflow: rules` entry: a CI/CD expression and whether it stops the pipeline.

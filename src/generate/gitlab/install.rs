@@ -5,39 +5,13 @@
 //! trusts), before anything is extracted. A version missing from the table fails the job:
 //! there is nothing to verify against.
 
+use crate::generate::checksums::{checksum, exact_version, CHECKSUMS};
 use crate::generate::escape::shell_word;
 use crate::generate::GenerateError;
 use crate::spec::{GitlabInstall, Setup};
 
-/// `<version> <target> <sha256>` lines, `#` comments: the table the GitHub Action trusts, so
-/// both providers accept exactly the same release archives.
-const CHECKSUMS: &str = include_str!("../../../action/checksums.txt");
-
 const RELEASES: &str = "https://github.com/cigen-dev/cigen/releases/download";
 const TARGETS: &[&str] = &["x86_64-unknown-linux-musl", "aarch64-unknown-linux-musl"];
-
-/// The recorded SHA-256 of `version` for `target`.
-fn checksum(table: &str, version: &str, target: &str) -> Option<String> {
-    table
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .find_map(|l| {
-            let mut w = l.split_whitespace();
-            (w.next() == Some(version) && w.next() == Some(target))
-                .then(|| w.next().map(str::to_string))
-                .flatten()
-        })
-}
-
-fn exact_version(v: &str) -> bool {
-    let core = v.split(['-', '+']).next().unwrap_or("");
-    core.split('.').count() == 3
-        && core
-            .split('.')
-            .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
-}
 
 /// Script lines that build cigen from the checked-out repository (`cigen_build`) and put the
 /// binary on PATH as `cigen`, in a directory of its own.
@@ -51,21 +25,6 @@ pub(super) fn build(b: &crate::spec::CigenBuild) -> Vec<String> {
         "export PATH=\"$CI_PROJECT_DIR/.cigen/bin:$PATH\"".into(),
         "cigen --version".into(),
     ]
-}
-
-/// Why generated GitLab jobs cannot install cigen yet, if so: `script` install of a version
-/// the checksum table does not list (the jobs would fail closed).
-pub(crate) fn unverifiable(mode: GitlabInstall, version: &str) -> Option<String> {
-    let version = version.strip_prefix('v').unwrap_or(version);
-    let missing = mode == GitlabInstall::Script
-        && TARGETS
-            .iter()
-            .all(|t| checksum(CHECKSUMS, version, t).is_none());
-    missing.then(|| {
-        format!(
-            "GitLab jobs install cigen {version} with `install: script`, but the checksum table has no entry for it, so they will stop before running; use a released version, or `install: image`/`present`"
-        )
-    })
 }
 
 /// Script lines that make `cigen` available (they run in one shell, before `script:`).
@@ -161,7 +120,7 @@ pub(super) fn toolchains(setup: &Setup) -> Vec<String> {
 pub(super) fn image_for(setup: &Setup, matrix_keys: &[String]) -> Option<String> {
     let version = |tool: &str, v: &str| {
         if matrix_keys.iter().any(|k| k == tool) {
-            format!("${}", crate::model::matrix::env_name(tool))
+            format!("${}", crate::contract::matrix_env_name(tool))
         } else {
             v.to_string()
         }

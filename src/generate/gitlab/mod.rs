@@ -13,15 +13,55 @@ use std::path::Path;
 use context::{Environment, Job, Pipeline as Ctx, Service, Variable};
 
 use super::templates::{self, Dialect};
-use super::{invocation, GenerateError};
-use crate::model::{matrix, GitlabOutput, Job as ModelJob, Pipeline};
+use super::{invocation, Backend, GenerateError};
+use crate::contract::{matrix_env_name, provider_timeout_minutes, JUNIT_PATH, OUTPUTS_DOTENV_PATH};
+use crate::model::{GitlabOutput, Job as ModelJob, Pipeline, TargetKind};
 
-/// Where `cigen run` writes its JUnit report and dotenv outputs on GitLab (docs/contracts.md).
-pub(crate) const JUNIT: &str = ".cigen/junit.xml";
-pub(crate) const DOTENV: &str = ".cigen/outputs.env";
+/// The GitLab CI back end.
+pub(crate) struct Gitlab;
+
+impl Backend for Gitlab {
+    fn kind(&self) -> TargetKind {
+        TargetKind::Gitlab
+    }
+
+    fn title(&self) -> &'static str {
+        "GitLab"
+    }
+
+    fn enabled(&self, p: &Pipeline) -> bool {
+        p.targets.gitlab.is_some()
+    }
+
+    fn output_path(&self, p: &Pipeline) -> String {
+        p.targets
+            .gitlab
+            .as_ref()
+            .map(|g| g.path.clone())
+            .unwrap_or_default()
+    }
+
+    fn custom_template(&self, p: &Pipeline) -> bool {
+        p.targets
+            .gitlab
+            .as_ref()
+            .is_some_and(|g| g.template.is_some())
+    }
+
+    fn render(&self, p: &Pipeline) -> Result<String, GenerateError> {
+        match &p.targets.gitlab {
+            Some(t) => render(p, t, &p.root),
+            None => Err(GenerateError::bug("the GitLab target is not enabled")),
+        }
+    }
+
+    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
+        super::verify::gitlab(p, text)
+    }
+}
 
 /// Renders the pipeline file (without the header line).
-pub(crate) fn render(p: &Pipeline, t: &GitlabOutput, root: &Path) -> Result<String, GenerateError> {
+fn render(p: &Pipeline, t: &GitlabOutput, root: &Path) -> Result<String, GenerateError> {
     let ctx = pipeline(p, t)?;
     templates::render(
         Dialect::Gitlab,
@@ -60,7 +100,10 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
     let max = depth.values().copied().max().unwrap_or(0);
     let install = match &t.cigen_build {
         Some(b) => install::build(b),
-        None => install::cigen(t.install, &t.cigen_version)?,
+        None => install::cigen(
+            t.install,
+            super::pins::cigen_version(t.cigen_version.as_deref()),
+        )?,
     };
     let toolchains = install::toolchains(&p.setup);
     if let Some(j) = p
@@ -93,6 +136,8 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
         schedules: p.triggers.schedule.clone(),
         stages: (0..=max).map(stage_name).collect(),
         jobs,
+        junit_path: JUNIT_PATH,
+        dotenv_path: OUTPUTS_DOTENV_PATH,
     })
 }
 
@@ -105,7 +150,7 @@ fn var(key: &str, value: impl Into<String>) -> Variable {
 
 /// Provider timeout: cigen's own plus a margin, as on GitHub (docs/contracts.md).
 fn timeout(j: &ModelJob) -> String {
-    format!("{} minutes", super::github::timeout_minutes(j))
+    format!("{} minutes", provider_timeout_minutes(j.timeout))
 }
 
 fn job(
@@ -127,7 +172,7 @@ fn job(
             .map(|c| {
                 c.values
                     .iter()
-                    .map(|(k, v)| var(&matrix::env_name(k), v.clone()))
+                    .map(|(k, v)| var(&matrix_env_name(k), v.clone()))
                     .collect()
             })
             .collect(),

@@ -8,8 +8,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::templates::{self, Dialect};
-use super::{GenerateError, MARKER_PREFIX};
-use crate::model::{JustOutput, Pipeline};
+use super::{Backend, GenerateError, MARKER_PREFIX};
+use crate::model::{JustOutput, Pipeline, TargetKind};
 
 /// File names just itself looks for.
 const JUSTFILE_NAMES: &[&str] = &["justfile", "Justfile", ".justfile", "JUSTFILE"];
@@ -19,7 +19,7 @@ pub(crate) const FALLBACK: &str = "ci.just";
 /// The context of `templates/justfile.j2`. Load-bearing: every field is read by the template
 /// (and by users' own copies of it).
 #[derive(Debug, Serialize)]
-struct Justfile {
+struct Context {
     /// Whether to add a `default` recipe that lists recipes (not in `ci.just`: the importing
     /// justfile has its own first recipe).
     list_default: bool,
@@ -44,7 +44,7 @@ fn hand_written(root: &Path) -> Option<String> {
 
 /// Where the justfile output goes: the configured path, else `justfile`, or `ci.just` when a
 /// hand-written justfile exists.
-pub(crate) fn output_path(j: &JustOutput, root: &Path) -> String {
+fn output_path(j: &JustOutput, root: &Path) -> String {
     match &j.path {
         Some(p) => p.clone(),
         None if hand_written(root).is_some() => FALLBACK.into(),
@@ -54,7 +54,7 @@ pub(crate) fn output_path(j: &JustOutput, root: &Path) -> String {
 
 /// The advice to print when the recipes went to `ci.just` and the user's justfile does not
 /// import it yet.
-pub(crate) fn import_hint(j: &JustOutput, root: &Path) -> Option<String> {
+fn import_hint(j: &JustOutput, root: &Path) -> Option<String> {
     if output_path(j, root) != FALLBACK {
         return None;
     }
@@ -66,8 +66,60 @@ pub(crate) fn import_hint(j: &JustOutput, root: &Path) -> Option<String> {
     (!imported).then(|| format!("{name} is hand-written, so the recipes went to {FALLBACK}: add `import '{FALLBACK}'` to {name}"))
 }
 
-pub(crate) fn render(p: &Pipeline, j: &JustOutput, root: &Path) -> Result<String, GenerateError> {
-    let ctx = Justfile {
+/// The justfile back end.
+pub(crate) struct Justfile;
+
+impl Backend for Justfile {
+    fn kind(&self) -> TargetKind {
+        TargetKind::Just
+    }
+
+    fn title(&self) -> &'static str {
+        "justfile"
+    }
+
+    fn enabled(&self, p: &Pipeline) -> bool {
+        p.targets.just.is_some()
+    }
+
+    fn output_path(&self, p: &Pipeline) -> String {
+        p.targets
+            .just
+            .as_ref()
+            .map(|j| output_path(j, &p.root))
+            .unwrap_or_default()
+    }
+
+    fn custom_template(&self, p: &Pipeline) -> bool {
+        p.targets
+            .just
+            .as_ref()
+            .is_some_and(|j| j.template.is_some())
+    }
+
+    fn render(&self, p: &Pipeline) -> Result<String, GenerateError> {
+        match &p.targets.just {
+            Some(j) => render(p, j, &p.root),
+            None => Err(GenerateError::bug("the justfile target is not enabled")),
+        }
+    }
+
+    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
+        super::verify::just(p, text)
+    }
+
+    fn notes(&self, p: &Pipeline) -> Vec<String> {
+        p.targets
+            .just
+            .as_ref()
+            .and_then(|j| import_hint(j, &p.root))
+            .into_iter()
+            .collect()
+    }
+}
+
+fn render(p: &Pipeline, j: &JustOutput, root: &Path) -> Result<String, GenerateError> {
+    let ctx = Context {
         list_default: output_path(j, root) != FALLBACK,
         recipes: p
             .jobs

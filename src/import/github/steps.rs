@@ -165,7 +165,7 @@ fn run_step(
             match cx.scope.matrix.get(key) {
                 Some(k) => guards.push(format!(
                     "[ \"${{{}}}\" {} '{}' ] || exit 0",
-                    crate::model::matrix::env_name(k),
+                    crate::contract::matrix_env_name(k),
                     if *eq { "=" } else { "!=" },
                     value.replace('\'', "'\\''")
                 )),

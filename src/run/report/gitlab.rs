@@ -178,7 +178,7 @@ impl Reporter for Gitlab {
         let written = self
             .junit
             .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
+            .map_or(Ok(()), crate::state_dir::create_dir_all)
             .and_then(|_| std::fs::write(&self.junit, xml));
         if let Err(e) = written {
             eprintln!(

@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use super::events::{Event, UnitResult};
 use super::plan::Plan;
-use crate::cli::{ColorChoice, LogFormat};
+use crate::provider::LogFormat;
+use crate::ui::ColorChoice;
 
 /// Everything a reporter may need to know up front.
 pub(crate) struct ReportConfig<'a> {
@@ -46,24 +47,12 @@ pub(crate) trait Reporter {
     );
 }
 
-/// `auto` → github on GitHub Actions, gitlab on GitLab CI, human elsewhere.
-pub(crate) fn resolve(format: LogFormat, env: &HashMap<String, String>) -> LogFormat {
-    match format {
-        LogFormat::Auto if env.get("GITHUB_ACTIONS").is_some_and(|v| v == "true") => {
-            LogFormat::Github
-        }
-        LogFormat::Auto if env.get("GITLAB_CI").is_some_and(|v| v == "true") => LogFormat::Gitlab,
-        LogFormat::Auto => LogFormat::Human,
-        f => f,
-    }
-}
-
 pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Reporter> {
-    match resolve(format, cfg.env) {
+    match format {
         LogFormat::Github => Box::new(github::Github::new(cfg)),
         LogFormat::Gitlab => Box::new(gitlab::Gitlab::new(cfg)),
         LogFormat::Json => Box::new(json::Json::new()),
-        LogFormat::Human | LogFormat::Auto => Box::new(human::Human::new(cfg)),
+        LogFormat::Human => Box::new(human::Human::new(cfg)),
     }
 }
 

@@ -1,4 +1,6 @@
-//! Loading a spec: file → located YAML → shape → typed spec → rules → resolved pipeline.
+//! The front-end driver: file → located YAML → shape → typed spec → rules → resolved
+//! pipeline. It stands above the stages it runs (just's `compiler.rs` role), so none of them
+//! needs to know about the others.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -9,10 +11,8 @@ use crate::shape;
 use crate::source::{self, PathSegment, SourceFile};
 use crate::spec::Spec;
 
-use super::Pipeline;
-
-/// The spec file name searched for in the working directory and its parents.
-pub const SPEC_FILE_NAME: &str = "cigen.yaml";
+use crate::contract::SPEC_FILE_NAME;
+use crate::model::{self, Pipeline};
 
 /// A successfully loaded spec, with its warnings.
 #[derive(Debug)]
@@ -182,7 +182,7 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| SPEC_FILE_NAME.into());
-            let pipeline = super::build(&spec, &file_name, root);
+            let pipeline = model::build(&spec, &file_name, root);
             let warnings = locate(&tree, warnings);
             Ok(Loaded {
                 pipeline,

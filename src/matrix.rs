@@ -1,4 +1,6 @@
 //! Matrix expansion into cells with stable ids, following GitHub's include/exclude rules.
+//!
+//! A shared leaf: `check` reasons about cells and `model` stores them.
 
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -41,15 +43,6 @@ pub struct Matrix {
     /// Keys that appear only through `include` entries.
     pub extra_keys: Vec<String>,
     pub cells: Vec<Cell>,
-}
-
-/// The env var a matrix key reaches steps as: `MATRIX_` + upper-cased key, `-` → `_`.
-pub fn env_name(key: &str) -> String {
-    format!(
-        "MATRIX_{}",
-        key.to_ascii_uppercase()
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
-    )
 }
 
 /// Expands axes (product, first axis outermost), removes `exclude` matches, applies `include`.
@@ -136,6 +129,5 @@ mod tests {
                 "python=3.14,os=linux"
             ]
         );
-        assert_eq!(env_name("node-version"), "MATRIX_NODE_VERSION");
     }
 }

@@ -1,0 +1,76 @@
+//! The names and numbers `cigen generate` and `cigen run` must agree on, in one place.
+//!
+//! Generated CI files only set a runner up and call `cigen run`; everything they pass to it
+//! (matrix values, needs' outputs) and everything it leaves for them (JUnit report, dotenv
+//! outputs, artifacts) is named here. `docs/contracts.md` describes the same interface in
+//! words and points at this file; change both together.
+
+use std::time::Duration;
+
+/// The spec file name searched for in the working directory and its parents.
+pub const SPEC_FILE_NAME: &str = "cigen.yaml";
+
+/// cigen's own state directory, relative to the spec directory (ignored by itself).
+pub const STATE_DIR: &str = ".cigen";
+
+/// Where the JUnit report is written, relative to the spec directory.
+pub const JUNIT_PATH: &str = ".cigen/junit.xml";
+
+/// Where job outputs are written for GitLab's `artifacts: reports: dotenv:`, relative to the
+/// spec directory.
+pub const OUTPUTS_DOTENV_PATH: &str = ".cigen/outputs.env";
+
+/// The file a step writes `key=value` output lines to (and job outputs are read from).
+pub const OUTPUT_FILE_VAR: &str = "CIGEN_OUTPUT";
+
+/// The job a step belongs to.
+pub const JOB_VAR: &str = "CIGEN_JOB";
+
+/// The `id:` of the generated GitHub step that runs cigen (job outputs are read from it).
+pub const GITHUB_RUN_STEP_ID: &str = "run";
+
+/// The env var a matrix key reaches steps as: `MATRIX_` + upper-cased key, other characters
+/// than letters and digits → `_` (`node-version` → `MATRIX_NODE_VERSION`).
+pub fn matrix_env_name(key: &str) -> String {
+    format!("MATRIX_{}", env_word(key))
+}
+
+/// The env var through which dependents read `job`'s output `key`: `<JOB>_<KEY>`.
+pub fn output_env_name(job: &str, key: &str) -> String {
+    env_word(&format!("{job}_{key}"))
+}
+
+fn env_word(s: &str) -> String {
+    s.to_ascii_uppercase()
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+}
+
+/// The provider's time limit for a job, in minutes: cigen's own timeout plus a margin, so
+/// cigen's fires first and reports properly; 60 when the job sets none.
+pub fn provider_timeout_minutes(timeout: Option<Duration>) -> u64 {
+    match timeout {
+        Some(d) => d.as_secs().div_ceil(60) + 5,
+        None => 60,
+    }
+}
+
+/// The artifact name a job's files are handed over under: `cigen.<job>`; a matrix job's
+/// cells add `.<index>`. Job names cannot contain `.`, so `cigen.<job>.*` matches exactly
+/// that job's cells.
+pub fn artifact_name(job: &str) -> String {
+    format!("cigen.{job}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(matrix_env_name("node-version"), "MATRIX_NODE_VERSION");
+        assert_eq!(output_env_name("build-app", "image"), "BUILD_APP_IMAGE");
+        assert_eq!(provider_timeout_minutes(None), 60);
+        assert_eq!(provider_timeout_minutes(Some(Duration::from_secs(90))), 7);
+        assert_eq!(artifact_name("test"), "cigen.test");
+    }
+}
