@@ -90,7 +90,7 @@ fn uv_project_lint_test_build_run_for_real() {
         String::from_utf8_lossy(&lock.stderr)
     );
     let env = [("UV_PYTHON_DOWNLOADS", "never")];
-    let (spec, out) = init_and_run(t, &[uv.path.clone()], &env);
+    let (spec, out) = init_and_run(t, std::slice::from_ref(&uv.path), &env);
     // The project's own versions: `.python-version`, and uv with a frozen lock.
     assert!(spec.contains(&format!("python: '{version}'")), "{spec}");
     assert!(spec.contains("uv run --frozen pytest"), "{spec}");
@@ -165,7 +165,7 @@ fn pnpm_project_runs_its_scripts_for_real() {
         "{}",
         String::from_utf8_lossy(&lock.stderr)
     );
-    let (spec, out) = init_and_run(t, &[pnpm.path.clone()], &[]);
+    let (spec, out) = init_and_run(t, std::slice::from_ref(&pnpm.path), &[]);
     assert!(spec.contains("node: '20'"), "{spec}");
     assert!(spec.contains("pnpm install --frozen-lockfile"), "{spec}");
     // pnpm itself is installed in CI only: a laptop has it.
@@ -194,7 +194,7 @@ fn go_module_takes_its_go_directive_and_runs_for_real() {
             "package greet\n\nimport \"testing\"\n\nfunc TestHello(t *testing.T) {\n\tif Hello(\"go\") != \"hello go\" {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n",
         );
     let env = [("GOTOOLCHAIN", "local")];
-    let (spec, out) = init_and_run(t, &[go.path.clone()], &env);
+    let (spec, out) = init_and_run(t, std::slice::from_ref(&go.path), &env);
     assert!(spec.contains("go: '1.22'"), "{spec}");
     for job in ["lint", "test", "build"] {
         assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
@@ -208,7 +208,9 @@ fn go_module_takes_its_go_directive_and_runs_for_real() {
 
 #[test]
 fn detects_package_managers_and_versions_without_running_them() {
-    let cases: &[(&[(&str, &str)], &[&str])] = &[
+    // (files of the project, texts the spec must contain)
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: &[Case<'_>] = &[
         (
             &[("pyproject.toml", "[project]\nname = \"p\"\nrequires-python = \">=3.11,<4\"\ndependencies = [\"requests\"]\n\n[tool.ruff]\nline-length = 100\n"), ("poetry.lock", "")],
             &["python: '3.11'", "poetry run ruff check .", "poetry build", "python3 -m pip install --quiet poetry"],

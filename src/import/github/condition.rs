@@ -112,16 +112,15 @@ fn atom(e: &Expr) -> Atom {
                     _ => Atom::Lost("matrix-condition"),
                 };
             }
-            let positive = match op {
+            match op {
                 CmpOp::Eq => atom_eq(&path, value),
                 CmpOp::Ne => match atom_eq(&path, value) {
-                    Atom::Events(s) => return Atom::Events(EventSet::all().minus(s)),
-                    Atom::Branches(_) => return Atom::Lost("negated-condition"),
-                    _ => return Atom::Lost("condition"),
+                    Atom::Events(s) => Atom::Events(EventSet::all().minus(s)),
+                    Atom::Branches(_) => Atom::Lost("negated-condition"),
+                    _ => Atom::Lost("condition"),
                 },
-                _ => return Atom::Lost("condition"),
-            };
-            positive
+                _ => Atom::Lost("condition"),
+            }
         }
         Expr::Call(f, args) if f == "startswith" && args.len() == 2 => {
             match (args[0].path().as_deref(), str_of(&args[1])) {

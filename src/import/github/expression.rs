@@ -359,7 +359,7 @@ mod tests {
             parse("(a || b) && c").unwrap(),
             Expr::And(vec![Expr::Or(vec![path("a"), path("b")]), path("c")])
         );
-        assert_eq!(parse("a ==").is_none(), true);
+        assert!(parse("a ==").is_none());
         assert_eq!(parse("x ${{ y }}"), None);
     }
 }

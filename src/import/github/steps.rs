@@ -116,9 +116,8 @@ fn run_step(
 ) -> Step {
     let text = s.run.clone().unwrap_or_default();
     let mut run = expr::translate_shell(&text, &cx.scope, &mut cx.found);
-    for (from, to) in [("GITHUB_OUTPUT", "CIGEN_OUTPUT")] {
-        run = run.replace(from, to);
-    }
+    // Outputs: cigen hands `$CIGEN_OUTPUT` lines on to GitHub's output file itself.
+    run = run.replace("GITHUB_OUTPUT", "CIGEN_OUTPUT");
     for var in ["GITHUB_ENV", "GITHUB_PATH"] {
         if run.contains(var) {
             cx.add(
