@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::judges::outputs::Outputs;
-use crate::judges::verdicts;
 use crate::test::{repo_root, Test};
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -101,8 +99,8 @@ fn checks_and_runs_locally(dir: &Path, ci_only: &[&str]) {
     }
 }
 
-/// Generates (the originals stay untouched), and judges the outputs under their usual names.
-fn generates_and_passes_the_judges(dir: &Path, what: &str, gitlab: bool) {
+/// Generates next to the originals without touching them, and the outputs are up to date.
+fn generates(dir: &Path) {
     let before: Vec<(PathBuf, Vec<u8>)> = originals(dir);
     let out = cigen(dir, &["generate"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -115,27 +113,6 @@ fn generates_and_passes_the_judges(dir: &Path, what: &str, gitlab: bool) {
         );
     }
     assert_eq!(cigen(dir, &["generate", "--check"]).code, 0);
-    // The judges read outputs at the providers' own paths, without the originals beside them.
-    let judged = tempfile::tempdir().expect("tempdir");
-    let root = judged.path();
-    std::fs::create_dir_all(root.join(".github/workflows")).expect("mkdir");
-    std::fs::copy(
-        dir.join(".github/workflows/cigen.yml"),
-        root.join(".github/workflows/ci.yml"),
-    )
-    .ok();
-    if gitlab {
-        std::fs::copy(
-            dir.join(".gitlab/cigen-ci.yml"),
-            root.join(".gitlab-ci.yml"),
-        )
-        .expect("gitlab output");
-    }
-    std::fs::copy(dir.join("justfile"), root.join("justfile")).expect("justfile");
-    std::fs::copy(dir.join("cigen.yaml"), root.join("cigen.yaml")).expect("spec");
-    let o = Outputs::find(root);
-    assert!(!o.justfiles.is_empty());
-    verdicts::every(&o, what);
 }
 
 /// The CI files the import read, with their bytes.
@@ -203,7 +180,7 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
         "{spec}"
     );
     checks_and_runs_locally(t.path(), &["release-build", "publish"]);
-    generates_and_passes_the_judges(t.path(), "imported python-lib", false);
+    generates(t.path());
 }
 
 #[test]
@@ -231,7 +208,7 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
         "{spec}"
     );
     checks_and_runs_locally(t.path(), &[]);
-    generates_and_passes_the_judges(t.path(), "imported rust-crate", false);
+    generates(t.path());
 }
 
 #[test]
@@ -267,7 +244,7 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
         "{spec}"
     );
     checks_and_runs_locally(t.path(), &["publish"]);
-    generates_and_passes_the_judges(t.path(), "imported ts-lib", false);
+    generates(t.path());
 }
 
 #[test]
@@ -302,4 +279,57 @@ fn unpinned_third_party_actions_are_a_todo_and_stay_as_comments() {
     assert!(spec.contains("- ROLE"), "{spec}");
     assert!(spec.contains("./deploy.sh \"${GITHUB_SHA}\""), "{spec}");
     assert_eq!(cigen(t.path(), &["check"]).code, 0);
+}
+
+/// The generated outputs of every fixture pass the static judges: named `judges::` so they run
+/// in the `judges` job, after `scripts/install-judges`.
+mod judges {
+    use std::path::Path;
+
+    use super::{cigen, fixture};
+    use crate::judges::outputs::Outputs;
+    use crate::judges::verdicts;
+
+    /// Imports and generates, then judges the outputs at the providers' own paths, without
+    /// the original CI files beside them.
+    fn judged(name: &str, gitlab: bool) {
+        let t = fixture(name);
+        let dir = t.path();
+        assert_eq!(cigen(dir, &["import"]).code, 0);
+        let out = cigen(dir, &["generate"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let judged = tempfile::tempdir().expect("tempdir");
+        let root = judged.path();
+        let copy = |from: &str, to: &str| {
+            let target = root.join(to);
+            std::fs::create_dir_all(target.parent().unwrap_or(Path::new("."))).expect("mkdir");
+            std::fs::copy(dir.join(from), target).unwrap_or_else(|e| panic!("{from}: {e}"));
+        };
+        if dir.join(".github/workflows/cigen.yml").is_file() {
+            copy(".github/workflows/cigen.yml", ".github/workflows/ci.yml");
+        }
+        if gitlab {
+            copy(".gitlab/cigen-ci.yml", ".gitlab-ci.yml");
+        }
+        copy("justfile", "justfile");
+        copy("cigen.yaml", "cigen.yaml");
+        let o = Outputs::find(root);
+        assert!(!o.justfiles.is_empty() && (gitlab || !o.workflows.is_empty()));
+        verdicts::every(&o, &format!("outputs generated from the imported {name}"));
+    }
+
+    #[test]
+    fn python_library_outputs_pass() {
+        judged("python-lib", false);
+    }
+
+    #[test]
+    fn rust_crate_outputs_pass() {
+        judged("rust-crate", false);
+    }
+
+    #[test]
+    fn typescript_library_outputs_pass() {
+        judged("ts-lib", false);
+    }
 }

@@ -1,11 +1,11 @@
 //! `cigen init` on small real projects the tests create (uv, cargo, pnpm, go): the spec it
 //! writes checks, and its jobs run each project's real lint, tests and build under `cigen
-//! run`. uv, go and pnpm come from `.judges/bin` (scripts/install-judges) or PATH; a missing
-//! one fails under CI=true and skips loudly elsewhere, like a judge.
+//! run`. uv, go and pnpm come from `.judges/bin` (scripts/install-judges) or PATH, so those
+//! tests sit in `init::judges` and run with the judges; a missing tool fails under CI=true and
+//! skips loudly elsewhere, like a judge.
 
 use std::path::{Path, PathBuf};
 
-use crate::judges::tool::judge;
 use crate::test::{Output, Test};
 
 /// A PATH with the directories of `tools` first.
@@ -56,56 +56,6 @@ fn passed(out: &Output, job: &str) -> bool {
 }
 
 #[test]
-fn uv_project_lint_test_build_run_for_real() {
-    let Some(uv) = judge("uv") else { return };
-    let t = Test::new()
-        .file(
-            "pyproject.toml",
-            "[project]\nname = \"tiny-calc\"\nversion = \"0.1.0\"\nrequires-python = \">=3.9\"\n\n[dependency-groups]\ndev = [\"pytest>=7\"]\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n",
-        )
-        .file("src/tiny_calc/__init__.py", "def add(a, b):\n    return a + b\n")
-        .file(
-            "tests/test_add.py",
-            "from tiny_calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
-        );
-    // The Python on this machine, so uv never downloads one.
-    let py = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')",
-        ])
-        .output()
-        .expect("python3");
-    let version = String::from_utf8_lossy(&py.stdout).trim().to_string();
-    let t = t.file(".python-version", &format!("{version}\n"));
-    let lock = std::process::Command::new(&uv.path)
-        .arg("lock")
-        .current_dir(t.path())
-        .env("UV_PYTHON_DOWNLOADS", "never")
-        .output()
-        .expect("uv lock");
-    assert!(
-        lock.status.success(),
-        "{}",
-        String::from_utf8_lossy(&lock.stderr)
-    );
-    let env = [("UV_PYTHON_DOWNLOADS", "never")];
-    let (spec, out) = init_and_run(t, std::slice::from_ref(&uv.path), &env);
-    // The project's own versions: `.python-version`, and uv with a frozen lock.
-    assert!(spec.contains(&format!("python: '{version}'")), "{spec}");
-    assert!(spec.contains("uv run --frozen pytest"), "{spec}");
-    assert!(spec.contains("uv build"), "{spec}");
-    for job in ["lint", "test", "build"] {
-        assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
-    }
-    assert!(
-        out.stdout.contains("1 passed"),
-        "pytest ran no test:\n{}",
-        out.stdout
-    );
-}
-
-#[test]
 fn cargo_project_takes_its_toolchain_file_and_runs_for_real() {
     let t = Test::new()
         .file(
@@ -136,71 +86,6 @@ fn cargo_project_takes_its_toolchain_file_and_runs_for_real() {
     }
     assert!(
         out.stdout.contains("test tests::adds ... ok"),
-        "{}",
-        out.stdout
-    );
-}
-
-#[test]
-fn pnpm_project_runs_its_scripts_for_real() {
-    let Some(pnpm) = judge("pnpm") else { return };
-    let t = Test::new()
-        .file(
-            "package.json",
-            "{\n  \"name\": \"tiny-lib\",\n  \"version\": \"1.0.0\",\n  \"type\": \"module\",\n  \"packageManager\": \"pnpm@12.4.2\",\n  \"engines\": { \"node\": \">=20\" },\n  \"scripts\": {\n    \"lint\": \"node --check index.js\",\n    \"test\": \"node --test\",\n    \"build\": \"mkdir -p dist && cp index.js dist/\"\n  }\n}\n",
-        )
-        .file("index.js", "export const add = (a, b) => a + b;\n")
-        .file(
-            "index.test.js",
-            "import test from \"node:test\";\nimport assert from \"node:assert\";\nimport { add } from \"./index.js\";\ntest(\"add\", () => assert.equal(add(2, 3), 5));\n",
-        )
-        .file(".nvmrc", "20\n");
-    let lock = std::process::Command::new(&pnpm.path)
-        .arg("install")
-        .current_dir(t.path())
-        .output()
-        .expect("pnpm install");
-    assert!(
-        lock.status.success(),
-        "{}",
-        String::from_utf8_lossy(&lock.stderr)
-    );
-    let (spec, out) = init_and_run(t, std::slice::from_ref(&pnpm.path), &[]);
-    assert!(spec.contains("node: '20'"), "{spec}");
-    assert!(spec.contains("pnpm install --frozen-lockfile"), "{spec}");
-    // pnpm itself is installed in CI only: a laptop has it.
-    assert!(spec.contains("npm install --global pnpm@12.4.2"), "{spec}");
-    for job in ["lint", "test", "build"] {
-        assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
-    }
-    assert!(
-        out.stdout.contains("# pass 1"),
-        "node --test ran no test:\n{}",
-        out.stdout
-    );
-}
-
-#[test]
-fn go_module_takes_its_go_directive_and_runs_for_real() {
-    let Some(go) = judge("go") else { return };
-    let t = Test::new()
-        .file("go.mod", "module example.com/greet\n\ngo 1.22\n")
-        .file(
-            "greet.go",
-            "package greet\n\n// Hello greets.\nfunc Hello(name string) string {\n\treturn \"hello \" + name\n}\n",
-        )
-        .file(
-            "greet_test.go",
-            "package greet\n\nimport \"testing\"\n\nfunc TestHello(t *testing.T) {\n\tif Hello(\"go\") != \"hello go\" {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n",
-        );
-    let env = [("GOTOOLCHAIN", "local")];
-    let (spec, out) = init_and_run(t, std::slice::from_ref(&go.path), &env);
-    assert!(spec.contains("go: '1.22'"), "{spec}");
-    for job in ["lint", "test", "build"] {
-        assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
-    }
-    assert!(
-        out.stdout.contains("ok  \texample.com/greet"),
         "{}",
         out.stdout
     );
@@ -297,4 +182,127 @@ fn never_overwrites_a_spec_and_says_when_nothing_is_found() {
         .args(["init", "--stdout"])
         .expect_code(0);
     assert!(out.stderr.contains("cigen import"), "{}", out.stderr);
+}
+
+/// Tests that need uv, pnpm or go from `.judges/bin`: named `judges::` so they run in the
+/// `judges` job, after `scripts/install-judges`, and are skipped by the plain test run.
+mod judges {
+    use super::{init_and_run, passed};
+    use crate::judges::tool::judge;
+    use crate::test::Test;
+
+    #[test]
+    fn uv_project_lint_test_build_run_for_real() {
+        let Some(uv) = judge("uv") else { return };
+        let t = Test::new()
+            .file(
+                "pyproject.toml",
+                "[project]\nname = \"tiny-calc\"\nversion = \"0.1.0\"\nrequires-python = \">=3.9\"\n\n[dependency-groups]\ndev = [\"pytest>=7\"]\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n",
+            )
+            .file("src/tiny_calc/__init__.py", "def add(a, b):\n    return a + b\n")
+            .file(
+                "tests/test_add.py",
+                "from tiny_calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n",
+            );
+        // The Python on this machine, so uv never downloads one.
+        let py = std::process::Command::new("python3")
+            .args([
+                "-c",
+                "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')",
+            ])
+            .output()
+            .expect("python3");
+        let version = String::from_utf8_lossy(&py.stdout).trim().to_string();
+        let t = t.file(".python-version", &format!("{version}\n"));
+        let lock = std::process::Command::new(&uv.path)
+            .arg("lock")
+            .current_dir(t.path())
+            .env("UV_PYTHON_DOWNLOADS", "never")
+            .output()
+            .expect("uv lock");
+        assert!(
+            lock.status.success(),
+            "{}",
+            String::from_utf8_lossy(&lock.stderr)
+        );
+        let env = [("UV_PYTHON_DOWNLOADS", "never")];
+        let (spec, out) = init_and_run(t, std::slice::from_ref(&uv.path), &env);
+        // The project's own versions: `.python-version`, and uv with a frozen lock.
+        assert!(spec.contains(&format!("python: '{version}'")), "{spec}");
+        assert!(spec.contains("uv run --frozen pytest"), "{spec}");
+        assert!(spec.contains("uv build"), "{spec}");
+        for job in ["lint", "test", "build"] {
+            assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
+        }
+        assert!(
+            out.stdout.contains("1 passed"),
+            "pytest ran no test:\n{}",
+            out.stdout
+        );
+    }
+
+    #[test]
+    fn pnpm_project_runs_its_scripts_for_real() {
+        let Some(pnpm) = judge("pnpm") else { return };
+        let t = Test::new()
+            .file(
+                "package.json",
+                "{\n  \"name\": \"tiny-lib\",\n  \"version\": \"1.0.0\",\n  \"type\": \"module\",\n  \"packageManager\": \"pnpm@12.4.2\",\n  \"engines\": { \"node\": \">=20\" },\n  \"scripts\": {\n    \"lint\": \"node --check index.js\",\n    \"test\": \"node --test\",\n    \"build\": \"mkdir -p dist && cp index.js dist/\"\n  }\n}\n",
+            )
+            .file("index.js", "export const add = (a, b) => a + b;\n")
+            .file(
+                "index.test.js",
+                "import test from \"node:test\";\nimport assert from \"node:assert\";\nimport { add } from \"./index.js\";\ntest(\"add\", () => assert.equal(add(2, 3), 5));\n",
+            )
+            .file(".nvmrc", "20\n");
+        let lock = std::process::Command::new(&pnpm.path)
+            .arg("install")
+            .current_dir(t.path())
+            .output()
+            .expect("pnpm install");
+        assert!(
+            lock.status.success(),
+            "{}",
+            String::from_utf8_lossy(&lock.stderr)
+        );
+        let (spec, out) = init_and_run(t, std::slice::from_ref(&pnpm.path), &[]);
+        assert!(spec.contains("node: '20'"), "{spec}");
+        assert!(spec.contains("pnpm install --frozen-lockfile"), "{spec}");
+        // pnpm itself is installed in CI only: a laptop has it.
+        assert!(spec.contains("npm install --global pnpm@12.4.2"), "{spec}");
+        for job in ["lint", "test", "build"] {
+            assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
+        }
+        assert!(
+            out.stdout.contains("# pass 1"),
+            "node --test ran no test:\n{}",
+            out.stdout
+        );
+    }
+
+    #[test]
+    fn go_module_takes_its_go_directive_and_runs_for_real() {
+        let Some(go) = judge("go") else { return };
+        let t = Test::new()
+            .file("go.mod", "module example.com/greet\n\ngo 1.22\n")
+            .file(
+                "greet.go",
+                "package greet\n\n// Hello greets.\nfunc Hello(name string) string {\n\treturn \"hello \" + name\n}\n",
+            )
+            .file(
+                "greet_test.go",
+                "package greet\n\nimport \"testing\"\n\nfunc TestHello(t *testing.T) {\n\tif Hello(\"go\") != \"hello go\" {\n\t\tt.Fatal(\"wrong\")\n\t}\n}\n",
+            );
+        let env = [("GOTOOLCHAIN", "local")];
+        let (spec, out) = init_and_run(t, std::slice::from_ref(&go.path), &env);
+        assert!(spec.contains("go: '1.22'"), "{spec}");
+        for job in ["lint", "test", "build"] {
+            assert!(passed(&out, job), "{job} did not pass:\n{}", out.stdout);
+        }
+        assert!(
+            out.stdout.contains("ok  \texample.com/greet"),
+            "{}",
+            out.stdout
+        );
+    }
 }
