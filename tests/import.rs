@@ -1,6 +1,6 @@
 //! `cigen import` on the fixtures in tests/fixtures/import/ (workflows written for these tests
 //! in the style of a Python library, a Rust crate, a TypeScript library and a GitLab
-//! pipeline): the spec it writes checks, plans every CI job to run locally, generates, and
+//! pipeline for a web service): the spec it writes checks, plans every CI job to run locally, generates, and
 //! the outputs pass every static judge; its report's `lost` list is exactly what the spec
 //! cannot express yet.
 
@@ -248,6 +248,82 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
 }
 
 #[test]
+fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
+    let t = fixture("gitlab-service");
+    import(
+        &t,
+        &[
+            "lint: cache",
+            "test: artifact-reports",
+            "test: artifact-reports",
+            "test: cache",
+            "test: coverage",
+            "deploy-staging: post-step",
+            "deploy-staging: concurrency",
+            "deploy-production: post-step",
+            "deploy-production: manual-job",
+            "deploy-production: environment-url",
+            "deploy-production: concurrency",
+        ],
+        &[],
+    );
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // Stages became needs; `extends:` and anchors were resolved; the matrix variable keeps its
+    // GitLab name in the script and in the image.
+    assert!(
+        spec.contains("  build-image:\n    needs:\n    - test\n    - audit"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("export PYTHON_VERSION=\"$MATRIX_PYTHON_VERSION\""),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("image: python:${MATRIX_PYTHON_VERSION}-slim"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains(
+            "      db:\n        image: postgres:16-alpine\n        ports:\n        - 5432"
+        ),
+        "{spec}"
+    );
+    // Rules: the default branch, tags, schedule-or-web.
+    assert!(spec.contains("    when:\n      branch: main"), "{spec}");
+    assert!(
+        spec.contains("    when:\n      event:\n      - schedule\n      - manual"),
+        "{spec}"
+    );
+    assert!(spec.contains("- DEPLOY_TOKEN"), "{spec}");
+    assert!(spec.contains("path: .gitlab/cigen-ci.yml"), "{spec}");
+    checks_and_runs_locally(
+        t.path(),
+        &["build-image", "deploy-staging", "deploy-production"],
+    );
+    generates(t.path());
+}
+
+#[test]
+fn from_limits_what_is_read() {
+    let t = fixture("gitlab-service");
+    copy_dir(
+        &repo_root().join("tests/fixtures/import/rust-crate/.github"),
+        &t.path().join(".github"),
+    );
+    let out = cigen(t.path(), &["import", "--from", "github", "--stdout"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("miri:") && !out.stdout.contains("deploy-staging:"));
+    let out = cigen(t.path(), &["import", "--stdout"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("miri:") && out.stdout.contains("deploy-staging:"));
+    assert!(
+        out.stdout.contains("path: .github/workflows/cigen.yml")
+            && out.stdout.contains("path: .gitlab/cigen-ci.yml")
+    );
+    assert!(!t.path().join("cigen.yaml").exists());
+}
+
+#[test]
 fn an_existing_spec_is_never_overwritten() {
     let t = fixture("rust-crate").spec("version: 1\njobs: {a: {steps: [echo]}}\n");
     let out = cigen(t.path(), &["import"]);
@@ -331,5 +407,10 @@ mod judges {
     #[test]
     fn typescript_library_outputs_pass() {
         judged("ts-lib", false);
+    }
+
+    #[test]
+    fn gitlab_service_outputs_pass() {
+        judged("gitlab-service", true);
     }
 }

@@ -12,7 +12,7 @@ use super::model::{self, scalar_text, string_list};
 use crate::import::events::EventSet;
 use crate::import::expr::{self, Found, Scope};
 use crate::import::report::{Kind, Report};
-use crate::spec::{self, EnvValue, Environment, Permission, Port, Scalar, Service};
+use crate::spec::{self, EnvValue, Environment, Permission, Scalar};
 
 /// What converting one job produced, besides the spec job itself.
 #[derive(Debug, Default)]
@@ -105,76 +105,6 @@ fn tool_axes(j: &model::Job) -> IndexMap<String, String> {
     renames
 }
 
-fn scalar(v: &Value) -> Option<Scalar> {
-    scalar_text(v).map(Scalar)
-}
-
-/// `strategy.matrix` → the spec's matrix, with axes renamed.
-fn matrix(
-    cx: &mut JobCx<'_>,
-    m: &Value,
-    renames: &IndexMap<String, String>,
-) -> Option<spec::Matrix> {
-    let rename = |k: &str| renames.get(k).cloned().unwrap_or_else(|| k.to_string());
-    let Value::Mapping(map) = m else {
-        cx.add(
-            Kind::Lost,
-            "matrix",
-            "strategy.matrix",
-            "a matrix computed by an expression (`fromJSON(...)`) cannot be read; list the cells",
-        );
-        return None;
-    };
-    let mut out = spec::Matrix::default();
-    let combos = |v: &Value, cx: &mut JobCx<'_>, what: &str| -> Vec<IndexMap<String, Scalar>> {
-        let mut list = Vec::new();
-        for (i, c) in v.as_sequence().into_iter().flatten().enumerate() {
-            let mut cell = IndexMap::new();
-            for (k, v) in c.as_mapping().into_iter().flatten() {
-                let Some(k) = scalar_text(k) else { continue };
-                match scalar(v) {
-                    Some(s) => {
-                        cell.insert(rename(&k), s);
-                    }
-                    None => cx.add(
-                        Kind::Lost,
-                        "matrix",
-                        &format!("strategy.matrix.{what}[{i}].{k}"),
-                        "a matrix value that is not text, number or boolean",
-                    ),
-                }
-            }
-            list.push(cell);
-        }
-        list
-    };
-    for (k, v) in map {
-        let Some(k) = scalar_text(k) else { continue };
-        match k.as_str() {
-            "include" => out.include = combos(v, cx, "include"),
-            "exclude" => out.exclude = combos(v, cx, "exclude"),
-            _ => match v {
-                Value::Sequence(items) => {
-                    let values: Option<Vec<Scalar>> = items.iter().map(scalar).collect();
-                    match values {
-                        Some(vs) => {
-                            out.axes.insert(rename(&k), vs);
-                        }
-                        None => cx.add(Kind::Lost, "matrix", &format!("strategy.matrix.{k}"), "matrix values that are mappings or lists cannot be carried; use scalar values"),
-                    }
-                }
-                _ => cx.add(
-                    Kind::Lost,
-                    "matrix",
-                    &format!("strategy.matrix.{k}"),
-                    "a matrix axis computed by an expression cannot be read; list its values",
-                ),
-            },
-        }
-    }
-    Some(out)
-}
-
 fn permissions(cx: &mut JobCx<'_>, v: &Value, at: &str) -> IndexMap<String, Permission> {
     let mut out = IndexMap::new();
     match v {
@@ -232,128 +162,6 @@ fn environment(cx: &mut JobCx<'_>, v: &Value) -> Option<Environment> {
     }
 }
 
-/// `--health-cmd "pg_isready -U postgres"` and friends, from Docker `options`.
-fn health_options(options: &str) -> (Option<String>, Vec<String>) {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    for c in options.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (None, '"' | '\'') => quote = Some(c),
-            (None, c) if c.is_whitespace() => {
-                if !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
-                }
-            }
-            (_, c) => cur.push(c),
-        }
-    }
-    if !cur.is_empty() {
-        words.push(cur);
-    }
-    let mut health = None;
-    let mut rest = Vec::new();
-    let mut i = 0;
-    while i < words.len() {
-        let (flag, value) = match words[i].split_once('=') {
-            Some((f, v)) => (f.to_string(), Some(v.to_string())),
-            None => (words[i].clone(), words.get(i + 1).cloned()),
-        };
-        let takes = !words[i].contains('=');
-        let mut step = if takes { 2 } else { 1 };
-        match flag.as_str() {
-            "--health-cmd" => health = value,
-            "--health-interval"
-            | "--health-timeout"
-            | "--health-retries"
-            | "--health-start-period" => {}
-            _ if !takes => rest.push(words[i].clone()),
-            _ => {
-                rest.push(flag.clone());
-                if value.as_deref().is_some_and(|v| !v.starts_with("--")) {
-                    rest.push(value.unwrap_or_default());
-                } else {
-                    // A flag without a value: the next word is another flag.
-                    step = 1;
-                }
-            }
-        }
-        i += step;
-    }
-    (health, rest)
-}
-
-fn service(cx: &mut JobCx<'_>, name: &str, s: &model::Service) -> Option<Service> {
-    let at = format!("services.{name}");
-    let image = s.image.clone()?;
-    if expr::has_expression(&image) {
-        cx.add(
-            Kind::Lost,
-            "service",
-            &at,
-            format!("service image `{image}` is an expression"),
-        );
-        return None;
-    }
-    let mut out = Service {
-        image,
-        ports: Vec::new(),
-        env: IndexMap::new(),
-        health: None,
-        health_timeout: None,
-    };
-    for p in &s.ports {
-        match (p, scalar_text(p)) {
-            (Value::Number(n), _) if n.as_u64().is_some_and(|n| n <= 65535) => out
-                .ports
-                .push(Port::Number(n.as_u64().unwrap_or_default() as u16)),
-            (_, Some(t)) => match t.parse::<u16>() {
-                Ok(n) => out.ports.push(Port::Number(n)),
-                Err(_) => out.ports.push(Port::Mapping(t)),
-            },
-            _ => {}
-        }
-    }
-    for (k, v) in &s.env {
-        match scalar_text(v) {
-            Some(t) if !expr::has_expression(&t) => {
-                out.env.insert(k.clone(), Scalar(t));
-            }
-            _ => cx.add(
-                Kind::Lost,
-                "service",
-                &format!("{at}.env.{k}"),
-                "a service env value with an expression; service env is fixed text",
-            ),
-        }
-    }
-    if let Some(o) = &s.options {
-        let (health, rest) = health_options(o);
-        out.health = health;
-        if !rest.is_empty() {
-            cx.add(
-                Kind::Lost,
-                "service-option",
-                &format!("{at}.options"),
-                format!(
-                    "Docker options `{}`: only `--health-cmd` has an equivalent (`health:`)",
-                    rest.join(" ")
-                ),
-            );
-        }
-    }
-    for k in s.other.keys() {
-        cx.add(
-            Kind::Lost,
-            "service-option",
-            &format!("{at}.{k}"),
-            format!("service key `{k}` has no equivalent"),
-        );
-    }
-    Some(out)
-}
-
 /// Converts one job. `workflow` supplies env, permissions and defaults the job inherits.
 pub(crate) fn convert(
     cx: &mut JobCx<'_>,
@@ -380,7 +188,7 @@ pub(crate) fn convert(
     }
     if let Some(s) = &j.strategy {
         if let Some(m) = &s.matrix {
-            c.job.matrix = matrix(cx, m, &renames);
+            c.job.matrix = super::matrix::matrix(cx, m, &renames);
         }
         if let Some(ff) = &s.fail_fast {
             if scalar_text(ff).as_deref() != Some("true") {
@@ -464,7 +272,7 @@ pub(crate) fn convert(
         cx.add(Kind::Lost, "container", "container", "a job container: the job runs on the runner itself (GitLab can take the image as `runs-on.image`)");
     }
     for (name, s) in &j.services {
-        if let Some(svc) = service(cx, name, s) {
+        if let Some(svc) = super::services::service(cx, name, s) {
             c.job.services.insert(name.clone(), svc);
         }
     }
@@ -657,10 +465,5 @@ mod tests {
             Some("tests")
         );
         assert_eq!(plain_title("${{ matrix.os }}"), None);
-        let (h, rest) = health_options(
-            "--health-cmd \"pg_isready -U postgres\" --health-interval 10s --shm-size=1g",
-        );
-        assert_eq!(h.as_deref(), Some("pg_isready -U postgres"));
-        assert_eq!(rest, ["--shm-size=1g"]);
     }
 }

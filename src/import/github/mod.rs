@@ -7,7 +7,9 @@ mod actions;
 mod condition;
 mod expression;
 mod job;
+mod matrix;
 mod model;
+mod services;
 mod steps;
 mod triggers;
 
