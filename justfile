@@ -24,6 +24,11 @@ test *args:
 judges *args:
     cigen run judges "$@"
 
+# Parity suite, the same pipelines under cigen run, just, act and gitlab-ci-local
+[positional-arguments]
+parity *args:
+    cigen run parity "$@"
+
 # Benchmarks (scheduled or by hand; they print ratios, they do not gate)
 [positional-arguments]
 benches *args:

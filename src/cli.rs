@@ -57,7 +57,7 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Run jobs: locally, or as the single call inside generated CI.
     #[command(
-        after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run"
+        after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run\n  cigen run --event tag --tag v1.2.0 --dry-run\n  cigen run --event pull_request --branch feature/x"
     )]
     Run(RunArgs),
     /// Validate the spec and print every problem.
@@ -180,6 +180,30 @@ pub struct RunArgs {
     /// Use services already running on this machine instead of starting containers.
     #[arg(long)]
     pub host_services: bool,
+    /// Decide every `when` as a CI run for this event would (default: what the CI
+    /// provider says, or `manual` on a laptop).
+    #[arg(long, value_enum, value_name = "EVENT")]
+    pub event: Option<EventArg>,
+    /// The branch that event is for (default: the provider's, or the checked-out branch).
+    #[arg(long, value_name = "NAME", conflicts_with = "tag")]
+    pub branch: Option<String>,
+    /// A tag push of this tag: same as `--event tag` (a tag run has no branch).
+    #[arg(long, value_name = "NAME")]
+    pub tag: Option<String>,
+    /// Run jobs even when their `when.changed` finds no relevant change.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The events `--event` accepts (the `when.event` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventArg {
+    Push,
+    #[value(name = "pull_request")]
+    PullRequest,
+    Tag,
+    Schedule,
+    Manual,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,7 +12,33 @@ use crate::source::{self, PathSegment, SourceFile};
 use crate::spec::Spec;
 
 use crate::contract::SPEC_FILE_NAME;
+use crate::diagnostic::Code;
 use crate::model::{self, Pipeline};
+
+/// The spec file cannot be read (reported as data by `check --format json`).
+pub const UNREADABLE_SPEC: Code = Code::new("unreadable-spec");
+/// The file is not UTF-8.
+pub const ENCODING: Code = Code::new("encoding");
+/// The file is empty or only comments.
+pub const EMPTY_SPEC: Code = Code::new("empty-spec");
+
+/// Every diagnostic code loading a spec can report, by layer, in the order
+/// `docs/diagnostics.md` documents them.
+pub fn catalogue() -> Vec<(&'static str, Vec<Code>)> {
+    let mut reading = vec![UNREADABLE_SPEC, ENCODING, EMPTY_SPEC];
+    reading.extend_from_slice(source::CODES);
+    let mut shape = shape::CODES.to_vec();
+    shape.extend_from_slice(crate::spec::format::CODES);
+    let rules = check::RULES
+        .iter()
+        .flat_map(|r| r.codes.iter().copied())
+        .collect();
+    vec![
+        ("YAML syntax and encoding", reading),
+        ("Shape", shape),
+        ("Semantic rules", rules),
+    ]
+}
 
 /// A successfully loaded spec, with its warnings.
 #[derive(Debug)]
@@ -78,7 +104,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
             let valid = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             let file = SourceFile::new(path, lossy);
-            let d = Diagnostic::error("encoding", "the spec is not valid UTF-8")
+            let d = Diagnostic::error(ENCODING, "the spec is not valid UTF-8")
                 .with_span(crate::source::Span::new(valid, valid + 1))
                 .with_help("save the file as UTF-8");
             return Err(LoadError::Invalid {
@@ -105,7 +131,7 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
         if diagnostics.is_empty() {
             diagnostics.push(
                 Diagnostic::error(
-                    "empty-spec",
+                    EMPTY_SPEC,
                     if text.trim().is_empty() {
                         "the spec is empty"
                     } else {
@@ -144,11 +170,12 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 // The walk accepted something serde did not: report it at the same place.
                 let p = crate::source::YamlPath::parse(&e.path().to_string());
                 diagnostics.push(
-                    Diagnostic::error("invalid-value", format!("invalid value: {}", e.inner()))
-                        .at(p)
-                        .with_help(
-                            "see the JSON Schema (`cigen schema`) for what this key accepts",
-                        ),
+                    Diagnostic::error(
+                        shape::INVALID_VALUE,
+                        format!("invalid value: {}", e.inner()),
+                    )
+                    .at(p)
+                    .with_help("see the JSON Schema (`cigen schema`) for what this key accepts"),
                 );
                 None
             }
@@ -182,7 +209,17 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| SPEC_FILE_NAME.into());
-            let pipeline = model::build(&spec, &file_name, root);
+            // Each step's line, for annotations that point at it (no re-parse later).
+            let step_line = |job: &str, i: usize| {
+                let path = crate::source::YamlPath::root()
+                    .key("jobs")
+                    .key(job)
+                    .key("steps")
+                    .index(i);
+                tree.locate(&path, false)
+                    .map(|span| file.line_col(span.start).0)
+            };
+            let pipeline = model::build_located(&spec, &file_name, root, &step_line);
             let warnings = locate(&tree, warnings);
             Ok(Loaded {
                 pipeline,

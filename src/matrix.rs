@@ -45,6 +45,21 @@ pub struct Matrix {
     pub cells: Vec<Cell>,
 }
 
+impl Matrix {
+    /// Every key a cell may carry: the axes in order, then include-only keys.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.axes
+            .keys()
+            .chain(self.extra_keys.iter())
+            .map(String::as_str)
+    }
+
+    /// Whether a cell may carry `key`.
+    pub fn has_key(&self, key: &str) -> bool {
+        self.axes.contains_key(key) || self.extra_keys.iter().any(|k| k == key)
+    }
+}
+
 /// Expands axes (product, first axis outermost), removes `exclude` matches, applies `include`.
 pub fn expand(m: &spec::Matrix) -> Matrix {
     let axes: IndexMap<String, Vec<String>> = m

@@ -45,10 +45,17 @@ fn schema_command_equals_committed_schema() {
 
 #[test]
 fn completions_for_each_shell() {
+    // The scripts call cigen back (tests/completions.rs); subcommands complete through it.
     for shell in ["bash", "zsh", "fish"] {
         let out = Test::new().args(["completions", shell]).expect_code(0);
-        assert!(out.stdout.contains("generate"), "{shell}");
+        assert!(out.stdout.contains("COMPLETE"), "{shell}");
     }
+    let out = Test::new()
+        .env("COMPLETE", "fish")
+        .env("_CLAP_COMPLETE_INDEX", "1")
+        .args(["--", "cigen", "gen"])
+        .expect_code(0);
+    assert!(out.stdout.starts_with("generate\t"), "{}", out.stdout);
 }
 
 #[test]
@@ -68,5 +75,28 @@ fn check_json_reports_an_unreadable_spec_as_data() {
     assert!(
         d["message"].as_str().unwrap_or("").contains("missing.yaml"),
         "{d}"
+    );
+}
+
+/// A job's title is one thing everywhere: `cigen list`, the GitHub job name and the just
+/// recipe's doc comment all show the description's first non-blank line (a description
+/// written as a block that starts with a blank line used to list as empty).
+#[test]
+fn job_title_agrees_across_list_and_outputs() {
+    let spec = "version: 1\njobs:\n  lint:\n    description: \"\\n  Static checks  \\nmore detail\"\n    steps: [echo lint]\n";
+    let t = Test::new().spec(spec);
+    let out = t.args(["list"]).expect_code(0);
+    assert_eq!(
+        out.stdout,
+        "JOB   NEEDS  DESCRIPTION\nlint  -      Static checks\n"
+    );
+    let t = Test::new().spec(spec).args(["generate"]);
+    t.expect_code(0);
+    let workflow = std::fs::read_to_string(t.path().join(".github/workflows/ci.yml")).unwrap();
+    assert!(workflow.contains("    name: Static checks\n"), "{workflow}");
+    let justfile = std::fs::read_to_string(t.path().join("justfile")).unwrap();
+    assert!(
+        justfile.contains("# Static checks\n[positional-arguments]\nlint *args:"),
+        "{justfile}"
     );
 }

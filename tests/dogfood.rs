@@ -53,6 +53,7 @@ fn own_spec_lists_the_jobs_ci_runs() {
             "clippy",
             "test",
             "judges",
+            "parity",
             "benches",
             "release-x86_64-unknown-linux-musl",
             "release-aarch64-unknown-linux-musl",

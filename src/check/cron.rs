@@ -1,8 +1,13 @@
 //! Rule: schedules are five-field cron expressions both providers accept.
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const INVALID_CRON: Code = Code::new("invalid-cron");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[INVALID_CRON];
 
 fn field_ok(field: &str, min: u32, max: u32, names: &[&str]) -> bool {
     field.split(',').all(|part| {
@@ -63,7 +68,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (i, expr) in cx.spec.triggers.schedule.iter().enumerate() {
         if let Err(why) = validate(expr) {
             out.push(
-                Diagnostic::error("invalid-cron", format!("invalid schedule `{expr}`: {why}"))
+                Diagnostic::error(INVALID_CRON, format!("invalid schedule `{expr}`: {why}"))
                     .at(YamlPath::root().key("triggers").key("schedule").index(i))
                     .with_help("write five fields, e.g. \"0 3 * * 1\" (03:00 UTC every Monday)"),
             );

@@ -4,8 +4,13 @@ use indexmap::IndexMap;
 
 use super::Context;
 use crate::dag;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const CYCLE: Code = Code::new("cycle");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[CYCLE];
 
 /// Independent cycles reported at most; past that the spec needs a rethink, not a list.
 const MAX_CYCLES: usize = 10;
@@ -38,7 +43,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .position(|n| n == second)
             .unwrap_or(0);
         out.push(
-            Diagnostic::error("cycle", format!("jobs form a cycle: {}", cycle.join(" → ")))
+            Diagnostic::error(CYCLE, format!("jobs form a cycle: {}", cycle.join(" → ")))
                 .at(YamlPath::root()
                     .key("jobs")
                     .key(first)

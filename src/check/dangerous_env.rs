@@ -1,7 +1,14 @@
 //! Rule: env names are valid, and none hijacks the shell, the loader or the CI runner.
 
 use super::{env_maps, is_env_name, Context};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
+
+pub(crate) const INVALID_ENV_NAME: Code = Code::new("invalid-env-name");
+pub(crate) const DANGEROUS_ENV: Code = Code::new("dangerous-env");
+pub(crate) const MATRIX_ENV_SHADOW: Code = Code::new("matrix-env-shadow");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[INVALID_ENV_NAME, DANGEROUS_ENV, MATRIX_ENV_SHADOW];
 
 /// Names that change how every later process starts (code execution through the environment).
 const DANGEROUS: &[&str] = &[
@@ -42,7 +49,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if !is_env_name(name) {
                 out.push(
                     Diagnostic::error(
-                        "invalid-env-name",
+                        INVALID_ENV_NAME,
                         format!("`{name}` is not a valid environment variable name"),
                     )
                     .at_key(p)
@@ -50,7 +57,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             } else if DANGEROUS.contains(&name.as_str()) {
                 out.push(
-                    Diagnostic::error("dangerous-env", format!("setting `{name}` is refused"))
+                    Diagnostic::error(DANGEROUS_ENV, format!("setting `{name}` is refused"))
                         .at_key(p)
                         .with_label("changes how every later process starts")
                         .with_help(format!("`{name}` can run code in or reconfigure every step and the CI runner; do this inside a step instead")),
@@ -60,14 +67,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .find(|(pre, _)| name.starts_with(pre))
             {
                 out.push(
-                    Diagnostic::error("dangerous-env", format!("`{name}` uses the `{prefix}` prefix reserved for {owner}"))
+                    Diagnostic::error(DANGEROUS_ENV, format!("`{name}` uses the `{prefix}` prefix reserved for {owner}"))
                         .at_key(p)
                         .with_help("choose another name; overriding these variables breaks the runner or cigen"),
                 );
             } else if name.starts_with("MATRIX_") {
                 out.push(
                     Diagnostic::warning(
-                        "matrix-env-shadow",
+                        MATRIX_ENV_SHADOW,
                         format!("`{name}` looks like a matrix variable"),
                     )
                     .at_key(p)

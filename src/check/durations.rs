@@ -1,45 +1,30 @@
-//! Rule: every duration parses (`30s`, `15m`, `1h30m`), and step limits fit inside the job's.
+//! Rule: retries count at least one attempt, and step time limits fit inside the job's.
+//! (Whether a duration parses is the shape check's: `spec::Duration` is a typed value.)
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
-use crate::spec::parse_duration;
-use crate::spec::{DurationText, RetrySpec, StepSpec};
+use crate::spec::{RetrySpec, StepSpec};
 
-fn one(text: &Option<DurationText>, path: YamlPath, out: &mut Vec<Diagnostic>) {
-    let Some(t) = text else { return };
-    if let Err(why) = parse_duration(&t.0) {
-        out.push(
-            Diagnostic::error(
-                "invalid-duration",
-                format!("invalid duration `{}`: {why}", t.0),
-            )
-            .at(path)
-            .with_label("not a duration")
-            .with_help("write a number with a unit: `30s`, `15m`, `1h30m`, `500ms`"),
-        );
-    }
-}
+pub(crate) const INVALID_RETRY: Code = Code::new("invalid-retry");
+pub(crate) const STEP_TIMEOUT_EXCEEDS_JOB: Code = Code::new("step-timeout-exceeds-job");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[INVALID_RETRY, STEP_TIMEOUT_EXCEEDS_JOB];
 
 fn retry(r: &Option<RetrySpec>, path: YamlPath, out: &mut Vec<Diagnostic>) {
     match r {
-        Some(RetrySpec::Policy(p)) => {
-            one(&p.delay, path.key("delay"), out);
-            one(&p.max_delay, path.key("max_delay"), out);
-            if p.attempts == 0 {
-                out.push(
-                    Diagnostic::error(
-                        "invalid-retry",
-                        "`attempts` counts every run including the first, so it must be at least 1",
-                    )
-                    .at(path.key("attempts"))
-                    .with_help("use `attempts: 1` for no retry, `attempts: 3` for two retries"),
-                );
-            }
-        }
+        Some(RetrySpec::Policy(p)) if p.attempts == 0 => out.push(
+            Diagnostic::error(
+                INVALID_RETRY,
+                "`attempts` counts every run including the first, so it must be at least 1",
+            )
+            .at(path.key("attempts"))
+            .with_help("use `attempts: 1` for no retry, `attempts: 3` for two retries"),
+        ),
         Some(RetrySpec::Attempts(0)) => out.push(
             Diagnostic::error(
-                "invalid-retry",
+                INVALID_RETRY,
                 "`retry` counts every run including the first, so it must be at least 1",
             )
             .at(path)
@@ -52,20 +37,16 @@ fn retry(r: &Option<RetrySpec>, path: YamlPath, out: &mut Vec<Diagnostic>) {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
         let jp = YamlPath::root().key("jobs").key(name);
-        one(&job.timeout, jp.key("timeout"), out);
         retry(&job.retry, jp.key("retry"), out);
-        let job_limit = job.timeout.as_ref().and_then(|t| parse_duration(&t.0).ok());
         for (i, step) in job.steps.iter().enumerate() {
             if let StepSpec::Full(s) = step {
                 let sp = jp.key("steps").index(i);
-                one(&s.timeout, sp.key("timeout"), out);
                 retry(&s.retry, sp.key("retry"), out);
-                let step_limit = s.timeout.as_ref().and_then(|t| parse_duration(&t.0).ok());
-                if let (Some(j), Some(st)) = (job_limit, step_limit) {
+                if let (Some(j), Some(st)) = (job.timeout, s.timeout) {
                     if st > j {
                         out.push(
                             Diagnostic::warning(
-                                "step-timeout-exceeds-job",
+                                STEP_TIMEOUT_EXCEEDS_JOB,
                                 "this step's timeout is longer than its job's",
                             )
                             .at(sp.key("timeout"))
@@ -76,13 +57,6 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     }
                 }
             }
-        }
-        for (svc, s) in &job.services {
-            one(
-                &s.health_timeout,
-                jp.key("services").key(svc).key("health_timeout"),
-                out,
-            );
         }
     }
 }

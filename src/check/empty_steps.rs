@@ -1,20 +1,35 @@
 //! Rule: a job has steps, and no step command is blank.
 
 use super::{run_path, run_text, steps, Context};
-use crate::diagnostic::Diagnostic;
-use crate::source::YamlPath;
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::source::{Node, NodeKind, YamlPath};
+
+/// Whether the job's steps are there but written wrong, which the shape check already
+/// reported: a misspelt key (`step:`, `setps:`) or `steps:` one level too deep (under
+/// `matrix:`, `env:`, ...). "Job has no steps" would only repeat it, less precisely.
+fn steps_reported_elsewhere(job: Option<&Node>) -> bool {
+    let Some(NodeKind::Map(entries)) = job.map(|j| &j.kind) else {
+        return false;
+    };
+    entries.iter().any(|e| {
+        (e.key != "steps" && did_you_mean(&e.key, ["steps"]).is_some())
+            || e.value.get("steps").is_some()
+    })
+}
+
+pub(crate) const NO_STEPS: Code = Code::new("no-steps");
+pub(crate) const EMPTY_STEP: Code = Code::new("empty-step");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[NO_STEPS, EMPTY_STEP];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
-        if job.steps.is_empty() {
-            let has_key = cx
-                .tree
-                .get("jobs")
-                .and_then(|j| j.get(name))
-                .and_then(|j| j.get("steps"))
-                .is_some();
+        let node = cx.tree.get("jobs").and_then(|j| j.get(name));
+        if job.steps.is_empty() && !steps_reported_elsewhere(node) {
+            let has_key = node.and_then(|j| j.get("steps")).is_some();
             let path = YamlPath::root().key("jobs").key(name);
-            let d = Diagnostic::error("no-steps", format!("job `{name}` has no steps"));
+            let d = Diagnostic::error(NO_STEPS, format!("job `{name}` has no steps"));
             out.push(
                 if has_key {
                     d.at(path.key("steps"))
@@ -29,7 +44,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if run_text(step).trim().is_empty() {
             out.push(
                 Diagnostic::error(
-                    "empty-step",
+                    EMPTY_STEP,
                     format!("a step of job `{job}` has an empty command"),
                 )
                 .at(run_path(step, &path))

@@ -2,8 +2,14 @@
 //! elsewhere it is literal text to cigen, which is almost never what the author meant.
 
 use super::{run_path, run_text, Context};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const LITERAL_EXPRESSION: Code = Code::new("literal-expression");
+pub(crate) const UNSAFE_EXPRESSION: Code = Code::new("unsafe-expression");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[LITERAL_EXPRESSION, UNSAFE_EXPRESSION];
 
 fn expressions(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -31,7 +37,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let exprs = expressions(run_text(step));
             if exprs.iter().any(|e| !e.starts_with("secrets.")) {
                 out.push(
-                    Diagnostic::warning("literal-expression", "`${{ ... }}` in a command is passed literally, not evaluated")
+                    Diagnostic::warning(LITERAL_EXPRESSION, "`${{ ... }}` in a command is passed literally, not evaluated")
                         .at(run_path(step, &jp.key("steps").index(i)))
                         .with_help("cigen runs the same command everywhere: read matrix values from $MATRIX_<KEY> and CI data from env variables"),
                 );
@@ -51,7 +57,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         };
                         if !(simple("secrets.") || simple("vars.")) {
                             out.push(
-                                Diagnostic::error("unsafe-expression", format!("expression `${{{{ {e} }}}}` is not allowed in setup inputs"))
+                                Diagnostic::error(UNSAFE_EXPRESSION, format!("expression `${{{{ {e} }}}}` is not allowed in setup inputs"))
                                     .at(YamlPath::root().key("targets").key("github").key("setup").key(job).index(i).key("with").key(k))
                                     .with_help("only `${{ secrets.NAME }}` and `${{ vars.NAME }}` are allowed: other contexts can carry attacker-controlled text"),
                             );

@@ -1,8 +1,14 @@
 //! Rule: job names must be valid, unescaped, as a GitHub job id, a GitLab job key and a just recipe.
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const NO_JOBS: Code = Code::new("no-jobs");
+pub(crate) const INVALID_JOB_NAME: Code = Code::new("invalid-job-name");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[NO_JOBS, INVALID_JOB_NAME];
 
 /// `^[a-z_][a-z0-9_-]*$`, at most 64 characters.
 pub fn is_valid_job_name(name: &str) -> bool {
@@ -32,7 +38,7 @@ fn suggestion(name: &str) -> String {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if cx.spec.jobs.is_empty() {
         out.push(
-            Diagnostic::error("no-jobs", "the spec defines no jobs")
+            Diagnostic::error(NO_JOBS, "the spec defines no jobs")
                 .at_key(YamlPath::root().key("jobs"))
                 .with_help("add at least one job under `jobs:`"),
         );
@@ -41,7 +47,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !is_valid_job_name(name) {
             out.push(
                 Diagnostic::error(
-                    "invalid-job-name",
+                    INVALID_JOB_NAME,
                     format!("job name `{name}` is not valid in every target"),
                 )
                 .at_key(YamlPath::root().key("jobs").key(name))

@@ -5,9 +5,26 @@ use std::collections::HashSet;
 
 use super::{run_path, run_text, Context};
 use crate::contract::matrix_env_name as env_name;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::matrix::expand;
 use crate::source::YamlPath;
+
+pub(crate) const MATRIX_TOO_LARGE: Code = Code::new("matrix-too-large");
+pub(crate) const EMPTY_MATRIX_AXIS: Code = Code::new("empty-matrix-axis");
+pub(crate) const INVALID_MATRIX_KEY: Code = Code::new("invalid-matrix-key");
+pub(crate) const UNKNOWN_MATRIX_KEY: Code = Code::new("unknown-matrix-key");
+pub(crate) const EMPTY_MATRIX: Code = Code::new("empty-matrix");
+pub(crate) const UNDEFINED_MATRIX_KEY: Code = Code::new("undefined-matrix-key");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[
+    MATRIX_TOO_LARGE,
+    EMPTY_MATRIX_AXIS,
+    INVALID_MATRIX_KEY,
+    UNKNOWN_MATRIX_KEY,
+    EMPTY_MATRIX,
+    UNDEFINED_MATRIX_KEY,
+];
 
 /// `MATRIX_...` names referenced in a text (`$MATRIX_PY`, `${MATRIX_PY}`, `%MATRIX_PY%`).
 fn references(text: &str) -> Vec<String> {
@@ -50,7 +67,7 @@ fn product(m: &crate::spec::Matrix) -> usize {
 
 fn too_large(mp: &YamlPath, cells: usize) -> Diagnostic {
     Diagnostic::error(
-        "matrix-too-large",
+        MATRIX_TOO_LARGE,
         format!("the matrix has {cells} combinations; at most {MAX_PRODUCT} are allowed"),
     )
     .at_key(mp.clone())
@@ -73,7 +90,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if values.is_empty() {
                     out.push(
                         Diagnostic::error(
-                            "empty-matrix-axis",
+                            EMPTY_MATRIX_AXIS,
                             format!("matrix axis `{axis}` has no values"),
                         )
                         .at(mp.key(axis))
@@ -86,7 +103,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 {
                     out.push(
                         Diagnostic::error(
-                            "invalid-matrix-key",
+                            INVALID_MATRIX_KEY,
                             format!("matrix key `{axis}` must use letters, digits, `-` and `_`"),
                         )
                         .at_key(mp.key(axis))
@@ -98,7 +115,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 for k in ex.keys() {
                     if !m.axes.contains_key(k) {
                         let mut d = Diagnostic::error(
-                            "unknown-matrix-key",
+                            UNKNOWN_MATRIX_KEY,
                             format!("`exclude` names `{k}`, which is not a matrix axis"),
                         )
                         .at_key(mp.key("exclude").index(i).key(k));
@@ -116,7 +133,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
             if m.axes.is_empty() && m.include.is_empty() {
                 if !cx.dropped_under(&mp) {
-                    out.push(Diagnostic::error("empty-matrix", "the matrix has no axes").at(mp.clone()).with_help("add an axis such as `python: [\"3.12\", \"3.13\"]`, or remove `matrix:`"));
+                    out.push(Diagnostic::error(EMPTY_MATRIX, "the matrix has no axes").at(mp.clone()).with_help("add an axis such as `python: [\"3.12\", \"3.13\"]`, or remove `matrix:`"));
                 }
             } else if product(m) > MAX_PRODUCT {
                 // Expanding would take minutes and gigabytes; say so without expanding.
@@ -125,7 +142,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 Some(expand(m).cells.len()).filter(|n| *n > GITHUB_MAX_CELLS && github)
             {
                 out.push(
-                    Diagnostic::error("matrix-too-large", format!("the matrix has {cells} cells; GitHub Actions runs at most {GITHUB_MAX_CELLS} per job"))
+                    Diagnostic::error(MATRIX_TOO_LARGE, format!("the matrix has {cells} cells; GitHub Actions runs at most {GITHUB_MAX_CELLS} per job"))
                         .at_key(mp.clone())
                         .with_label("too many runners")
                         .with_help("remove values, `exclude` combinations or split the job (or generate no GitHub target)"),
@@ -135,7 +152,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 && expand(m).cells.is_empty()
             {
                 out.push(
-                    Diagnostic::error("empty-matrix", "`exclude` removes every matrix combination")
+                    Diagnostic::error(EMPTY_MATRIX, "`exclude` removes every matrix combination")
                         .at_key(mp.key("exclude"))
                         .with_help("the job would never run; loosen `exclude`"),
                 );
@@ -176,7 +193,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 let d = if job.matrix.is_none() {
                     Diagnostic::error(
-                        "undefined-matrix-key",
+                        UNDEFINED_MATRIX_KEY,
                         format!("`{r}` is used but job `{name}` has no matrix"),
                     )
                     .at(path.clone())
@@ -189,7 +206,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let hint = did_you_mean(&key_part(&r), keys_only.iter().map(String::as_str))
                         .map(|k| format!("MATRIX_{k}"));
                     let d = Diagnostic::error(
-                        "undefined-matrix-key",
+                        UNDEFINED_MATRIX_KEY,
                         format!("`{r}` is used but the matrix of `{name}` defines no such key"),
                     )
                     .at(path.clone());

@@ -6,14 +6,12 @@ mod dangerous_env;
 mod durations;
 mod empty_steps;
 mod github_expressions;
-mod globs;
 pub(crate) mod job_names;
 mod matrix_refs;
 mod needs_exist;
 mod never_runs;
 mod output_needs;
 mod outputs;
-mod paths;
 mod permissions;
 mod ports;
 pub(crate) mod reserved_names;
@@ -26,7 +24,7 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Node, YamlPath};
 use crate::spec::{EnvValue, Spec, StepSpec};
 
@@ -40,38 +38,62 @@ pub struct Context<'a> {
     pub tree: &'a Node,
 }
 
-type Rule = fn(&Context<'_>, &mut Vec<Diagnostic>);
+/// One semantic rule: its id, the codes it reports, and the check itself. Each rule file
+/// declares its codes beside its code; `compile::catalogue` gathers them for the docs test.
+pub struct Rule {
+    pub id: &'static str,
+    pub codes: &'static [Code],
+    pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
 
-/// The single registration list: `(id, rule)`.
-pub const RULES: &[(&str, Rule)] = &[
-    ("version", version::check),
-    ("job-names", job_names::check),
-    ("reserved-names", reserved_names::check),
-    ("needs-exist", needs_exist::check),
-    ("cycles", cycles::check),
-    ("empty-steps", empty_steps::check),
-    ("matrix-refs", matrix_refs::check),
-    ("durations", durations::check),
-    ("globs", globs::check),
-    ("secrets-declared", secrets_declared::check),
-    ("dangerous-env", dangerous_env::check),
-    ("github-expressions", github_expressions::check),
-    ("outputs", outputs::check),
-    ("output-needs", output_needs::check),
-    ("permissions", permissions::check),
-    ("ports", ports::check),
-    ("service-names", service_names::check),
-    ("paths", paths::check),
-    ("target-jobs", target_jobs::check),
-    ("cron", cron::check),
-    ("never-runs", never_runs::check),
+macro_rules! rule {
+    ($id:literal, $module:ident) => {
+        Rule {
+            id: $id,
+            codes: $module::CODES,
+            check: $module::check,
+        }
+    };
+}
+
+/// The single registration list.
+pub const RULES: &[Rule] = &[
+    rule!("version", version),
+    rule!("job-names", job_names),
+    rule!("reserved-names", reserved_names),
+    rule!("needs-exist", needs_exist),
+    rule!("cycles", cycles),
+    rule!("empty-steps", empty_steps),
+    rule!("matrix-refs", matrix_refs),
+    rule!("durations", durations),
+    rule!("secrets-declared", secrets_declared),
+    rule!("dangerous-env", dangerous_env),
+    rule!("github-expressions", github_expressions),
+    rule!("outputs", outputs),
+    rule!("output-needs", output_needs),
+    rule!("permissions", permissions),
+    rule!("ports", ports),
+    rule!("service-names", service_names),
+    rule!("target-jobs", target_jobs),
+    rule!("cron", cron),
+    rule!("never-runs", never_runs),
 ];
 
-/// Runs every rule and returns all their diagnostics.
+/// Runs every rule and returns all their diagnostics. A rule may report only the codes it
+/// declares (checked in debug builds, so the test suite catches an undeclared code).
 pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (_, rule) in RULES {
-        rule(cx, &mut out);
+    for rule in RULES {
+        let before = out.len();
+        (rule.check)(cx, &mut out);
+        debug_assert!(
+            out[before..]
+                .iter()
+                .all(|d| rule.codes.iter().any(|c| c.id() == d.code)),
+            "rule `{}` reported a code it does not declare: {:?}",
+            rule.id,
+            out[before..].iter().map(|d| d.code).collect::<Vec<_>>()
+        );
     }
     out
 }

@@ -1,8 +1,15 @@
 //! Rule: every `needs` entry names an existing job, not itself, once.
 
 use super::Context;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const SELF_NEED: Code = Code::new("self-need");
+pub(crate) const UNKNOWN_NEED: Code = Code::new("unknown-need");
+pub(crate) const DUPLICATE_NEED: Code = Code::new("duplicate-need");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[SELF_NEED, UNKNOWN_NEED, DUPLICATE_NEED];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let names: std::collections::HashSet<&str> = cx
@@ -17,14 +24,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let path = YamlPath::root().key("jobs").key(job).key("needs").index(i);
             if need == job {
                 out.push(
-                    Diagnostic::error("self-need", format!("job `{job}` needs itself"))
+                    Diagnostic::error(SELF_NEED, format!("job `{job}` needs itself"))
                         .at(path)
                         .with_label("a job cannot wait for itself")
                         .with_help("remove this entry"),
                 );
             } else if !names.contains(&need.as_str()) {
                 let mut d = Diagnostic::error(
-                    "unknown-need",
+                    UNKNOWN_NEED,
                     format!("job `{job}` needs `{need}`, which does not exist"),
                 )
                 .at(path)
@@ -45,7 +52,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if j.needs[..i].contains(need) {
                 out.push(
                     Diagnostic::warning(
-                        "duplicate-need",
+                        DUPLICATE_NEED,
                         format!("`{need}` is listed twice in `needs`"),
                     )
                     .at(path)

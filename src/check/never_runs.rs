@@ -2,9 +2,15 @@
 //! starts the pipeline for, or `ci`/`provider` conditions that contradict each other.
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
 use crate::spec::{Event, Provider, StepSpec, Triggers, When};
+
+pub(crate) const UNREACHABLE_EVENT: Code = Code::new("unreachable-event");
+pub(crate) const CONTRADICTORY_WHEN: Code = Code::new("contradictory-when");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[UNREACHABLE_EVENT, CONTRADICTORY_WHEN];
 
 /// Whether some trigger starts the pipeline for `event` in CI. Empty `triggers` mean every
 /// push (branches and tags) and every pull request, as the generated outputs do.
@@ -62,7 +68,7 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push(
-                Diagnostic::warning("unreachable-event", format!("{what} runs only on {list} events, but no trigger starts the pipeline for them"))
+                Diagnostic::warning(UNREACHABLE_EVENT, format!("{what} runs only on {list} events, but no trigger starts the pipeline for them"))
                     .at(path.key("event"))
                     .with_label("never happens in CI")
                     .with_help(fix(*events[0])),
@@ -78,7 +84,7 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
         };
         if contradiction && !providers.is_empty() {
             out.push(
-                Diagnostic::warning("contradictory-when", format!("{what} can never run: `ci` and `provider` exclude each other"))
+                Diagnostic::warning(CONTRADICTORY_WHEN, format!("{what} can never run: `ci` and `provider` exclude each other"))
                     .at(path.key("provider"))
                     .with_help("`provider: local` means a laptop (`ci: false`); `github`/`gitlab` mean CI (`ci: true`)"),
             );
@@ -111,7 +117,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::PushTrigger;
+    use crate::spec::{Glob, PushTrigger};
+
+    fn glob(text: &str) -> Glob {
+        serde_json::from_value(serde_json::json!(text)).unwrap()
+    }
 
     #[test]
     fn events_and_triggers() {
@@ -119,7 +129,7 @@ mod tests {
         assert!(triggered(&none, Event::Tag) && !triggered(&none, Event::Schedule));
         let branches = Triggers {
             push: Some(PushTrigger {
-                branches: vec!["main".into()],
+                branches: vec![glob("main")],
                 tags: vec![],
             }),
             ..Triggers::default()
@@ -128,7 +138,7 @@ mod tests {
         let tags = Triggers {
             push: Some(PushTrigger {
                 branches: vec![],
-                tags: vec!["v*".into()],
+                tags: vec![glob("v*")],
             }),
             ..Triggers::default()
         };

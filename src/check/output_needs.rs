@@ -3,9 +3,14 @@
 
 use super::{reads_var, run_path, run_text, Context};
 use crate::contract::output_env_name;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
 use crate::spec::StepSpec;
+
+pub(crate) const OUTPUT_WITHOUT_NEED: Code = Code::new("output-without-need");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[OUTPUT_WITHOUT_NEED];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // Few jobs have outputs; listing them once keeps big specs linear.
@@ -52,7 +57,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let var = output_env_name(other, key);
                 if let Some((_, path)) = texts.iter().find(|(t, _)| reads_var(t, &var)) {
                     out.push(
-                        Diagnostic::error("output-without-need", format!("job `{job}` reads `${var}`, an output of job `{other}`, but does not need `{other}`"))
+                        Diagnostic::error(OUTPUT_WITHOUT_NEED, format!("job `{job}` reads `${var}`, an output of job `{other}`, but does not need `{other}`"))
                             .at(path.clone())
                             .with_label("empty at run time")
                             .with_help(format!("add `{other}` to `needs:` of `{job}`: outputs reach only the jobs that need their job directly")),

@@ -1,9 +1,15 @@
 //! Rule: GitHub permission scopes exist and `id-token` is only `write` or `none`.
 
 use super::Context;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::source::YamlPath;
 use crate::spec::Permission;
+
+pub(crate) const UNKNOWN_PERMISSION: Code = Code::new("unknown-permission");
+pub(crate) const INVALID_PERMISSION: Code = Code::new("invalid-permission");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[UNKNOWN_PERMISSION, INVALID_PERMISSION];
 
 /// GITHUB_TOKEN scopes accepted by GitHub Actions.
 pub const SCOPES: &[&str] = &[
@@ -34,7 +40,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .key(scope);
             if !SCOPES.contains(&scope.as_str()) {
                 let mut d = Diagnostic::error(
-                    "unknown-permission",
+                    UNKNOWN_PERMISSION,
                     format!("`{scope}` is not a GitHub token permission"),
                 )
                 .at_key(path);
@@ -46,7 +52,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if scope == "id-token" && *level == Permission::Read {
                 out.push(
                     Diagnostic::error(
-                        "invalid-permission",
+                        INVALID_PERMISSION,
                         "`id-token` can only be `write` or `none`",
                     )
                     .at(path)

@@ -4,9 +4,15 @@
 use std::collections::HashMap;
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
 use crate::spec::Port;
+
+pub(crate) const INVALID_PORT: Code = Code::new("invalid-port");
+pub(crate) const DUPLICATE_PORT: Code = Code::new("duplicate-port");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[INVALID_PORT, DUPLICATE_PORT];
 
 fn port_number(text: &str) -> Option<u16> {
     text.trim().parse::<u16>().ok().filter(|p| *p > 0)
@@ -43,7 +49,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             for (i, port) in s.ports.iter().enumerate() {
                 match host_port(port) {
                     Err(why) => out.push(
-                        Diagnostic::error("invalid-port", format!("invalid port: {why}"))
+                        Diagnostic::error(INVALID_PORT, format!("invalid port: {why}"))
                             .at(sp.index(i))
                             .with_label("not a port")
                             .with_help("write a port such as `5432`, or `\"15432:5432\"` to publish container port 5432 on host port 15432"),
@@ -51,7 +57,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Ok(h) => {
                         if let Some(other) = seen.insert(h, svc.clone()) {
                             out.push(
-                                Diagnostic::error("duplicate-port", format!("host port {h} is already published by service `{other}`"))
+                                Diagnostic::error(DUPLICATE_PORT, format!("host port {h} is already published by service `{other}`"))
                                     .at(sp.index(i))
                                     .with_help(format!("publish it on another host port, e.g. `\"{}:{h}\"`", h.saturating_add(10000))),
                             );

@@ -1,8 +1,13 @@
 //! Rule: job names that GitLab reads as pipeline keywords (or that cigen's outputs use) are refused.
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const RESERVED_JOB_NAME: Code = Code::new("reserved-job-name");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[RESERVED_JOB_NAME];
 
 /// GitLab's global keywords and special job names; `default` is also the justfile's listing recipe.
 pub const RESERVED: &[&str] = &[
@@ -25,7 +30,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if RESERVED.contains(&name.as_str()) {
             out.push(
                 Diagnostic::error(
-                    "reserved-job-name",
+                    RESERVED_JOB_NAME,
                     format!("`{name}` is a reserved name and cannot be a job"),
                 )
                 .at_key(YamlPath::root().key("jobs").key(name))

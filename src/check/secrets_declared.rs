@@ -2,8 +2,15 @@
 //! job's commands may not read a secret declared only for another job.
 
 use super::{env_maps, is_env_name, reads_var, run_path, run_text, Context};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const INVALID_SECRET_NAME: Code = Code::new("invalid-secret-name");
+pub(crate) const UNDECLARED_SECRET: Code = Code::new("undeclared-secret");
+pub(crate) const SECRET_EXPRESSION: Code = Code::new("secret-expression");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[INVALID_SECRET_NAME, UNDECLARED_SECRET, SECRET_EXPRESSION];
 
 /// Names used as `secrets.NAME` inside `${{ }}` expressions.
 pub(crate) fn expression_secrets(text: &str) -> Vec<String> {
@@ -54,7 +61,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if !is_env_name(name) {
             out.push(
                 Diagnostic::error(
-                    "invalid-secret-name",
+                    INVALID_SECRET_NAME,
                     format!("secret name `{name}` is not a valid environment variable name"),
                 )
                 .at(path.clone())
@@ -77,7 +84,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         if !available(job, &name) {
                             out.push(
                                 Diagnostic::error(
-                                    "undeclared-secret",
+                                    UNDECLARED_SECRET,
                                     format!("secret `{name}` is used but not declared"),
                                 )
                                 .at(YamlPath::root()
@@ -111,7 +118,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             for name in expression_secrets(text) {
                 let d = if available(job, &name) {
                     Diagnostic::error(
-                        "secret-expression",
+                        SECRET_EXPRESSION,
                         format!(
                             "`${{{{ secrets.{name} }}}}` in a command is not evaluated by cigen"
                         ),
@@ -121,7 +128,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     ))
                 } else {
                     Diagnostic::error(
-                        "undeclared-secret",
+                        UNDECLARED_SECRET,
                         format!("secret `{name}` is used but not declared"),
                     )
                     .with_help(format!(
@@ -137,7 +144,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 for name in &oj.secrets {
                     if !available(job, name) && reads_var(text, name) {
                         out.push(
-                            Diagnostic::error("undeclared-secret", format!("job `{job}` reads secret `{name}`, which is declared only for job `{other}`"))
+                            Diagnostic::error(UNDECLARED_SECRET, format!("job `{job}` reads secret `{name}`, which is declared only for job `{other}`"))
                                 .at(run_path(step, &jp.key("steps").index(i)))
                                 .with_help(format!("add `{name}` to `secrets:` of job `{job}` (or of the whole spec)")),
                         );
@@ -152,7 +159,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if let Some(t) = v.resolve(side) {
                     for name in expression_secrets(t) {
                         out.push(
-                            Diagnostic::error("secret-expression", format!("`${{{{ secrets.{name} }}}}` in env is not evaluated by cigen"))
+                            Diagnostic::error(SECRET_EXPRESSION, format!("`${{{{ secrets.{name} }}}}` in env is not evaluated by cigen"))
                                 .at(path.key(k))
                                 .with_help(format!("declare `{name}` in `secrets:`; cigen passes it to every step as ${name}")),
                         );

@@ -2,8 +2,14 @@
 //! network aliases, Docker as container names), and images are not blank.
 
 use super::Context;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+
+pub(crate) const INVALID_SERVICE_NAME: Code = Code::new("invalid-service-name");
+pub(crate) const INVALID_IMAGE: Code = Code::new("invalid-image");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[INVALID_SERVICE_NAME, INVALID_IMAGE];
 
 /// A DNS label: lower-case letters, digits and `-`, starting with a letter, at most 63 long.
 pub(crate) fn is_service_name(name: &str) -> bool {
@@ -31,7 +37,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .collect();
                 out.push(
                     Diagnostic::error(
-                        "invalid-service-name",
+                        INVALID_SERVICE_NAME,
                         format!("service name `{name}` is not a valid host name"),
                     )
                     .at_key(sp.clone())
@@ -47,7 +53,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if svc.image.trim().is_empty() || svc.image.chars().any(char::is_whitespace) {
                 out.push(
                     Diagnostic::error(
-                        "invalid-image",
+                        INVALID_IMAGE,
                         format!("`{}` is not a container image reference", svc.image),
                     )
                     .at(sp.key("image"))

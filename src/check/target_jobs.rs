@@ -1,15 +1,22 @@
 //! Rule: per-job target settings name real jobs, and remote actions are well-formed.
 
 use super::Context;
-use crate::diagnostic::{did_you_mean, Diagnostic};
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::shape::MISSING_KEY;
 use crate::source::YamlPath;
+
+pub(crate) const UNKNOWN_JOB: Code = Code::new("unknown-job");
+pub(crate) const INVALID_ACTION: Code = Code::new("invalid-action");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[UNKNOWN_JOB, MISSING_KEY, INVALID_ACTION];
 
 fn job_ref(cx: &Context<'_>, job: &str, path: YamlPath, out: &mut Vec<Diagnostic>) {
     if cx.spec.jobs.contains_key(job) || cx.dropped_jobs.contains(job) {
         return;
     }
     let mut d =
-        Diagnostic::error("unknown-job", format!("`{job}` is not a job of this spec")).at_key(path);
+        Diagnostic::error(UNKNOWN_JOB, format!("`{job}` is not a job of this spec")).at_key(path);
     if let Some(s) = did_you_mean(job, cx.spec.jobs.keys().map(String::as_str)) {
         d = d.with_help(format!("did you mean `{s}`?"));
     } else {
@@ -54,14 +61,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             for (i, s) in steps.iter().enumerate() {
                 match &s.uses {
                     None => out.push(
-                        Diagnostic::error("missing-key", "a setup step needs `uses:`")
+                        Diagnostic::error(MISSING_KEY, "a setup step needs `uses:`")
                             .at_key(jp.index(i))
                             .with_help("name an action, e.g. `uses: aws-actions/configure-aws-credentials`; commands belong in steps"),
                     ),
                     Some(u) => {
                         if let Err(why) = check_uses(u) {
                             out.push(
-                                Diagnostic::error("invalid-action", format!("invalid action `{u}`: {why}"))
+                                Diagnostic::error(INVALID_ACTION, format!("invalid action `{u}`: {why}"))
                                     .at(jp.index(i).key("uses"))
                                     .with_help("write `owner/repo` to use cigen's pinned version, or pin it yourself: `owner/repo@<40-hex commit sha>`"),
                             );
@@ -74,7 +81,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if a.split_once('@').is_none() {
                 out.push(
                     Diagnostic::error(
-                        "invalid-action",
+                        INVALID_ACTION,
                         "`action` must be pinned: `owner/repo@<40-hex sha>`",
                     )
                     .at(tp.key("github").key("action"))
@@ -82,7 +89,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             } else if let Err(why) = check_uses(a) {
                 out.push(
-                    Diagnostic::error("invalid-action", format!("invalid action `{a}`: {why}"))
+                    Diagnostic::error(INVALID_ACTION, format!("invalid action `{a}`: {why}"))
                         .at(tp.key("github").key("action"))
                         .with_help("pin it as `owner/repo@<40-hex commit sha>`, or omit `action` to use the default pin"),
                 );

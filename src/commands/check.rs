@@ -44,7 +44,7 @@ pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
         (Err(LoadError::Io { path, error }), DiagnosticFormat::Json) => {
             let file = SourceFile::new(&path, "");
             let d = Diagnostic::error(
-                "unreadable-spec",
+                crate::compile::UNREADABLE_SPEC,
                 format!("cannot read {}: {error}", path.display()),
             )
             .with_help("name an existing spec with -f PATH, or run cigen where cigen.yaml is");

@@ -55,14 +55,7 @@ pub fn run(loaded: &Loaded, args: &ListArgs) -> Outcome {
         .max(5);
     println!("{:w_job$}  {:w_needs$}  DESCRIPTION", "JOB", "NEEDS");
     for (j, n) in jobs.values().zip(&needs) {
-        let mut desc = j
-            .description
-            .as_deref()
-            .unwrap_or("")
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let mut desc = j.summary.clone().unwrap_or_default();
         if let Some(m) = &j.matrix {
             let cells = m.cells.len();
             desc = format!(

@@ -3,15 +3,42 @@
 
 use indexmap::IndexMap;
 
-use crate::cli::RunArgs;
+use crate::cli::{EventArg, RunArgs};
 use crate::compile::Loaded;
 use crate::exit::Outcome;
 use crate::run::{self, Ended, Options};
+use crate::spec::Event;
 use crate::ui::ColorChoice;
 
+/// The event `--event`/`--tag` ask for (`--tag` is a tag push), or why the combination is
+/// wrong.
+fn event(args: &RunArgs) -> Result<Option<Event>, String> {
+    match (args.event, &args.tag, &args.branch) {
+        (Some(e), Some(_), _) if e != EventArg::Tag => {
+            return Err("--tag is a tag push: use it with --event tag or alone".into())
+        }
+        (Some(EventArg::Tag), _, Some(_)) | (None, Some(_), Some(_)) => {
+            return Err(
+                "--branch with a tag: a tag run has no branch (name the tag with --tag)".into(),
+            )
+        }
+        _ => {}
+    }
+    if args.tag.is_some() {
+        return Ok(Some(Event::Tag));
+    }
+    Ok(args.event.map(|e| match e {
+        EventArg::Push => Event::Push,
+        EventArg::PullRequest => Event::PullRequest,
+        EventArg::Tag => Event::Tag,
+        EventArg::Schedule => Event::Schedule,
+        EventArg::Manual => Event::Manual,
+    }))
+}
+
 /// The engine's options from the command line.
-fn options(args: &RunArgs, color: ColorChoice) -> Options {
-    Options {
+fn options(args: &RunArgs, color: ColorChoice) -> Result<Options, String> {
+    Ok(Options {
         jobs: args.jobs.clone(),
         no_deps: args.no_deps,
         matrix: args.matrix.clone(),
@@ -21,11 +48,20 @@ fn options(args: &RunArgs, color: ColorChoice) -> Options {
         log_format: args.log_format.chosen(),
         host_services: args.host_services,
         color,
-    }
+        event: event(args)?,
+        branch: args.branch.clone(),
+        force: args.force,
+    })
 }
 
 pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
-    let opts = options(args, color);
+    let opts = match options(args, color) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Usage;
+        }
+    };
     let prepared = match run::prepare(loaded, &opts) {
         Ok(p) => p,
         Err(e) => {

@@ -17,6 +17,30 @@ pub enum Severity {
     Warning,
 }
 
+/// A diagnostic code: a stable, machine-readable identifier such as `unknown-key`.
+///
+/// Codes are declared as constants beside the code that reports them, and every layer lists
+/// its own (`source::CODES`, `shape::CODES`, `spec::format::CODES`, each rule's `CODES`);
+/// `compile::catalogue` gathers them, and `docs/diagnostics.md` is checked against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code(&'static str);
+
+impl Code {
+    pub const fn new(id: &'static str) -> Self {
+        Code(id)
+    }
+
+    pub fn id(self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 /// One problem. Rules attach a `path`; the loader resolves it to a `span` before rendering,
 /// so rules never deal with positions.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,10 +58,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            code,
+            code: code.id(),
             message: message.into(),
             path: None,
             on_key: false,
@@ -47,7 +71,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)

@@ -252,11 +252,12 @@ pub fn render_json(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
     use crate::source::Span;
 
     fn render(text: &str, span: Span) -> String {
         let file = SourceFile::new("t.yaml", text);
-        let d = Diagnostic::error("x", "m")
+        let d = Diagnostic::error(Code::new("x"), "m")
             .with_span(span)
             .with_label("here")
             .with_help("h");
@@ -342,7 +343,7 @@ mod tests {
     #[test]
     fn json_positions_match_the_text() {
         let file = SourceFile::new("t.yaml", "a: 1\nb: 2\n");
-        let d = Diagnostic::error("x", "m").with_span(Span::new(5, 8));
+        let d = Diagnostic::error(Code::new("x"), "m").with_span(Span::new(5, 8));
         let v: serde_json::Value =
             serde_json::from_str(&render_json(&file, &[d])).unwrap_or_default();
         let item = &v["diagnostics"][0];

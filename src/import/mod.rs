@@ -11,6 +11,7 @@ mod github;
 mod gitlab;
 pub(crate) mod report;
 mod setup;
+pub(crate) mod typed;
 
 use std::path::Path;
 
@@ -276,7 +277,7 @@ fn targets(draft: &mut Draft, root: &Path, github: bool, gitlab: bool) -> Vec<St
             ));
         }
         t.github = Some(spec::GithubTarget {
-            path: Some(path),
+            path: typed::rel_path(&path).ok(),
             setup: std::mem::take(&mut draft.github_setup),
             ..Default::default()
         });
@@ -285,7 +286,7 @@ fn targets(draft: &mut Draft, root: &Path, github: bool, gitlab: bool) -> Vec<St
         let path = ".gitlab/cigen-ci.yml".to_string();
         next.push(format!("the GitLab pipeline goes to {path}, beside your .gitlab-ci.yml: GitLab reads only one file, so when it passes either set the project's CI/CD configuration file to {path}, or set `targets.gitlab.path: .gitlab-ci.yml` and run `cigen generate --force --target gitlab`"));
         t.gitlab = Some(spec::GitlabTarget {
-            path: Some(path),
+            path: typed::rel_path(&path).ok(),
             image: draft.gitlab_image.take(),
             before_script: std::mem::take(&mut draft.gitlab_before),
             ..Default::default()

@@ -12,6 +12,7 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
+use crate::import::typed;
 use crate::spec::{self, Job, Scalar, Spec, Step, StepSpec, When};
 
 /// What one detected ecosystem contributes.
@@ -123,8 +124,8 @@ pub(crate) fn build(root: &Path) -> Result<(Spec, Vec<Ecosystem>), String> {
         setup: spec::Setup::default(),
         triggers: spec::Triggers {
             push: Some(spec::PushTrigger {
-                branches: vec![default_branch(root)],
-                tags: vec!["v*".into()],
+                branches: typed::globs(&[default_branch(root)], &mut vec![]),
+                tags: typed::globs(&["v*".to_string()], &mut vec![]),
             }),
             pull_request: Some(spec::PullRequestTrigger::default()),
             schedule: vec![],

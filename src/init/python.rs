@@ -187,7 +187,9 @@ pub(super) fn detect(root: &Path) -> Result<Ecosystem, String> {
         }
     }
     let mut build_job = job("Build the distributions", build);
-    build_job.artifacts = vec!["dist/".into()];
+    build_job.artifacts = crate::import::typed::artifact("dist/")
+        .into_iter()
+        .collect();
     e.jobs = vec![
         ("lint", job("Static checks", lint)),
         ("test", job("Tests", test)),

@@ -1,6 +1,7 @@
-//! Spec → Pipeline: applies defaults and resolves durations, retries and matrices.
+//! Spec → Pipeline: applies defaults, orders jobs, expands matrices, compiles conditions.
 //!
-//! Runs only after every check passed, so parse failures here fall back to defaults.
+//! Runs only after every check passed; the spec's values are already typed (durations
+//! parsed, globs and paths checked), so nothing here parses text.
 
 use std::path::Path;
 use std::time::Duration;
@@ -8,14 +9,14 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use super::{
-    GithubOutput, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Step, Targets,
-    DEFAULT_SHELL,
+    when, GithubOutput, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Service, Step,
+    Targets, DEFAULT_SHELL,
 };
-use crate::spec::{self, parse_duration, Backoff, RetrySpec, Spec, StepSpec};
+use crate::spec::{self, Backoff, RetrySpec, Spec, StepSpec};
 use crate::{dag, matrix};
 
-fn dur(d: &Option<spec::DurationText>) -> Option<Duration> {
-    d.as_ref().and_then(|t| parse_duration(&t.0).ok())
+fn dur(d: &Option<spec::Duration>) -> Option<Duration> {
+    d.map(spec::Duration::get)
 }
 
 fn retry(r: &RetrySpec) -> RetryPolicy {
@@ -54,8 +55,23 @@ pub fn step_name(name: Option<&str>, run: &str) -> String {
     }
 }
 
+/// The first non-blank line of a description, trimmed.
+fn summary(description: Option<&str>) -> Option<String> {
+    description
+        .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
+        .map(|l| l.trim().to_string())
+}
+
+/// The 1-based line of step `index` of `job` in the spec, when known.
+pub type StepLine<'a> = &'a dyn Fn(&str, usize) -> Option<usize>;
+
 /// Builds the resolved pipeline. `spec_file` is the spec's file name, `root` its directory.
 pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
+    build_located(spec, spec_file, root, &|_, _| None)
+}
+
+/// [`build`], with each step's line in the spec.
+pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'_>) -> Pipeline {
     let needs: IndexMap<&str, Vec<&str>> = spec
         .jobs
         .iter()
@@ -69,9 +85,11 @@ pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
         let steps = j
             .steps
             .iter()
-            .map(|s| match s {
+            .enumerate()
+            .map(|(i, s)| match s {
                 StepSpec::Command(run) => Step {
                     name: step_name(None, run),
+                    line: line(name, i),
                     run: run.clone(),
                     env: IndexMap::new(),
                     timeout: None,
@@ -81,12 +99,13 @@ pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
                 },
                 StepSpec::Full(s) => Step {
                     name: step_name(s.name.as_deref(), &s.run),
+                    line: line(name, i),
                     run: s.run.clone(),
                     env: s.env.clone(),
                     timeout: dur(&s.timeout),
                     retry: s.retry.as_ref().map(retry).or(job_retry),
-                    when: s.when.clone(),
-                    working_directory: s.working_directory.clone(),
+                    when: s.when.as_ref().map(when::resolve),
+                    working_directory: s.working_directory.as_ref().map(|p| p.to_string()),
                 },
             })
             .collect();
@@ -99,14 +118,19 @@ pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
         let job = Job {
             name: name.to_string(),
             description: j.description.clone(),
+            summary: summary(j.description.as_deref()),
             needs: j.needs.clone(),
             steps,
             env: j.env.clone(),
             matrix: j.matrix.as_ref().map(matrix::expand),
-            when: j.when.clone().unwrap_or_default(),
+            when: j.when.as_ref().map(when::resolve).unwrap_or_default(),
             timeout: dur(&j.timeout),
-            services: j.services.clone(),
-            artifacts: j.artifacts.clone(),
+            services: j
+                .services
+                .iter()
+                .map(|(k, s)| (k.clone(), service(s)))
+                .collect(),
+            artifacts: j.artifacts.iter().map(|a| a.to_string()).collect(),
             outputs: j.outputs.clone(),
             permissions: j.permissions.clone(),
             environment: j.environment.clone(),
@@ -118,7 +142,7 @@ pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
                 .split_whitespace()
                 .map(str::to_string)
                 .collect(),
-            working_directory: j.working_directory.clone(),
+            working_directory: j.working_directory.as_ref().map(|p| p.to_string()),
             runs_on: j.runs_on.clone().unwrap_or_default(),
         };
         jobs.insert(name.to_string(), job);
@@ -128,13 +152,32 @@ pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
         spec_file: spec_file.to_string(),
         root: root.to_path_buf(),
         env: spec.env.clone(),
-        env_file: spec.env_file.clone(),
+        env_file: spec.env_file.as_ref().map(|p| p.to_string()),
         secrets: spec.secrets.clone(),
         setup: spec.setup.clone(),
         triggers: spec.triggers.clone(),
         jobs,
         targets: targets(spec.targets.as_ref()),
     }
+}
+
+/// Services wait 60s for health unless the spec says otherwise.
+fn service(s: &spec::Service) -> Service {
+    Service {
+        image: s.image.clone(),
+        ports: s.ports.clone(),
+        env: s
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.0.clone()))
+            .collect(),
+        health: s.health.clone(),
+        health_timeout: dur(&s.health_timeout).unwrap_or(Duration::from_secs(60)),
+    }
+}
+
+fn text(p: &Option<spec::RelPath>) -> Option<String> {
+    p.as_ref().map(|p| p.to_string())
 }
 
 fn targets(t: Option<&spec::Targets>) -> Targets {
@@ -146,10 +189,7 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
     let t = t.unwrap_or(&default_all);
     Targets {
         github: t.github.as_ref().map(|g| GithubOutput {
-            path: g
-                .path
-                .clone()
-                .unwrap_or_else(|| ".github/workflows/ci.yml".into()),
+            path: text(&g.path).unwrap_or_else(|| ".github/workflows/ci.yml".into()),
             runs_on: g
                 .runs_on
                 .as_ref()
@@ -159,10 +199,10 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
             action: g.action.clone(),
             cigen_version: g.cigen_version.clone(),
             cigen_build: g.cigen_build.clone(),
-            template: g.template.clone(),
+            template: text(&g.template),
         }),
         gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
-            path: g.path.clone().unwrap_or_else(|| ".gitlab-ci.yml".into()),
+            path: text(&g.path).unwrap_or_else(|| ".gitlab-ci.yml".into()),
             image: g.image.clone(),
             tags: g
                 .tags
@@ -173,11 +213,11 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
             cigen_version: g.cigen_version.clone(),
             cigen_build: g.cigen_build.clone(),
             before_script: g.before_script.clone(),
-            template: g.template.clone(),
+            template: text(&g.template),
         }),
         just: t.just.as_ref().map(|j| JustOutput {
-            path: j.path.clone(),
-            template: j.template.clone(),
+            path: text(&j.path),
+            template: text(&j.template),
         }),
     }
 }

@@ -4,9 +4,11 @@
 //! matrix cells, conditions or env.
 
 mod build;
+mod when;
 
 pub use crate::matrix::{Cell, Matrix};
-pub use build::build;
+pub use build::{build, build_located, StepLine};
+pub use when::{Patterns, When};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -14,20 +16,17 @@ use std::time::Duration;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::spec::{
-    self, Backoff, EnvValue, Environment, Permission, Service, Setup, Triggers, When,
-};
+use crate::spec::{self, Backoff, EnvValue, Environment, Permission, Port, Setup, Triggers};
 
 /// Default shell: bash that stops at the first failing command, also inside pipes.
 pub const DEFAULT_SHELL: &str = "bash -eo pipefail -c";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Pipeline {
     pub name: String,
     /// File name of the spec as written in generated headers (`cigen.yaml`).
     pub spec_file: String,
     /// Directory holding the spec; paths in the spec are relative to it.
-    #[serde(skip)]
     pub root: PathBuf,
     pub env: IndexMap<String, EnvValue>,
     pub env_file: Option<String>,
@@ -39,10 +38,13 @@ pub struct Pipeline {
     pub targets: Targets,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Job {
     pub name: String,
     pub description: Option<String>,
+    /// The description's first non-blank line, trimmed: what `cigen list`, the CI job's
+    /// display name and the just recipe's doc comment show.
+    pub summary: Option<String>,
     pub needs: Vec<String>,
     pub steps: Vec<Step>,
     pub env: IndexMap<String, EnvValue>,
@@ -50,6 +52,7 @@ pub struct Job {
     pub when: When,
     pub timeout: Option<Duration>,
     pub services: IndexMap<String, Service>,
+    /// Files or globs handed to dependents (`!` excludes), relative to the spec.
     pub artifacts: Vec<String>,
     pub outputs: Vec<String>,
     pub permissions: IndexMap<String, Permission>,
@@ -65,11 +68,24 @@ pub struct Job {
 impl Job {
     /// Whether the job depends on changed files (CI needs full history for it).
     pub fn uses_changes(&self) -> bool {
-        !self.when.changed.is_empty()
+        self.when.changed.is_some()
             || self
                 .steps
                 .iter()
-                .any(|s| s.when.as_ref().is_some_and(|w| !w.changed.is_empty()))
+                .any(|s| s.when.as_ref().is_some_and(|w| w.changed.is_some()))
+    }
+
+    /// The display title: the description's summary line, else the job's name.
+    pub fn title(&self) -> &str {
+        self.summary.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The matrix keys a cell may carry: axes, then include-only keys (none without matrix).
+    pub fn matrix_keys(&self) -> Vec<String> {
+        self.matrix
+            .as_ref()
+            .map(|m| m.keys().map(str::to_string).collect())
+            .unwrap_or_default()
     }
 
     /// The cells to run: the matrix cells, or one empty cell for a job without matrix.
@@ -84,9 +100,11 @@ impl Job {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Step {
     pub name: String,
+    /// The 1-based line of the step in the spec (for annotations), when known.
+    pub line: Option<usize>,
     pub run: String,
     pub env: IndexMap<String, EnvValue>,
     pub timeout: Option<Duration>,
@@ -110,6 +128,18 @@ pub enum TargetKind {
     Github,
     Gitlab,
     Just,
+}
+
+/// A service container the job talks to on localhost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub image: String,
+    pub ports: Vec<Port>,
+    pub env: IndexMap<String, String>,
+    /// The container's health-check command.
+    pub health: Option<String>,
+    /// How long to wait for the service to become healthy (default 60s).
+    pub health_timeout: Duration,
 }
 
 /// Output targets with defaults applied. `None` = not generated.

@@ -96,6 +96,8 @@ pub(crate) struct RunContext {
     pub event: Option<Event>,
     /// The provider's knowledge, `None` on a laptop or an unknown CI.
     ci_provider: Option<&'static dyn Ci>,
+    /// The event `cigen run --event` asked to decide as (see [`RunContext::simulate`]).
+    simulated: Option<Event>,
 }
 
 impl std::fmt::Debug for RunContext {
@@ -130,6 +132,7 @@ impl RunContext {
                 branch: p.branch(env),
                 event: p.event(env),
                 ci_provider: Some(p),
+                simulated: None,
             },
             // Running cigen by hand is a manual run; another CI's event is unknown.
             None => RunContext {
@@ -138,12 +141,35 @@ impl RunContext {
                 branch: local_branch(),
                 event: (!ci).then_some(Event::Manual),
                 ci_provider: None,
+                simulated: None,
             },
+        }
+    }
+
+    /// `cigen run --event/--branch/--tag`: decide every `when` as a run of `event` on
+    /// `branch` would (a tag run has no branch). A simulated tag, schedule or manual run has
+    /// no base commit, as in CI, where `changed:` jobs then run to be safe.
+    pub(crate) fn simulate(&mut self, event: Option<Event>, branch: Option<String>) {
+        if let Some(e) = event {
+            self.event = Some(e);
+            self.simulated = Some(e);
+            if e == Event::Tag {
+                self.branch = None;
+            }
+        }
+        if branch.is_some() {
+            self.branch = branch;
         }
     }
 
     /// Where changed files are compared from.
     pub(crate) fn base(&self, env: &Env) -> Result<BaseHint, String> {
+        if let Some(e @ (Event::Tag | Event::Schedule | Event::Manual)) = self.simulated {
+            return Err(format!(
+                "a {} run has no base commit to compare with",
+                event_name(e)
+            ));
+        }
         match self.ci_provider {
             Some(p) => p.base(env),
             None => local::base(),

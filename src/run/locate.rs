@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::model::Pipeline;
-use crate::source::{self, SourceFile, YamlPath};
+use crate::source::SourceFile;
 
 /// The spec's path as the runner shows files, and the 1-based line of every step.
 #[derive(Debug, Clone, Default)]
@@ -37,17 +37,10 @@ pub(crate) fn step_lines(
         .unwrap_or(&abs);
     let file = rel.to_string_lossy().replace('\\', "/");
     let mut lines = HashMap::new();
-    if let Some(root) = source::parse(source).root {
-        for (name, job) in &pipeline.jobs {
-            for i in 0..job.steps.len() {
-                let path = YamlPath::root()
-                    .key("jobs")
-                    .key(name.as_str())
-                    .key("steps")
-                    .index(i);
-                if let Some(span) = root.locate(&path, false) {
-                    lines.insert((name.clone(), i), source.line_col(span.start).0);
-                }
+    for (name, job) in &pipeline.jobs {
+        for (i, step) in job.steps.iter().enumerate() {
+            if let Some(line) = step.line {
+                lines.insert((name.clone(), i), line);
             }
         }
     }

@@ -38,7 +38,7 @@ use indexmap::IndexMap;
 
 use crate::compile::Loaded;
 use crate::provider::{Handover, LogFormat, RunContext};
-use crate::spec::parse_duration;
+use crate::spec::{parse_duration, Event};
 use crate::ui::ColorChoice;
 
 /// Default time between SIGTERM and SIGKILL; `CIGEN_KILL_GRACE` (e.g. `2s`) overrides.
@@ -63,6 +63,12 @@ pub struct Options {
     /// Use services already running instead of starting containers.
     pub host_services: bool,
     pub color: ColorChoice,
+    /// Decide every `when` as a CI run of this event would (`--event`, `--tag`).
+    pub event: Option<Event>,
+    /// The branch that run is for (`--branch`).
+    pub branch: Option<String>,
+    /// Run jobs that `when.changed` would skip (`--force`).
+    pub force: bool,
 }
 
 /// A run that is ready to go: where it runs, its env layers and its plan.
@@ -114,11 +120,12 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
                 .iter()
                 .any(|s| s.when.as_ref().is_some_and(|w| w.branch.is_some()))
     });
-    let ctx = RunContext::detect(&process, || {
+    let mut ctx = RunContext::detect(&process, || {
         wants_branch
             .then(|| crate::provider::local_branch(&root))
             .flatten()
     });
+    ctx.simulate(opts.event, opts.branch.clone());
     let base = env::BaseEnv {
         process,
         env_file,
@@ -132,6 +139,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
             opts.base.clone(),
         );
         when::LazyChanges::new(move || changes::detect(&root, &env, &ctx, base_ref.as_deref()))
+            .forced(opts.force)
     };
     let sel = plan::Selection {
         jobs: &opts.jobs,

@@ -64,11 +64,10 @@ fn cells(job: &Job, filters: &IndexMap<String, String>) -> Vec<Cell> {
     let Some(m) = &job.matrix else {
         return job.cells();
     };
-    let known = |k: &str| m.axes.contains_key(k) || m.extra_keys.iter().any(|e| e == k);
     m.cells
         .iter()
         .filter(|c| {
-            filters.iter().filter(|(k, _)| known(k)).all(|(k, v)| {
+            filters.iter().filter(|(k, _)| m.has_key(k)).all(|(k, v)| {
                 if v.is_empty() {
                     !c.values.contains_key(k)
                 } else {
@@ -116,11 +115,7 @@ pub(crate) fn build(
             .jobs
             .values()
             .filter(|j| chosen.contains(j.name.as_str()))
-            .any(|j| {
-                j.matrix
-                    .as_ref()
-                    .is_some_and(|m| m.axes.contains_key(k) || m.extra_keys.contains(k))
-            });
+            .any(|j| j.matrix.as_ref().is_some_and(|m| m.has_key(k)));
         if !used {
             return Err(format!(
                 "--matrix {k}=…: no selected job has a matrix key `{k}`"

@@ -6,9 +6,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::cancel::CancelToken;
-use crate::model::Job;
-use crate::spec::parse_duration;
-use crate::spec::{Port, Service};
+use crate::model::{Job, Service};
+use crate::spec::Port;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ServiceMode {
@@ -112,7 +111,7 @@ fn start_one(
         args.extend(["-p".into(), format!("127.0.0.1:{h}:{c}")]);
     }
     for (k, v) in &svc.env {
-        args.extend(["-e".into(), format!("{k}={}", v.0)]);
+        args.extend(["-e".into(), format!("{k}={v}")]);
     }
     if let Some(h) = &svc.health {
         args.extend([
@@ -126,11 +125,7 @@ fn start_one(
     notice(format!("starting service {name} ({})", svc.image));
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
     docker(&refs)?;
-    let limit = svc
-        .health_timeout
-        .as_ref()
-        .and_then(|d| parse_duration(&d.0).ok())
-        .unwrap_or(Duration::from_secs(60));
+    let limit = svc.health_timeout;
     let end = Instant::now() + limit;
     loop {
         let ready = if svc.health.is_some() {

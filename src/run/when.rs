@@ -2,11 +2,9 @@
 
 use std::sync::OnceLock;
 
-use globset::{GlobBuilder, GlobMatcher};
-
 use super::changes::Changes;
+use crate::model::When;
 use crate::provider::{event_name, provider_name, RunContext};
-use crate::spec::When;
 
 /// The decision for a job or step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +18,8 @@ pub(crate) enum Verdict {
 pub(crate) struct LazyChanges {
     cell: OnceLock<Changes>,
     compute: Box<dyn Fn() -> Changes + Send + Sync>,
+    /// `--force`: `changed:` conditions pass without looking at any file.
+    forced: bool,
 }
 
 impl LazyChanges {
@@ -27,39 +27,19 @@ impl LazyChanges {
         LazyChanges {
             cell: OnceLock::new(),
             compute: Box::new(compute),
+            forced: false,
         }
+    }
+
+    /// With `forced`, every `changed:` condition runs its job (`--force`).
+    pub(crate) fn forced(mut self, forced: bool) -> Self {
+        self.forced = forced;
+        self
     }
 
     pub(crate) fn get(&self) -> &Changes {
         self.cell.get_or_init(|| (self.compute)())
     }
-}
-
-fn glob(pattern: &str) -> Option<GlobMatcher> {
-    GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
-        .ok()
-        .map(|g| g.compile_matcher())
-}
-
-/// Whether `file` is selected by `patterns` (`!` excludes; later patterns do not re-include).
-fn selects(patterns: &[String], file: &str) -> bool {
-    let mut included = false;
-    for p in patterns {
-        if let Some(neg) = p.strip_prefix('!') {
-            if glob(neg).is_some_and(|g| g.is_match(file)) {
-                return false;
-            }
-        } else if !included && glob(p).is_some_and(|g| g.is_match(file)) {
-            included = true;
-        }
-    }
-    included
-}
-
-fn list<T: Copy>(items: &crate::spec::OneOrMany<T>) -> Vec<T> {
-    items.to_vec().into_iter().copied().collect()
 }
 
 /// Checks every given condition, in a fixed order; the first that fails is the skip reason.
@@ -69,8 +49,7 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
         Some(false) if ctx.ci => return Verdict::Skip("runs only locally (when.ci: false)".into()),
         _ => {}
     }
-    if let Some(p) = &when.provider {
-        let wanted = list(p);
+    if let Some(wanted) = &when.provider {
         if !wanted.contains(&ctx.provider) {
             let names: Vec<_> = wanted.iter().map(|p| provider_name(*p)).collect();
             return Verdict::Skip(format!(
@@ -80,13 +59,8 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
             ));
         }
     }
-    if let Some(b) = &when.branch {
-        let patterns: Vec<String> = b.to_vec().into_iter().cloned().collect();
-        let hit = ctx.branch.as_deref().is_some_and(|br| {
-            patterns
-                .iter()
-                .any(|p| glob(p).is_some_and(|g| g.is_match(br)))
-        });
+    if let Some(patterns) = &when.branch {
+        let hit = ctx.branch.as_deref().is_some_and(|br| patterns.selects(br));
         if !hit {
             let here = ctx
                 .branch
@@ -95,12 +69,11 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
                 .unwrap_or_else(|| "no branch here".into());
             return Verdict::Skip(format!(
                 "runs only on branch {} ({here})",
-                patterns.join(", ")
+                patterns.texts.join(", ")
             ));
         }
     }
-    if let Some(e) = &when.event {
-        let wanted = list(e);
+    if let Some(wanted) = &when.event {
         if !ctx.event.is_some_and(|ev| wanted.contains(&ev)) {
             let names: Vec<_> = wanted.iter().map(|e| event_name(*e)).collect();
             let here = ctx
@@ -110,15 +83,19 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
             return Verdict::Skip(format!("runs only on {} events ({here})", names.join(", ")));
         }
     }
-    if !when.changed.is_empty() {
+    if let Some(patterns) = &when.changed {
+        if changes.forced {
+            return Verdict::Run(Some("--force: changed files not checked".into()));
+        }
         return match changes.get() {
             Changes::Unknown { reason } => {
                 Verdict::Run(Some(format!("{reason}; running to be safe")))
             }
             Changes::Known { base, files } => {
-                match files.iter().find(|f| selects(&when.changed, f)) {
+                let mut hits = files.iter().filter(|f| patterns.selects(f));
+                match hits.next() {
                     Some(f) => {
-                        let more = files.iter().filter(|f| selects(&when.changed, f)).count() - 1;
+                        let more = hits.count();
                         let extra = if more > 0 {
                             format!(" and {more} more")
                         } else {
@@ -132,23 +109,4 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
         };
     }
     Verdict::Run(None)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn globs_respect_separators_and_negation() {
-        let p = vec![
-            "src/**".to_string(),
-            "!src/**/*.md".to_string(),
-            "*.toml".to_string(),
-        ];
-        assert!(selects(&p, "src/a/b.py"));
-        assert!(!selects(&p, "src/a/readme.md"));
-        assert!(selects(&p, "pyproject.toml"));
-        assert!(!selects(&p, "sub/pyproject.toml"));
-        assert!(!selects(&p, "docs/x.py"));
-    }
 }

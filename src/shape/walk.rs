@@ -7,12 +7,14 @@
 //! 1.1 words (`yes`, `on`) mean different things to GitHub and GitLab and are refused.
 
 mod scalar;
+mod type_error;
 
 use serde_json::{Map, Value};
 
+use super::foreign;
 use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, required_help};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::source::{Node, NodeKind, PathSegment, YamlPath};
+use crate::source::{Node, NodeKind, YamlPath};
 
 /// Result of the walk: the typed value (entries with errors dropped so later rules can still
 /// run) and the diagnostics.
@@ -33,6 +35,7 @@ pub fn to_json(root: &Node, schema: &Value) -> Walked {
         diagnostics: Vec::new(),
         dropped: Vec::new(),
         partial: None,
+        reported: Vec::new(),
     };
     let value = w.walk(root, schema, &YamlPath::root(), None);
     Walked {
@@ -48,6 +51,8 @@ struct Walker<'s> {
     diagnostics: Vec<Diagnostic>,
     dropped: Vec<YamlPath>,
     partial: Option<Map<String, Value>>,
+    /// Entries already reported as written in the wrong place (`foreign::misindented`).
+    reported: Vec<YamlPath>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -199,71 +204,6 @@ impl<'s> Walker<'s> {
         }
     }
 
-    fn type_error(&mut self, node: &Node, ts: &[&str], path: &YamlPath, field: Option<&str>) {
-        // Where text is accepted, numbers and booleans are just text too: say "text" once.
-        let texty = ts.contains(&"string");
-        let wanted: Vec<&str> = ts
-            .iter()
-            .filter(|t| {
-                **t != "null" && !(texty && matches!(**t, "number" | "integer" | "boolean"))
-            })
-            .map(|t| describe_type(t))
-            .collect();
-        let wanted = if wanted.is_empty() {
-            "a value".to_string()
-        } else {
-            wanted.join(" or ")
-        };
-        let mut d = Diagnostic::error(
-            "wrong-type",
-            format!("expected {wanted}, found {}", describe_node(node)),
-        )
-        .at(path.clone())
-        .with_label(format!("expected {wanted}"));
-        let name = field.unwrap_or("key");
-        let is_job =
-            matches!(path.0.as_slice(), [PathSegment::Key(j), PathSegment::Key(_)] if j == "jobs");
-        let help = if path.0.is_empty() {
-            "a spec is a mapping that starts with `version: 1` and has a `jobs:` mapping"
-                .to_string()
-        } else if is_job && kind(node) == Kind::Scalar && !node.is_null() {
-            format!(
-                "a job is a mapping with `steps:`, e.g. `{name}: {{ steps: [{}] }}`",
-                shorten(node.as_str().unwrap_or(""))
-            )
-        } else if node.is_null() {
-            "give this key a value, or remove it".to_string()
-        } else if ts.contains(&"array") && kind(node) == Kind::Scalar {
-            format!(
-                "write a list, e.g. `{name}: [{}]`",
-                shorten(node.as_str().unwrap_or(""))
-            )
-        } else if let (true, NodeKind::Seq(items)) = (ts.contains(&"string"), &node.kind) {
-            let words: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
-            format!("write one text value, e.g. `{}`", shorten(&words.join(" ")))
-        } else if ts.contains(&"object") && kind(node) == Kind::Seq {
-            format!("write `key: value` entries instead of a list, e.g. `{name}: {{ KEY: value }}`")
-        } else if ts.contains(&"object") {
-            format!("write `key: value` entries under `{name}:`")
-        } else if ts.contains(&"string") && kind(node) != Kind::Scalar {
-            "write the text directly; quote it if it contains `: `, `#`, `[` or `{`".to_string()
-        } else if let (true, NodeKind::Map(entries)) = (ts.contains(&"array"), &node.kind) {
-            let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
-            format!(
-                "write a list, e.g. `{name}: [{}]`",
-                shorten(&keys.join(", "))
-            )
-        } else if ts.contains(&"array") {
-            format!("write a list, e.g. `{name}: [a, b]`")
-        } else if ts.contains(&"integer") {
-            format!("write a whole number, e.g. `{name}: 3`")
-        } else {
-            format!("write {wanted}")
-        };
-        d = d.with_help(help);
-        self.diagnostics.push(d);
-    }
-
     fn walk_any_of(
         &mut self,
         node: &Node,
@@ -289,7 +229,13 @@ impl<'s> Walker<'s> {
         if let Some(allowed) = consts {
             return self.walk_enum(node, &allowed, path);
         }
-        let candidates: Vec<&'s Value> = branches.iter().filter(|b| self.accepts(b, k)).collect();
+        // Only `null` itself takes the `null` branch of an optional value: `runs-on: linux`
+        // is a mapping written wrong, not "expected a value".
+        let candidates: Vec<&'s Value> = branches
+            .iter()
+            .filter(|b| self.accepts(b, k))
+            .filter(|b| node.is_null() || types(self.resolve(b)) != ["null"])
+            .collect();
         // A plain `null` may match a `type: null` branch even though the kind is scalar.
         let mut first_failure: Option<(Vec<Diagnostic>, Vec<YamlPath>, Option<Value>)> = None;
         for branch in &candidates {
@@ -344,7 +290,7 @@ impl<'s> Walker<'s> {
             .collect::<Vec<_>>()
             .join(", ");
         let mut d = Diagnostic::error(
-            "invalid-value",
+            super::INVALID_VALUE,
             format!("expected one of {list}, found {}", describe_node(node)),
         )
         .at(path.clone())
@@ -374,7 +320,16 @@ impl<'s> Walker<'s> {
         path: &YamlPath,
     ) -> Option<Value> {
         let _ = node;
+        if let Some(d) = foreign::action_step(path, entries) {
+            self.diagnostics.push(d);
+            return None;
+        }
         let props = schema.get("properties").and_then(Value::as_object);
+        let known = |k: &str| props.is_some_and(|p| p.contains_key(k));
+        for (at, d) in foreign::misindented(path, entries, known) {
+            self.diagnostics.push(d);
+            self.reported.push(at);
+        }
         let additional = schema.get("additionalProperties");
         let mut out = Map::new();
         let mut ok = true;
@@ -385,6 +340,12 @@ impl<'s> Walker<'s> {
                 continue;
             }
             let child_path = path.key(&e.key);
+            let switch = foreign::matrix_switch(path, e);
+            if self.reported.contains(&child_path) || switch.is_some() {
+                self.diagnostics.extend(switch);
+                self.dropped.push(child_path);
+                continue;
+            }
             if let Some(prop) = props.and_then(|p| p.get(&e.key)) {
                 match self.walk(&e.value, prop, &child_path, Some(&e.key)) {
                     Some(v) => {
@@ -414,7 +375,7 @@ impl<'s> Walker<'s> {
                         // `- echo a: b` is a one-entry mapping to YAML; the author meant text.
                         read_as_mapping = true;
                         self.diagnostics.push(
-                            Diagnostic::error("unquoted-colon", format!("`{}: ...` was read as a mapping, not as text", shorten(&e.key)))
+                            Diagnostic::error(super::UNQUOTED_COLON, format!("`{}: ...` was read as a mapping, not as text", shorten(&e.key)))
                                 .at_key(child_path)
                                 .with_label("`: ` makes this a key")
                                 .with_help("quote the whole value, e.g. - \"echo a: b\", or use a block: `run: |`"),
@@ -422,17 +383,19 @@ impl<'s> Walker<'s> {
                         continue;
                     }
                     let mut d =
-                        Diagnostic::error("unknown-key", format!("unknown key `{}`", e.key))
+                        Diagnostic::error(super::UNKNOWN_KEY, format!("unknown key `{}`", e.key))
                             .at_key(child_path)
                             .with_label("not a known key here");
                     let elsewhere = || belongs_elsewhere(self.root, &e.key, path.0.is_empty());
                     d = match (
+                        foreign::unknown_key_help(path, &e.key, &e.value),
                         did_you_mean(&e.key, known.iter().copied()),
                         foreign_key_hint(&e.key),
                     ) {
-                        (Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
-                        (None, Some(hint)) => d.with_help(hint),
-                        (None, None) => match elsewhere() {
+                        (Some(habit), _, _) => d.with_help(habit),
+                        (None, Some(s), _) => d.with_help(format!("did you mean `{s}`?")),
+                        (None, None, Some(hint)) => d.with_help(hint),
+                        (None, None, None) => match elsewhere() {
                             Some(place) => {
                                 d.with_help(format!("`{}` belongs {place}, not here", e.key))
                             }
@@ -466,10 +429,13 @@ impl<'s> Walker<'s> {
             for r in required.iter().filter_map(Value::as_str) {
                 if !entries.iter().any(|e| e.key == r) {
                     ok = false;
-                    let d = Diagnostic::error("missing-key", format!("missing required key `{r}`"))
-                        .at_key(path.clone())
-                        .with_label(format!("`{r}` is required here"))
-                        .with_help(required_help(r));
+                    let d = Diagnostic::error(
+                        super::MISSING_KEY,
+                        format!("missing required key `{r}`"),
+                    )
+                    .at_key(path.clone())
+                    .with_label(format!("`{r}` is required here"))
+                    .with_help(required_help(r));
                     self.diagnostics.push(d);
                 }
             }

@@ -216,7 +216,7 @@ impl<'a> Builder<'a> {
                 Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
-                        return Err(Box::new(Diagnostic::error("yaml-syntax", "a spec holds exactly one YAML document")
+                        return Err(Box::new(Diagnostic::error(super::YAML_SYNTAX, "a spec holds exactly one YAML document")
                             .with_span(span)
                             .with_help("remove the `---` separator and everything after it, or merge the documents")));
                     }
@@ -226,7 +226,7 @@ impl<'a> Builder<'a> {
                     let Some(node) = self.anchors.get(&id).cloned() else {
                         return Err(Box::new(
                             Diagnostic::error(
-                                "yaml-syntax",
+                                super::YAML_SYNTAX,
                                 "alias refers to an anchor that is not defined",
                             )
                             .with_span(span)
@@ -300,7 +300,7 @@ impl<'a> Builder<'a> {
                         ) => (start, NodeKind::Map(entries), anchor),
                         _ => {
                             return Err(Box::new(
-                                Diagnostic::error("yaml-syntax", "unbalanced collection")
+                                Diagnostic::error(super::YAML_SYNTAX, "unbalanced collection")
                                     .with_span(span),
                             ))
                         }
@@ -328,7 +328,7 @@ impl<'a> Builder<'a> {
         if self.node_count > MAX_NODES {
             return Err(Box::new(
                 Diagnostic::error(
-                    "yaml-syntax",
+                    super::YAML_SYNTAX,
                     "document is too large after expanding aliases",
                 )
                 .with_span(span)
@@ -343,7 +343,7 @@ impl<'a> Builder<'a> {
     fn depth_check(&self, stack: &[Frame], span: Span) -> Result<(), Box<Diagnostic>> {
         if stack.len() >= MAX_DEPTH {
             return Err(Box::new(
-                Diagnostic::error("yaml-syntax", "document is nested too deeply")
+                Diagnostic::error(super::YAML_SYNTAX, "document is nested too deeply")
                     .with_span(span)
                     .with_help(format!("a spec may nest at most {MAX_DEPTH} levels")),
             ));
@@ -366,7 +366,7 @@ impl<'a> Builder<'a> {
                         _ => {
                             self.diagnostics.push(
                                 Diagnostic::error(
-                                    "yaml-key",
+                                    super::YAML_KEY,
                                     "mapping keys must be plain text, not a list or mapping",
                                 )
                                 .with_span(node.span)
@@ -381,7 +381,7 @@ impl<'a> Builder<'a> {
                     if let Some(first) = entries.iter().find(|e| e.key == key) {
                         let (line, col) = self.file.line_col(first.key_span.start);
                         self.diagnostics.push(
-                            Diagnostic::error("duplicate-key", format!("duplicate key `{key}`"))
+                            Diagnostic::error(super::DUPLICATE_KEY, format!("duplicate key `{key}`"))
                                 .with_span(key_span)
                                 .with_label("defined again here")
                                 .with_help(format!(

@@ -12,7 +12,7 @@ use super::Span;
 pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic {
     let at = floor_boundary(text, at.min(text.len()));
     let base = |span: Span, help: &str| {
-        Diagnostic::error("yaml-syntax", format!("invalid YAML: {info}"))
+        Diagnostic::error(super::YAML_SYNTAX, format!("invalid YAML: {info}"))
             .with_span(span)
             .with_help(help)
     };
@@ -38,7 +38,7 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
         };
         let what = if close == ']' { "list" } else { "mapping" };
         return Diagnostic::error(
-            "yaml-syntax",
+            super::YAML_SYNTAX,
             format!(
                 "invalid YAML: this `{}` is never closed",
                 &text[open..open + 1]
@@ -52,13 +52,18 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
         ));
     }
     if let Some(quote) = unclosed_quote(text, at, info) {
-        return Diagnostic::error("yaml-syntax", "invalid YAML: quoted text is never closed")
+        return Diagnostic::error(super::YAML_SYNTAX, "invalid YAML: quoted text is never closed")
             .with_span(Span::new(quote, quote + 1))
             .with_label("the quoted text starts here")
             .with_help(format!(
                 "add the closing quote; a quoted value continued on the next line must be indented more than its key (the parser noticed at line {}: {info})",
                 line_of(text, at)
             ));
+    }
+    if info.contains("mapping values are not allowed") {
+        if let Some(d) = key_under_scalar(text, at) {
+            return d;
+        }
     }
     let help = if info.contains("mapping values are not allowed") {
         "a value containing `: ` must be quoted, e.g. run: \"echo a: b\""
@@ -72,6 +77,46 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
         "fix the YAML syntax at this point"
     };
     base(Span::new(at, next_boundary(text, at)), help)
+}
+
+/// `key:` on the line at `at`, indented deeper than a `parent: value` line above: YAML reads
+/// it as the continuation of that value, and the scanner then stumbles on the colon. The
+/// author meant a sibling of `parent` (`steps:` one level too deep under `description: x`).
+fn key_under_scalar(text: &str, at: usize) -> Option<Diagnostic> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let indent = line.len() - line.trim_start().len();
+    let (key, _) = line.trim_start().split_once(':')?;
+    let plain = |k: &str| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+    };
+    if !plain(key) || line_start + indent + key.len() != at {
+        return None;
+    }
+    let above = text[..line_start.saturating_sub(1)]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let above_indent = above.len() - above.trim_start().len();
+    let (parent, value) = above.trim_start().split_once(": ")?;
+    if above_indent >= indent || !plain(parent) || value.trim().is_empty() {
+        return None;
+    }
+    let start = line_start + indent;
+    Some(
+        Diagnostic::error(
+            super::YAML_SYNTAX,
+            format!("invalid YAML: `{key}:` is indented deeper than `{parent}:` above it"),
+        )
+        .with_span(Span::new(start, start + key.len()))
+        .with_label(format!("read as part of `{parent}`'s value"))
+        .with_help(format!(
+            "line `{key}:` up with `{parent}:` (a key indented deeper than the line above continues that line's value)"
+        )),
+    )
 }
 
 fn line_of(text: &str, at: usize) -> usize {
@@ -107,7 +152,7 @@ fn undefined_alias(text: &str, at: usize) -> Diagnostic {
         .filter(|a| !a.is_empty())
         .collect();
     let mut d = Diagnostic::error(
-        "yaml-syntax",
+        super::YAML_SYNTAX,
         format!("alias `*{name}` refers to an anchor that is not defined"),
     )
     .with_span(Span::new(star, star + 1 + name.len()))

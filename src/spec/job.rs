@@ -4,7 +4,10 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{DurationText, EnvValue, Matrix, OneOrMany, RetrySpec, Service, StepSpec, When};
+use super::{
+    ArtifactPath, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Service, StepSpec,
+    When,
+};
 
 /// One job. Locally `cigen run` executes its steps; in CI it becomes one runner job (one per matrix cell).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -30,7 +33,7 @@ pub struct Job {
     pub when: Option<When>,
     /// Time limit for the whole job, e.g. `15m`. CI gets a slightly larger limit so cigen's own timeout fires first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<DurationText>,
+    pub timeout: Option<Duration>,
     /// Retry every step of this job on failure (a step's own `retry` wins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetrySpec>,
@@ -39,7 +42,7 @@ pub struct Job {
     pub services: IndexMap<String, Service>,
     /// Files or globs kept after the job and handed to dependent jobs in CI.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub artifacts: Vec<String>,
+    pub artifacts: Vec<ArtifactPath>,
     /// Output names: steps write `key=value` lines to `$CIGEN_OUTPUT`; dependents see `<JOB>_<KEY>` in their env.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<String>,
@@ -57,7 +60,7 @@ pub struct Job {
     pub shell: Option<String>,
     /// Directory, relative to the spec, that steps run in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_directory: Option<String>,
+    pub working_directory: Option<RelPath>,
     /// Runner selection per CI target, overriding the target defaults.
     #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
     pub runs_on: Option<RunsOn>,

@@ -6,8 +6,11 @@
 
 mod duration;
 mod env;
+pub mod format;
+mod glob;
 mod job;
 mod matrix;
+mod path;
 mod retry;
 mod scalar;
 mod service;
@@ -17,12 +20,14 @@ mod targets;
 mod triggers;
 mod when;
 
-pub use duration::{format_duration, parse_duration};
+pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
+pub use glob::Glob;
 pub use job::{Environment, Job, Permission, RunsOn};
 pub use matrix::Matrix;
+pub use path::{ArtifactPath, RelPath};
 pub use retry::{Backoff, Retry, RetrySpec};
-pub use scalar::{DurationText, OneOrMany, Scalar};
+pub use scalar::{OneOrMany, Scalar};
 pub use service::{Port, Service};
 pub use setup::Setup;
 pub use step::{Step, StepSpec};
@@ -57,7 +62,7 @@ pub struct Spec {
     pub env: IndexMap<String, EnvValue>,
     /// A dotenv file read by `cigen run` when it exists (local runs); values sit below the spec's own `env`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub env_file: Option<String>,
+    pub env_file: Option<RelPath>,
     /// Names of secrets every job may use. Values come from GitHub secrets, GitLab CI/CD variables, or the local environment / env_file, and are masked in every log.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<String>,

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::DurationText;
+use super::Duration;
 
 /// Retry: a number of attempts, or the full policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -26,10 +26,10 @@ pub struct Retry {
     pub backoff: Option<Backoff>,
     /// Delay before the second attempt. Default `1s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delay: Option<DurationText>,
+    pub delay: Option<Duration>,
     /// Upper bound for the delay. Default `1m`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_delay: Option<DurationText>,
+    pub max_delay: Option<Duration>,
 }
 
 /// Backoff kind.

@@ -1,4 +1,4 @@
-//! Small value types shared by the spec: lenient scalars, durations, one-or-many lists.
+//! Small value types shared by the spec: lenient scalars, one-or-many lists.
 
 use std::borrow::Cow;
 
@@ -29,26 +29,6 @@ impl JsonSchema for Scalar {
 impl std::fmt::Display for Scalar {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// A duration such as `30s`, `15m`, `1h30m` or `500ms`; validated by the `duration` rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct DurationText(pub String);
-
-impl JsonSchema for DurationText {
-    fn schema_name() -> Cow<'static, str> {
-        "Duration".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "description": "A duration: a sequence of number+unit pairs with units h, m, s or ms, e.g. `30s`, `15m`, `1h30m`.",
-            "type": "string",
-            "pattern": "^([0-9]+(ms|h|m|s))+$",
-            "examples": ["30s", "15m", "1h30m"]
-        })
     }
 }
 

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{DurationText, Scalar};
+use super::{Duration, Scalar};
 
 /// A service container, reachable on localhost at its ports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -23,7 +23,7 @@ pub struct Service {
     pub health: Option<String>,
     /// How long to wait for the service to become healthy. Default `60s`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub health_timeout: Option<DurationText>,
+    pub health_timeout: Option<Duration>,
 }
 
 /// A port: a number, or `"host:container"`.

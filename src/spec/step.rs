@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{DurationText, EnvValue, RetrySpec, When};
+use super::{Duration, EnvValue, RelPath, RetrySpec, When};
 
 /// A step: a command string, or the full form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -30,7 +30,7 @@ pub struct Step {
     pub env: IndexMap<String, EnvValue>,
     /// Time limit for this step, e.g. `5m`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<DurationText>,
+    pub timeout: Option<Duration>,
     /// Retry this step on failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetrySpec>,
@@ -39,5 +39,5 @@ pub struct Step {
     pub when: Option<When>,
     /// Directory, relative to the spec, to run in (overrides the job's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub working_directory: Option<String>,
+    pub working_directory: Option<RelPath>,
 }

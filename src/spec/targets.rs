@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{OneOrMany, Scalar};
+use super::{OneOrMany, RelPath, Scalar};
 
 /// Which outputs to generate. A target that is omitted here is not generated.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -27,7 +27,7 @@ pub struct Targets {
 pub struct GithubTarget {
     /// Workflow file. Default `.github/workflows/ci.yml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<RelPath>,
     /// Default runner label(s). Default `ubuntu-24.04`.
     #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
     pub runs_on: Option<OneOrMany<String>>,
@@ -45,7 +45,7 @@ pub struct GithubTarget {
     pub cigen_build: Option<CigenBuild>,
     /// Your own copy of the workflow template (minijinja), relative to the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
+    pub template: Option<RelPath>,
 }
 
 /// Building cigen from the checked-out repository instead of installing a release.
@@ -79,7 +79,7 @@ pub struct ActionStep {
 pub struct GitlabTarget {
     /// Pipeline file. Default `.gitlab-ci.yml`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<RelPath>,
     /// Default image for every job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -100,7 +100,7 @@ pub struct GitlabTarget {
     pub before_script: IndexMap<String, Vec<String>>,
     /// Your own copy of the pipeline template (minijinja), relative to the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
+    pub template: Option<RelPath>,
 }
 
 /// How GitLab jobs obtain cigen.
@@ -122,8 +122,8 @@ pub enum GitlabInstall {
 pub struct JustTarget {
     /// Output file. Default `justfile`, or `ci.just` when a hand-written justfile exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<RelPath>,
     /// Your own copy of the justfile template (minijinja), relative to the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub template: Option<String>,
+    pub template: Option<RelPath>,
 }

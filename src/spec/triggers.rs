@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::Glob;
+
 /// Events that start the pipeline in CI.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -27,10 +29,10 @@ pub struct Triggers {
 pub struct PushTrigger {
     /// Branch globs, e.g. `[main, "release/*"]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub branches: Vec<String>,
+    pub branches: Vec<Glob>,
     /// Tag globs, e.g. `["v*"]`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub tags: Vec<Glob>,
 }
 
 /// Pull request filter on the target branch. With no list, every pull request triggers.
@@ -39,7 +41,7 @@ pub struct PushTrigger {
 pub struct PullRequestTrigger {
     /// Target branch globs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub branches: Vec<String>,
+    pub branches: Vec<Glob>,
 }
 
 impl Triggers {

@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::OneOrMany;
+use super::{Glob, OneOrMany};
 
 /// Conditions; all given ones must hold for the job or step to run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -11,10 +11,10 @@ use super::OneOrMany;
 pub struct When {
     /// Run only when a changed file matches one of these globs (`src/**`). Prefix `!` to exclude.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub changed: Vec<String>,
+    pub changed: Vec<Glob>,
     /// Run only on these branches (globs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub branch: Option<OneOrMany<String>>,
+    pub branch: Option<OneOrMany<Glob>>,
     /// Run only for these CI events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<OneOrMany<Event>>,

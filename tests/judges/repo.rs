@@ -96,13 +96,24 @@ impl TempRepo {
     }
 }
 
+/// Build output and installed tools: never part of what a judge reads, and gigabytes in this
+/// repository's own root (copying `target/` also races with a concurrent build).
+const NOT_COPIED: &[&str] = &[
+    ".git",
+    ".gitlab-ci-local",
+    ".cigen",
+    "target",
+    ".judges",
+    "node_modules",
+];
+
 /// Copies a directory tree (files and directories; symlinks are followed).
 pub fn copy_tree(src: &Path, dst: &Path) {
     std::fs::create_dir_all(dst).expect("mkdir");
     for entry in std::fs::read_dir(src).unwrap_or_else(|e| panic!("read {}: {e}", src.display())) {
         let entry = entry.expect("dir entry");
         let name = entry.file_name();
-        if name == ".git" || name == ".gitlab-ci-local" || name == ".cigen" {
+        if NOT_COPIED.iter().any(|n| name == *n) {
             continue;
         }
         let from = entry.path();

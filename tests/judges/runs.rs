@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use super::repo::TempRepo;
 use super::tool::{judges_bin, Judge, Verdict};
@@ -69,24 +70,29 @@ impl BinDir {
 /// ignored; jobs run on this machine in copies of the repository).
 pub fn gitlab_pipeline(j: &Judge, repo: &TempRepo, bin: &BinDir, extra: &[&str]) -> Verdict {
     let home = tempfile::tempdir().expect("tempdir");
-    let mut cmd = j.command();
+    let mut cmd = gitlab_command(j, repo, bin, home.path());
     // gitlab-ci-local sets GITLAB_CI=false to mark itself; GitLab sets true, and cigen writes
-    // its dotenv outputs and JUnit report only there. A real identity also silences its
-    // fallback warnings (HOME is empty).
+    // its dotenv outputs and JUnit report only there.
+    cmd.arg("--variable").arg("GITLAB_CI=true").args(extra);
+    Verdict::of("gitlab-ci-local", cmd)
+}
+
+/// gitlab-ci-local with the shell executor in `repo`, the run's PATH from `bin` and an empty
+/// `home`; the caller adds variables and job names. A real identity silences its fallback
+/// warnings (HOME is empty).
+pub fn gitlab_command(j: &Judge, repo: &TempRepo, bin: &BinDir, home: &Path) -> Command {
+    let mut cmd = j.command();
     cmd.arg("--force-shell-executor")
-        .arg("--variable")
-        .arg("GITLAB_CI=true")
         .env("GIT_CONFIG_COUNT", "2")
         .env("GIT_CONFIG_KEY_0", "user.name")
         .env("GIT_CONFIG_VALUE_0", "cigen judge")
         .env("GIT_CONFIG_KEY_1", "user.email")
         .env("GIT_CONFIG_VALUE_1", "judge@cigen.invalid")
-        .args(extra)
         .current_dir(repo.path())
-        .env("HOME", home.path())
+        .env("HOME", home)
         .env("PATH", bin.run_path())
         .env("NO_COLOR", "1");
-    Verdict::of("gitlab-ci-local", cmd)
+    cmd
 }
 
 /// Every remote action a workflow uses, as `(owner/repo, ref)`, in sorted order.
@@ -215,18 +221,34 @@ pub fn act_workflow(
     workflow: &Path,
     extra: &[&str],
 ) -> Result<Verdict, String> {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let mut cmd = act_command(j, repo, bin, workflow, "push", scratch.path())?;
+    cmd.args(extra);
+    Ok(Verdict::of("act", cmd))
+}
+
+/// act in host mode running one workflow of `repo` for `event` (`push`, `pull_request`,
+/// `schedule`, ...), with every remote action mapped to its stand-in and `scratch` as HOME,
+/// action cache and artifact store; the caller adds `-e payload.json` or `-j JOB`.
+pub fn act_command(
+    j: &Judge,
+    repo: &TempRepo,
+    bin: &BinDir,
+    workflow: &Path,
+    event: &str,
+    scratch: &Path,
+) -> Result<Command, String> {
     let text = std::fs::read_to_string(repo.path().join(workflow)).expect("read workflow");
     std::fs::write(repo.path().join(workflow), one_cell_at_a_time(&text)).expect("write workflow");
-    let scratch = tempfile::tempdir().expect("tempdir");
-    let artifacts = scratch.path().join("artifacts");
+    let artifacts = scratch.join("artifacts");
     std::fs::create_dir_all(&artifacts).expect("mkdir");
     let mut cmd = j.command();
-    cmd.arg("push").arg("-W").arg(workflow).args(extra);
+    cmd.arg(event).arg("-W").arg(workflow);
     for label in runs_on_labels(&text) {
         cmd.arg("-P").arg(format!("{label}=-self-hosted"));
     }
     for (action, git_ref) in remote_actions(&text) {
-        match stand_in_for(&action, scratch.path()) {
+        match stand_in_for(&action, scratch) {
             None => {}
             Some(Ok(dir)) => {
                 cmd.arg("--local-repository")
@@ -239,15 +261,15 @@ pub fn act_workflow(
     cmd.arg("--concurrent-jobs").arg("1");
     cmd.arg("--no-cache-server")
         .arg("--action-cache-path")
-        .arg(scratch.path().join("actions"))
+        .arg(scratch.join("actions"))
         .arg("--env")
         .arg(format!("CIGEN_STANDIN_ARTIFACTS={}", artifacts.display()))
         .arg("--env")
         .arg(format!("CIGEN_UNDER_TEST={}", cigen_bin().display()))
         .current_dir(repo.path())
-        .env("HOME", scratch.path())
+        .env("HOME", scratch)
         .env("ACT_DISABLE_VERSION_CHECK", "1")
         .env("PATH", bin.run_path())
         .env("NO_COLOR", "1");
-    Ok(Verdict::of("act", cmd))
+    Ok(cmd)
 }

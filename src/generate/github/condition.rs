@@ -23,7 +23,7 @@ fn event_expr(e: Event) -> &'static str {
 /// The expression, or `None` when the job runs on every event. Other conditions (branch,
 /// changed files) stay with cigen: a required check must still report on those events.
 pub(super) fn job_condition(j: &Job) -> Option<String> {
-    events_condition(&j.when.event.as_ref()?.to_vec())
+    events_condition(j.when.event.as_ref()?)
 }
 
 /// GitHub event names that alone decide an event (all but push and tag, which read the ref).
@@ -40,13 +40,13 @@ fn event_names(e: Event) -> &'static [&'static str] {
 /// generated `if:` line stays readable (and under yamllint's line limit) with many events.
 const LONG_CONDITION: usize = 150;
 
-fn events_condition(events: &[&Event]) -> Option<String> {
+fn events_condition(events: &[Event]) -> Option<String> {
     if events.is_empty() {
         return None;
     }
     let chained = events
         .iter()
-        .map(|e| event_expr(**e))
+        .map(|e| event_expr(*e))
         .collect::<Vec<_>>()
         .join(" || ");
     if chained.len() <= LONG_CONDITION {
@@ -54,12 +54,12 @@ fn events_condition(events: &[&Event]) -> Option<String> {
     }
     let mut parts: Vec<String> = events
         .iter()
-        .filter(|e| matches!(***e, Event::Push | Event::Tag))
-        .map(|e| event_expr(**e).to_string())
+        .filter(|e| matches!(e, Event::Push | Event::Tag))
+        .map(|e| event_expr(*e).to_string())
         .collect();
     let names: Vec<String> = events
         .iter()
-        .flat_map(|e| event_names(**e))
+        .flat_map(|e| event_names(*e))
         .map(|n| format!("\"{n}\""))
         .collect();
     if !names.is_empty() {
@@ -79,19 +79,19 @@ mod tests {
     fn events_become_one_expression() {
         assert_eq!(events_condition(&[]), None);
         assert_eq!(
-            events_condition(&[&Event::Tag]).as_deref(),
+            events_condition(&[Event::Tag]).as_deref(),
             Some("github.ref_type == 'tag'")
         );
         assert_eq!(
-            events_condition(&[&Event::Schedule, &Event::Manual]).as_deref(),
+            events_condition(&[Event::Schedule, Event::Manual]).as_deref(),
             Some("github.event_name == 'schedule' || github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'")
         );
         assert_eq!(
-            events_condition(&[&Event::Push]).as_deref(),
+            events_condition(&[Event::Push]).as_deref(),
             Some("(github.event_name == 'push' && github.ref_type != 'tag')")
         );
         assert_eq!(
-            events_condition(&[&Event::Push, &Event::PullRequest, &Event::Schedule, &Event::Manual]).as_deref(),
+            events_condition(&[Event::Push, Event::PullRequest, Event::Schedule, Event::Manual]).as_deref(),
             Some("(github.event_name == 'push' && github.ref_type != 'tag') || contains(fromJSON('[\"pull_request\",\"merge_group\",\"schedule\",\"workflow_dispatch\",\"repository_dispatch\"]'), github.event_name)")
         );
     }

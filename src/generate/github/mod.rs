@@ -84,6 +84,10 @@ fn workflow(p: &Pipeline, t: &GithubOutput) -> Result<Workflow, GenerateError> {
     })
 }
 
+fn texts(globs: &[spec::Glob]) -> Vec<String> {
+    globs.iter().map(|g| g.as_str().to_string()).collect()
+}
+
 /// Triggers. No trigger at all means push and pull request on every branch (GitHub needs `on:`).
 fn on(tr: &spec::Triggers) -> On {
     if tr.is_empty() {
@@ -102,11 +106,11 @@ fn on(tr: &spec::Triggers) -> On {
     }
     On {
         push: tr.push.as_ref().map(|p| Filters {
-            branches: p.branches.clone(),
-            tags: p.tags.clone(),
+            branches: texts(&p.branches),
+            tags: texts(&p.tags),
         }),
         pull_request: tr.pull_request.as_ref().map(|p| Filters {
-            branches: p.branches.clone(),
+            branches: texts(&p.branches),
             tags: vec![],
         }),
         schedule: tr.schedule.clone(),
@@ -174,13 +178,9 @@ fn port(p: &Port) -> String {
 }
 
 /// Docker health-check options; the runner waits for healthy services before the steps.
-fn health_options(s: &spec::Service) -> Option<String> {
+fn health_options(s: &crate::model::Service) -> Option<String> {
     let cmd = s.health.as_ref()?;
-    let limit = s
-        .health_timeout
-        .as_ref()
-        .and_then(|d| crate::spec::parse_duration(&d.0).ok())
-        .map_or(60, |d| d.as_secs().max(1));
+    let limit = s.health_timeout.as_secs().max(1);
     let quoted = format!("\"{}\"", cmd.replace('\\', "\\\\").replace('"', "\\\""));
     Some(format!(
         "--health-cmd {quoted} --health-interval 2s --health-timeout 5s --health-retries {}",
@@ -210,7 +210,7 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
             id: id.clone(),
             image: s.image.clone(),
             ports: s.ports.iter().map(port).collect(),
-            env: s.env.iter().map(|(k, v)| text(k, v.0.clone())).collect(),
+            env: s.env.iter().map(|(k, v)| text(k, v.clone())).collect(),
             options: health_options(s),
         })
         .collect();
@@ -229,11 +229,7 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
         .collect();
     Ok(Job {
         id: j.name.clone(),
-        name: j
-            .description
-            .as_deref()
-            .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
-            .map_or_else(|| j.name.clone(), |l| l.trim().to_string()),
+        name: j.title().to_string(),
         needs: j.needs.clone(),
         condition: condition::job_condition(j),
         runs_on,
@@ -256,7 +252,7 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
 /// applied by cigen itself, identically everywhere).
 pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
     let mut env = Vec::new();
-    for key in matrix_keys(j) {
+    for key in j.matrix_keys() {
         env.push(expr(
             &matrix_env_name(&key),
             format!("${{{{ matrix.{key} }}}}"),
@@ -279,13 +275,6 @@ pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
 }
 
 /// Every key of the job's cells: axes, then include-only keys.
-pub(crate) fn matrix_keys(j: &ModelJob) -> Vec<String> {
-    match &j.matrix {
-        Some(m) => m.axes.keys().chain(m.extra_keys.iter()).cloned().collect(),
-        None => Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! the run step, artifacts out. Every `uses:` comes from the pin table.
 
 use super::context::{Entry, Step, Value};
-use super::{matrix_keys, run_env, text};
+use super::{run_env, text};
 use crate::contract;
 use crate::generate::pins::{self, Pin};
 use crate::generate::{invocation, GenerateError};
@@ -65,7 +65,7 @@ fn artifact_pattern(j: &Job) -> String {
 /// A toolchain version: the spec's, or `${{ matrix.<tool> }}` when the job's matrix has an
 /// axis named after the tool (so `matrix: { node: [20, 22] }` tests each Node version).
 fn version(j: &Job, key: &str, tool: &str, v: &str) -> Entry {
-    if matrix_keys(j).iter().any(|k| k == tool) {
+    if j.matrix.as_ref().is_some_and(|m| m.has_key(tool)) {
         Entry {
             key: key.into(),
             value: Value::Text(format!("${{{{ matrix.{tool} }}}}")),
@@ -253,7 +253,7 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
     let mut run_step = run(
         &format!("cigen run {}", j.name),
         run_env(p, j),
-        format!("exec {}", invocation::cigen_run(j, &matrix_keys(j))),
+        format!("exec {}", invocation::cigen_run(j, &j.matrix_keys())),
     );
     run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
     out.push(run_step);

@@ -161,10 +161,7 @@ fn job(
     install: &[String],
     toolchains: &[String],
 ) -> Job {
-    let keys: Vec<String> = match &j.matrix {
-        Some(m) => m.axes.keys().chain(m.extra_keys.iter()).cloned().collect(),
-        None => Vec::new(),
-    };
+    let keys = j.matrix_keys();
     let cells = match &j.matrix {
         Some(m) => m
             .cells
@@ -199,7 +196,7 @@ fn job(
         .map(|(id, s)| Service {
             image: s.image.clone(),
             alias: id.clone(),
-            variables: s.env.iter().map(|(k, v)| var(k, v.0.clone())).collect(),
+            variables: s.env.iter().map(|(k, v)| var(k, v.clone())).collect(),
         })
         .collect();
     let tags = match j.runs_on.gitlab.as_ref() {

@@ -1,7 +1,7 @@
 //! Triggers → `workflow: rules`, without duplicate branch + merge request pipelines.
 
 use super::context::Rule;
-use crate::spec::Triggers;
+use crate::spec::{Glob, Triggers};
 
 /// A GitHub-style filter glob as an RE2 regex literal (`/^...$/`): `**` any text, `*` any text
 /// without `/`; `?`, `+` and `[...]` keep their (regex-like) GitHub meaning.
@@ -31,18 +31,18 @@ fn glob_regex(glob: &str) -> String {
 
 /// `VAR =~ /a/ || VAR =~ /b/` for positive globs, `&& VAR !~ /c/` for `!` globs; `None` when
 /// there is no filter.
-fn matches(var: &str, globs: &[String]) -> Option<String> {
+fn matches(var: &str, globs: &[Glob]) -> Option<String> {
     if globs.is_empty() {
         return None;
     }
     let positive: Vec<String> = globs
         .iter()
-        .filter(|g| !g.starts_with('!'))
-        .map(|g| format!("{var} =~ {}", glob_regex(g)))
+        .filter(|g| !g.negation().0)
+        .map(|g| format!("{var} =~ {}", glob_regex(g.as_str())))
         .collect();
     let negative: Vec<String> = globs
         .iter()
-        .filter_map(|g| g.strip_prefix('!'))
+        .filter_map(|g| g.as_str().strip_prefix('!'))
         .map(|g| format!("{var} !~ {}", glob_regex(g)))
         .collect();
     let mut parts = Vec::new();
@@ -129,11 +129,9 @@ mod tests {
         assert_eq!(glob_regex("release/*"), "/^release\\/[^\\/]*$/");
         assert_eq!(glob_regex("v*.*"), "/^v[^\\/]*\\.[^\\/]*$/");
         assert_eq!(glob_regex("feature/**"), "/^feature\\/.*$/");
-        let m = matches(
-            "$CI_COMMIT_BRANCH",
-            &["main".into(), "release/*".into(), "!release/old".into()],
-        )
-        .unwrap();
+        let globs: Vec<Glob> =
+            serde_json::from_str(r#"["main", "release/*", "!release/old"]"#).unwrap();
+        let m = matches("$CI_COMMIT_BRANCH", &globs).unwrap();
         assert_eq!(m, "($CI_COMMIT_BRANCH =~ /^main$/ || $CI_COMMIT_BRANCH =~ /^release\\/[^\\/]*$/) && $CI_COMMIT_BRANCH !~ /^release\\/old$/");
     }
 

@@ -126,11 +126,7 @@ fn render(p: &Pipeline, j: &JustOutput, root: &Path) -> Result<String, GenerateE
             .values()
             .map(|job| Recipe {
                 name: job.name.clone(),
-                doc: job
-                    .description
-                    .as_deref()
-                    .and_then(|d| d.lines().find(|l| !l.trim().is_empty()))
-                    .map(|l| l.trim().to_string()),
+                doc: job.summary.clone(),
             })
             .collect(),
     };

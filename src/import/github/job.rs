@@ -12,6 +12,7 @@ use super::model::{self, scalar_text, string_list};
 use crate::import::events::EventSet;
 use crate::import::expr::{self, Found, Scope};
 use crate::import::report::{Kind, Report};
+use crate::import::typed;
 use crate::spec::{self, EnvValue, Environment, Permission, Scalar};
 
 /// What converting one job produced, besides the spec job itself.
@@ -246,7 +247,7 @@ pub(crate) fn convert(
     }
     if let Some(t) = &j.timeout_minutes {
         match t.as_u64() {
-            Some(n) => c.job.timeout = Some(spec::DurationText(format!("{n}m"))),
+            Some(n) => c.job.timeout = typed::duration(&format!("{n}m")).ok(),
             None => cx.add(
                 Kind::Lost,
                 "timeout",
@@ -319,7 +320,15 @@ pub(crate) fn convert(
         .or(workflow.defaults.as_ref().and_then(|d| d.run.as_ref()));
     if let Some(d) = shell {
         if let Some(wd) = &d.working_directory {
-            c.job.working_directory = Some(wd.clone());
+            match typed::rel_path(wd) {
+                Ok(p) => c.job.working_directory = Some(p),
+                Err(why) => cx.add(
+                    Kind::Lost,
+                    "working-directory",
+                    "defaults.run.working-directory",
+                    why,
+                ),
+            }
         }
         if let Some(sh) = d.shell.as_deref().filter(|s| *s != "bash") {
             cx.add(

@@ -21,8 +21,9 @@ use serde_yaml::Value;
 use super::events::EventSet;
 use super::expr::Scope;
 use super::report::Kind;
+use super::typed;
 use super::{Draft, ImportError};
-use crate::spec::{Event, OneOrMany, When};
+use crate::spec::{Event, When};
 
 pub(crate) use actions::ToolUse;
 
@@ -89,7 +90,17 @@ pub(crate) fn import(root: &Path, files: &[String], draft: &mut Draft) -> Result
         .map(|f| read(root, f))
         .collect::<Result<_, _>>()?;
     let ons: Vec<&triggers::On> = sources.iter().map(|s| &s.on).collect();
-    let union = triggers::fold(&ons);
+    let mut rejected = Vec::new();
+    let union = triggers::fold(&ons, &mut rejected);
+    for r in rejected {
+        draft.report.add(
+            Kind::Lost,
+            None,
+            "trigger-filter",
+            "on".to_string(),
+            format!("branch or tag filter `{r}` is not a glob cigen reads; it was left out"),
+        );
+    }
     let union_events = ons
         .iter()
         .fold(EventSet::default(), |a, o| a.union(o.events));
@@ -264,15 +275,20 @@ fn gate(
             }
         }
     }
+    let mut rejected = Vec::new();
     if let Some(b) = branches.filter(|b| !b.is_empty()) {
-        when.branch = Some(if b.len() == 1 {
-            OneOrMany::One(b[0].clone())
-        } else {
-            OneOrMany::Many(b)
-        });
+        when.branch = typed::branch(&b, &mut rejected);
     }
     if !on.changed.is_empty() {
-        when.changed = on.changed.clone();
+        when.changed = typed::globs(&on.changed, &mut rejected);
+    }
+    for r in rejected {
+        cx.add(
+            Kind::Lost,
+            "condition",
+            "",
+            format!("`{r}` is not a glob cigen reads; the condition was left out"),
+        );
     }
     if when != When::default() {
         c.job.when = Some(when);

@@ -12,7 +12,8 @@ use super::model::{self, scalar_text};
 use crate::generate::pins;
 use crate::import::expr;
 use crate::import::report::Kind;
-use crate::spec::{self, ActionStep, Scalar, Step, StepSpec, When};
+use crate::import::typed;
+use crate::spec::{ActionStep, Scalar, Step, StepSpec, When};
 
 /// The original step as YAML, for a comment beside the job.
 fn carried(raw: Option<&Value>, why: &str) -> String {
@@ -189,17 +190,20 @@ fn run_step(
                 "a step that runs after an earlier step failed: steps stop at the first failure",
             ),
         }
+        let mut rejected = Vec::new();
         let when = When {
             event: cond.events.and_then(|e| e.to_when()),
-            branch: cond.branches.map(|b| {
-                if b.len() == 1 {
-                    spec::OneOrMany::One(b[0].clone())
-                } else {
-                    spec::OneOrMany::Many(b)
-                }
-            }),
+            branch: cond.branches.and_then(|b| typed::branch(&b, &mut rejected)),
             ..When::default()
         };
+        for r in rejected {
+            cx.add(
+                Kind::Lost,
+                "condition",
+                &format!("{at}.if"),
+                format!("`{r}` is not a glob cigen reads; the branch condition was left out"),
+            );
+        }
         if when != When::default() {
             step.when = Some(when);
         }
@@ -213,7 +217,15 @@ fn run_step(
                 format!("working directory `{wd}` is an expression"),
             );
         } else {
-            step.working_directory = Some(wd.clone());
+            match typed::rel_path(wd) {
+                Ok(p) => step.working_directory = Some(p),
+                Err(why) => cx.add(
+                    Kind::Lost,
+                    "working-directory",
+                    &format!("{at}.working-directory"),
+                    why,
+                ),
+            }
         }
     }
     if let Some(sh) = s.shell.as_deref().filter(|s| *s != "bash") {
@@ -236,7 +248,7 @@ fn run_step(
     }
     if let Some(t) = &s.timeout_minutes {
         match t.as_u64() {
-            Some(n) => step.timeout = Some(spec::DurationText(format!("{n}m"))),
+            Some(n) => step.timeout = typed::duration(&format!("{n}m")).ok(),
             None => cx.add(
                 Kind::Lost,
                 "timeout",
@@ -319,8 +331,12 @@ pub(super) fn convert(
                             &at,
                             format!("artifact path `{p}` is an expression"),
                         );
-                    } else if !c.job.artifacts.contains(&p) {
-                        c.job.artifacts.push(p);
+                    } else {
+                        match typed::artifact(&p) {
+                            Ok(a) if !c.job.artifacts.contains(&a) => c.job.artifacts.push(a),
+                            Ok(_) => {}
+                            Err(why) => cx.add(Kind::Lost, "artifacts", &at, why),
+                        }
                     }
                 }
                 if s.condition.is_some() {

@@ -5,6 +5,7 @@ use serde_yaml::Value;
 
 use super::model::{scalar_text, string_list};
 use crate::import::events::EventSet;
+use crate::import::typed;
 use crate::spec::{Event, PullRequestTrigger, PushTrigger, Triggers};
 
 /// A list filter: `None` means everything, `Some(vec![])` nothing.
@@ -158,8 +159,9 @@ fn union(a: &Filter, b: &Filter) -> Filter {
     }
 }
 
-/// The spec's triggers: every workflow's, folded.
-pub(crate) fn fold(all: &[&On]) -> Triggers {
+/// The spec's triggers: every workflow's, folded; filters that are not valid globs go to
+/// `rejected`.
+pub(crate) fn fold(all: &[&On], rejected: &mut Vec<String>) -> Triggers {
     let mut push: Option<(Filter, Filter)> = None;
     let mut pr: Option<Filter> = None;
     let mut t = Triggers::default();
@@ -185,24 +187,23 @@ pub(crate) fn fold(all: &[&On]) -> Triggers {
     }
     // The spec lists branches and tags; an empty list there means "not this kind" only when
     // the other list is given, so "every branch" is written `**` where needed.
-    t.push = push.and_then(|(b, tg)| match (b, tg) {
-        (None, None) => Some(PushTrigger::default()),
-        (None, t) => Some(PushTrigger {
-            branches: vec!["**".into()],
-            tags: t.unwrap_or_default(),
-        }),
-        (Some(b), None) => Some(PushTrigger {
-            branches: b,
-            tags: vec!["**".into()],
-        }),
-        (Some(b), Some(t)) if b.is_empty() && t.is_empty() => None,
-        (Some(b), Some(t)) => Some(PushTrigger {
-            branches: b,
-            tags: t,
-        }),
-    });
+    let all = || vec!["**".to_string()];
+    let (branches, tags) = match push {
+        None => (None, None),
+        Some((None, None)) => (Some(vec![]), Some(vec![])),
+        Some((None, t)) => (Some(all()), Some(t.unwrap_or_default())),
+        Some((Some(b), None)) => (Some(b), Some(all())),
+        Some((Some(b), Some(t))) if b.is_empty() && t.is_empty() => (None, None),
+        Some((Some(b), Some(t))) => (Some(b), Some(t)),
+    };
+    if let (Some(b), Some(tg)) = (branches, tags) {
+        t.push = Some(PushTrigger {
+            branches: typed::globs(&b, rejected),
+            tags: typed::globs(&tg, rejected),
+        });
+    }
     t.pull_request = pr.map(|b| PullRequestTrigger {
-        branches: b.unwrap_or_default(),
+        branches: typed::globs(&b.unwrap_or_default(), rejected),
     });
     t
 }
@@ -212,10 +213,11 @@ pub(crate) fn push_branches(t: &Triggers) -> Filter {
     t.push
         .as_ref()
         .map(|p| {
-            if p.branches.is_empty() && p.tags.is_empty() || p.branches == ["**"] {
+            let b = typed::texts(&p.branches);
+            if b.is_empty() && p.tags.is_empty() || b == ["**"] {
                 None
             } else {
-                Some(p.branches.clone())
+                Some(b)
             }
         })
         .unwrap_or(Some(vec![]))
@@ -225,7 +227,7 @@ pub(crate) fn push_branches(t: &Triggers) -> Filter {
 pub(crate) fn pr_branches(t: &Triggers) -> Filter {
     t.pull_request
         .as_ref()
-        .map(|p| (!p.branches.is_empty()).then(|| p.branches.clone()))
+        .map(|p| (!p.branches.is_empty()).then(|| typed::texts(&p.branches)))
         .unwrap_or(Some(vec![]))
 }
 
@@ -248,10 +250,10 @@ mod tests {
         assert_eq!(all.events.names(), "push, pull_request, tag");
         let nightly = on("schedule:\n  - cron: '0 3 * * *'\n");
         assert_eq!(nightly.schedule, ["0 3 * * *"]);
-        let t = fold(&[&ci, &release, &nightly]);
+        let t = fold(&[&ci, &release, &nightly], &mut vec![]);
         let p = t.push.clone().unwrap();
         assert_eq!(
-            (p.branches, p.tags),
+            (typed::texts(&p.branches), typed::texts(&p.tags)),
             (vec!["main".to_string()], vec!["v*".to_string()])
         );
         assert!(t.pull_request.is_some() && t.manual);
@@ -264,7 +266,7 @@ mod tests {
         assert_eq!(ignored.changed, ["**", "!*.md"]);
         let odd = on("release: {types: [published]}\npull_request_target:\n");
         assert_eq!(odd.lost.len(), 2);
-        let t = fold(&[&all, &release]);
+        let t = fold(&[&all, &release], &mut vec![]);
         assert_eq!(t.push.unwrap(), PushTrigger::default());
     }
 }

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::import::events::EventSet;
 use crate::import::report::Kind;
+use crate::import::typed;
 use crate::import::Draft;
 use crate::spec::{self, EnvValue, Event, OneOrMany, Scalar, Step, StepSpec, When};
 
@@ -282,20 +283,35 @@ pub(super) fn convert(
     } else {
         events = EventSet::all();
     }
+    let mut rejected = Vec::new();
     if let Some(b) = gate.branches {
-        when.branch = Some(if b.len() == 1 {
-            OneOrMany::One(b[0].clone())
-        } else {
-            OneOrMany::Many(b)
-        });
+        when.branch = typed::branch(&b, &mut rejected);
     }
-    when.changed = gate.changed.clone();
+    when.changed = typed::globs(&gate.changed, &mut rejected);
+    for r in rejected {
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            "condition",
+            origin.clone(),
+            format!("`{r}` is not a glob cigen reads; the condition was left out"),
+        );
+    }
     if when != When::default() {
         job.when = Some(when);
     }
     // The rest of the job.
     if let Some(a) = &j.artifacts {
-        job.artifacts = a.paths.clone();
+        for p in &a.paths {
+            match typed::artifact(p) {
+                Ok(a) => job.artifacts.push(a),
+                Err(why) => {
+                    draft
+                        .report
+                        .add(Kind::Lost, Some(name), "artifacts", origin.clone(), why)
+                }
+            }
+        }
         for (k, _) in a.reports.iter().flatten() {
             draft.report.add(Kind::Lost, Some(name), "artifact-reports", origin.clone(), format!("`artifacts: reports: {k}`: GitLab reads only the JUnit report cigen writes for the job's steps"));
         }
@@ -382,8 +398,8 @@ pub(super) fn convert(
         }
     }
     if let Some(t) = &j.timeout {
-        match duration(t) {
-            Some(d) => job.timeout = Some(spec::DurationText(d)),
+        match duration(t).and_then(|d| typed::duration(&d).ok()) {
+            Some(d) => job.timeout = Some(d),
             None => draft.report.add(
                 Kind::Lost,
                 Some(name),

@@ -6,6 +6,7 @@ use super::super::hints::range_help;
 use super::{shorten, Walker};
 use crate::diagnostic::Diagnostic;
 use crate::source::{Node, ScalarStyle, YamlPath};
+use crate::spec;
 
 impl<'s> Walker<'s> {
     #[allow(clippy::too_many_arguments)]
@@ -28,6 +29,18 @@ impl<'s> Walker<'s> {
             return None;
         }
         if ts.contains(&"string") || ts.is_empty() {
+            // A typed value (duration, glob, repository path) is checked where it stands, so
+            // every field of that type is validated without a rule listing fields by hand.
+            let format = schema.get("format").and_then(Value::as_str);
+            if let Some(Err(e)) = format.and_then(|f| spec::format::check(f, text, field)) {
+                self.diagnostics.push(
+                    Diagnostic::error(e.code, e.message)
+                        .at(path.clone())
+                        .with_label(e.label)
+                        .with_help(e.help),
+                );
+                return None;
+            }
             return Some(Value::String(text.to_string()));
         }
         if ts.contains(&"boolean") {
@@ -41,7 +54,7 @@ impl<'s> Walker<'s> {
                 ) => {
                     let meant = matches!(text.to_ascii_lowercase().as_str(), "yes" | "on" | "y");
                     self.diagnostics.push(
-                        Diagnostic::error("wrong-type", format!("`{text}` is not a boolean in YAML 1.2"))
+                        Diagnostic::error(super::super::WRONG_TYPE, format!("`{text}` is not a boolean in YAML 1.2"))
                             .at(path.clone())
                             .with_label("expected true or false")
                             .with_help(format!("write `{meant}`: GitHub (YAML 1.2) and GitLab (YAML 1.1) read `{text}` differently")),
@@ -85,7 +98,7 @@ impl<'s> Walker<'s> {
                     };
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "out-of-range",
+                            super::super::OUT_OF_RANGE,
                             format!("{} is out of range: must be {range}", shorten(text)),
                         )
                         .at(path.clone())

@@ -1,0 +1,376 @@
+//! Reading what each runner said into one outcome per unit: its status and the `PMARK` lines
+//! its steps printed. Local runs and just speak cigen's JSON events; act and gitlab-ci-local
+//! interleave their own lines with cigen's provider log format, which ends with cigen's
+//! summary table (one row per unit: label, status, ...).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// One unit of a pipeline, as cigen's plan names it.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    pub job: String,
+    /// `job` or `job (v1, v2)`.
+    pub label: String,
+    /// The cell's keys and values, in the matrix's order.
+    pub cell: Vec<(String, String)>,
+}
+
+/// How a unit ended under one runner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// cigen's word (`passed`, `flaky`, `failed`, `timed-out`, `cancelled`, `skipped`), or
+    /// `skipped` for a unit the provider never started, `failed` for one that failed
+    /// before cigen printed its summary.
+    pub status: String,
+    /// Lines starting with `PMARK`, in the order printed (retried steps print again).
+    pub markers: Vec<String>,
+}
+
+/// Outcomes by unit label.
+pub type Outcomes = BTreeMap<String, Outcome>;
+
+const MARK: &str = "PMARK";
+const STATUSES: &[&str] = &[
+    "passed",
+    "flaky",
+    "failed",
+    "timed-out",
+    "cancelled",
+    "skipped",
+];
+
+/// The units of a plan, from `cigen run --dry-run --log-format json`.
+pub fn plan_units(json_lines: &str) -> Vec<Unit> {
+    let plan: Value = json_lines
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["type"] == "plan")
+        .expect("a plan event");
+    plan["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|u| Unit {
+            job: u["job"].as_str().expect("job").to_string(),
+            label: u["label"].as_str().expect("label").to_string(),
+            cell: u["matrix"]
+                .as_object()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Outcomes from cigen's JSON events (`cigen run --log-format json`, also through just).
+pub fn from_json(units: &[Unit], stdout: &str) -> Outcomes {
+    let mut out = Outcomes::new();
+    let mut markers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for v in stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+    {
+        let label = v["label"].as_str().unwrap_or_default().to_string();
+        match v["type"].as_str() {
+            Some("output") => {
+                if let Some(m) = v["line"].as_str().and_then(marker) {
+                    markers.entry(label).or_default().push(m);
+                }
+            }
+            Some("unit_finished") => {
+                // JSON says `timed_out` where the table says `timed-out`.
+                let status = v["status"].as_str().unwrap_or("?").replace('_', "-");
+                out.insert(
+                    label,
+                    Outcome {
+                        status,
+                        markers: vec![],
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+    for u in units {
+        let o = out.entry(u.label.clone()).or_insert_with(|| Outcome {
+            status: "absent".into(),
+            markers: vec![],
+        });
+        o.markers = markers.remove(&u.label).unwrap_or_default();
+    }
+    out
+}
+
+fn marker(line: &str) -> Option<String> {
+    let line = line.trim_end();
+    line.starts_with(MARK).then(|| line.to_string())
+}
+
+/// What one provider job (one unit) printed: its output lines, in order, and how the
+/// provider said it ended (`None` when it never said).
+#[derive(Debug, Default)]
+struct JobLog {
+    lines: Vec<String>,
+    failed: Option<bool>,
+}
+
+impl JobLog {
+    /// The unit's outcome: cigen's table row when it printed one, else the provider's word.
+    fn outcome(&self, label: &str) -> Outcome {
+        let mut markers = Vec::new();
+        let mut status = None;
+        let mut skip = 0usize;
+        for line in &self.lines {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            // The GitHub reporter repeats a failed step's last lines: not new output.
+            if let Some(n) = recap_len(line) {
+                skip = n;
+                continue;
+            }
+            if let Some(m) = marker(line) {
+                markers.push(m);
+            } else if let Some(s) = table_status(line, label) {
+                status = Some(s);
+            }
+        }
+        let status = status.unwrap_or_else(|| match self.failed {
+            Some(true) => "failed".into(),
+            Some(false) => "passed".into(),
+            None => "skipped".into(),
+        });
+        Outcome { status, markers }
+    }
+}
+
+/// `N` from `... last N line(s) of its output:`.
+fn recap_len(line: &str) -> Option<usize> {
+    let head = line.strip_suffix("line(s) of its output:")?;
+    let n = head.trim_end().rsplit(' ').next()?;
+    n.parse().ok()
+}
+
+/// The status of `label` when `line` is its row of cigen's summary table.
+fn table_status(line: &str, label: &str) -> Option<String> {
+    let rest = line.strip_prefix(label)?;
+    if !rest.starts_with("  ") {
+        return None;
+    }
+    let word = rest.split_whitespace().next()?;
+    STATUSES.contains(&word).then(|| word.to_string())
+}
+
+/// Removes ANSI colour sequences (cigen's GitLab reporter colours failures).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// act's job names per unit: the job's `name:` (its id here), `name-N` for the N-th cell of
+/// a matrix with more than one cell.
+fn act_names(units: &[Unit]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in units {
+        let cells = units.iter().filter(|v| v.job == u.job).count();
+        let i = seen.entry(&u.job).or_default();
+        *i += 1;
+        let name = if cells > 1 && !u.cell.is_empty() {
+            format!("{}-{i}", u.job)
+        } else {
+            u.job.clone()
+        };
+        out.insert(name, u.label.clone());
+    }
+    out
+}
+
+/// Outcomes from act's log of one workflow run (`[pipeline/job-N] ...` lines).
+pub fn from_act(units: &[Unit], pipeline: &str, log: &str) -> Outcomes {
+    let names = act_names(units);
+    let mut jobs: BTreeMap<String, JobLog> = BTreeMap::new();
+    let prefix = format!("[{pipeline}/");
+    for line in log.lines() {
+        let Some(rest) = line.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some((name, body)) = rest.split_once(']') else {
+            continue;
+        };
+        let Some(label) = names.get(name.trim()) else {
+            continue;
+        };
+        let job = jobs.entry(label.clone()).or_default();
+        let body = body.trim_start();
+        if let Some(text) = body.strip_prefix("| ").or(body.strip_prefix('|')) {
+            job.lines.push(text.to_string());
+        } else if body.contains("Job succeeded") {
+            job.failed = Some(false);
+        } else if body.contains("Job failed") {
+            job.failed = Some(true);
+        }
+    }
+    outcomes(units, &mut jobs)
+}
+
+fn outcomes(units: &[Unit], jobs: &mut BTreeMap<String, JobLog>) -> Outcomes {
+    units
+        .iter()
+        .map(|u| {
+            let o = jobs
+                .remove(&u.label)
+                .map(|j| j.outcome(&u.label))
+                .unwrap_or(Outcome {
+                    status: "skipped".into(),
+                    markers: vec![],
+                });
+            (u.label.clone(), o)
+        })
+        .collect()
+}
+
+/// gitlab-ci-local's job name per unit: `job`, or `job: [v1, v2]` for a matrix cell.
+fn glci_names(units: &[Unit]) -> Vec<(String, String)> {
+    let mut names: Vec<(String, String)> = units
+        .iter()
+        .map(|u| {
+            let name = if u.cell.is_empty() {
+                u.job.clone()
+            } else {
+                let values: Vec<&str> = u.cell.iter().map(|(_, v)| v.as_str()).collect();
+                format!("{}: [{}]", u.job, values.join(", "))
+            };
+            (name, u.label.clone())
+        })
+        .collect();
+    // Longest first, so `after: [a]` wins over `after`.
+    names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
+    names
+}
+
+/// Where `line` continues after `name`, comparing without spaces (gitlab-ci-local joins
+/// matrix values its own way and pads names); `None` when it does not start with `name`.
+fn after_name<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+    let mut it = line.char_indices().peekable();
+    for want in name.chars().filter(|c| *c != ' ') {
+        while it.peek().is_some_and(|(_, c)| *c == ' ') {
+            it.next();
+        }
+        match it.next() {
+            Some((_, c)) if c == want => {}
+            _ => return None,
+        }
+    }
+    match it.peek() {
+        None => Some(""),
+        Some((i, c)) if *c == ' ' => Some(&line[*i..]),
+        _ => None,
+    }
+}
+
+/// Outcomes from gitlab-ci-local's log of a whole pipeline (`job: [cell] > line`).
+pub fn from_glci(units: &[Unit], log: &str) -> Outcomes {
+    let names = glci_names(units);
+    let mut jobs: BTreeMap<String, JobLog> = BTreeMap::new();
+    for raw in log.lines() {
+        let line = strip_ansi(raw);
+        let Some((label, body)) = names
+            .iter()
+            .find_map(|(n, label)| after_name(&line, n).map(|b| (label, b.trim_start())))
+        else {
+            continue;
+        };
+        let job = jobs.entry(label.clone()).or_default();
+        if let Some(text) = body.strip_prefix("> ").or(body.strip_prefix('>')) {
+            job.lines.push(text.to_string());
+        } else if body.starts_with("finished in") {
+            job.failed = Some(body.contains("FAIL"));
+        }
+    }
+    outcomes(units, &mut jobs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(job: &str, cell: &[(&str, &str)]) -> Unit {
+        let label = if cell.is_empty() {
+            job.to_string()
+        } else {
+            let v: Vec<&str> = cell.iter().map(|(_, v)| *v).collect();
+            format!("{job} ({})", v.join(", "))
+        };
+        Unit {
+            job: job.into(),
+            label,
+            cell: cell
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn act_lines_become_outcomes_without_recaps() {
+        let units = [
+            unit("build", &[]),
+            unit("m", &[("n", "1")]),
+            unit("m", &[("n", "2")]),
+            unit("gone", &[]),
+        ];
+        let log = "[p/build]   | PMARK build ran\n\
+                   [p/build]   | ✗ build › x: exit 3 (4ms); last 1 line(s) of its output:\n\
+                   [p/build]   | PMARK build ran\n\
+                   [p/build]   | build  failed  4ms  1  step failed\n\
+                   [p/build] 🏁  Job failed\n\
+                   [p/m-2   ]   | PMARK m 2\n\
+                   [p/m-2   ] 🏁  Job succeeded\n\
+                   [p/m-1   ] 🏁  Job failed\n";
+        let o = from_act(&units, "p", log);
+        assert_eq!(o["build"].status, "failed");
+        assert_eq!(o["build"].markers, vec!["PMARK build ran"]);
+        assert_eq!(o["m (2)"].status, "passed");
+        assert_eq!(o["m (2)"].markers, vec!["PMARK m 2"]);
+        assert_eq!(o["m (1)"].status, "failed");
+        assert_eq!(o["gone"].status, "skipped");
+    }
+
+    #[test]
+    fn glci_lines_become_outcomes() {
+        let units = [
+            unit("after", &[]),
+            unit("after-x", &[("os", "c"), ("extra", "")]),
+            unit("a", &[("os", "a b"), ("py", "3")]),
+        ];
+        let log = "after       > PMARK after\n\
+                   after       > after  skipped  -  -  runs only on tag\n\
+                   after-x: [c,] > PMARK x\n\
+                   after-x: [c,] finished in 3 ms  FAIL 2\n\
+                   a: [a b, 3] > \u{1b}[31;1mPMARK colour\u{1b}[0m\n";
+        let o = from_glci(&units, log);
+        assert_eq!(o["after"].status, "skipped");
+        assert_eq!(o["after"].markers, vec!["PMARK after"]);
+        assert_eq!(o["after-x (c, )"].status, "failed");
+        assert_eq!(o["a (a b, 3)"].markers, vec!["PMARK colour"]);
+    }
+}

@@ -1,0 +1,315 @@
+//! The four runners of one scenario, each on its own clone of the generated repository, run
+//! at once: `cigen run` with `--event`, the justfile under just, the workflow under act (host
+//! mode, stand-in actions, this working tree's cigen action installing the cigen under test)
+//! and the pipeline under gitlab-ci-local (shell executor, the cigen under test on PATH).
+
+use std::path::Path;
+use std::process::Command;
+
+use super::corpus::{Event, Pipeline, Scenario, PR_BRANCH, TAG};
+use super::logs::{from_act, from_glci, from_json, Outcomes, Unit};
+use super::repo::{clone_for, Generated};
+use crate::judges::repo::Forge;
+use crate::judges::runs::{act_command, gitlab_command, BinDir};
+use crate::judges::tool::{Judge, Verdict};
+use crate::test::{repo_root, scrubbed};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Runner {
+    Local,
+    Just,
+    Act,
+    Gitlab,
+}
+
+impl Runner {
+    pub const ALL: [Runner; 4] = [Runner::Local, Runner::Just, Runner::Act, Runner::Gitlab];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Runner::Local => "local",
+            Runner::Just => "just",
+            Runner::Act => "act",
+            Runner::Gitlab => "gitlab",
+        }
+    }
+}
+
+/// The judges the runs need.
+pub struct Tools {
+    pub just: Judge,
+    pub act: Judge,
+    pub glci: Judge,
+}
+
+/// What one runner did: the outcome per unit and the verbatim run, for failure reports.
+pub struct Run {
+    pub runner: Runner,
+    pub outcomes: Outcomes,
+    pub report: String,
+    /// Wall time of the run (the suite must stay economical).
+    pub elapsed: std::time::Duration,
+}
+
+const ZERO_SHA: &str = "0000000000000000000000000000000000000000";
+
+/// Runs the scenario under all four runners at once.
+pub fn run_all(
+    p: &Pipeline,
+    g: &Generated,
+    units: &[Unit],
+    s: Scenario,
+    tools: &Tools,
+) -> Vec<Run> {
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = Runner::ALL
+            .iter()
+            .map(|r| scope.spawn(move || run_one(*r, p, g, units, s, tools)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a runner thread"))
+            .collect()
+    })
+}
+
+fn run_one(
+    runner: Runner,
+    p: &Pipeline,
+    g: &Generated,
+    units: &[Unit],
+    s: Scenario,
+    tools: &Tools,
+) -> Run {
+    let forge = if runner == Runner::Act {
+        Forge::Github
+    } else {
+        Forge::Gitlab
+    };
+    let start = std::time::Instant::now();
+    let repo = clone_for(g, forge);
+    if s.event != Event::Tag {
+        // Only a tag run has the tag: act takes a tagged checkout for a tag push whatever
+        // the event, and a real runner of any other event does not see it either.
+        repo.git(["tag", "-d", TAG]);
+    }
+    let home = tempfile::tempdir().expect("tempdir");
+    let bin = toolchain_bin(runner);
+    let rustup_state = home.path().join("standin-rustup");
+    // A laptop (and the toolchain image a GitLab job names) already has both toolchains;
+    // a GitHub job installs what the workflow asks for.
+    let installed = if runner == Runner::Act {
+        "stable"
+    } else {
+        "stable\nnightly"
+    };
+    std::fs::create_dir_all(&rustup_state).expect("mkdir");
+    std::fs::write(rustup_state.join("installed"), format!("{installed}\n")).expect("write");
+    let state = format!("STANDIN_RUSTUP_HOME={}", rustup_state.display());
+    let v = match runner {
+        Runner::Local | Runner::Just => {
+            let mut cmd = if runner == Runner::Local {
+                let mut c = scrubbed(crate::test::cigen_bin());
+                c.arg("run");
+                c
+            } else {
+                let mut c = tools.just.command();
+                c.args(units_jobs(units));
+                c
+            };
+            cmd.args(local_flags(g, s))
+                .current_dir(repo.path())
+                .env("HOME", home.path())
+                .env("PATH", bin.run_path())
+                .env("STANDIN_RUSTUP_HOME", &rustup_state)
+                .env("NO_COLOR", "1");
+            Verdict::of(runner.name(), without_cargo_toolchain(cmd))
+        }
+        Runner::Act => {
+            let workflow = Path::new(".github/workflows/ci.yml");
+            let mut cmd = act_command(
+                &tools.act,
+                &repo,
+                &bin,
+                workflow,
+                act_event(s.event),
+                home.path(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let payload = home.path().join("event.json");
+            std::fs::write(&payload, act_payload(g, s.event)).expect("write payload");
+            cmd.arg("-e")
+                .arg(&payload)
+                .arg("--env")
+                .arg(&state)
+                .arg("--env")
+                .arg("CIGEN_STANDIN_TOOLCHAINS=1");
+            Verdict::of("act", without_cargo_toolchain(cmd))
+        }
+        Runner::Gitlab => {
+            let glci_home = home.path().join("glci-home");
+            std::fs::create_dir_all(&glci_home).expect("mkdir");
+            let mut cmd = gitlab_command(&tools.glci, &repo, &bin, &glci_home);
+            // A directory of its own per job, as on a real runner (without it, jobs of one
+            // stage share one working tree and overwrite each other's dotenv reports).
+            cmd.args(["--shell-isolation", "--no-json-schema-validation"])
+                .arg("--ignore-predefined-vars")
+                .arg("GITLAB_CI,CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_COMMIT_REF_NAME,CI_COMMIT_TAG,CI_COMMIT_BEFORE_SHA")
+                .arg("--variable")
+                .arg(&state);
+            // Until cigen reads gitlab-ci-local's variables itself (issue 8, item 5).
+            cmd.arg("--variable").arg("GITLAB_CI=true");
+            gitlab_event(&mut cmd, g, s.event);
+            Verdict::of("gitlab-ci-local", without_cargo_toolchain(cmd))
+        }
+    };
+    let text = format!("{}\n{}", v.stdout, v.stderr);
+    let outcomes = match runner {
+        Runner::Local | Runner::Just => from_json(units, &v.stdout),
+        Runner::Act => from_act(units, p.name, &text),
+        Runner::Gitlab => from_glci(units, &text),
+    };
+    Run {
+        runner,
+        outcomes,
+        report: v.report(),
+        elapsed: start.elapsed(),
+    }
+}
+
+/// cargo runs the tests with `RUSTUP_TOOLCHAIN` set; a laptop's shell or a runner has none.
+fn without_cargo_toolchain(mut cmd: Command) -> Command {
+    cmd.env_remove("RUSTUP_TOOLCHAIN");
+    cmd
+}
+
+/// Every job, for one `just` call: the first names the recipe, the rest reach its `*args`,
+/// so just runs `cigen run <every job> <flags>`.
+fn units_jobs(units: &[Unit]) -> Vec<String> {
+    let mut jobs: Vec<String> = Vec::new();
+    for u in units {
+        if !jobs.contains(&u.job) {
+            jobs.push(u.job.clone());
+        }
+    }
+    jobs
+}
+
+/// `cigen run` flags for the scenario: the simulated event (and its base commit, which CI
+/// takes from the event), JSON events, and fail-fast with one job at a time or keep-going.
+fn local_flags(g: &Generated, s: Scenario) -> Vec<String> {
+    let mut f: Vec<String> = vec!["--log-format".into(), "json".into()];
+    match s.event {
+        Event::Push => f.extend([
+            "--event".into(),
+            "push".into(),
+            "--base".into(),
+            g.base.clone(),
+        ]),
+        Event::PullRequest => f.extend([
+            "--event".into(),
+            "pull_request".into(),
+            "--branch".into(),
+            PR_BRANCH.into(),
+            "--base".into(),
+            g.base.clone(),
+        ]),
+        Event::Tag => f.extend(["--tag".into(), TAG.into()]),
+        Event::Schedule => f.extend(["--event".into(), "schedule".into()]),
+    }
+    if s.keep_going {
+        f.push("--keep-going".into());
+    } else {
+        f.extend(["-j".into(), "1".into()]);
+    }
+    f
+}
+
+fn act_event(e: Event) -> &'static str {
+    match e {
+        Event::Push | Event::Tag => "push",
+        Event::PullRequest => "pull_request",
+        Event::Schedule => "schedule",
+    }
+}
+
+/// The event payload act hands the workflow (`$GITHUB_EVENT_PATH`).
+fn act_payload(g: &Generated, e: Event) -> String {
+    let v = match e {
+        Event::Push => serde_json::json!({
+            "ref": "refs/heads/main", "before": g.base, "after": g.head,
+            "repository": { "default_branch": "main" }
+        }),
+        Event::PullRequest => serde_json::json!({
+            "action": "opened", "number": 1,
+            "pull_request": {
+                "number": 1,
+                "head": { "ref": PR_BRANCH, "sha": g.head },
+                "base": { "ref": "main", "sha": g.base }
+            }
+        }),
+        Event::Tag => serde_json::json!({
+            "ref": format!("refs/tags/{TAG}"), "before": ZERO_SHA, "after": g.head
+        }),
+        // act takes the ref from the payload, else from the checkout (tagged here).
+        Event::Schedule => serde_json::json!({ "schedule": "0 4 * * 1", "ref": "refs/heads/main" }),
+    };
+    v.to_string()
+}
+
+/// GitLab's variables for the event (gitlab-ci-local takes the rest from the repository).
+fn gitlab_event(cmd: &mut Command, g: &Generated, e: Event) {
+    let mut var = |kv: String| {
+        cmd.arg("--variable").arg(kv);
+    };
+    match e {
+        Event::Push => {
+            var("CI_PIPELINE_SOURCE=push".into());
+            var("CI_COMMIT_BRANCH=main".into());
+            var(format!("CI_COMMIT_BEFORE_SHA={}", g.base));
+        }
+        Event::PullRequest => {
+            var("CI_PIPELINE_SOURCE=merge_request_event".into());
+            var(format!("CI_MERGE_REQUEST_SOURCE_BRANCH_NAME={PR_BRANCH}"));
+            var("CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main".into());
+            var(format!("CI_MERGE_REQUEST_DIFF_BASE_SHA={}", g.base));
+            var("CI_MERGE_REQUEST_IID=1".into());
+            var(format!("CI_COMMIT_REF_NAME={PR_BRANCH}"));
+        }
+        Event::Tag => {
+            var("CI_PIPELINE_SOURCE=push".into());
+            var(format!("CI_COMMIT_TAG={TAG}"));
+            var(format!("CI_COMMIT_REF_NAME={TAG}"));
+            var(format!("CI_COMMIT_BEFORE_SHA={ZERO_SHA}"));
+        }
+        Event::Schedule => {
+            var("CI_PIPELINE_SOURCE=schedule".into());
+            var("CI_COMMIT_BRANCH=main".into());
+            var(format!("CI_COMMIT_BEFORE_SHA={ZERO_SHA}"));
+        }
+    }
+    if matches!(e, Event::PullRequest | Event::Tag) {
+        // Merge request and tag pipelines have no branch.
+        cmd.arg("--unset-variable").arg("CI_COMMIT_BRANCH");
+    }
+}
+
+/// The run's PATH directory: the judge stand-ins (with `cigen` except for act, where the
+/// cigen action installs it) and the toolchain stand-ins of `tests/stand-ins/toolchains`.
+fn toolchain_bin(runner: Runner) -> BinDir {
+    let bin = if runner == Runner::Act {
+        BinDir::stand_ins_only()
+    } else {
+        BinDir::new()
+    };
+    let dir = repo_root().join("tests/stand-ins/toolchains");
+    for entry in std::fs::read_dir(&dir)
+        .expect("tests/stand-ins/toolchains")
+        .flatten()
+    {
+        let link = bin.path().join(entry.file_name());
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(entry.path(), link).expect("link stand-in");
+    }
+    bin
+}

@@ -1,0 +1,145 @@
+//! The one table of differences the suite accepts, each with its reason ([`BY_DESIGN`]), and
+//! the differences still to fix ([`TO_FIX`], naming the item of issue 8 that removes them).
+//! A row matches a difference by pipeline, scenario (`*` for any), unit labels (none listed:
+//! any), runner and field; a row that explains nothing, or names a unit that no longer
+//! differs, fails the suite, so neither list goes stale.
+
+use super::runners::Runner::{self, Act, Gitlab};
+
+/// What differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// ran / skipped / failed / cancelled (cigen's words). A status row also explains the
+    /// marker lines of the same unit: one that did not run printed none.
+    Status,
+    /// The `PMARK` lines the unit's steps printed (including outputs they read).
+    Markers,
+}
+
+/// One accepted difference between a runner and the local `cigen run`.
+#[derive(Debug)]
+pub struct Row {
+    pub pipeline: &'static str,
+    pub scenario: &'static str,
+    pub units: &'static [&'static str],
+    pub runners: &'static [Runner],
+    pub field: Field,
+    pub why: &'static str,
+}
+
+const CI: &[Runner] = &[Act, Gitlab];
+
+const FAIL_FAST: &str = "fail-fast is a choice of the local run: after the first failure \
+    it starts nothing new; CI providers start every job whose needs succeeded (GitHub's \
+    `fail-fast` cancels only sibling cells still queued or running, which act does not emulate)";
+
+/// Differences by design.
+pub const BY_DESIGN: &[Row] = &[
+    Row {
+        pipeline: "chain",
+        scenario: "push",
+        units: &["docs", "after-optional"],
+        runners: CI,
+        field: Field::Status,
+        why: FAIL_FAST,
+    },
+    Row {
+        pipeline: "matrix-fails",
+        scenario: "push",
+        units: &["cells (3)", "later"],
+        runners: CI,
+        field: Field::Status,
+        why: FAIL_FAST,
+    },
+    Row {
+        pipeline: "where",
+        scenario: "*",
+        units: &["show"],
+        runners: CI,
+        field: Field::Markers,
+        why: "`{local, ci}` env values differ between a laptop and CI by definition",
+    },
+    Row {
+        pipeline: "where",
+        scenario: "*",
+        units: &["ci-only", "local-only"],
+        runners: CI,
+        field: Field::Status,
+        why: "`when.ci` runs a job only in CI (true) or only locally (false)",
+    },
+    Row {
+        pipeline: "where",
+        scenario: "*",
+        units: &["github-only"],
+        runners: &[Act],
+        field: Field::Status,
+        why: "`when.provider: github` runs a job only on GitHub",
+    },
+];
+
+/// Differences that issue 8 removes; each fix empties its rows.
+pub const TO_FIX: &[Row] = &[
+    Row {
+        pipeline: "chain",
+        scenario: "push --keep-going",
+        units: &["deploy"],
+        runners: CI,
+        field: Field::Status,
+        why: "item 1: --keep-going runs a job below a need that was skipped because its own \
+              need failed",
+    },
+    Row {
+        pipeline: "events",
+        scenario: "*",
+        units: &["publish", "report", "after-pushed"],
+        runners: &[Act],
+        field: Field::Status,
+        why: "item 2: GitHub skips every job below an event-gated job that did not run",
+    },
+    Row {
+        pipeline: "matrix-shapes",
+        scenario: "*",
+        units: &["cells (bsd, )", "after"],
+        runners: CI,
+        field: Field::Status,
+        why: "item 3: an empty matrix value reaches CI as `--matrix extra=`, which selects \
+              the cells without `extra`",
+    },
+    Row {
+        pipeline: "matrix-shapes",
+        scenario: "*",
+        units: &["cells (linux, 3.12)", "cells (mac, 3.13)"],
+        runners: &[Act],
+        field: Field::Markers,
+        why: "item 3: GitHub sets MATRIX_<KEY>='' for a key the cell lacks",
+    },
+    Row {
+        pipeline: "service",
+        scenario: "*",
+        units: &["test (unit)", "test (integration)"],
+        runners: &[Act],
+        field: Field::Markers,
+        why: "item 3: GitHub sets MATRIX_<KEY>='' for a key the cell lacks",
+    },
+    Row {
+        pipeline: "matrix-outputs",
+        scenario: "*",
+        units: &["gather"],
+        runners: &[Act],
+        field: Field::Markers,
+        why: "item 4: which cell's output a dependent of a matrix job sees depends on the runner",
+    },
+    Row {
+        pipeline: "toolchains",
+        scenario: "*",
+        units: &[
+            "rust-cells (nightly)",
+            "py-cells (3.11)",
+            "py-cells (3.12)",
+            "plain",
+        ],
+        runners: &[Act],
+        field: Field::Markers,
+        why: "item 6: a toolchain axis or `setup:` version selects the version only on GitHub",
+    },
+];
