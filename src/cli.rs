@@ -104,6 +104,7 @@ pub enum Target {
     Github,
     Gitlab,
     Just,
+    Forgejo,
 }
 
 impl From<Target> for crate::model::TargetKind {
@@ -112,6 +113,7 @@ impl From<Target> for crate::model::TargetKind {
             Target::Github => Self::Github,
             Target::Gitlab => Self::Gitlab,
             Target::Just => Self::Just,
+            Target::Forgejo => Self::Forgejo,
         }
     }
 }

@@ -76,7 +76,12 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .get(job)
                 .is_some_and(|j| j.secrets.iter().any(|s| s == name))
     };
-    if let Some(gh) = spec.targets.as_ref().and_then(|t| t.github.as_ref()) {
+    let workflows = spec
+        .targets
+        .as_ref()
+        .map(|t| t.workflows())
+        .unwrap_or_default();
+    for (target, gh) in workflows {
         for (job, steps) in &gh.setup {
             for (i, step) in steps.iter().enumerate() {
                 for (k, v) in &step.with {
@@ -89,7 +94,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                 )
                                 .at(YamlPath::root()
                                     .key("targets")
-                                    .key("github")
+                                    .key(target)
                                     .key("setup")
                                     .key(job)
                                     .index(i)

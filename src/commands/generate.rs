@@ -122,6 +122,7 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
             TargetKind::Github => "github",
             TargetKind::Gitlab => "gitlab",
             TargetKind::Just => "just",
+            TargetKind::Forgejo => "forgejo",
         };
         eprintln!("error: not written: {r}");
         eprintln!(

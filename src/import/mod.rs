@@ -276,7 +276,7 @@ fn targets(draft: &mut Draft, root: &Path, github: bool, gitlab: bool) -> Vec<St
                     .join(", ")
             ));
         }
-        t.github = Some(spec::GithubTarget {
+        t.github = Some(spec::WorkflowTarget {
             path: typed::rel_path(&path).ok(),
             setup: std::mem::take(&mut draft.github_setup),
             ..Default::default()

@@ -9,8 +9,8 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use super::{
-    when, GithubOutput, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Service, Step,
-    Targets, DEFAULT_SHELL,
+    when, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Service, Step, Targets,
+    WorkflowDialect, WorkflowOutput, DEFAULT_SHELL,
 };
 use crate::spec::{self, Backoff, RetrySpec, Spec, StepSpec};
 use crate::{dag, matrix};
@@ -180,27 +180,49 @@ fn text(p: &Option<spec::RelPath>) -> Option<String> {
     p.as_ref().map(|p| p.to_string())
 }
 
+/// A workflow target with its dialect's defaults.
+fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect) -> WorkflowOutput {
+    let (path, runner) = match dialect {
+        WorkflowDialect::Github => (".github/workflows/ci.yml", "ubuntu-24.04"),
+        WorkflowDialect::Forgejo => (".forgejo/workflows/ci.yml", "docker"),
+    };
+    WorkflowOutput {
+        dialect,
+        path: text(&g.path).unwrap_or_else(|| path.into()),
+        actions_url: g
+            .actions_url
+            .as_ref()
+            .map(|u| u.trim_end_matches('/').to_string()),
+        runs_on: g
+            .runs_on
+            .as_ref()
+            .map(|r| r.to_vec().into_iter().cloned().collect())
+            .unwrap_or_else(|| vec![runner.into()]),
+        setup: g.setup.clone(),
+        action: g.action.clone(),
+        cigen_version: g.cigen_version.clone(),
+        cigen_build: g.cigen_build.clone(),
+        template: text(&g.template),
+    }
+}
+
 fn targets(t: Option<&spec::Targets>) -> Targets {
     let default_all = spec::Targets {
         github: Some(Default::default()),
+        forgejo: None,
         gitlab: Some(Default::default()),
         just: Some(Default::default()),
     };
     let t = t.unwrap_or(&default_all);
     Targets {
-        github: t.github.as_ref().map(|g| GithubOutput {
-            path: text(&g.path).unwrap_or_else(|| ".github/workflows/ci.yml".into()),
-            runs_on: g
-                .runs_on
-                .as_ref()
-                .map(|r| r.to_vec().into_iter().cloned().collect())
-                .unwrap_or_else(|| vec!["ubuntu-24.04".into()]),
-            setup: g.setup.clone(),
-            action: g.action.clone(),
-            cigen_version: g.cigen_version.clone(),
-            cigen_build: g.cigen_build.clone(),
-            template: text(&g.template),
-        }),
+        github: t
+            .github
+            .as_ref()
+            .map(|g| workflow(g, WorkflowDialect::Github)),
+        forgejo: t
+            .forgejo
+            .as_ref()
+            .map(|g| workflow(g, WorkflowDialect::Forgejo)),
         gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
             path: text(&g.path).unwrap_or_else(|| ".gitlab-ci.yml".into()),
             image: g.image.clone(),

@@ -37,7 +37,7 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use crate::compile::Loaded;
-use crate::provider::{Handover, LogFormat, RunContext};
+use crate::provider::{LogFormat, RunContext};
 use crate::spec::{parse_duration, Event};
 use crate::ui::ColorChoice;
 
@@ -224,8 +224,6 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         color: opts.color,
         mask_patterns: &masker.patterns,
         sequential: jobs == 1 || plan.runnable() <= 1,
-        env: &base.process,
-        junit_path: p.root.join(crate::contract::JUNIT_PATH),
         pipeline_name: &p.name,
         step_lines: if format == LogFormat::Github {
             let workspace = base.process.get("GITHUB_WORKSPACE").map(String::as_str);
@@ -233,6 +231,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         } else {
             locate::StepLines::default()
         },
+        sinks: sinks(&ctx, &base.process, &p.root),
     };
     let mut reporter = report::create(format, &cfg);
     let out_dir = match tempfile::Builder::new().prefix("cigen-run-").tempdir() {
@@ -249,11 +248,10 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         .get("CIGEN_KILL_GRACE")
         .and_then(|g| parse_duration(g).ok())
         .unwrap_or(DEFAULT_GRACE);
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::sync_channel(events::CHANNEL_CAP);
     if let Err(e) = watch_signals(tx.clone()) {
         eprintln!("warning: cannot install signal handlers: {e}");
     }
-    let handover = ctx.handover(&base.process);
     let shared = executor::Shared {
         pipeline: p,
         plan,
@@ -274,8 +272,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         jobs,
         keep_going: opts.keep_going,
     };
-    let summary = scheduler::run(&shared, &sched, reporter.as_mut(), tx, rx);
-    write_ci_outputs(&shared, &summary.results, &handover);
+    let summary = scheduler::run(&shared.plan, &shared, &sched, reporter.as_mut(), tx, rx);
     reporter.finish(
         &shared.plan,
         &summary.results,
@@ -304,14 +301,14 @@ fn limit_malloc_arenas() {
 
 /// SIGINT, SIGTERM and SIGHUP become messages to the scheduler, which forwards them.
 #[cfg(unix)]
-fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
+fn watch_signals(tx: events::Tx) -> std::io::Result<()> {
     use process::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             for sig in signals.forever() {
-                if tx.send(executor::Msg::Signal(sig)).is_err() {
+                if tx.send(events::Msg::Signal(sig)).is_err() {
                     break;
                 }
             }
@@ -321,50 +318,24 @@ fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<
 
 /// Elsewhere Ctrl-C reaches cigen and its children through the console, as usual.
 #[cfg(not(unix))]
-fn watch_signals(_tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
+fn watch_signals(_tx: events::Tx) -> std::io::Result<()> {
     Ok(())
 }
 
-/// In CI, hands outputs to the provider (see [`Handover`]).
-fn write_ci_outputs(
-    sh: &executor::Shared<'_>,
-    results: &[events::UnitResult],
-    handover: &Handover,
-) {
-    let mut by_job: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
-    for (u, r) in sh.plan.units.iter().zip(results) {
-        by_job
-            .entry(u.job.clone())
-            .or_default()
-            .extend(r.outputs.clone());
-    }
-    match handover {
-        Handover::GithubOutput(path) => {
-            let all: IndexMap<String, String> = by_job.values().flat_map(|o| o.clone()).collect();
-            if !all.is_empty() {
-                if let Err(e) = outputs::write_github(path, &all) {
-                    eprintln!(
-                        "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
-                        path.display()
-                    );
-                }
-            }
-        }
-        Handover::GitlabDotenv => {
-            let env: IndexMap<String, String> = by_job
-                .iter()
-                .flat_map(|(j, o)| outputs::as_env(j, o))
-                .collect();
-            let path = sh.pipeline.root.join(crate::contract::OUTPUTS_DOTENV_PATH);
-            match outputs::write_gitlab(&path, &env) {
-                Ok(skipped) if !skipped.is_empty() => eprintln!(
-                    "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
-                    skipped.join(", ")
-                ),
-                Ok(_) => {}
-                Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
-            }
-        }
-        Handover::None => {}
+/// The files written besides the log, chosen by where the run happens (never by the log
+/// format): the step summary and `$GITHUB_OUTPUT` on GitHub, the JUnit and dotenv reports on
+/// GitLab.
+fn sinks(ctx: &RunContext, env: &HashMap<String, String>, root: &std::path::Path) -> report::Sinks {
+    let gitlab = ctx.provider == crate::spec::Provider::Gitlab;
+    report::Sinks {
+        junit: gitlab.then(|| root.join(crate::contract::JUNIT_PATH)),
+        step_summary: env
+            .get("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from),
+        handover: (
+            ctx.handover(env),
+            root.join(crate::contract::OUTPUTS_DOTENV_PATH),
+        ),
     }
 }

@@ -32,7 +32,7 @@ pub use service::{Port, Service};
 pub use setup::Setup;
 pub use step::{Step, StepSpec};
 pub use targets::{
-    ActionStep, CigenBuild, GithubTarget, GitlabInstall, GitlabTarget, JustTarget, Targets,
+    ActionStep, CigenBuild, GitlabInstall, GitlabTarget, JustTarget, Targets, WorkflowTarget,
 };
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
 pub use when::{Event, Provider, When};

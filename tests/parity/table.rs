@@ -80,23 +80,6 @@ pub const BY_DESIGN: &[Row] = &[
 /// Differences that issue 8 removes; each fix empties its rows.
 pub const TO_FIX: &[Row] = &[
     Row {
-        pipeline: "chain",
-        scenario: "push --keep-going",
-        units: &["deploy"],
-        runners: CI,
-        field: Field::Status,
-        why: "item 1: --keep-going runs a job below a need that was skipped because its own \
-              need failed",
-    },
-    Row {
-        pipeline: "events",
-        scenario: "*",
-        units: &["publish", "report", "after-pushed"],
-        runners: &[Act],
-        field: Field::Status,
-        why: "item 2: GitHub skips every job below an event-gated job that did not run",
-    },
-    Row {
         pipeline: "matrix-shapes",
         scenario: "*",
         units: &["cells (bsd, )", "after"],

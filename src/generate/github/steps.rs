@@ -6,7 +6,7 @@ use super::{run_env, text};
 use crate::contract;
 use crate::generate::pins::{self, Pin};
 use crate::generate::{invocation, GenerateError};
-use crate::model::{GithubOutput, Job, Pipeline};
+use crate::model::{Job, Pipeline, WorkflowOutput};
 
 fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
     Step {
@@ -140,7 +140,7 @@ fn toolchains(p: &Pipeline, j: &Job) -> Vec<Step> {
 
 /// Remote-only setup from `targets.github.setup.<job>`, pinned from the table unless the spec
 /// pinned it itself.
-fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
+fn remote_setup(t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     let mut out = Vec::new();
     for (i, a) in t
         .setup
@@ -195,7 +195,7 @@ fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
 /// The step that installs cigen: the action with an exact `version`, or, with `cigen_build`,
 /// a build step followed by the action with `binary` (it checks the binary runs and puts it
 /// on PATH).
-fn install_cigen(t: &GithubOutput) -> Vec<Step> {
+fn install_cigen(t: &WorkflowOutput) -> Vec<Step> {
     let mut out = Vec::new();
     let with = match &t.cigen_build {
         Some(b) => {
@@ -224,7 +224,7 @@ fn install_cigen(t: &GithubOutput) -> Vec<Step> {
     out
 }
 
-pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
+pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     let mut checkout = vec![flag("persist-credentials", false)];
     if j.uses_changes() {
         // Change detection compares against the base commit, which needs full history.
@@ -279,6 +279,15 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
         );
         up.condition = Some("!cancelled()".into());
         out.push(up);
+    }
+    if let Some(base) = &t.actions_url {
+        // Forgejo resolves `owner/repo@sha` against the instance's DEFAULT_ACTIONS_URL, which
+        // may be a mirror without the pinned commit; a full URL names the source itself.
+        for s in &mut out {
+            if let Some(u) = s.uses.as_mut().filter(|u| !u.starts_with("./")) {
+                *u = format!("{base}/{u}");
+            }
+        }
     }
     Ok(out)
 }
