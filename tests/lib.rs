@@ -29,4 +29,6 @@ mod run_examples;
 mod run_process;
 mod run_report;
 mod schema;
+mod secrets_leak;
+mod secrets_ref;
 mod update_checksums;

@@ -15,6 +15,7 @@ mod outputs;
 mod permissions;
 mod ports;
 pub(crate) mod reserved_names;
+mod secret_sources;
 mod secrets_declared;
 mod service_names;
 mod target_jobs;
@@ -67,6 +68,7 @@ pub const RULES: &[Rule] = &[
     rule!("matrix-refs", matrix_refs),
     rule!("durations", durations),
     rule!("secrets-declared", secrets_declared),
+    rule!("secret-sources", secret_sources),
     rule!("dangerous-env", dangerous_env),
     rule!("github-expressions", github_expressions),
     rule!("outputs", outputs),

@@ -62,7 +62,7 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
             return Outcome::Usage;
         }
     };
-    let prepared = match run::prepare(loaded, &opts) {
+    let mut prepared = match run::prepare(loaded, &opts) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
@@ -80,6 +80,13 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     if !missing.is_empty() {
         eprint!("{}", missing_text("error", &missing));
         return Outcome::Usage;
+    }
+    if let Err(e) = prepared.resolve_secrets() {
+        eprintln!("error: {e}");
+        return Outcome::Usage;
+    }
+    for w in prepared.secret_warnings() {
+        eprintln!("{w}");
     }
     if let Some(table) = prepared.preflight() {
         eprint!("{table}");

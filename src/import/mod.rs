@@ -25,6 +25,13 @@ pub(crate) use emit::spec_text;
 pub(crate) use github::ToolUse;
 pub(crate) use report::{Kind, Report};
 
+/// Declares secret `name` in `list` unless it is there already.
+pub(crate) fn add_secret(list: &mut Vec<spec::Secret>, name: &str) {
+    if !list.iter().any(|s| s.name() == name) {
+        list.push(spec::Secret::Name(name.to_string()));
+    }
+}
+
 /// Why an import stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ImportError {

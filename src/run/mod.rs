@@ -25,6 +25,7 @@ mod process_other;
 #[cfg(unix)]
 mod process_unix;
 mod report;
+mod resolve;
 mod retry;
 mod scheduler;
 mod secrets;
@@ -130,6 +131,8 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         process,
         env_file,
         ci: ctx.ci,
+        secret_names: secrets::names(p),
+        resolved: IndexMap::new(),
     };
     let changes = {
         let (root, env, ctx, base_ref) = (
@@ -161,7 +164,23 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
 impl Prepared<'_> {
     /// Declared secrets that are missing, per job that will run (empty when all are there).
     pub(crate) fn missing_secrets(&self) -> IndexMap<String, Vec<String>> {
-        secrets::missing(&self.loaded.pipeline, &self.plan, &self.merged)
+        secrets::missing(&self.loaded.pipeline, &self.plan, &self.merged, self.ctx.ci)
+    }
+
+    /// Reads the secrets that jobs about to run need from their local sources (a laptop only,
+    /// and only those the environment does not set). An error names each secret that failed.
+    pub(crate) fn resolve_secrets(&mut self) -> Result<(), String> {
+        let p = &self.loaded.pipeline;
+        let names = secrets::to_resolve(p, &self.plan, &self.merged, self.ctx.ci);
+        if !names.is_empty() {
+            self.base.resolved = resolve::resolve(p, &names, &self.base.process)?;
+        }
+        Ok(())
+    }
+
+    /// Warnings about secret values too short to be masked (values known so far).
+    pub(crate) fn secret_warnings(&self) -> Vec<String> {
+        secrets::too_short(&secrets::values(&self.loaded.pipeline, &self.base))
     }
 
     /// Prints the plan as `--dry-run` shows it: text, or with `--log-format json` the JSON
@@ -198,23 +217,12 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         base,
         changes,
         plan,
-        merged,
+        ..
     } = prepared;
     let p = &loaded.pipeline;
-    let masker = {
-        let mut names: Vec<&String> = p.secrets.iter().collect();
-        for u in &plan.units {
-            if let Some(j) = p.jobs.get(&u.job) {
-                names.extend(j.secrets.iter());
-            }
-        }
-        mask::Masker::new(
-            names
-                .into_iter()
-                .filter_map(|n| merged.get(n))
-                .map(String::as_str),
-        )
-    };
+    // Every value any job may see, not only those of the jobs in the plan (`--no-deps`).
+    let values = secrets::values(p, &base);
+    let masker = mask::Masker::new(values.iter().map(|(_, v)| v.as_str()));
     let jobs = opts
         .jobs_limit
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

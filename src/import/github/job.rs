@@ -356,9 +356,7 @@ pub(crate) fn convert(
     // Secrets and provider variables the translations used.
     let found = std::mem::take(&mut cx.found);
     for s in &found.secrets {
-        if !c.job.secrets.contains(s) {
-            c.job.secrets.push(s.clone());
-        }
+        crate::import::add_secret(&mut c.job.secrets, s);
     }
     if !found.provider_vars.is_empty() {
         let vars: Vec<&str> = found.provider_vars.iter().map(String::as_str).collect();
@@ -382,7 +380,7 @@ pub(crate) fn env_entry(
     cx: &mut JobCx<'_>,
     env: &mut IndexMap<String, EnvValue>,
     exports: &mut Vec<String>,
-    secrets: &mut Vec<String>,
+    secrets: &mut Vec<spec::Secret>,
     k: &str,
     v: &Value,
 ) {
@@ -392,9 +390,7 @@ pub(crate) fn env_entry(
         return;
     }
     if expr::whole(&t) == Some(&format!("secrets.{k}")) {
-        if !secrets.iter().any(|s| s == k) {
-            secrets.push(k.to_string());
-        }
+        crate::import::add_secret(secrets, k);
         return;
     }
     let word = expr::shell_word(&t, &cx.scope, &mut cx.found);

@@ -74,9 +74,7 @@ fn remote(
                 .strip_prefix("vars.")
                 .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
             if let Some(name) = secret {
-                if !c.job.secrets.iter().any(|x| x == name) {
-                    c.job.secrets.push(name.to_string());
-                }
+                crate::import::add_secret(&mut c.job.secrets, name);
             } else if var.is_none() {
                 cx.add(Kind::Lost, "action-input", &format!("{at}.with.{k}"), format!("input `{k}: {t}`: remote step inputs may only use `${{{{ secrets.X }}}}` and `${{{{ vars.X }}}}`; the input was left out"));
                 continue;

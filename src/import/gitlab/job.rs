@@ -193,8 +193,8 @@ pub(super) fn convert(
     }
     // Secrets: CI/CD variables the job reads, that the file does not set, named like secrets.
     for r in references(&text_all) {
-        if !defined.contains(&r) && secret_like(&r) && !job.secrets.contains(&r) {
-            job.secrets.push(r.clone());
+        if !defined.contains(&r) && secret_like(&r) && !job.secrets.iter().any(|s| s.name() == r) {
+            crate::import::add_secret(&mut job.secrets, &r);
             draft.report.add(Kind::Note, Some(name), "secret", origin.clone(), format!("`${r}` is not set in the file and is named like a secret: declared as one (a CI/CD variable on GitLab, the environment locally)"));
         }
     }
