@@ -161,9 +161,14 @@ pub struct RunArgs {
     /// Do not add the jobs' transitive needs (CI already ran them).
     #[arg(long)]
     pub no_deps: bool,
-    /// Only matrix cells with KEY=VALUE (repeatable).
+    /// Only matrix cells with KEY=VALUE, or without KEY when given alone (repeatable: values
+    /// of one key are alternatives, different keys must all hold).
     #[arg(long, value_name = "KEY=VALUE")]
     pub matrix: Vec<String>,
+    /// Only this matrix cell, as a JSON object of its values (generated GitHub jobs pass
+    /// `toJSON(matrix)`).
+    #[arg(long, value_name = "JSON")]
+    pub cell: Option<String>,
     /// Jobs run at once (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs_limit: Option<usize>,

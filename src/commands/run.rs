@@ -42,6 +42,7 @@ fn options(args: &RunArgs, color: ColorChoice) -> Result<Options, String> {
         jobs: args.jobs.clone(),
         no_deps: args.no_deps,
         matrix: args.matrix.clone(),
+        cell: args.cell.clone(),
         jobs_limit: args.jobs_limit,
         keep_going: args.keep_going,
         base: args.base.clone(),
@@ -69,6 +70,9 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
             return Outcome::Usage;
         }
     };
+    for w in prepared.warnings() {
+        eprintln!("warning: {w}");
+    }
     let missing = prepared.missing_secrets();
     if args.dry_run {
         prepared.show_plan(opts.log_format);

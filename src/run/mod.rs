@@ -7,6 +7,7 @@
 //! signal handlers, scheduler, CI output hand-over, and a [`Summary`] back.
 
 mod cancel;
+mod cells;
 mod changes;
 mod direct;
 mod dotenv;
@@ -52,8 +53,10 @@ pub struct Options {
     pub jobs: Vec<String>,
     /// Do not add the jobs' transitive needs.
     pub no_deps: bool,
-    /// `KEY=VALUE` cell filters.
+    /// `KEY=VALUE` (or `KEY`: cells without it) cell filters.
     pub matrix: Vec<String>,
+    /// One exact cell as JSON (`--cell`, what generated GitHub jobs pass).
+    pub cell: Option<String>,
     /// Units running at once; `None`: one per CPU.
     pub jobs_limit: Option<usize>,
     pub keep_going: bool,
@@ -148,6 +151,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         jobs: &opts.jobs,
         no_deps: opts.no_deps,
         matrix: &opts.matrix,
+        cell: opts.cell.as_deref(),
     };
     let plan = plan::build(p, &sel, &ctx, &changes)?;
     let merged = base.merged();
@@ -191,6 +195,13 @@ impl Prepared<'_> {
         } else {
             print!("{}", plan::render(&self.plan, &self.loaded.pipeline));
         }
+    }
+
+    /// Warnings about the plan to show before it runs (or is shown).
+    pub(crate) fn warnings(&self) -> Vec<String> {
+        plan::unknown_event_warning(&self.loaded.pipeline, &self.plan, &self.ctx)
+            .into_iter()
+            .collect()
     }
 
     /// Locally, the `setup:` toolchains against PATH: a warning table, or nothing.
