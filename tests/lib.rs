@@ -14,6 +14,8 @@ mod forgejo;
 mod fuzz;
 mod generate;
 mod help;
+mod import;
+mod init;
 mod judges;
 mod package;
 mod parity;

@@ -145,6 +145,9 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         secret_names: secrets::names(p),
         resolved: IndexMap::new(),
     };
+    if let Some(rev) = &opts.base {
+        check_base(&root, rev)?;
+    }
     let changes = {
         let (root, env, ctx, base_ref) = (
             root.clone(),
@@ -220,6 +223,28 @@ impl Prepared<'_> {
         }
         preflight::render(&preflight::check(&p.setup))
     }
+}
+
+/// `--base REF` is a typed argument: one that names no commit is the user's mistake (exit 2),
+/// not a reason to run everything ("running to be safe" is for bases cigen found itself).
+fn check_base(root: &std::path::Path, rev: &str) -> Result<(), String> {
+    let repo = git2::Repository::discover(root).map_err(|_| {
+        format!(
+            "--base {rev}: {} is not in a git repository",
+            root.display()
+        )
+    })?;
+    repo.revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map(|_| ())
+        .map_err(|_| {
+            let shallow = if repo.is_shallow() {
+                " (this is a shallow clone: fetch more history)"
+            } else {
+                ""
+            };
+            format!("--base {rev} names no commit in this repository{shallow}")
+        })
 }
 
 /// How the engine's run went.
