@@ -12,6 +12,7 @@ pub mod exit;
 pub(crate) mod generate;
 pub mod matrix;
 pub mod model;
+pub mod pins;
 pub mod provider;
 pub mod run;
 pub mod shape;

@@ -16,6 +16,7 @@ mod help;
 mod judges;
 mod package;
 mod parity;
+mod pins;
 mod release_names;
 mod release_scripts;
 mod run;

@@ -5,4 +5,5 @@ pub mod completions;
 pub mod generate;
 pub mod graph;
 pub mod list;
+pub mod pins;
 pub mod run;

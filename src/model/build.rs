@@ -157,7 +157,7 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
         setup: spec.setup.clone(),
         triggers: spec.triggers.clone(),
         jobs,
-        targets: targets(spec.targets.as_ref()),
+        targets: targets(spec.targets.as_ref(), root),
     }
 }
 
@@ -180,7 +180,7 @@ fn text(p: &Option<spec::RelPath>) -> Option<String> {
     p.as_ref().map(|p| p.to_string())
 }
 
-fn targets(t: Option<&spec::Targets>) -> Targets {
+fn targets(t: Option<&spec::Targets>, root: &Path) -> Targets {
     let default_all = spec::Targets {
         github: Some(Default::default()),
         gitlab: Some(Default::default()),
@@ -200,6 +200,8 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
             cigen_version: g.cigen_version.clone(),
             cigen_build: g.cigen_build.clone(),
             template: text(&g.template),
+            // A lock that does not parse was reported by the `action-pins` rule.
+            pins: crate::pins::lock::load(root).unwrap_or_default(),
         }),
         gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
             path: text(&g.path).unwrap_or_else(|| ".gitlab-ci.yml".into()),

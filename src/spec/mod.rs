@@ -17,6 +17,7 @@ mod service;
 mod setup;
 mod step;
 mod targets;
+mod template;
 mod triggers;
 mod when;
 
@@ -34,6 +35,7 @@ pub use step::{Step, StepSpec};
 pub use targets::{
     ActionStep, CigenBuild, GithubTarget, GitlabInstall, GitlabTarget, JustTarget, Targets,
 };
+pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
 pub use when::{Event, Provider, When};
 
