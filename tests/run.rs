@@ -31,90 +31,83 @@ pub(crate) fn row(stdout: &str, job: &str) -> String {
 
 #[test]
 fn dry_run_prints_plan_with_reasons() {
-    let out = Test::new()
+    Test::new()
         .spec(
-            "version: 1\njobs:\n  lint:\n    steps: [echo lint]\n  test:\n    needs: [lint]\n    matrix: { python: [\"3.12\", \"3.13\"] }\n    steps: [{ name: pytest, run: echo test }]\n  deploy:\n    needs: [test]\n    when: { ci: true }\n    steps: [echo deploy]\n",
+            r#"
+            version: 1
+            jobs:
+              lint:
+                steps: [echo lint]
+              test:
+                needs: [lint]
+                matrix: { python: ["3.12", "3.13"] }
+                steps: [{ name: pytest, run: echo test }]
+              deploy:
+                needs: [test]
+                when: { ci: true }
+                steps: [echo deploy]
+            "#,
         )
         .args(["run", "--dry-run"])
-        .expect_code(0);
-    insta::assert_snapshot!(out.stdout, @r"
-    plan: 4 unit(s), 3 to run, 1 skipped
-      run   lint
-            - echo lint
-      run   test (3.12)  [after lint]
-            - pytest
-      run   test (3.13)  [after lint]
-            - pytest
-      skip  deploy       runs only in CI (when.ci: true)  [after test]
-    ");
+        .status(0)
+        .stdout(
+            "
+            plan: 4 unit(s), 3 to run, 1 skipped
+              run   lint
+                    - echo lint
+              run   test (3.12)  [after lint]
+                    - pytest
+              run   test (3.13)  [after lint]
+                    - pytest
+              skip  deploy       runs only in CI (when.ci: true)  [after test]
+            ",
+        )
+        .assert();
+}
+
+const SELECTION: &str = r#"
+    version: 1
+    jobs:
+      lint:
+        steps: [echo lint]
+      test:
+        needs: [lint]
+        matrix: { python: ["3.12", "3.13"], include: [{ python: "3.11", extra: "yes" }] }
+        steps: [echo "py=$MATRIX_PYTHON extra=$MATRIX_EXTRA"]
+    "#;
+
+/// `cigen run` of the selection spec with `args`, JSON logs.
+fn select(args: &[&str]) -> Test {
+    Test::new()
+        .spec(SELECTION)
+        .args(["run"])
+        .args(args.iter().copied())
+        .args(["--log-format", "json"])
 }
 
 #[test]
 fn selection_matrix_filter_and_no_deps() {
-    let spec = "version: 1\njobs:\n  lint:\n    steps: [echo lint]\n  test:\n    needs: [lint]\n    matrix: { python: [\"3.12\", \"3.13\"], include: [{ python: \"3.11\", extra: \"yes\" }] }\n    steps: [echo \"py=$MATRIX_PYTHON extra=$MATRIX_EXTRA\"]\n";
-    let out = Test::new()
-        .spec(spec)
-        .args([
-            "run",
-            "test",
-            "--no-deps",
-            "--matrix",
-            "python=3.13",
-            "--log-format",
-            "json",
-        ])
-        .expect_code(0);
-    assert!(
-        out.stdout.contains("\"line\":\"py=3.13 extra=\""),
-        "{}",
-        out.stdout
-    );
-    assert!(!out.stdout.contains("\"job\":\"lint\""), "{}", out.stdout);
-    // An empty value selects the include-only cell that lacks the key.
-    let out = Test::new()
-        .spec(spec)
-        .args([
-            "run",
-            "test",
-            "--no-deps",
-            "--matrix",
-            "extra=",
-            "--log-format",
-            "json",
-        ])
-        .expect_code(0);
-    assert!(
-        out.stdout.contains("\"line\":\"py=3.12 extra=\""),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("\"line\":\"py=3.13 extra=\""),
-        "{}",
-        out.stdout
-    );
-    assert!(!out.stdout.contains("py=3.11"), "{}", out.stdout);
-    let out = Test::new()
-        .spec(spec)
-        .args(["run", "test", "--matrix", "python=9"])
-        .expect_code(2);
-    assert!(
-        out.stderr.contains("no matrix cell of `test` matches"),
-        "{}",
-        out.stderr
-    );
-    let out = Test::new().spec(spec).args(["run", "tset"]).expect_code(2);
-    assert!(out.stderr.contains("did you mean `test`"), "{}", out.stderr);
-    let out = Test::new()
-        .spec(spec)
-        .args(["run", "--matrix", "pyton=3.12"])
-        .expect_code(2);
-    assert!(
-        out.stderr
-            .contains("no selected job has a matrix key `pyton`"),
-        "{}",
-        out.stderr
-    );
+    select(&["test", "--no-deps", "--matrix", "python=3.13"])
+        .status(0)
+        .printed(&["py=3.13 extra="])
+        .assert();
+    // A key without `=` selects the cells that lack it (`extra=` would be an empty value).
+    select(&["test", "--no-deps", "--matrix", "extra", "-j", "1"])
+        .status(0)
+        .printed(&["py=3.12 extra=", "py=3.13 extra="])
+        .assert();
+    select(&["test", "--matrix", "python=9"])
+        .status(2)
+        .stderr_has("no matrix cell of `test` matches")
+        .assert();
+    select(&["tset"])
+        .status(2)
+        .stderr_has("did you mean `test`")
+        .assert();
+    select(&["--matrix", "pyton=3.12"])
+        .status(2)
+        .stderr_has("no selected job has a matrix key `pyton`")
+        .assert();
 }
 
 #[test]

@@ -245,7 +245,8 @@ fn cigen_own_files_ignore_themselves_and_never_count_as_changes() {
     // A run that writes the JUnit report creates `.cigen/` (as every GitLab job does).
     Test::new()
         .in_dir(t.path())
-        .args(["run", "report", "--log-format", "gitlab"])
+        .env("GITLAB_CI", "true")
+        .args(["run", "report"])
         .expect_code(0);
     assert!(t.path().join(".cigen/junit.xml").is_file());
     let ignore = std::fs::read_to_string(t.path().join(".cigen/.gitignore")).unwrap();

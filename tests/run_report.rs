@@ -222,16 +222,38 @@ fn github_format_and_step_summary() {
         "github_summary",
         scrub(&std::fs::read_to_string(&summary).unwrap())
     );
+    // The summary is a sink: any log format writes it.
+    for format in ["human", "json"] {
+        let other = dir.path().join(format!("{format}.md"));
+        mixed(format, &[("GITHUB_STEP_SUMMARY", other.to_str().unwrap())]);
+        assert_eq!(
+            scrub(&std::fs::read_to_string(&other).unwrap()),
+            scrub(&std::fs::read_to_string(&summary).unwrap()),
+            "{format}"
+        );
+    }
 }
 
 #[test]
-fn gitlab_format_and_junit() {
+fn gitlab_format() {
     let (t, out) = mixed("gitlab", &[]);
     insta::assert_snapshot!("gitlab", scrub(&out.stdout));
-    insta::assert_snapshot!(
-        "gitlab_junit",
-        scrub(&std::fs::read_to_string(t.path().join(".cigen/junit.xml")).unwrap())
-    );
+    // A log format writes no files: the JUnit report is a sink that runs in GitLab CI.
+    assert!(!t.path().join(".cigen/junit.xml").exists());
+}
+
+#[test]
+fn junit_report_in_gitlab_ci_whatever_the_log_format() {
+    let mut reports = Vec::new();
+    for format in ["gitlab", "human", "json"] {
+        let (t, _) = mixed(format, &[("GITLAB_CI", "true")]);
+        let xml = std::fs::read_to_string(t.path().join(".cigen/junit.xml"))
+            .unwrap_or_else(|e| panic!("{format}: {e}"));
+        reports.push(scrub(&xml));
+    }
+    assert_eq!(reports[0], reports[1]);
+    assert_eq!(reports[0], reports[2]);
+    insta::assert_snapshot!("gitlab_junit", reports[0]);
 }
 
 #[test]
@@ -281,19 +303,30 @@ fn outputs_go_to_github_output_in_ci() {
 
 #[test]
 fn outputs_go_to_gitlab_dotenv_in_ci() {
+    // `$` is doubled (GitLab expands dotenv values and reads `$$` as `$`).
+    let spec = "version: 1\njobs:\n  build:\n    outputs: [image]\n    steps:\n      - echo 'image=img:$HOME' >> \"$CIGEN_OUTPUT\"\n";
     let t = Test::new()
-        .spec(OUTPUTS)
+        .spec(spec)
         .env("GITLAB_CI", "true")
         .args(["run", "build", "--no-deps"]);
-    let out = t.expect_code(0);
+    t.expect_code(0);
     assert_eq!(
         std::fs::read_to_string(t.path().join(".cigen/outputs.env")).unwrap(),
-        "BUILD_IMAGE=img:7\n"
+        "BUILD_IMAGE=img:$$HOME\n"
     );
+    // A value the report would change is refused, naming the output and the job.
+    let t = Test::new().spec(OUTPUTS).env("GITLAB_CI", "true").args([
+        "run",
+        "build",
+        "--no-deps",
+        "--log-format",
+        "gitlab",
+    ]);
+    let out = t.expect_code(1);
     assert!(
-        out.stderr.contains("left out: BUILD_NOTES"),
+        out.stdout.contains("output `notes` of job `build` cannot be carried by GitLab's dotenv report: it holds a line break"),
         "{}",
-        out.stderr
+        out.stdout
     );
 }
 
@@ -367,4 +400,110 @@ fn human_recap_leaves_out_steps_that_passed_on_retry() {
         out.stdout
     );
     assert!(!out.stdout.contains("── retried"), "{}", out.stdout);
+}
+
+/// The fields docs/run-events.md lists per event type (besides `type` and `time_ms`), and
+/// whether the unit fields are optional (`notice`).
+fn documented_events() -> std::collections::HashMap<String, (Vec<String>, bool)> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/run-events.md"))
+        .unwrap();
+    let mut out = std::collections::HashMap::new();
+    // The header row names no event.
+    for row in doc
+        .lines()
+        .filter(|l| l.starts_with("| `") && !l.starts_with("| `type`"))
+    {
+        let cells: Vec<&str> = row.split(" | ").collect();
+        let kind = cells[0]
+            .trim_start_matches("| ")
+            .trim_matches('`')
+            .to_string();
+        let text = cells[1..].join(" | ");
+        // Values in parentheses (`passed`, `1`) are not fields.
+        let mut plain = String::new();
+        let mut depth = 0;
+        for c in text.chars() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        let mut fields: Vec<String> = plain
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|f| f.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            .map(str::to_string)
+            .collect();
+        let optional = plain.contains("optional unit fields");
+        if plain.contains("unit fields") {
+            fields.extend(["unit", "job", "label"].map(String::from));
+        }
+        fields.sort();
+        out.insert(kind, (fields, optional));
+    }
+    // `units`: the `unit_finished` fields … names an event type, not a field.
+    let kinds: Vec<String> = out.keys().cloned().collect();
+    for (fields, _) in out.values_mut() {
+        fields.retain(|f| !kinds.contains(f));
+    }
+    out
+}
+
+#[test]
+fn json_events_carry_exactly_the_documented_fields() {
+    let doc = documented_events();
+    assert_eq!(doc.len(), 10, "{doc:?}");
+    let spec = r#"version: 1
+jobs:
+  a:
+    services:
+      db: { image: "postgres:17", ports: [5432] }
+    outputs: [x]
+    steps:
+      - { name: skipped, run: "true", when: { ci: true } }
+      - { name: say, run: 'echo hi; echo x=1 >> "$CIGEN_OUTPUT"' }
+      - { name: flaky, run: "test -f .once || { touch .once; exit 1; }", retry: { attempts: 2, delay: 10ms } }
+  b:
+    needs: [a]
+    steps: ["exit 3"]
+"#;
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "--log-format", "json", "--host-services", "-j", "1"])
+        .expect_code(1);
+    let mut seen = std::collections::BTreeSet::new();
+    for line in out.stdout.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let kind = v["type"].as_str().unwrap().to_string();
+        assert!(v["time_ms"].as_u64().is_some(), "{line}");
+        let (want, optional) = doc
+            .get(&kind)
+            .unwrap_or_else(|| panic!("`{kind}` is not documented"));
+        let mut got: Vec<String> = v
+            .as_object()
+            .unwrap()
+            .keys()
+            .filter(|k| *k != "type" && *k != "time_ms")
+            .cloned()
+            .collect();
+        got.sort();
+        let without_unit: Vec<String> = want
+            .iter()
+            .filter(|f| !["unit", "job", "label"].contains(&f.as_str()))
+            .cloned()
+            .collect();
+        assert!(
+            got == *want || (*optional && got == without_unit),
+            "{kind}: {got:?} vs documented {want:?}"
+        );
+        if kind == "plan" {
+            assert_eq!(v["version"], 1, "{line}");
+        }
+        seen.insert(kind);
+    }
+    // Every type but a notice without a unit (a signal's) appears in this run.
+    assert_eq!(seen.len(), 10, "{seen:?}");
 }

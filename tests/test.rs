@@ -41,6 +41,19 @@ pub struct Test {
     env: Vec<(String, String)>,
     cwd: Option<PathBuf>,
     stdin: Option<String>,
+    expect: Expect,
+}
+
+/// What a test declares about the run, checked all at once by [`Test::assert`].
+#[derive(Debug, Default)]
+struct Expect {
+    code: Option<i32>,
+    stdout: Option<String>,
+    stderr: Option<String>,
+    stdout_has: Vec<String>,
+    stdout_lacks: Vec<String>,
+    stderr_has: Vec<String>,
+    printed: Option<Vec<String>>,
 }
 
 #[derive(Debug)]
@@ -48,6 +61,48 @@ pub struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+}
+
+impl Output {
+    /// The lines steps printed, in order, from `--log-format json` output.
+    pub fn printed(&self) -> Vec<String> {
+        self.stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter(|e| e["type"] == "output")
+            .filter_map(|e| e["line"].as_str().map(str::to_string))
+            .collect()
+    }
+}
+
+/// `text` without one leading newline and without the indentation all its non-blank lines
+/// share, so a spec or an expected output can be written indented like the test around it.
+pub fn unindent(text: &str) -> String {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    // A raw string closed on its own indented line ends in "\n    ": that tail is layout.
+    let text = match text.rfind('\n') {
+        Some(i) if text[i + 1..].trim().is_empty() => &text[..=i],
+        _ => text,
+    };
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    text.split_inclusive('\n')
+        .map(|l| {
+            if l.trim().is_empty() {
+                if l.ends_with('\n') {
+                    "\n"
+                } else {
+                    ""
+                }
+            } else {
+                &l[indent..]
+            }
+        })
+        .collect()
 }
 
 impl Test {
@@ -58,6 +113,7 @@ impl Test {
             env: Vec::new(),
             cwd: None,
             stdin: None,
+            expect: Expect::default(),
         }
     }
 
@@ -65,9 +121,103 @@ impl Test {
         self.dir.path()
     }
 
-    /// Writes `cigen.yaml`.
+    /// Writes `cigen.yaml`, unindented (see [`unindent`]).
     pub fn spec(self, text: &str) -> Self {
-        self.file("cigen.yaml", text)
+        self.file("cigen.yaml", &unindent(text))
+    }
+
+    /// The exit code [`Test::assert`] expects.
+    pub fn status(mut self, code: i32) -> Self {
+        self.expect.code = Some(code);
+        self
+    }
+
+    /// The exact stdout [`Test::assert`] expects (unindented).
+    pub fn stdout(mut self, text: &str) -> Self {
+        self.expect.stdout = Some(unindent(text));
+        self
+    }
+
+    /// The exact stderr [`Test::assert`] expects (unindented).
+    pub fn stderr(mut self, text: &str) -> Self {
+        self.expect.stderr = Some(unindent(text));
+        self
+    }
+
+    /// Text stdout must contain.
+    pub fn stdout_has(mut self, text: &str) -> Self {
+        self.expect.stdout_has.push(text.to_string());
+        self
+    }
+
+    /// Text stdout must not contain.
+    pub fn stdout_lacks(mut self, text: &str) -> Self {
+        self.expect.stdout_lacks.push(text.to_string());
+        self
+    }
+
+    /// Text stderr must contain.
+    pub fn stderr_has(mut self, text: &str) -> Self {
+        self.expect.stderr_has.push(text.to_string());
+        self
+    }
+
+    /// The lines steps print, in order (the run must use `--log-format json`).
+    pub fn printed(mut self, lines: &[&str]) -> Self {
+        self.expect.printed = Some(lines.iter().map(|l| l.to_string()).collect());
+        self
+    }
+
+    /// Runs cigen and checks every declared expectation, reporting all that fail at once
+    /// with the whole output; returns the output for further checks.
+    pub fn assert(&self) -> Output {
+        let out = self.run();
+        let e = &self.expect;
+        let mut problems = Vec::new();
+        if let Some(code) = e.code.filter(|c| *c != out.code) {
+            problems.push(format!("exit code {}, expected {code}", out.code));
+        }
+        if let Some(want) = e.stdout.as_ref().filter(|w| **w != out.stdout) {
+            problems.push(format!("stdout differs; expected:\n{want}"));
+        }
+        if let Some(want) = e.stderr.as_ref().filter(|w| **w != out.stderr) {
+            problems.push(format!("stderr differs; expected:\n{want}"));
+        }
+        for t in e
+            .stdout_has
+            .iter()
+            .filter(|t| !out.stdout.contains(t.as_str()))
+        {
+            problems.push(format!("stdout lacks {t:?}"));
+        }
+        for t in e
+            .stdout_lacks
+            .iter()
+            .filter(|t| out.stdout.contains(t.as_str()))
+        {
+            problems.push(format!("stdout has {t:?}"));
+        }
+        for t in e
+            .stderr_has
+            .iter()
+            .filter(|t| !out.stderr.contains(t.as_str()))
+        {
+            problems.push(format!("stderr lacks {t:?}"));
+        }
+        if let Some(want) = &e.printed {
+            let got = out.printed();
+            if &got != want {
+                problems.push(format!("steps printed {got:?}, expected {want:?}"));
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{}\n--- stdout\n{}\n--- stderr\n{}",
+            problems.join("\n"),
+            out.stdout,
+            out.stderr
+        );
+        out
     }
 
     /// Writes a file relative to the test directory, creating parents.
@@ -159,4 +309,22 @@ impl Test {
 /// The repository root (for examples, schema, templates).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn unindent_keeps_left_aligned_text_and_strips_test_indentation() {
+    let flat = "version: 1\njobs:\n  a:\n    steps: [x]\n";
+    assert_eq!(unindent(flat), flat);
+    let indented = "
+        version: 1
+        jobs:
+          a:
+
+            steps: [x]
+        ";
+    assert_eq!(
+        unindent(indented),
+        "version: 1\njobs:\n  a:\n\n    steps: [x]\n"
+    );
+    assert_eq!(unindent("no newline"), "no newline");
 }

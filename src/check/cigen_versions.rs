@@ -1,4 +1,4 @@
-//! Rule: `targets.github.cigen_version` and `targets.gitlab.cigen_version` name one exact
+//! Rule: `targets.<github|forgejo|gitlab>.cigen_version` names one exact
 //! release (`MAJOR.MINOR.PATCH`): the install script and the GitHub Action verify the
 //! checksum of one archive, so `latest`, `1.2` or `^1.2.3` cannot be installed.
 
@@ -30,6 +30,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         (
             "github",
             t.github.as_ref().and_then(|g| g.cigen_version.as_deref()),
+        ),
+        (
+            "forgejo",
+            t.forgejo.as_ref().and_then(|g| g.cigen_version.as_deref()),
         ),
         (
             "gitlab",

@@ -44,7 +44,13 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if let Some(gh) = cx.spec.targets.as_ref().and_then(|t| t.github.as_ref()) {
+    let workflows = cx
+        .spec
+        .targets
+        .as_ref()
+        .map(|t| t.workflows())
+        .unwrap_or_default();
+    for (target, gh) in workflows {
         for (job, steps) in &gh.setup {
             for (i, step) in steps.iter().enumerate() {
                 for (k, v) in &step.with {
@@ -58,7 +64,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         if !(simple("secrets.") || simple("vars.")) {
                             out.push(
                                 Diagnostic::error(UNSAFE_EXPRESSION, format!("expression `${{{{ {e} }}}}` is not allowed in setup inputs"))
-                                    .at(YamlPath::root().key("targets").key("github").key("setup").key(job).index(i).key("with").key(k))
+                                    .at(YamlPath::root().key("targets").key(target).key("setup").key(job).index(i).key("with").key(k))
                                     .with_help("only `${{ secrets.NAME }}` and `${{ vars.NAME }}` are allowed: other contexts can carry attacker-controlled text"),
                             );
                         }

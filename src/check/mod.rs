@@ -9,7 +9,7 @@ mod durations;
 mod empty_steps;
 mod environments;
 mod github_expressions;
-mod job_names;
+pub(crate) mod job_names;
 mod matrix_refs;
 mod needs_exist;
 mod never_runs;
@@ -19,8 +19,9 @@ mod outputs;
 mod permissions;
 mod pipeline_name;
 mod ports;
-mod reserved_names;
+pub(crate) mod reserved_names;
 mod runner_images;
+mod secret_sources;
 mod secrets_declared;
 mod service_names;
 mod target_jobs;
@@ -77,6 +78,7 @@ pub const RULES: &[Rule] = &[
     rule!("matrix-refs", matrix_refs),
     rule!("durations", durations),
     rule!("secrets-declared", secrets_declared),
+    rule!("secret-sources", secret_sources),
     rule!("dangerous-env", dangerous_env),
     rule!("github-expressions", github_expressions),
     rule!("outputs", outputs),

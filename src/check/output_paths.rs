@@ -63,6 +63,14 @@ fn outputs(cx: &Context<'_>) -> Vec<Output> {
         github.flatten().map(|p| p.as_str()),
         &[".github/workflows/ci.yml"],
     );
+    // Forgejo is never on by default: only when the spec names it.
+    let forgejo = t.and_then(|t| t.forgejo.as_ref().map(|g| g.path.as_ref()));
+    one(
+        "forgejo",
+        forgejo.is_some(),
+        forgejo.flatten().map(|p| p.as_str()),
+        &[".forgejo/workflows/ci.yml"],
+    );
     let gitlab = t.map_or(Some(None), |t| t.gitlab.as_ref().map(|g| g.path.as_ref()));
     one(
         "gitlab",

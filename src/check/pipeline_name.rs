@@ -12,7 +12,12 @@ pub(crate) const EXPRESSION_IN_NAME: Code = Code::new("expression-in-name");
 pub(super) const CODES: &[Code] = &[EXPRESSION_IN_NAME];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let github = cx.spec.targets.as_ref().is_none_or(|t| t.github.is_some());
+    // Forgejo reads the GitHub dialect and keeps its rule.
+    let github = cx
+        .spec
+        .targets
+        .as_ref()
+        .is_none_or(|t| t.github.is_some() || t.forgejo.is_some());
     let Some(name) = cx.spec.name.as_deref().filter(|_| github) else {
         return;
     };

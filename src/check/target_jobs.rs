@@ -1,4 +1,5 @@
-//! Rule: per-job target settings name real jobs, and remote actions are well-formed.
+//! Rule: per-job target settings name real jobs, remote actions are well-formed, and a
+//! Forgejo actions URL is one.
 
 use super::Context;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
@@ -7,9 +8,31 @@ use crate::source::YamlPath;
 
 pub(crate) const UNKNOWN_JOB: Code = Code::new("unknown-job");
 pub(crate) const INVALID_ACTION: Code = Code::new("invalid-action");
+pub(crate) const INVALID_ACTIONS_URL: Code = Code::new("invalid-actions-url");
 
 /// The codes this rule reports.
-pub(super) const CODES: &[Code] = &[UNKNOWN_JOB, MISSING_KEY, INVALID_ACTION];
+pub(super) const CODES: &[Code] = &[
+    UNKNOWN_JOB,
+    MISSING_KEY,
+    INVALID_ACTION,
+    INVALID_ACTIONS_URL,
+];
+
+/// Why `actions_url` of `target` cannot be written before `owner/repo@sha`, if it cannot.
+fn actions_url_problem(target: &str, url: &str) -> Option<&'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    if target != "forgejo" {
+        Some("only Forgejo fetches actions from a URL; GitHub always uses github.com")
+    } else if rest.is_none_or(|r| r.trim_end_matches('/').is_empty()) {
+        Some("it is not an http(s) URL")
+    } else if url.chars().any(|c| c.is_whitespace() || c == '@') {
+        Some("it contains a space or `@`")
+    } else {
+        None
+    }
+}
 
 fn job_ref(cx: &Context<'_>, job: &str, path: YamlPath, out: &mut Vec<Diagnostic>) {
     if cx.spec.jobs.contains_key(job) || cx.dropped_jobs.contains(job) {
@@ -54,9 +77,18 @@ pub fn check_uses(uses: &str) -> Result<(), String> {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(t) = &cx.spec.targets else { return };
     let tp = YamlPath::root().key("targets");
-    if let Some(gh) = &t.github {
+    for (target, gh) in t.workflows() {
+        if let Some(url) = &gh.actions_url {
+            if let Some(why) = actions_url_problem(target, url) {
+                out.push(
+                    Diagnostic::error(INVALID_ACTIONS_URL, format!("invalid `actions_url`: {why}"))
+                        .at(tp.key(target).key("actions_url"))
+                        .with_help("write the forge actions are fetched from, e.g. `actions_url: https://github.com`, under `targets.forgejo`"),
+                );
+            }
+        }
         for (job, steps) in &gh.setup {
-            let jp = tp.key("github").key("setup").key(job);
+            let jp = tp.key(target).key("setup").key(job);
             job_ref(cx, job, jp.clone(), out);
             for (i, s) in steps.iter().enumerate() {
                 match &s.uses {
@@ -84,13 +116,13 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         INVALID_ACTION,
                         "`action` must be pinned: `owner/repo@<40-hex sha>`",
                     )
-                    .at(tp.key("github").key("action"))
+                    .at(tp.key(target).key("action"))
                     .with_help("omit `action` to use the default pin"),
                 );
             } else if let Err(why) = check_uses(a) {
                 out.push(
                     Diagnostic::error(INVALID_ACTION, format!("invalid action `{a}`: {why}"))
-                        .at(tp.key("github").key("action"))
+                        .at(tp.key(target).key("action"))
                         .with_help("pin it as `owner/repo@<40-hex commit sha>`, or omit `action` to use the default pin"),
                 );
             }

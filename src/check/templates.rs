@@ -20,6 +20,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             t.github.as_ref().and_then(|g| g.template.as_ref()),
         ),
         (
+            "forgejo",
+            t.forgejo.as_ref().and_then(|g| g.template.as_ref()),
+        ),
+        (
             "gitlab",
             t.gitlab.as_ref().and_then(|g| g.template.as_ref()),
         ),

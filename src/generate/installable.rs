@@ -60,21 +60,28 @@ pub(crate) fn notices(p: &Pipeline, targets: &[TargetKind]) -> Vec<Notice> {
     let mut out = Vec::new();
     let mut unreleased = Vec::new();
     let default = pins::default_cigen_version();
-    if let Some(g) = p
-        .targets
-        .github
-        .as_ref()
-        .filter(|_| targets.contains(&TargetKind::Github))
-    {
+    let workflows = [
+        (TargetKind::Github, "GitHub", "github", &p.targets.github),
+        (
+            TargetKind::Forgejo,
+            "Forgejo",
+            "forgejo",
+            &p.targets.forgejo,
+        ),
+    ];
+    for (kind, title, key, target) in workflows {
+        let Some(g) = target.as_ref().filter(|_| targets.contains(&kind)) else {
+            continue;
+        };
         // Another action commit (`action:`) has a table cigen cannot see: nothing to say.
         if g.cigen_build.is_none() && g.action.is_none() {
             let version = pins::cigen_version(g.cigen_version.as_deref());
             let action = g.pins.required(pins::CIGEN).version;
             if !github_verifies(version, &action) {
                 match &g.cigen_version {
-                    None => unreleased.push("GitHub"),
+                    None => unreleased.push(title),
                     Some(_) => out.push(Notice::Warning(format!(
-                        "GitHub jobs install cigen {version}, which the pinned cigen action ({action}) cannot verify, so they will stop before running; use a released version up to {}, pin a newer action with `targets.github.action`, or build cigen in the job with `cigen_build`",
+                        "{title} jobs install cigen {version}, which the pinned cigen action ({action}) cannot verify, so they will stop before running; use a released version up to {}, pin a newer action with `targets.{key}.action`, or build cigen in the job with `cigen_build`",
                         action.trim_start_matches('v'),
                     ))),
                 }

@@ -9,6 +9,7 @@ mod check_generates;
 mod checksums;
 pub(crate) mod drift;
 pub(crate) mod escape;
+mod forgejo;
 mod github;
 pub(crate) mod gitlab;
 pub(crate) mod installable;
@@ -110,8 +111,12 @@ pub(crate) trait Backend: Sync {
 }
 
 /// Every back end, in the order outputs are written and listed.
-pub(crate) static BACKENDS: &[&dyn Backend] =
-    &[&github::Github, &gitlab::Gitlab, &justfile::Justfile];
+pub(crate) static BACKENDS: &[&dyn Backend] = &[
+    &github::Github,
+    &gitlab::Gitlab,
+    &justfile::Justfile,
+    &forgejo::Forgejo,
+];
 
 /// The back ends the spec enables, filtered by `--target` when given, in a fixed order.
 pub(crate) fn selected(p: &Pipeline, only: &[TargetKind]) -> Vec<&'static dyn Backend> {

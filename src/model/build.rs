@@ -9,8 +9,8 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use super::{
-    when, GithubOutput, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Service, Step,
-    Targets, DEFAULT_SHELL,
+    when, GitlabOutput, Job, JustOutput, Pipeline, RetryPolicy, Service, Step, Targets,
+    WorkflowDialect, WorkflowOutput, DEFAULT_SHELL,
 };
 use crate::spec::{self, Backoff, RetrySpec, Spec, StepSpec};
 use crate::{dag, matrix};
@@ -109,10 +109,10 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
                 },
             })
             .collect();
-        let mut secrets = spec.secrets.clone();
-        for s in &j.secrets {
-            if !secrets.contains(s) {
-                secrets.push(s.clone());
+        let mut secrets: Vec<String> = Vec::new();
+        for s in spec.secrets.iter().chain(&j.secrets) {
+            if !secrets.iter().any(|n| n == s.name()) {
+                secrets.push(s.name().to_string());
             }
         }
         let job = Job {
@@ -153,7 +153,8 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
         root: root.to_path_buf(),
         env: spec.env.clone(),
         env_file: spec.env_file.as_ref().map(|p| p.to_string()),
-        secrets: spec.secrets.clone(),
+        secrets: spec.secrets.iter().map(|s| s.name().to_string()).collect(),
+        secret_sources: secret_sources(spec),
         setup: spec.setup.clone(),
         triggers: spec.triggers.clone(),
         jobs,
@@ -180,29 +181,68 @@ fn text(p: &Option<spec::RelPath>) -> Option<String> {
     p.as_ref().map(|p| p.to_string())
 }
 
+/// Where a local run reads each secret that says so (the first declaration with a source wins;
+/// `check` refuses two different ones).
+fn secret_sources(spec: &spec::Spec) -> IndexMap<String, spec::LocalSource> {
+    let mut out = IndexMap::new();
+    let all = spec
+        .secrets
+        .iter()
+        .chain(spec.jobs.values().flat_map(|j| &j.secrets));
+    for s in all {
+        if let Some(local) = s.local() {
+            out.entry(s.name().to_string())
+                .or_insert_with(|| local.clone());
+        }
+    }
+    out
+}
+
+/// A workflow target with its dialect's defaults.
+fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect, root: &Path) -> WorkflowOutput {
+    let (path, runner) = match dialect {
+        WorkflowDialect::Github => (".github/workflows/ci.yml", "ubuntu-24.04"),
+        WorkflowDialect::Forgejo => (".forgejo/workflows/ci.yml", "docker"),
+    };
+    WorkflowOutput {
+        dialect,
+        path: text(&g.path).unwrap_or_else(|| path.into()),
+        actions_url: g
+            .actions_url
+            .as_ref()
+            .map(|u| u.trim_end_matches('/').to_string()),
+        runs_on: g
+            .runs_on
+            .as_ref()
+            .map(|r| r.to_vec().into_iter().cloned().collect())
+            .unwrap_or_else(|| vec![runner.into()]),
+        setup: g.setup.clone(),
+        action: g.action.clone(),
+        cigen_version: g.cigen_version.clone(),
+        cigen_build: g.cigen_build.clone(),
+        template: text(&g.template),
+        // A lock that does not parse was reported by the `action-pins` rule.
+        pins: crate::pins::lock::load(root).unwrap_or_default(),
+    }
+}
+
 fn targets(t: Option<&spec::Targets>, root: &Path) -> Targets {
     let default_all = spec::Targets {
         github: Some(Default::default()),
+        forgejo: None,
         gitlab: Some(Default::default()),
         just: Some(Default::default()),
     };
     let t = t.unwrap_or(&default_all);
     Targets {
-        github: t.github.as_ref().map(|g| GithubOutput {
-            path: text(&g.path).unwrap_or_else(|| ".github/workflows/ci.yml".into()),
-            runs_on: g
-                .runs_on
-                .as_ref()
-                .map(|r| r.to_vec().into_iter().cloned().collect())
-                .unwrap_or_else(|| vec!["ubuntu-24.04".into()]),
-            setup: g.setup.clone(),
-            action: g.action.clone(),
-            cigen_version: g.cigen_version.clone(),
-            cigen_build: g.cigen_build.clone(),
-            template: text(&g.template),
-            // A lock that does not parse was reported by the `action-pins` rule.
-            pins: crate::pins::lock::load(root).unwrap_or_default(),
-        }),
+        github: t
+            .github
+            .as_ref()
+            .map(|g| workflow(g, WorkflowDialect::Github, root)),
+        forgejo: t
+            .forgejo
+            .as_ref()
+            .map(|g| workflow(g, WorkflowDialect::Forgejo, root)),
         gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
             path: text(&g.path).unwrap_or_else(|| ".gitlab-ci.yml".into()),
             image: g.image.clone(),

@@ -30,7 +30,10 @@ pub struct Pipeline {
     pub root: PathBuf,
     pub env: IndexMap<String, EnvValue>,
     pub env_file: Option<String>,
+    /// Spec-wide secret names.
     pub secrets: Vec<String>,
+    /// Where a local run reads a secret's value, by name (only secrets that say).
+    pub secret_sources: IndexMap<String, spec::LocalSource>,
     pub setup: Setup,
     pub triggers: Triggers,
     /// Jobs in topological order (needs first; spec order among independent jobs).
@@ -128,6 +131,7 @@ pub enum TargetKind {
     Github,
     Gitlab,
     Just,
+    Forgejo,
 }
 
 /// A service container the job talks to on localhost.
@@ -145,14 +149,29 @@ pub struct Service {
 /// Output targets with defaults applied. `None` = not generated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Targets {
-    pub github: Option<GithubOutput>,
+    pub github: Option<WorkflowOutput>,
+    pub forgejo: Option<WorkflowOutput>,
     pub gitlab: Option<GitlabOutput>,
     pub just: Option<JustOutput>,
 }
 
+/// Which forge reads a GitHub-style workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum WorkflowDialect {
+    Github,
+    /// Forgejo and Gitea Actions: OIDC is a workflow-level switch, actions come from the
+    /// instance's `DEFAULT_ACTIONS_URL` unless given as full URLs.
+    Forgejo,
+}
+
+/// A GitHub-style workflow target (`targets.github`, `targets.forgejo`).
 #[derive(Debug, Clone, Serialize)]
-pub struct GithubOutput {
+pub struct WorkflowOutput {
+    pub dialect: WorkflowDialect,
     pub path: String,
+    /// Forgejo: base URL written before pinned actions (`https://github.com`); `None`: short
+    /// `owner/repo@sha` references.
+    pub actions_url: Option<String>,
     pub runs_on: Vec<String>,
     pub setup: IndexMap<String, Vec<spec::ActionStep>>,
     pub action: Option<String>,

@@ -8,6 +8,7 @@
 //! provider's YAML is in `generate/` (its back ends); the names both sides agree on are in
 //! `contract`.
 
+mod forgejo;
 mod github;
 mod gitlab;
 mod local;
@@ -82,7 +83,8 @@ pub(crate) trait Ci: Sync {
 }
 
 /// Every CI provider cigen recognises, in detection order.
-static PROVIDERS: &[&dyn Ci] = &[&github::Github, &gitlab::Gitlab];
+/// Forgejo comes before GitHub: its runner also sets GitHub's variables, for compatibility.
+static PROVIDERS: &[&dyn Ci] = &[&forgejo::Forgejo, &github::Github, &gitlab::Gitlab];
 
 /// Facts about the place this run happens that conditions, change detection and reporters
 /// depend on.
@@ -192,6 +194,7 @@ pub(crate) fn provider_name(p: Provider) -> &'static str {
     match p {
         Provider::Github => "github",
         Provider::Gitlab => "gitlab",
+        Provider::Forgejo => "forgejo",
         Provider::Local => "local",
     }
 }
@@ -261,6 +264,42 @@ mod tests {
         assert_eq!(local.event, Some(Event::Manual));
         assert_eq!(local.base(&Env::new()), Ok(BaseHint::DefaultBranch));
         assert_eq!(local.handover(&Env::new()), Handover::None);
+        // gitlab-ci-local marks itself with GITLAB_CI=false and sets GitLab's variables.
+        let glci = RunContext::detect(
+            &env_of(&[
+                ("CI", "true"),
+                ("GITLAB_CI", "false"),
+                ("CI_PIPELINE_SOURCE", "schedule"),
+                ("CI_COMMIT_BRANCH", "main"),
+            ]),
+            || None,
+        );
+        assert_eq!(
+            (glci.provider, glci.event, glci.branch.as_deref()),
+            (Provider::Gitlab, Some(Event::Schedule), Some("main"))
+        );
+        let not_gitlab = RunContext::detect(&env_of(&[("GITLAB_CI", "false")]), || None);
+        assert_eq!(not_gitlab.provider, Provider::Local);
+        let fj = RunContext::detect(
+            &env_of(&[
+                ("FORGEJO_ACTIONS", "true"),
+                ("GITHUB_ACTIONS", "true"),
+                ("GITHUB_EVENT_NAME", "push"),
+                ("GITHUB_REF_NAME", "main"),
+            ]),
+            || None,
+        );
+        assert_eq!(
+            (fj.provider, fj.branch.as_deref(), fj.event, fj.log_format()),
+            (
+                Provider::Forgejo,
+                Some("main"),
+                Some(Event::Push),
+                LogFormat::Github
+            )
+        );
+        let gitea = RunContext::detect(&env_of(&[("GITEA_ACTIONS", "true")]), || None);
+        assert_eq!(gitea.provider, Provider::Forgejo);
         let other = RunContext::detect(&env_of(&[("CI", "true")]), || None);
         assert!(other.ci && other.event.is_none());
         assert_eq!(other.log_format(), LogFormat::Human);

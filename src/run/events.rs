@@ -1,4 +1,5 @@
-//! The event enum between executor, scheduler and reporters: reporters consume only these.
+//! The events between executor, scheduler and reporters (reporters consume only these), and
+//! the bounded channel that carries them.
 
 use std::time::Duration;
 
@@ -82,6 +83,23 @@ impl UnitResult {
     }
 }
 
+/// Messages to the scheduler, from executors and the signal watcher.
+pub(crate) enum Msg {
+    Event(Event),
+    /// Events that happened together, in order (one wake-up of the scheduler for all).
+    Events(Vec<Event>),
+    Signal(i32),
+}
+
+/// How many messages may wait for the scheduler. The channel is bounded so that a step
+/// printing faster than the reporter writes waits, as it would on a pipe, instead of piling
+/// its output up in memory: at most this many reads (16 KiB each, rarely up to a 1 MiB line)
+/// are in flight.
+pub(crate) const CHANNEL_CAP: usize = 64;
+
+/// The executors' and signal watcher's end of the scheduler's channel.
+pub(crate) type Tx = std::sync::mpsc::SyncSender<Msg>;
+
 /// Everything that happens during a run, in the order it happened.
 #[derive(Debug, Clone)]
 pub(crate) enum Event {
@@ -95,11 +113,13 @@ pub(crate) enum Event {
         attempt: u32,
         attempts: u32,
     },
-    /// One complete line of a step's combined stdout/stderr, already masked.
+    /// One or more complete lines of a step's combined stdout/stderr as read together, each
+    /// ending in `\n`, already masked. One event per read, not per line: a step printing a
+    /// million lines costs a few hundred events. [`lines`] splits it.
     Output {
         unit: UnitId,
         step: usize,
-        line: String,
+        text: String,
     },
     StepFinished {
         unit: UnitId,
@@ -130,6 +150,11 @@ pub(crate) enum Event {
         unit: UnitId,
         result: UnitResult,
     },
+}
+
+/// The lines of an `Output` text, without their `\n` or `\r\n`.
+pub(crate) fn lines(text: &str) -> std::str::Lines<'_> {
+    text.lines()
 }
 
 pub(crate) fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {

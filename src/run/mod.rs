@@ -7,6 +7,7 @@
 //! signal handlers, scheduler, CI output hand-over, and a [`Summary`] back.
 
 mod cancel;
+mod cells;
 mod changes;
 mod direct;
 mod dotenv;
@@ -25,6 +26,7 @@ mod process_other;
 #[cfg(unix)]
 mod process_unix;
 mod report;
+mod resolve;
 mod retry;
 mod scheduler;
 mod secrets;
@@ -37,7 +39,7 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use crate::compile::Loaded;
-use crate::provider::{Handover, LogFormat, RunContext};
+use crate::provider::{LogFormat, RunContext};
 use crate::spec::{parse_duration, Event};
 use crate::ui::ColorChoice;
 
@@ -51,8 +53,10 @@ pub struct Options {
     pub jobs: Vec<String>,
     /// Do not add the jobs' transitive needs.
     pub no_deps: bool,
-    /// `KEY=VALUE` cell filters.
+    /// `KEY=VALUE` (or `KEY`: cells without it) cell filters.
     pub matrix: Vec<String>,
+    /// One exact cell as JSON (`--cell`, what generated GitHub jobs pass).
+    pub cell: Option<String>,
     /// Units running at once; `None`: one per CPU.
     pub jobs_limit: Option<usize>,
     pub keep_going: bool,
@@ -130,6 +134,8 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         process,
         env_file,
         ci: ctx.ci,
+        secret_names: secrets::names(p),
+        resolved: IndexMap::new(),
     };
     let changes = {
         let (root, env, ctx, base_ref) = (
@@ -145,6 +151,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         jobs: &opts.jobs,
         no_deps: opts.no_deps,
         matrix: &opts.matrix,
+        cell: opts.cell.as_deref(),
     };
     let plan = plan::build(p, &sel, &ctx, &changes)?;
     let merged = base.merged();
@@ -161,7 +168,23 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
 impl Prepared<'_> {
     /// Declared secrets that are missing, per job that will run (empty when all are there).
     pub(crate) fn missing_secrets(&self) -> IndexMap<String, Vec<String>> {
-        secrets::missing(&self.loaded.pipeline, &self.plan, &self.merged)
+        secrets::missing(&self.loaded.pipeline, &self.plan, &self.merged, self.ctx.ci)
+    }
+
+    /// Reads the secrets that jobs about to run need from their local sources (a laptop only,
+    /// and only those the environment does not set). An error names each secret that failed.
+    pub(crate) fn resolve_secrets(&mut self) -> Result<(), String> {
+        let p = &self.loaded.pipeline;
+        let names = secrets::to_resolve(p, &self.plan, &self.merged, self.ctx.ci);
+        if !names.is_empty() {
+            self.base.resolved = resolve::resolve(p, &names, &self.base.process)?;
+        }
+        Ok(())
+    }
+
+    /// Warnings about secret values too short to be masked (values known so far).
+    pub(crate) fn secret_warnings(&self) -> Vec<String> {
+        secrets::too_short(&secrets::values(&self.loaded.pipeline, &self.base))
     }
 
     /// Prints the plan as `--dry-run` shows it: text, or with `--log-format json` the JSON
@@ -172,6 +195,13 @@ impl Prepared<'_> {
         } else {
             print!("{}", plan::render(&self.plan, &self.loaded.pipeline));
         }
+    }
+
+    /// Warnings about the plan to show before it runs (or is shown).
+    pub(crate) fn warnings(&self) -> Vec<String> {
+        plan::unknown_event_warning(&self.loaded.pipeline, &self.plan, &self.ctx)
+            .into_iter()
+            .collect()
     }
 
     /// Locally, the `setup:` toolchains against PATH: a warning table, or nothing.
@@ -198,23 +228,12 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         base,
         changes,
         plan,
-        merged,
+        ..
     } = prepared;
     let p = &loaded.pipeline;
-    let masker = {
-        let mut names: Vec<&String> = p.secrets.iter().collect();
-        for u in &plan.units {
-            if let Some(j) = p.jobs.get(&u.job) {
-                names.extend(j.secrets.iter());
-            }
-        }
-        mask::Masker::new(
-            names
-                .into_iter()
-                .filter_map(|n| merged.get(n))
-                .map(String::as_str),
-        )
-    };
+    // Every value any job may see, not only those of the jobs in the plan (`--no-deps`).
+    let values = secrets::values(p, &base);
+    let masker = mask::Masker::new(values.iter().map(|(_, v)| v.as_str()));
     let jobs = opts
         .jobs_limit
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
@@ -224,8 +243,6 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         color: opts.color,
         mask_patterns: &masker.patterns,
         sequential: jobs == 1 || plan.runnable() <= 1,
-        env: &base.process,
-        junit_path: p.root.join(crate::contract::JUNIT_PATH),
         pipeline_name: &p.name,
         step_lines: if format == LogFormat::Github {
             let workspace = base.process.get("GITHUB_WORKSPACE").map(String::as_str);
@@ -233,6 +250,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         } else {
             locate::StepLines::default()
         },
+        sinks: sinks(&ctx, &base.process, &p.root),
     };
     let mut reporter = report::create(format, &cfg);
     let out_dir = match tempfile::Builder::new().prefix("cigen-run-").tempdir() {
@@ -249,11 +267,10 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         .get("CIGEN_KILL_GRACE")
         .and_then(|g| parse_duration(g).ok())
         .unwrap_or(DEFAULT_GRACE);
-    let (tx, rx) = std::sync::mpsc::channel();
+    let (tx, rx) = std::sync::mpsc::sync_channel(events::CHANNEL_CAP);
     if let Err(e) = watch_signals(tx.clone()) {
         eprintln!("warning: cannot install signal handlers: {e}");
     }
-    let handover = ctx.handover(&base.process);
     let shared = executor::Shared {
         pipeline: p,
         plan,
@@ -274,8 +291,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         jobs,
         keep_going: opts.keep_going,
     };
-    let summary = scheduler::run(&shared, &sched, reporter.as_mut(), tx, rx);
-    write_ci_outputs(&shared, &summary.results, &handover);
+    let summary = scheduler::run(&shared.plan, &shared, &sched, reporter.as_mut(), tx, rx);
     reporter.finish(
         &shared.plan,
         &summary.results,
@@ -304,14 +320,14 @@ fn limit_malloc_arenas() {
 
 /// SIGINT, SIGTERM and SIGHUP become messages to the scheduler, which forwards them.
 #[cfg(unix)]
-fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
+fn watch_signals(tx: events::Tx) -> std::io::Result<()> {
     use process::{SIGHUP, SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             for sig in signals.forever() {
-                if tx.send(executor::Msg::Signal(sig)).is_err() {
+                if tx.send(events::Msg::Signal(sig)).is_err() {
                     break;
                 }
             }
@@ -321,50 +337,24 @@ fn watch_signals(tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<
 
 /// Elsewhere Ctrl-C reaches cigen and its children through the console, as usual.
 #[cfg(not(unix))]
-fn watch_signals(_tx: std::sync::mpsc::Sender<executor::Msg>) -> std::io::Result<()> {
+fn watch_signals(_tx: events::Tx) -> std::io::Result<()> {
     Ok(())
 }
 
-/// In CI, hands outputs to the provider (see [`Handover`]).
-fn write_ci_outputs(
-    sh: &executor::Shared<'_>,
-    results: &[events::UnitResult],
-    handover: &Handover,
-) {
-    let mut by_job: IndexMap<String, IndexMap<String, String>> = IndexMap::new();
-    for (u, r) in sh.plan.units.iter().zip(results) {
-        by_job
-            .entry(u.job.clone())
-            .or_default()
-            .extend(r.outputs.clone());
-    }
-    match handover {
-        Handover::GithubOutput(path) => {
-            let all: IndexMap<String, String> = by_job.values().flat_map(|o| o.clone()).collect();
-            if !all.is_empty() {
-                if let Err(e) = outputs::write_github(path, &all) {
-                    eprintln!(
-                        "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
-                        path.display()
-                    );
-                }
-            }
-        }
-        Handover::GitlabDotenv => {
-            let env: IndexMap<String, String> = by_job
-                .iter()
-                .flat_map(|(j, o)| outputs::as_env(j, o))
-                .collect();
-            let path = sh.pipeline.root.join(crate::contract::OUTPUTS_DOTENV_PATH);
-            match outputs::write_gitlab(&path, &env) {
-                Ok(skipped) if !skipped.is_empty() => eprintln!(
-                    "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
-                    skipped.join(", ")
-                ),
-                Ok(_) => {}
-                Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
-            }
-        }
-        Handover::None => {}
+/// The files written besides the log, chosen by where the run happens (never by the log
+/// format): the step summary and `$GITHUB_OUTPUT` on GitHub, the JUnit and dotenv reports on
+/// GitLab.
+fn sinks(ctx: &RunContext, env: &HashMap<String, String>, root: &std::path::Path) -> report::Sinks {
+    let gitlab = ctx.provider == crate::spec::Provider::Gitlab;
+    report::Sinks {
+        junit: gitlab.then(|| root.join(crate::contract::JUNIT_PATH)),
+        step_summary: env
+            .get("GITHUB_STEP_SUMMARY")
+            .filter(|v| !v.is_empty())
+            .map(std::path::PathBuf::from),
+        handover: (
+            ctx.handover(env),
+            root.join(crate::contract::OUTPUTS_DOTENV_PATH),
+        ),
     }
 }

@@ -1,22 +1,40 @@
 //! The scheduler decides: which unit starts when (DAG order, `-j`), what fail-fast cancels,
 //! what gets skipped, and how signals escalate. Executors run; reporters only watch.
+//!
+//! It keeps, per unit, how many needs are still unfinished and who depends on it, so a
+//! message costs work for the units it concerns, not a rescan of the plan: a 1,000-job chain
+//! costs the same per job as a 10-job one. Units are decided in plan order (needs come before
+//! their dependents in it), so the reporters see the same order whatever the timing.
 
-use std::sync::mpsc::{Receiver, Sender};
+use std::collections::BTreeSet;
+use std::sync::mpsc::Receiver;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
-use super::events::{Event, UnitResult, UnitStatus};
-use super::executor::{run_unit, Msg, Shared};
+use super::events::{Event, Msg, Tx, UnitId, UnitResult, UnitStatus};
 use super::outputs;
+use super::plan::Plan;
 use super::process::{signal_name, SIGTERM};
 use super::report::Reporter;
 use super::when::Verdict;
 
 /// A worker only loops over steps and reads a pipe; a small stack keeps memory flat.
 const UNIT_STACK: usize = 256 * 1024;
+
+/// What runs a unit. The engine's is `executor::Shared`; tests script units without processes.
+pub(crate) trait Execute: Sync {
+    /// Runs unit `id` to the end: sends its events on `tx`, `UnitFinished` last.
+    fn run_unit(
+        &self,
+        id: UnitId,
+        needs_env: &IndexMap<String, String>,
+        cancel: &CancelToken,
+        tx: &Tx,
+    );
+}
 
 pub(crate) struct Options {
     /// Units running at once.
@@ -39,18 +57,18 @@ enum State {
     Done(UnitResult),
 }
 
-/// Runs the plan to the end.
 /// Work for a worker thread: the unit, its needs' outputs as env, its cancellation token.
 type Work = (usize, IndexMap<String, String>, CancelToken);
 
 /// Runs the plan with at most `opts.jobs` worker threads, started as parallelism demands and
 /// reused across units (a thread per unit costs more than a short step). Workers are scoped:
-/// they borrow the shared state and all end before this returns.
+/// they borrow the executor and all end before this returns.
 pub(crate) fn run(
-    sh: &Shared<'_>,
+    plan: &Plan,
+    exec: &dyn Execute,
     opts: &Options,
     reporter: &mut dyn Reporter,
-    tx: Sender<Msg>,
+    tx: Tx,
     rx: Receiver<Msg>,
 ) -> Summary {
     let (work_tx, work_rx) = std::sync::mpsc::channel::<Work>();
@@ -62,195 +80,301 @@ pub(crate) fn run(
             std::thread::Builder::new()
                 .stack_size(UNIT_STACK)
                 .name(format!("worker-{k}"))
-                .spawn_scoped(scope, move || worker(sh, work_rx, &tx))
+                .spawn_scoped(scope, move || worker(exec, work_rx, &tx))
                 .map(|_| ())
         };
-        schedule(sh, opts, reporter, &spawn_worker, work_tx, rx)
+        let mut s = Scheduler::new(plan, opts, reporter, &spawn_worker, work_tx);
+        s.run(rx)
     })
 }
 
 /// Takes units until the scheduler drops its sender.
-fn worker(sh: &Shared<'_>, work: &Mutex<Receiver<Work>>, tx: &Sender<Msg>) {
+fn worker(exec: &dyn Execute, work: &Mutex<Receiver<Work>>, tx: &Tx) {
     loop {
         let next = work.lock().unwrap_or_else(|e| e.into_inner()).recv();
         match next {
-            Ok((id, needs_env, cancel)) => run_unit(sh, id, &needs_env, &cancel, tx),
+            Ok((id, needs_env, cancel)) => exec.run_unit(id, &needs_env, &cancel, tx),
             Err(_) => return,
         }
     }
 }
 
-fn schedule(
-    sh: &Shared<'_>,
-    opts: &Options,
-    reporter: &mut dyn Reporter,
-    spawn_worker: &dyn Fn(usize) -> std::io::Result<()>,
-    work: Sender<Work>,
-    rx: Receiver<Msg>,
-) -> Summary {
-    let start = Instant::now();
-    let plan = &sh.plan;
-    let n = plan.units.len();
-    let mut state: Vec<State> = Vec::with_capacity(n);
-    let mut signal: Option<i32> = None;
-    // Why units that never started were not started (fail-fast or interruption).
-    let mut stop_reason: Option<String> = None;
-    let mut running = 0usize;
-    let mut workers = 0usize;
-    let finish =
-        |state: &mut Vec<State>, id: usize, result: UnitResult, reporter: &mut dyn Reporter| {
-            reporter.event(
-                plan,
-                &Event::UnitFinished {
-                    unit: id,
-                    result: result.clone(),
+struct Scheduler<'a> {
+    plan: &'a Plan,
+    opts: &'a Options,
+    reporter: &'a mut dyn Reporter,
+    spawn_worker: &'a dyn Fn(usize) -> std::io::Result<()>,
+    work: std::sync::mpsc::Sender<Work>,
+    state: Vec<State>,
+    /// Needs of each unit not finished yet.
+    unfinished: Vec<usize>,
+    /// Units that need each unit.
+    dependents: Vec<Vec<UnitId>>,
+    /// Waiting units whose needs all finished and let them run.
+    ready: BTreeSet<UnitId>,
+    /// Waiting units with a need that did not let them run: they will be skipped.
+    doomed: BTreeSet<UnitId>,
+    /// Units skipped because a need did not succeed. Such a skip does not satisfy their own
+    /// dependents (only a skip by the unit's own `when` does): providers never start a job
+    /// below a failure, however deep.
+    blocked: Vec<bool>,
+    running: usize,
+    workers: usize,
+    signal: Option<i32>,
+    /// Why units that never started were not started (fail-fast or interruption).
+    stop_reason: Option<String>,
+}
+
+impl<'a> Scheduler<'a> {
+    fn new(
+        plan: &'a Plan,
+        opts: &'a Options,
+        reporter: &'a mut dyn Reporter,
+        spawn_worker: &'a dyn Fn(usize) -> std::io::Result<()>,
+        work: std::sync::mpsc::Sender<Work>,
+    ) -> Self {
+        let n = plan.units.len();
+        let mut dependents = vec![Vec::new(); n];
+        for (id, u) in plan.units.iter().enumerate() {
+            for d in &u.needs {
+                dependents[*d].push(id);
+            }
+        }
+        Scheduler {
+            plan,
+            opts,
+            reporter,
+            spawn_worker,
+            work,
+            state: (0..n).map(|_| State::Waiting).collect(),
+            unfinished: plan.units.iter().map(|u| u.needs.len()).collect(),
+            dependents,
+            ready: (0..n).filter(|i| plan.units[*i].needs.is_empty()).collect(),
+            doomed: BTreeSet::new(),
+            blocked: vec![false; n],
+            running: 0,
+            workers: 0,
+            signal: None,
+            stop_reason: None,
+        }
+    }
+
+    fn run(&mut self, rx: Receiver<Msg>) -> Summary {
+        let start = Instant::now();
+        for (id, u) in self.plan.units.iter().enumerate() {
+            if let Verdict::Skip(reason) = &u.verdict {
+                self.ready.remove(&id);
+                self.finish(id, UnitResult::skipped(reason.clone()));
+            }
+        }
+        loop {
+            self.settle();
+            if self.running == 0 {
+                break;
+            }
+            // Output reaches the terminal whenever nothing else is waiting: prompt, yet batched.
+            let msg = match rx.try_recv() {
+                Ok(m) => m,
+                Err(_) => {
+                    self.reporter.flush();
+                    let Ok(m) = rx.recv() else { break };
+                    m
+                }
+            };
+            match msg {
+                Msg::Event(e) => self.event(e),
+                Msg::Events(batch) => batch.into_iter().for_each(|e| self.event(e)),
+                Msg::Signal(sig) => self.signalled(sig),
+            }
+        }
+        let results = std::mem::take(&mut self.state)
+            .into_iter()
+            .map(|s| match s {
+                State::Done(r) => r,
+                _ => UnitResult::skipped("not started"),
+            })
+            .collect();
+        Summary {
+            results,
+            signal: self.signal,
+            elapsed: start.elapsed(),
+        }
+    }
+
+    fn event(&mut self, e: Event) {
+        match e {
+            Event::UnitFinished { unit, result } => self.unit_finished(unit, result),
+            e => self.reporter.event(self.plan, &e),
+        }
+    }
+
+    /// Decides every waiting unit whose fate is known, in plan order: skips those a need
+    /// failed (or everything, once the run stops) and starts ready ones while slots are free.
+    fn settle(&mut self) {
+        if let Some(r) = self.stop_reason.clone() {
+            let waiting: Vec<UnitId> = (0..self.state.len())
+                .filter(|i| matches!(self.state[*i], State::Waiting))
+                .collect();
+            for id in waiting {
+                let reason = match self.failed_need(id) {
+                    Some(why) => {
+                        self.blocked[id] = true;
+                        why
+                    }
+                    None => format!("not started: {r}"),
+                };
+                self.finish(id, UnitResult::skipped(reason));
+            }
+            self.ready.clear();
+            self.doomed.clear();
+            return;
+        }
+        loop {
+            let doomed = self.doomed.first().copied();
+            let ready = (self.running < self.opts.jobs.max(1))
+                .then(|| self.ready.first().copied())
+                .flatten();
+            match (doomed, ready) {
+                (Some(d), r) if r.is_none_or(|r| d < r) => {
+                    self.doomed.remove(&d);
+                    let reason = self.failed_need(d).unwrap_or_default();
+                    self.blocked[d] = true;
+                    self.finish(d, UnitResult::skipped(reason));
+                }
+                (_, Some(r)) => {
+                    self.ready.remove(&r);
+                    self.start(r);
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Whether finished unit `id` lets its dependents run. The one place that rule lives.
+    fn lets_dependents_run(&self, id: UnitId) -> bool {
+        !self.blocked[id] && matches!(&self.state[id], State::Done(r) if r.status.satisfies_needs())
+    }
+
+    /// Why unit `id` cannot run, naming the first need (in the unit's order) that stops it.
+    fn failed_need(&self, id: UnitId) -> Option<String> {
+        let d = *self.plan.units[id].needs.iter().find(|d| {
+            matches!(self.state[**d], State::Done(_)) && !self.lets_dependents_run(**d)
+        })?;
+        let label = &self.plan.units[d].label;
+        Some(if self.blocked[d] {
+            format!("needs `{label}`, which was skipped because its needs did not succeed")
+        } else {
+            format!("needs `{label}`, which did not succeed")
+        })
+    }
+
+    fn start(&mut self, id: UnitId) {
+        let needs_env = self.needs_env(id);
+        let cancel = CancelToken::new();
+        self.state[id] = State::Running(cancel.clone());
+        self.running += 1;
+        if self.workers < self.running {
+            match (self.spawn_worker)(self.workers) {
+                Ok(()) => self.workers += 1,
+                // With no worker at all nothing would ever run it.
+                Err(e) if self.workers == 0 => {
+                    self.running -= 1;
+                    let r = UnitResult {
+                        status: UnitStatus::Failed,
+                        reason: Some(format!("cannot start a thread: {e}")),
+                        ..UnitResult::skipped("")
+                    };
+                    self.finish(id, r);
+                    return;
+                }
+                Err(_) => {}
+            }
+        }
+        let _ = self.work.send((id, needs_env, cancel));
+    }
+
+    /// Records a result, tells the reporter, and updates the unit's dependents.
+    fn finish(&mut self, id: UnitId, result: UnitResult) {
+        self.reporter.event(
+            self.plan,
+            &Event::UnitFinished {
+                unit: id,
+                result: result.clone(),
+            },
+        );
+        self.state[id] = State::Done(result);
+        let lets_run = self.lets_dependents_run(id);
+        for k in 0..self.dependents[id].len() {
+            let d = self.dependents[id][k];
+            self.unfinished[d] -= 1;
+            if !matches!(self.state[d], State::Waiting) {
+                continue;
+            }
+            if !lets_run {
+                self.ready.remove(&d);
+                self.doomed.insert(d);
+            } else if self.unfinished[d] == 0 && !self.doomed.contains(&d) {
+                self.ready.insert(d);
+            }
+        }
+    }
+
+    fn unit_finished(&mut self, unit: UnitId, result: UnitResult) {
+        self.running -= 1;
+        let failed = result.status.is_failure();
+        self.finish(unit, result);
+        if failed && !self.opts.keep_going && self.stop_reason.is_none() {
+            let why = format!(
+                "`{}` failed (fail-fast; --keep-going runs independent jobs)",
+                self.plan.units[unit].label
+            );
+            for s in &self.state {
+                if let State::Running(c) = s {
+                    c.cancel(SIGTERM, why.clone());
+                }
+            }
+            self.stop_reason = Some(why);
+        }
+    }
+
+    /// The first signal stops running units gracefully (forwarding it); any later one kills.
+    fn signalled(&mut self, sig: i32) {
+        let first = self.signal.is_none();
+        self.signal.get_or_insert(sig);
+        let why = format!("interrupted by {}", signal_name(sig));
+        if first {
+            self.reporter.event(
+                self.plan,
+                &Event::Notice {
+                    unit: None,
+                    text: format!("{why}: stopping running jobs (again to kill at once)"),
                 },
             );
-            state[id] = State::Done(result);
-        };
-    for _ in 0..n {
-        state.push(State::Waiting);
-    }
-    for (id, u) in plan.units.iter().enumerate() {
-        if let Verdict::Skip(reason) = &u.verdict {
-            finish(
-                &mut state,
-                id,
-                UnitResult::skipped(reason.clone()),
-                reporter,
-            );
         }
-    }
-    loop {
-        // Settle waiting units whose fate is known, then start what may start (plan order).
-        for id in 0..n {
-            if !matches!(state[id], State::Waiting) {
-                continue;
-            }
-            let failed_need = plan.units[id]
-                .needs
-                .iter()
-                .find(|d| matches!(&state[**d], State::Done(r) if !r.status.satisfies_needs()));
-            if let Some(d) = failed_need {
-                let reason = format!("needs `{}`, which did not succeed", plan.units[*d].label);
-                finish(&mut state, id, UnitResult::skipped(reason), reporter);
-                continue;
-            }
-            if let Some(r) = &stop_reason {
-                finish(
-                    &mut state,
-                    id,
-                    UnitResult::skipped(format!("not started: {r}")),
-                    reporter,
-                );
-                continue;
-            }
-            let ready = plan.units[id]
-                .needs
-                .iter()
-                .all(|d| matches!(state[*d], State::Done(_)));
-            if ready && running < opts.jobs.max(1) {
-                let needs_env = needs_env(&state, sh, id);
-                let cancel = CancelToken::new();
-                state[id] = State::Running(cancel.clone());
-                running += 1;
-                if workers < running {
-                    match spawn_worker(workers) {
-                        Ok(()) => workers += 1,
-                        // With no worker at all nothing would ever run it.
-                        Err(e) if workers == 0 => {
-                            running -= 1;
-                            let r = UnitResult {
-                                status: UnitStatus::Failed,
-                                reason: Some(format!("cannot start a thread: {e}")),
-                                ..UnitResult::skipped("")
-                            };
-                            finish(&mut state, id, r, reporter);
-                            continue;
-                        }
-                        Err(_) => {}
-                    }
-                }
-                let _ = work.send((id, needs_env, cancel));
-            }
-        }
-        if running == 0 {
-            break;
-        }
-        // Output reaches the terminal whenever nothing else is waiting: prompt, yet batched.
-        let msg = match rx.try_recv() {
-            Ok(m) => m,
-            Err(_) => {
-                reporter.flush();
-                let Ok(m) = rx.recv() else { break };
-                m
-            }
-        };
-        match msg {
-            Msg::Event(Event::UnitFinished { unit, result }) => {
-                running -= 1;
-                let failed = result.status.is_failure();
-                let label = plan.units[unit].label.clone();
-                finish(&mut state, unit, result, reporter);
-                if failed && !opts.keep_going && stop_reason.is_none() {
-                    let why =
-                        format!("`{label}` failed (fail-fast; --keep-going runs independent jobs)");
-                    for s in &state {
-                        if let State::Running(c) = s {
-                            c.cancel(SIGTERM, why.clone());
-                        }
-                    }
-                    stop_reason = Some(why);
-                }
-            }
-            Msg::Event(e) => reporter.event(plan, &e),
-            Msg::Signal(sig) => {
-                let first = signal.is_none();
-                signal.get_or_insert(sig);
-                let why = format!("interrupted by {}", signal_name(sig));
+        for s in &self.state {
+            if let State::Running(c) = s {
                 if first {
-                    reporter.event(
-                        plan,
-                        &Event::Notice {
-                            unit: None,
-                            text: format!("{why}: stopping running jobs (again to kill at once)"),
-                        },
-                    );
+                    c.cancel(sig, why.clone());
+                } else {
+                    c.kill(why.clone());
                 }
-                for s in &state {
-                    if let State::Running(c) = s {
-                        if first {
-                            c.cancel(sig, why.clone());
-                        } else {
-                            c.kill(why.clone());
-                        }
-                    }
-                }
-                stop_reason.get_or_insert(why);
             }
         }
+        self.stop_reason.get_or_insert(why);
     }
-    let results = state
-        .into_iter()
-        .map(|s| match s {
-            State::Done(r) => r,
-            _ => UnitResult::skipped("not started"),
-        })
-        .collect();
-    Summary {
-        results,
-        signal,
-        elapsed: start.elapsed(),
+
+    /// `<JOB>_<KEY>` for every output of the unit's finished needs, in plan order.
+    fn needs_env(&self, id: UnitId) -> IndexMap<String, String> {
+        let mut env = IndexMap::new();
+        for d in &self.plan.units[id].needs {
+            if let State::Done(r) = &self.state[*d] {
+                env.extend(outputs::as_env(&self.plan.units[*d].job, &r.outputs));
+            }
+        }
+        env
     }
 }
 
-/// `<JOB>_<KEY>` for every output of the unit's finished needs, in plan order.
-fn needs_env(state: &[State], sh: &Shared<'_>, id: usize) -> IndexMap<String, String> {
-    let mut env = IndexMap::new();
-    for d in &sh.plan.units[id].needs {
-        if let State::Done(r) = &state[*d] {
-            env.extend(outputs::as_env(&sh.plan.units[*d].job, &r.outputs));
-        }
-    }
-    env
-}
+#[cfg(test)]
+#[path = "scheduler_tests.rs"]
+mod tests;

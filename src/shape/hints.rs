@@ -14,7 +14,10 @@ pub(super) fn belongs_elsewhere(schema_root: &Value, key: &str, at_root: bool) -
         ("Setup", "under `setup:`"),
         ("Triggers", "under `triggers:`"),
         ("Targets", "under `targets:`"),
-        ("GithubTarget", "under `targets.github`"),
+        (
+            "WorkflowTarget",
+            "under `targets.github` or `targets.forgejo`",
+        ),
         ("GitlabTarget", "under `targets.gitlab`"),
     ];
     let defs = schema_root.get("definitions")?;

@@ -12,7 +12,10 @@ use super::{OneOrMany, RelPath, Scalar};
 pub struct Targets {
     /// GitHub Actions workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub github: Option<GithubTarget>,
+    pub github: Option<WorkflowTarget>,
+    /// Forgejo (or Gitea) Actions workflow: the GitHub dialect as Forgejo runs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forgejo: Option<WorkflowTarget>,
     /// GitLab CI pipeline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitlab: Option<GitlabTarget>,
@@ -21,16 +24,29 @@ pub struct Targets {
     pub just: Option<JustTarget>,
 }
 
-/// GitHub Actions options.
+impl Targets {
+    /// The workflow targets (GitHub-style YAML) that are set, with their key.
+    pub fn workflows(&self) -> Vec<(&'static str, &WorkflowTarget)> {
+        [("github", &self.github), ("forgejo", &self.forgejo)]
+            .into_iter()
+            .filter_map(|(k, t)| t.as_ref().map(|t| (k, t)))
+            .collect()
+    }
+}
+
+/// Options of a GitHub-style workflow target (`targets.github`, `targets.forgejo`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct GithubTarget {
-    /// Workflow file. Default `.github/workflows/ci.yml`.
+pub struct WorkflowTarget {
+    /// Workflow file. Default `.github/workflows/ci.yml` (GitHub), `.forgejo/workflows/ci.yml` (Forgejo; write `.gitea/workflows/ci.yml` for Gitea).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<RelPath>,
-    /// Default runner label(s). Default `ubuntu-24.04`.
+    /// Default runner label(s). Default `ubuntu-24.04` (GitHub), `docker` (Forgejo).
     #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
     pub runs_on: Option<OneOrMany<String>>,
+    /// Forgejo only: where actions are fetched from, e.g. `https://github.com`; pinned actions are then written as full URLs. Default: the instance's `DEFAULT_ACTIONS_URL` (short `owner/repo@sha` references).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actions_url: Option<String>,
     /// Remote-only setup steps per job (cloud login via OIDC, registries), run before `cigen run`. Actions are pinned by the generator.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub setup: IndexMap<String, Vec<ActionStep>>,

@@ -50,6 +50,8 @@ pub enum Provider {
     Github,
     /// GitLab CI.
     Gitlab,
+    /// Forgejo (or Gitea) Actions.
+    Forgejo,
     /// A developer machine (no CI detected).
     Local,
 }

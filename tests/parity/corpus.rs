@@ -161,7 +161,8 @@ pub const CHAIN: Pipeline = Pipeline {
     scenarios: &[fail_fast(Event::Push), on(Event::Push)],
 };
 
-/// Event-gated jobs with dependents, under every event.
+/// Event-gated jobs with dependents, under every event, and a job below both an event gate
+/// and a failure.
 pub const EVENTS: Pipeline = Pipeline {
     name: "events",
     spec: concat!(
@@ -193,6 +194,13 @@ pub const EVENTS: Pipeline = Pipeline {
   after-pushed:
     needs: [pushed]
     steps: [echo PMARK after-pushed]
+  broken:
+    needs: [build]
+    steps:
+      - echo PMARK broken; exit 1
+  below-broken:
+    needs: [broken, pushed]
+    steps: [echo PMARK below-broken]
 "#
     ),
     changed: &[],

@@ -1,10 +1,22 @@
 //! A job-level `if:` for a job's `when.event`, so GitHub does not start a runner (and its
 //! setup, downloads and attestations) for an event the job never runs on. cigen still checks
 //! the same condition itself when it runs; this only saves the runner. The mapping agrees with
-//! how `cigen run` reads GitHub's event (`run::context`): a tag push is `tag`, not `push`.
+//! how `cigen run` reads GitHub's event (`crate::provider`): a tag push is `tag`, not `push`.
+//!
+//! GitHub skips every job that needs a skipped job unless the job has a condition of its own.
+//! A job skipped by its `when` satisfies its dependents everywhere else (cigen run, GitLab),
+//! so every job below an event-gated one runs when no ancestor failed and the run was not
+//! cancelled: `!failure() && !cancelled()` (`failure()` looks at every ancestor, so a job
+//! below a failure is still skipped, as everywhere).
 
-use crate::model::Job;
+use std::collections::HashSet;
+
+use crate::model::{Job, Pipeline};
 use crate::spec::Event;
+
+/// What a job below an event-gated job adds: skipped needs are fine, failed or cancelled
+/// ones are not.
+const TOLERATE_SKIPPED_NEEDS: &str = "!failure() && !cancelled()";
 
 fn event_expr(e: Event) -> &'static str {
     match e {
@@ -20,28 +32,114 @@ fn event_expr(e: Event) -> &'static str {
     }
 }
 
-/// The expression, or `None` when the job runs on every event. Other conditions (branch,
-/// changed files) stay with cigen: a required check must still report on those events.
-pub(super) fn job_condition(j: &Job) -> Option<String> {
-    events_condition(j.when.event.as_ref()?)
+/// The expression, or `None` when the job runs on every event and nothing above it can be
+/// skipped by GitHub. Other conditions (branch, changed files) stay with cigen: a required
+/// check must still report on those events.
+pub(super) fn job_condition(p: &Pipeline, j: &Job) -> Option<String> {
+    let own = j.when.event.as_deref().and_then(events_condition);
+    if !below_event_gate(p, j) {
+        return own;
+    }
+    Some(match own {
+        Some(e) => format!("{TOLERATE_SKIPPED_NEEDS} && ({e})"),
+        None => TOLERATE_SKIPPED_NEEDS.to_string(),
+    })
 }
+
+/// Whether any transitive need of `j` has a job-level `if:` of its own.
+fn below_event_gate(p: &Pipeline, j: &Job) -> bool {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut todo: Vec<&str> = j.needs.iter().map(String::as_str).collect();
+    while let Some(n) = todo.pop() {
+        if !seen.insert(n) {
+            continue;
+        }
+        let Some(need) = p.jobs.get(n) else { continue };
+        if need.when.event.as_deref().is_some_and(|e| !e.is_empty()) {
+            return true;
+        }
+        todo.extend(need.needs.iter().map(String::as_str));
+    }
+    false
+}
+
+/// GitHub event names that alone decide an event (all but push and tag, which read the ref).
+fn event_names(e: Event) -> &'static [&'static str] {
+    match e {
+        Event::PullRequest => &["pull_request", "merge_group"],
+        Event::Schedule => &["schedule"],
+        Event::Manual => &["workflow_dispatch", "repository_dispatch"],
+        Event::Push | Event::Tag => &[],
+    }
+}
+
+/// Above this length the event-name comparisons are folded into one `contains(...)`, so the
+/// generated `if:` line stays readable (and under yamllint's line limit) with many events.
+const LONG_CONDITION: usize = 150;
 
 fn events_condition(events: &[Event]) -> Option<String> {
     if events.is_empty() {
         return None;
     }
-    Some(
-        events
-            .iter()
-            .map(|e| event_expr(*e))
-            .collect::<Vec<_>>()
-            .join(" || "),
-    )
+    let chained = events
+        .iter()
+        .map(|e| event_expr(*e))
+        .collect::<Vec<_>>()
+        .join(" || ");
+    if chained.len() <= LONG_CONDITION {
+        return Some(chained);
+    }
+    let mut parts: Vec<String> = events
+        .iter()
+        .filter(|e| matches!(e, Event::Push | Event::Tag))
+        .map(|e| event_expr(*e).to_string())
+        .collect();
+    let names: Vec<String> = events
+        .iter()
+        .flat_map(|e| event_names(*e))
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    if !names.is_empty() {
+        parts.push(format!(
+            "contains(fromJSON('[{}]'), github.event_name)",
+            names.join(",")
+        ));
+    }
+    Some(parts.join(" || "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pipeline(yaml: &str) -> Pipeline {
+        let path = std::path::Path::new("cigen.yaml");
+        match crate::compile::load_str(path, yaml, std::path::Path::new(".")) {
+            Ok(l) => l.pipeline,
+            Err(_) => panic!("not a valid spec:\n{yaml}"),
+        }
+    }
+
+    #[test]
+    fn jobs_below_an_event_gate_tolerate_skipped_needs_only() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  build:\n    steps: [\"true\"]\n  release:\n    needs: [build]\n    when: { event: manual }\n    steps: [\"true\"]\n  publish:\n    needs: [release]\n    steps: [\"true\"]\n  announce:\n    needs: [publish]\n    when: { event: manual }\n    steps: [\"true\"]\n",
+        );
+        let cond = |job: &str| job_condition(&p, &p.jobs[job]);
+        assert_eq!(cond("build"), None);
+        assert_eq!(
+            cond("release").as_deref(),
+            Some("github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'")
+        );
+        assert_eq!(
+            cond("publish").as_deref(),
+            Some("!failure() && !cancelled()")
+        );
+        assert_eq!(
+            cond("announce").as_deref(),
+            Some("!failure() && !cancelled() && (github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch')")
+        );
+    }
 
     #[test]
     fn events_become_one_expression() {
@@ -57,6 +155,10 @@ mod tests {
         assert_eq!(
             events_condition(&[Event::Push]).as_deref(),
             Some("(github.event_name == 'push' && github.ref_type != 'tag')")
+        );
+        assert_eq!(
+            events_condition(&[Event::Push, Event::PullRequest, Event::Schedule, Event::Manual]).as_deref(),
+            Some("(github.event_name == 'push' && github.ref_type != 'tag') || contains(fromJSON('[\"pull_request\",\"merge_group\",\"schedule\",\"workflow_dispatch\",\"repository_dispatch\"]'), github.event_name)")
         );
     }
 }

@@ -13,6 +13,8 @@ pub(crate) struct Workflow {
     /// Workflow `name:`.
     pub(crate) name: String,
     pub(crate) on: On,
+    /// Forgejo: `enable-openid-connect: true` (a job requests an OIDC token).
+    pub(crate) enable_openid_connect: bool,
     pub(crate) jobs: Vec<Job>,
 }
 

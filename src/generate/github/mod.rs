@@ -13,8 +13,8 @@ use context::{Entry, Environment, Filters, Job, On, Permission, Service, Value, 
 
 use super::templates::{self, Dialect};
 use super::{Backend, GenerateError};
-use crate::contract::{self, matrix_env_name, output_env_name, provider_timeout_minutes};
-use crate::model::{GithubOutput, Job as ModelJob, Pipeline, TargetKind};
+use crate::contract::{self, output_env_name, provider_timeout_minutes};
+use crate::model::{Job as ModelJob, Pipeline, TargetKind, WorkflowDialect, WorkflowOutput};
 use crate::spec::{self, Port};
 
 /// The GitHub Actions back end.
@@ -60,8 +60,12 @@ impl Backend for Github {
     }
 }
 
-/// Renders the workflow (without the header line).
-fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<String, GenerateError> {
+/// Renders the workflow (without the header line), in the target's dialect.
+pub(super) fn render(
+    p: &Pipeline,
+    t: &WorkflowOutput,
+    root: &Path,
+) -> Result<String, GenerateError> {
     let wf = workflow(p, t)?;
     templates::render(
         Dialect::Github,
@@ -72,14 +76,23 @@ fn render(p: &Pipeline, t: &GithubOutput, root: &Path) -> Result<String, Generat
     )
 }
 
-fn workflow(p: &Pipeline, t: &GithubOutput) -> Result<Workflow, GenerateError> {
+fn workflow(p: &Pipeline, t: &WorkflowOutput) -> Result<Workflow, GenerateError> {
     let mut jobs = Vec::with_capacity(p.jobs.len());
     for j in p.jobs.values() {
         jobs.push(job(p, t, j)?);
     }
+    // Forgejo hands out OIDC tokens only when the workflow asks at its top level; a job's
+    // `id-token: write` alone (GitHub's way) is not enough there.
+    let enable_openid_connect = t.dialect == WorkflowDialect::Forgejo
+        && p.jobs.values().any(|j| {
+            j.permissions
+                .get("id-token")
+                .is_some_and(|l| *l == spec::Permission::Write)
+        });
     Ok(Workflow {
         name: p.name.clone(),
         on: on(&p.triggers),
+        enable_openid_connect,
         jobs,
     })
 }
@@ -188,7 +201,7 @@ fn health_options(s: &crate::model::Service) -> Option<String> {
     ))
 }
 
-fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateError> {
+fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateError> {
     let runs_on = j
         .runs_on
         .github
@@ -231,7 +244,7 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
         id: j.name.clone(),
         name: j.title().to_string(),
         needs: j.needs.clone(),
-        condition: condition::job_condition(j),
+        condition: condition::job_condition(p, j),
         runs_on,
         timeout_minutes: provider_timeout_minutes(j.timeout),
         permissions: permissions(j),
@@ -252,11 +265,9 @@ fn job(p: &Pipeline, t: &GithubOutput, j: &ModelJob) -> Result<Job, GenerateErro
 /// applied by cigen itself, identically everywhere).
 pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
     let mut env = Vec::new();
-    for key in j.matrix_keys() {
-        env.push(expr(
-            &matrix_env_name(&key),
-            format!("${{{{ matrix.{key} }}}}"),
-        ));
+    if j.matrix.is_some() {
+        // The cell, exactly: cigen sets MATRIX_<KEY> for the keys it has, and only those.
+        env.push(expr(contract::GITHUB_MATRIX_VAR, "${{ toJSON(matrix) }}"));
     }
     for s in &j.secrets {
         env.push(expr(s, format!("${{{{ secrets.{s} }}}}")));

@@ -5,7 +5,7 @@ use super::context::{Entry, Step, Value};
 use super::{run_env, text};
 use crate::contract;
 use crate::generate::{invocation, GenerateError};
-use crate::model::{GithubOutput, Job, Pipeline};
+use crate::model::{Job, Pipeline, WorkflowOutput};
 use crate::pins::{self, Pin};
 
 fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
@@ -78,7 +78,7 @@ fn version(j: &Job, key: &str, tool: &str, v: &str) -> Entry {
 
 /// Toolchains from `setup:`. Rust uses `rustup` (present on GitHub runners) in a run step;
 /// the version reaches the shell through `env:`.
-fn toolchains(p: &Pipeline, t: &GithubOutput, j: &Job) -> Vec<Step> {
+fn toolchains(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Vec<Step> {
     let s = &p.setup;
     let mut out = Vec::new();
     if let Some(v) = &s.python {
@@ -140,7 +140,7 @@ fn toolchains(p: &Pipeline, t: &GithubOutput, j: &Job) -> Vec<Step> {
 
 /// Remote-only setup from `targets.github.setup.<job>`, pinned from the table unless the spec
 /// pinned it itself.
-fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
+fn remote_setup(t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     let mut out = Vec::new();
     for (i, a) in t
         .setup
@@ -195,7 +195,7 @@ fn remote_setup(t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
 /// The step that installs cigen: the action with an exact `version`, or, with `cigen_build`,
 /// a build step followed by the action with `binary` (it checks the binary runs and puts it
 /// on PATH).
-fn install_cigen(t: &GithubOutput) -> Vec<Step> {
+fn install_cigen(t: &WorkflowOutput) -> Vec<Step> {
     let mut out = Vec::new();
     let with = match &t.cigen_build {
         Some(b) => {
@@ -224,7 +224,7 @@ fn install_cigen(t: &GithubOutput) -> Vec<Step> {
     out
 }
 
-pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
+pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     let mut checkout = vec![flag("persist-credentials", false)];
     if j.uses_changes() {
         // Change detection compares against the base commit, which needs full history.
@@ -257,7 +257,10 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
     let mut run_step = run(
         &format!("cigen run {}", j.name),
         run_env(p, j),
-        format!("exec {}", invocation::cigen_run(j, &j.matrix_keys())),
+        format!(
+            "exec {}",
+            invocation::cigen_run(j, invocation::CellFrom::GithubJson)
+        ),
     );
     run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
     out.push(run_step);
@@ -283,6 +286,15 @@ pub(super) fn steps(p: &Pipeline, t: &GithubOutput, j: &Job) -> Result<Vec<Step>
         );
         up.condition = Some("!cancelled()".into());
         out.push(up);
+    }
+    if let Some(base) = &t.actions_url {
+        // Forgejo resolves `owner/repo@sha` against the instance's DEFAULT_ACTIONS_URL, which
+        // may be a mirror without the pinned commit; a full URL names the source itself.
+        for s in &mut out {
+            if let Some(u) = s.uses.as_mut().filter(|u| !u.starts_with("./")) {
+                *u = format!("{base}/{u}");
+            }
+        }
     }
     Ok(out)
 }

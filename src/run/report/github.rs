@@ -1,15 +1,15 @@
 //! GitHub Actions reporter: `::group::` per step, `::error::` annotations, failed output
-//! repeated outside its group, a Markdown summary in `$GITHUB_STEP_SUMMARY`.
+//! repeated outside its group. (The step summary is a sink, `summary.rs`.)
 //!
 //! Child output runs between `::stop-commands::<token>` and `::<token>::` with a random
 //! token, so a line the child prints such as `::set-output` or `::add-mask::` is plain
 //! text to the runner and cannot hijack it.
 
-use std::collections::{HashMap, VecDeque};
-use std::io::Write;
-use std::path::PathBuf;
+use std::collections::HashMap;
 use std::time::Duration;
 
+use super::spill::Spill;
+use super::tail::Tail;
 use super::{step_name, table, Out, ReportConfig, Reporter};
 use crate::run::events::{human_duration, Event, StepStatus, UnitResult, UnitStatus};
 use crate::run::locate::StepLines;
@@ -24,14 +24,19 @@ pub(crate) struct Github {
     live: bool,
     token: String,
     masks: Vec<String>,
-    summary: Option<PathBuf>,
-    name: String,
-    /// Output per (unit, step): buffered when units run in parallel, else only the tail.
-    lines: HashMap<(usize, usize), VecDeque<String>>,
-    titles: HashMap<(usize, usize), String>,
+    /// Steps running, by (unit, step).
+    open: HashMap<(usize, usize), Open>,
     /// Where steps sit in the spec, so an annotation points at the failing one.
     steps: StepLines,
     out: Out,
+}
+
+/// A running step: its group title, its last lines, and (when units run in parallel) its
+/// whole output, held until the group can be printed in one piece.
+struct Open {
+    title: String,
+    tail: Tail,
+    held: Option<Spill>,
 }
 
 fn property(s: &str) -> String {
@@ -46,14 +51,7 @@ impl Github {
             live: cfg.sequential,
             token: format!("cigen-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
             masks: cfg.mask_patterns.to_vec(),
-            summary: cfg
-                .env
-                .get("GITHUB_STEP_SUMMARY")
-                .filter(|p| !p.is_empty())
-                .map(PathBuf::from),
-            name: cfg.pipeline_name.to_string(),
-            lines: HashMap::new(),
-            titles: HashMap::new(),
+            open: HashMap::new(),
             steps: cfg.step_lines.clone(),
             out: Out::new(),
         }
@@ -102,7 +100,6 @@ impl Reporter for Github {
             } => {
                 let tries = super::attempt_suffix(*attempt, *attempts);
                 let title = format!("{} › {name}{tries}", label(unit));
-                self.lines.insert((*unit, *step), VecDeque::new());
                 if self.live {
                     self.print(&format!(
                         "::group::{}\n::stop-commands::{}",
@@ -110,16 +107,22 @@ impl Reporter for Github {
                         self.token
                     ));
                 }
-                self.titles.insert((*unit, *step), title);
+                let held = (!self.live).then(Spill::default);
+                let open = Open {
+                    title,
+                    tail: Tail::new(TAIL),
+                    held,
+                };
+                self.open.insert((*unit, *step), open);
             }
-            Event::Output { unit, step, line } => {
-                if self.live {
-                    self.print(line);
-                }
-                let buf = self.lines.entry((*unit, *step)).or_default();
-                buf.push_back(line.clone());
-                if self.live && buf.len() > TAIL {
-                    buf.pop_front();
+            Event::Output { unit, step, text } => {
+                let Some(o) = self.open.get_mut(&(*unit, *step)) else {
+                    return;
+                };
+                o.tail.push(text);
+                match &mut o.held {
+                    Some(held) => held.write(super::unix_lines(text).as_bytes()),
+                    None => self.out.output(text),
                 }
             }
             Event::StepFinished {
@@ -130,19 +133,24 @@ impl Reporter for Github {
                 message,
                 ..
             } => {
-                let lines = self.lines.remove(&(*unit, *step)).unwrap_or_default();
-                let title = self.titles.remove(&(*unit, *step)).unwrap_or_default();
-                let mut text = String::new();
-                if self.live {
-                    text.push_str(&format!("::{}::\n::endgroup::\n", self.token));
-                } else {
-                    text.push_str(&format!(
-                        "::group::{}\n{}\n::endgroup::\n",
-                        escape_command_data(&title),
-                        self.fenced(lines.iter().cloned())
-                    ));
+                let Some(open) = self.open.remove(&(*unit, *step)) else {
+                    return;
+                };
+                let title = open.title;
+                match open.held {
+                    None => self.print(&format!("::{}::\n::endgroup::", self.token)),
+                    Some(held) => {
+                        self.print(&format!(
+                            "::group::{}\n::stop-commands::{}",
+                            escape_command_data(&title),
+                            self.token
+                        ));
+                        let _ = held.copy_to(self.out.writer());
+                        self.print(&format!("::{}::\n::endgroup::", self.token));
+                    }
                 }
                 let d = human_duration(*duration);
+                let mut text = String::new();
                 if *status == StepStatus::Passed {
                     text.push_str(&format!("✓ {title} ({d})"));
                 } else {
@@ -158,7 +166,7 @@ impl Reporter for Github {
                         property(&format!("{} › {name}", label(unit))),
                         escape_command_data(&format!("{name}: {msg}"))
                     ));
-                    let shown: Vec<String> = lines.iter().rev().take(TAIL).rev().cloned().collect();
+                    let shown = open.tail.lines();
                     text.push_str(&format!(
                         "✗ {title}: {msg} ({d}); last {} line(s) of its output:\n",
                         shown.len()
@@ -212,54 +220,6 @@ impl Reporter for Github {
             text.push_str(&format!(" (interrupted by {})", signal_name(s)));
         }
         self.print(&text);
-        if let Some(path) = &self.summary {
-            let md = markdown(&self.name, plan, results, elapsed, signal);
-            if let Ok(mut f) = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-            {
-                let _ = f.write_all(md.as_bytes());
-            }
-        }
         self.out.flush();
     }
-}
-
-fn md_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
-}
-
-/// The Markdown job table for the step summary.
-pub(crate) fn markdown(
-    name: &str,
-    plan: &Plan,
-    results: &[UnitResult],
-    elapsed: Duration,
-    signal: Option<i32>,
-) -> String {
-    let mut md = format!("### {}\n\n| Job | Status | Duration | Attempts | Note |\n| --- | --- | --- | --- | --- |\n", md_cell(name));
-    for (row, r) in table::rows(plan, results).iter().zip(results) {
-        let icon = match r.status {
-            UnitStatus::Passed => "✅",
-            UnitStatus::Flaky => "⚠️",
-            UnitStatus::Skipped => "⏭️",
-            UnitStatus::Cancelled => "🚫",
-            UnitStatus::Failed | UnitStatus::TimedOut => "❌",
-        };
-        md.push_str(&format!(
-            "| {} | {icon} {} | {} | {} | {} |\n",
-            md_cell(&row[0]),
-            row[1],
-            row[2],
-            row[3],
-            md_cell(&row[4])
-        ));
-    }
-    md.push_str(&format!("\n{}", table::totals(results, elapsed)));
-    if let Some(s) = signal {
-        md.push_str(&format!(" (interrupted by {})", signal_name(s)));
-    }
-    md.push_str("\n\n");
-    md
 }

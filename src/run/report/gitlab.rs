@@ -1,28 +1,28 @@
 //! GitLab CI reporter: a collapsible section per step (`section_start` / `section_end` with
-//! Unix timestamps) and a JUnit XML report for the merge request widget.
+//! Unix timestamps). (The JUnit report for the merge request widget is a sink, `junit.rs`.)
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::time::Duration;
 
-use super::junit::{self, Case};
-use super::{step_name, table, unix_now, Out, ReportConfig, Reporter};
+use super::spill::Spill;
+use super::{table, unix_now, Out, ReportConfig, Reporter};
 use crate::run::events::{human_duration, Event, StepStatus, UnitResult};
 use crate::run::plan::Plan;
 use crate::run::process::signal_name;
 
-/// Lines of output kept per step for the JUnit report.
-const KEEP: usize = 200;
-
-/// An open section: name, header, start (Unix seconds), and its output so far.
-type Section = (String, String, u64, Vec<String>);
+/// A running step's section: name, header, start (Unix seconds), and (when units run in
+/// parallel) its output, held until the section can be printed in one piece.
+struct Section {
+    name: String,
+    header: String,
+    start: u64,
+    held: Option<Spill>,
+}
 
 pub(crate) struct Gitlab {
     live: bool,
-    junit: PathBuf,
     /// Open sections by (unit, step).
     open: HashMap<(usize, usize), Section>,
-    cases: Vec<Vec<Case>>,
     out: Out,
 }
 
@@ -30,9 +30,7 @@ impl Gitlab {
     pub(crate) fn new(cfg: &ReportConfig<'_>) -> Self {
         Gitlab {
             live: cfg.sequential,
-            junit: cfg.junit_path.clone(),
             open: HashMap::new(),
-            cases: Vec::new(),
             out: Out::new(),
         }
     }
@@ -52,9 +50,7 @@ fn section_end(ts: u64, name: &str) -> String {
 }
 
 impl Reporter for Gitlab {
-    fn start(&mut self, plan: &Plan) {
-        self.cases = vec![Vec::new(); plan.units.len()];
-    }
+    fn start(&mut self, _plan: &Plan) {}
 
     fn event(&mut self, plan: &Plan, event: &Event) {
         let label = |u: &usize| plan.units[*u].label.clone();
@@ -69,55 +65,47 @@ impl Reporter for Gitlab {
             } => {
                 let tries = super::attempt_suffix(*attempt, *attempts);
                 let header = format!("{} › {name}{tries}", label(unit));
-                let section = format!("cigen_{unit}_{step}_{attempt}");
-                let ts = unix_now().as_secs();
+                let name = format!("cigen_{unit}_{step}_{attempt}");
+                let start = unix_now().as_secs();
                 if self.live {
-                    self.print(&section_start(ts, &section, &header, false));
+                    self.print(&section_start(start, &name, &header, false));
                 }
-                self.open
-                    .insert((*unit, *step), (section, header, ts, Vec::new()));
+                let section = Section {
+                    name,
+                    header,
+                    start,
+                    held: (!self.live).then(Spill::default),
+                };
+                self.open.insert((*unit, *step), section);
             }
-            Event::Output { unit, step, line } => {
-                if self.live {
-                    self.print(line);
-                }
-                if let Some(o) = self.open.get_mut(&(*unit, *step)) {
-                    o.3.push(line.clone());
-                    if o.3.len() > KEEP && self.live {
-                        o.3.remove(0);
-                    }
+            Event::Output { unit, step, text } => {
+                match self.open.get_mut(&(*unit, *step)).map(|s| &mut s.held) {
+                    Some(Some(held)) => held.write(super::unix_lines(text).as_bytes()),
+                    Some(None) => self.out.output(text),
+                    None => {}
                 }
             }
             Event::StepFinished {
                 unit,
                 step,
-                attempt,
                 status,
                 duration,
                 message,
+                ..
             } => {
-                let Some((section, header, start, lines)) = self.open.remove(&(*unit, *step))
-                else {
+                let Some(s) = self.open.remove(&(*unit, *step)) else {
                     return;
                 };
-                let mut text = String::new();
-                if !self.live {
+                if let Some(held) = s.held {
                     // Parallel units: the whole section at once, so sections never interleave.
-                    text.push_str(&section_start(
-                        start,
-                        &section,
-                        &header,
-                        *status == StepStatus::Passed,
-                    ));
-                    text.push('\n');
-                    for l in &lines {
-                        text.push_str(l);
-                        text.push('\n');
-                    }
+                    let passed = *status == StepStatus::Passed;
+                    self.print(&section_start(s.start, &s.name, &s.header, passed));
+                    let _ = held.copy_to(self.out.writer());
                 }
-                text.push_str(&section_end(unix_now().as_secs(), &section));
+                let mut text = section_end(unix_now().as_secs(), &s.name);
                 text.push('\n');
                 let d = human_duration(*duration);
+                let header = &s.header;
                 match status {
                     StepStatus::Passed => text.push_str(&format!("✓ {header} ({d})")),
                     _ => text.push_str(&format!(
@@ -126,19 +114,6 @@ impl Reporter for Gitlab {
                     )),
                 }
                 self.print(&text);
-                let tail: Vec<String> = lines.iter().rev().take(KEEP).rev().cloned().collect();
-                let case = Case {
-                    name: step_name(plan, *unit, *step),
-                    attempt: *attempt,
-                    status: *status,
-                    duration: *duration,
-                    message: message.clone(),
-                    output: tail,
-                };
-                if let Some(c) = self.cases.get_mut(*unit) {
-                    c.retain(|c| c.name != case.name);
-                    c.push(case);
-                }
             }
             Event::StepSkipped { .. } | Event::RetryScheduled { .. } | Event::Notice { .. } => {
                 if let Some(line) = super::plain_line(plan, event) {
@@ -174,18 +149,6 @@ impl Reporter for Gitlab {
             text.push_str(&format!(" (interrupted by {})", signal_name(s)));
         }
         self.print(&text);
-        let xml = junit::render(plan, results, &self.cases);
-        let written = self
-            .junit
-            .parent()
-            .map_or(Ok(()), crate::state_dir::create_dir_all)
-            .and_then(|_| std::fs::write(&self.junit, xml));
-        if let Err(e) = written {
-            eprintln!(
-                "warning: cannot write the JUnit report {}: {e}",
-                self.junit.display()
-            );
-        }
         self.out.flush();
     }
 }

@@ -1,14 +1,15 @@
 //! Human reporter: per-job prefixes for parallel output, colour (NO_COLOR / --color), a live
 //! progress line on a terminal, and a final table.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use anstyle::{AnsiColor, Style};
 
+use super::tail::Tail;
 use super::{step_name as plan_step_name, table, Out, ReportConfig, Reporter};
-use crate::run::events::{human_duration, Event, StepStatus, UnitResult, UnitStatus};
+use crate::run::events::{self, human_duration, Event, StepStatus, UnitResult, UnitStatus};
 use crate::run::plan::Plan;
 use crate::run::process::signal_name;
 use crate::ui::use_color;
@@ -34,9 +35,10 @@ pub(crate) struct Human {
     out: Out,
     /// Unit labels, for the progress line.
     labels: Vec<String>,
+    /// Each unit's line prefix (label, padding, colour, ` │ `), built once.
+    prefixes: Vec<String>,
     /// Recent output per (unit, step), to repeat a failed step's end after the run.
-    tails: HashMap<(usize, usize), VecDeque<String>>,
-    /// Failed steps: heading and their last lines.
+    tails: HashMap<(usize, usize), Tail>,
     /// Failed steps' last lines, keyed by (unit, step); a retry that passes removes its entry.
     failures: Vec<((usize, usize), String, Vec<String>)>,
     /// Whether units ran at the same time, so their output interleaved.
@@ -58,6 +60,7 @@ impl Human {
             total: 0,
             out: Out::new(),
             labels: Vec::new(),
+            prefixes: Vec::new(),
             tails: HashMap::new(),
             failures: Vec::new(),
             interleaved: false,
@@ -72,12 +75,8 @@ impl Human {
         }
     }
 
-    fn prefix(&self, plan: &Plan, unit: usize) -> String {
-        let label = format!("{:<w$} │", plan.units[unit].label, w = self.width);
-        self.paint(
-            Style::new().fg_color(Some(PALETTE[unit % PALETTE.len()].into())),
-            &label,
-        )
+    fn prefix(&self, _plan: &Plan, unit: usize) -> &str {
+        &self.prefixes[unit]
     }
 
     fn line(&mut self, text: &str) {
@@ -126,6 +125,16 @@ impl Reporter for Human {
             .unwrap_or(0);
         self.total = plan.units.len();
         self.labels = plan.units.iter().map(|u| u.label.clone()).collect();
+        self.prefixes = plan
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let label = format!("{:<w$} │", u.label, w = self.width);
+                let colour = PALETTE[i % PALETTE.len()];
+                self.paint(Style::new().fg_color(Some(colour.into())), &label)
+            })
+            .collect();
     }
 
     fn event(&mut self, plan: &Plan, event: &Event) {
@@ -137,6 +146,12 @@ impl Reporter for Human {
             Event::UnitStarted { unit } => {
                 self.interleaved |= !self.running.is_empty();
                 self.running.push(*unit);
+                // Shown as soon as the set of running units changes, not only when the run
+                // happens to be idle: a short unit is on the line too.
+                if self.progress {
+                    self.out.flush();
+                    self.draw_progress();
+                }
             }
             Event::StepStarted {
                 unit,
@@ -153,14 +168,18 @@ impl Reporter for Human {
                 );
                 self.line(&text);
             }
-            Event::Output { unit, step, line } => {
-                let tail = self.tails.entry((*unit, *step)).or_default();
-                tail.push_back(line.clone());
-                if tail.len() > TAIL {
-                    tail.pop_front();
+            Event::Output { unit, step, text } => {
+                self.tails
+                    .entry((*unit, *step))
+                    .or_insert_with(|| Tail::new(TAIL))
+                    .push(text);
+                self.clear_progress();
+                let prefix = self.prefixes[*unit].as_bytes();
+                for line in events::lines(text) {
+                    self.out.write(prefix);
+                    self.out.write(b" ");
+                    self.out.line(line);
                 }
-                let text = format!("{} {line}", self.prefix(plan, *unit));
-                self.line(&text);
             }
             Event::StepFinished {
                 unit,
@@ -172,13 +191,16 @@ impl Reporter for Human {
             } => {
                 let name = plan_step_name(plan, *unit, *step);
                 let d = human_duration(*duration);
-                let tail = self.tails.remove(&(*unit, *step)).unwrap_or_default();
+                let tail = self
+                    .tails
+                    .remove(&(*unit, *step))
+                    .map(|t| t.lines())
+                    .unwrap_or_default();
                 if matches!(status, StepStatus::Failed | StepStatus::TimedOut) {
                     let msg = message.clone().unwrap_or_default();
                     let heading = format!("{} › {name}: {msg}", plan.units[*unit].label);
                     self.failures.retain(|(key, ..)| *key != (*unit, *step));
-                    self.failures
-                        .push(((*unit, *step), heading, tail.into_iter().collect()));
+                    self.failures.push(((*unit, *step), heading, tail));
                 } else if matches!(status, StepStatus::Passed) {
                     // A retry passed: the earlier failure is not what the reader must look at.
                     self.failures.retain(|(key, ..)| *key != (*unit, *step));

@@ -1,13 +1,12 @@
-//! JSON lines reporter: one event per line on stdout; schema in docs/run-events.md.
+//! JSON lines reporter: one event per line on stdout, typed in `wire.rs`; the format is
+//! documented in docs/run-events.md.
 
 use std::time::Duration;
 
-use serde_json::{json, Value};
-
+use super::wire::{self, Line, PlanUnit, ResultFields, RunStatus, UnitRef, UnitSummary, Wire};
 use super::{step_name, unix_now, Out, Reporter};
-use crate::run::events::{Event, UnitResult};
+use crate::run::events::{self, Event, UnitResult};
 use crate::run::plan::Plan;
-use crate::run::when::Verdict;
 
 pub(crate) struct Json {
     out: Out,
@@ -18,98 +17,91 @@ impl Json {
         Json { out: Out::new() }
     }
 
-    fn emit(&mut self, mut v: Value) {
-        if let Value::Object(m) = &mut v {
-            m.insert("time_ms".into(), json!(unix_now().as_millis() as u64));
+    #[cfg(test)]
+    fn in_memory() -> Self {
+        Json { out: Out::memory() }
+    }
+
+    fn emit(&mut self, event: Wire<'_>) {
+        let line = Line {
+            event,
+            time_ms: unix_now().as_millis() as u64,
+        };
+        if let Ok(text) = serde_json::to_string(&line) {
+            self.out.line(&text);
         }
-        self.out.line(&v.to_string());
     }
-}
 
-/// An `output` event, in the same key order as every other event.
-#[derive(serde::Serialize)]
-struct OutputLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    step: usize,
-    line: &'a str,
-    unit: usize,
-    job: &'a str,
-    label: &'a str,
-    time_ms: u64,
-}
-
-fn unit_fields(plan: &Plan, unit: usize) -> Value {
-    let u = &plan.units[unit];
-    json!({ "unit": unit, "job": u.job, "label": u.label })
-}
-
-fn merge(mut a: Value, b: Value) -> Value {
-    if let (Value::Object(a), Value::Object(b)) = (&mut a, b) {
-        a.extend(b);
+    /// The hot path: an `output` event per line of `text`. The typed event is serialized once
+    /// per read with an empty line; each line then goes between its two halves, escaped as
+    /// serde_json escapes any string, so the bytes are exactly the typed event's.
+    fn output(&mut self, plan: &Plan, unit: usize, step: usize, text: &str) {
+        let template = Line {
+            event: Wire::Output {
+                step,
+                line: "",
+                unit: UnitRef::of(plan, unit),
+            },
+            time_ms: unix_now().as_millis() as u64,
+        };
+        let Ok(t) = serde_json::to_string(&template) else {
+            return;
+        };
+        // `"line":` with an unescaped quote can only be the key: inside string values every
+        // quote is escaped.
+        let Some(at) = t.find("\"line\":\"\"") else {
+            return;
+        };
+        let (head, tail) = (&t[..at + 7], &t[at + 9..]);
+        let mut buf = Vec::with_capacity(text.len() + 256);
+        for line in events::lines(text) {
+            buf.extend_from_slice(head.as_bytes());
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut buf, line);
+            buf.extend_from_slice(tail.as_bytes());
+            buf.push(b'\n');
+            if buf.len() > 64 * 1024 {
+                self.out.write(&buf);
+                buf.clear();
+            }
+        }
+        self.out.write(&buf);
     }
-    a
-}
-
-fn result_json(r: &UnitResult) -> Value {
-    json!({
-        "status": r.status,
-        "duration_ms": r.duration.as_millis() as u64,
-        "attempts": r.attempts,
-        "reason": r.reason,
-        "outputs": r.outputs.keys().collect::<Vec<_>>(),
-    })
 }
 
 impl Reporter for Json {
     fn start(&mut self, plan: &Plan) {
-        let units: Vec<Value> = plan
+        let units = plan
             .units
             .iter()
             .enumerate()
-            .map(|(i, u)| {
-                let (run, reason) = match &u.verdict {
-                    Verdict::Run(r) => (true, r.clone()),
-                    Verdict::Skip(r) => (false, Some(r.clone())),
-                };
-                json!({ "unit": i, "job": u.job, "label": u.label, "matrix": u.cell.values, "needs": u.needs, "run": run, "reason": reason, "steps": u.steps })
-            })
+            .map(|(i, u)| PlanUnit::of(i, u))
             .collect();
-        self.emit(json!({ "type": "plan", "units": units }));
+        self.emit(Wire::Plan {
+            version: wire::VERSION,
+            units,
+        });
     }
 
     fn event(&mut self, plan: &Plan, event: &Event) {
-        let v = match event {
-            Event::UnitStarted { unit } => {
-                merge(json!({ "type": "unit_started" }), unit_fields(plan, *unit))
-            }
+        let at = |u: &usize| UnitRef::of(plan, *u);
+        let name;
+        let wire = match event {
+            Event::UnitStarted { unit } => Wire::UnitStarted { unit: at(unit) },
             Event::StepStarted {
                 unit,
                 step,
                 name,
                 attempt,
                 attempts,
-            } => merge(
-                json!({ "type": "step_started", "step": step, "name": name, "attempt": attempt, "attempts": attempts }),
-                unit_fields(plan, *unit),
-            ),
-            Event::Output { unit, step, line } => {
-                // The hot path (one event per line of output): no intermediate JSON tree.
-                let u = &plan.units[*unit];
-                let ev = OutputLine {
-                    kind: "output",
-                    step: *step,
-                    line,
-                    unit: *unit,
-                    job: &u.job,
-                    label: &u.label,
-                    time_ms: unix_now().as_millis() as u64,
-                };
-                if let Ok(text) = serde_json::to_string(&ev) {
-                    self.out.line(&text);
-                }
-                return;
-            }
+            } => Wire::StepStarted {
+                step: *step,
+                name,
+                attempt: *attempt,
+                attempts: *attempts,
+                unit: at(unit),
+            },
+            Event::Output { unit, step, text } => return self.output(plan, *unit, *step, text),
             Event::StepFinished {
                 unit,
                 step,
@@ -117,41 +109,50 @@ impl Reporter for Json {
                 status,
                 duration,
                 message,
-            } => merge(
-                json!({ "type": "step_finished", "step": step, "name": step_name(plan, *unit, *step), "attempt": attempt, "status": status, "duration_ms": duration.as_millis() as u64, "message": message }),
-                unit_fields(plan, *unit),
-            ),
+            } => {
+                name = step_name(plan, *unit, *step);
+                Wire::StepFinished {
+                    step: *step,
+                    name: &name,
+                    attempt: *attempt,
+                    status: *status,
+                    duration_ms: duration.as_millis() as u64,
+                    message: message.as_deref(),
+                    unit: at(unit),
+                }
+            }
             Event::StepSkipped {
                 unit,
                 step,
                 name,
                 reason,
-            } => merge(
-                json!({ "type": "step_skipped", "step": step, "name": name, "reason": reason }),
-                unit_fields(plan, *unit),
-            ),
+            } => Wire::StepSkipped {
+                step: *step,
+                name,
+                reason,
+                unit: at(unit),
+            },
             Event::RetryScheduled {
                 unit,
                 step,
                 next_attempt,
                 delay,
-            } => merge(
-                json!({ "type": "retry_scheduled", "step": step, "next_attempt": next_attempt, "delay_ms": delay.as_millis() as u64 }),
-                unit_fields(plan, *unit),
-            ),
-            Event::Notice { unit, text } => match unit {
-                Some(u) => merge(
-                    json!({ "type": "notice", "text": text }),
-                    unit_fields(plan, *u),
-                ),
-                None => json!({ "type": "notice", "text": text }),
+            } => Wire::RetryScheduled {
+                step: *step,
+                next_attempt: *next_attempt,
+                delay_ms: delay.as_millis() as u64,
+                unit: at(unit),
             },
-            Event::UnitFinished { unit, result } => merge(
-                merge(json!({ "type": "unit_finished" }), unit_fields(plan, *unit)),
-                result_json(result),
-            ),
+            Event::Notice { unit, text } => Wire::Notice {
+                text,
+                unit: unit.as_ref().map(at),
+            },
+            Event::UnitFinished { unit, result } => Wire::UnitFinished {
+                unit: at(unit),
+                result: ResultFields::of(result),
+            },
         };
-        self.emit(v);
+        self.emit(wire);
     }
 
     fn flush(&mut self) {
@@ -166,18 +167,65 @@ impl Reporter for Json {
         signal: Option<i32>,
     ) {
         let ok = signal.is_none() && results.iter().all(|r| r.status.satisfies_needs());
-        let units: Vec<Value> = results
+        let status = match (signal, ok) {
+            (Some(_), _) => RunStatus::Interrupted,
+            (None, true) => RunStatus::Passed,
+            (None, false) => RunStatus::Failed,
+        };
+        let units = results
             .iter()
             .enumerate()
-            .map(|(i, r)| merge(unit_fields(plan, i), result_json(r)))
+            .map(|(i, r)| UnitSummary {
+                unit: UnitRef::of(plan, i),
+                result: ResultFields::of(r),
+            })
             .collect();
-        self.emit(json!({
-            "type": "finished",
-            "status": if signal.is_some() { "interrupted" } else if ok { "passed" } else { "failed" },
-            "signal": signal,
-            "duration_ms": elapsed.as_millis() as u64,
-            "units": units,
-        }));
+        self.emit(Wire::Finished {
+            status,
+            signal,
+            duration_ms: elapsed.as_millis() as u64,
+            units,
+        });
         self.out.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_lines_are_the_typed_event_byte_for_byte() {
+        let mut plan = Plan::default();
+        plan.units.push(crate::run::plan::Unit {
+            job: "j\"ob".into(),
+            cell: crate::matrix::Cell {
+                id: String::new(),
+                values: Default::default(),
+            },
+            label: "a \"line\":\"\" label".into(),
+            needs: vec![],
+            verdict: crate::run::when::Verdict::Run(None),
+            steps: vec!["s".into()],
+        });
+        let text = "plain\n\"quoted\" \\ \t\u{1}\n\nünïcode\r\n";
+        let mut fast = Json::in_memory();
+        fast.output(&plan, 0, 0, text);
+        let got = String::from_utf8(fast.out.take()).unwrap();
+        let got: Vec<&str> = got.lines().collect();
+        assert_eq!(got.len(), 4);
+        for (g, line) in got.iter().zip(events::lines(text)) {
+            let typed = serde_json::to_string(&Line {
+                event: Wire::Output {
+                    step: 0,
+                    line,
+                    unit: UnitRef::of(&plan, 0),
+                },
+                time_ms: 0,
+            })
+            .unwrap();
+            let g = g.rsplit_once("\"time_ms\":").unwrap().0;
+            assert_eq!(g, typed.rsplit_once("\"time_ms\":").unwrap().0);
+        }
     }
 }

@@ -1,13 +1,21 @@
 //! Reporters: they turn events into logs and files, and decide nothing.
+//!
+//! One *log format* writes stdout (human, github, gitlab, json); *sinks* write files (JUnit,
+//! the GitHub step summary, the outputs hand-over) from the same events, whatever the log
+//! format. [`create`] puts them behind one [`Reporter`].
 
 mod github;
 mod gitlab;
+mod handover;
 mod human;
 mod json;
 mod junit;
+mod spill;
+mod summary;
 mod table;
+mod tail;
+mod wire;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use super::events::{Event, UnitResult};
@@ -22,12 +30,22 @@ pub(crate) struct ReportConfig<'a> {
     pub mask_patterns: &'a [String],
     /// At most one unit runs at a time, so output can stream inside groups/sections.
     pub sequential: bool,
-    pub env: &'a HashMap<String, String>,
-    /// Where GitLab's JUnit report goes.
-    pub junit_path: std::path::PathBuf,
     pub pipeline_name: &'a str,
     /// Spec file and step lines (filled for the GitHub format only).
     pub step_lines: super::locate::StepLines,
+    /// The files written besides the log.
+    pub sinks: Sinks,
+}
+
+/// Which sinks run, and where they write.
+#[derive(Debug, Clone)]
+pub(crate) struct Sinks {
+    /// A JUnit XML report.
+    pub junit: Option<std::path::PathBuf>,
+    /// A Markdown summary appended to this file (`$GITHUB_STEP_SUMMARY`).
+    pub step_summary: Option<std::path::PathBuf>,
+    /// How outputs reach the CI provider, and where a GitLab dotenv report goes.
+    pub handover: (crate::provider::Handover, std::path::PathBuf),
 }
 
 /// Consumes events in order.
@@ -47,12 +65,74 @@ pub(crate) trait Reporter {
     );
 }
 
+/// The log format's reporter followed by the sinks that are on.
 pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Reporter> {
-    match format {
+    let log: Box<dyn Reporter> = match format {
         LogFormat::Github => Box::new(github::Github::new(cfg)),
         LogFormat::Gitlab => Box::new(gitlab::Gitlab::new(cfg)),
         LogFormat::Json => Box::new(json::Json::new()),
         LogFormat::Human => Box::new(human::Human::new(cfg)),
+    };
+    let mut sinks: Vec<Box<dyn Reporter>> = Vec::new();
+    if let Some(path) = &cfg.sinks.junit {
+        sinks.push(Box::new(junit::Junit::new(path.clone())));
+    }
+    if let Some(path) = &cfg.sinks.step_summary {
+        sinks.push(Box::new(summary::StepSummary::new(
+            path.clone(),
+            cfg.pipeline_name,
+        )));
+    }
+    let (how, dotenv) = &cfg.sinks.handover;
+    if *how != crate::provider::Handover::None {
+        sinks.push(Box::new(handover::Handover::new(
+            how.clone(),
+            dotenv.clone(),
+        )));
+    }
+    if sinks.is_empty() {
+        return log;
+    }
+    Box::new(Fanout { log, sinks })
+}
+
+/// The log format and the sinks, fed the same events in the same order.
+struct Fanout {
+    log: Box<dyn Reporter>,
+    sinks: Vec<Box<dyn Reporter>>,
+}
+
+impl Reporter for Fanout {
+    fn start(&mut self, plan: &Plan) {
+        self.log.start(plan);
+        for s in &mut self.sinks {
+            s.start(plan);
+        }
+    }
+
+    fn event(&mut self, plan: &Plan, event: &Event) {
+        self.log.event(plan, event);
+        for s in &mut self.sinks {
+            s.event(plan, event);
+        }
+    }
+
+    fn flush(&mut self) {
+        self.log.flush();
+    }
+
+    /// Files first, then the log's summary table: a sink's warning comes before the table.
+    fn finish(
+        &mut self,
+        plan: &Plan,
+        results: &[UnitResult],
+        elapsed: Duration,
+        signal: Option<i32>,
+    ) {
+        for s in &mut self.sinks {
+            s.finish(plan, results, elapsed, signal);
+        }
+        self.log.finish(plan, results, elapsed, signal);
     }
 }
 
@@ -66,26 +146,96 @@ pub(crate) fn plan_json(plan: &Plan) {
 /// Buffered stdout: reporters write a line per event, and output reaches the terminal when
 /// the run is idle (or the buffer fills), so a step printing a million lines does not cost a
 /// million write calls.
-pub(crate) struct Out(std::io::BufWriter<std::io::Stdout>);
+pub(crate) struct Out {
+    buf: Vec<u8>,
+    /// `None` in tests: the text stays in `buf`.
+    to: Option<std::io::Stdout>,
+}
+
+/// Bytes buffered before they are written out even while the run is busy.
+const OUT_BUF: usize = 64 * 1024;
 
 impl Out {
     pub(crate) fn new() -> Self {
-        Out(std::io::BufWriter::with_capacity(
-            64 * 1024,
-            std::io::stdout(),
-        ))
+        Out {
+            buf: Vec::with_capacity(OUT_BUF),
+            to: Some(std::io::stdout()),
+        }
     }
 
     /// Writes `text` and a newline. Write errors (a closed pipe) are ignored: the run goes on.
     pub(crate) fn line(&mut self, text: &str) {
-        use std::io::Write;
-        let _ = self.0.write_all(text.as_bytes());
-        let _ = self.0.write_all(b"\n");
+        self.buf.extend_from_slice(text.as_bytes());
+        self.buf.push(b'\n');
+        self.spill();
+    }
+
+    /// Writes bytes as they are.
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+        self.spill();
+    }
+
+    /// Writes the lines of an `Output` text, each ending in `\n`.
+    pub(crate) fn output(&mut self, text: &str) {
+        self.write(unix_lines(text).as_bytes());
+    }
+
+    fn spill(&mut self) {
+        if self.buf.len() >= OUT_BUF {
+            self.flush();
+        }
     }
 
     pub(crate) fn flush(&mut self) {
         use std::io::Write;
-        let _ = self.0.flush();
+        if let Some(to) = &self.to {
+            let mut lock = to.lock();
+            let _ = lock.write_all(&self.buf);
+            let _ = lock.flush();
+            self.buf.clear();
+        }
+    }
+
+    /// A writer for large copies (a spilled section): through the buffer, flushed as it fills.
+    pub(crate) fn writer(&mut self) -> &mut dyn std::io::Write {
+        self
+    }
+
+    /// What was written, for tests (an `Out` without stdout keeps everything).
+    #[cfg(test)]
+    pub(crate) fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.buf)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn memory() -> Self {
+        Out {
+            buf: Vec::new(),
+            to: None,
+        }
+    }
+}
+
+impl std::io::Write for Out {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        Out::write(self, bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Out::flush(self);
+        Ok(())
+    }
+}
+
+/// An `Output` text with `\r\n` line ends turned into `\n` (what splitting it into lines
+/// and joining them again gives).
+pub(crate) fn unix_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("\r\n") {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
