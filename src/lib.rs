@@ -10,6 +10,8 @@ pub mod dag;
 pub mod diagnostic;
 pub mod exit;
 pub(crate) mod generate;
+pub(crate) mod import;
+pub(crate) mod init;
 pub mod matrix;
 pub mod model;
 pub mod provider;

@@ -18,4 +18,4 @@ mod roundtrip_matrix;
 mod roundtrip_outputs;
 pub(crate) mod runs;
 pub(crate) mod tool;
-mod verdicts;
+pub(crate) mod verdicts;

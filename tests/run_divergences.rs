@@ -64,3 +64,175 @@ jobs:
     }
     assert!(status("after-optional").starts_with("\"passed\""));
 }
+
+const EVENT_SPEC: &str = r#"version: 1
+triggers: { push: {}, schedule: ["0 4 * * 1"] }
+jobs:
+  nightly:
+    when: { event: schedule }
+    outputs: [day]
+    steps:
+      - echo nightly ran
+      - echo "day=monday" >> "$CIGEN_OUTPUT"
+  always:
+    steps: [echo always ran]
+"#;
+
+/// Item 5: gitlab-ci-local sets `GITLAB_CI=false` but GitLab's other variables; its runs are
+/// GitLab runs, with the event of `CI_PIPELINE_SOURCE` and outputs in the dotenv report.
+#[test]
+fn gitlab_ci_local_runs_are_gitlab_runs() {
+    let t = Test::new()
+        .spec(EVENT_SPEC)
+        .env("CI", "true")
+        .env("GITLAB_CI", "false")
+        .env("CI_PIPELINE_SOURCE", "schedule")
+        .args(["run"]);
+    let out = t.expect_code(0);
+    assert!(out.stdout.contains("nightly ran"), "{}", out.stdout);
+    assert!(!out.stderr.contains("names no event"), "{}", out.stderr);
+    let dotenv = std::fs::read_to_string(t.path().join(".cigen/outputs.env")).expect("dotenv");
+    assert!(dotenv.contains("NIGHTLY_DAY=monday"), "{dotenv}");
+}
+
+/// Item 5: in a CI that names no event cigen knows, `when.event` jobs are skipped (one
+/// documented rule) and the run says so loudly, naming them and `--event`.
+#[test]
+fn an_unknown_ci_event_is_said_loudly() {
+    let out = Test::new()
+        .spec(EVENT_SPEC)
+        .env("CI", "true")
+        .args(["run"])
+        .expect_code(0);
+    assert!(!out.stdout.contains("nightly ran"), "{}", out.stdout);
+    assert!(out.stdout.contains("always ran"), "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("warning: this CI run names no event cigen recognises")
+            && out.stderr.contains("`nightly` skipped")
+            && out.stderr.contains("--event"),
+        "{}",
+        out.stderr
+    );
+    // Saying which event it is decides as that event would.
+    let out = Test::new()
+        .spec(EVENT_SPEC)
+        .env("CI", "true")
+        .args(["run", "--event", "schedule"])
+        .expect_code(0);
+    assert!(out.stdout.contains("nightly ran"), "{}", out.stdout);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+}
+
+/// What steps printed, from the human log (`label │ line`).
+fn printed(stdout: &str) -> impl Iterator<Item = &str> {
+    stdout
+        .lines()
+        .filter_map(|l| l.split_once(" │ ").map(|(_, line)| line.trim_end()))
+}
+
+const EMPTY_AND_ABSENT: &str = r#"version: 1
+jobs:
+  cells:
+    matrix:
+      os: [linux]
+      include:
+        - { os: bsd, extra: "" }
+    steps:
+      - echo "os=$MATRIX_OS extra=${MATRIX_EXTRA-absent}"
+targets:
+  github: {}
+  gitlab: { install: present }
+"#;
+
+/// Item 3: the generated calls keep an empty matrix value and an absent key apart. GitLab's
+/// `script:` line runs here as a runner would run it, with the variables `parallel: matrix`
+/// sets for each cell (none for a key the cell lacks); GitHub's passes `toJSON(matrix)`.
+#[test]
+fn generated_calls_keep_empty_and_absent_matrix_values_apart() {
+    let t = Test::new().spec(EMPTY_AND_ABSENT).args(["generate"]);
+    t.expect_code(0);
+    let gitlab: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(t.path().join(".gitlab-ci.yml")).unwrap())
+            .unwrap();
+    let script = gitlab["cells"]["script"][0]
+        .as_str()
+        .expect("a script line");
+    let bin_dir = crate::test::cigen_bin().parent().unwrap().to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for (vars, want) in [
+        (
+            &[("MATRIX_OS", "bsd"), ("MATRIX_EXTRA", "")][..],
+            "os=bsd extra=",
+        ),
+        (&[("MATRIX_OS", "linux")][..], "os=linux extra=absent"),
+    ] {
+        let mut cmd = crate::test::scrubbed("sh");
+        cmd.arg("-c")
+            .arg(script)
+            .current_dir(t.path())
+            .env("PATH", &path)
+            .env("NO_COLOR", "1");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("sh");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && printed(&stdout).any(|l| l == want),
+            "GitLab {vars:?}: {script}\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let workflow = std::fs::read_to_string(t.path().join(".github/workflows/ci.yml")).unwrap();
+    assert!(
+        workflow.contains("CIGEN_MATRIX: '${{ toJSON(matrix) }}'")
+            && workflow.contains("--cell \"$CIGEN_MATRIX\"")
+            && !workflow.contains("MATRIX_EXTRA"),
+        "{workflow}"
+    );
+    for (json, want) in [
+        (
+            "{\n  \"os\": \"bsd\",\n  \"extra\": \"\"\n}",
+            "os=bsd extra=",
+        ),
+        ("{\"os\": \"linux\"}", "os=linux extra=absent"),
+    ] {
+        let out = Test::new()
+            .in_dir(t.path())
+            .args(["run", "cells", "--no-deps", "--cell", json])
+            .expect_code(0);
+        assert!(
+            printed(&out.stdout).any(|l| l == want),
+            "GitHub {json}:\n{}",
+            out.stdout
+        );
+    }
+}
+
+/// Item 7: `--matrix k=a --matrix k=b` keeps both values of `k` (OR within a key, AND
+/// across keys).
+#[test]
+fn matrix_filters_or_within_a_key() {
+    let spec = r#"version: 1
+jobs:
+  t:
+    matrix: { os: [linux, mac, bsd], py: ["3.12", "3.13"] }
+    steps: [echo "cell $MATRIX_OS $MATRIX_PY"]
+"#;
+    let out = Test::new()
+        .spec(spec)
+        .args([
+            "run", "--matrix", "os=linux", "--matrix", "os=mac", "--matrix", "py=3.13",
+        ])
+        .expect_code(0);
+    let mut ran: Vec<&str> = printed(&out.stdout)
+        .filter_map(|l| l.strip_prefix("cell "))
+        .collect();
+    ran.sort();
+    assert_eq!(ran, ["linux 3.13", "mac 3.13"], "{}", out.stdout);
+}

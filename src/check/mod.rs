@@ -6,7 +6,7 @@ mod dangerous_env;
 mod durations;
 mod empty_steps;
 mod github_expressions;
-mod job_names;
+pub(crate) mod job_names;
 mod matrix_refs;
 mod needs_exist;
 mod never_runs;
@@ -14,7 +14,8 @@ mod output_needs;
 mod outputs;
 mod permissions;
 mod ports;
-mod reserved_names;
+pub(crate) mod reserved_names;
+mod secret_sources;
 mod secrets_declared;
 mod service_names;
 mod target_jobs;
@@ -67,6 +68,7 @@ pub const RULES: &[Rule] = &[
     rule!("matrix-refs", matrix_refs),
     rule!("durations", durations),
     rule!("secrets-declared", secrets_declared),
+    rule!("secret-sources", secret_sources),
     rule!("dangerous-env", dangerous_env),
     rule!("github-expressions", github_expressions),
     rule!("outputs", outputs),

@@ -80,19 +80,14 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
         );
         return Outcome::Failure;
     }
-    // Refuse before writing anything, so a refusal never leaves a half-updated set.
-    let refusals: Vec<String> = files
-        .iter()
-        .filter_map(|f| write::refusal(&f.path, args.force))
-        .collect();
-    if !refusals.is_empty() {
-        for r in &refusals {
-            eprintln!("error: {r}");
-        }
-        eprintln!("help: move the file aside, point the target's `path` elsewhere, or pass --force to replace it");
-        return Outcome::Usage;
-    }
+    // A hand-written file is never replaced without --force; every other output is still
+    // written, so one refusal does not hold back the rest (e.g. after `cigen import`).
+    let mut refused = Vec::new();
     for f in &files {
+        if let Some(r) = write::refusal(&f.path, args.force) {
+            refused.push((f, r));
+            continue;
+        }
         match write::write(f) {
             Ok(write::Written::Created) => eprintln!("created   {}", f.rel),
             Ok(write::Written::Updated) => eprintln!("updated   {}", f.rel),
@@ -119,5 +114,20 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
             Some(_) => {}
         }
     }
-    Outcome::Success
+    if refused.is_empty() {
+        return Outcome::Success;
+    }
+    for (f, r) in &refused {
+        let target = match f.target {
+            TargetKind::Github => "github",
+            TargetKind::Gitlab => "gitlab",
+            TargetKind::Just => "just",
+            TargetKind::Forgejo => "forgejo",
+        };
+        eprintln!("error: not written: {r}");
+        eprintln!(
+            "help: replace it with `cigen generate --force --target {target}`, or write the output elsewhere with `targets.{target}.path` in the spec"
+        );
+    }
+    Outcome::Usage
 }

@@ -87,6 +87,8 @@ fn format(dialect: Dialect, out: &mut minijinja::Output<'_>, value: &Value) -> R
 /// - `expr` (GitHub): a YAML scalar whose `${{ }}` GitHub evaluates; only for expressions
 ///   cigen builds, and for `with:` inputs that the `github-expressions` rule restricted to
 ///   `secrets.*`/`vars.*`.
+/// - `cond` (GitHub): a condition cigen builds, as a YAML scalar wrapped over several lines
+///   when long (`{{{ job.condition | cond(6) }}}`).
 /// - `var` (GitLab): a YAML scalar for a field GitLab expands `$` in (`$` → `$$`).
 /// - `comment`: one line of comment text.
 pub(crate) fn environment(dialect: Dialect) -> Result<Environment<'static>, GenerateError> {
@@ -103,6 +105,14 @@ pub(crate) fn environment(dialect: Dialect) -> Result<Environment<'static>, Gene
     env.set_formatter(move |out, _state, value| format(dialect, out, value));
     env.add_filter("expr", |s: String| {
         Value::from_safe_string(escape::yaml_scalar(&s))
+    });
+    // A generated condition, wrapped when long; its argument is the continuation indent.
+    env.add_filter("cond", |s: String, indent: usize| {
+        Value::from_safe_string(escape::yaml_scalar_wrapped(
+            &escape::github_text(&s),
+            indent,
+            160,
+        ))
     });
     env.add_filter("var", |s: String| {
         Value::from_safe_string(escape::yaml_scalar(&escape::gitlab_variable(&s)))

@@ -3,6 +3,8 @@
 //! failure means broken output, so nothing is written. Each back end's `verify` calls its
 //! function here.
 
+use std::collections::HashMap;
+
 use serde_yaml::Value;
 
 use crate::contract::{JUNIT_PATH as JUNIT, OUTPUTS_DOTENV_PATH as DOTENV};
@@ -122,17 +124,34 @@ pub(crate) fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
 }
 
 pub(crate) fn just(p: &Pipeline, text: &str) -> Result<(), String> {
-    for name in p.jobs.keys() {
-        let head = format!("{name} *args:");
-        let mut lines = text.lines().skip_while(|l| !l.starts_with(&head));
-        if lines.next().is_none() {
-            return Err(format!("recipe `{name}` is missing"));
+    // One pass over the text: each recipe head (`name *args:`, first one wins) with the
+    // indented lines of its body. Looking each job up here keeps the check linear in the
+    // number of jobs (a scan per job was quadratic).
+    let mut recipes: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut current: Option<&str> = None;
+    for line in text.lines() {
+        if line.starts_with(' ') {
+            if let Some(name) = current {
+                if let Some(body) = recipes.get_mut(name) {
+                    body.push(line);
+                }
+            }
+            continue;
         }
+        current = None;
+        if let Some((name, _)) = line.split_once(" *args:") {
+            if !recipes.contains_key(name) {
+                recipes.insert(name, Vec::new());
+                current = Some(name);
+            }
+        }
+    }
+    for name in p.jobs.keys() {
+        let body = recipes
+            .get(name.as_str())
+            .ok_or_else(|| format!("recipe `{name}` is missing"))?;
         let call = format!("cigen run {name}");
-        if !lines
-            .take_while(|l| l.starts_with(' '))
-            .any(|l| l.trim_start().starts_with(&call))
-        {
+        if !body.iter().any(|l| l.trim_start().starts_with(&call)) {
             return Err(format!("recipe `{name}` does not call `{call}`"));
         }
     }
@@ -175,5 +194,21 @@ mod tests {
         assert!(github(&p, "jobs: [")
             .unwrap_err()
             .contains("not valid YAML"));
+    }
+
+    #[test]
+    fn justfile_facts_are_checked() {
+        let p = pipeline();
+        let good = "# a\n[positional-arguments]\na *args:\n    cigen run a \"$@\"\n\nb *args:\n    cigen run b \"$@\"\n";
+        assert_eq!(just(&p, good), Ok(()));
+        let no_b = good.replace("b *args:", "c *args:");
+        assert!(just(&p, &no_b)
+            .unwrap_err()
+            .contains("recipe `b` is missing"));
+        // The call must be in the recipe's own body, not in the next recipe's.
+        let moved = "a *args:\n    echo\nb *args:\n    cigen run a\n    cigen run b\n";
+        assert!(just(&p, moved)
+            .unwrap_err()
+            .contains("recipe `a` does not call"));
     }
 }

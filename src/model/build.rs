@@ -109,10 +109,10 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
                 },
             })
             .collect();
-        let mut secrets = spec.secrets.clone();
-        for s in &j.secrets {
-            if !secrets.contains(s) {
-                secrets.push(s.clone());
+        let mut secrets: Vec<String> = Vec::new();
+        for s in spec.secrets.iter().chain(&j.secrets) {
+            if !secrets.iter().any(|n| n == s.name()) {
+                secrets.push(s.name().to_string());
             }
         }
         let job = Job {
@@ -153,7 +153,8 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
         root: root.to_path_buf(),
         env: spec.env.clone(),
         env_file: spec.env_file.as_ref().map(|p| p.to_string()),
-        secrets: spec.secrets.clone(),
+        secrets: spec.secrets.iter().map(|s| s.name().to_string()).collect(),
+        secret_sources: secret_sources(spec),
         setup: spec.setup.clone(),
         triggers: spec.triggers.clone(),
         jobs,
@@ -178,6 +179,23 @@ fn service(s: &spec::Service) -> Service {
 
 fn text(p: &Option<spec::RelPath>) -> Option<String> {
     p.as_ref().map(|p| p.to_string())
+}
+
+/// Where a local run reads each secret that says so (the first declaration with a source wins;
+/// `check` refuses two different ones).
+fn secret_sources(spec: &spec::Spec) -> IndexMap<String, spec::LocalSource> {
+    let mut out = IndexMap::new();
+    let all = spec
+        .secrets
+        .iter()
+        .chain(spec.jobs.values().flat_map(|j| &j.secrets));
+    for s in all {
+        if let Some(local) = s.local() {
+            out.entry(s.name().to_string())
+                .or_insert_with(|| local.clone());
+        }
+    }
+    out
 }
 
 /// A workflow target with its dialect's defaults.

@@ -30,7 +30,10 @@ pub struct Pipeline {
     pub root: PathBuf,
     pub env: IndexMap<String, EnvValue>,
     pub env_file: Option<String>,
+    /// Spec-wide secret names.
     pub secrets: Vec<String>,
+    /// Where a local run reads a secret's value, by name (only secrets that say).
+    pub secret_sources: IndexMap<String, spec::LocalSource>,
     pub setup: Setup,
     pub triggers: Triggers,
     /// Jobs in topological order (needs first; spec order among independent jobs).

@@ -175,6 +175,15 @@ fn run_inner(
         Some((status, reason)) => finish(status, tally.attempts, Some(reason), IndexMap::new()),
         None => {
             let outs = outputs::read_declared(&output_file, &job.outputs);
+            let handover = sh.ctx.handover(&sh.base.process);
+            if let Err(why) = outputs::refuse(&job.name, &outs, &sh.masker, &handover) {
+                return finish(
+                    UnitStatus::Failed,
+                    tally.attempts,
+                    Some(why),
+                    IndexMap::new(),
+                );
+            }
             let (status, reason) = if tally.flaky {
                 (
                     UnitStatus::Flaky,

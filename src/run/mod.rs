@@ -7,6 +7,7 @@
 //! signal handlers, scheduler, CI output hand-over, and a [`Summary`] back.
 
 mod cancel;
+mod cells;
 mod changes;
 mod direct;
 mod dotenv;
@@ -26,6 +27,7 @@ mod process_other;
 #[cfg(unix)]
 mod process_unix;
 mod report;
+mod resolve;
 mod retry;
 mod scheduler;
 mod secrets;
@@ -52,8 +54,10 @@ pub struct Options {
     pub jobs: Vec<String>,
     /// Do not add the jobs' transitive needs.
     pub no_deps: bool,
-    /// `KEY=VALUE` cell filters.
+    /// `KEY=VALUE` (or `KEY`: cells without it) cell filters.
     pub matrix: Vec<String>,
+    /// One exact cell as JSON (`--cell`, what generated GitHub jobs pass).
+    pub cell: Option<String>,
     /// Units running at once; `None`: one per CPU.
     pub jobs_limit: Option<usize>,
     pub keep_going: bool,
@@ -131,6 +135,8 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         process,
         env_file,
         ci: ctx.ci,
+        secret_names: secrets::names(p),
+        resolved: IndexMap::new(),
     };
     let changes = {
         let (root, env, ctx, base_ref) = (
@@ -146,6 +152,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         jobs: &opts.jobs,
         no_deps: opts.no_deps,
         matrix: &opts.matrix,
+        cell: opts.cell.as_deref(),
     };
     let plan = plan::build(p, &sel, &ctx, &changes)?;
     let merged = base.merged();
@@ -162,7 +169,23 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
 impl Prepared<'_> {
     /// Declared secrets that are missing, per job that will run (empty when all are there).
     pub(crate) fn missing_secrets(&self) -> IndexMap<String, Vec<String>> {
-        secrets::missing(&self.loaded.pipeline, &self.plan, &self.merged)
+        secrets::missing(&self.loaded.pipeline, &self.plan, &self.merged, self.ctx.ci)
+    }
+
+    /// Reads the secrets that jobs about to run need from their local sources (a laptop only,
+    /// and only those the environment does not set). An error names each secret that failed.
+    pub(crate) fn resolve_secrets(&mut self) -> Result<(), String> {
+        let p = &self.loaded.pipeline;
+        let names = secrets::to_resolve(p, &self.plan, &self.merged, self.ctx.ci);
+        if !names.is_empty() {
+            self.base.resolved = resolve::resolve(p, &names, &self.base.process)?;
+        }
+        Ok(())
+    }
+
+    /// Warnings about secret values too short to be masked (values known so far).
+    pub(crate) fn secret_warnings(&self) -> Vec<String> {
+        secrets::too_short(&secrets::values(&self.loaded.pipeline, &self.base))
     }
 
     /// Prints the plan as `--dry-run` shows it: text, or with `--log-format json` the JSON
@@ -173,6 +196,13 @@ impl Prepared<'_> {
         } else {
             print!("{}", plan::render(&self.plan, &self.loaded.pipeline));
         }
+    }
+
+    /// Warnings about the plan to show before it runs (or is shown).
+    pub(crate) fn warnings(&self) -> Vec<String> {
+        plan::unknown_event_warning(&self.loaded.pipeline, &self.plan, &self.ctx)
+            .into_iter()
+            .collect()
     }
 
     /// Locally, starts checking the `setup:` toolchains against PATH (see `preflight.rs`);
@@ -219,23 +249,12 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         base,
         changes,
         plan,
-        merged,
+        ..
     } = prepared;
     let p = &loaded.pipeline;
-    let masker = {
-        let mut names: Vec<&String> = p.secrets.iter().collect();
-        for u in &plan.units {
-            if let Some(j) = p.jobs.get(&u.job) {
-                names.extend(j.secrets.iter());
-            }
-        }
-        mask::Masker::new(
-            names
-                .into_iter()
-                .filter_map(|n| merged.get(n))
-                .map(String::as_str),
-        )
-    };
+    // Every value any job may see, not only those of the jobs in the plan (`--no-deps`).
+    let values = secrets::values(p, &base);
+    let masker = mask::Masker::new(values.iter().map(|(_, v)| v.as_str()));
     let jobs = opts
         .jobs_limit
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

@@ -6,7 +6,7 @@ mod path;
 mod syntax;
 
 pub use file::{SourceFile, Span};
-pub use node::{parse, MapEntry, Node, NodeKind, Parsed, ScalarStyle};
+pub use node::{parse, MapEntry, Mapping, Node, NodeKind, Parsed, ScalarStyle};
 pub use path::{PathSegment, YamlPath};
 
 use crate::diagnostic::Code;

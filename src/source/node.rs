@@ -13,8 +13,12 @@ use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError};
 use super::{SourceFile, Span, YamlPath};
 use crate::diagnostic::Diagnostic;
 
-/// Alias expansion budget: defeats "billion laughs" documents.
-const MAX_NODES: usize = 200_000;
+/// Alias expansion budget (nodes copied in by `*alias`): defeats "billion laughs" documents.
+/// Only expansion counts, so a big spec without aliases is never blamed on them.
+const MAX_ALIAS_NODES: usize = 200_000;
+/// Size limit for the whole tree (about 170,000 jobs of a typical spec): bounds memory on a
+/// document that is simply huge, with a message that says so.
+const MAX_NODES: usize = 2_000_000;
 /// Nesting limit: keeps recursion in later layers bounded on hostile input.
 const MAX_DEPTH: usize = 128;
 
@@ -36,7 +40,57 @@ pub struct MapEntry {
 pub enum NodeKind {
     Scalar { value: String, style: ScalarStyle },
     Seq(Vec<Node>),
-    Map(Vec<MapEntry>),
+    Map(Mapping),
+}
+
+/// A mapping's entries in document order. A large mapping (the `jobs:` of a monorepo) also
+/// keeps its entry positions sorted by key, so looking a key up is a binary search rather
+/// than a scan: locating every job's steps stays linear in the number of jobs.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    entries: Vec<MapEntry>,
+    /// Positions in `entries` sorted by key; empty for mappings of at most `LINEAR_KEYS`.
+    sorted: Box<[u32]>,
+}
+
+impl Mapping {
+    fn new(entries: Vec<MapEntry>) -> Self {
+        let sorted = if entries.len() > LINEAR_KEYS {
+            let mut order: Vec<u32> = (0..entries.len() as u32).collect();
+            order.sort_by(|a, b| entries[*a as usize].key.cmp(&entries[*b as usize].key));
+            order.into_boxed_slice()
+        } else {
+            Box::default()
+        };
+        Mapping { entries, sorted }
+    }
+
+    /// The entry for `key` (keys are unique: duplicates were reported and dropped).
+    pub fn find(&self, key: &str) -> Option<&MapEntry> {
+        if self.sorted.is_empty() {
+            return self.entries.iter().find(|e| e.key == key);
+        }
+        let i = self
+            .sorted
+            .binary_search_by(|i| self.entries[*i as usize].key.as_str().cmp(key))
+            .ok()?;
+        Some(&self.entries[self.sorted[i] as usize])
+    }
+}
+
+impl<'a> IntoIterator for &'a Mapping {
+    type Item = &'a MapEntry;
+    type IntoIter = std::slice::Iter<'a, MapEntry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter()
+    }
+}
+
+impl std::ops::Deref for Mapping {
+    type Target = [MapEntry];
+    fn deref(&self) -> &[MapEntry] {
+        &self.entries
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +131,7 @@ impl Node {
 
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.kind {
-            NodeKind::Map(entries) => entries.iter().find(|e| e.key == key).map(|e| &e.value),
+            NodeKind::Map(entries) => entries.find(key).map(|e| &e.value),
             _ => None,
         }
     }
@@ -90,7 +144,7 @@ impl Node {
         for seg in &path.0 {
             match (seg, &node.kind) {
                 (PathSegment::Key(k), NodeKind::Map(entries)) => {
-                    let e = entries.iter().find(|e| &e.key == k)?;
+                    let e = entries.find(k)?;
                     last_key = Some(e.key_span);
                     node = &e.value;
                 }
@@ -149,9 +203,28 @@ enum Frame {
     Map {
         start: Span,
         entries: Vec<MapEntry>,
+        /// Key → position in `entries`, built once a mapping outgrows a short linear scan,
+        /// so duplicate detection stays linear on mappings of thousands of jobs.
+        index: HashMap<String, usize>,
         pending_key: Option<(String, Span)>,
         anchor: usize,
     },
+}
+
+/// Mappings up to this size are searched linearly (cheaper than hashing every key).
+const LINEAR_KEYS: usize = 16;
+
+/// Position of `key` among `entries`, through `index` once the mapping is large.
+fn find_key(entries: &[MapEntry], index: &mut HashMap<String, usize>, key: &str) -> Option<usize> {
+    if entries.len() <= LINEAR_KEYS {
+        return entries.iter().position(|e| e.key == key);
+    }
+    if index.is_empty() {
+        for (i, e) in entries.iter().enumerate() {
+            index.entry(e.key.clone()).or_insert(i);
+        }
+    }
+    index.get(key).copied()
 }
 
 struct Builder<'a> {
@@ -160,6 +233,9 @@ struct Builder<'a> {
     char_bytes: Vec<usize>,
     anchors: HashMap<usize, Node>,
     node_count: usize,
+    /// `MAX_NODES`, lowered by tests.
+    max_nodes: usize,
+    alias_nodes: usize,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -179,6 +255,8 @@ impl<'a> Builder<'a> {
             char_bytes,
             anchors: HashMap::new(),
             node_count: 0,
+            max_nodes: MAX_NODES,
+            alias_nodes: 0,
             diagnostics: Vec::new(),
         }
     }
@@ -233,7 +311,7 @@ impl<'a> Builder<'a> {
                             .with_help("define the anchor (`&name`) before using it (`*name`)"),
                         ));
                     };
-                    self.count(span, weight(&node))?;
+                    self.count_alias(span, weight(&node))?;
                     Some(Node {
                         kind: node.kind,
                         span,
@@ -274,6 +352,7 @@ impl<'a> Builder<'a> {
                     stack.push(Frame::Map {
                         start: span,
                         entries: Vec::new(),
+                        index: HashMap::new(),
                         pending_key: None,
                         anchor,
                     });
@@ -297,7 +376,7 @@ impl<'a> Builder<'a> {
                                 ..
                             }),
                             Event::MappingEnd,
-                        ) => (start, NodeKind::Map(entries), anchor),
+                        ) => (start, NodeKind::Map(Mapping::new(entries)), anchor),
                         _ => {
                             return Err(Box::new(
                                 Diagnostic::error(super::YAML_SYNTAX, "unbalanced collection")
@@ -325,7 +404,24 @@ impl<'a> Builder<'a> {
 
     fn count(&mut self, span: Span, n: usize) -> Result<(), Box<Diagnostic>> {
         self.node_count = self.node_count.saturating_add(n);
-        if self.node_count > MAX_NODES {
+        if self.node_count > self.max_nodes {
+            return Err(Box::new(
+                Diagnostic::error(
+                    super::YAML_SYNTAX,
+                    format!("document is too large: more than {} YAML nodes", self.max_nodes),
+                )
+                .with_span(span)
+                .with_help(format!(
+                    "a spec may hold at most {MAX_NODES} values, lists and mappings (about 170,000 jobs of a few lines each)"
+                )),
+            ));
+        }
+        Ok(())
+    }
+
+    fn count_alias(&mut self, span: Span, n: usize) -> Result<(), Box<Diagnostic>> {
+        self.alias_nodes = self.alias_nodes.saturating_add(n);
+        if self.alias_nodes > MAX_ALIAS_NODES {
             return Err(Box::new(
                 Diagnostic::error(
                     super::YAML_SYNTAX,
@@ -333,11 +429,11 @@ impl<'a> Builder<'a> {
                 )
                 .with_span(span)
                 .with_help(format!(
-                    "a spec may hold at most {MAX_NODES} nodes; avoid nesting aliases"
+                    "aliases may copy in at most {MAX_ALIAS_NODES} nodes in all; avoid nesting aliases"
                 )),
             ));
         }
-        Ok(())
+        self.count(span, n)
     }
 
     fn depth_check(&self, stack: &[Frame], span: Span) -> Result<(), Box<Diagnostic>> {
@@ -357,6 +453,7 @@ impl<'a> Builder<'a> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries,
+                index,
                 pending_key,
                 ..
             }) => match pending_key.take() {
@@ -378,8 +475,8 @@ impl<'a> Builder<'a> {
                     *pending_key = Some((key, node.span));
                 }
                 Some((key, key_span)) => {
-                    if let Some(first) = entries.iter().find(|e| e.key == key) {
-                        let (line, col) = self.file.line_col(first.key_span.start);
+                    if let Some(first) = find_key(entries, index, &key) {
+                        let (line, col) = self.file.line_col(entries[first].key_span.start);
                         self.diagnostics.push(
                             Diagnostic::error(super::DUPLICATE_KEY, format!("duplicate key `{key}`"))
                                 .with_span(key_span)
@@ -389,6 +486,9 @@ impl<'a> Builder<'a> {
                                 )),
                         );
                     } else {
+                        if !index.is_empty() {
+                            index.insert(key.clone(), entries.len());
+                        }
                         entries.push(MapEntry {
                             key,
                             key_span,
@@ -433,6 +533,29 @@ mod tests {
         let p = parse_str("a: 1\nb: 2\na: 3\n");
         assert_eq!(p.diagnostics.len(), 1);
         assert_eq!(p.root.unwrap().get("a").unwrap().as_str(), Some("1"));
+
+        // Past the linear scan: the index finds duplicates of early and late keys alike.
+        let mut s: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
+        s.push_str("k3: again\nk39: again\n");
+        let p = parse_str(&s);
+        assert_eq!(p.diagnostics.len(), 2);
+        assert!(p.diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("line 4, column 1"));
+        assert!(p.diagnostics[1]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("line 40, column 1"));
+        let root = p.root.unwrap();
+        // Lookups in a large mapping go through its sorted index.
+        assert_eq!(root.get("k39").unwrap().as_str(), Some("39"));
+        assert_eq!(root.get("k7").unwrap().as_str(), Some("7"));
+        assert!(root.get("k40").is_none());
+        let at = root.locate(&YamlPath::parse("k20"), true).unwrap();
+        assert_eq!(&s[at.start..at.end], "k20");
     }
 
     #[test]
@@ -445,6 +568,27 @@ mod tests {
         let p = parse_str(&s);
         assert!(p.root.is_none());
         assert!(p.diagnostics[0].message.contains("too large"));
+    }
+
+    #[test]
+    fn big_document_without_aliases_is_not_blamed_on_them() {
+        // More nodes than the alias budget, none of them from an alias.
+        let mut s = String::from("jobs:\n");
+        for i in 0..MAX_ALIAS_NODES / 4 {
+            s.push_str(&format!("  j{i}: {{ steps: [x] }}\n"));
+        }
+        let p = parse_str(&s);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics.first());
+        assert!(p.root.is_some());
+
+        let file = SourceFile::new("t.yaml", s);
+        let mut b = Builder::new(&file);
+        b.max_nodes = 1000;
+        let d = b.run().unwrap_err();
+        assert_eq!(
+            d.message,
+            "document is too large: more than 1000 YAML nodes"
+        );
     }
 
     #[test]

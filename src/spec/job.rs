@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArtifactPath, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Service, StepSpec,
-    When,
+    ArtifactPath, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Secret, Service,
+    StepSpec, When,
 };
 
 /// One job. Locally `cigen run` executes its steps; in CI it becomes one runner job (one per matrix cell).
@@ -52,9 +52,9 @@ pub struct Job {
     /// Deployment environment (GitHub environment / GitLab environment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub environment: Option<Environment>,
-    /// Secrets this job needs in addition to the spec-wide `secrets`.
+    /// Secrets this job needs in addition to the spec-wide `secrets` (names, or `{name, local}`). A job sees only the secrets it declares and the spec-wide ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub secrets: Vec<String>,
+    pub secrets: Vec<Secret>,
     /// Shell command that runs each step; the step text is appended as the last argument. Default `bash -eo pipefail -c`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<String>,

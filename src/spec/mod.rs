@@ -13,6 +13,7 @@ mod matrix;
 mod path;
 mod retry;
 mod scalar;
+mod secret;
 mod service;
 mod setup;
 mod step;
@@ -28,6 +29,7 @@ pub use matrix::Matrix;
 pub use path::{ArtifactPath, RelPath};
 pub use retry::{Backoff, Retry, RetrySpec};
 pub use scalar::{OneOrMany, Scalar};
+pub use secret::{LocalSource, Secret, SecretSpec, SopsSource, VaultSource};
 pub use service::{Port, Service};
 pub use setup::Setup;
 pub use step::{Step, StepSpec};
@@ -63,9 +65,9 @@ pub struct Spec {
     /// A dotenv file read by `cigen run` when it exists (local runs); values sit below the spec's own `env`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env_file: Option<RelPath>,
-    /// Names of secrets every job may use. Values come from GitHub secrets, GitLab CI/CD variables, or the local environment / env_file, and are masked in every log.
+    /// Secrets every job may use: names, or `{name, local}` to say where a local run reads the value. Values come from GitHub secrets or GitLab CI/CD variables in CI, and from the environment, the env_file or `local` on a laptop; they are masked in every log.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub secrets: Vec<String>,
+    pub secrets: Vec<Secret>,
     /// Toolchains CI installs before `cigen run`; locally `cigen run` checks them against PATH.
     #[serde(default, skip_serializing_if = "Setup::is_empty")]
     pub setup: Setup,

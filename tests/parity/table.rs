@@ -80,31 +80,6 @@ pub const BY_DESIGN: &[Row] = &[
 /// Differences that issue 8 removes; each fix empties its rows.
 pub const TO_FIX: &[Row] = &[
     Row {
-        pipeline: "matrix-shapes",
-        scenario: "*",
-        units: &["cells (bsd, )", "after"],
-        runners: CI,
-        field: Field::Status,
-        why: "item 3: an empty matrix value reaches CI as `--matrix extra=`, which selects \
-              the cells without `extra`",
-    },
-    Row {
-        pipeline: "matrix-shapes",
-        scenario: "*",
-        units: &["cells (linux, 3.12)", "cells (mac, 3.13)"],
-        runners: &[Act],
-        field: Field::Markers,
-        why: "item 3: GitHub sets MATRIX_<KEY>='' for a key the cell lacks",
-    },
-    Row {
-        pipeline: "service",
-        scenario: "*",
-        units: &["test (unit)", "test (integration)"],
-        runners: &[Act],
-        field: Field::Markers,
-        why: "item 3: GitHub sets MATRIX_<KEY>='' for a key the cell lacks",
-    },
-    Row {
         pipeline: "matrix-outputs",
         scenario: "*",
         units: &["gather"],

@@ -13,7 +13,7 @@ use context::{Entry, Environment, Filters, Job, On, Permission, Service, Value, 
 
 use super::templates::{self, Dialect};
 use super::{Backend, GenerateError};
-use crate::contract::{self, matrix_env_name, output_env_name, provider_timeout_minutes};
+use crate::contract::{self, output_env_name, provider_timeout_minutes};
 use crate::model::{Job as ModelJob, Pipeline, TargetKind, WorkflowDialect, WorkflowOutput};
 use crate::spec::{self, Port};
 
@@ -265,11 +265,9 @@ fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateEr
 /// applied by cigen itself, identically everywhere).
 pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
     let mut env = Vec::new();
-    for key in j.matrix_keys() {
-        env.push(expr(
-            &matrix_env_name(&key),
-            format!("${{{{ matrix.{key} }}}}"),
-        ));
+    if j.matrix.is_some() {
+        // The cell, exactly: cigen sets MATRIX_<KEY> for the keys it has, and only those.
+        env.push(expr(contract::GITHUB_MATRIX_VAR, "${{ toJSON(matrix) }}"));
     }
     for s in &j.secrets {
         env.push(expr(s, format!("${{{{ secrets.{s} }}}}")));

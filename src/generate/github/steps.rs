@@ -253,7 +253,10 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
     let mut run_step = run(
         &format!("cigen run {}", j.name),
         run_env(p, j),
-        format!("exec {}", invocation::cigen_run(j, &j.matrix_keys())),
+        format!(
+            "exec {}",
+            invocation::cigen_run(j, invocation::CellFrom::GithubJson)
+        ),
     );
     run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
     out.push(run_step);

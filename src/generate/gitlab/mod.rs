@@ -224,7 +224,7 @@ fn job(
         }),
         interruptible: j.environment.is_none(),
         before_script,
-        script: vec![invocation::cigen_run(j, &keys)],
+        script: vec![invocation::cigen_run(j, invocation::CellFrom::Variables)],
         artifact_paths: j.artifacts.clone(),
         dotenv: !j.outputs.is_empty(),
     }
