@@ -236,3 +236,54 @@ jobs:
     ran.sort();
     assert_eq!(ran, ["linux 3.13", "mac 3.13"], "{}", out.stdout);
 }
+
+/// Item 7: `!` in `when.branch` excludes, as in `when.changed`; a list of exclusions alone
+/// never matches, so `check` refuses it where it is written.
+#[test]
+fn branch_exclusions_mean_what_they_mean_in_changed() {
+    let only =
+        "version: 1\njobs:\n  j:\n    when: { branch: [\"!main\"] }\n    steps: [\"true\"]\n";
+    let out = Test::new().spec(only).args(["check"]).expect_code(2);
+    assert!(
+        out.stderr.contains("error[exclusions-only]")
+            && out.stderr.contains("cigen.yaml:4:21")
+            && out.stderr.contains("[\"**\", \"!main\"]"),
+        "{}",
+        out.stderr
+    );
+    let spec = "version: 1\njobs:\n  not-main:\n    when: { branch: [\"**\", \"!main\", \"!release/old\"] }\n    steps: [echo not-main ran]\n";
+    for (branch, runs) in [
+        ("main", false),
+        ("feature/x", true),
+        ("release/old", false),
+        ("release/new", true),
+    ] {
+        let out = Test::new()
+            .spec(spec)
+            .args(["run", "--event", "push", "--branch", branch])
+            .expect_code(0);
+        assert_eq!(
+            printed(&out.stdout).any(|l| l == "not-main ran"),
+            runs,
+            "{branch}: {}",
+            out.stdout
+        );
+    }
+}
+
+/// Item 4: which cell's output a dependent of a matrix job saw depended on the runner; a
+/// matrix job declaring outputs is now refused where it declares them, with the way to hand
+/// per-cell values over.
+#[test]
+fn matrix_job_outputs_are_refused_where_declared() {
+    let spec = "version: 1\njobs:\n  build:\n    matrix: { os: [linux, mac] }\n    outputs: [image]\n    steps: [\"echo image=x >> $CIGEN_OUTPUT\"]\n  use:\n    needs: [build]\n    steps: [\"echo $BUILD_IMAGE\"]\n";
+    let out = Test::new().spec(spec).args(["check"]).expect_code(2);
+    assert!(
+        out.stderr.contains("error[matrix-outputs]")
+            && out.stderr.contains("cigen.yaml:5:14")
+            && out.stderr.contains("artifacts"),
+        "{}",
+        out.stderr
+    );
+    Test::new().spec(spec).args(["run"]).expect_code(2);
+}

@@ -21,6 +21,8 @@ mod outputs;
 mod plan;
 mod preflight;
 mod preflight_cache;
+#[cfg(target_os = "linux")]
+mod proc_tree;
 mod process;
 #[cfg(any(not(unix), test))]
 mod process_other;
@@ -32,6 +34,12 @@ mod retry;
 mod scheduler;
 mod secrets;
 mod services;
+#[cfg(unix)]
+mod spawn;
+#[cfg(unix)]
+mod supervise;
+#[cfg(target_os = "linux")]
+mod watchdog;
 mod when;
 
 use std::collections::HashMap;
@@ -138,6 +146,9 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         secret_names: secrets::names(p),
         resolved: IndexMap::new(),
     };
+    if let Some(rev) = &opts.base {
+        check_base(&root, rev)?;
+    }
     let changes = {
         let (root, env, ctx, base_ref) = (
             root.clone(),
@@ -235,6 +246,28 @@ impl Preflight {
     }
 }
 
+/// `--base REF` is a typed argument: one that names no commit is the user's mistake (exit 2),
+/// not a reason to run everything ("running to be safe" is for bases cigen found itself).
+fn check_base(root: &std::path::Path, rev: &str) -> Result<(), String> {
+    let repo = git2::Repository::discover(root).map_err(|_| {
+        format!(
+            "--base {rev}: {} is not in a git repository",
+            root.display()
+        )
+    })?;
+    repo.revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map(|_| ())
+        .map_err(|_| {
+            let shallow = if repo.is_shallow() {
+                " (this is a shallow clone: fetch more history)"
+            } else {
+                ""
+            };
+            format!("--base {rev} names no commit in this repository{shallow}")
+        })
+}
+
 /// How the engine's run went.
 pub struct Summary {
     pub ended: Ended,
@@ -308,6 +341,9 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         },
     };
     reporter.start(&shared.plan);
+    // Subreaper, watchdog and orphan reaping (Unix); dropped after the last step ended.
+    #[cfg(unix)]
+    let _supervision = supervise::start(grace);
     let sched = scheduler::Options {
         jobs,
         keep_going: opts.keep_going,
@@ -327,6 +363,21 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         Ended::Failed
     };
     Summary { ended }
+}
+
+/// The hidden watchdog mode (`watchdog.rs`): its exit code when `args` (after the program
+/// name) ask for it.
+pub fn watchdog(args: &[std::ffi::OsString]) -> Option<i32> {
+    #[cfg(target_os = "linux")]
+    if args.first().is_some_and(|a| a == watchdog::ARG) {
+        let rest: Vec<String> = args[1..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return Some(watchdog::main(&rest));
+    }
+    let _ = args;
+    None
 }
 
 /// glibc gives every thread that allocates its own malloc arena; unit threads allocate little,

@@ -168,7 +168,8 @@ pub(crate) fn import(root: &Path, draft: &mut Draft) -> Result<(), ImportError> 
         .unwrap_or_else(|| DEFAULT_STAGES.iter().map(|s| s.to_string()).collect());
     let default: model::Job = doc
         .get("default")
-        .cloned()
+        .map(|d| extends::references(&doc, d, 0))
+        .transpose()?
         .map(serde_yaml::from_value)
         .transpose()
         .map_err(|e| ImportError {
