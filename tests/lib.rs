@@ -20,6 +20,7 @@ mod init;
 mod judges;
 mod package;
 mod parity;
+mod pins;
 mod process_harness;
 mod release_names;
 mod release_scripts;

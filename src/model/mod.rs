@@ -183,6 +183,10 @@ pub struct WorkflowOutput {
     pub cigen_version: Option<String>,
     pub cigen_build: Option<spec::CigenBuild>,
     pub template: Option<String>,
+    /// The action pins in effect: the repository's lock (`crate::pins::lock`) over cigen's
+    /// table.
+    #[serde(skip)]
+    pub pins: crate::pins::Table,
 }
 
 #[derive(Debug, Clone, Serialize)]
