@@ -26,7 +26,6 @@ mod secrets_declared;
 mod service_names;
 mod target_jobs;
 mod templates;
-mod version;
 
 use std::collections::HashSet;
 
@@ -69,7 +68,6 @@ macro_rules! rule {
 
 /// The single registration list.
 pub const RULES: &[Rule] = &[
-    rule!("version", version),
     rule!("job-names", job_names),
     rule!("reserved-names", reserved_names),
     rule!("needs-exist", needs_exist),
