@@ -10,6 +10,7 @@ mod corpus;
 mod docs;
 mod dogfood;
 mod examples;
+mod features;
 mod forgejo;
 mod fuzz;
 mod generate;

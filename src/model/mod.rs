@@ -66,6 +66,9 @@ pub struct Job {
     pub shell: Vec<String>,
     pub working_directory: Option<String>,
     pub runs_on: spec::RunsOn,
+    /// Whether a failure of one of the job's units stops the run (cancels running units,
+    /// starts nothing new); `false` lets everything else go on (`fail_fast: false`).
+    pub fail_fast: bool,
 }
 
 impl Job {
