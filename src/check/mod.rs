@@ -28,7 +28,6 @@ mod secrets_declared;
 mod service_names;
 mod target_jobs;
 mod templates;
-mod version;
 
 use std::collections::HashSet;
 
@@ -71,7 +70,6 @@ macro_rules! rule {
 
 /// The single registration list.
 pub const RULES: &[Rule] = &[
-    rule!("version", version),
     rule!("job-names", job_names),
     rule!("reserved-names", reserved_names),
     rule!("needs-exist", needs_exist),

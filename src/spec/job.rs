@@ -31,10 +31,11 @@ pub struct Job {
     /// Conditions under which the job runs; otherwise it is skipped (and exits 0 in CI).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
-    /// Time limit for the whole job, e.g. `15m`. CI gets a slightly larger limit so cigen's own timeout fires first.
+    /// Time limit for the whole job, e.g. `15m` or `1h30m`: when it passes, cigen stops the running step and the job fails. CI gets a limit 5 minutes longer, so cigen's own fires first and reports it. Zero is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("not" = {"type": "string", "pattern": "^(0+(ms|h|m|s))+$"}))]
     pub timeout: Option<Duration>,
-    /// Retry every step of this job on failure (a step's own `retry` wins).
+    /// How often each step of this job is retried when it fails: `retry: 3` (attempts in total), or `{attempts, backoff, delay, max_delay}`. A step's own `retry` wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetrySpec>,
     /// Service containers (databases, caches) the job talks to on localhost.
