@@ -28,6 +28,7 @@ mod secrets_declared;
 mod service_names;
 mod target_jobs;
 mod templates;
+mod when_matrix;
 
 use std::collections::HashSet;
 
@@ -97,6 +98,7 @@ pub const RULES: &[Rule] = &[
     rule!("cron", cron),
     rule!("concurrency", concurrency),
     rule!("environment-url", environment_url),
+    rule!("when-matrix", when_matrix),
     rule!("never-runs", never_runs),
 ];
 

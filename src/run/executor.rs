@@ -147,7 +147,7 @@ fn run_inner(
         if let Some(w) = &step.when {
             // Changed files may take a while to compute: what happened so far is shown first.
             out.send();
-            if let Verdict::Skip(reason) = evaluate(w, &sh.ctx, &sh.changes) {
+            if let Verdict::Skip(reason) = evaluate(w, &sh.ctx, &unit.cell, &sh.changes) {
                 out.emit(Event::StepSkipped {
                     unit: id,
                     step: i,

@@ -128,10 +128,10 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
     let root = p.root.clone();
     // Opening the repository costs time and memory; only `when.branch` needs it here.
     let wants_branch = p.jobs.values().any(|j| {
-        j.when.branch.is_some()
+        j.when.asks_branch()
             || j.steps
                 .iter()
-                .any(|s| s.when.as_ref().is_some_and(|w| w.branch.is_some()))
+                .any(|s| s.when.as_ref().is_some_and(|w| w.asks_branch()))
     });
     let mut ctx = RunContext::detect(&process, || {
         wants_branch

@@ -39,7 +39,7 @@ pub use targets::{
 };
 pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
-pub use when::{Event, Provider, When};
+pub use when::{Event, Not, Provider, When};
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
