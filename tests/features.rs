@@ -258,7 +258,17 @@ fn conditions_on_matrix_values_and_negated_conditions() {
         "#;
     let out = Test::new()
         .spec(spec)
-        .args(["run", "-j", "1", "--log-format", "json", "--event", "push", "--branch", "main"])
+        .args([
+            "run",
+            "-j",
+            "1",
+            "--log-format",
+            "json",
+            "--event",
+            "push",
+            "--branch",
+            "main",
+        ])
         .status(0)
         .printed(&[
             "cell linux 3.12",
@@ -285,13 +295,24 @@ fn conditions_on_matrix_values_and_negated_conditions() {
     );
     let out = Test::new()
         .spec(spec)
-        .args(["run", "not-tags", "not-main", "--tag", "v1", "--log-format", "json"])
+        .args([
+            "run",
+            "not-tags",
+            "not-main",
+            "--tag",
+            "v1",
+            "--log-format",
+            "json",
+        ])
         .status(0)
         .printed(&["not-main"])
         .assert();
     assert_eq!(
         outcomes(&out.stdout),
-        ["not-tags: skipped (not run on tag events (when.not.event))", "not-main: passed"]
+        [
+            "not-tags: skipped (not run on tag events (when.not.event))",
+            "not-main: passed"
+        ]
     );
     // GitHub decides event gates before starting a runner; cigen decides the rest.
     let (github, _, _) = generated(spec);
@@ -327,6 +348,104 @@ fn matrix_conditions_name_keys_and_values_of_the_matrix() {
         "did you mean `os`?",
         "warning[no-matching-cell]: no cell of job `cells` has os=windows",
         "error[when-matrix-key]: `when.matrix` on job `plain`, which has no matrix",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in\n{err}");
+    }
+}
+
+#[test]
+fn steps_hand_env_to_later_steps_through_cigen_env() {
+    let spec = r#"
+        version: 1
+        env:
+          WHERE: spec
+        jobs:
+          carry:
+            env:
+              WHERE: job
+            steps:
+              - echo "VERSION=1.2.3" >> "$CIGEN_ENV"
+              - printf 'NOTES<<EOF\nline one\nline two\nEOF\n' >> "$CIGEN_ENV"
+              - echo "WHERE=step-one" >> "$CIGEN_ENV"
+              - echo "version=$VERSION where=$WHERE notes=$(echo "$NOTES" | tr '\n' +)"
+              - run: echo "step env wins where=$WHERE"
+                env: { WHERE: step }
+          other:
+            needs: [carry]
+            steps:
+              - echo "other sees version=[${VERSION-unset}]"
+          bad:
+            steps:
+              - echo "CIGEN_JOB=x" >> "$CIGEN_ENV"
+              - echo never
+        "#;
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "-j", "1", "--log-format", "json", "--keep-going"])
+        .status(1)
+        .printed(&[
+            "version=1.2.3 where=step-one notes=line one+line two+",
+            "step env wins where=step",
+            "other sees version=[unset]",
+        ])
+        .assert();
+    assert!(
+        outcomes(&out.stdout).contains(
+            &"bad: failed (step `echo \"CIGEN_JOB=x\" >> \"$CIGEN_ENV\"`: `CIGEN_JOB` written to $CIGEN_ENV: names starting with CIGEN_ are cigen's own)".to_string()
+        ),
+        "{:?}",
+        outcomes(&out.stdout)
+    );
+}
+
+#[test]
+fn env_values_expand_references_the_same_way_everywhere() {
+    let spec = r#"
+        version: 1
+        env:
+          BASE: /opt/tool
+          TOOL_BIN: "$BASE/bin"
+          PRICE: "$$5 and $$HOME"
+          GREETING: { local: "hi $USER_NAME", ci: "hi ci" }
+        jobs:
+          show:
+            matrix: { os: [linux] }
+            env:
+              PATH: "${TOOL_BIN}:$PATH"
+              TARGET: "build-$MATRIX_OS-${UNSET_VAR}x"
+              WHO: "$CIGEN_JOB"
+            steps:
+              - run: echo "bin=$TOOL_BIN price=$PRICE target=$TARGET who=$WHO greet=$GREETING"
+              - run: echo "path-starts=${PATH%%:*}"
+              - run: echo "step=$STEP_ONLY"
+                env: { STEP_ONLY: "$TARGET/step" }
+        "#;
+    Test::new()
+        .spec(spec)
+        .env("USER_NAME", "ann")
+        .args(["run", "--log-format", "json"])
+        .status(0)
+        .printed(&[
+            "bin=/opt/tool/bin price=$5 and $HOME target=build-linux-x who=show greet=hi ann",
+            "path-starts=/opt/tool/bin",
+            "step=build-linux-x/step",
+        ])
+        .assert();
+    // A reference cigen cannot expand is refused where it stands.
+    let (code, err) = check(
+        r#"
+        version: 1
+        jobs:
+          j:
+            env: { A: "${B:-default}", C: { ci: "x ${D" } }
+            steps: ["true"]
+        "#,
+    );
+    assert_eq!(code, 2, "{err}");
+    for want in [
+        "error[invalid-env-reference]: env `A`: `${B:-default}` is not a variable reference",
+        "error[invalid-env-reference]: env `C`: `${` is not closed by `}`",
+        "cigen.yaml:4:15",
     ] {
         assert!(err.contains(want), "missing {want:?} in\n{err}");
     }

@@ -8,6 +8,7 @@ mod cycles;
 mod dangerous_env;
 mod durations;
 mod empty_steps;
+mod env_references;
 mod environment_url;
 mod environments;
 mod github_expressions;
@@ -99,6 +100,7 @@ pub const RULES: &[Rule] = &[
     rule!("concurrency", concurrency),
     rule!("environment-url", environment_url),
     rule!("when-matrix", when_matrix),
+    rule!("env-references", env_references),
     rule!("never-runs", never_runs),
 ];
 

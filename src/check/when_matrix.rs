@@ -5,7 +5,6 @@ use indexmap::IndexMap;
 
 use super::Context;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
-use crate::matrix::expand;
 use crate::source::YamlPath;
 use crate::spec::{Job, OneOrMany, Scalar, StepSpec, When};
 
@@ -45,9 +44,8 @@ fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath)> {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
         let jp = YamlPath::root().key("jobs").key(name);
-        let expanded = job.matrix.as_ref().map(expand);
         for (wanted, at) in conditions(job, &jp) {
-            let Some(m) = &expanded else {
+            let Some(m) = &job.matrix else {
                 out.push(
                     Diagnostic::error(WHEN_MATRIX_KEY, format!("`when.matrix` on job `{name}`, which has no matrix"))
                         .at_key(at)
@@ -55,7 +53,22 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
                 continue;
             };
-            let keys: Vec<&str> = m.keys().collect();
+            // Keys and values from the axes and includes, never by expanding the matrix (it
+            // may be too large to expand: rule `matrix-refs` says so).
+            let mut keys: Vec<&str> = m.axes.keys().map(String::as_str).collect();
+            for inc in &m.include {
+                for k in inc.keys() {
+                    if !keys.contains(&k.as_str()) {
+                        keys.push(k);
+                    }
+                }
+            }
+            let has = |k: &str, v: &str| {
+                m.axes.get(k).is_some_and(|vs| vs.iter().any(|x| x.0 == v))
+                    || m.include
+                        .iter()
+                        .any(|inc| inc.get(k).is_some_and(|x| x.0 == v))
+            };
             for (k, values) in wanted {
                 if !keys.iter().any(|x| *x == k) {
                     let mut d = Diagnostic::error(
@@ -71,7 +84,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 for v in values.to_vec() {
-                    if !m.cells.iter().any(|c| c.values.get(k) == Some(&v.0)) {
+                    if !has(k, &v.0) {
                         out.push(
                             Diagnostic::warning(NO_MATCHING_CELL, format!("no cell of job `{name}` has {k}={}", v.0))
                                 .at(at.key(k))

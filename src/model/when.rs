@@ -87,7 +87,12 @@ fn list<T: Copy>(items: &OneOrMany<T>) -> Vec<T> {
 fn matrix(m: &IndexMap<String, OneOrMany<Scalar>>) -> Option<IndexMap<String, Vec<String>>> {
     (!m.is_empty()).then(|| {
         m.iter()
-            .map(|(k, v)| (k.clone(), v.to_vec().into_iter().map(|s| s.0.clone()).collect()))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.to_vec().into_iter().map(|s| s.0.clone()).collect(),
+                )
+            })
             .collect()
     })
 }

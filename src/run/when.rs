@@ -61,7 +61,11 @@ fn describe_cells(wanted: &IndexMap<String, Vec<String>>) -> String {
 
 /// The first condition of `when.not` that holds, as the skip reason.
 fn not_reason(not: &When, ctx: &RunContext, cell: &Cell) -> Option<String> {
-    if not.provider.as_ref().is_some_and(|p| p.contains(&ctx.provider)) {
+    if not
+        .provider
+        .as_ref()
+        .is_some_and(|p| p.contains(&ctx.provider))
+    {
         return Some(format!(
             "not run on {} (when.not.provider)",
             provider_name(ctx.provider)
