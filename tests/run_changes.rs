@@ -296,5 +296,9 @@ fn state_dir_never_counts_even_when_unignored_or_committed() {
         .in_dir(t.path())
         .args(["run", "any", "--dry-run", "--base", "HEAD~1"])
         .expect_code(0);
-    assert!(out.stdout.contains("run   any  changed: src/a.py"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("run   any  changed: src/a.py"),
+        "{}",
+        out.stdout
+    );
 }

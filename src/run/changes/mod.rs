@@ -146,11 +146,11 @@ fn detect_inner(
         if let (Some(base), Some(head)) = (base, head) {
             let tree = |oid: Oid, what: &str| {
                 repo.find_commit(oid)
-                    .and_then(|c| c.tree())
+                    .map(|c| c.tree_id())
                     .map_err(|e| format!("cannot read {what}: {e}"))
             };
             let (old, new) = (tree(base, "the base tree")?, tree(head, "HEAD's tree")?);
-            tree::changed_paths(&repo, &old, &new, &mut files)
+            tree::changed_paths(&repo, repo.path(), old, new, &mut files)
                 .map_err(|e| format!("cannot diff: {e}"))?;
         }
         if let Some(status) = status {
@@ -202,10 +202,11 @@ fn uncommitted(root: &Path) -> Result<Vec<String>, String> {
             files.push(p.to_string());
         }
         // A staged rename also changes the old path.
-        if let Some(p) = s
-            .head_to_index()
-            .and_then(|d| d.old_file().path().map(|p| p.to_string_lossy().into_owned()))
-        {
+        if let Some(p) = s.head_to_index().and_then(|d| {
+            d.old_file()
+                .path()
+                .map(|p| p.to_string_lossy().into_owned())
+        }) {
             files.push(p);
         }
     }
