@@ -20,6 +20,7 @@ mod mask;
 mod outputs;
 mod plan;
 mod preflight;
+mod preflight_cache;
 #[cfg(target_os = "linux")]
 mod proc_tree;
 mod process;
@@ -215,13 +216,33 @@ impl Prepared<'_> {
             .collect()
     }
 
-    /// Locally, the `setup:` toolchains against PATH: a warning table, or nothing.
-    pub(crate) fn preflight(&self) -> Option<String> {
+    /// Locally, starts checking the `setup:` toolchains against PATH (see `preflight.rs`);
+    /// `None` in CI, where the runner installed them.
+    pub(crate) fn preflight(&self) -> Option<Preflight> {
         let p = &self.loaded.pipeline;
         if self.ctx.ci || p.setup.is_empty() {
             return None;
         }
-        preflight::render(&preflight::check(&p.setup))
+        Some(Preflight(preflight::start(
+            &p.setup,
+            &self.base.process,
+            &p.root,
+        )))
+    }
+}
+
+/// Pre-flight under way; its answers are known at once when nothing had to be probed.
+pub struct Preflight(preflight::Preflight);
+
+impl Preflight {
+    /// Whether the warning is ready without waiting.
+    pub fn known(&self) -> bool {
+        self.0.known()
+    }
+
+    /// The warning table, or nothing when every toolchain matches; waits for the probes.
+    pub fn finish(self) -> Option<String> {
+        preflight::render(&self.0.finish())
     }
 }
 

@@ -23,6 +23,21 @@ pub(crate) struct Unit {
     pub verdict: Verdict,
     /// Display names of the job's steps.
     pub steps: Vec<String>,
+    /// What the scheduler must respect beyond the needs.
+    pub policy: Policy,
+}
+
+/// How the scheduler treats a unit besides its needs (from its job's keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Policy {
+    /// Whether its failure stops the run (the job's `fail_fast`, default true).
+    pub fail_fast: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { fail_fast: true }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -165,6 +180,9 @@ pub(crate) fn build(
                 needs: needs.clone(),
                 verdict: verdict.clone(),
                 steps: job.steps.iter().map(|s| s.name.clone()).collect(),
+                policy: Policy {
+                    fail_fast: job.fail_fast,
+                },
             });
         }
     }
