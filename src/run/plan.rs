@@ -32,11 +32,16 @@ pub(crate) struct Unit {
 pub(crate) struct Policy {
     /// Whether its failure stops the run (the job's `fail_fast`, default true).
     pub fail_fast: bool,
+    /// The job's concurrency group: no two units of one group run at once.
+    pub group: Option<String>,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { fail_fast: true }
+        Policy {
+            fail_fast: true,
+            group: None,
+        }
     }
 }
 
@@ -182,6 +187,7 @@ pub(crate) fn build(
                 steps: job.steps.iter().map(|s| s.name.clone()).collect(),
                 policy: Policy {
                     fail_fast: job.fail_fast,
+                    group: job.concurrency.clone(),
                 },
             });
         }
