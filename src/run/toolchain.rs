@@ -197,8 +197,12 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    /// A `go` of version `v`, or go's own `GOTOOLCHAIN` to fetch and run that version.
+    /// A `go` of version `v`, or go's own `GOTOOLCHAIN` to fetch and run that version. A
+    /// `GOTOOLCHAIN` already in the environment is go's switch set by hand: left alone.
     fn go(&self, v: &str) -> Option<Selected> {
+        if self.env.get("GOTOOLCHAIN").is_some_and(|g| !g.is_empty()) {
+            return Some(Selected::default());
+        }
         let found = version_of("go", &["version"])?;
         if matches(v, &found) {
             return Some(Selected::default());
