@@ -354,6 +354,42 @@ fn preflight_warns_about_missing_tools_and_a_missing_toolchain_fails_its_unit() 
     assert_eq!(out.stderr, "");
 }
 
+#[test]
+fn preflight_probes_beside_the_jobs_and_remembers_the_answer() {
+    // The stand-in python3 answers only once the job has started: a probe that ran before the
+    // first job would wait its whole bound and answer 0.0 instead.
+    let t = Test::new()
+        .spec("version: 1\nsetup: { python: \"3.13\" }\njobs:\n  j:\n    steps: [touch started]\n");
+    let bin = t.path().join("bin");
+    let root = t.path().display().to_string();
+    executable(
+        &bin.join("python3"),
+        &format!(
+            "#!/bin/sh\necho probed >> '{root}/probes'\ni=0\nwhile [ ! -f '{root}/started' ]; do i=$((i+1)); [ $i -gt 2000 ] && {{ echo Python 0.0; exit 0; }}; sleep 0.01; done\necho Python 3.12.1\n"
+        ),
+    );
+    let cache = t.path().join("cache");
+    let run = || {
+        Test::new()
+            .in_dir(t.path())
+            .env("PATH", &path_with(&bin))
+            .env("CIGEN_CACHE_DIR", cache.to_str().unwrap())
+            .args(["run"])
+            .expect_code(0)
+    };
+    let warning = "warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n  TOOL    WANTED  FOUND   HOW TO GET IT\n  python  3.13    3.12.1  uv python install 3.13  (or pyenv install 3.13)\n";
+    assert_eq!(run().stderr, warning);
+    let probes = || std::fs::read_to_string(t.path().join("probes")).unwrap();
+    assert_eq!(probes(), "probed\n");
+    // Again: the same answer, without starting the probe.
+    assert_eq!(run().stderr, warning);
+    assert_eq!(probes(), "probed\n");
+    // A version file where the steps run may change what a shim picks: probed again.
+    std::fs::write(t.path().join(".python-version"), "3.12\n").unwrap();
+    assert_eq!(run().stderr, warning);
+    assert_eq!(probes(), "probed\nprobed\n");
+}
+
 /// Where the real tool exists (cargo always does here), an example job runs for real.
 #[test]
 fn rust_example_fmt_job_runs_real_cargo() {

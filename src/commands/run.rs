@@ -92,10 +92,19 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     for w in prepared.secret_warnings() {
         eprintln!("{w}");
     }
-    if let Some(table) = prepared.preflight() {
+    // Known answers (cached) are shown first; probes still running are waited for, and
+    // shown, after the run, so they never delay it.
+    let mut preflight = prepared.preflight();
+    if preflight.as_ref().is_some_and(|p| p.known()) {
+        if let Some(table) = preflight.take().and_then(|p| p.finish()) {
+            eprint!("{table}");
+        }
+    }
+    let ended = run::execute(prepared, &opts).ended;
+    if let Some(table) = preflight.and_then(|p| p.finish()) {
         eprint!("{table}");
     }
-    match run::execute(prepared, &opts).ended {
+    match ended {
         Ended::Passed => Outcome::Success,
         Ended::Failed | Ended::NotStarted => Outcome::Failure,
         Ended::Interrupted(sig) => Outcome::Signal(sig),

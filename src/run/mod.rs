@@ -20,6 +20,9 @@ mod mask;
 mod outputs;
 mod plan;
 mod preflight;
+mod preflight_cache;
+#[cfg(target_os = "linux")]
+mod proc_tree;
 mod process;
 #[cfg(any(not(unix), test))]
 mod process_other;
@@ -31,7 +34,13 @@ mod retry;
 mod scheduler;
 mod secrets;
 mod services;
+#[cfg(unix)]
+mod spawn;
+#[cfg(unix)]
+mod supervise;
 mod toolchain;
+#[cfg(target_os = "linux")]
+mod watchdog;
 mod when;
 
 use std::collections::HashMap;
@@ -219,13 +228,33 @@ impl Prepared<'_> {
             .collect()
     }
 
-    /// Locally, the `setup:` toolchains against PATH: a warning table, or nothing.
-    pub(crate) fn preflight(&self) -> Option<String> {
+    /// Locally, starts checking the `setup:` toolchains against PATH (see `preflight.rs`);
+    /// `None` in CI, where the runner installed them.
+    pub(crate) fn preflight(&self) -> Option<Preflight> {
         let p = &self.loaded.pipeline;
         if self.ctx.ci || p.setup.is_empty() {
             return None;
         }
-        preflight::render(&preflight::check(&p.setup))
+        Some(Preflight(preflight::start(
+            &p.setup,
+            &self.base.process,
+            &p.root,
+        )))
+    }
+}
+
+/// Pre-flight under way; its answers are known at once when nothing had to be probed.
+pub struct Preflight(preflight::Preflight);
+
+impl Preflight {
+    /// Whether the warning is ready without waiting.
+    pub fn known(&self) -> bool {
+        self.0.known()
+    }
+
+    /// The warning table, or nothing when every toolchain matches; waits for the probes.
+    pub fn finish(self) -> Option<String> {
+        preflight::render(&self.0.finish())
     }
 }
 
@@ -325,6 +354,9 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         },
     };
     reporter.start(&shared.plan);
+    // Subreaper, watchdog and orphan reaping (Unix); dropped after the last step ended.
+    #[cfg(unix)]
+    let _supervision = supervise::start(grace);
     let sched = scheduler::Options {
         jobs,
         keep_going: opts.keep_going,
@@ -344,6 +376,21 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         Ended::Failed
     };
     Summary { ended }
+}
+
+/// The hidden watchdog mode (`watchdog.rs`): its exit code when `args` (after the program
+/// name) ask for it.
+pub fn watchdog(args: &[std::ffi::OsString]) -> Option<i32> {
+    #[cfg(target_os = "linux")]
+    if args.first().is_some_and(|a| a == watchdog::ARG) {
+        let rest: Vec<String> = args[1..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return Some(watchdog::main(&rest));
+    }
+    let _ = args;
+    None
 }
 
 /// glibc gives every thread that allocates its own malloc arena; unit threads allocate little,

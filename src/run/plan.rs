@@ -26,6 +26,21 @@ pub(crate) struct Unit {
     pub steps: Vec<String>,
     /// The toolchain versions selected for it, or why it cannot run (`toolchain.rs`).
     pub toolchain: Result<Selected, String>,
+    /// What the scheduler must respect beyond the needs.
+    pub policy: Policy,
+}
+
+/// How the scheduler treats a unit besides its needs (from its job's keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Policy {
+    /// Whether its failure stops the run (the job's `fail_fast`, default true).
+    pub fail_fast: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { fail_fast: true }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -169,6 +184,9 @@ pub(crate) fn build(
                 verdict: verdict.clone(),
                 steps: job.steps.iter().map(|s| s.name.clone()).collect(),
                 toolchain: Ok(Selected::default()),
+                policy: Policy {
+                    fail_fast: job.fail_fast,
+                },
             });
         }
     }

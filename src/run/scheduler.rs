@@ -321,7 +321,8 @@ impl<'a> Scheduler<'a> {
 
     fn unit_finished(&mut self, unit: UnitId, result: UnitResult) {
         self.running -= 1;
-        let failed = result.status.is_failure();
+        // A job with `fail_fast: false` fails alone, as if the run kept going for it.
+        let failed = result.status.is_failure() && self.plan.units[unit].policy.fail_fast;
         self.finish(unit, result);
         if failed && !self.opts.keep_going && self.stop_reason.is_none() {
             let why = format!(

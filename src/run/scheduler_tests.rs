@@ -84,6 +84,7 @@ fn plan(units: &[(&str, &[&str])]) -> Plan {
             verdict: Verdict::Run(None),
             steps: vec![],
             toolchain: Ok(Default::default()),
+            policy: Default::default(),
         });
     }
     p
@@ -194,6 +195,47 @@ fn fail_fast_cancels_running_units_and_starts_nothing_more() {
     assert_eq!(tokens.len(), 2);
     assert_eq!(tokens[0].state(), CancelState::Graceful(SIGTERM));
     assert!(!log.contains(&"started later".to_string()), "{log:?}");
+}
+
+#[test]
+fn a_unit_of_a_job_without_fail_fast_fails_alone() {
+    // `cells` is one job's two cells with `fail_fast: false`: the first fails, the second
+    // still runs, so does `later`; `after` needs the failed job and is skipped. One slot, so
+    // the order is the plan's.
+    let mut p = plan(&[
+        ("cells", &[]),
+        ("cells", &[]),
+        ("after", &["cells"]),
+        ("later", &[]),
+    ]);
+    p.units[1].needs.clear();
+    p.units[2].needs = vec![0, 1];
+    for u in &mut p.units[..2] {
+        u.policy.fail_fast = false;
+    }
+    let (log, summary) = run_plan(&p, 1, false, &|id, _, _, _| match id {
+        0 => result(UnitStatus::Failed),
+        _ => result(UnitStatus::Passed),
+    });
+    let statuses: Vec<&str> = summary.results.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["failed", "passed", "skipped", "passed"],
+        "{log:?}"
+    );
+    assert_eq!(
+        summary.results[2].reason.as_deref(),
+        Some("needs `cells`, which did not succeed")
+    );
+    // A fail-fast job failing after it still stops the run.
+    let mut p = plan(&[("loose", &[]), ("strict", &[]), ("later", &[])]);
+    p.units[0].policy.fail_fast = false;
+    let (log, summary) = run_plan(&p, 1, false, &|id, _, _, _| match id {
+        2 => result(UnitStatus::Passed),
+        _ => result(UnitStatus::Failed),
+    });
+    let statuses: Vec<&str> = summary.results.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, ["failed", "failed", "skipped"], "{log:?}");
 }
 
 #[test]

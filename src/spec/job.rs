@@ -64,6 +64,9 @@ pub struct Job {
     /// Runner selection per CI target, overriding the target defaults.
     #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
     pub runs_on: Option<RunsOn>,
+    /// `false`: a failing cell (or the job itself) stops nothing else. The job's other matrix cells and independent jobs go on, as `--keep-going` does for a whole run; dependents of the job are still skipped. GitHub `strategy.fail-fast: false`; GitLab lets cells finish either way. Default `true`: the first failure cancels the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_fast: Option<bool>,
 }
 
 /// A GitHub token permission level.

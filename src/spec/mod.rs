@@ -18,6 +18,7 @@ mod service;
 mod setup;
 mod step;
 mod targets;
+mod template;
 mod triggers;
 mod when;
 
@@ -36,6 +37,7 @@ pub use step::{Step, StepSpec};
 pub use targets::{
     ActionStep, CigenBuild, GitlabInstall, GitlabTarget, JustTarget, Targets, WorkflowTarget,
 };
+pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
 pub use when::{Event, Provider, When};
 

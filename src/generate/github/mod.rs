@@ -253,8 +253,9 @@ fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateEr
             url: e.url().map(str::to_string),
         }),
         cells,
-        // cigen is fail-fast: locally a failing cell cancels its siblings, and so does GitHub.
-        fail_fast: true,
+        // Locally a failing cell cancels its siblings unless the job says `fail_fast: false`;
+        // GitHub's switch says the same for the job's cells.
+        fail_fast: j.fail_fast,
         services,
         outputs,
         steps: steps::steps(p, t, j)?,

@@ -105,7 +105,7 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
         Some(b) => install::build(b),
         None => install::cigen(
             t.install,
-            super::pins::cigen_version(t.cigen_version.as_deref()),
+            crate::pins::cigen_version(t.cigen_version.as_deref()),
         )?,
     };
     let toolchains = install::toolchains(&p.setup);
