@@ -356,16 +356,17 @@ fn preflight_warns_about_missing_tools_and_a_missing_toolchain_fails_its_unit() 
 
 #[test]
 fn preflight_probes_beside_the_jobs_and_remembers_the_answer() {
-    // The stand-in python3 answers only once the job has started: a probe that ran before the
-    // first job would wait its whole bound and answer 0.0 instead.
+    // The stand-in uv answers only once the job has started: a probe that ran before the
+    // first job would wait its whole bound and answer 0.0 instead. (uv: the toolchains cigen
+    // selects per unit itself, `toolchain.rs`, are not pre-flight's.)
     let t = Test::new()
-        .spec("version: 1\nsetup: { python: \"3.13\" }\njobs:\n  j:\n    steps: [touch started]\n");
+        .spec("version: 1\nsetup: { uv: \"0.9\" }\njobs:\n  j:\n    steps: [touch started]\n");
     let bin = t.path().join("bin");
     let root = t.path().display().to_string();
     executable(
-        &bin.join("python3"),
+        &bin.join("uv"),
         &format!(
-            "#!/bin/sh\necho probed >> '{root}/probes'\ni=0\nwhile [ ! -f '{root}/started' ]; do i=$((i+1)); [ $i -gt 2000 ] && {{ echo Python 0.0; exit 0; }}; sleep 0.01; done\necho Python 3.12.1\n"
+            "#!/bin/sh\necho probed >> '{root}/probes'\ni=0\nwhile [ ! -f '{root}/started' ]; do i=$((i+1)); [ $i -gt 2000 ] && {{ echo uv 0.0; exit 0; }}; sleep 0.01; done\necho uv 0.8.1\n"
         ),
     );
     let cache = t.path().join("cache");
@@ -377,7 +378,7 @@ fn preflight_probes_beside_the_jobs_and_remembers_the_answer() {
             .args(["run"])
             .expect_code(0)
     };
-    let warning = "warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n  TOOL    WANTED  FOUND   HOW TO GET IT\n  python  3.13    3.12.1  uv python install 3.13  (or pyenv install 3.13)\n";
+    let warning = "warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n  TOOL  WANTED  FOUND  HOW TO GET IT\n  uv    0.9     0.8.1  pip install 'uv==0.9.*'  (or see https://docs.astral.sh/uv/)\n";
     assert_eq!(run().stderr, warning);
     let probes = || std::fs::read_to_string(t.path().join("probes")).unwrap();
     assert_eq!(probes(), "probed\n");
