@@ -6,6 +6,7 @@ mod action_download;
 mod action_lint;
 mod committed;
 mod examples_run;
+mod features;
 mod forgejo;
 mod harness;
 mod nasty;

@@ -35,11 +35,16 @@ pub(crate) struct Unit {
 pub(crate) struct Policy {
     /// Whether its failure stops the run (the job's `fail_fast`, default true).
     pub fail_fast: bool,
+    /// The job's concurrency group: no two units of one group run at once.
+    pub group: Option<String>,
 }
 
 impl Default for Policy {
     fn default() -> Self {
-        Policy { fail_fast: true }
+        Policy {
+            fail_fast: true,
+            group: None,
+        }
     }
 }
 
@@ -186,6 +191,7 @@ pub(crate) fn build(
                 toolchain: Ok(Selected::default()),
                 policy: Policy {
                     fail_fast: job.fail_fast,
+                    group: job.concurrency.clone(),
                 },
             });
         }

@@ -224,8 +224,13 @@ fn job(
         timeout: timeout(j),
         environment: j.environment.as_ref().map(|e| Environment {
             name: e.name().to_string(),
-            url: e.url().map(str::to_string),
+            // The pull request's source branch too: GitLab sets it as the ref of a merge
+            // request pipeline, as `cigen run` reads the branch (`provider/gitlab.rs`).
+            url: e
+                .url_pieces()
+                .map(|pieces| pieces.join("$CI_COMMIT_REF_NAME")),
         }),
+        resource_group: j.concurrency.clone(),
         interruptible: j.environment.is_none(),
         before_script,
         script: vec![invocation::cigen_run(j, invocation::CellFrom::Variables)],
