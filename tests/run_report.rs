@@ -303,19 +303,30 @@ fn outputs_go_to_github_output_in_ci() {
 
 #[test]
 fn outputs_go_to_gitlab_dotenv_in_ci() {
+    // `$` is doubled (GitLab expands dotenv values and reads `$$` as `$`).
+    let spec = "version: 1\njobs:\n  build:\n    outputs: [image]\n    steps:\n      - echo 'image=img:$HOME' >> \"$CIGEN_OUTPUT\"\n";
     let t = Test::new()
-        .spec(OUTPUTS)
+        .spec(spec)
         .env("GITLAB_CI", "true")
         .args(["run", "build", "--no-deps"]);
-    let out = t.expect_code(0);
+    t.expect_code(0);
     assert_eq!(
         std::fs::read_to_string(t.path().join(".cigen/outputs.env")).unwrap(),
-        "BUILD_IMAGE=img:7\n"
+        "BUILD_IMAGE=img:$$HOME\n"
     );
+    // A value the report would change is refused, naming the output and the job.
+    let t = Test::new().spec(OUTPUTS).env("GITLAB_CI", "true").args([
+        "run",
+        "build",
+        "--no-deps",
+        "--log-format",
+        "gitlab",
+    ]);
+    let out = t.expect_code(1);
     assert!(
-        out.stderr.contains("left out: BUILD_NOTES"),
+        out.stdout.contains("output `notes` of job `build` cannot be carried by GitLab's dotenv report: it holds a line break"),
         "{}",
-        out.stderr
+        out.stdout
     );
 }
 

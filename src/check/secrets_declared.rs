@@ -4,6 +4,29 @@
 use super::{env_maps, is_env_name, reads_var, run_path, run_text, Context};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+use crate::spec::{Secret, Spec};
+
+/// Every secret declaration with its place: the spec-wide list, then each job's, with the
+/// job's name.
+pub(crate) fn declarations(spec: &Spec) -> Vec<(&Secret, YamlPath, Option<&str>)> {
+    let mut out: Vec<(&Secret, YamlPath, Option<&str>)> = spec
+        .secrets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s, YamlPath::root().key("secrets").index(i), None))
+        .collect();
+    for (job, j) in &spec.jobs {
+        for (i, s) in j.secrets.iter().enumerate() {
+            let path = YamlPath::root()
+                .key("jobs")
+                .key(job)
+                .key("secrets")
+                .index(i);
+            out.push((s, path, Some(job.as_str())));
+        }
+    }
+    out
+}
 
 pub(crate) const INVALID_SECRET_NAME: Code = Code::new("invalid-secret-name");
 pub(crate) const UNDECLARED_SECRET: Code = Code::new("undeclared-secret");
@@ -39,24 +62,16 @@ pub(crate) fn expression_secrets(text: &str) -> Vec<String> {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let spec = cx.spec;
     // Secret names must be usable as environment variables.
-    let mut declared: Vec<(String, YamlPath)> = spec
-        .secrets
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.clone(), YamlPath::root().key("secrets").index(i)))
+    let declared: Vec<(String, YamlPath)> = declarations(spec)
+        .into_iter()
+        .map(|(s, path, _)| {
+            let path = match s {
+                Secret::Name(_) => path,
+                Secret::Full(_) => path.key("name"),
+            };
+            (s.name().to_string(), path)
+        })
         .collect();
-    for (job, j) in &spec.jobs {
-        for (i, s) in j.secrets.iter().enumerate() {
-            declared.push((
-                s.clone(),
-                YamlPath::root()
-                    .key("jobs")
-                    .key(job)
-                    .key("secrets")
-                    .index(i),
-            ));
-        }
-    }
     for (name, path) in &declared {
         if !is_env_name(name) {
             out.push(
@@ -70,11 +85,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     let available = |job: &str, name: &str| {
-        spec.secrets.iter().any(|s| s == name)
+        spec.secrets.iter().any(|s| s.name() == name)
             || spec
                 .jobs
                 .get(job)
-                .is_some_and(|j| j.secrets.iter().any(|s| s == name))
+                .is_some_and(|j| j.secrets.iter().any(|s| s.name() == name))
     };
     let workflows = spec
         .targets
@@ -146,7 +161,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if *other == job {
                     continue;
                 }
-                for name in &oj.secrets {
+                for name in oj.secrets.iter().map(Secret::name) {
                     if !available(job, name) && reads_var(text, name) {
                         out.push(
                             Diagnostic::error(UNDECLARED_SECRET, format!("job `{job}` reads secret `{name}`, which is declared only for job `{other}`"))

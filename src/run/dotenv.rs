@@ -69,7 +69,11 @@ pub(crate) fn parse(text: &str) -> Result<IndexMap<String, String>, DotenvError>
             i += 1;
         }
         if i >= chars.len() || chars[i] != '=' {
-            return Err(err(start_line, &format!("expected `=` after `{key}`")));
+            // Not `key`: without `=`, what looked like a name may be a pasted value.
+            return Err(err(
+                start_line,
+                "expected `KEY=VALUE` (the line is not shown: it may hold a secret)",
+            ));
         }
         i += 1;
         while i < chars.len() && (chars[i] == ' ' || chars[i] == '\t') {
@@ -172,5 +176,19 @@ mod tests {
         assert_eq!(parse("A=1\n\nnot a pair\n").unwrap_err().line, 3);
         assert_eq!(parse("A=\"x\" y\n").unwrap_err().line, 1);
         assert!(parse("1A=x").is_err());
+    }
+
+    #[test]
+    fn errors_never_show_a_value() {
+        for text in [
+            "ghp_pasted_token_value\n",
+            "TOKEN ghp_pasted_token_value\n",
+            "ghp_pasted_token_value x=1\n",
+            "K=\"ghp_pasted_token_value\" trailing\n",
+            "K='ghp_pasted_token_value\n",
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(!e.message.contains("ghp_"), "{text:?}: {}", e.message);
+        }
     }
 }

@@ -3,8 +3,12 @@
 //!
 //! Needs' outputs sit just above the process env because in CI they arrive through the
 //! process env (GitHub `env:` / GitLab dotenv), so local and CI runs resolve the same way.
+//!
+//! Secrets are scoped: a job sees the secrets it declares (the spec-wide ones included) and no
+//! other secret's value, whatever its source (process env, env_file, a local source). GitHub
+//! passes a job only its declared secrets; the same rule everywhere keeps runs alike.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use indexmap::IndexMap;
@@ -18,6 +22,10 @@ pub(crate) struct BaseEnv {
     pub process: HashMap<String, String>,
     pub env_file: IndexMap<String, String>,
     pub ci: bool,
+    /// Every secret name declared anywhere in the spec.
+    pub secret_names: HashSet<String>,
+    /// Values read from secrets' local sources (only those the environment did not set).
+    pub resolved: IndexMap<String, String>,
 }
 
 impl BaseEnv {
@@ -50,6 +58,7 @@ pub(crate) fn step_env(
     let mut env = base.process.clone();
     env.extend(needs_outputs.iter().map(|(k, v)| (k.clone(), v.clone())));
     env.extend(base.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));
+    scope_secrets(&mut env, base, job);
     apply(&mut env, &p.env, base.ci);
     apply(&mut env, &job.env, base.ci);
     for (k, v) in &cell.values {
@@ -62,6 +71,21 @@ pub(crate) fn step_env(
     );
     env.insert(crate::contract::JOB_VAR.into(), job.name.clone());
     env
+}
+
+/// Leaves only the job's own secrets: other secrets' values are removed, and values read from
+/// local sources are added for the secrets the job declares.
+fn scope_secrets(env: &mut HashMap<String, String>, base: &BaseEnv, job: &Job) {
+    for name in &base.secret_names {
+        if !job.secrets.contains(name) {
+            env.remove(name);
+        }
+    }
+    for name in &job.secrets {
+        if let Some(v) = base.resolved.get(name) {
+            env.insert(name.clone(), v.clone());
+        }
+    }
 }
 
 /// Reads the process env; values that are not UTF-8 are kept lossily.

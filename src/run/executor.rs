@@ -123,6 +123,10 @@ fn run_inner(
     if cancel.is_cancelled() {
         return finish(UnitStatus::Cancelled, 0, cancel.reason(), IndexMap::new());
     }
+    // Its toolchain version is not on this machine: fail before anything runs on another.
+    if let Err(why) = &unit.toolchain {
+        return finish(UnitStatus::Failed, 0, Some(why.clone()), IndexMap::new());
+    }
     if !job.services.is_empty() {
         out.send();
     }
@@ -175,6 +179,15 @@ fn run_inner(
         Some((status, reason)) => finish(status, tally.attempts, Some(reason), IndexMap::new()),
         None => {
             let outs = outputs::read_declared(&output_file, &job.outputs);
+            let handover = sh.ctx.handover(&sh.base.process);
+            if let Err(why) = outputs::refuse(&job.name, &outs, &sh.masker, &handover) {
+                return finish(
+                    UnitStatus::Failed,
+                    tally.attempts,
+                    Some(why),
+                    IndexMap::new(),
+                );
+            }
             let (status, reason) = if tally.flaky {
                 (
                     UnitStatus::Flaky,
@@ -267,6 +280,9 @@ fn command(
         step,
         output_file,
     );
+    if let Ok(selected) = &unit.toolchain {
+        selected.apply(&mut env);
+    }
     let dir = step
         .working_directory
         .as_ref()

@@ -29,7 +29,9 @@ fn generated() -> serde_json::Value {
     let schema = schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<Spec>();
-    serde_json::to_value(schema).unwrap_or_default()
+    let mut value = serde_json::to_value(schema).unwrap_or_default();
+    super::field_help::apply(&mut value);
+    value
 }
 
 /// The schema as committed in `schema/cigen.schema.json`: pretty JSON with a trailing newline.

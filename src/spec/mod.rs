@@ -13,27 +13,31 @@ mod matrix;
 mod path;
 mod retry;
 mod scalar;
+mod secret;
 mod service;
 mod setup;
 mod step;
 mod targets;
+mod template;
 mod triggers;
 mod when;
 
 pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
 pub use glob::Glob;
-pub use job::{Environment, Job, Permission, RunsOn};
+pub use job::{Environment, Job, Permission, RunsOn, REF_PLACEHOLDER};
 pub use matrix::Matrix;
 pub use path::{ArtifactPath, RelPath};
 pub use retry::{Backoff, Retry, RetrySpec};
 pub use scalar::{OneOrMany, Scalar};
+pub use secret::{LocalSource, Secret, SecretSpec, SopsSource, VaultSource};
 pub use service::{Port, Service};
 pub use setup::Setup;
 pub use step::{Step, StepSpec};
 pub use targets::{
     ActionStep, CigenBuild, GitlabInstall, GitlabTarget, JustTarget, Targets, WorkflowTarget,
 };
+pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
 pub use when::{Event, Provider, When};
 
@@ -52,7 +56,8 @@ use serde::{Deserialize, Serialize};
     extend("patternProperties" = { "^x-": { "description": "Extension key, ignored by cigen: a place for YAML anchors to reuse elsewhere in the spec." } })
 )]
 pub struct Spec {
-    /// Spec format version. Only `1` exists.
+    /// Spec format version: `1`, the only one there is.
+    #[schemars(extend("const" = 1))]
     pub version: u32,
     /// Pipeline display name (the GitHub workflow `name:`). Defaults to `CI`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,9 +68,9 @@ pub struct Spec {
     /// A dotenv file read by `cigen run` when it exists (local runs); values sit below the spec's own `env`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env_file: Option<RelPath>,
-    /// Names of secrets every job may use. Values come from GitHub secrets, GitLab CI/CD variables, or the local environment / env_file, and are masked in every log.
+    /// Secrets every job may use: names, or `{name, local}` to say where a local run reads the value. Values come from GitHub secrets or GitLab CI/CD variables in CI, and from the environment, the env_file or `local` on a laptop; they are masked in every log.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub secrets: Vec<String>,
+    pub secrets: Vec<Secret>,
     /// Toolchains CI installs before `cigen run`; locally `cigen run` checks them against PATH.
     #[serde(default, skip_serializing_if = "Setup::is_empty")]
     pub setup: Setup,

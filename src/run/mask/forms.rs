@@ -91,7 +91,9 @@ fn escaped_forms(value: &str) -> Vec<String> {
     // $'…' when the value holds control characters.
     out.push(value.replace('\'', "'\\''"));
     out.push(backslash_quote(value));
-    out.push(ansi_c_quote(value));
+    out.push(ansi_c_quote(value, false));
+    // In the C locale bash counts bytes past ASCII as unprintable: `$'P\303\244ss'`.
+    out.push(ansi_c_quote(value, true));
     out
 }
 
@@ -228,10 +230,18 @@ fn backslash_quote(value: &str) -> String {
     out
 }
 
-/// The inside of bash's `$'…'` quoting (`printf %q` and `set -x` use it for control characters).
-fn ansi_c_quote(value: &str) -> String {
+/// The inside of bash's `$'…'` quoting (`printf %q` and `set -x` use it for control
+/// characters), with bytes past ASCII in octal when `octal_utf8`.
+fn ansi_c_quote(value: &str, octal_utf8: bool) -> String {
     let mut out = String::with_capacity(value.len() * 2);
     for c in value.chars() {
+        if octal_utf8 && !c.is_ascii() {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\{b:03o}"));
+            }
+            continue;
+        }
         match c {
             '\x07' => out.push_str("\\a"),
             '\x08' => out.push_str("\\b"),
@@ -287,6 +297,7 @@ mod tests {
             assert!(t.contains(&want.to_string()), "{want} not in {t:#?}");
         }
         assert!(texts("ab\ncd\x01").contains(&"ab\\ncd\\001".to_string()));
+        assert!(texts("Päss'").contains(&"P\\303\\244ss\\'".to_string()));
         assert!(texts("  padded value ").contains(&"padded value".to_string()));
         assert!(texts("é-secret").contains(&"\\u00e9-secret".to_string()));
         assert!(texts("\x01\x02").contains(&"0102".to_string()));

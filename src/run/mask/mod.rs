@@ -147,6 +147,11 @@ impl Masker {
         }
         Cow::Owned(String::from_utf8_lossy(&out).into_owned())
     }
+
+    /// Whether `text` holds some form of a secret.
+    pub(crate) fn finds(&self, text: &str) -> bool {
+        matches!(self.mask(text), Cow::Owned(_))
+    }
 }
 
 #[cfg(test)]

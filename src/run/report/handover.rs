@@ -57,13 +57,9 @@ impl Reporter for Handover {
                     .flat_map(|(j, o)| outputs::as_env(j, o))
                     .collect();
                 let path = &self.dotenv;
-                match outputs::write_gitlab(path, &env) {
-                    Ok(skipped) if !skipped.is_empty() => eprintln!(
-                        "warning: GitLab dotenv reports cannot carry multi-line values; left out: {}",
-                        skipped.join(", ")
-                    ),
-                    Ok(_) => {}
-                    Err(e) => eprintln!("warning: cannot write {}: {e}", path.display()),
+                // Values GitLab would alter were refused when their unit ended (`outputs::refuse`).
+                if let Err(e) = outputs::write_gitlab(path, &env) {
+                    eprintln!("warning: cannot write {}: {e}", path.display());
                 }
             }
             crate::provider::Handover::None => {}
