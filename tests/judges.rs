@@ -17,5 +17,6 @@ mod roundtrip;
 mod roundtrip_matrix;
 mod roundtrip_outputs;
 pub(crate) mod runs;
+mod secrets_real;
 pub(crate) mod tool;
 mod verdicts;
