@@ -76,14 +76,7 @@ impl MaskStream {
         if self.masked > 0 {
             runs.push((0, self.masked));
         }
-        // Most output holds no secret: a plain search (with its prefilter) rules that out
-        // faster than the overlapping one that collects every match.
-        let any = m.main.ac.is_match(text);
-        for mt in any
-            .then(|| m.main.ac.find_overlapping_iter(text))
-            .into_iter()
-            .flatten()
-        {
+        for mt in m.main.ac.find_overlapping_iter(text) {
             runs.push((proj.start(mt.start()), proj.end_of(mt.end() - 1)));
         }
         let mut hold = if last {
@@ -93,12 +86,7 @@ impl MaskStream {
         };
         if let Some(wrap) = &m.wrap {
             if let Some((joined, at)) = join_wrapped(text, self.line.as_deref()) {
-                let any = wrap.ac.is_match(&joined);
-                for mt in any
-                    .then(|| wrap.ac.find_overlapping_iter(&joined))
-                    .into_iter()
-                    .flatten()
-                {
+                for mt in wrap.ac.find_overlapping_iter(&joined) {
                     runs.push((proj.start(at[mt.start()]), proj.end_of(at[mt.end() - 1])));
                 }
                 if !last {
