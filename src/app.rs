@@ -17,6 +17,8 @@ pub fn run(cli: Cli) -> Outcome {
             return Outcome::Success;
         }
         Command::Completions(args) => return commands::completions::run(args),
+        Command::Init(args) => return commands::init::run(cli.spec.as_deref(), args),
+        Command::Import(args) => return commands::import::run(cli.spec.as_deref(), args),
         _ => {}
     }
     let path = match spec_path(cli.spec.clone()) {
@@ -38,7 +40,12 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Graph(args) => commands::graph::run(&loaded, args),
         Command::Generate(args) => commands::generate::run(&loaded, args, color),
         Command::Run(args) => commands::run::run(&loaded, args, color),
-        Command::Check(_) | Command::Schema | Command::Completions(_) => Outcome::Success,
+        Command::Pins(args) => commands::pins::run(&loaded, &path, args, color),
+        Command::Check(_)
+        | Command::Schema
+        | Command::Completions(_)
+        | Command::Init(_)
+        | Command::Import(_) => Outcome::Success,
     }
 }
 

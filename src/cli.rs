@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
+  cigen init                         Write a first cigen.yaml for this project
+  cigen import                       Turn existing GitHub/GitLab CI files into cigen.yaml
   cigen list                         Jobs with their needs and descriptions
   cigen run                          Run every job locally, in DAG order, in parallel
   cigen run test --matrix python=3.12
@@ -75,6 +77,16 @@ Examples:\n  cigen check\n  cigen check --format json | jq -r '.diagnostics[].co
         after_help = "Examples:\n  cigen graph > pipeline.mmd\n  cigen graph --format dot | dot -Tsvg > pipeline.svg"
     )]
     Graph(GraphArgs),
+    /// Detect the project (Python, Rust, Node, Go) and write a first cigen.yaml.
+    #[command(
+        after_help = "Writes cigen.yaml in the working directory (or -f PATH) and never overwrites an existing spec.\n\nExamples:\n  cigen init\n  cigen init --stdout > cigen.yaml"
+    )]
+    Init(InitArgs),
+    /// Turn .github/workflows/*.yml and .gitlab-ci.yml into a cigen.yaml, with a migration report.
+    #[command(
+        after_help = "Writes cigen.yaml in the working directory (or -f PATH) and never overwrites an existing spec.\nWhat cannot be carried over is printed and written as comments beside each job.\n\nExamples:\n  cigen import\n  cigen import --from github\n  cigen import --stdout\n  cigen import --report json | jq '.items[] | select(.kind == \"lost\")'"
+    )]
+    Import(ImportArgs),
     /// Print the JSON Schema of cigen.yaml.
     #[command(
         after_help = "Examples:\n  cigen schema > schema/cigen.schema.json\n\nEditors read it from a first line such as:\n  # yaml-language-server: $schema=./schema/cigen.schema.json"
@@ -85,6 +97,11 @@ Examples:\n  cigen check\n  cigen check --format json | jq -r '.diagnostics[].co
         after_help = "Examples:\n  cigen completions bash > /etc/bash_completion.d/cigen\n  cigen completions zsh > \"${fpath[1]}/_cigen\"\n  cigen completions fish > ~/.config/fish/completions/cigen.fish"
     )]
     Completions(CompletionsArgs),
+    /// The action pins of the generated GitHub workflow (docs/pins.md).
+    #[command(
+        after_help = "Examples:\n  cigen pins list\n  cigen pins update\n  cigen pins update actions/checkout"
+    )]
+    Pins(PinsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -149,9 +166,14 @@ pub struct RunArgs {
     /// Do not add the jobs' transitive needs (CI already ran them).
     #[arg(long)]
     pub no_deps: bool,
-    /// Only matrix cells with KEY=VALUE (repeatable).
+    /// Only matrix cells with KEY=VALUE, or without KEY when given alone (repeatable: values
+    /// of one key are alternatives, different keys must all hold).
     #[arg(long, value_name = "KEY=VALUE")]
     pub matrix: Vec<String>,
+    /// Only this matrix cell, as a JSON object of its values (generated GitHub jobs pass
+    /// `toJSON(matrix)`).
+    #[arg(long, value_name = "JSON")]
+    pub cell: Option<String>,
     /// Jobs run at once (default: number of CPUs).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs_limit: Option<usize>,
@@ -236,8 +258,58 @@ pub struct GraphArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PinsArgs {
+    #[command(subcommand)]
+    pub command: PinsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PinsCommand {
+    /// Each pin the workflow uses: version, commit, and whether it comes from the repository's
+    /// pin lock or from cigen's own table.
+    List,
+    /// Move locked pins to cigen's own where cigen's are newer, then regenerate the workflow.
+    Update {
+        /// Only these actions (`owner/repo`); default: every locked pin.
+        actions: Vec<String>,
+    },
+}
+
+#[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// Shell to generate completions for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Print the spec instead of writing cigen.yaml.
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportSource {
+    Github,
+    Gitlab,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Read only these CI configurations (repeatable). Default: every one present.
+    #[arg(long = "from", value_enum)]
+    pub from: Vec<ImportSource>,
+    /// Print the spec instead of writing cigen.yaml (the report goes to stderr).
+    #[arg(long, conflicts_with = "report")]
+    pub stdout: bool,
+    /// Report format: `human` on stderr, or `json` on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    pub report: ReportFormat,
 }

@@ -11,6 +11,8 @@ const SUBCOMMANDS: &[&str] = &[
     "graph",
     "schema",
     "completions",
+    "init",
+    "import",
 ];
 
 #[test]

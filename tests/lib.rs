@@ -10,13 +10,19 @@ mod corpus;
 mod docs;
 mod dogfood;
 mod examples;
+mod features;
 mod forgejo;
 mod fuzz;
 mod generate;
 mod help;
+mod import;
+mod init;
 mod judges;
 mod package;
 mod parity;
+mod pins;
+#[cfg(target_os = "linux")]
+mod process_harness;
 mod release_names;
 mod release_scripts;
 mod run;
@@ -26,6 +32,10 @@ mod run_event;
 mod run_examples;
 mod run_process;
 mod run_report;
+#[cfg(target_os = "linux")]
+mod run_scenarios;
+#[cfg(target_os = "linux")]
+mod run_scenarios_signals;
 mod schema;
 mod secrets_leak;
 mod secrets_ref;

@@ -122,9 +122,16 @@ fn base_flag_overrides() {
         plan_line(&t, &[], &["--base", "main"]),
         "run   app  changed: src/b.py"
     );
-    assert_eq!(
-        plan_line(&t, &[], &["--base", "nope"]),
-        "run   app  --base nope is not in this repository; running to be safe"
+    // A typed base that names no commit is a usage error, not a reason to run everything.
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["run", "app", "--dry-run", "--base", "nope"])
+        .expect_code(2);
+    assert!(
+        out.stderr
+            .contains("--base nope names no commit in this repository"),
+        "{}",
+        out.stderr
     );
 }
 

@@ -1,16 +1,49 @@
-//! Rule: warn about a job (or step) whose `when` can never hold: an `event` that no trigger
-//! starts the pipeline for, or `ci`/`provider` conditions that contradict each other.
+//! Rule: a job (or step) whose `when` can never hold: an `event` that no trigger starts the
+//! pipeline for, `ci`/`provider` conditions that contradict each other (warnings), or a
+//! `branch`/`changed` list of `!` exclusions alone (an error).
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
-use crate::spec::{Event, Provider, StepSpec, Triggers, When};
+use crate::spec::{Event, Glob, Provider, StepSpec, Triggers, When};
 
 pub(crate) const UNREACHABLE_EVENT: Code = Code::new("unreachable-event");
 pub(crate) const CONTRADICTORY_WHEN: Code = Code::new("contradictory-when");
+pub(crate) const EXCLUSIONS_ONLY: Code = Code::new("exclusions-only");
 
 /// The codes this rule reports.
-pub(super) const CODES: &[Code] = &[UNREACHABLE_EVENT, CONTRADICTORY_WHEN];
+pub(super) const CODES: &[Code] = &[UNREACHABLE_EVENT, CONTRADICTORY_WHEN, EXCLUSIONS_ONLY];
+
+/// `when.branch` and `when.changed` give `!` one meaning: it excludes from what the other
+/// patterns select. A list of exclusions alone selects nothing, so it is refused where it
+/// is written, with the pattern that makes it mean what it surely means.
+fn exclusions_only(
+    what: &str,
+    key: &str,
+    globs: &[&Glob],
+    path: YamlPath,
+    out: &mut Vec<Diagnostic>,
+) {
+    if globs.is_empty() || !globs.iter().all(|g| g.as_str().starts_with('!')) {
+        return;
+    }
+    let written: Vec<String> = globs
+        .iter()
+        .map(|g| format!("\"{}\"", g.as_str()))
+        .collect();
+    out.push(
+        Diagnostic::error(
+            EXCLUSIONS_ONLY,
+            format!("{what}: `when.{key}` only excludes, so it never matches"),
+        )
+        .at(path.key(key))
+        .with_label("`!` excludes from what the other patterns select; nothing is selected here")
+        .with_help(format!(
+            "select everything first, then exclude: `{key}: [\"**\", {}]`",
+            written.join(", ")
+        )),
+    );
+}
 
 /// Whether some trigger starts the pipeline for `event` in CI. Empty `triggers` mean every
 /// push (branches and tags) and every pull request, as the generated outputs do.
@@ -55,6 +88,11 @@ fn name(event: Event) -> &'static str {
 }
 
 fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Diagnostic>) {
+    if let Some(b) = &w.branch {
+        exclusions_only(what, "branch", &b.to_vec(), path.clone(), out);
+    }
+    let changed: Vec<&Glob> = w.changed.iter().collect();
+    exclusions_only(what, "changed", &changed, path.clone(), out);
     if let Some(events) = &w.event {
         let events = events.to_vec();
         // Events are CI-only, so `ci: false` (local runs) already makes the job a no-op in CI.
@@ -117,7 +155,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::{Glob, PushTrigger};
+    use crate::spec::PushTrigger;
 
     fn glob(text: &str) -> Glob {
         serde_json::from_value(serde_json::json!(text)).unwrap()

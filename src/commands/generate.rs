@@ -7,7 +7,7 @@ use anstyle::{AnsiColor, Style};
 use crate::cli::GenerateArgs;
 use crate::compile::Loaded;
 use crate::exit::Outcome;
-use crate::generate::{self, drift, write};
+use crate::generate::{self, drift, pin_lock, write};
 use crate::model::TargetKind;
 use crate::ui::ColorChoice;
 
@@ -43,20 +43,39 @@ fn fix_command(args: &GenerateArgs) -> String {
 }
 
 pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome {
-    let p = &loaded.pipeline;
     let kinds: Vec<TargetKind> = args.targets.iter().map(|&t| t.into()).collect();
-    let targets = generate::selected(p, &kinds);
+    let targets = generate::selected(&loaded.pipeline, &kinds);
     if targets.is_empty() {
         eprintln!("error: no output selected: the spec's `targets` does not enable the requested target(s)");
         return Outcome::Usage;
     }
-    let files = match generate::render(p, &targets) {
+    let github = targets.iter().any(|b| b.kind() == TargetKind::Github);
+    // A bot's bump of the committed workflow is kept, not reverted (docs/pins.md).
+    let committed = loaded
+        .pipeline
+        .targets
+        .github
+        .as_ref()
+        .filter(|_| github)
+        .and_then(|g| std::fs::read_to_string(loaded.pipeline.root.join(&g.path)).ok());
+    let (pipeline, adopted) = pin_lock::adopt_bumps(&loaded.pipeline, committed.as_deref());
+    let p = &pipeline;
+    let mut files = match generate::render(p, &targets) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
             return Outcome::Usage;
         }
     };
+    files.extend(pin_lock::lock_file(p, &files));
+    for pin in &adopted {
+        eprintln!(
+            "note: keeping {}@{} ({}) from the committed workflow, newer than the pin lock had",
+            pin.action,
+            &pin.sha[..12],
+            pin.version
+        );
+    }
     if args.check {
         let drifts = drift::check(&files);
         if drifts.is_empty() {
@@ -80,19 +99,14 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
         );
         return Outcome::Failure;
     }
-    // Refuse before writing anything, so a refusal never leaves a half-updated set.
-    let refusals: Vec<String> = files
-        .iter()
-        .filter_map(|f| write::refusal(&f.path, args.force))
-        .collect();
-    if !refusals.is_empty() {
-        for r in &refusals {
-            eprintln!("error: {r}");
-        }
-        eprintln!("help: move the file aside, point the target's `path` elsewhere, or pass --force to replace it");
-        return Outcome::Usage;
-    }
+    // A hand-written file is never replaced without --force; every other output is still
+    // written, so one refusal does not hold back the rest (e.g. after `cigen import`).
+    let mut refused = Vec::new();
     for f in &files {
+        if let Some(r) = write::refusal(&f.path, args.force) {
+            refused.push((f, r));
+            continue;
+        }
         match write::write(f) {
             Ok(write::Written::Created) => eprintln!("created   {}", f.rel),
             Ok(write::Written::Updated) => eprintln!("updated   {}", f.rel),
@@ -119,5 +133,20 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
             Some(_) => {}
         }
     }
-    Outcome::Success
+    if refused.is_empty() {
+        return Outcome::Success;
+    }
+    for (f, r) in &refused {
+        let target = match f.target {
+            TargetKind::Github => "github",
+            TargetKind::Gitlab => "gitlab",
+            TargetKind::Just => "just",
+            TargetKind::Forgejo => "forgejo",
+        };
+        eprintln!("error: not written: {r}");
+        eprintln!(
+            "help: replace it with `cigen generate --force --target {target}`, or write the output elsewhere with `targets.{target}.path` in the spec"
+        );
+    }
+    Outcome::Usage
 }

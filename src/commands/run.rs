@@ -42,6 +42,7 @@ fn options(args: &RunArgs, color: ColorChoice) -> Result<Options, String> {
         jobs: args.jobs.clone(),
         no_deps: args.no_deps,
         matrix: args.matrix.clone(),
+        cell: args.cell.clone(),
         jobs_limit: args.jobs_limit,
         keep_going: args.keep_going,
         base: args.base.clone(),
@@ -69,6 +70,9 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
             return Outcome::Usage;
         }
     };
+    for w in prepared.warnings() {
+        eprintln!("warning: {w}");
+    }
     let missing = prepared.missing_secrets();
     if args.dry_run {
         prepared.show_plan(opts.log_format);
@@ -88,10 +92,19 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     for w in prepared.secret_warnings() {
         eprintln!("{w}");
     }
-    if let Some(table) = prepared.preflight() {
+    // Known answers (cached) are shown first; probes still running are waited for, and
+    // shown, after the run, so they never delay it.
+    let mut preflight = prepared.preflight();
+    if preflight.as_ref().is_some_and(|p| p.known()) {
+        if let Some(table) = preflight.take().and_then(|p| p.finish()) {
+            eprint!("{table}");
+        }
+    }
+    let ended = run::execute(prepared, &opts).ended;
+    if let Some(table) = preflight.and_then(|p| p.finish()) {
         eprint!("{table}");
     }
-    match run::execute(prepared, &opts).ended {
+    match ended {
         Ended::Passed => Outcome::Success,
         Ended::Failed | Ended::NotStarted => Outcome::Failure,
         Ended::Interrupted(sig) => Outcome::Signal(sig),

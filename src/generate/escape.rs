@@ -110,6 +110,50 @@ pub(crate) fn just_text(s: &str) -> String {
     s.replace("{{", "{{{{")
 }
 
+/// Like [`yaml_scalar`], but a single-quoted scalar longer than `width` is wrapped at single
+/// spaces onto continuation lines indented by `indent` spaces. Inside a quoted scalar a line
+/// break between non-space characters folds into one space in YAML 1.1 and 1.2 alike, so the
+/// value reads back unchanged; long generated `if:` conditions stay readable and within
+/// yamllint's line limit.
+pub(crate) fn yaml_scalar_wrapped(s: &str, indent: usize, width: usize) -> String {
+    let one = yaml_scalar(s);
+    if one.len() <= width || !one.starts_with('\'') {
+        return one;
+    }
+    let bytes = one.as_bytes();
+    let mut out = String::with_capacity(one.len() + 16);
+    let mut line_start = 0;
+    let mut last_break: Option<usize> = None;
+    for i in 0..bytes.len() {
+        // A break only at a space between two non-spaces: folding keeps exactly one space.
+        if bytes[i] == b' '
+            && i > 0
+            && bytes[i - 1] != b' '
+            && bytes.get(i + 1).is_some_and(|b| *b != b' ')
+        {
+            if i - line_start > width {
+                if let Some(b) = last_break {
+                    out.push_str(&one[line_start..b]);
+                    out.push('\n');
+                    out.push_str(&" ".repeat(indent));
+                    line_start = b + 1;
+                }
+            }
+            last_break = Some(i);
+        }
+    }
+    if one.len() - line_start > width {
+        if let Some(b) = last_break.filter(|b| *b > line_start) {
+            out.push_str(&one[line_start..b]);
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            line_start = b + 1;
+        }
+    }
+    out.push_str(&one[line_start..]);
+    out
+}
+
 /// One line of comment text: line breaks and invisible characters become spaces, so a value
 /// can never end the comment and start YAML or just syntax.
 pub(crate) fn comment_text(s: &str) -> String {
@@ -328,5 +372,20 @@ mod tests {
             let y = yaml_scalar(&s);
             proptest::prop_assert!(!y.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']), "{:?}", y);
         }
+    }
+
+    #[test]
+    fn wrapped_scalars_read_back_unchanged() {
+        let cond = "!failure() && !cancelled() && ((github.event_name == 'push' && github.ref_type != 'tag') || contains(fromJSON('[\"pull_request\",\"workflow_dispatch\"]'), github.event_name))";
+        let w = yaml_scalar_wrapped(cond, 6, 80);
+        assert!(
+            w.lines().count() > 1 && w.lines().all(|l| l.len() <= 90),
+            "{w}"
+        );
+        let doc = format!("jobs:\n  a:\n    if: {w}\n");
+        let v: serde_yaml::Value = serde_yaml::from_str(&doc).unwrap();
+        assert_eq!(v["jobs"]["a"]["if"].as_str(), Some(cond));
+        assert_eq!(yaml_scalar_wrapped("short", 6, 80), "short");
+        assert_eq!(yaml_scalar_wrapped("a  b", 2, 1), "'a  b'");
     }
 }

@@ -6,7 +6,6 @@
 
 use std::path::Path;
 
-use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
@@ -47,14 +46,6 @@ fn builtin(id: &str) -> Result<&'static str, GenerateError> {
         .ok_or_else(|| GenerateError::bug(format!("no built-in template `{id}`")))
 }
 
-fn syntax() -> Result<SyntaxConfig, Error> {
-    SyntaxConfig::builder()
-        .block_delimiters("{{%", "%}}")
-        .variable_delimiters("{{{", "}}}")
-        .comment_delimiters("{{#", "#}}")
-        .build()
-}
-
 /// Writes `value` escaped for `dialect`. Safe strings come only from the escaping filters below.
 fn format(dialect: Dialect, out: &mut minijinja::Output<'_>, value: &Value) -> Result<(), Error> {
     if value.is_safe() {
@@ -87,11 +78,16 @@ fn format(dialect: Dialect, out: &mut minijinja::Output<'_>, value: &Value) -> R
 /// - `expr` (GitHub): a YAML scalar whose `${{ }}` GitHub evaluates; only for expressions
 ///   cigen builds, and for `with:` inputs that the `github-expressions` rule restricted to
 ///   `secrets.*`/`vars.*`.
+/// - `cond` (GitHub): a condition cigen builds, as a YAML scalar wrapped over several lines
+///   when long (`{{{ job.condition | cond(6) }}}`).
 /// - `var` (GitLab): a YAML scalar for a field GitLab expands `$` in (`$` → `$$`).
 /// - `comment`: one line of comment text.
 pub(crate) fn environment(dialect: Dialect) -> Result<Environment<'static>, GenerateError> {
     let mut env = Environment::new();
-    env.set_syntax(syntax().map_err(|e| GenerateError::bug(format!("template syntax: {e}")))?);
+    env.set_syntax(
+        crate::spec::template_syntax()
+            .map_err(|e| GenerateError::bug(format!("template syntax: {e}")))?,
+    );
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);
@@ -103,6 +99,14 @@ pub(crate) fn environment(dialect: Dialect) -> Result<Environment<'static>, Gene
     env.set_formatter(move |out, _state, value| format(dialect, out, value));
     env.add_filter("expr", |s: String| {
         Value::from_safe_string(escape::yaml_scalar(&s))
+    });
+    // A generated condition, wrapped when long; its argument is the continuation indent.
+    env.add_filter("cond", |s: String, indent: usize| {
+        Value::from_safe_string(escape::yaml_scalar_wrapped(
+            &escape::github_text(&s),
+            indent,
+            160,
+        ))
     });
     env.add_filter("var", |s: String| {
         Value::from_safe_string(escape::yaml_scalar(&escape::gitlab_variable(&s)))

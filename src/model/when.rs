@@ -50,19 +50,11 @@ impl Patterns {
         }
     }
 
-    /// Name patterns (branches): each pattern as written, any may match.
+    /// Name patterns (branches): the same meaning as file patterns, so `!` excludes
+    /// (`["release/*", "!release/old"]`); a list of exclusions alone is refused by `check`.
     fn names(globs: &[&Glob]) -> Patterns {
-        let mut include = GlobSetBuilder::new();
-        for g in globs {
-            if let Ok(m) = Glob::matcher(g.as_str()) {
-                include.add(m);
-            }
-        }
-        Patterns {
-            texts: globs.iter().map(|g| g.as_str().to_string()).collect(),
-            include: include.build().unwrap_or_else(|_| GlobSet::empty()),
-            exclude: GlobSet::empty(),
-        }
+        let owned: Vec<Glob> = globs.iter().map(|g| (*g).clone()).collect();
+        Patterns::files(&owned)
     }
 
     /// Whether `text` is selected: some pattern includes it and none excludes it.
@@ -115,5 +107,11 @@ mod tests {
         assert!(p.selects("release/1.2"));
         assert!(!p.selects("release/1/2"));
         assert!(!p.selects("dev"));
+        // `!` excludes, as in `changed`.
+        let g = globs(&["**", "!main", "!release/*"]);
+        let p = Patterns::names(&g.iter().collect::<Vec<_>>());
+        assert!(p.selects("feature/x"));
+        assert!(!p.selects("main"));
+        assert!(!p.selects("release/1.2"));
     }
 }

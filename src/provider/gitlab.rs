@@ -11,8 +11,15 @@ impl Ci for Gitlab {
         Provider::Gitlab
     }
 
+    /// `GITLAB_CI=true`; or `GITLAB_CI` set to anything with `CI_PIPELINE_SOURCE`:
+    /// gitlab-ci-local sets `GITLAB_CI=false` to mark itself but sets every other variable
+    /// as GitLab does, so its runs are GitLab runs (events, dotenv outputs, log format).
     fn detected(&self, env: &Env) -> bool {
-        env.get("GITLAB_CI").is_some_and(|v| v == "true")
+        match env.get("GITLAB_CI").map(String::as_str) {
+            Some("true") => true,
+            Some(_) => non_empty(env, "CI_PIPELINE_SOURCE").is_some(),
+            None => false,
+        }
     }
 
     fn event(&self, env: &Env) -> Option<Event> {

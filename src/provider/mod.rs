@@ -264,6 +264,22 @@ mod tests {
         assert_eq!(local.event, Some(Event::Manual));
         assert_eq!(local.base(&Env::new()), Ok(BaseHint::DefaultBranch));
         assert_eq!(local.handover(&Env::new()), Handover::None);
+        // gitlab-ci-local marks itself with GITLAB_CI=false and sets GitLab's variables.
+        let glci = RunContext::detect(
+            &env_of(&[
+                ("CI", "true"),
+                ("GITLAB_CI", "false"),
+                ("CI_PIPELINE_SOURCE", "schedule"),
+                ("CI_COMMIT_BRANCH", "main"),
+            ]),
+            || None,
+        );
+        assert_eq!(
+            (glci.provider, glci.event, glci.branch.as_deref()),
+            (Provider::Gitlab, Some(Event::Schedule), Some("main"))
+        );
+        let not_gitlab = RunContext::detect(&env_of(&[("GITLAB_CI", "false")]), || None);
+        assert_eq!(not_gitlab.provider, Provider::Local);
         let fj = RunContext::detect(
             &env_of(&[
                 ("FORGEJO_ACTIONS", "true"),

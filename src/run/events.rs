@@ -152,9 +152,33 @@ pub(crate) enum Event {
     },
 }
 
-/// The lines of an `Output` text, without their `\n` or `\r\n`.
-pub(crate) fn lines(text: &str) -> std::str::Lines<'_> {
-    text.lines()
+/// The lines of an `Output` text (whole lines, each ending in `\n`), without their `\n` or
+/// `\r\n`, as `str::lines` gives them. This runs once per line of output, so it finds line
+/// ends with `memchr` and compares bytes (`str::lines` calls `memcmp` per line).
+pub(crate) fn lines(text: &str) -> Lines<'_> {
+    Lines(text)
+}
+
+pub(crate) struct Lines<'a>(&'a str);
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        // `\n` is ASCII: both cuts fall on char boundaries.
+        let (line, rest) = match memchr::memchr(b'\n', self.0.as_bytes()) {
+            Some(i) => (&self.0[..i], &self.0[i + 1..]),
+            None => (self.0, ""),
+        };
+        self.0 = rest;
+        Some(match line.as_bytes().last() {
+            Some(b'\r') => &line[..line.len() - 1],
+            _ => line,
+        })
+    }
 }
 
 pub(crate) fn ser_duration<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {

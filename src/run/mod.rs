@@ -7,6 +7,7 @@
 //! signal handlers, scheduler, CI output hand-over, and a [`Summary`] back.
 
 mod cancel;
+mod cells;
 mod changes;
 mod direct;
 mod dotenv;
@@ -19,6 +20,9 @@ mod mask;
 mod outputs;
 mod plan;
 mod preflight;
+mod preflight_cache;
+#[cfg(target_os = "linux")]
+mod proc_tree;
 mod process;
 #[cfg(any(not(unix), test))]
 mod process_other;
@@ -30,6 +34,13 @@ mod retry;
 mod scheduler;
 mod secrets;
 mod services;
+#[cfg(unix)]
+mod spawn;
+#[cfg(unix)]
+mod supervise;
+mod toolchain;
+#[cfg(target_os = "linux")]
+mod watchdog;
 mod when;
 
 use std::collections::HashMap;
@@ -52,8 +63,10 @@ pub struct Options {
     pub jobs: Vec<String>,
     /// Do not add the jobs' transitive needs.
     pub no_deps: bool,
-    /// `KEY=VALUE` cell filters.
+    /// `KEY=VALUE` (or `KEY`: cells without it) cell filters.
     pub matrix: Vec<String>,
+    /// One exact cell as JSON (`--cell`, what generated GitHub jobs pass).
+    pub cell: Option<String>,
     /// Units running at once; `None`: one per CPU.
     pub jobs_limit: Option<usize>,
     pub keep_going: bool,
@@ -81,6 +94,8 @@ pub(crate) struct Prepared<'a> {
     plan: plan::Plan,
     /// Process env plus env_file: where declared secrets are looked up.
     merged: HashMap<String, String>,
+    /// Wrappers the selected toolchains need (`python`), kept until the run ends.
+    toolchain_shims: Option<tempfile::TempDir>,
 }
 
 /// How a run ended.
@@ -134,6 +149,9 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         secret_names: secrets::names(p),
         resolved: IndexMap::new(),
     };
+    if let Some(rev) = &opts.base {
+        check_base(&root, rev)?;
+    }
     let changes = {
         let (root, env, ctx, base_ref) = (
             root.clone(),
@@ -148,8 +166,17 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         jobs: &opts.jobs,
         no_deps: opts.no_deps,
         matrix: &opts.matrix,
+        cell: opts.cell.as_deref(),
     };
-    let plan = plan::build(p, &sel, &ctx, &changes)?;
+    let mut plan = plan::build(p, &sel, &ctx, &changes)?;
+    // Toolchain versions per unit: strict on a laptop, what the provider set up in CI.
+    let mut toolchains = toolchain::Resolver::new(&base.process, !ctx.ci);
+    for u in plan.units.iter_mut() {
+        if matches!(u.verdict, when::Verdict::Run(_)) {
+            u.toolchain = toolchains.select(&toolchain::wanted(p, &u.cell));
+        }
+    }
+    let toolchain_shims = toolchains.into_shims();
     let merged = base.merged();
     Ok(Prepared {
         loaded,
@@ -158,6 +185,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         changes,
         plan,
         merged,
+        toolchain_shims,
     })
 }
 
@@ -193,14 +221,63 @@ impl Prepared<'_> {
         }
     }
 
-    /// Locally, the `setup:` toolchains against PATH: a warning table, or nothing.
-    pub(crate) fn preflight(&self) -> Option<String> {
+    /// Warnings about the plan to show before it runs (or is shown).
+    pub(crate) fn warnings(&self) -> Vec<String> {
+        plan::unknown_event_warning(&self.loaded.pipeline, &self.plan, &self.ctx)
+            .into_iter()
+            .collect()
+    }
+
+    /// Locally, starts checking the `setup:` toolchains against PATH (see `preflight.rs`);
+    /// `None` in CI, where the runner installed them.
+    pub(crate) fn preflight(&self) -> Option<Preflight> {
         let p = &self.loaded.pipeline;
         if self.ctx.ci || p.setup.is_empty() {
             return None;
         }
-        preflight::render(&preflight::check(&p.setup))
+        Some(Preflight(preflight::start(
+            &p.setup,
+            &self.base.process,
+            &p.root,
+        )))
     }
+}
+
+/// Pre-flight under way; its answers are known at once when nothing had to be probed.
+pub struct Preflight(preflight::Preflight);
+
+impl Preflight {
+    /// Whether the warning is ready without waiting.
+    pub fn known(&self) -> bool {
+        self.0.known()
+    }
+
+    /// The warning table, or nothing when every toolchain matches; waits for the probes.
+    pub fn finish(self) -> Option<String> {
+        preflight::render(&self.0.finish())
+    }
+}
+
+/// `--base REF` is a typed argument: one that names no commit is the user's mistake (exit 2),
+/// not a reason to run everything ("running to be safe" is for bases cigen found itself).
+fn check_base(root: &std::path::Path, rev: &str) -> Result<(), String> {
+    let repo = git2::Repository::discover(root).map_err(|_| {
+        format!(
+            "--base {rev}: {} is not in a git repository",
+            root.display()
+        )
+    })?;
+    repo.revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map(|_| ())
+        .map_err(|_| {
+            let shallow = if repo.is_shallow() {
+                " (this is a shallow clone: fetch more history)"
+            } else {
+                ""
+            };
+            format!("--base {rev} names no commit in this repository{shallow}")
+        })
 }
 
 /// How the engine's run went.
@@ -217,6 +294,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         base,
         changes,
         plan,
+        toolchain_shims: _shims,
         ..
     } = prepared;
     let p = &loaded.pipeline;
@@ -276,6 +354,9 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         },
     };
     reporter.start(&shared.plan);
+    // Subreaper, watchdog and orphan reaping (Unix); dropped after the last step ended.
+    #[cfg(unix)]
+    let _supervision = supervise::start(grace);
     let sched = scheduler::Options {
         jobs,
         keep_going: opts.keep_going,
@@ -295,6 +376,21 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         Ended::Failed
     };
     Summary { ended }
+}
+
+/// The hidden watchdog mode (`watchdog.rs`): its exit code when `args` (after the program
+/// name) ask for it.
+pub fn watchdog(args: &[std::ffi::OsString]) -> Option<i32> {
+    #[cfg(target_os = "linux")]
+    if args.first().is_some_and(|a| a == watchdog::ARG) {
+        let rest: Vec<String> = args[1..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return Some(watchdog::main(&rest));
+    }
+    let _ = args;
+    None
 }
 
 /// glibc gives every thread that allocates its own malloc arena; unit threads allocate little,

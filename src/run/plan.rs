@@ -4,10 +4,12 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
+use super::cells;
 use super::events::UnitId;
+use super::toolchain::Selected;
 use super::when::{evaluate, LazyChanges, Verdict};
 use crate::diagnostic::did_you_mean;
-use crate::model::{Cell, Job, Pipeline};
+use crate::model::{Cell, Pipeline};
 use crate::provider::RunContext;
 
 /// One job for one matrix cell.
@@ -22,6 +24,28 @@ pub(crate) struct Unit {
     pub verdict: Verdict,
     /// Display names of the job's steps.
     pub steps: Vec<String>,
+    /// The toolchain versions selected for it, or why it cannot run (`toolchain.rs`).
+    pub toolchain: Result<Selected, String>,
+    /// What the scheduler must respect beyond the needs.
+    pub policy: Policy,
+}
+
+/// How the scheduler treats a unit besides its needs (from its job's keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Policy {
+    /// Whether its failure stops the run (the job's `fail_fast`, default true).
+    pub fail_fast: bool,
+    /// The job's concurrency group: no two units of one group run at once.
+    pub group: Option<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            fail_fast: true,
+            group: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -43,40 +67,43 @@ pub(crate) struct Selection<'a> {
     pub jobs: &'a [String],
     pub no_deps: bool,
     pub matrix: &'a [String],
+    /// `--cell`: one matrix cell, as JSON.
+    pub cell: Option<&'a str>,
 }
 
-fn parse_filters(raw: &[String]) -> Result<IndexMap<String, String>, String> {
-    let mut out = IndexMap::new();
-    for r in raw {
-        let (k, v) = r.split_once('=').ok_or_else(|| {
-            format!("--matrix `{r}` must be KEY=VALUE (an empty VALUE selects cells without KEY)")
-        })?;
-        if k.is_empty() {
-            return Err(format!("--matrix `{r}` has no key"));
-        }
-        out.insert(k.to_string(), v.to_string());
+/// The rule when a CI run names no event cigen knows (docs/contracts.md, Event detection):
+/// jobs and steps with `when.event` are skipped, and the run says so once, loudly, naming
+/// them and `--event`. `None` when an event is known or nothing planned asks for one.
+pub(crate) fn unknown_event_warning(p: &Pipeline, plan: &Plan, ctx: &RunContext) -> Option<String> {
+    if !ctx.ci || ctx.event.is_some() {
+        return None;
     }
-    Ok(out)
-}
-
-/// Cells of `job` that pass the filters. Filters on keys the job's matrix lacks do not apply.
-fn cells(job: &Job, filters: &IndexMap<String, String>) -> Vec<Cell> {
-    let Some(m) = &job.matrix else {
-        return job.cells();
-    };
-    m.cells
-        .iter()
-        .filter(|c| {
-            filters.iter().filter(|(k, _)| m.has_key(k)).all(|(k, v)| {
-                if v.is_empty() {
-                    !c.values.contains_key(k)
-                } else {
-                    c.values.get(k) == Some(v)
-                }
-            })
-        })
-        .cloned()
-        .collect()
+    let mut gated: Vec<&str> = Vec::new();
+    for u in &plan.units {
+        let Some(j) = p.jobs.get(&u.job) else {
+            continue;
+        };
+        let asks = j.when.event.is_some()
+            || j.steps
+                .iter()
+                .any(|s| s.when.as_ref().is_some_and(|w| w.event.is_some()));
+        if asks && !gated.contains(&j.name.as_str()) {
+            gated.push(&j.name);
+        }
+    }
+    if gated.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "this CI run names no event cigen recognises (GitHub: GITHUB_EVENT_NAME, GitLab: \
+         CI_PIPELINE_SOURCE), so every `when.event` condition is false: {} skipped; pass \
+         --event push|pull_request|tag|schedule|manual to say which event this is",
+        gated
+            .iter()
+            .map(|j| format!("`{j}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// Selects jobs, adds needs, picks cells and evaluates conditions.
@@ -109,7 +136,8 @@ pub(crate) fn build(
             }
         }
     }
-    let filters = parse_filters(sel.matrix)?;
+    let filters = cells::parse_filters(sel.matrix)?;
+    let exact = sel.cell.map(cells::parse_cell).transpose()?;
     for k in filters.keys() {
         let used = p
             .jobs
@@ -118,7 +146,7 @@ pub(crate) fn build(
             .any(|j| j.matrix.as_ref().is_some_and(|m| m.has_key(k)));
         if !used {
             return Err(format!(
-                "--matrix {k}=…: no selected job has a matrix key `{k}`"
+                "--matrix {k}: no selected job has a matrix key `{k}`"
             ));
         }
     }
@@ -128,11 +156,12 @@ pub(crate) fn build(
         if !chosen.contains(name.as_str()) {
             continue;
         }
-        let cells = cells(job, &filters);
+        let cells = cells::select(job, &filters, exact.as_ref());
         if cells.is_empty() {
             let all: Vec<_> = job.cells().iter().map(|c| c.id.clone()).collect();
             return Err(format!(
-                "no matrix cell of `{name}` matches the --matrix filters (cells: {})",
+                "no matrix cell of `{name}` matches {} (cells: {})",
+                cells::describe(&filters, sel.cell),
                 all.join("; ")
             ));
         }
@@ -159,6 +188,11 @@ pub(crate) fn build(
                 needs: needs.clone(),
                 verdict: verdict.clone(),
                 steps: job.steps.iter().map(|s| s.name.clone()).collect(),
+                toolchain: Ok(Selected::default()),
+                policy: Policy {
+                    fail_fast: job.fail_fast,
+                    group: job.concurrency.clone(),
+                },
             });
         }
     }

@@ -1,8 +1,14 @@
-//! Pre-flight for local runs: compare `setup:` toolchains with what is on PATH and say how to
-//! get what is missing. It warns; it never fails the run.
+//! Pre-flight for local runs: compare the `setup:` tools cigen does not select per unit (uv;
+//! the toolchains are `toolchain.rs`'s) with what is on PATH and say how to get what is
+//! missing. It warns; it never fails the run, and it stays off its critical path:
+//! probes run beside the jobs, and their answers are cached (`preflight_cache.rs`), so a
+//! repeated run starts no probe at all.
 
+use std::collections::HashMap;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
+use super::preflight_cache::{self, Cache};
 use crate::spec::Setup;
 
 /// One toolchain check.
@@ -27,7 +33,7 @@ fn probe(tool: &str) -> (&'static str, &'static [&'static str]) {
     }
 }
 
-fn hint(tool: &str, v: &str) -> String {
+pub(crate) fn hint(tool: &str, v: &str) -> String {
     match tool {
         "python" => format!("uv python install {v}  (or pyenv install {v})"),
         "uv" => format!("pip install 'uv=={v}.*'  (or see https://docs.astral.sh/uv/)"),
@@ -75,41 +81,104 @@ pub(crate) fn matches(wanted: &str, found: &str) -> bool {
         .all(|(i, c)| c == "x" || c == "*" || f.get(i) == Some(&c))
 }
 
-/// Checks every toolchain in `setup` (in parallel; `java -version` is slow).
-pub(crate) fn check(setup: &Setup) -> Vec<Check> {
-    let handles: Vec<_> = setup
-        .tools()
+/// Runs a probe: the version its program prints, `None` when it fails to run or fails.
+fn run_probe(program: &Path, args: &[&str], dir: &Path) -> Option<String> {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(version_in(&text).unwrap_or_else(|| "unknown".into()))
+}
+
+fn check_of(tool: &'static str, wanted: &str, found: Option<String>) -> Check {
+    let ok = found.as_deref().is_some_and(|f| matches(wanted, f));
+    Check {
+        tool,
+        hint: hint(tool, wanted),
+        wanted: wanted.to_string(),
+        found,
+        ok,
+    }
+}
+
+/// Pre-flight under way: answers known at once (a program not on PATH, a cached answer) and
+/// probes still running beside the jobs, so they never delay the first one.
+pub(crate) struct Preflight {
+    checks: Vec<Option<Check>>,
+    running: Vec<(usize, u64, std::thread::JoinHandle<Check>)>,
+    cache: Option<Cache>,
+}
+
+/// Starts checking every toolchain in `setup`: PATH (from `env`) is searched at once, known
+/// answers come from the cache, the rest is probed in the background, in `dir` (where steps
+/// run), in parallel (`java -version` is slow).
+pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) -> Preflight {
+    let mut cache = preflight_cache::dir(env).map(|d| Cache::open(&d));
+    let context = preflight_cache::context_key(env, dir);
+    let mut pre = Preflight {
+        checks: Vec::new(),
+        running: Vec::new(),
+        cache: None,
+    };
+    // cigen selects the other toolchains per unit and fails a unit whose version is missing
+    // (`toolchain.rs`); the warning table is for the tools it does not select (uv).
+    let tools = setup.tools();
+    for (tool, wanted) in tools
         .into_iter()
-        .map(|(tool, wanted)| {
-            let wanted = wanted.to_string();
-            std::thread::spawn(move || {
-                let (bin, args) = probe(tool);
-                let out = Command::new(bin)
-                    .args(args)
-                    .stdin(Stdio::null())
-                    .output()
-                    .ok()
-                    .filter(|o| o.status.success());
-                let found = out.map(|o| {
-                    let text = format!(
-                        "{}{}",
-                        String::from_utf8_lossy(&o.stdout),
-                        String::from_utf8_lossy(&o.stderr)
-                    );
-                    version_in(&text).unwrap_or_else(|| "unknown".into())
-                });
-                let ok = found.as_deref().is_some_and(|f| matches(&wanted, f));
-                Check {
-                    tool,
-                    hint: hint(tool, &wanted),
-                    wanted,
-                    found,
-                    ok,
+        .filter(|(tool, _)| !super::toolchain::TOOLS.contains(tool))
+    {
+        let (bin, args) = probe(tool);
+        let Some(program) = super::direct::resolve(bin, env.get("PATH")) else {
+            pre.checks.push(Some(check_of(tool, wanted, None)));
+            continue;
+        };
+        let key = preflight_cache::key(context, tool, &program);
+        if let Some(found) = cache.as_ref().and_then(|c| c.get(key)) {
+            pre.checks.push(Some(check_of(tool, wanted, found)));
+            continue;
+        }
+        let (wanted, dir) = (wanted.to_string(), dir.to_path_buf());
+        let probe =
+            std::thread::spawn(move || check_of(tool, &wanted, run_probe(&program, args, &dir)));
+        pre.running.push((pre.checks.len(), key, probe));
+        pre.checks.push(None);
+    }
+    if !pre.running.is_empty() {
+        pre.cache = cache.take();
+    }
+    pre
+}
+
+impl Preflight {
+    /// Whether every answer is already known (nothing was probed).
+    pub(crate) fn known(&self) -> bool {
+        self.running.is_empty()
+    }
+
+    /// Waits for the probes, remembers their answers, and returns every check in `setup`
+    /// order.
+    pub(crate) fn finish(mut self) -> Vec<Check> {
+        for (i, key, probe) in std::mem::take(&mut self.running) {
+            if let Ok(c) = probe.join() {
+                if let Some(cache) = &mut self.cache {
+                    cache.put(key, c.found.clone());
                 }
-            })
-        })
-        .collect();
-    handles.into_iter().filter_map(|h| h.join().ok()).collect()
+                self.checks[i] = Some(c);
+            }
+        }
+        if let Some(cache) = &self.cache {
+            cache.save();
+        }
+        self.checks.into_iter().flatten().collect()
+    }
 }
 
 /// A warning table of the checks that failed; `None` when all is well.

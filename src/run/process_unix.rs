@@ -1,18 +1,22 @@
-//! Unix supervision of one step: its own process group, output, timeout, cancellation, no orphans.
+//! Unix supervision of one step: no terminal, output, timeout, cancellation, no leftovers.
 //!
-//! Invariants: the group is signalled only while its leader is unreaped (a zombie still
-//! holds the pgid, so the id cannot be reused by someone else); when the leader exits, the
-//! rest of the group gets SIGTERM, then SIGKILL, so background processes never outlive
-//! their step and never keep us waiting on a pipe they hold open.
+//! Invariants: the step's group is signalled only while its leader is unreaped (a zombie still
+//! holds the pid, so neither the group nor the session id can be reused by someone else); every
+//! signal but SIGKILL is followed by SIGCONT, so a stopped process can act on it; when the leader
+//! exits, whatever is left of the step (found by `supervise.rs`: on Linux its whole tree, even
+//! what left the group or the session) gets SIGTERM, a short grace, then SIGKILL, so
+//! background processes never outlive their step and never keep us waiting on a pipe.
 
 use std::io;
 use std::os::fd::AsRawFd;
-use std::os::unix::process::CommandExt;
-use std::process::{Command, ExitStatus, Stdio};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
 use super::cancel::{CancelState, CancelToken};
 use super::process::{Ending, SIGKILL, SIGTERM};
+use super::spawn;
+use super::supervise::{self, Mode, Supervisor};
 
 /// How long background processes get to exit after their step's leader exited.
 const STRAGGLER_GRACE: Duration = Duration::from_millis(500);
@@ -23,10 +27,17 @@ const READ_BUF: usize = 16 * 1024;
 /// Wake-up interval to notice cancellation and a leader that exited while the pipe stays open.
 const TICK: Duration = Duration::from_millis(25);
 
+/// How long to keep sending SIGKILL to a step's processes that keep appearing.
+#[cfg(target_os = "linux")]
+const KILL_LIMIT: Duration = Duration::from_secs(2);
+
 fn signal_group(pgid: i32, sig: i32) {
     // SAFETY: kill(2) with a negative pid signals a process group; no memory is involved.
     unsafe {
         libc::kill(-pgid, sig);
+        if sig != SIGKILL {
+            libc::kill(-pgid, libc::SIGCONT);
+        }
     }
 }
 
@@ -72,24 +83,78 @@ fn read_chunk(fd: i32, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 
-/// Runs `cmd` (consumed) with stdout and stderr on one pipe, stdin from /dev/null.
+/// One running step: its leader (also its group id, and its session id with a new session)
+/// and its tag.
+struct Step {
+    pid: i32,
+    tag: String,
+    sup: &'static Supervisor,
+}
+
+impl Step {
+    /// Sends `sig` (and SIGCONT) to the whole step while the leader runs.
+    fn signal(&self, sig: i32) {
+        signal_group(self.pid, sig);
+        #[cfg(target_os = "linux")]
+        if self.sup.mode == Mode::Tree {
+            self.sup.sweep(self.pid, &self.tag, true, sig);
+        }
+    }
+
+    /// Once the leader exited: sends `sig` to what is left; false when nothing is.
+    fn signal_rest(&self, sig: i32) -> bool {
+        match self.sup.mode {
+            #[cfg(target_os = "linux")]
+            Mode::Tree => self.sup.sweep(self.pid, &self.tag, false, sig) > 0,
+            _ => {
+                // The group cannot be counted (the unreaped leader is in it): assume leftovers.
+                signal_group(self.pid, sig);
+                true
+            }
+        }
+    }
+
+    /// Whether anything of the step is still alive after the leader exited.
+    fn remains(&self) -> bool {
+        match self.sup.mode {
+            #[cfg(target_os = "linux")]
+            Mode::Tree => self.sup.sweep(self.pid, &self.tag, false, 0) > 0,
+            _ => false,
+        }
+    }
+
+    /// SIGKILL to everything of the step, repeated while killing parents re-parents children.
+    fn kill(&self) {
+        signal_group(self.pid, SIGKILL);
+        #[cfg(target_os = "linux")]
+        if self.sup.mode == Mode::Tree {
+            let end = Instant::now() + KILL_LIMIT;
+            while self.sup.sweep(self.pid, &self.tag, true, SIGKILL) > 0 && Instant::now() < end {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+    }
+}
+
+/// Runs `cmd` (consumed) with stdout and stderr on one pipe, stdin from /dev/null, in a
+/// process group (or session) of its own without a controlling terminal; the child's
+/// environment is exactly what `cmd` sets (see `spawn.rs`).
 /// `on_output` gets raw chunks in order. Returns how it ended and the leader's status.
 pub(crate) fn run(
-    mut cmd: Command,
+    cmd: Command,
     deadline: Option<Instant>,
     grace: Duration,
     cancel: &CancelToken,
     on_output: &mut dyn FnMut(&[u8]),
 ) -> io::Result<(Ending, ExitStatus)> {
+    let sup = supervise::get();
     let (reader, writer) = os_pipe::pipe()?;
-    cmd.stdin(Stdio::null())
-        .stdout(writer.try_clone()?)
-        .stderr(writer)
-        .process_group(0);
-    let mut child = cmd.spawn()?;
-    // Drop our copies of the write end, or the pipe never reaches EOF.
+    let tag = sup.next_tag();
+    let pid = sup.spawn_leader(|| spawn::spawn(&cmd, writer.as_raw_fd(), &tag, sup.session))?;
+    // Drop our copy of the write end, or the pipe never reaches EOF.
+    drop(writer);
     drop(cmd);
-    let pid = child.id() as i32;
+    let step = Step { pid, tag, sup };
     let fd = reader.as_raw_fd();
     let mut buf = vec![0u8; READ_BUF];
     let mut ending: Option<Ending> = None;
@@ -97,6 +162,8 @@ pub(crate) fn run(
     let mut kill_at: Option<Instant> = None;
     let mut killed = false;
     let mut leader_done = false;
+    // Whether something of the step may have outlived its leader.
+    let mut leftovers = false;
     let mut eof = false;
     let mut drain_until: Option<Instant> = None;
     // Usually the leader becomes a zombie microseconds after EOF; start polling fast.
@@ -107,7 +174,7 @@ pub(crate) fn run(
             match cancel.state() {
                 CancelState::Running => {}
                 CancelState::Graceful(sig) => {
-                    signal_group(pid, sig);
+                    step.signal(sig);
                     term_sent = true;
                     kill_at = Some(now + grace);
                     ending.get_or_insert(Ending::Cancelled);
@@ -119,7 +186,7 @@ pub(crate) fn run(
                 }
             }
             if !term_sent && deadline.is_some_and(|d| now >= d) {
-                signal_group(pid, SIGTERM);
+                step.signal(SIGTERM);
                 term_sent = true;
                 kill_at = Some(now + grace);
                 ending = Some(Ending::TimedOut);
@@ -130,21 +197,21 @@ pub(crate) fn run(
         }
         if !leader_done && leader_exited(pid) {
             leader_done = true;
-            // Whatever is left in the group is a background process of a finished step.
-            signal_group(pid, SIGTERM);
+            // Whatever is left is a background process of a finished step.
+            leftovers = step.signal_rest(if killed { SIGKILL } else { SIGTERM });
             let limit = now + STRAGGLER_GRACE;
             kill_at = Some(kill_at.map_or(limit, |k| k.min(limit)));
         }
         if !killed && kill_at.is_some_and(|k| now >= k) {
-            signal_group(pid, SIGKILL);
+            step.kill();
             killed = true;
             drain_until = Some(now + DRAIN_LIMIT);
         }
         if eof {
-            if leader_done {
+            // Done once the leader exited and nothing it left behind is alive (killed: gone).
+            if leader_done && (killed || !leftovers || !step.remains()) {
                 break;
             }
-            // The pipe closed but the leader still runs (it closed its output): wait for it.
             std::thread::sleep(eof_wait);
             eof_wait = (eof_wait * 2).min(TICK);
             continue;
@@ -164,7 +231,8 @@ pub(crate) fn run(
             wait = wait.min(t.saturating_duration_since(now));
         }
         if poll_readable(fd, wait) {
-            let n = read_chunk(fd, &mut buf)?;
+            // A read error must not leave the step unsupervised: treat it as the end of output.
+            let n = read_chunk(fd, &mut buf).unwrap_or(0);
             if n == 0 {
                 eof = true;
             } else {
@@ -172,10 +240,14 @@ pub(crate) fn run(
             }
         }
     }
-    // Nothing of this step may outlive it, even what closed its output early.
-    if !killed {
-        signal_group(pid, SIGKILL);
+    // Nothing of this step may outlive it, even what closed its output early. Without a way
+    // to count the group's members (process groups only) it always gets SIGKILL.
+    if !killed && (leftovers || step.sup.mode != Mode::Tree) {
+        step.kill();
     }
-    let status = child.wait()?;
-    Ok((ending.unwrap_or(Ending::Exited(status)), status))
+    let status = sup.reap_leader(pid)?;
+    Ok((
+        ending.unwrap_or(Ending::Exited(ExitStatus::from_raw(status))),
+        ExitStatus::from_raw(status),
+    ))
 }

@@ -79,7 +79,7 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
             let here = ctx
                 .event
                 .map(|e| format!("this run is {}", event_name(e)))
-                .unwrap_or_else(|| "this CI names no event".into());
+                .unwrap_or_else(|| "this CI run names no event cigen recognises".into());
             return Verdict::Skip(format!("runs only on {} events ({here})", names.join(", ")));
         }
     }

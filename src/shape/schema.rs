@@ -11,7 +11,9 @@ pub fn schema_json() -> &'static serde_json::Value {
         let schema = schemars::generate::SchemaSettings::draft07()
             .into_generator()
             .into_root_schema_for::<Spec>();
-        serde_json::to_value(schema).unwrap_or_default()
+        let mut value = serde_json::to_value(schema).unwrap_or_default();
+        super::field_help::apply(&mut value);
+        value
     })
 }
 

@@ -12,10 +12,10 @@ pub struct When {
     /// Run only when a changed file matches one of these globs (`src/**`). Prefix `!` to exclude.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changed: Vec<Glob>,
-    /// Run only on these branches (globs).
+    /// Run only on these branches (globs). Prefix `!` to exclude (`["**", "!main"]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<OneOrMany<Glob>>,
-    /// Run only for these CI events.
+    /// Run only for these events: `push` (to a branch), `pull_request`, `tag`, `schedule`, `manual` (a run on a laptop counts as `manual`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<OneOrMany<Event>>,
     /// `true`: only in CI; `false`: only locally.

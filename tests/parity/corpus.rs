@@ -226,7 +226,7 @@ pub const BRANCHES: Pipeline = Pipeline {
     needs: [on-main]
     steps: [echo PMARK after-main]
   not-main:
-    when: { branch: ["!main"] }
+    when: { branch: ["**", "!main"] }
     steps: [echo PMARK not-main]
   features:
     when: { branch: "feature/*" }
@@ -283,7 +283,10 @@ pub const OUTPUTS: Pipeline = Pipeline {
     scenarios: &[on(Event::Push)],
 };
 
-/// Outputs written by every cell of a matrix job, read by a dependent.
+/// Values from a matrix job, the way cigen defines them: a matrix job cannot declare outputs
+/// (`check` refuses it: runners disagree which cell's value dependents would see), so each
+/// cell hands its value over as an artifact at a path naming the cell, and a job without a
+/// matrix gathers them and declares the output.
 pub const MATRIX_OUTPUTS: Pipeline = Pipeline {
     name: "matrix-outputs",
     spec: concat!(
@@ -292,14 +295,20 @@ pub const MATRIX_OUTPUTS: Pipeline = Pipeline {
         r#"jobs:
   per-cell:
     matrix: { os: [linux, mac] }
-    outputs: [artifact]
+    artifacts: ["out/**"]
     steps:
-      - echo "artifact=built-$MATRIX_OS" >> "$CIGEN_OUTPUT"
+      - mkdir -p out && echo "built-$MATRIX_OS" > "out/$MATRIX_OS.txt"
       - echo "PMARK per-cell $MATRIX_OS"
   gather:
     needs: [per-cell]
+    outputs: [all]
     steps:
-      - echo "PMARK gather artifact=$PER_CELL_ARTIFACT"
+      - echo "all=$(cat out/linux.txt),$(cat out/mac.txt)" >> "$CIGEN_OUTPUT"
+      - echo "PMARK gather $(ls out | tr '\n' ' ')"
+  report:
+    needs: [gather]
+    steps:
+      - echo "PMARK report all=$GATHER_ALL"
 "#
     ),
     changed: &[],

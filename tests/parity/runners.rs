@@ -154,11 +154,9 @@ fn run_one(
             // stage share one working tree and overwrite each other's dotenv reports).
             cmd.args(["--shell-isolation", "--no-json-schema-validation"])
                 .arg("--ignore-predefined-vars")
-                .arg("GITLAB_CI,CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_COMMIT_REF_NAME,CI_COMMIT_TAG,CI_COMMIT_BEFORE_SHA")
+                .arg("CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_COMMIT_REF_NAME,CI_COMMIT_TAG,CI_COMMIT_BEFORE_SHA")
                 .arg("--variable")
                 .arg(&state);
-            // Until cigen reads gitlab-ci-local's variables itself (issue 8, item 5).
-            cmd.arg("--variable").arg("GITLAB_CI=true");
             gitlab_event(&mut cmd, g, s.event);
             Verdict::of("gitlab-ci-local", without_cargo_toolchain(cmd))
         }
@@ -167,7 +165,11 @@ fn run_one(
     let outcomes = match runner {
         Runner::Local | Runner::Just => from_json(units, &v.stdout),
         Runner::Act => from_act(units, p.name, &text),
-        Runner::Gitlab => from_glci(units, &text),
+        Runner::Gitlab => {
+            let gitlab_ci = std::fs::read_to_string(repo.path().join(".gitlab-ci.yml"))
+                .expect("the generated .gitlab-ci.yml");
+            from_glci(units, &gitlab_ci, &text)
+        }
     };
     Run {
         runner,

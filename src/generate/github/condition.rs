@@ -63,17 +63,49 @@ fn below_event_gate(p: &Pipeline, j: &Job) -> bool {
     false
 }
 
+/// GitHub event names that alone decide an event (all but push and tag, which read the ref).
+fn event_names(e: Event) -> &'static [&'static str] {
+    match e {
+        Event::PullRequest => &["pull_request", "merge_group"],
+        Event::Schedule => &["schedule"],
+        Event::Manual => &["workflow_dispatch", "repository_dispatch"],
+        Event::Push | Event::Tag => &[],
+    }
+}
+
+/// Above this length the event-name comparisons are folded into one `contains(...)`, so the
+/// generated `if:` line stays readable (and under yamllint's line limit) with many events.
+const LONG_CONDITION: usize = 150;
+
 fn events_condition(events: &[Event]) -> Option<String> {
     if events.is_empty() {
         return None;
     }
-    Some(
-        events
-            .iter()
-            .map(|e| event_expr(*e))
-            .collect::<Vec<_>>()
-            .join(" || "),
-    )
+    let chained = events
+        .iter()
+        .map(|e| event_expr(*e))
+        .collect::<Vec<_>>()
+        .join(" || ");
+    if chained.len() <= LONG_CONDITION {
+        return Some(chained);
+    }
+    let mut parts: Vec<String> = events
+        .iter()
+        .filter(|e| matches!(e, Event::Push | Event::Tag))
+        .map(|e| event_expr(*e).to_string())
+        .collect();
+    let names: Vec<String> = events
+        .iter()
+        .flat_map(|e| event_names(*e))
+        .map(|n| format!("\"{n}\""))
+        .collect();
+    if !names.is_empty() {
+        parts.push(format!(
+            "contains(fromJSON('[{}]'), github.event_name)",
+            names.join(",")
+        ));
+    }
+    Some(parts.join(" || "))
 }
 
 #[cfg(test)]
@@ -123,6 +155,10 @@ mod tests {
         assert_eq!(
             events_condition(&[Event::Push]).as_deref(),
             Some("(github.event_name == 'push' && github.ref_type != 'tag')")
+        );
+        assert_eq!(
+            events_condition(&[Event::Push, Event::PullRequest, Event::Schedule, Event::Manual]).as_deref(),
+            Some("(github.event_name == 'push' && github.ref_type != 'tag') || contains(fromJSON('[\"pull_request\",\"merge_group\",\"schedule\",\"workflow_dispatch\",\"repository_dispatch\"]'), github.event_name)")
         );
     }
 }

@@ -9,7 +9,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::tail::Tail;
 use super::{step_name as plan_step_name, table, Out, ReportConfig, Reporter};
-use crate::run::events::{self, human_duration, Event, StepStatus, UnitResult, UnitStatus};
+use crate::run::events::{human_duration, Event, StepStatus, UnitResult, UnitStatus};
 use crate::run::plan::Plan;
 use crate::run::process::signal_name;
 use crate::ui::use_color;
@@ -174,12 +174,7 @@ impl Reporter for Human {
                     .or_insert_with(|| Tail::new(TAIL))
                     .push(text);
                 self.clear_progress();
-                let prefix = self.prefixes[*unit].as_bytes();
-                for line in events::lines(text) {
-                    self.out.write(prefix);
-                    self.out.write(b" ");
-                    self.out.line(line);
-                }
+                self.out.prefixed(self.prefixes[*unit].as_bytes(), text);
             }
             Event::StepFinished {
                 unit,

@@ -53,19 +53,29 @@ impl Json {
             return;
         };
         let (head, tail) = (&t[..at + 7], &t[at + 9..]);
-        let mut buf = Vec::with_capacity(text.len() + 256);
-        for line in events::lines(text) {
-            buf.extend_from_slice(head.as_bytes());
-            // Writing into a Vec cannot fail.
-            let _ = serde_json::to_writer(&mut buf, line);
-            buf.extend_from_slice(tail.as_bytes());
-            buf.push(b'\n');
-            if buf.len() > 64 * 1024 {
-                self.out.write(&buf);
-                buf.clear();
-            }
-        }
-        self.out.write(&buf);
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        self.out
+            .fill(text.len() + lines * (head.len() + tail.len() + 3), |buf| {
+                for line in events::lines(text) {
+                    buf.extend_from_slice(head.as_bytes());
+                    json_string(buf, line);
+                    buf.extend_from_slice(tail.as_bytes());
+                    buf.push(b'\n');
+                }
+            });
+    }
+}
+
+/// Writes `s` as a JSON string, as serde_json does: most lines need no escape at all and are
+/// copied whole; the rest go through serde_json.
+fn json_string(buf: &mut Vec<u8>, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, s);
     }
 }
 
@@ -207,6 +217,8 @@ mod tests {
             needs: vec![],
             verdict: crate::run::when::Verdict::Run(None),
             steps: vec!["s".into()],
+            toolchain: Ok(Default::default()),
+            policy: Default::default(),
         });
         let text = "plain\n\"quoted\" \\ \t\u{1}\n\nünïcode\r\n";
         let mut fast = Json::in_memory();

@@ -181,6 +181,27 @@ impl Out {
         self.write(unix_lines(text).as_bytes());
     }
 
+    /// Writes each line of an `Output` text after `prefix` and a space.
+    pub(crate) fn prefixed(&mut self, prefix: &[u8], text: &str) {
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        self.fill(text.len() + lines * (prefix.len() + 1), |buf| {
+            for l in super::events::lines(text) {
+                buf.extend_from_slice(prefix);
+                buf.push(b' ');
+                buf.extend_from_slice(l.as_bytes());
+                buf.push(b'\n');
+            }
+        });
+    }
+
+    /// Lets `write` append to the buffer directly (about `size` bytes): one copy of a step's
+    /// output on its way out, not two.
+    pub(crate) fn fill(&mut self, size: usize, write: impl FnOnce(&mut Vec<u8>)) {
+        self.buf.reserve(size);
+        write(&mut self.buf);
+        self.spill();
+    }
+
     fn spill(&mut self) {
         if self.buf.len() >= OUT_BUF {
             self.flush();

@@ -1,0 +1,362 @@
+//! What the well-known actions of a workflow mean for the spec: checkout and toolchain setup
+//! become cigen's own steps and `setup:`, artifact upload becomes `artifacts:`, caches are
+//! reported; every other action is a remote step.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde_yaml::Value;
+
+use super::model::{scalar_text, string_list};
+use crate::import::report::Kind as ReportKind;
+
+/// A toolchain an action installs, with the version as written (maybe an expression).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ToolUse {
+    /// `python`, `uv`, `node`, `rust`, `go` or `java` (the keys of `setup:`).
+    pub(crate) tool: &'static str,
+    /// `None` when the action picks its own default (newest).
+    pub(crate) version: Option<String>,
+    pub(crate) components: Vec<String>,
+}
+
+/// What a `uses:` step is to the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Meaning {
+    /// `actions/checkout`: the generated job checks out itself.
+    Checkout,
+    Toolchain(ToolUse),
+    /// A cache: not carried (issue 9 §5).
+    Cache,
+    /// `actions/upload-artifact` with these paths.
+    Upload(Vec<String>),
+    /// `actions/download-artifact`: the generated job downloads its needs' artifacts.
+    Download,
+    /// Any other action: a remote step.
+    Remote,
+}
+
+/// A finding about one action step: `(kind, feature, message)`.
+pub(crate) type Finding = (ReportKind, &'static str, String);
+
+/// `owner/repo[/path]` and the ref after `@`.
+pub(crate) fn split(uses: &str) -> (&str, Option<&str>) {
+    match uses.split_once('@') {
+        Some((a, r)) => (a, Some(r)),
+        None => (uses, None),
+    }
+}
+
+fn text(with: &IndexMap<String, Value>, key: &str) -> Option<String> {
+    with.get(key).and_then(scalar_text)
+}
+
+/// The first version-looking line of a version file (`.nvmrc`, `.python-version`), or the
+/// `go`/`toolchain` directive of `go.mod`.
+pub(crate) fn version_file(root: &Path, rel: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join(rel)).ok()?;
+    if rel.ends_with("go.mod") {
+        return crate::init::versions::go_directive(&text);
+    }
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .find(|l| !l.is_empty())
+        .map(|l| l.trim_start_matches('v').to_string())
+}
+
+fn file_version(
+    root: &Path,
+    with: &IndexMap<String, Value>,
+    key: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<String> {
+    let rel = text(with, key)?;
+    match version_file(root, &rel) {
+        Some(v) => {
+            findings.push((
+                ReportKind::Note,
+                "toolchain",
+                format!("`{key}: {rel}` read now: the spec pins {v}; update `setup:` when the file changes"),
+            ));
+            Some(v)
+        }
+        None => {
+            findings.push((
+                ReportKind::Todo,
+                "toolchain",
+                format!("`{key}: {rel}` could not be read; set the version in `setup:`"),
+            ));
+            None
+        }
+    }
+}
+
+/// Inputs that change nothing cigen cares about (or that cigen's own setup already does).
+const HARMLESS: &[&str] = &[
+    "persist-credentials",
+    "fetch-depth",
+    "check-latest",
+    "allow-prereleases",
+    "architecture",
+    "cache-dependency-path",
+    "cache-dependency-glob",
+    "token",
+    "distribution",
+    "profile",
+];
+
+fn leftover(
+    with: &IndexMap<String, Value>,
+    used: &[&str],
+    action: &str,
+    findings: &mut Vec<Finding>,
+) {
+    for k in with.keys() {
+        if used.contains(&k.as_str()) || HARMLESS.contains(&k.as_str()) {
+            continue;
+        }
+        if [
+            "cache",
+            "enable-cache",
+            "cache-key",
+            "cache-on-failure",
+            "save-cache",
+        ]
+        .contains(&k.as_str())
+        {
+            if with.get(k).and_then(scalar_text).as_deref() != Some("false") {
+                findings.push((
+                    ReportKind::Lost,
+                    "cache",
+                    format!(
+                        "`{action}` input `{k}`: the generated job caches nothing (issue 9 §5)"
+                    ),
+                ));
+            }
+            continue;
+        }
+        findings.push((
+            ReportKind::Lost,
+            "action-input",
+            format!("`{action}` input `{k}` has no equivalent in `setup:`"),
+        ));
+    }
+}
+
+/// Reads a `uses:` step.
+pub(crate) fn meaning(
+    uses: &str,
+    with: &IndexMap<String, Value>,
+    root: &Path,
+    findings: &mut Vec<Finding>,
+) -> Meaning {
+    let (name, reference) = split(uses);
+    let tool = |tool, version: Option<String>| {
+        Meaning::Toolchain(ToolUse {
+            tool,
+            version,
+            components: vec![],
+        })
+    };
+    match name {
+        "actions/checkout" => {
+            for k in with.keys() {
+                match k.as_str() {
+                    "persist-credentials" => {}
+                    "fetch-depth" if with.get(k).and_then(scalar_text).as_deref() == Some("1") => {}
+                    "fetch-depth" => findings.push((ReportKind::Lost, "checkout", "`fetch-depth`: the generated checkout fetches full history only for jobs with `changed:` conditions, one commit otherwise".into())),
+                    other => findings.push((ReportKind::Lost, "checkout", format!("checkout input `{other}`: the generated checkout has no such option"))),
+                }
+            }
+            Meaning::Checkout
+        }
+        "actions/setup-python" => {
+            let v = text(with, "python-version")
+                .or_else(|| file_version(root, with, "python-version-file", findings));
+            leftover(
+                with,
+                &["python-version", "python-version-file"],
+                name,
+                findings,
+            );
+            tool("python", v)
+        }
+        "astral-sh/setup-uv" => {
+            let v = text(with, "version");
+            if with.contains_key("python-version") {
+                findings.push((
+                    ReportKind::Note,
+                    "toolchain",
+                    "setup-uv `python-version`: Python comes from `setup.python`".into(),
+                ));
+            }
+            leftover(with, &["version", "python-version"], name, findings);
+            tool("uv", v)
+        }
+        "actions/setup-node" => {
+            let v = text(with, "node-version")
+                .or_else(|| file_version(root, with, "node-version-file", findings));
+            leftover(
+                with,
+                &["node-version", "node-version-file", "package-manager-cache"],
+                name,
+                findings,
+            );
+            tool("node", v)
+        }
+        "actions/setup-go" => {
+            let v = text(with, "go-version")
+                .or_else(|| file_version(root, with, "go-version-file", findings));
+            if !with.contains_key("cache") {
+                findings.push((ReportKind::Lost, "cache", "`actions/setup-go` caches modules by default; the generated job caches nothing (issue 9 §5)".into()));
+            }
+            leftover(with, &["go-version", "go-version-file"], name, findings);
+            tool("go", v)
+        }
+        "actions/setup-java" => {
+            let v = text(with, "java-version");
+            if let Some(d) = text(with, "distribution").filter(|d| d != "temurin") {
+                findings.push((
+                    ReportKind::Note,
+                    "toolchain",
+                    format!("Java distribution `{d}`: cigen installs Temurin"),
+                ));
+            }
+            leftover(with, &["java-version"], name, findings);
+            tool("java", v)
+        }
+        "dtolnay/rust-toolchain" | "actions-rs/toolchain" => {
+            // dtolnay's ref names the toolchain (`@stable`, `@1.74.0`), unless it is a branch
+            // that takes a `toolchain` input.
+            let from_ref = reference.filter(|r| {
+                name == "dtolnay/rust-toolchain" && !matches!(*r, "master" | "v1") && r.len() != 40
+            });
+            let v = text(with, "toolchain").or(from_ref.map(str::to_string));
+            let components = with
+                .get("components")
+                .and_then(|c| match c {
+                    Value::String(s) => Some(
+                        s.split([',', ' '])
+                            .filter(|x| !x.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                    ),
+                    other => string_list(other),
+                })
+                .unwrap_or_default();
+            leftover(
+                with,
+                &["toolchain", "components", "override", "default"],
+                name,
+                findings,
+            );
+            Meaning::Toolchain(ToolUse {
+                tool: "rust",
+                version: v.or(Some("stable".into())),
+                components,
+            })
+        }
+        "actions/cache"
+        | "actions/cache/restore"
+        | "actions/cache/save"
+        | "Swatinem/rust-cache" => {
+            findings.push((
+                ReportKind::Lost,
+                "cache",
+                format!("`{name}`: the generated job caches nothing (issue 9 §5)"),
+            ));
+            Meaning::Cache
+        }
+        "actions/upload-artifact" => {
+            let paths = text(with, "path")
+                .map(|p| {
+                    p.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            for k in with.keys() {
+                if !["path", "name", "if-no-files-found", "include-hidden-files"]
+                    .contains(&k.as_str())
+                {
+                    findings.push((
+                        ReportKind::Note,
+                        "artifacts",
+                        format!("upload-artifact input `{k}`: cigen uploads with its own settings"),
+                    ));
+                }
+            }
+            Meaning::Upload(paths)
+        }
+        "actions/download-artifact" => Meaning::Download,
+        _ => Meaning::Remote,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(yaml: &str) -> IndexMap<String, Value> {
+        serde_yaml::from_str(yaml).unwrap()
+    }
+
+    #[test]
+    fn toolchains_caches_and_artifacts() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::write(root.path().join(".nvmrc"), "v22.11.0\n").unwrap();
+        let mut f = Vec::new();
+        assert_eq!(
+            meaning(
+                "actions/setup-node@v4",
+                &with("node-version-file: .nvmrc\ncache: pnpm"),
+                root.path(),
+                &mut f
+            ),
+            Meaning::Toolchain(ToolUse {
+                tool: "node",
+                version: Some("22.11.0".into()),
+                components: vec![]
+            })
+        );
+        assert!(f.iter().any(|x| x.1 == "cache"));
+        let m = meaning(
+            "dtolnay/rust-toolchain@nightly",
+            &with("components: miri, rust-src"),
+            root.path(),
+            &mut f,
+        );
+        assert_eq!(
+            m,
+            Meaning::Toolchain(ToolUse {
+                tool: "rust",
+                version: Some("nightly".into()),
+                components: vec!["miri".into(), "rust-src".into()]
+            })
+        );
+        let m = meaning(
+            "dtolnay/rust-toolchain@master",
+            &with("toolchain: ${{ matrix.rust }}"),
+            root.path(),
+            &mut f,
+        );
+        assert!(
+            matches!(m, Meaning::Toolchain(t) if t.version.as_deref() == Some("${{ matrix.rust }}"))
+        );
+        assert_eq!(
+            meaning(
+                "actions/upload-artifact@v4",
+                &with("name: dist\npath: |\n  dist/\n  sbom.json\n"),
+                root.path(),
+                &mut f
+            ),
+            Meaning::Upload(vec!["dist/".into(), "sbom.json".into()])
+        );
+        assert_eq!(
+            meaning("codecov/codecov-action@v5", &with(""), root.path(), &mut f),
+            Meaning::Remote
+        );
+    }
+}

@@ -1,0 +1,474 @@
+//! One workflow job → one spec job: needs, matrix, env, secrets, services, permissions,
+//! environment, timeout, conditions; the steps are `steps.rs`'s.
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde_yaml::Value;
+
+use super::actions::{meaning, Meaning, ToolUse};
+use super::condition::{self, Condition, Status};
+use super::model::{self, scalar_text, string_list};
+use crate::import::events::EventSet;
+use crate::import::expr::{self, Found, Scope};
+use crate::import::report::{Kind, Report};
+use crate::import::typed;
+use crate::spec::{self, EnvValue, Environment, Permission, Scalar};
+
+/// What converting one job produced, besides the spec job itself.
+#[derive(Debug, Default)]
+pub(crate) struct Converted {
+    pub(crate) job: spec::Job,
+    /// Toolchains its actions installed; a version is literal or names a matrix axis
+    /// (`${{ matrix.python }}` after renaming).
+    pub(crate) tools: Vec<ToolUse>,
+    /// Remote steps for `targets.github.setup.<job>`.
+    pub(crate) remote: Vec<spec::ActionStep>,
+    /// Original steps that could not be carried, as YAML, to write as comments.
+    pub(crate) carried: Vec<String>,
+    /// The job's own `if:`, applied when the workflows are folded.
+    pub(crate) condition: Option<Condition>,
+}
+
+/// What a job converter reads and writes.
+pub(crate) struct JobCx<'a> {
+    /// The spec job name.
+    pub(crate) name: &'a str,
+    /// `file: jobs.<id>`, for the report.
+    pub(crate) origin: String,
+    pub(crate) scope: Scope,
+    pub(crate) found: Found,
+    pub(crate) report: &'a mut Report,
+    pub(crate) root: &'a Path,
+}
+
+impl JobCx<'_> {
+    pub(crate) fn add(
+        &mut self,
+        kind: Kind,
+        feature: &'static str,
+        at: &str,
+        message: impl Into<String>,
+    ) {
+        let origin = if at.is_empty() {
+            self.origin.clone()
+        } else {
+            format!("{}.{at}", self.origin)
+        };
+        self.report
+            .add(kind, Some(self.name), feature, origin, message);
+    }
+}
+
+/// A display text without its `${{ }}` parts (cigen names matrix cells itself), tidied:
+/// `tests (${{ matrix.os }})` → `tests`.
+pub(crate) fn plain_title(text: &str) -> Option<String> {
+    let mut t = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        t.push_str(&rest[..open]);
+        rest = match rest[open..].find("}}") {
+            Some(close) => &rest[open + close + 2..],
+            None => "",
+        };
+    }
+    t.push_str(rest);
+    // An opening bracket whose contents were all expressions is left unbalanced.
+    if t.matches('(').count() > t.matches(')').count() {
+        if let Some(i) = t.rfind('(') {
+            t.truncate(i);
+        }
+    }
+    let t = t.replace("()", "");
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.trim_end_matches([' ', '-', ':', ',', '/', '=']).trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// Matrix keys whose values pick a toolchain version, renamed after the tool so the generated
+/// setup follows the cell (`python-version` → `python`).
+fn tool_axes(j: &model::Job) -> IndexMap<String, String> {
+    let mut renames = IndexMap::new();
+    for s in &j.steps {
+        let Some(uses) = &s.uses else { continue };
+        let mut ignore = Vec::new();
+        if let Meaning::Toolchain(t) = meaning(uses, &s.with, Path::new("."), &mut ignore) {
+            if let Some(key) = t
+                .version
+                .as_deref()
+                .and_then(expr::whole)
+                .and_then(expr::matrix_key)
+            {
+                renames.insert(key, t.tool.to_string());
+            }
+        }
+    }
+    renames
+}
+
+fn permissions(cx: &mut JobCx<'_>, v: &Value, at: &str) -> IndexMap<String, Permission> {
+    let mut out = IndexMap::new();
+    match v {
+        Value::Mapping(m) => {
+            for (k, v) in m {
+                let (Some(k), Some(level)) = (scalar_text(k), scalar_text(v)) else {
+                    continue;
+                };
+                let p = match level.as_str() {
+                    "read" => Permission::Read,
+                    "write" => Permission::Write,
+                    "none" => Permission::None,
+                    _ => continue,
+                };
+                // Every generated job already reads the repository contents.
+                if k == "contents" && p == Permission::Read {
+                    continue;
+                }
+                out.insert(k, p);
+            }
+        }
+        other => {
+            let t = scalar_text(other).unwrap_or_default();
+            cx.add(Kind::Lost, "permissions", at, format!("`permissions: {t}`: the spec grants scopes one by one; the job gets `contents: read`"));
+        }
+    }
+    out
+}
+
+fn environment(cx: &mut JobCx<'_>, v: &Value) -> Option<Environment> {
+    let (name, url) = match v {
+        Value::Mapping(_) => (
+            v.get("name").and_then(scalar_text),
+            v.get("url").and_then(scalar_text),
+        ),
+        other => (scalar_text(other), None),
+    };
+    let name = name?;
+    if expr::has_expression(&name) {
+        cx.add(
+            Kind::Lost,
+            "environment",
+            "environment",
+            format!("environment name `{name}` is an expression"),
+        );
+        return None;
+    }
+    match url {
+        Some(u) if expr::has_expression(&u) => {
+            cx.add(Kind::Lost, "environment-url", "environment.url", format!("environment URL `{u}` uses an expression; the spec's URL is fixed text (issue 9 §7)"));
+            Some(Environment::Name(name))
+        }
+        Some(u) => Some(Environment::Full { name, url: Some(u) }),
+        None => Some(Environment::Name(name)),
+    }
+}
+
+/// Converts one job. `workflow` supplies env, permissions and defaults the job inherits.
+pub(crate) fn convert(
+    cx: &mut JobCx<'_>,
+    j: &model::Job,
+    raw: &Value,
+    workflow: &model::Workflow,
+    id_map: &IndexMap<String, String>,
+) -> Converted {
+    let mut c = Converted::default();
+    let renames = tool_axes(j);
+    c.job.description = j.name.as_deref().and_then(plain_title);
+    if let Some(needs) = j.needs.as_ref().and_then(string_list) {
+        for n in needs {
+            match id_map.get(&n) {
+                Some(spec) => c.job.needs.push(spec.clone()),
+                None => cx.add(
+                    Kind::Lost,
+                    "needs",
+                    "needs",
+                    format!("`{n}` is not a job that was imported"),
+                ),
+            }
+        }
+    }
+    if let Some(s) = &j.strategy {
+        if let Some(m) = &s.matrix {
+            c.job.matrix = super::matrix::matrix(cx, m, &renames);
+        }
+        if let Some(ff) = &s.fail_fast {
+            if scalar_text(ff).as_deref() != Some("true") {
+                cx.add(
+                    Kind::Lost,
+                    "fail-fast",
+                    "strategy.fail-fast",
+                    "`fail-fast: false`: a failing cell cancels the other cells (issue 9 §1)",
+                );
+            }
+        }
+        if s.max_parallel.is_some() {
+            cx.add(
+                Kind::Lost,
+                "max-parallel",
+                "strategy.max-parallel",
+                "`max-parallel`: every cell starts at once in CI",
+            );
+        }
+    }
+    if let Some(m) = &c.job.matrix {
+        let keys = m
+            .axes
+            .keys()
+            .chain(m.include.iter().flat_map(|c| c.keys()))
+            .cloned()
+            .collect::<Vec<_>>();
+        for k in keys {
+            let original = renames
+                .iter()
+                .find(|(_, to)| **to == k)
+                .map(|(from, _)| from.clone())
+                .unwrap_or_else(|| k.clone());
+            cx.scope.matrix.insert(original, k.clone());
+            cx.scope.matrix.insert(k.clone(), k);
+        }
+    }
+    if let Some(r) = &j.runs_on {
+        runs_on(cx, &mut c.job, r);
+    }
+    let perms = j.permissions.as_ref().or(workflow.permissions.as_ref());
+    if let Some(p) = perms {
+        c.job.permissions = permissions(cx, p, "permissions");
+    }
+    if let Some(e) = &j.environment {
+        c.job.environment = environment(cx, e);
+    }
+    if j.concurrency.is_some() {
+        cx.add(
+            Kind::Lost,
+            "concurrency",
+            "concurrency",
+            "a job-level concurrency group (issue 9 §7)",
+        );
+    }
+    if let Some(t) = &j.timeout_minutes {
+        match t.as_u64() {
+            Some(n) => c.job.timeout = typed::duration(&format!("{n}m")).ok(),
+            None => cx.add(
+                Kind::Lost,
+                "timeout",
+                "timeout-minutes",
+                "a timeout computed by an expression",
+            ),
+        }
+    }
+    if let Some(v) = &j.continue_on_error {
+        if scalar_text(v).as_deref() != Some("false") {
+            cx.add(
+                Kind::Lost,
+                "continue-on-error",
+                "continue-on-error",
+                format!(
+                    "`continue-on-error: {}`: a failing job fails the pipeline",
+                    scalar_text(v).unwrap_or_default()
+                ),
+            );
+        }
+    }
+    if j.container.is_some() {
+        cx.add(Kind::Lost, "container", "container", "a job container: the job runs on the runner itself (GitLab can take the image as `runs-on.image`)");
+    }
+    for (name, s) in &j.services {
+        if let Some(svc) = super::services::service(cx, name, s) {
+            c.job.services.insert(name.clone(), svc);
+        }
+    }
+    for (k, v) in &j.outputs {
+        let step_out = expr::whole(v).and_then(|e| {
+            let parts: Vec<&str> = e.split('.').collect();
+            match parts.as_slice() {
+                ["steps", _, "outputs", key] => Some(key.to_string()),
+                _ => None,
+            }
+        });
+        match step_out {
+            Some(key) if key == *k => c.job.outputs.push(k.clone()),
+            _ => cx.add(Kind::Lost, "output", &format!("outputs.{k}"), format!("output `{k}: {v}`: an output is a `{k}=...` line a step writes to `$CIGEN_OUTPUT`")),
+        }
+    }
+    if let Some(cond) = j.condition.as_ref().and_then(scalar_text) {
+        let cond = condition::convert(&cond);
+        for (feature, text) in &cond.lost {
+            cx.add(
+                Kind::Lost,
+                feature,
+                "if",
+                format!("job condition `{text}` (only events and branches are typed)"),
+            );
+        }
+        for (key, _, _) in &cond.matrix {
+            cx.add(
+                Kind::Lost,
+                "matrix-condition",
+                "if",
+                format!("a job condition on `matrix.{key}`: every cell runs (issue 9 §6)"),
+            );
+        }
+        if cond.status != Status::Success {
+            cx.add(Kind::Lost, "condition", "if", "a job that runs after its needs failed (`always()`, `failure()`, `!cancelled()`): it runs only when they pass");
+        }
+        c.condition = Some(cond);
+    }
+    let shell = j
+        .defaults
+        .as_ref()
+        .and_then(|d| d.run.as_ref())
+        .or(workflow.defaults.as_ref().and_then(|d| d.run.as_ref()));
+    if let Some(d) = shell {
+        if let Some(wd) = &d.working_directory {
+            match typed::rel_path(wd) {
+                Ok(p) => c.job.working_directory = Some(p),
+                Err(why) => cx.add(
+                    Kind::Lost,
+                    "working-directory",
+                    "defaults.run.working-directory",
+                    why,
+                ),
+            }
+        }
+        if let Some(sh) = d.shell.as_deref().filter(|s| *s != "bash") {
+            cx.add(
+                Kind::Lost,
+                "shell",
+                "defaults.run.shell",
+                format!("`shell: {sh}`: steps run in bash"),
+            );
+        }
+    }
+    for k in j.other.keys() {
+        cx.add(
+            Kind::Lost,
+            "unknown-key",
+            k,
+            format!("job key `{k}` has no equivalent"),
+        );
+    }
+    // Env: the workflow's, then the job's own; values with expressions become `export` lines.
+    let mut exports = Vec::new();
+    for (k, v) in workflow.env.iter().chain(j.env.iter()) {
+        env_entry(cx, &mut c.job.env, &mut exports, &mut c.job.secrets, k, v);
+    }
+    super::steps::convert(cx, &mut c, j, raw, &exports);
+    // Secrets and provider variables the translations used.
+    let found = std::mem::take(&mut cx.found);
+    for s in &found.secrets {
+        crate::import::add_secret(&mut c.job.secrets, s);
+    }
+    if !found.provider_vars.is_empty() {
+        let vars: Vec<&str> = found.provider_vars.iter().map(String::as_str).collect();
+        cx.add(Kind::Note, "github-context", "", format!("`github`/`runner` expressions became {}: set by GitHub, empty in local and GitLab runs", vars.join(", ")));
+    }
+    for u in &found.untranslated {
+        cx.add(
+            Kind::Lost,
+            "expression",
+            "",
+            format!("`{u}` has no equivalent outside GitHub; it stays literal text"),
+        );
+    }
+    c
+}
+
+/// One env entry: a fixed value stays `env:`; `${{ secrets.X }}` as `X` is just the secret;
+/// anything else with an expression becomes an `export` line before each command, because
+/// cigen does not expand variables inside env values.
+pub(crate) fn env_entry(
+    cx: &mut JobCx<'_>,
+    env: &mut IndexMap<String, EnvValue>,
+    exports: &mut Vec<String>,
+    secrets: &mut Vec<spec::Secret>,
+    k: &str,
+    v: &Value,
+) {
+    let Some(t) = scalar_text(v) else { return };
+    if !expr::has_expression(&t) {
+        env.insert(k.to_string(), EnvValue::Plain(Scalar(t)));
+        return;
+    }
+    if expr::whole(&t) == Some(&format!("secrets.{k}")) {
+        crate::import::add_secret(secrets, k);
+        return;
+    }
+    let word = expr::shell_word(&t, &cx.scope, &mut cx.found);
+    exports.push(format!("export {k}={word}"));
+}
+
+fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
+    let labels = string_list(r).unwrap_or_default();
+    if labels.iter().any(|l| expr::has_expression(l)) {
+        let per_cell = labels
+            .iter()
+            .any(|l| expr::whole(l).and_then(expr::matrix_key).is_some());
+        if per_cell {
+            cx.add(
+                Kind::Lost,
+                "runner-per-cell",
+                "runs-on",
+                format!(
+                    "`runs-on: {}`: every cell runs on the default runner (issue 9 §2)",
+                    labels.join(", ")
+                ),
+            );
+        } else {
+            cx.add(
+                Kind::Lost,
+                "runs-on",
+                "runs-on",
+                format!("`runs-on: {}` is an expression", labels.join(", ")),
+            );
+        }
+        return;
+    }
+    match labels.as_slice() {
+        [] => {}
+        [one] if one == "ubuntu-latest" || one == "ubuntu-24.04" => {
+            if one == "ubuntu-latest" {
+                // Said once per file: almost every job of almost every workflow has it.
+                let file = cx.origin.split(": ").next().unwrap_or_default().to_string();
+                cx.report.add(
+                    Kind::Note,
+                    None,
+                    "runs-on",
+                    format!("{file}: jobs.*.runs-on"),
+                    "`ubuntu-latest` became cigen's default runner, the fixed `ubuntu-24.04`",
+                );
+            }
+        }
+        _ => {
+            job.runs_on = Some(spec::RunsOn {
+                github: Some(if labels.len() == 1 {
+                    spec::OneOrMany::One(labels[0].clone())
+                } else {
+                    spec::OneOrMany::Many(labels)
+                }),
+                ..Default::default()
+            })
+        }
+    }
+}
+
+/// The events and branches a job's own condition allows, within its workflow's events.
+pub(crate) fn condition_events(c: &Converted, workflow: EventSet) -> EventSet {
+    c.condition
+        .as_ref()
+        .and_then(|c| c.events)
+        .map_or(workflow, |e| e.intersect(workflow))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_and_health_options() {
+        assert_eq!(
+            plain_title("tests (${{ matrix.os }})").as_deref(),
+            Some("tests")
+        );
+        assert_eq!(plain_title("${{ matrix.os }}"), None);
+    }
+}

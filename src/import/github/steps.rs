@@ -1,0 +1,395 @@
+//! A job's steps: `run:` steps become spec steps (expressions translated); `uses:` steps
+//! become cigen's own setup, artifacts, remote setup steps, or — after the main work — report
+//! items with the original step kept as a comment.
+
+use indexmap::IndexMap;
+use serde_yaml::Value;
+
+use super::actions::{meaning, split, Meaning};
+use super::condition::{self, Status};
+use super::job::{env_entry, plain_title, Converted, JobCx};
+use super::model::{self, scalar_text};
+use crate::import::expr;
+use crate::import::report::Kind;
+use crate::import::typed;
+use crate::pins;
+use crate::spec::{ActionStep, Scalar, Step, StepSpec, When};
+
+/// The original step as YAML, for a comment beside the job.
+fn carried(raw: Option<&Value>, why: &str) -> String {
+    let yaml = raw
+        .and_then(|v| serde_yaml::to_string(&vec![v]).ok())
+        .unwrap_or_default();
+    format!("{why}\n{}", yaml.trim_end())
+}
+
+fn full_sha(r: &str) -> bool {
+    r.len() == 40
+        && r.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+}
+
+/// A remote step for `targets.github.setup`, or `None` (reported) when it cannot be one.
+fn remote(
+    cx: &mut JobCx<'_>,
+    c: &mut Converted,
+    s: &model::Step,
+    at: &str,
+    raw: Option<&Value>,
+) -> Option<ActionStep> {
+    let uses = s.uses.as_deref()?;
+    let (name, reference) = split(uses);
+    if name.starts_with("./") || name.starts_with("docker://") {
+        cx.add(
+            Kind::Lost,
+            "action",
+            at,
+            format!("`{uses}`: local and Docker actions cannot be pinned by cigen"),
+        );
+        c.carried
+            .push(carried(raw, "not carried (local or Docker action):"));
+        return None;
+    }
+    let pinned = if pins::builtin_lookup(name).is_some() {
+        name.to_string()
+    } else if let Some(sha) = reference.filter(|r| full_sha(r)) {
+        format!("{name}@{sha}")
+    } else {
+        cx.add(Kind::Todo, "pin-action", at, format!("`{uses}` is not pinned to a commit and cigen has no pin for it: add the step to `targets.github.setup.{}` as `{name}@<40-hex commit sha>`", cx.name));
+        c.carried.push(carried(
+            raw,
+            "to pin, then add to targets.github.setup (see the report):",
+        ));
+        return None;
+    };
+    let mut with = IndexMap::new();
+    for (k, v) in &s.with {
+        let Some(t) = scalar_text(v) else { continue };
+        if expr::has_expression(&t) {
+            let e = expr::whole(&t).unwrap_or("");
+            let secret = e
+                .strip_prefix("secrets.")
+                .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            let var = e
+                .strip_prefix("vars.")
+                .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            if let Some(name) = secret {
+                crate::import::add_secret(&mut c.job.secrets, name);
+            } else if var.is_none() {
+                cx.add(Kind::Lost, "action-input", &format!("{at}.with.{k}"), format!("input `{k}: {t}`: remote step inputs may only use `${{{{ secrets.X }}}}` and `${{{{ vars.X }}}}`; the input was left out"));
+                continue;
+            }
+        }
+        with.insert(k.clone(), Scalar(t));
+    }
+    if s.condition.is_some() {
+        cx.add(
+            Kind::Lost,
+            "condition",
+            &format!("{at}.if"),
+            "a condition on a remote step: remote setup steps always run",
+        );
+    }
+    if !s.env.is_empty() {
+        cx.add(
+            Kind::Lost,
+            "action-env",
+            &format!("{at}.env"),
+            "env of a remote step: remote setup steps take inputs only",
+        );
+    }
+    Some(ActionStep {
+        name: s.name.clone(),
+        uses: Some(pinned),
+        with,
+    })
+}
+
+/// A `run:` step.
+fn run_step(
+    cx: &mut JobCx<'_>,
+    c: &mut Converted,
+    s: &model::Step,
+    at: &str,
+    exports: &[String],
+) -> Step {
+    let text = s.run.clone().unwrap_or_default();
+    let mut run = expr::translate_shell(&text, &cx.scope, &mut cx.found);
+    // Outputs: cigen hands `$CIGEN_OUTPUT` lines on to GitHub's output file itself.
+    run = run.replace("GITHUB_OUTPUT", "CIGEN_OUTPUT");
+    for var in ["GITHUB_ENV", "GITHUB_PATH"] {
+        if run.contains(var) {
+            cx.add(
+                Kind::Lost,
+                "step-env",
+                at,
+                format!("writes to `${var}`: later steps do not see it (issue 9 §6, `$CIGEN_ENV`)"),
+            );
+        }
+    }
+    let mut step = Step {
+        name: s.name.as_deref().and_then(plain_title),
+        ..Step::default()
+    };
+    let mut step_exports = exports.to_vec();
+    for (k, v) in &s.env {
+        env_entry(
+            cx,
+            &mut step.env,
+            &mut step_exports,
+            &mut c.job.secrets,
+            k,
+            v,
+        );
+    }
+    if !step_exports.is_empty() {
+        run = format!("{}\n{run}", step_exports.join("\n"));
+    }
+    step.run = run;
+    if let Some(cond) = s.condition.as_ref().and_then(scalar_text) {
+        let cond = condition::convert(&cond);
+        for (feature, text) in &cond.lost {
+            cx.add(
+                Kind::Lost,
+                feature,
+                &format!("{at}.if"),
+                format!("step condition `{text}` (only events and branches are typed)"),
+            );
+        }
+        // A matrix test stays a shell test in front of the command until `when` takes
+        // matrix values (issue 9 §6): the step passes quickly in the other cells.
+        let mut guards = Vec::new();
+        for (key, eq, value) in &cond.matrix {
+            match cx.scope.matrix.get(key) {
+                Some(k) => guards.push(format!(
+                    "[ \"${{{}}}\" {} '{}' ] || exit 0",
+                    crate::contract::matrix_env_name(k),
+                    if *eq { "=" } else { "!=" },
+                    value.replace('\'', "'\\''")
+                )),
+                None => cx.add(
+                    Kind::Lost,
+                    "matrix-condition",
+                    &format!("{at}.if"),
+                    format!("step condition on `matrix.{key}`, which the matrix does not have"),
+                ),
+            }
+        }
+        if !guards.is_empty() {
+            cx.add(Kind::Note, "matrix-condition", &format!("{at}.if"), format!("the condition on matrix values became a shell test in front of the command (`{}`) until `when` takes matrix values (issue 9 §6)", guards.join("; ")));
+            step.run = format!("{}\n{}", guards.join("\n"), step.run);
+        }
+        match cond.status {
+            Status::Success => {}
+            _ => cx.add(
+                Kind::Lost,
+                "condition",
+                &format!("{at}.if"),
+                "a step that runs after an earlier step failed: steps stop at the first failure",
+            ),
+        }
+        let mut rejected = Vec::new();
+        let when = When {
+            event: cond.events.and_then(|e| e.to_when()),
+            branch: cond.branches.and_then(|b| typed::branch(&b, &mut rejected)),
+            ..When::default()
+        };
+        for r in rejected {
+            cx.add(
+                Kind::Lost,
+                "condition",
+                &format!("{at}.if"),
+                format!("`{r}` is not a glob cigen reads; the branch condition was left out"),
+            );
+        }
+        if when != When::default() {
+            step.when = Some(when);
+        }
+    }
+    if let Some(wd) = &s.working_directory {
+        if expr::has_expression(wd) {
+            cx.add(
+                Kind::Lost,
+                "expression",
+                &format!("{at}.working-directory"),
+                format!("working directory `{wd}` is an expression"),
+            );
+        } else {
+            match typed::rel_path(wd) {
+                Ok(p) => step.working_directory = Some(p),
+                Err(why) => cx.add(
+                    Kind::Lost,
+                    "working-directory",
+                    &format!("{at}.working-directory"),
+                    why,
+                ),
+            }
+        }
+    }
+    if let Some(sh) = s.shell.as_deref().filter(|s| *s != "bash") {
+        cx.add(
+            Kind::Lost,
+            "shell",
+            &format!("{at}.shell"),
+            format!("`shell: {sh}`: the step runs in bash"),
+        );
+    }
+    if let Some(v) = &s.continue_on_error {
+        if scalar_text(v).as_deref() != Some("false") {
+            cx.add(
+                Kind::Lost,
+                "continue-on-error",
+                &format!("{at}.continue-on-error"),
+                "a step allowed to fail: a failing step fails the job",
+            );
+        }
+    }
+    if let Some(t) = &s.timeout_minutes {
+        match t.as_u64() {
+            Some(n) => step.timeout = typed::duration(&format!("{n}m")).ok(),
+            None => cx.add(
+                Kind::Lost,
+                "timeout",
+                &format!("{at}.timeout-minutes"),
+                "a timeout computed by an expression",
+            ),
+        }
+    }
+    for k in s.other.keys() {
+        cx.add(
+            Kind::Lost,
+            "unknown-key",
+            &format!("{at}.{k}"),
+            format!("step key `{k}` has no equivalent"),
+        );
+    }
+    step
+}
+
+/// Converts the steps of `j` into `c`.
+pub(super) fn convert(
+    cx: &mut JobCx<'_>,
+    c: &mut Converted,
+    j: &model::Job,
+    raw: &Value,
+    exports: &[String],
+) {
+    let raw_steps = raw.get("steps").and_then(Value::as_sequence);
+    let runs: Vec<usize> = j
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.run.is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let (first_run, last_run) = (runs.first().copied(), runs.last().copied());
+    for (i, s) in j.steps.iter().enumerate() {
+        let at = format!("steps[{i}]");
+        let raw_step = raw_steps.and_then(|r| r.get(i));
+        if s.run.is_some() {
+            let step = run_step(cx, c, s, &at, exports);
+            c.job.steps.push(
+                if step
+                    == (Step {
+                        run: step.run.clone(),
+                        ..Step::default()
+                    })
+                {
+                    StepSpec::Command(step.run)
+                } else {
+                    StepSpec::Full(Box::new(step))
+                },
+            );
+            continue;
+        }
+        let Some(uses) = s.uses.as_deref() else {
+            cx.add(
+                Kind::Lost,
+                "unknown-key",
+                &at,
+                "a step with neither `run` nor `uses`",
+            );
+            continue;
+        };
+        let mut findings = Vec::new();
+        let m = meaning(uses, &s.with, cx.root, &mut findings);
+        for (kind, feature, msg) in findings {
+            cx.add(kind, feature, &at, msg);
+        }
+        match m {
+            Meaning::Checkout => {}
+            Meaning::Toolchain(t) => c.tools.push(t),
+            Meaning::Cache => {}
+            Meaning::Upload(paths) => {
+                for p in paths {
+                    if expr::has_expression(&p) {
+                        cx.add(
+                            Kind::Lost,
+                            "artifacts",
+                            &at,
+                            format!("artifact path `{p}` is an expression"),
+                        );
+                    } else {
+                        match typed::artifact(&p) {
+                            Ok(a) if !c.job.artifacts.contains(&a) => c.job.artifacts.push(a),
+                            Ok(_) => {}
+                            Err(why) => cx.add(Kind::Lost, "artifacts", &at, why),
+                        }
+                    }
+                }
+                if s.condition.is_some() {
+                    cx.add(Kind::Note, "artifacts", &format!("{at}.if"), "artifacts are uploaded after the job whether it passed or failed (not when cancelled)");
+                }
+            }
+            Meaning::Download => {
+                if c.job.needs.is_empty() {
+                    cx.add(
+                        Kind::Lost,
+                        "artifacts",
+                        &at,
+                        "downloads artifacts, but the job needs no job that uploads them",
+                    );
+                } else {
+                    cx.add(Kind::Note, "artifacts", &at, "download-artifact: the generated job downloads the artifacts of the jobs it needs, into the workspace root with their paths kept");
+                }
+            }
+            Meaning::Remote => {
+                let after = last_run.is_some_and(|l| i > l);
+                if after {
+                    cx.add(Kind::Lost, "post-step", &at, format!("`{uses}` runs after the job's commands: remote post steps do not exist yet (issue 9 §4); kept as a comment"));
+                    c.carried.push(carried(
+                        raw_step,
+                        "not carried (a remote step after the commands, issue 9 §4):",
+                    ));
+                    continue;
+                }
+                if first_run.is_some_and(|f| i > f) {
+                    cx.add(Kind::Note, "remote-step", &at, format!("`{uses}` ran between commands; as a remote setup step it runs before all of them"));
+                }
+                if let Some(a) = remote(cx, c, s, &at, raw_step) {
+                    c.remote.push(a);
+                }
+            }
+        }
+    }
+    if j.steps.is_empty() && j.uses.is_none() {
+        cx.add(Kind::Lost, "unknown-key", "steps", "a job without steps");
+    }
+    if c.job.steps.is_empty() {
+        // Until a job may consist of remote steps only (issue 9 §3), `cigen run` needs one step.
+        cx.add(
+            Kind::Lost,
+            "remote-only-job",
+            "steps",
+            "the job has no commands; a placeholder command stands in for `cigen run` (issue 9 §3)",
+        );
+        c.job.steps.push(StepSpec::Full(Box::new(Step {
+            name: Some("remote steps only".into()),
+            run: format!(
+                "echo \"{}: the work is done by the remote steps in targets.github.setup\"",
+                cx.name
+            ),
+            ..Step::default()
+        })));
+    }
+}

@@ -1,0 +1,478 @@
+//! One GitLab job → one spec job: needs from stages, variables, script steps, services,
+//! image and tags, rules, artifacts, environment, retry and timeout; the rest reported.
+
+use indexmap::IndexMap;
+use serde_yaml::Value;
+
+use super::{
+    duration, matrix, model, references, rules, scalar, secret_like, services, stateful, variable,
+    FILE,
+};
+use crate::import::events::EventSet;
+use crate::import::report::Kind;
+use crate::import::typed;
+use crate::import::Draft;
+use crate::spec::{self, EnvValue, Event, OneOrMany, Scalar, Step, StepSpec, When};
+
+/// What every job of the pipeline shares.
+pub(super) struct Pipeline<'a> {
+    pub(super) stages: &'a [String],
+    pub(super) default: &'a model::Job,
+    pub(super) globals: &'a IndexMap<String, Value>,
+    pub(super) top_before: Option<&'a Value>,
+    pub(super) top_services: Option<&'a Vec<Value>>,
+    /// The default image.
+    pub(super) image: Option<String>,
+    /// Every imported job: GitLab name → (spec name, job).
+    pub(super) jobs: &'a IndexMap<String, (String, model::Job)>,
+}
+
+fn stage_of(j: &model::Job) -> String {
+    j.stage.clone().unwrap_or_else(|| "test".into())
+}
+
+/// Converts job `n` into `draft`; returns the events it runs on (all when unrestricted).
+pub(super) fn convert(
+    pl: &Pipeline<'_>,
+    n: &str,
+    name: &str,
+    j: &model::Job,
+    draft: &mut Draft,
+) -> EventSet {
+    let at = |k: &str| format!("{FILE}: {k}");
+    let (stages, default, globals, jobs, image) =
+        (pl.stages, pl.default, pl.globals, pl.jobs, &pl.image);
+    let (top_before, top_services) = (pl.top_before, pl.top_services);
+    let mut events = EventSet::default();
+    let origin = at(n);
+    let mut job = spec::Job {
+        description: None,
+        ..spec::Job::default()
+    };
+    // Needs: `needs:` as written, else every job of the nearest earlier stage with jobs.
+    match &j.needs {
+        Some(needs) => {
+            for need in needs {
+                let target = need.get("job").and_then(scalar).or_else(|| scalar(need));
+                match target.and_then(|t| jobs.get(&t).map(|(s, _)| s.clone())) {
+                    Some(s) => job.needs.push(s),
+                    None => draft.report.add(
+                        Kind::Lost,
+                        Some(name),
+                        "needs",
+                        origin.clone(),
+                        format!(
+                            "needs `{}`, which is not an imported job",
+                            scalar(need).unwrap_or_default()
+                        ),
+                    ),
+                }
+            }
+        }
+        None => {
+            let mine = stages.iter().position(|s| *s == stage_of(j)).unwrap_or(0);
+            for s in stages[..mine].iter().rev() {
+                let earlier: Vec<String> = jobs
+                    .values()
+                    .filter(|(_, o)| stage_of(o) == *s)
+                    .map(|(sn, _)| sn.clone())
+                    .collect();
+                if !earlier.is_empty() {
+                    job.needs = earlier;
+                    break;
+                }
+            }
+        }
+    }
+    if j.dependencies.is_some() {
+        draft.report.add(
+            Kind::Note,
+            Some(name),
+            "artifacts",
+            origin.clone(),
+            "`dependencies`: a job downloads the artifacts of the jobs it needs",
+        );
+    }
+    // Variables: globals, then the job's; matrix values arrive as MATRIX_<KEY>.
+    let mut exports = Vec::new();
+    let mut defined: Vec<String> = Vec::new();
+    for (k, v) in globals.iter().chain(j.variables.iter()) {
+        defined.push(k.clone());
+        let Some(val) = variable(v) else { continue };
+        if k.starts_with("CI_")
+            || k.starts_with("GITLAB_")
+            || k.starts_with("GIT_")
+            || k.starts_with("FF_")
+        {
+            draft.report.add(
+                Kind::Lost,
+                Some(name),
+                "runner-variable",
+                origin.clone(),
+                format!(
+                    "variable `{k}` configures the GitLab runner; the generated job sets its own"
+                ),
+            );
+            continue;
+        }
+        if val.contains('$') {
+            exports.push(format!(
+                "export {k}=\"{}\"",
+                val.replace('\\', "\\\\")
+                    .replace('"', "\\\"")
+                    .replace('`', "\\`")
+            ));
+        } else {
+            job.env.insert(k.clone(), EnvValue::Plain(Scalar(val)));
+        }
+    }
+    // Image (before the matrix, which may rename variables in it).
+    if let Some(i) = &j.image {
+        let img = i.get("name").and_then(scalar).or_else(|| scalar(i));
+        if img != *image {
+            job.runs_on.get_or_insert_with(Default::default).image = img;
+        }
+    }
+    if let Some(p) = &j.parallel {
+        matrix::matrix(draft, name, &origin, p, &mut job, &mut exports);
+    }
+    // Script: before_script (the job's, else the default's) then script.
+    let before = j
+        .before_script
+        .as_ref()
+        .or(default.before_script.as_ref())
+        .or(top_before)
+        .map(model::lines)
+        .unwrap_or_default();
+    let script = j.script.as_ref().map(model::lines).unwrap_or_default();
+    let all: Vec<String> = before.iter().chain(script.iter()).cloned().collect();
+    let mut text_all = all.join("\n");
+    text_all.push_str(&exports.join("\n"));
+    let prefix = if exports.is_empty() {
+        String::new()
+    } else {
+        format!("{}\n", exports.join("\n"))
+    };
+    if !exports.is_empty() || all.iter().any(|l| stateful(l)) {
+        job.steps.push(StepSpec::Full(Box::new(Step {
+            name: Some("script".into()),
+            run: format!("{prefix}{}", all.join("\n")),
+            ..Step::default()
+        })));
+    } else {
+        for l in &all {
+            job.steps.push(StepSpec::Command(format!("{prefix}{l}")));
+        }
+    }
+    if j.after_script.is_some() || default.after_script.is_some() {
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            "post-step",
+            origin.clone(),
+            "`after_script`: commands after the job's script do not exist yet (issue 9 §4)",
+        );
+        let lines = j
+            .after_script
+            .as_ref()
+            .or(default.after_script.as_ref())
+            .map(model::lines)
+            .unwrap_or_default();
+        draft
+            .carried
+            .entry(name.to_string())
+            .or_default()
+            .push(format!(
+                "not carried (after_script, issue 9 §4):\n{}",
+                lines
+                    .iter()
+                    .map(|l| format!("- {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ));
+    }
+    // Secrets: CI/CD variables the job reads, that the file does not set, named like secrets.
+    for r in references(&text_all) {
+        if !defined.contains(&r) && secret_like(&r) && !job.secrets.iter().any(|s| s.name() == r) {
+            crate::import::add_secret(&mut job.secrets, &r);
+            draft.report.add(Kind::Note, Some(name), "secret", origin.clone(), format!("`${r}` is not set in the file and is named like a secret: declared as one (a CI/CD variable on GitLab, the environment locally)"));
+        }
+    }
+    let gitlab_vars: Vec<String> = references(&text_all)
+        .into_iter()
+        .filter(|r| r.starts_with("CI_") || r.starts_with("GITLAB_"))
+        .collect();
+    if !gitlab_vars.is_empty() {
+        let mut v = gitlab_vars;
+        v.sort();
+        v.dedup();
+        draft.report.add(
+            Kind::Note,
+            Some(name),
+            "gitlab-context",
+            origin.clone(),
+            format!(
+                "uses {}: set by GitLab, empty in local and GitHub runs",
+                v.iter()
+                    .map(|x| format!("${x}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+    }
+    let services = j
+        .services
+        .clone()
+        .or(default.services.clone())
+        .or(top_services.cloned())
+        .unwrap_or_default();
+    for s in &services {
+        if let Some((sn, svc)) = services::service(s, name, draft, &origin) {
+            job.services.insert(sn, svc);
+        }
+    }
+    if let Some(t) = j.tags.as_ref().or(default.tags.as_ref()) {
+        job.runs_on.get_or_insert_with(Default::default).gitlab = Some(if t.len() == 1 {
+            OneOrMany::One(t[0].clone())
+        } else {
+            OneOrMany::Many(t.clone())
+        });
+    }
+    // Conditions.
+    let gate = match (&j.rules, j.only.is_some() || j.except.is_some()) {
+        (Some(r), _) => rules::rules(r),
+        (None, true) => rules::only_except(j.only.as_ref(), j.except.as_ref()),
+        (None, false) => rules::Gate::default(),
+    };
+    for (feature, msg) in &gate.lost {
+        draft
+            .report
+            .add(Kind::Lost, Some(name), feature, origin.clone(), msg.clone());
+    }
+    if gate.default_branch {
+        draft.report.add(
+            Kind::Note,
+            Some(name),
+            "default-branch",
+            origin.clone(),
+            "`$CI_DEFAULT_BRANCH` became `main`: change `when.branch` if yours is another",
+        );
+    }
+    if j.when
+        .as_deref()
+        .is_some_and(|w| w == "manual" || w == "delayed")
+    {
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            "manual-job",
+            origin.clone(),
+            format!(
+                "`when: {}`: the job runs without waiting for a click",
+                j.when.as_deref().unwrap_or_default()
+            ),
+        );
+    }
+    let mut when = When::default();
+    if let Some(mut e) = gate.events {
+        events = events.union(e);
+        if e.contains(Event::Push) || e.contains(Event::PullRequest) {
+            e.insert(Event::Manual);
+        }
+        when.event = e.to_when();
+    } else {
+        events = EventSet::all();
+    }
+    let mut rejected = Vec::new();
+    if let Some(b) = gate.branches {
+        when.branch = typed::branch(&b, &mut rejected);
+    }
+    when.changed = typed::globs(&gate.changed, &mut rejected);
+    for r in rejected {
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            "condition",
+            origin.clone(),
+            format!("`{r}` is not a glob cigen reads; the condition was left out"),
+        );
+    }
+    if when != When::default() {
+        job.when = Some(when);
+    }
+    // The rest of the job.
+    if let Some(a) = &j.artifacts {
+        for p in &a.paths {
+            match typed::artifact(p) {
+                Ok(a) => job.artifacts.push(a),
+                Err(why) => {
+                    draft
+                        .report
+                        .add(Kind::Lost, Some(name), "artifacts", origin.clone(), why)
+                }
+            }
+        }
+        for (k, _) in a.reports.iter().flatten() {
+            draft.report.add(Kind::Lost, Some(name), "artifact-reports", origin.clone(), format!("`artifacts: reports: {k}`: GitLab reads only the JUnit report cigen writes for the job's steps"));
+        }
+        for k in a.other.keys() {
+            if k != "name" && k != "when" && k != "expire_in" {
+                draft.report.add(
+                    Kind::Lost,
+                    Some(name),
+                    "artifacts",
+                    origin.clone(),
+                    format!("`artifacts: {k}` has no equivalent"),
+                );
+            }
+        }
+    }
+    if j.cache.is_some() {
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            "cache",
+            origin.clone(),
+            "`cache:`: the generated job caches nothing (issue 9 §5)",
+        );
+    }
+    if let Some(e) = &j.environment {
+        let (en, url) = match e {
+            Value::Mapping(_) => (
+                e.get("name").and_then(scalar),
+                e.get("url").and_then(scalar),
+            ),
+            other => (scalar(other), None),
+        };
+        if let Some(en) = en {
+            job.environment = Some(match url {
+                Some(u) if u.contains('$') => {
+                    draft.report.add(Kind::Lost, Some(name), "environment-url", origin.clone(), format!("environment URL `{u}` uses a variable; the spec's URL is fixed text (issue 9 §7)"));
+                    spec::Environment::Name(en)
+                }
+                Some(u) => spec::Environment::Full {
+                    name: en,
+                    url: Some(u),
+                },
+                None => spec::Environment::Name(en),
+            });
+        }
+        for k in [
+            "action",
+            "on_stop",
+            "auto_stop_in",
+            "deployment_tier",
+            "kubernetes",
+        ] {
+            if e.get(k).is_some() {
+                draft.report.add(
+                    Kind::Lost,
+                    Some(name),
+                    "environment",
+                    origin.clone(),
+                    format!("`environment: {k}` has no equivalent"),
+                );
+            }
+        }
+    }
+    if let Some(r) = &j.retry {
+        let max = r.as_u64().or_else(|| r.get("max").and_then(Value::as_u64));
+        match max {
+            Some(m) => job.retry = Some(spec::RetrySpec::Attempts(m as u32 + 1)),
+            None => draft.report.add(
+                Kind::Lost,
+                Some(name),
+                "retry",
+                origin.clone(),
+                "a `retry` cigen cannot read",
+            ),
+        }
+        if r.get("when").is_some() {
+            draft.report.add(
+                Kind::Note,
+                Some(name),
+                "retry",
+                origin.clone(),
+                "`retry: when`: cigen retries a failed step whatever the reason",
+            );
+        }
+    }
+    if let Some(t) = &j.timeout {
+        match duration(t).and_then(|d| typed::duration(&d).ok()) {
+            Some(d) => job.timeout = Some(d),
+            None => draft.report.add(
+                Kind::Lost,
+                Some(name),
+                "timeout",
+                origin.clone(),
+                format!("timeout `{t}` cannot be read"),
+            ),
+        }
+    }
+    if j.allow_failure
+        .as_ref()
+        .is_some_and(|v| v.as_bool() != Some(false))
+    {
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            "continue-on-error",
+            origin.clone(),
+            "`allow_failure`: a failing job fails the pipeline",
+        );
+    }
+    if j.resource_group.is_some() {
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            "concurrency",
+            origin.clone(),
+            "`resource_group`: jobs of several pipelines may run at once (issue 9 §7)",
+        );
+    }
+    if j.coverage.is_some() {
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            "coverage",
+            origin.clone(),
+            "`coverage:` regex: GitLab shows no coverage figure for the job",
+        );
+    }
+    if j.interruptible.is_some() || default.interruptible.is_some() {
+        draft.report.add(
+            Kind::Note,
+            None,
+            "interruptible",
+            at("interruptible"),
+            "`interruptible`: the generated jobs are interruptible except deployments",
+        );
+    }
+    if j.extends.is_some() {
+        draft.report.add(
+            Kind::Note,
+            Some(name),
+            "extends",
+            origin.clone(),
+            "`extends:` was resolved: the job holds its templates' keys",
+        );
+    }
+    for k in j.other.keys() {
+        let feature = match k.as_str() {
+            "trigger" => "child-pipeline",
+            "id_tokens" => "id-tokens",
+            "secrets" => "vault-secrets",
+            "release" => "release",
+            _ => "unknown-key",
+        };
+        draft.report.add(
+            Kind::Lost,
+            Some(name),
+            feature,
+            origin.clone(),
+            format!("job key `{k}` has no equivalent"),
+        );
+    }
+    draft.spec.jobs.insert(name.to_string(), job);
+    events
+}

@@ -1,0 +1,292 @@
+//! GitLab `rules:` and `only:`/`except:` → the events, branches and changed files a job runs
+//! for; the rest (`when: manual`, `when: never`, other variables) is reported.
+
+use serde_yaml::Value;
+
+use super::model::lines;
+use crate::import::events::EventSet;
+use crate::spec::Event;
+
+/// A job's conditions as far as the spec can take them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Gate {
+    /// `None`: any event.
+    pub(crate) events: Option<EventSet>,
+    pub(crate) branches: Option<Vec<String>>,
+    pub(crate) changed: Vec<String>,
+    /// Whether a rule assumed the default branch is `main`.
+    pub(crate) default_branch: bool,
+    pub(crate) lost: Vec<(&'static str, String)>,
+}
+
+/// What one `if:` expression allows: events and branches (`None`: unrestricted).
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Allowed {
+    events: Option<EventSet>,
+    branches: Option<Vec<String>>,
+    default_branch: bool,
+}
+
+fn source_events(v: &str) -> Option<EventSet> {
+    Some(match v {
+        "merge_request_event" | "external_pull_request_event" => {
+            EventSet::of(&[Event::PullRequest])
+        }
+        "push" => EventSet::of(&[Event::Push, Event::Tag]),
+        "schedule" => EventSet::of(&[Event::Schedule]),
+        "web" | "api" | "trigger" => EventSet::of(&[Event::Manual]),
+        _ => return None,
+    })
+}
+
+fn unquote(s: &str) -> &str {
+    let s = s.trim();
+    s.strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .or_else(|| s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')))
+        .unwrap_or(s)
+}
+
+/// One comparison or presence test: `$CI_COMMIT_TAG`, `$CI_PIPELINE_SOURCE == "schedule"`.
+fn atom(a: &str) -> Option<Allowed> {
+    let a = a
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    let (left, op, right) = if let Some((l, r)) = a.split_once("==") {
+        (l.trim(), "==", r.trim())
+    } else if let Some((l, r)) = a.split_once("=~") {
+        (l.trim(), "=~", r.trim())
+    } else {
+        (a, "", "")
+    };
+    let var = left
+        .strip_prefix('$')?
+        .trim_start_matches('{')
+        .trim_end_matches('}');
+    let default_branch = matches!(right, "$CI_DEFAULT_BRANCH" | "${CI_DEFAULT_BRANCH}");
+    let branch = |b: &str| Allowed {
+        events: None,
+        branches: Some(vec![b.to_string()]),
+        default_branch,
+    };
+    let events = |e: EventSet| Allowed {
+        events: Some(e),
+        ..Allowed::default()
+    };
+    match (var, op) {
+        ("CI_PIPELINE_SOURCE", "==") => source_events(unquote(right)).map(events),
+        ("CI_COMMIT_TAG", "") | ("CI_COMMIT_TAG", "=~") => {
+            Some(events(EventSet::of(&[Event::Tag])))
+        }
+        ("CI_MERGE_REQUEST_ID" | "CI_MERGE_REQUEST_IID", "") => {
+            Some(events(EventSet::of(&[Event::PullRequest])))
+        }
+        ("CI_COMMIT_BRANCH", "") => Some(events(
+            EventSet::all().minus(EventSet::of(&[Event::Tag, Event::PullRequest])),
+        )),
+        ("CI_COMMIT_BRANCH" | "CI_COMMIT_REF_NAME", "==") if default_branch => Some(branch("main")),
+        ("CI_COMMIT_BRANCH" | "CI_COMMIT_REF_NAME", "==") if right.starts_with(['"', '\'']) => {
+            Some(branch(unquote(right)))
+        }
+        _ => None,
+    }
+}
+
+/// An `if:` made of `&&`/`||` of atoms (no parentheses across operators), as alternatives.
+fn expression(text: &str) -> Option<Vec<Allowed>> {
+    let mut alts = Vec::new();
+    for alt in text.split("||") {
+        let mut all = Allowed::default();
+        for part in alt.split("&&") {
+            let a = atom(part)?;
+            if let Some(e) = a.events {
+                all.events = Some(all.events.map_or(e, |x| x.intersect(e)));
+            }
+            if let Some(b) = a.branches {
+                all.branches = Some(b);
+            }
+            all.default_branch |= a.default_branch;
+        }
+        alts.push(all);
+    }
+    Some(alts)
+}
+
+/// The union of alternatives, when the spec's all-of `when` can say it: alternatives that
+/// differ only in events (or only in branches) unite; a mix of a branch in one and an event
+/// in another (`main` or a tag) cannot, and leaves the job unrestricted.
+fn unite(alts: &[Allowed], g: &mut Gate) {
+    if alts.is_empty()
+        || alts
+            .iter()
+            .any(|a| a.events.is_none() && a.branches.is_none())
+    {
+        return;
+    }
+    g.default_branch = alts.iter().any(|a| a.default_branch);
+    if let [one] = alts {
+        g.events = one.events;
+        g.branches = one.branches.clone();
+    } else if alts.iter().all(|a| a.branches.is_none()) {
+        g.events = alts
+            .iter()
+            .map(|a| a.events.unwrap_or_default())
+            .reduce(EventSet::union);
+    } else if alts.iter().all(|a| a.events.is_none()) {
+        g.branches = Some(
+            alts.iter()
+                .flat_map(|a| a.branches.clone().unwrap_or_default())
+                .collect(),
+        );
+    } else {
+        g.lost.push(("condition", "rules that allow a branch in one rule and an event in another (the spec's conditions must all hold): the job runs for every branch and event".into()));
+    }
+}
+
+/// Reads `rules:`: the first matching rule decides; the job runs for the union of the rules
+/// that run it.
+pub(crate) fn rules(rules: &[Value]) -> Gate {
+    let mut g = Gate::default();
+    let mut alts: Vec<Allowed> = Vec::new();
+    for r in rules {
+        let when = r
+            .get("when")
+            .and_then(Value::as_str)
+            .unwrap_or("on_success");
+        let cond = r.get("if").and_then(Value::as_str);
+        if let Some(ch) = r.get("changes") {
+            let paths = match ch {
+                Value::Mapping(_) => ch.get("paths").map(lines).unwrap_or_default(),
+                other => lines(other),
+            };
+            for p in paths {
+                if !g.changed.contains(&p) {
+                    g.changed.push(p);
+                }
+            }
+        }
+        if r.get("exists").is_some() {
+            g.lost.push((
+                "condition",
+                "`rules: exists:`: the job runs whether the files exist or not".into(),
+            ));
+        }
+        match when {
+            "never" => {
+                g.lost.push((
+                    "negated-condition",
+                    format!(
+                        "a `when: never` rule{}: the job also runs where it excluded",
+                        cond.map(|c| format!(" (`{c}`)")).unwrap_or_default()
+                    ),
+                ));
+                continue;
+            }
+            "manual" | "delayed" => {
+                g.lost.push((
+                    "manual-job",
+                    format!("a `when: {when}` rule: the job runs without waiting for a click"),
+                ));
+            }
+            _ => {}
+        }
+        match cond {
+            None => alts.push(Allowed::default()),
+            Some(c) => match expression(c) {
+                Some(a) => alts.extend(a),
+                None => {
+                    g.lost.push(("condition", format!("rule `if: {c}` (only the pipeline source, tags and branches are typed): the job runs whenever the other rules allow")));
+                }
+            },
+        }
+    }
+    unite(&alts, &mut g);
+    g.events = g.events.filter(|e| !e.is_empty());
+    g.branches = g.branches.filter(|b| !b.is_empty());
+    g
+}
+
+/// Reads `only:`/`except:` (the older syntax).
+pub(crate) fn only_except(only: Option<&Value>, except: Option<&Value>) -> Gate {
+    let mut g = Gate::default();
+    if let Some(o) = only {
+        let (refs, changes) = match o {
+            Value::Mapping(_) => (
+                o.get("refs").map(lines).unwrap_or_default(),
+                o.get("changes").map(lines).unwrap_or_default(),
+            ),
+            other => (lines(other), vec![]),
+        };
+        g.changed = changes;
+        let mut events = EventSet::default();
+        let mut branches = Vec::new();
+        for r in refs {
+            match r.as_str() {
+                "branches" | "pushes" => events = events.union(EventSet::of(&[Event::Push])),
+                "tags" => events.insert(Event::Tag),
+                "merge_requests" | "external_pull_requests" => events.insert(Event::PullRequest),
+                "schedules" => events.insert(Event::Schedule),
+                "web" | "api" | "triggers" => events.insert(Event::Manual),
+                b if !b.starts_with('/') => branches.push(b.to_string()),
+                other => g
+                    .lost
+                    .push(("condition", format!("`only: {other}` (a ref pattern)"))),
+            }
+        }
+        if !branches.is_empty() {
+            events.insert(Event::Push);
+            g.branches = Some(branches);
+        }
+        if !events.is_empty() {
+            g.events = Some(events);
+        }
+    }
+    if except.is_some() {
+        g.lost.push((
+            "negated-condition",
+            "`except:`: the job also runs where it was excluded".into(),
+        ));
+    }
+    g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(yaml: &str) -> Gate {
+        let v: Vec<Value> = serde_yaml::from_str(yaml).unwrap();
+        rules(&v)
+    }
+
+    #[test]
+    fn rules_become_events_branches_and_changes() {
+        let g =
+            r("- if: $CI_PIPELINE_SOURCE == \"schedule\"\n- if: $CI_PIPELINE_SOURCE == \"web\"\n");
+        assert_eq!(
+            g.events.map(|e| e.names()).as_deref(),
+            Some("schedule, manual")
+        );
+        let g = r("- if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n");
+        assert_eq!(g.branches, Some(vec!["main".to_string()]));
+        assert!(g.default_branch);
+        let g = r("- if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n- if: $CI_COMMIT_TAG\n");
+        assert_eq!((g.branches, g.events), (None, None));
+        assert_eq!(g.lost[0].0, "condition");
+        let g = r("- if: $CI_COMMIT_TAG\n  when: manual\n");
+        assert_eq!(g.events.map(|e| e.names()).as_deref(), Some("tag"));
+        assert_eq!(g.lost[0].0, "manual-job");
+        let g = r("- changes: [src/**/*]\n");
+        assert_eq!(
+            (g.events, g.changed.as_slice()),
+            (None, ["src/**/*".to_string()].as_slice())
+        );
+        let g = r("- if: $FOO == \"1\"\n  when: never\n- when: on_success\n");
+        assert_eq!(g.lost[0].0, "negated-condition");
+        let g = only_except(Some(&serde_yaml::from_str("[main, tags]").unwrap()), None);
+        assert_eq!(g.branches, Some(vec!["main".to_string()]));
+        assert_eq!(g.events.map(|e| e.names()).as_deref(), Some("push, tag"));
+    }
+}

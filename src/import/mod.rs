@@ -1,0 +1,314 @@
+//! `cigen import`: an existing GitHub Actions or GitLab CI configuration → one `cigen.yaml`,
+//! with a migration report of everything it could not carry over (printed, and written as
+//! comments beside each job). Parsing is typed (`github::model`, `gitlab::model`); the spec is
+//! built as `spec::Spec`, written by `emit`, and read back through cigen's own loader before
+//! anything is written, so what lands on disk always checks.
+
+mod emit;
+pub(crate) mod events;
+mod expr;
+mod github;
+mod gitlab;
+pub(crate) mod report;
+mod setup;
+pub(crate) mod typed;
+
+use std::path::Path;
+
+use indexmap::IndexMap;
+
+use crate::check::job_names::is_valid_job_name;
+use crate::check::reserved_names::RESERVED;
+use crate::spec::{self, Spec};
+
+pub(crate) use emit::spec_text;
+pub(crate) use github::ToolUse;
+pub(crate) use report::{Kind, Report};
+
+/// Declares secret `name` in `list` unless it is there already.
+pub(crate) fn add_secret(list: &mut Vec<spec::Secret>, name: &str) {
+    if !list.iter().any(|s| s.name() == name) {
+        list.push(spec::Secret::Name(name.to_string()));
+    }
+}
+
+/// Why an import stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ImportError {
+    pub(crate) message: String,
+}
+
+impl ImportError {
+    fn yaml(rel: &str, e: &serde_yaml::Error) -> Self {
+        let at = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        ImportError {
+            message: format!("{rel}{at}: invalid YAML: {e}"),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Which configurations to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sources {
+    pub(crate) github: bool,
+    pub(crate) gitlab: bool,
+}
+
+/// The spec being built, with what does not fit in it.
+#[derive(Debug)]
+pub(crate) struct Draft {
+    pub(crate) spec: Spec,
+    pub(crate) report: Report,
+    /// Per job: original steps kept as comments (blocks of YAML).
+    pub(crate) carried: IndexMap<String, Vec<String>>,
+    /// Per job: toolchains its original setup steps installed.
+    pub(crate) tools: IndexMap<String, Vec<ToolUse>>,
+    /// Per job: remote steps for `targets.github.setup`.
+    pub(crate) github_setup: IndexMap<String, Vec<spec::ActionStep>>,
+    /// Per job: `targets.gitlab.before_script` lines.
+    pub(crate) gitlab_before: IndexMap<String, Vec<String>>,
+    /// GitLab default image, when the import read a GitLab file.
+    pub(crate) gitlab_image: Option<String>,
+    /// Job names handed out so far.
+    names: Vec<String>,
+}
+
+impl Draft {
+    fn new() -> Self {
+        Draft {
+            spec: Spec {
+                version: 1,
+                name: None,
+                env: IndexMap::new(),
+                env_file: None,
+                secrets: Vec::new(),
+                setup: spec::Setup::default(),
+                triggers: spec::Triggers::default(),
+                jobs: IndexMap::new(),
+                targets: None,
+            },
+            report: Report::default(),
+            carried: IndexMap::new(),
+            tools: IndexMap::new(),
+            github_setup: IndexMap::new(),
+            gitlab_before: IndexMap::new(),
+            gitlab_image: None,
+            names: Vec::new(),
+        }
+    }
+
+    /// A valid, unused spec job name for `id` (a workflow job id or GitLab job key); on a
+    /// clash the source's name (`release`) is put in front.
+    pub(crate) fn job_name(&mut self, id: &str, source: &str) -> String {
+        let clean = |s: &str| -> String {
+            let mut out: String = s
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            while out.contains("--") {
+                out = out.replace("--", "-");
+            }
+            let mut out = out.trim_matches('-').to_string();
+            if !out.starts_with(|c: char| c.is_ascii_lowercase() || c == '_') {
+                out.insert(0, '_');
+            }
+            out.chars().take(56).collect()
+        };
+        let base = clean(id);
+        let taken =
+            |n: &str, d: &Draft| d.spec.jobs.contains_key(n) || d.names.iter().any(|x| x == n);
+        let mut candidates = vec![base.clone(), format!("{}-{base}", clean(source))];
+        if RESERVED.contains(&base.as_str()) {
+            candidates.remove(0);
+            candidates.insert(0, format!("{base}-job"));
+        }
+        let mut chosen = candidates
+            .into_iter()
+            .find(|c| is_valid_job_name(c) && !taken(c, self) && !RESERVED.contains(&c.as_str()));
+        let mut n = 2;
+        while chosen.is_none() {
+            let c = format!("{base}-{n}");
+            if !taken(&c, self) {
+                chosen = Some(c);
+            }
+            n += 1;
+        }
+        let name = chosen.unwrap_or(base);
+        if name != id {
+            self.report.add(Kind::Note, Some(&name), "job-name", id.to_string(), format!("job `{id}` is called `{name}` in the spec (job names are lowercase, unique across the imported files, and valid in every target)"));
+        }
+        self.names.push(name.clone());
+        name
+    }
+}
+
+/// The result of an import.
+#[derive(Debug)]
+pub(crate) struct Imported {
+    /// The spec text, with comments.
+    pub(crate) text: String,
+    pub(crate) report: Report,
+    /// What the user should do next (non-clashing paths chosen, files to retire).
+    pub(crate) next_steps: Vec<String>,
+    /// Warnings cigen's loader found in the written spec, rendered.
+    pub(crate) warnings: String,
+}
+
+/// Imports the CI configuration under `root` into spec text for `spec_path`.
+pub(crate) fn import(
+    root: &Path,
+    spec_path: &Path,
+    sources: Sources,
+) -> Result<Imported, ImportError> {
+    let mut draft = Draft::new();
+    let workflows = if sources.github {
+        github::workflow_files(root)
+    } else {
+        vec![]
+    };
+    let gitlab_file = sources.gitlab && root.join(gitlab::FILE).is_file();
+    if workflows.is_empty() && !gitlab_file {
+        return Err(ImportError {
+            message: format!(
+                "nothing to import in {}: no {}/*.yml{}",
+                root.display(),
+                github::WORKFLOWS,
+                if sources.gitlab {
+                    format!(" and no {}", gitlab::FILE)
+                } else {
+                    String::new()
+                }
+            ),
+        });
+    }
+    if !workflows.is_empty() {
+        github::import(root, &workflows, &mut draft)?;
+    }
+    if gitlab_file {
+        gitlab::import(root, &mut draft)?;
+    }
+    setup::fold(&mut draft, root);
+    hoist_env(&mut draft.spec);
+    let next_steps = targets(&mut draft, root, !workflows.is_empty(), gitlab_file);
+    let text = emit::text(&draft);
+    let loaded = crate::compile::load_str(spec_path, &text, root).map_err(|e| ImportError {
+        message: format!(
+            "cigen bug: the imported spec does not load ({e}); please report it with the files you imported. The text was:\n{text}"
+        ),
+    })?;
+    if loaded.spec != draft.spec {
+        return Err(ImportError {
+            message: format!("cigen bug: the imported spec reads back differently from what was built; please report it. The text was:\n{text}"),
+        });
+    }
+    let warnings = if loaded.warnings.is_empty() {
+        String::new()
+    } else {
+        crate::diagnostic::render_all(
+            &loaded.source,
+            &loaded.warnings,
+            crate::diagnostic::Style::Plain,
+        )
+    };
+    Ok(Imported {
+        text,
+        report: draft.report,
+        next_steps,
+        warnings,
+    })
+}
+
+/// Env entries every job sets alike move up to the spec's `env`.
+fn hoist_env(spec: &mut Spec) {
+    let Some(first) = spec.jobs.values().next() else {
+        return;
+    };
+    let common: Vec<(String, spec::EnvValue)> = first
+        .env
+        .iter()
+        .filter(|(k, v)| spec.jobs.values().all(|j| j.env.get(*k) == Some(*v)))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in common {
+        for j in spec.jobs.values_mut() {
+            j.env.shift_remove(&k);
+        }
+        spec.env.insert(k, v);
+    }
+}
+
+/// Output targets whose paths do not clash with the files just imported, and what to do next.
+fn targets(draft: &mut Draft, root: &Path, github: bool, gitlab: bool) -> Vec<String> {
+    let mut next = Vec::new();
+    let mut t = spec::Targets::default();
+    if github {
+        let mut path = ".github/workflows/ci.yml".to_string();
+        for candidate in [
+            ".github/workflows/ci.yml",
+            ".github/workflows/cigen.yml",
+            ".github/workflows/cigen-ci.yml",
+        ] {
+            path = candidate.to_string();
+            if !root.join(candidate).exists() {
+                break;
+            }
+        }
+        if path != ".github/workflows/ci.yml" {
+            next.push(format!("the workflow goes to {path} because .github/workflows/ci.yml exists: both run until you delete the imported workflows ({})", draft.report.sources.iter().filter(|s| s.starts_with(".github/")).cloned().collect::<Vec<_>>().join(", ")));
+        } else {
+            next.push(format!(
+                "delete the imported workflows ({}) once the generated {path} passes, or both run",
+                draft
+                    .report
+                    .sources
+                    .iter()
+                    .filter(|s| s.starts_with(".github/"))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        t.github = Some(spec::WorkflowTarget {
+            path: typed::rel_path(&path).ok(),
+            setup: std::mem::take(&mut draft.github_setup),
+            ..Default::default()
+        });
+    }
+    if gitlab {
+        let path = ".gitlab/cigen-ci.yml".to_string();
+        next.push(format!("the GitLab pipeline goes to {path}, beside your .gitlab-ci.yml: GitLab reads only one file, so when it passes either set the project's CI/CD configuration file to {path}, or set `targets.gitlab.path: .gitlab-ci.yml` and run `cigen generate --force --target gitlab`"));
+        t.gitlab = Some(spec::GitlabTarget {
+            path: typed::rel_path(&path).ok(),
+            image: draft.gitlab_image.take(),
+            before_script: std::mem::take(&mut draft.gitlab_before),
+            ..Default::default()
+        });
+    }
+    t.just = Some(spec::JustTarget::default());
+    if root.join("justfile").exists() || root.join("Justfile").exists() {
+        next.push(
+            "a justfile exists: the recipes go to ci.just; add `import 'ci.just'` to your justfile"
+                .into(),
+        );
+    }
+    next.push(
+        "run `cigen check`, then `cigen generate`, then `cigen run` to try every job here".into(),
+    );
+    draft.spec.targets = Some(t);
+    next
+}

@@ -1,0 +1,236 @@
+//! Remembers what a toolchain probe found, so a local run does not start `python3 --version`
+//! (54 ms through a pyenv shim) before every run: one small file in the user's cache
+//! directory (`$CIGEN_CACHE_DIR`, `$XDG_CACHE_HOME/cigen` or `~/.cache/cigen`).
+//!
+//! An answer is reused only while everything that decides it is unchanged: the tool, PATH,
+//! the program PATH finds (its real path, size, modification time and inode), the directory
+//! the probe runs in, the variables version managers read (pyenv, asdf, mise, rustup, nvm,
+//! SDKMAN!, …) and the version files they read there and in every parent (`.python-version`,
+//! `rust-toolchain.toml`, `.tool-versions`, …) and in the home directory. Whatever is missed
+//! (a manager reading something else) is bounded by [`MAX_AGE`]: the result is a warning, so
+//! a stale answer costs a wrong warning for at most that long, never a failed run.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How long an answer is trusted at most.
+const MAX_AGE: Duration = Duration::from_secs(24 * 3600);
+
+/// The cache file's name; the suffix changes when the format does.
+const FILE: &str = "preflight-v1";
+
+/// Files version managers read to choose a toolchain, in the directory and its parents.
+const VERSION_FILES: &[&str] = &[
+    ".python-version",
+    ".tool-versions",
+    ".node-version",
+    ".nvmrc",
+    "rust-toolchain",
+    "rust-toolchain.toml",
+    ".go-version",
+    "go.mod",
+    "go.work",
+    ".java-version",
+    ".sdkmanrc",
+    "mise.toml",
+    ".mise.toml",
+    "package.json",
+    ".uv-version",
+    "uv.toml",
+    "pyproject.toml",
+];
+
+/// The same managers' global choices, under the home directory.
+const HOME_FILES: &[&str] = &[
+    ".pyenv/version",
+    ".tool-versions",
+    ".rustup/settings.toml",
+    ".config/mise/config.toml",
+    ".nvm/alias/default",
+    ".sdkman/candidates/java/current",
+    ".volta/tools/user/platform.json",
+];
+
+/// Variables that can change which toolchain a program or shim picks.
+fn relevant(name: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "PYTHON",
+        "PYENV",
+        "VIRTUAL_ENV",
+        "CONDA",
+        "UV_",
+        "NODE",
+        "NVM",
+        "FNM",
+        "VOLTA",
+        "NPM_",
+        "RUST",
+        "CARGO",
+        "GOROOT",
+        "GOPATH",
+        "GOTOOLCHAIN",
+        "GOFLAGS",
+        "JAVA",
+        "JDK",
+        "SDKMAN",
+        "ASDF",
+        "MISE",
+        "RTX",
+        "HOME",
+    ];
+    name == "PATH" || PARTS.iter().any(|p| name.contains(p))
+}
+
+/// The user's cache directory for cigen, if there is one.
+pub(crate) fn dir(env: &HashMap<String, String>) -> Option<PathBuf> {
+    let get = |k: &str| env.get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    get("CIGEN_CACHE_DIR")
+        .or_else(|| get("XDG_CACHE_HOME").map(|d| d.join("cigen")))
+        .or_else(|| get("HOME").map(|h| h.join(".cache/cigen")))
+}
+
+fn stamp(h: &mut impl Hasher, path: &Path) {
+    if let Ok(m) = std::fs::metadata(path) {
+        path.hash(h);
+        m.len().hash(h);
+        m.modified().ok().hash(h);
+        #[cfg(unix)]
+        std::os::unix::fs::MetadataExt::ino(&m).hash(h);
+    }
+}
+
+/// What every probe of a run shares in its key: the variables, the probe directory and the
+/// version files. Computed once per run.
+pub(crate) fn context_key(env: &HashMap<String, String>, root: &Path) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    let mut vars: Vec<(&String, &String)> = env.iter().filter(|(k, _)| relevant(k)).collect();
+    vars.sort();
+    vars.hash(&mut h);
+    root.hash(&mut h);
+    for d in root.ancestors() {
+        for f in VERSION_FILES {
+            stamp(&mut h, &d.join(f));
+        }
+    }
+    if let Some(home) = env.get("HOME").filter(|h| !h.is_empty()) {
+        for f in HOME_FILES {
+            stamp(&mut h, &Path::new(home).join(f));
+        }
+    }
+    h.finish()
+}
+
+/// The key of one probe: the run's context and the program PATH finds for it.
+pub(crate) fn key(context: u64, tool: &str, program: &Path) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    context.hash(&mut h);
+    tool.hash(&mut h);
+    stamp(&mut h, program);
+    if let Ok(real) = std::fs::canonicalize(program) {
+        stamp(&mut h, &real);
+    }
+    h.finish()
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Answers by key: what the probe found (`None`: the program failed), and when.
+pub(crate) struct Cache {
+    path: PathBuf,
+    entries: HashMap<u64, (u64, Option<String>)>,
+}
+
+impl Cache {
+    /// Reads the cache; a missing or unreadable file is an empty cache.
+    pub(crate) fn open(dir: &Path) -> Cache {
+        let path = dir.join(FILE);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let oldest = now().saturating_sub(MAX_AGE.as_secs());
+        let entries = text
+            .lines()
+            .filter_map(|l| {
+                let mut parts = l.splitn(3, ' ');
+                let key = u64::from_str_radix(parts.next()?, 16).ok()?;
+                let at: u64 = parts.next()?.parse().ok()?;
+                let found = match parts.next()? {
+                    "-" => None,
+                    v => Some(v.to_string()),
+                };
+                (at >= oldest).then_some((key, (at, found)))
+            })
+            .collect();
+        Cache { path, entries }
+    }
+
+    pub(crate) fn get(&self, key: u64) -> Option<Option<String>> {
+        self.entries.get(&key).map(|(_, found)| found.clone())
+    }
+
+    pub(crate) fn put(&mut self, key: u64, found: Option<String>) {
+        self.entries.insert(key, (now(), found));
+    }
+
+    /// Writes the cache atomically (a temporary file renamed over it). Failures are ignored:
+    /// the cache only saves time.
+    pub(crate) fn save(&self) {
+        let mut text = String::new();
+        for (key, (at, found)) in &self.entries {
+            let found = found
+                .as_deref()
+                .filter(|f| !f.contains(char::is_whitespace));
+            text.push_str(&format!("{key:016x} {at} {}\n", found.unwrap_or("-")));
+        }
+        let Some(dir) = self.path.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) {
+            use std::io::Write;
+            if tmp.write_all(text.as_bytes()).is_ok() {
+                let _ = tmp.persist(&self.path);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_survive_a_save_and_keys_follow_what_decides_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = Cache::open(dir.path());
+        c.put(7, Some("3.12.1".into()));
+        c.put(9, None);
+        c.save();
+        let c = Cache::open(dir.path());
+        assert_eq!(c.get(7), Some(Some("3.12.1".into())));
+        assert_eq!(c.get(9), Some(None));
+        assert_eq!(c.get(8), None);
+
+        let env: HashMap<String, String> = [("PATH".to_string(), "/bin".to_string())].into();
+        let root = dir.path().join("repo/sub");
+        std::fs::create_dir_all(&root).unwrap();
+        let before = context_key(&env, &root);
+        assert_eq!(before, context_key(&env, &root));
+        // A version file in a parent, or a version manager's variable, changes the key.
+        std::fs::write(dir.path().join("repo/.python-version"), "3.13\n").unwrap();
+        let with_file = context_key(&env, &root);
+        assert_ne!(before, with_file);
+        let mut env2 = env.clone();
+        env2.insert("PYENV_VERSION".into(), "3.11".into());
+        assert_ne!(with_file, context_key(&env2, &root));
+        env2.insert("OLDPWD".into(), "/elsewhere".into());
+        env2.remove("PYENV_VERSION");
+        assert_eq!(with_file, context_key(&env2, &root));
+    }
+}

@@ -1,0 +1,416 @@
+//! `cigen import` on the fixtures in tests/fixtures/import/ (workflows written for these tests
+//! in the style of a Python library, a Rust crate, a TypeScript library and a GitLab
+//! pipeline for a web service): the spec it writes checks, plans every CI job to run locally, generates, and
+//! the outputs pass every static judge; its report's `lost` list is exactly what the spec
+//! cannot express yet.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::test::{repo_root, Test};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read fixture") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A temporary copy of `tests/fixtures/import/<name>`.
+fn fixture(name: &str) -> Test {
+    let t = Test::new();
+    copy_dir(
+        &repo_root().join("tests/fixtures/import").join(name),
+        t.path(),
+    );
+    t
+}
+
+fn cigen(dir: &Path, args: &[&str]) -> crate::test::Output {
+    Test::new().in_dir(dir).args(args.iter().copied()).run()
+}
+
+/// `kind` items of the JSON report as sorted `job: feature` lines (`pipeline` for none).
+fn items(report: &Value, kind: &str) -> Vec<String> {
+    let mut v: Vec<String> = report["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["kind"] == kind)
+        .map(|i| {
+            format!(
+                "{}: {}",
+                i["job"].as_str().unwrap_or("pipeline"),
+                i["feature"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Imports the fixture, checks the report, and returns the directory with `cigen.yaml`.
+fn import(t: &Test, lost: &[&str], todo: &[&str]) -> Value {
+    let out = cigen(t.path(), &["import", "--report", "json"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).expect("JSON report");
+    let mut want: Vec<String> = lost.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(
+        items(&report, "lost"),
+        want,
+        "lost items differ; the full report:\n{}",
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    );
+    let mut want: Vec<String> = todo.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(items(&report, "todo"), want);
+    report
+}
+
+/// The spec checks without a warning, and every job that is not gated to an event CI alone
+/// starts (tag, schedule) is planned to run on a laptop.
+fn checks_and_runs_locally(dir: &Path, ci_only: &[&str]) {
+    let out = cigen(dir, &["check"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    let out = cigen(dir, &["run", "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let plan = format!("{}{}", out.stdout, out.stderr);
+    for line in plan.lines().filter(|l| l.starts_with("  skip")) {
+        let job = line.split_whitespace().nth(1).unwrap_or_default();
+        assert!(
+            ci_only.contains(&job),
+            "`{job}` is skipped locally:\n{plan}"
+        );
+    }
+    for job in ci_only {
+        assert!(
+            plan.contains(&format!("skip  {job}")),
+            "{job} should wait for its event:\n{plan}"
+        );
+    }
+}
+
+/// Generates next to the originals without touching them, and the outputs are up to date.
+fn generates(dir: &Path) {
+    let before: Vec<(PathBuf, Vec<u8>)> = originals(dir);
+    let out = cigen(dir, &["generate"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for (p, bytes) in &before {
+        assert_eq!(
+            &std::fs::read(p).expect("original"),
+            bytes,
+            "{} changed",
+            p.display()
+        );
+    }
+    assert_eq!(cigen(dir, &["generate", "--check"]).code, 0);
+}
+
+/// The CI files the import read, with their bytes.
+fn originals(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir.join(".github/workflows"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        v.push((e.path(), std::fs::read(e.path()).expect("read")));
+    }
+    let gl = dir.join(".gitlab-ci.yml");
+    if gl.is_file() {
+        v.push((gl.clone(), std::fs::read(&gl).expect("read")));
+    }
+    v
+}
+
+#[test]
+fn python_library_with_tox_matrix_and_trusted_publishing() {
+    let t = fixture("python-lib");
+    import(
+        &t,
+        &[
+            "lint: cache",
+            "lint: cache",
+            "typing: cache",
+            "tests: fail-fast",
+            "tests: runner-per-cell",
+            "tests: continue-on-error",
+            "tests: cache",
+            "coverage: condition",
+            "build: checkout",
+            "publish: environment-url",
+            "publish: condition",
+            "publish: remote-only-job",
+        ],
+        &[],
+    );
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // The axis that picked setup-python's version is renamed after the tool, and expressions
+    // became the variables cigen sets.
+    assert!(
+        spec.contains("    python:\n      - '3.10'") || spec.contains("    python:\n    - '3.10'"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("--junitxml=junit-\"${MATRIX_OS}\"-\"${MATRIX_PYTHON}\".xml"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("export COVERAGE_FILE='.coverage.'\"${MATRIX_OS}\"'.'\"${MATRIX_PYTHON}\""),
+        "{spec}"
+    );
+    // The OIDC publish job keeps its permission and its pinned action.
+    assert!(spec.contains("id-token: write"), "{spec}");
+    assert!(
+        spec.contains("uses: pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33"),
+        "{spec}"
+    );
+    // Lost items sit as comments beside their job.
+    assert!(
+        spec.contains("  # cigen import lost: [fail-fast]"),
+        "{spec}"
+    );
+    checks_and_runs_locally(t.path(), &["release-build", "publish"]);
+    generates(t.path());
+}
+
+#[test]
+fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
+    let t = fixture("rust-crate");
+    import(
+        &t,
+        &[
+            "pipeline: schedule",
+            "pipeline: schedule",
+            "clippy: cache",
+            "test: fail-fast",
+            "test: cache",
+            "semver: checkout",
+        ],
+        &[],
+    );
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // Nightly jobs: RUSTUP_TOOLCHAIN plus a CI-only install with their components.
+    assert!(spec.contains("rustup toolchain install nightly --profile minimal --no-self-update --component miri,rust-src"), "{spec}");
+    assert!(spec.contains("RUSTUP_TOOLCHAIN: nightly"), "{spec}");
+    // A step condition on a matrix value is a shell test in front of the command.
+    assert!(
+        spec.contains("[ \"${MATRIX_RUST}\" = 'nightly' ] || exit 0"),
+        "{spec}"
+    );
+    checks_and_runs_locally(t.path(), &[]);
+    generates(t.path());
+}
+
+#[test]
+fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
+    let t = fixture("ts-lib");
+    import(
+        &t,
+        &[
+            "pipeline: trigger-filter",
+            "lint: cache",
+            "test: cache",
+            "test: post-step",
+            "test: post-step",
+            "build: cache",
+            "publish: action-input",
+        ],
+        &[],
+    );
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // The codecov steps after the tests are kept as comments until post steps exist.
+    assert!(
+        spec.contains("#   uses: codecov/codecov-action@b9fd7d16f6d7d1b5d2bec1a2887e65ceed900238"),
+        "{spec}"
+    );
+    // Outputs: `$GITHUB_OUTPUT` became `$CIGEN_OUTPUT`, and `needs.build.outputs.version` the
+    // variable dependents get.
+    assert!(spec.contains(">> \"$CIGEN_OUTPUT\""), "{spec}");
+    // Docs' path filter became a `changed` condition.
+    assert!(
+        spec.contains("changed:\n      - src/**")
+            || spec.contains("changed:\n      - 'src/**'")
+            || spec.contains("- src/**"),
+        "{spec}"
+    );
+    checks_and_runs_locally(t.path(), &["publish"]);
+    generates(t.path());
+}
+
+#[test]
+fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
+    let t = fixture("gitlab-service");
+    import(
+        &t,
+        &[
+            "lint: cache",
+            "test: artifact-reports",
+            "test: artifact-reports",
+            "test: cache",
+            "test: coverage",
+            "deploy-staging: post-step",
+            "deploy-staging: concurrency",
+            "deploy-production: post-step",
+            "deploy-production: manual-job",
+            "deploy-production: environment-url",
+            "deploy-production: concurrency",
+        ],
+        &[],
+    );
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // Stages became needs; `extends:` and anchors were resolved; the matrix variable keeps its
+    // GitLab name in the script and in the image.
+    assert!(
+        spec.contains("  build-image:\n    needs:\n    - test\n    - audit"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("export PYTHON_VERSION=\"$MATRIX_PYTHON_VERSION\""),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("image: python:${MATRIX_PYTHON_VERSION}-slim"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains(
+            "      db:\n        image: postgres:16-alpine\n        ports:\n        - 5432"
+        ),
+        "{spec}"
+    );
+    // Rules: the default branch, tags, schedule-or-web.
+    assert!(spec.contains("    when:\n      branch: main"), "{spec}");
+    assert!(
+        spec.contains("    when:\n      event:\n      - schedule\n      - manual"),
+        "{spec}"
+    );
+    assert!(spec.contains("- DEPLOY_TOKEN"), "{spec}");
+    assert!(spec.contains("path: .gitlab/cigen-ci.yml"), "{spec}");
+    checks_and_runs_locally(
+        t.path(),
+        &["build-image", "deploy-staging", "deploy-production"],
+    );
+    generates(t.path());
+}
+
+#[test]
+fn from_limits_what_is_read() {
+    let t = fixture("gitlab-service");
+    copy_dir(
+        &repo_root().join("tests/fixtures/import/rust-crate/.github"),
+        &t.path().join(".github"),
+    );
+    let out = cigen(t.path(), &["import", "--from", "github", "--stdout"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("miri:") && !out.stdout.contains("deploy-staging:"));
+    let out = cigen(t.path(), &["import", "--stdout"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("miri:") && out.stdout.contains("deploy-staging:"));
+    assert!(
+        out.stdout.contains("path: .github/workflows/cigen.yml")
+            && out.stdout.contains("path: .gitlab/cigen-ci.yml")
+    );
+    assert!(!t.path().join("cigen.yaml").exists());
+}
+
+#[test]
+fn an_existing_spec_is_never_overwritten() {
+    let t = fixture("rust-crate").spec("version: 1\njobs: {a: {steps: [echo]}}\n");
+    let out = cigen(t.path(), &["import"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("never overwrites"), "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(t.path().join("cigen.yaml")).unwrap(),
+        "version: 1\njobs: {a: {steps: [echo]}}\n"
+    );
+    let out = cigen(Test::new().path(), &["import"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("nothing to import"), "{}", out.stderr);
+}
+
+#[test]
+fn unpinned_third_party_actions_are_a_todo_and_stay_as_comments() {
+    let t = Test::new().file(
+        ".github/workflows/ci.yml",
+        "on: [push]\njobs:\n  deploy:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/checkout@v4\n      - uses: example/login-action@v2\n        with:\n          registry: ghcr.io\n      - uses: aws-actions/configure-aws-credentials@v4\n        with:\n          role-to-assume: ${{ secrets.ROLE }}\n          aws-region: eu-west-1\n      - run: ./deploy.sh ${{ github.sha }}\n",
+    );
+    import(&t, &[], &["deploy: pin-action"]);
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).unwrap();
+    assert!(spec.contains("# - uses: example/login-action@v2"), "{spec}");
+    // An action in cigen's pin table is pinned by cigen; its secret is declared.
+    assert!(
+        spec.contains("uses: aws-actions/configure-aws-credentials\n"),
+        "{spec}"
+    );
+    assert!(spec.contains("- ROLE"), "{spec}");
+    assert!(spec.contains("./deploy.sh \"${GITHUB_SHA}\""), "{spec}");
+    assert_eq!(cigen(t.path(), &["check"]).code, 0);
+}
+
+/// The generated outputs of every fixture pass the static judges: named `judges::` so they run
+/// in the `judges` job, after `scripts/install-judges`.
+mod judges {
+    use std::path::Path;
+
+    use super::{cigen, fixture};
+    use crate::judges::outputs::Outputs;
+    use crate::judges::verdicts;
+
+    /// Imports and generates, then judges the outputs at the providers' own paths, without
+    /// the original CI files beside them.
+    fn judged(name: &str, gitlab: bool) {
+        let t = fixture(name);
+        let dir = t.path();
+        assert_eq!(cigen(dir, &["import"]).code, 0);
+        let out = cigen(dir, &["generate"]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let judged = tempfile::tempdir().expect("tempdir");
+        let root = judged.path();
+        let copy = |from: &str, to: &str| {
+            let target = root.join(to);
+            std::fs::create_dir_all(target.parent().unwrap_or(Path::new("."))).expect("mkdir");
+            std::fs::copy(dir.join(from), target).unwrap_or_else(|e| panic!("{from}: {e}"));
+        };
+        if dir.join(".github/workflows/cigen.yml").is_file() {
+            copy(".github/workflows/cigen.yml", ".github/workflows/ci.yml");
+        }
+        if gitlab {
+            copy(".gitlab/cigen-ci.yml", ".gitlab-ci.yml");
+        }
+        copy("justfile", "justfile");
+        copy("cigen.yaml", "cigen.yaml");
+        let o = Outputs::find(root);
+        assert!(!o.justfiles.is_empty() && (gitlab || !o.workflows.is_empty()));
+        verdicts::every(&o, &format!("outputs generated from the imported {name}"));
+    }
+
+    #[test]
+    fn python_library_outputs_pass() {
+        judged("python-lib", false);
+    }
+
+    #[test]
+    fn rust_crate_outputs_pass() {
+        judged("rust-crate", false);
+    }
+
+    #[test]
+    fn typescript_library_outputs_pass() {
+        judged("ts-lib", false);
+    }
+
+    #[test]
+    fn gitlab_service_outputs_pass() {
+        judged("gitlab-service", true);
+    }
+}
