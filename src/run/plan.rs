@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 
 use super::cells;
 use super::events::UnitId;
+use super::toolchain::Selected;
 use super::when::{evaluate, LazyChanges, Verdict};
 use crate::diagnostic::did_you_mean;
 use crate::model::{Cell, Pipeline};
@@ -23,6 +24,8 @@ pub(crate) struct Unit {
     pub verdict: Verdict,
     /// Display names of the job's steps.
     pub steps: Vec<String>,
+    /// The toolchain versions selected for it, or why it cannot run (`toolchain.rs`).
+    pub toolchain: Result<Selected, String>,
     /// What the scheduler must respect beyond the needs.
     pub policy: Policy,
 }
@@ -186,6 +189,7 @@ pub(crate) fn build(
                 needs: needs.clone(),
                 verdict,
                 steps: job.steps.iter().map(|s| s.name.clone()).collect(),
+                toolchain: Ok(Selected::default()),
                 policy: Policy {
                     fail_fast: job.fail_fast,
                     group: job.concurrency.clone(),
