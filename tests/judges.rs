@@ -18,5 +18,6 @@ mod roundtrip;
 mod roundtrip_matrix;
 mod roundtrip_outputs;
 pub(crate) mod runs;
+mod secrets_real;
 pub(crate) mod tool;
 pub(crate) mod verdicts;
