@@ -29,6 +29,7 @@ mod run_changes;
 mod run_divergences;
 mod run_event;
 mod run_examples;
+mod run_junit;
 mod run_process;
 mod run_report;
 mod run_scenarios;
