@@ -21,6 +21,7 @@ mod judges;
 mod package;
 mod parity;
 mod pins;
+#[cfg(target_os = "linux")]
 mod process_harness;
 mod release_names;
 mod release_scripts;
@@ -32,7 +33,9 @@ mod run_examples;
 mod run_junit;
 mod run_process;
 mod run_report;
+#[cfg(target_os = "linux")]
 mod run_scenarios;
+#[cfg(target_os = "linux")]
 mod run_scenarios_signals;
 mod schema;
 mod secrets_leak;

@@ -70,7 +70,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .with_help("name it with letters, digits, `-`, `_` and `/`, e.g. `production` or `review/app`"),
             );
         }
-        if let Some(url) = env.url() {
+        // An expression is the `url-expression` rule's (`environment_url.rs`) to report.
+        if let Some(url) = env.url().filter(|u| !u.contains("${{")) {
             if let Some(why) = url_problem(url) {
                 out.push(
                     Diagnostic::error(

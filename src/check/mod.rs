@@ -2,11 +2,13 @@
 
 mod action_pins;
 mod cigen_versions;
+mod concurrency;
 mod cron;
 mod cycles;
 mod dangerous_env;
 mod durations;
 mod empty_steps;
+mod environment_url;
 mod environments;
 mod github_expressions;
 pub(crate) mod job_names;
@@ -93,6 +95,8 @@ pub const RULES: &[Rule] = &[
     rule!("runner-images", runner_images),
     rule!("pipeline-name", pipeline_name),
     rule!("cron", cron),
+    rule!("concurrency", concurrency),
+    rule!("environment-url", environment_url),
     rule!("never-runs", never_runs),
 ];
 

@@ -69,6 +69,8 @@ pub struct Job {
     /// Whether a failure of one of the job's units stops the run (cancels running units,
     /// starts nothing new); `false` lets everything else go on (`fail_fast: false`).
     pub fail_fast: bool,
+    /// The job's concurrency group: units of jobs sharing one never overlap.
+    pub concurrency: Option<String>,
 }
 
 impl Job {

@@ -25,7 +25,7 @@ mod when;
 pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
 pub use glob::Glob;
-pub use job::{Environment, Job, Permission, RunsOn};
+pub use job::{Environment, Job, Permission, RunsOn, REF_PLACEHOLDER};
 pub use matrix::Matrix;
 pub use path::{ArtifactPath, RelPath};
 pub use retry::{Backoff, Retry, RetrySpec};

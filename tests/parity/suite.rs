@@ -128,3 +128,8 @@ fn a_failing_matrix_cell() {
 fn fail_fast_per_job() {
     check(&corpus_features::FAIL_FAST_JOB);
 }
+
+#[test]
+fn concurrency_groups_and_environment_urls() {
+    check(&corpus_features::DEPLOY_LOCK);
+}
