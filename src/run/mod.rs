@@ -219,7 +219,7 @@ impl Prepared<'_> {
         if format == Some(LogFormat::Json) {
             report::plan_json(&self.plan);
         } else {
-            print!("{}", plan::render(&self.plan, &self.loaded.pipeline));
+            print!("{}", plan::render(&self.plan));
         }
     }
 
