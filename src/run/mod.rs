@@ -41,6 +41,7 @@ mod supervise;
 #[cfg(target_os = "linux")]
 mod watchdog;
 mod when;
+mod which;
 
 use std::collections::HashMap;
 use std::time::Duration;
