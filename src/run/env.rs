@@ -8,6 +8,7 @@
 //! other secret's value, whatever its source (process env, env_file, a local source). GitHub
 //! passes a job only its declared secrets; the same rule everywhere keeps runs alike.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -37,53 +38,68 @@ impl BaseEnv {
     }
 }
 
-fn apply(env: &mut HashMap<String, String>, layer: &IndexMap<String, EnvValue>, ci: bool) {
+/// A step's environment. It borrows what it does not change from the layers (the process
+/// env above all), so building one per step copies no more than the step adds: this runs
+/// before every step, and the whole env is copied again on its way to the child anyway.
+pub(crate) type StepEnv<'a> = HashMap<Cow<'a, str>, Cow<'a, str>>;
+
+fn apply<'a>(env: &mut StepEnv<'a>, layer: &'a IndexMap<String, EnvValue>, ci: bool) {
     for (k, v) in layer {
         if let Some(v) = v.resolve(ci) {
-            env.insert(k.clone(), v.to_string());
+            env.insert(Cow::Borrowed(k), Cow::Borrowed(v));
         }
     }
 }
 
+fn borrowed<'a>(
+    pairs: impl Iterator<Item = (&'a String, &'a String)>,
+) -> impl Iterator<Item = (Cow<'a, str>, Cow<'a, str>)> {
+    pairs.map(|(k, v)| (Cow::Borrowed(k.as_str()), Cow::Borrowed(v.as_str())))
+}
+
 /// The full env for one step.
-pub(crate) fn step_env(
-    base: &BaseEnv,
-    needs_outputs: &IndexMap<String, String>,
-    p: &Pipeline,
-    job: &Job,
-    cell: &Cell,
-    step: &Step,
+pub(crate) fn step_env<'a>(
+    base: &'a BaseEnv,
+    needs_outputs: &'a IndexMap<String, String>,
+    p: &'a Pipeline,
+    job: &'a Job,
+    cell: &'a Cell,
+    step: &'a Step,
     output_file: &Path,
-) -> HashMap<String, String> {
-    let mut env = base.process.clone();
-    env.extend(needs_outputs.iter().map(|(k, v)| (k.clone(), v.clone())));
-    env.extend(base.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));
+) -> StepEnv<'a> {
+    let mut env: StepEnv<'a> = HashMap::with_capacity(base.process.len() + 8);
+    env.extend(borrowed(base.process.iter()));
+    env.extend(borrowed(needs_outputs.iter()));
+    env.extend(borrowed(base.env_file.iter()));
     scope_secrets(&mut env, base, job);
     apply(&mut env, &p.env, base.ci);
     apply(&mut env, &job.env, base.ci);
     for (k, v) in &cell.values {
-        env.insert(matrix_env_name(k), v.clone());
+        env.insert(Cow::Owned(matrix_env_name(k)), Cow::Borrowed(v));
     }
     apply(&mut env, &step.env, base.ci);
     env.insert(
-        crate::contract::OUTPUT_FILE_VAR.into(),
-        output_file.to_string_lossy().into_owned(),
+        Cow::Borrowed(crate::contract::OUTPUT_FILE_VAR),
+        Cow::Owned(output_file.to_string_lossy().into_owned()),
     );
-    env.insert(crate::contract::JOB_VAR.into(), job.name.clone());
+    env.insert(
+        Cow::Borrowed(crate::contract::JOB_VAR),
+        Cow::Borrowed(&job.name),
+    );
     env
 }
 
 /// Leaves only the job's own secrets: other secrets' values are removed, and values read from
 /// local sources are added for the secrets the job declares.
-fn scope_secrets(env: &mut HashMap<String, String>, base: &BaseEnv, job: &Job) {
+fn scope_secrets<'a>(env: &mut StepEnv<'a>, base: &'a BaseEnv, job: &Job) {
     for name in &base.secret_names {
         if !job.secrets.contains(name) {
-            env.remove(name);
+            env.remove(name.as_str());
         }
     }
     for name in &job.secrets {
-        if let Some(v) = base.resolved.get(name) {
-            env.insert(name.clone(), v.clone());
+        if let Some((k, v)) = base.resolved.get_key_value(name) {
+            env.insert(Cow::Borrowed(k), Cow::Borrowed(v));
         }
     }
 }

@@ -7,7 +7,6 @@
 //! and `next` touch no process, so they are tested directly.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -16,7 +15,7 @@ use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
 use super::direct;
-use super::env::{step_env, BaseEnv};
+use super::env::{step_env, BaseEnv, StepEnv};
 use super::events::{Event, Msg, StepStatus, Tx, UnitId, UnitResult, UnitStatus};
 use super::lines::LineBuf;
 use super::mask::Masker;
@@ -221,20 +220,21 @@ fn cancelled(cancel: &CancelToken) -> Stop {
 
 /// What to spawn for a step: the same env and directory either way, and the argv run
 /// directly when the step is one simple command (`direct.rs`), else through the job's shell.
-pub(crate) struct Spawn {
-    env: HashMap<String, String>,
+pub(crate) struct Spawn<'a> {
+    env: StepEnv<'a>,
     dir: PathBuf,
     direct: Option<Vec<String>>,
     shell: Vec<String>,
 }
 
-impl Spawn {
-    fn path(&self) -> Option<&String> {
-        self.env.get("PATH")
+impl Spawn<'_> {
+    fn path(&self) -> Option<&str> {
+        self.env.get("PATH").map(|p| p.as_ref())
     }
 
     fn prepare(&self, mut cmd: Command) -> Command {
-        cmd.current_dir(&self.dir).env_clear().envs(&self.env);
+        let env = self.env.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
+        cmd.current_dir(&self.dir).env_clear().envs(env);
         cmd
     }
 
@@ -259,14 +259,14 @@ impl Spawn {
 }
 
 /// Prepares step `step` of `unit`: its env (layered, see `env.rs`), directory and argv.
-fn command(
-    sh: &Shared<'_>,
-    unit: &Unit,
-    job: &Job,
-    step: &Step,
-    needs_env: &IndexMap<String, String>,
+fn command<'a>(
+    sh: &'a Shared<'_>,
+    unit: &'a Unit,
+    job: &'a Job,
+    step: &'a Step,
+    needs_env: &'a IndexMap<String, String>,
     output_file: &Path,
-) -> Spawn {
+) -> Spawn<'a> {
     let mut env = step_env(
         &sh.base,
         needs_env,
@@ -283,7 +283,7 @@ fn command(
         .map_or_else(|| sh.pipeline.root.clone(), |d| sh.pipeline.root.join(d));
     // bash would export PWD; the direct path must agree.
     let dir = std::path::absolute(&dir).unwrap_or(dir);
-    env.insert("PWD".into(), dir.to_string_lossy().into_owned());
+    env.insert("PWD".into(), dir.to_string_lossy().into_owned().into());
     let mut shell = if job.shell.is_empty() {
         vec!["bash".to_string(), "-c".to_string()]
     } else {

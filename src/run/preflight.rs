@@ -129,7 +129,7 @@ pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) ->
     };
     for (tool, wanted) in setup.tools() {
         let (bin, args) = probe(tool);
-        let Some(program) = super::direct::resolve(bin, env.get("PATH")) else {
+        let Some(program) = super::direct::resolve(bin, env.get("PATH").map(String::as_str)) else {
             pre.checks.push(Some(check_of(tool, wanted, None)));
             continue;
         };
