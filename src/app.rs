@@ -40,6 +40,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Graph(args) => commands::graph::run(&loaded, args),
         Command::Generate(args) => commands::generate::run(&loaded, args, color),
         Command::Run(args) => commands::run::run(&loaded, args, color),
+        Command::Pins(args) => commands::pins::run(&loaded, &path, args, color),
         Command::Check(_)
         | Command::Schema
         | Command::Completions(_)

@@ -97,6 +97,11 @@ Examples:\n  cigen check\n  cigen check --format json | jq -r '.diagnostics[].co
         after_help = "Examples:\n  cigen completions bash > /etc/bash_completion.d/cigen\n  cigen completions zsh > \"${fpath[1]}/_cigen\"\n  cigen completions fish > ~/.config/fish/completions/cigen.fish"
     )]
     Completions(CompletionsArgs),
+    /// The action pins of the generated GitHub workflow (docs/pins.md).
+    #[command(
+        after_help = "Examples:\n  cigen pins list\n  cigen pins update\n  cigen pins update actions/checkout"
+    )]
+    Pins(PinsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -250,6 +255,24 @@ pub struct GraphArgs {
     /// Graph syntax.
     #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
     pub format: GraphFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PinsArgs {
+    #[command(subcommand)]
+    pub command: PinsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PinsCommand {
+    /// Each pin the workflow uses: version, commit, and whether it comes from the repository's
+    /// pin lock or from cigen's own table.
+    List,
+    /// Move locked pins to cigen's own where cigen's are newer, then regenerate the workflow.
+    Update {
+        /// Only these actions (`owner/repo`); default: every locked pin.
+        actions: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -196,6 +196,7 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 dropped_jobs: &dropped_jobs,
                 dropped: &walked.dropped,
                 tree: &tree,
+                root,
             })
             .into_iter()
             .filter(|d| !moot(d)),

@@ -39,6 +39,11 @@ pub fn matrix_env_name(key: &str) -> String {
 /// `cigen run --cell` (docs/contracts.md, Invocation).
 pub const GITHUB_MATRIX_VAR: &str = "CIGEN_MATRIX";
 
+/// The per-cell GitLab variable naming a cell's image where one tag pattern cannot
+/// (`rust: [stable, nightly]`: `rust:latest`, `rustlang/rust:nightly`); the job's `image:`
+/// is `$CIGEN_IMAGE`.
+pub const GITLAB_IMAGE_VAR: &str = "CIGEN_IMAGE";
+
 /// The env var through which dependents read `job`'s output `key`: `<JOB>_<KEY>`.
 pub fn output_env_name(job: &str, key: &str) -> String {
     env_word(&format!("{job}_{key}"))

@@ -14,6 +14,7 @@ pub(crate) mod import;
 pub(crate) mod init;
 pub mod matrix;
 pub mod model;
+pub mod pins;
 pub mod provider;
 pub mod run;
 pub mod shape;

@@ -208,13 +208,26 @@ fn warnings_alone_do_not_fail() {
 }
 
 #[test]
-fn github_matrix_limit_applies_only_with_the_github_target() {
+fn provider_matrix_limits_apply_only_with_their_target() {
     let axis = "[a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q]";
     let spec = format!(
         "version: 1\njobs:\n  t:\n    matrix: {{ x: {axis}, y: {axis} }}\n    steps: [echo]\n"
     );
+    // Every target by default: GitLab's 200 is the tighter limit.
     let out = crate::test::Test::new()
         .spec(&spec)
+        .args(["check"])
+        .expect_code(2);
+    assert!(
+        out.stderr.contains(
+            "the matrix has 289 cells; GitLab's `parallel: matrix` runs at most 200 per job"
+        ),
+        "{}",
+        out.stderr
+    );
+    let github = format!("{spec}targets: {{ github: {{}} }}\n");
+    let out = crate::test::Test::new()
+        .spec(&github)
         .args(["check"])
         .expect_code(2);
     assert!(

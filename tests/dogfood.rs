@@ -243,8 +243,7 @@ fn release_jobs_run_only_for_tags_and_attest_what_they_publish() {
 
 #[test]
 fn the_readme_shows_the_default_pin() {
-    let pins =
-        std::fs::read_to_string(repo_root().join("src/generate/pins.rs")).expect("read pins");
+    let pins = std::fs::read_to_string(repo_root().join("src/pins/builtin.rs")).expect("read pins");
     let value = |name: &str| {
         pins.lines()
             .find_map(|l| l.strip_prefix(&format!("pub(crate) const {name}: &str = \"")))

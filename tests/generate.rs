@@ -307,11 +307,27 @@ fn custom_template_is_used_and_still_escapes_values() {
 #[test]
 fn broken_custom_templates_are_user_errors() {
     let base = "version: 1\njobs:\n  lint:\n    steps: [echo lint]\ntargets:\n  just: { template: j.j2 }\n";
+    // A missing or unparsable template is a located `check` error; what a template prints
+    // is judged when it renders.
     let missing = Test::new().spec(base).args(["generate"]).expect_code(2);
     assert!(
-        missing.stderr.contains("cannot read template"),
+        missing
+            .stderr
+            .contains("error[missing-template]: cannot read the template `j.j2`"),
         "{}",
         missing.stderr
+    );
+    let syntax = Test::new()
+        .spec(base)
+        .file("j.j2", "{{% if %}}\n")
+        .args(["check"])
+        .expect_code(2);
+    assert!(
+        syntax
+            .stderr
+            .contains("error[invalid-template]: the template `j.j2` does not parse: line 1"),
+        "{}",
+        syntax.stderr
     );
     let undefined = Test::new()
         .spec(base)
@@ -388,8 +404,8 @@ fn readme_excerpt_matches_the_generated_example() {
 
 #[test]
 fn gitlab_refuses_matrices_beyond_its_limit() {
-    // 225 cells: within GitHub's 256 (the spec rule `matrix-too-large` guards that), beyond
-    // GitLab's 200.
+    // 225 cells: within GitHub's 256, beyond GitLab's 200; `check` refuses it (the rule
+    // `matrix-too-large`) wherever the GitLab target is generated.
     let axis = "[a, b, c, d, e, f, g, h, i, j, k, l, m, o, p]";
     let spec = format!(
         "version: 1\njobs:\n  t:\n    matrix: {{ x: {axis}, z: {axis} }}\n    steps: [echo]\n"
@@ -399,14 +415,22 @@ fn gitlab_refuses_matrices_beyond_its_limit() {
         .args(["generate", "--target", "gitlab"])
         .expect_code(2);
     assert!(
-        out.stderr
-            .contains("job `t` has more than 200 matrix cells"),
+        out.stderr.contains(
+            "error[matrix-too-large]: the matrix has 225 cells; GitLab's `parallel: matrix` runs at most 200 per job"
+        ),
         "{}",
         out.stderr
     );
+    // The spec enables GitLab (every target by default), so even `--target github` is
+    // refused: a spec `check` accepts generates every target it enables. Without GitLab it is
+    // fine.
     Test::new()
         .spec(&spec)
-        .args(["generate", "--target", "github", "--target", "just"])
+        .args(["generate", "--target", "github"])
+        .expect_code(2);
+    Test::new()
+        .spec(&format!("{spec}targets: {{ github: {{}}, just: {{}} }}\n"))
+        .args(["generate"])
         .expect_code(0);
 }
 

@@ -10,6 +10,7 @@ mod corpus;
 mod docs;
 mod dogfood;
 mod examples;
+mod features;
 mod forgejo;
 mod fuzz;
 mod generate;
@@ -19,6 +20,8 @@ mod init;
 mod judges;
 mod package;
 mod parity;
+mod pins;
+#[cfg(target_os = "linux")]
 mod process_harness;
 mod release_names;
 mod release_scripts;
@@ -29,7 +32,9 @@ mod run_event;
 mod run_examples;
 mod run_process;
 mod run_report;
+#[cfg(target_os = "linux")]
 mod run_scenarios;
+#[cfg(target_os = "linux")]
 mod run_scenarios_signals;
 mod schema;
 mod secrets_leak;

@@ -275,3 +275,37 @@ fn cigen_own_files_ignore_themselves_and_never_count_as_changes() {
         out.stdout
     );
 }
+
+#[test]
+fn state_dir_never_counts_even_when_unignored_or_committed() {
+    let t = Test::new()
+        .spec("version: 1\njobs:\n  any:\n    when: { changed: [\"**\"] }\n    steps: [echo any ran]\n")
+        .file(".cigen/outputs.env", "A=1\n")
+        .file("sub/.cigen/junit.xml", "<x/>\n");
+    git(t.path(), &["init", "-q"]);
+    commit_all(t.path(), "base");
+    // A committed report that changes, and one that is new and not ignored (no .gitignore).
+    write(t.path(), ".cigen/outputs.env", "A=2\n");
+    write(t.path(), ".cigen/junit.xml", "<y/>\n");
+    commit_all(t.path(), "reports");
+    write(t.path(), "sub/.cigen/junit.xml", "<z/>\n");
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["run", "any", "--dry-run", "--base", "HEAD~1"])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains("skip  any  no relevant changes"),
+        "cigen's own files counted as changes:\n{}",
+        out.stdout
+    );
+    write(t.path(), "src/a.py", "a\n");
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["run", "any", "--dry-run", "--base", "HEAD~1"])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains("run   any  changed: src/a.py"),
+        "{}",
+        out.stdout
+    );
+}

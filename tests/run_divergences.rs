@@ -287,3 +287,88 @@ fn matrix_job_outputs_are_refused_where_declared() {
     );
     Test::new().spec(spec).args(["run"]).expect_code(2);
 }
+
+/// Item 6: a matrix axis named after a toolchain selects the cell's version on a laptop too
+/// (stand-in `rustup`, `rustc` and `python3.X` of tests/stand-ins/toolchains, never the
+/// machine's), and a cell whose version is not installed fails before its first step, naming
+/// the version and how to get it.
+#[test]
+fn toolchain_axes_select_the_cells_version_locally() {
+    let spec = r#"version: 1
+jobs:
+  rust:
+    matrix: { rust: [stable, nightly] }
+    steps: [echo "ran $(rustc --version)"]
+  py:
+    matrix: { python: ["3.11", "3.99"] }
+    steps: [echo "ran $(python --version)"]
+"#;
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("rustup");
+    std::fs::create_dir_all(&state).unwrap();
+    let stand_ins = crate::test::repo_root().join("tests/stand-ins/toolchains");
+    let path = format!("{}:/usr/bin:/bin", stand_ins.display());
+    let run = |installed: &str| {
+        std::fs::write(state.join("installed"), installed).unwrap();
+        Test::new()
+            .spec(spec)
+            .env("HOME", &home.path().to_string_lossy())
+            .env("PATH", &path)
+            .env("STANDIN_RUSTUP_HOME", &state.to_string_lossy())
+            .args(["run", "--keep-going", "--log-format", "json"])
+            .expect_code(1)
+    };
+    let out = run("stable\nnightly\n");
+    let lines: Vec<String> = out
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["type"] == "output")
+        .map(|v| {
+            format!(
+                "{}: {}",
+                v["label"].as_str().unwrap(),
+                v["line"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for want in [
+        "rust (stable): ran rustc (stable, stand-in)",
+        "rust (nightly): ran rustc (nightly, stand-in)",
+        "py (3.11): ran Python 3.11.99 (stand-in)",
+    ] {
+        assert!(lines.iter().any(|l| l == want), "{want}\n{}", out.stdout);
+    }
+    let result = |stdout: &str, label: &str| -> (String, String) {
+        stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .find(|v| v["type"] == "unit_finished" && v["label"] == label)
+            .map(|v| (v["status"].to_string(), v["reason"].to_string()))
+            .unwrap()
+    };
+    let (status, reason) = result(&out.stdout, "py (3.99)");
+    assert!(
+        status == "\"failed\""
+            && reason.contains("python 3.99 is not installed")
+            && reason.contains("uv python install 3.99"),
+        "{status} {reason}"
+    );
+    assert!(
+        !lines.iter().any(|l| l.starts_with("py (3.99)")),
+        "{lines:?}"
+    );
+    // Without nightly, its cell fails before running instead of running on stable.
+    let out = run("stable\n");
+    let (status, reason) = result(&out.stdout, "rust (nightly)");
+    assert!(
+        status == "\"failed\"" && reason.contains("rustup toolchain install nightly"),
+        "{status} {reason}"
+    );
+    assert!(
+        !out.stdout
+            .contains("\"line\":\"ran rustc (stable, stand-in)\",\"unit\":1"),
+        "{}",
+        out.stdout
+    );
+}

@@ -118,6 +118,56 @@ fn commands(spec: &serde_yaml::Value) -> Vec<(String, bool)> {
     out
 }
 
+/// Stand-in toolchains for the versions an example asks for (`setup:` and axes named after
+/// a toolchain), since `cigen run` selects each unit's version and fails one that is missing:
+/// `pythonX.Y` on PATH, Node versions where nvm keeps them (under `home`), a `go` that
+/// reports the asked version, a `rustup` that lists the asked toolchain.
+fn toolchain_stand_ins(bin: &Path, home: &Path, spec: &serde_yaml::Value) {
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    let mut add = |tool: &str, v: &serde_yaml::Value| {
+        if let Some(v) = v.as_str() {
+            wanted.push((tool.to_string(), v.to_string()));
+        }
+    };
+    for tool in ["python", "node", "go", "rust"] {
+        add(tool, &spec["setup"][tool]);
+        for job in spec["jobs"]
+            .as_mapping()
+            .cloned()
+            .unwrap_or_default()
+            .values()
+        {
+            let m = &job["matrix"];
+            for v in m[tool].as_sequence().cloned().unwrap_or_default() {
+                add(tool, &v);
+            }
+            for inc in m["include"].as_sequence().cloned().unwrap_or_default() {
+                add(tool, &inc[tool]);
+            }
+        }
+    }
+    for (tool, v) in wanted {
+        match tool.as_str() {
+            "python" => executable(
+                &bin.join(format!("python{v}")),
+                &format!("#!/bin/sh\necho Python {v}.0\n"),
+            ),
+            "node" => executable(
+                &home.join(format!(".nvm/versions/node/v{v}.0.0/bin/node")),
+                &format!("#!/bin/sh\n[ \"$1\" = --version ] && {{ echo v{v}.0.0; exit 0; }}\necho \"node $*\" >> \"$STANDIN_LOG\"\n"),
+            ),
+            "rust" => executable(
+                &bin.join("rustup"),
+                &format!("#!/bin/sh\n[ \"$1 $2\" = \"toolchain list\" ] && {{ echo {v}-x86_64-unknown-linux-gnu; exit 0; }}\necho \"rustup $*\" >> \"$STANDIN_LOG\"\n"),
+            ),
+            _ => executable(
+                &bin.join("go"),
+                &format!("#!/bin/sh\n[ \"$1\" = version ] && {{ echo go version go{v}.0 linux/amd64; exit 0; }}\necho \"go $*\" >> \"$STANDIN_LOG\"\n"),
+            ),
+        }
+    }
+}
+
 fn working_directories(spec: &serde_yaml::Value) -> Vec<String> {
     let jobs = spec["jobs"].as_mapping().cloned().unwrap_or_default();
     jobs.values()
@@ -149,8 +199,11 @@ fn every_example_runs_locally_with_stand_in_tools() {
         for dir in working_directories(&model) {
             std::fs::create_dir_all(t.path().join(dir)).unwrap();
         }
+        let home = t.path().join("home");
+        toolchain_stand_ins(&bin, &home, &model);
         let log = t.path().join("standin.log");
         t = t
+            .env("HOME", home.to_str().unwrap())
             .env("PATH", &path_with(&bin))
             .env("STANDIN_LOG", log.to_str().unwrap())
             .env("PYPI_URL", "https://pypi.example/simple");
@@ -268,23 +321,31 @@ fn services_without_docker_fail_clearly_or_use_the_host() {
 }
 
 #[test]
-fn preflight_warns_about_missing_and_mismatched_toolchains() {
-    let mut t = Test::new().spec("version: 1\nsetup: { python: \"3.13\", go: \"1.23\", java: \"21\" }\njobs:\n  j:\n    steps: [echo ran]\n");
+fn preflight_warns_about_missing_tools_and_a_missing_toolchain_fails_its_unit() {
+    let mut t = Test::new().spec("version: 1\nsetup: { python: \"3.13\", uv: \"0.9\" }\njobs:\n  j:\n    steps: [echo ran]\n");
     let bin = t.path().join("bin");
+    executable(&bin.join("uv"), "#!/bin/sh\necho uv 0.8.1\n");
     executable(&bin.join("python3"), "#!/bin/sh\necho Python 3.12.1\n");
-    executable(
-        &bin.join("go"),
-        "#!/bin/sh\necho go version go1.23.4 linux/amd64\n",
+    let home = t.path().to_str().unwrap().to_string();
+    t = t
+        .env("PATH", &format!("{}:/usr/bin:/bin", bin.display()))
+        .env("PYENV_ROOT", &format!("{home}/no-pyenv"))
+        .env("HOME", &home)
+        .args(["run"]);
+    let out = t.expect_code(1);
+    // cigen selects python per unit: its absence fails the unit before it runs.
+    assert!(!out.stdout.contains("j │ ran"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("j │ failed: python 3.13 is not installed (this machine has 3.12.1): uv python install 3.13"),
+        "{}",
+        out.stdout
     );
-    executable(&bin.join("java"), "#!/bin/sh\nexit 127\n");
-    t = t.env("PATH", &path_with(&bin)).args(["run"]);
-    let out = t.expect_code(0);
-    assert!(out.stdout.contains("j │ ran"), "{}", out.stdout);
     assert_eq!(
         out.stderr,
-        "warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n  TOOL    WANTED  FOUND    HOW TO GET IT\n  python  3.13    3.12.1   uv python install 3.13  (or pyenv install 3.13)\n  java    21      missing  sdk install java 21-tem  (or your package manager's temurin-21)\n"
+        "warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n  TOOL  WANTED  FOUND  HOW TO GET IT\n  uv    0.9     0.8.1  pip install 'uv==0.9.*'  (or see https://docs.astral.sh/uv/)\n"
     );
-    // In CI the runner installed them: no pre-flight.
+    // In CI the runner installed them: no pre-flight, and the unit runs with what is there.
     let out = Test::new()
         .spec("version: 1\nsetup: { java: \"99\" }\njobs:\n  j:\n    steps: [echo ran]\n")
         .env("CI", "true")
@@ -295,16 +356,17 @@ fn preflight_warns_about_missing_and_mismatched_toolchains() {
 
 #[test]
 fn preflight_probes_beside_the_jobs_and_remembers_the_answer() {
-    // The stand-in python3 answers only once the job has started: a probe that ran before the
-    // first job would wait its whole bound and answer 0.0 instead.
+    // The stand-in uv answers only once the job has started: a probe that ran before the
+    // first job would wait its whole bound and answer 0.0 instead. (uv: the toolchains cigen
+    // selects per unit itself, `toolchain.rs`, are not pre-flight's.)
     let t = Test::new()
-        .spec("version: 1\nsetup: { python: \"3.13\" }\njobs:\n  j:\n    steps: [touch started]\n");
+        .spec("version: 1\nsetup: { uv: \"0.9\" }\njobs:\n  j:\n    steps: [touch started]\n");
     let bin = t.path().join("bin");
     let root = t.path().display().to_string();
     executable(
-        &bin.join("python3"),
+        &bin.join("uv"),
         &format!(
-            "#!/bin/sh\necho probed >> '{root}/probes'\ni=0\nwhile [ ! -f '{root}/started' ]; do i=$((i+1)); [ $i -gt 2000 ] && {{ echo Python 0.0; exit 0; }}; sleep 0.01; done\necho Python 3.12.1\n"
+            "#!/bin/sh\necho probed >> '{root}/probes'\ni=0\nwhile [ ! -f '{root}/started' ]; do i=$((i+1)); [ $i -gt 2000 ] && {{ echo uv 0.0; exit 0; }}; sleep 0.01; done\necho uv 0.8.1\n"
         ),
     );
     let cache = t.path().join("cache");
@@ -316,7 +378,7 @@ fn preflight_probes_beside_the_jobs_and_remembers_the_answer() {
             .args(["run"])
             .expect_code(0)
     };
-    let warning = "warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n  TOOL    WANTED  FOUND   HOW TO GET IT\n  python  3.13    3.12.1  uv python install 3.13  (or pyenv install 3.13)\n";
+    let warning = "warning: toolchains from `setup:` that this machine lacks (CI installs them; locally steps may fail):\n  TOOL  WANTED  FOUND  HOW TO GET IT\n  uv    0.9     0.8.1  pip install 'uv==0.9.*'  (or see https://docs.astral.sh/uv/)\n";
     assert_eq!(run().stderr, warning);
     let probes = || std::fs::read_to_string(t.path().join("probes")).unwrap();
     assert_eq!(probes(), "probed\n");

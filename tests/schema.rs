@@ -124,3 +124,103 @@ fn the_validator_rejects_what_cigen_rejects() {
         "x- extension keys are allowed at the top level"
     );
 }
+
+/// What an editor shows on hover for `key` of the definition `def` (root when `None`): the
+/// first description among the schemas the value matches, deepest first, as the
+/// yaml-language-server and VS Code's JSON service pick it. A `$ref` keeps the referring
+/// schema's own description, so a `$ref` branch with one shows it, not the definition's.
+fn hover(schema: &serde_json::Value, def: Option<&str>, key: &str) -> String {
+    let owner = match def {
+        Some(d) => &schema["definitions"][d],
+        None => schema,
+    };
+    let prop = &owner["properties"][key];
+    let branch = prop["anyOf"]
+        .as_array()
+        .or(prop["allOf"].as_array())
+        .and_then(|b| b.iter().find(|b| b.get("$ref").is_some()));
+    let deepest = match (branch, prop.get("$ref")) {
+        (Some(b), _) => b,
+        (None, Some(_)) => prop,
+        (None, None) => return prop["description"].as_str().unwrap_or("").to_string(),
+    };
+    match deepest.get("description") {
+        Some(d) => d.as_str().unwrap_or("").to_string(),
+        None => {
+            let name = deepest["$ref"]
+                .as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or("");
+            schema["definitions"][name]["description"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        }
+    }
+}
+
+#[test]
+fn hovering_a_key_shows_that_key_s_help() {
+    let schema = committed_schema();
+    // Every property's hover is its own description, not its type's (a `Duration`'s generic
+    // "a duration: ..." on a job's `timeout`).
+    let mut wrong = Vec::new();
+    let mut defs: Vec<Option<&str>> = vec![None];
+    let names: Vec<String> = schema["definitions"]
+        .as_object()
+        .expect("definitions")
+        .keys()
+        .cloned()
+        .collect();
+    defs.extend(names.iter().map(|n| Some(n.as_str())));
+    for def in defs {
+        let owner = match def {
+            Some(d) => &schema["definitions"][d],
+            None => &schema,
+        };
+        for (key, prop) in owner["properties"].as_object().into_iter().flatten() {
+            let own = prop["description"].as_str().unwrap_or("");
+            if hover(&schema, def, key) != own {
+                wrong.push(format!("{}.{key}", def.unwrap_or("(root)")));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "hover shows another text for: {wrong:?}");
+    assert!(hover(&schema, Some("Job"), "timeout").starts_with("Time limit for the whole job"));
+    assert!(hover(&schema, Some("Step"), "timeout").starts_with("Time limit for this step alone"));
+    assert!(hover(&schema, Some("Retry"), "delay").starts_with("Wait before the second attempt"));
+}
+
+#[test]
+fn the_schema_states_the_limits_check_enforces() {
+    let validator = jsonschema::draft7::new(&committed_schema()).expect("schema compiles");
+    let spec = |extra: &str| -> serde_json::Value {
+        serde_yaml::from_str(&format!("version: 1\njobs:\n  a:\n    steps: [x]\n{extra}"))
+            .expect("yaml")
+    };
+    for bad in [
+        "    timeout: 0s\n",
+        "    timeout: 0m0s\n",
+        "    retry: 0\n",
+        "    retry: { attempts: 0 }\n",
+        "    services: { db: { image: postgres, health_timeout: 0ms } }\n",
+    ] {
+        assert!(!validator.is_valid(&spec(bad)), "schema accepted: {bad}");
+    }
+    for good in [
+        "    timeout: 10s\n",
+        "    retry: { attempts: 1, delay: 0s }\n",
+        "    timeout: ~\n",
+    ] {
+        assert!(validator.is_valid(&spec(good)), "schema refused: {good}");
+    }
+    let v2: serde_json::Value =
+        serde_yaml::from_str("version: 2\njobs: { a: { steps: [x] } }").expect("yaml");
+    assert!(!validator.is_valid(&v2), "version 2 accepted");
+    let schema = committed_schema();
+    assert_eq!(schema["properties"]["version"]["const"], 1);
+    // A stable `$id` for SchemaStore and `yaml-language-server: $schema=` lines.
+    assert_eq!(schema["$id"], "https://cigen.dev/schema/cigen.schema.json");
+}

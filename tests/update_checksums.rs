@@ -191,9 +191,10 @@ fn pin_repo(table: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     for rel in [
-        "src/generate/pins.rs",
+        "src/pins/builtin.rs",
         "scripts/move-action-pin",
         "README.md",
+        ".github/actions/cigen-pins/action.yml",
     ] {
         let dest = root.join(rel);
         std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
@@ -258,7 +259,7 @@ fn move_action_pin_points_the_default_at_the_checksum_commit() {
             .contains(&format!("cigen-dev/cigen@{head} # v9.8.7")),
         "{run:#?}"
     );
-    let pins = std::fs::read_to_string(dir.path().join("src/generate/pins.rs")).expect("read pins");
+    let pins = std::fs::read_to_string(dir.path().join("src/pins/builtin.rs")).expect("read pins");
     assert!(
         pins.contains(&format!(
             "pub(crate) const CIGEN_ACTION_SHA: &str = \"{head}\";\n"
@@ -271,8 +272,15 @@ fn move_action_pin_points_the_default_at_the_checksum_commit() {
     );
     // Everything else in the table is untouched.
     let before =
-        std::fs::read_to_string(repo_root().join("src/generate/pins.rs")).expect("read pins");
+        std::fs::read_to_string(repo_root().join("src/pins/builtin.rs")).expect("read pins");
     assert_eq!(pins.lines().count(), before.lines().count());
+    // The repository's pin lock, which wins over the table, moves with it.
+    let lock = std::fs::read_to_string(dir.path().join(".github/actions/cigen-pins/action.yml"))
+        .expect("read lock");
+    assert!(
+        lock.contains(&format!("- uses: cigen-dev/cigen@{head}  # v9.8.7\n")),
+        "{lock}"
+    );
 }
 
 #[test]
@@ -281,7 +289,7 @@ fn move_action_pin_refuses_a_version_the_table_does_not_cover() {
     table = table.lines().skip(1).map(|l| format!("{l}\n")).collect();
     let (dir, _) = pin_repo(&table);
     let before =
-        std::fs::read_to_string(dir.path().join("src/generate/pins.rs")).expect("read pins");
+        std::fs::read_to_string(dir.path().join("src/pins/builtin.rs")).expect("read pins");
     let run = move_pin(dir.path(), "9.8.7");
     assert_eq!(run.code, 1, "{run:#?}");
     assert!(
@@ -294,7 +302,7 @@ fn move_action_pin_refuses_a_version_the_table_does_not_cover() {
         "{run:#?}"
     );
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("src/generate/pins.rs")).expect("read pins"),
+        std::fs::read_to_string(dir.path().join("src/pins/builtin.rs")).expect("read pins"),
         before
     );
 }

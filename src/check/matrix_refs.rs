@@ -54,8 +54,11 @@ fn references(text: &str) -> Vec<String> {
 /// Above this product of axis sizes the matrix is not even expanded.
 const MAX_PRODUCT: usize = 65_536;
 /// GitHub Actions runs at most this many jobs per matrix; checked only when the GitHub target
-/// is generated (GitLab's limit of 200 is checked by `cigen generate` for that target).
+/// is generated.
 const GITHUB_MAX_CELLS: usize = 256;
+/// GitLab's `parallel: matrix` runs at most this many jobs; checked only when the GitLab
+/// target is generated (its back end refuses more, so `check` must too).
+const GITLAB_MAX_CELLS: usize = 200;
 
 /// Product of the axis sizes plus the includes: an upper bound on the cells.
 fn product(m: &crate::spec::Matrix) -> usize {
@@ -63,6 +66,26 @@ fn product(m: &crate::spec::Matrix) -> usize {
         .values()
         .fold(1usize, |acc, v| acc.saturating_mul(v.len().max(1)))
         .saturating_add(m.include.len())
+}
+
+/// The tightest limit of a generated provider that `cells` exceeds.
+fn provider_limit(
+    cells: usize,
+    github: bool,
+    gitlab: bool,
+) -> Option<(usize, &'static str, &'static str, usize)> {
+    if gitlab && cells > GITLAB_MAX_CELLS {
+        Some((
+            cells,
+            "GitLab's `parallel: matrix`",
+            "GitLab",
+            GITLAB_MAX_CELLS,
+        ))
+    } else if github && cells > GITHUB_MAX_CELLS {
+        Some((cells, "GitHub Actions", "GitHub", GITHUB_MAX_CELLS))
+    } else {
+        None
+    }
 }
 
 fn too_large(mp: &YamlPath, cells: usize) -> Diagnostic {
@@ -80,6 +103,7 @@ fn too_large(mp: &YamlPath, cells: usize) -> Diagnostic {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // No `targets:` means every target, GitHub included.
     let github = cx.spec.targets.as_ref().is_none_or(|t| t.github.is_some());
+    let gitlab = cx.spec.targets.as_ref().is_none_or(|t| t.gitlab.is_some());
     for (name, job) in &cx.spec.jobs {
         let jp = YamlPath::root().key("jobs").key(name);
         let mut keys: Vec<&str> = Vec::new();
@@ -138,14 +162,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             } else if product(m) > MAX_PRODUCT {
                 // Expanding would take minutes and gigabytes; say so without expanding.
                 out.push(too_large(&mp, product(m)));
-            } else if let Some(cells) =
-                Some(expand(m).cells.len()).filter(|n| *n > GITHUB_MAX_CELLS && github)
+            } else if let Some((cells, provider, target, limit)) =
+                provider_limit(expand(m).cells.len(), github, gitlab)
             {
                 out.push(
-                    Diagnostic::error(MATRIX_TOO_LARGE, format!("the matrix has {cells} cells; GitHub Actions runs at most {GITHUB_MAX_CELLS} per job"))
+                    Diagnostic::error(MATRIX_TOO_LARGE, format!("the matrix has {cells} cells; {provider} runs at most {limit} per job"))
                         .at_key(mp.clone())
                         .with_label("too many runners")
-                        .with_help("remove values, `exclude` combinations or split the job (or generate no GitHub target)"),
+                        .with_help(format!("remove values, `exclude` combinations or split the job (or generate no {target} target)")),
                 );
             } else if !m.axes.is_empty()
                 && m.axes.values().all(|v| !v.is_empty())

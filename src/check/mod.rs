@@ -1,25 +1,33 @@
 //! Semantic rules over the typed spec: one rule per file, all run, every problem reported.
 
+mod action_pins;
+mod cigen_versions;
+mod concurrency;
 mod cron;
 mod cycles;
 mod dangerous_env;
 mod durations;
 mod empty_steps;
+mod environment_url;
+mod environments;
 mod github_expressions;
 pub(crate) mod job_names;
 mod matrix_refs;
 mod needs_exist;
 mod never_runs;
 mod output_needs;
+mod output_paths;
 mod outputs;
 mod permissions;
+mod pipeline_name;
 mod ports;
 pub(crate) mod reserved_names;
+mod runner_images;
 mod secret_sources;
 mod secrets_declared;
 mod service_names;
 mod target_jobs;
-mod version;
+mod templates;
 
 use std::collections::HashSet;
 
@@ -37,6 +45,9 @@ pub struct Context<'a> {
     /// Every part dropped by the shape check; a rule about emptiness must not count them.
     pub dropped: &'a [YamlPath],
     pub tree: &'a Node,
+    /// The spec's directory: rules about files on disk (output paths, templates, the pin
+    /// lock) look there, so `check` refuses whatever `generate` would.
+    pub root: &'a std::path::Path,
 }
 
 /// One semantic rule: its id, the codes it reports, and the check itself. Each rule file
@@ -59,7 +70,6 @@ macro_rules! rule {
 
 /// The single registration list.
 pub const RULES: &[Rule] = &[
-    rule!("version", version),
     rule!("job-names", job_names),
     rule!("reserved-names", reserved_names),
     rule!("needs-exist", needs_exist),
@@ -77,7 +87,16 @@ pub const RULES: &[Rule] = &[
     rule!("ports", ports),
     rule!("service-names", service_names),
     rule!("target-jobs", target_jobs),
+    rule!("action-pins", action_pins),
+    rule!("cigen-versions", cigen_versions),
+    rule!("output-paths", output_paths),
+    rule!("templates", templates),
+    rule!("environments", environments),
+    rule!("runner-images", runner_images),
+    rule!("pipeline-name", pipeline_name),
     rule!("cron", cron),
+    rule!("concurrency", concurrency),
+    rule!("environment-url", environment_url),
     rule!("never-runs", never_runs),
 ];
 

@@ -60,6 +60,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 let Some(value) = v.resolve(side) else {
                     continue;
                 };
+                // Trimmed: `echo $X` prints the value without its blank edges.
+                let value = value.trim();
                 let len = value.chars().count();
                 if len > 0 && value.len() < MIN_MASKABLE {
                     out.push(

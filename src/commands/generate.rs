@@ -7,7 +7,7 @@ use anstyle::{AnsiColor, Style};
 use crate::cli::GenerateArgs;
 use crate::compile::Loaded;
 use crate::exit::Outcome;
-use crate::generate::{self, drift, write};
+use crate::generate::{self, drift, pin_lock, write};
 use crate::model::TargetKind;
 use crate::ui::ColorChoice;
 
@@ -43,20 +43,39 @@ fn fix_command(args: &GenerateArgs) -> String {
 }
 
 pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome {
-    let p = &loaded.pipeline;
     let kinds: Vec<TargetKind> = args.targets.iter().map(|&t| t.into()).collect();
-    let targets = generate::selected(p, &kinds);
+    let targets = generate::selected(&loaded.pipeline, &kinds);
     if targets.is_empty() {
         eprintln!("error: no output selected: the spec's `targets` does not enable the requested target(s)");
         return Outcome::Usage;
     }
-    let files = match generate::render(p, &targets) {
+    let github = targets.iter().any(|b| b.kind() == TargetKind::Github);
+    // A bot's bump of the committed workflow is kept, not reverted (docs/pins.md).
+    let committed = loaded
+        .pipeline
+        .targets
+        .github
+        .as_ref()
+        .filter(|_| github)
+        .and_then(|g| std::fs::read_to_string(loaded.pipeline.root.join(&g.path)).ok());
+    let (pipeline, adopted) = pin_lock::adopt_bumps(&loaded.pipeline, committed.as_deref());
+    let p = &pipeline;
+    let mut files = match generate::render(p, &targets) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
             return Outcome::Usage;
         }
     };
+    files.extend(pin_lock::lock_file(p, &files));
+    for pin in &adopted {
+        eprintln!(
+            "note: keeping {}@{} ({}) from the committed workflow, newer than the pin lock had",
+            pin.action,
+            &pin.sha[..12],
+            pin.version
+        );
+    }
     if args.check {
         let drifts = drift::check(&files);
         if drifts.is_empty() {

@@ -7,4 +7,5 @@ pub mod graph;
 pub mod import;
 pub mod init;
 pub mod list;
+pub mod pins;
 pub mod run;

@@ -13,8 +13,8 @@
 //! newcomer's first command with a warning.
 
 use super::checksums::{numbers, recorded, CHECKSUMS};
-use super::pins;
 use crate::model::{Pipeline, TargetKind};
+use crate::pins;
 use crate::spec::GitlabInstall;
 
 /// One thing to tell the user after writing.
@@ -49,9 +49,9 @@ impl Notice {
     }
 }
 
-/// Whether the default action pin can verify `version`.
-fn github_verifies(version: &str) -> bool {
-    let pin = numbers(pins::CIGEN_ACTION_VERSION);
+/// Whether the cigen action pinned at `action_version` can verify `version`.
+fn github_verifies(version: &str, action_version: &str) -> bool {
+    let pin = numbers(action_version);
     recorded(CHECKSUMS, version) && numbers(version).is_some_and(|v| Some(v) <= pin)
 }
 
@@ -76,13 +76,13 @@ pub(crate) fn notices(p: &Pipeline, targets: &[TargetKind]) -> Vec<Notice> {
         // Another action commit (`action:`) has a table cigen cannot see: nothing to say.
         if g.cigen_build.is_none() && g.action.is_none() {
             let version = pins::cigen_version(g.cigen_version.as_deref());
-            if !github_verifies(version) {
+            let action = g.pins.required(pins::CIGEN).version;
+            if !github_verifies(version, &action) {
                 match &g.cigen_version {
                     None => unreleased.push(title),
                     Some(_) => out.push(Notice::Warning(format!(
-                        "{title} jobs install cigen {version}, which the pinned cigen action ({}) cannot verify, so they will stop before running; use a released version up to {}, pin a newer action with `targets.{key}.action`, or build cigen in the job with `cigen_build`",
-                        pins::CIGEN_ACTION_VERSION,
-                        pins::CIGEN_ACTION_VERSION.trim_start_matches('v'),
+                        "{title} jobs install cigen {version}, which the pinned cigen action ({action}) cannot verify, so they will stop before running; use a released version up to {}, pin a newer action with `targets.{key}.action`, or build cigen in the job with `cigen_build`",
+                        action.trim_start_matches('v'),
                     ))),
                 }
             }
@@ -124,9 +124,12 @@ mod tests {
     fn the_action_verifies_only_recorded_releases_up_to_its_pin() {
         // The compiled table is empty until the first release: nothing verifies.
         if !recorded(CHECKSUMS, pins::default_cigen_version()) {
-            assert!(!github_verifies(pins::default_cigen_version()));
+            assert!(!github_verifies(
+                pins::default_cigen_version(),
+                pins::CIGEN_ACTION_VERSION
+            ));
         }
-        assert!(!github_verifies("999.0.0"));
-        assert!(!github_verifies("latest"));
+        assert!(!github_verifies("999.0.0", pins::CIGEN_ACTION_VERSION));
+        assert!(!github_verifies("latest", pins::CIGEN_ACTION_VERSION));
     }
 }

@@ -4,6 +4,8 @@
 //! template lays it out; every value is escaped on the way (see `escape` and `templates`).
 //! Rendering is pure and in memory: `write` puts files on disk, `drift` compares them.
 
+#[cfg(test)]
+mod check_generates;
 mod checksums;
 pub(crate) mod drift;
 pub(crate) mod escape;
@@ -13,7 +15,7 @@ pub(crate) mod gitlab;
 pub(crate) mod installable;
 mod invocation;
 mod justfile;
-pub(crate) mod pins;
+pub(crate) mod pin_lock;
 pub(crate) mod templates;
 mod verify;
 pub(crate) mod write;

@@ -6,7 +6,6 @@
 
 use std::path::Path;
 
-use minijinja::syntax::SyntaxConfig;
 use minijinja::value::{Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
@@ -47,14 +46,6 @@ fn builtin(id: &str) -> Result<&'static str, GenerateError> {
         .ok_or_else(|| GenerateError::bug(format!("no built-in template `{id}`")))
 }
 
-fn syntax() -> Result<SyntaxConfig, Error> {
-    SyntaxConfig::builder()
-        .block_delimiters("{{%", "%}}")
-        .variable_delimiters("{{{", "}}}")
-        .comment_delimiters("{{#", "#}}")
-        .build()
-}
-
 /// Writes `value` escaped for `dialect`. Safe strings come only from the escaping filters below.
 fn format(dialect: Dialect, out: &mut minijinja::Output<'_>, value: &Value) -> Result<(), Error> {
     if value.is_safe() {
@@ -93,7 +84,10 @@ fn format(dialect: Dialect, out: &mut minijinja::Output<'_>, value: &Value) -> R
 /// - `comment`: one line of comment text.
 pub(crate) fn environment(dialect: Dialect) -> Result<Environment<'static>, GenerateError> {
     let mut env = Environment::new();
-    env.set_syntax(syntax().map_err(|e| GenerateError::bug(format!("template syntax: {e}")))?);
+    env.set_syntax(
+        crate::spec::template_syntax()
+            .map_err(|e| GenerateError::bug(format!("template syntax: {e}")))?,
+    );
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(true);

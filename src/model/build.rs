@@ -144,6 +144,8 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
                 .collect(),
             working_directory: j.working_directory.as_ref().map(|p| p.to_string()),
             runs_on: j.runs_on.clone().unwrap_or_default(),
+            fail_fast: j.fail_fast.unwrap_or(true),
+            concurrency: j.concurrency.clone(),
         };
         jobs.insert(name.to_string(), job);
     }
@@ -158,7 +160,7 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
         setup: spec.setup.clone(),
         triggers: spec.triggers.clone(),
         jobs,
-        targets: targets(spec.targets.as_ref()),
+        targets: targets(spec.targets.as_ref(), root),
     }
 }
 
@@ -199,7 +201,7 @@ fn secret_sources(spec: &spec::Spec) -> IndexMap<String, spec::LocalSource> {
 }
 
 /// A workflow target with its dialect's defaults.
-fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect) -> WorkflowOutput {
+fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect, root: &Path) -> WorkflowOutput {
     let (path, runner) = match dialect {
         WorkflowDialect::Github => (".github/workflows/ci.yml", "ubuntu-24.04"),
         WorkflowDialect::Forgejo => (".forgejo/workflows/ci.yml", "docker"),
@@ -221,10 +223,12 @@ fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect) -> WorkflowOutpu
         cigen_version: g.cigen_version.clone(),
         cigen_build: g.cigen_build.clone(),
         template: text(&g.template),
+        // A lock that does not parse was reported by the `action-pins` rule.
+        pins: crate::pins::lock::load(root).unwrap_or_default(),
     }
 }
 
-fn targets(t: Option<&spec::Targets>) -> Targets {
+fn targets(t: Option<&spec::Targets>, root: &Path) -> Targets {
     let default_all = spec::Targets {
         github: Some(Default::default()),
         forgejo: None,
@@ -236,11 +240,11 @@ fn targets(t: Option<&spec::Targets>) -> Targets {
         github: t
             .github
             .as_ref()
-            .map(|g| workflow(g, WorkflowDialect::Github)),
+            .map(|g| workflow(g, WorkflowDialect::Github, root)),
         forgejo: t
             .forgejo
             .as_ref()
-            .map(|g| workflow(g, WorkflowDialect::Forgejo)),
+            .map(|g| workflow(g, WorkflowDialect::Forgejo, root)),
         gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
             path: text(&g.path).unwrap_or_else(|| ".gitlab-ci.yml".into()),
             image: g.image.clone(),

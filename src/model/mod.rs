@@ -66,6 +66,11 @@ pub struct Job {
     pub shell: Vec<String>,
     pub working_directory: Option<String>,
     pub runs_on: spec::RunsOn,
+    /// Whether a failure of one of the job's units stops the run (cancels running units,
+    /// starts nothing new); `false` lets everything else go on (`fail_fast: false`).
+    pub fail_fast: bool,
+    /// The job's concurrency group: units of jobs sharing one never overlap.
+    pub concurrency: Option<String>,
 }
 
 impl Job {
@@ -180,6 +185,10 @@ pub struct WorkflowOutput {
     pub cigen_version: Option<String>,
     pub cigen_build: Option<spec::CigenBuild>,
     pub template: Option<String>,
+    /// The action pins in effect: the repository's lock (`crate::pins::lock`) over cigen's
+    /// table.
+    #[serde(skip)]
+    pub pins: crate::pins::Table,
 }
 
 #[derive(Debug, Clone, Serialize)]

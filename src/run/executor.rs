@@ -122,6 +122,10 @@ fn run_inner(
     if cancel.is_cancelled() {
         return finish(UnitStatus::Cancelled, 0, cancel.reason(), IndexMap::new());
     }
+    // Its toolchain version is not on this machine: fail before anything runs on another.
+    if let Err(why) = &unit.toolchain {
+        return finish(UnitStatus::Failed, 0, Some(why.clone()), IndexMap::new());
+    }
     if !job.services.is_empty() {
         out.send();
     }
@@ -276,6 +280,9 @@ fn command<'a>(
         step,
         output_file,
     );
+    if let Ok(selected) = &unit.toolchain {
+        selected.apply(&mut env);
+    }
     let dir = step
         .working_directory
         .as_ref()

@@ -38,6 +38,7 @@ mod services;
 mod spawn;
 #[cfg(unix)]
 mod supervise;
+mod toolchain;
 #[cfg(target_os = "linux")]
 mod watchdog;
 mod when;
@@ -94,6 +95,8 @@ pub(crate) struct Prepared<'a> {
     plan: plan::Plan,
     /// Process env plus env_file: where declared secrets are looked up.
     merged: HashMap<String, String>,
+    /// Wrappers the selected toolchains need (`python`), kept until the run ends.
+    toolchain_shims: Option<tempfile::TempDir>,
 }
 
 /// How a run ended.
@@ -166,7 +169,15 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         matrix: &opts.matrix,
         cell: opts.cell.as_deref(),
     };
-    let plan = plan::build(p, &sel, &ctx, &changes)?;
+    let mut plan = plan::build(p, &sel, &ctx, &changes)?;
+    // Toolchain versions per unit: strict on a laptop, what the provider set up in CI.
+    let mut toolchains = toolchain::Resolver::new(&base.process, !ctx.ci);
+    for u in plan.units.iter_mut() {
+        if matches!(u.verdict, when::Verdict::Run(_)) {
+            u.toolchain = toolchains.select(&toolchain::wanted(p, &u.cell));
+        }
+    }
+    let toolchain_shims = toolchains.into_shims();
     let merged = base.merged();
     Ok(Prepared {
         loaded,
@@ -175,6 +186,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
         changes,
         plan,
         merged,
+        toolchain_shims,
     })
 }
 
@@ -283,6 +295,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         base,
         changes,
         plan,
+        toolchain_shims: _shims,
         ..
     } = prepared;
     let p = &loaded.pipeline;

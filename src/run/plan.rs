@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 
 use super::cells;
 use super::events::UnitId;
+use super::toolchain::Selected;
 use super::when::{evaluate, LazyChanges, Verdict};
 use crate::diagnostic::did_you_mean;
 use crate::model::{Cell, Pipeline};
@@ -23,6 +24,28 @@ pub(crate) struct Unit {
     pub verdict: Verdict,
     /// Display names of the job's steps.
     pub steps: Vec<String>,
+    /// The toolchain versions selected for it, or why it cannot run (`toolchain.rs`).
+    pub toolchain: Result<Selected, String>,
+    /// What the scheduler must respect beyond the needs.
+    pub policy: Policy,
+}
+
+/// How the scheduler treats a unit besides its needs (from its job's keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Policy {
+    /// Whether its failure stops the run (the job's `fail_fast`, default true).
+    pub fail_fast: bool,
+    /// The job's concurrency group: no two units of one group run at once.
+    pub group: Option<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            fail_fast: true,
+            group: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -165,6 +188,11 @@ pub(crate) fn build(
                 needs: needs.clone(),
                 verdict: verdict.clone(),
                 steps: job.steps.iter().map(|s| s.name.clone()).collect(),
+                toolchain: Ok(Selected::default()),
+                policy: Policy {
+                    fail_fast: job.fail_fast,
+                    group: job.concurrency.clone(),
+                },
             });
         }
     }

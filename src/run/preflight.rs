@@ -1,5 +1,6 @@
-//! Pre-flight for local runs: compare `setup:` toolchains with what is on PATH and say how to
-//! get what is missing. It warns; it never fails the run, and it stays off its critical path:
+//! Pre-flight for local runs: compare the `setup:` tools cigen does not select per unit (uv;
+//! the toolchains are `toolchain.rs`'s) with what is on PATH and say how to get what is
+//! missing. It warns; it never fails the run, and it stays off its critical path:
 //! probes run beside the jobs, and their answers are cached (`preflight_cache.rs`), so a
 //! repeated run starts no probe at all.
 
@@ -32,7 +33,7 @@ fn probe(tool: &str) -> (&'static str, &'static [&'static str]) {
     }
 }
 
-fn hint(tool: &str, v: &str) -> String {
+pub(crate) fn hint(tool: &str, v: &str) -> String {
     match tool {
         "python" => format!("uv python install {v}  (or pyenv install {v})"),
         "uv" => format!("pip install 'uv=={v}.*'  (or see https://docs.astral.sh/uv/)"),
@@ -127,7 +128,13 @@ pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) ->
         running: Vec::new(),
         cache: None,
     };
-    for (tool, wanted) in setup.tools() {
+    // cigen selects the other toolchains per unit and fails a unit whose version is missing
+    // (`toolchain.rs`); the warning table is for the tools it does not select (uv).
+    let tools = setup.tools();
+    for (tool, wanted) in tools
+        .into_iter()
+        .filter(|(tool, _)| !super::toolchain::TOOLS.contains(tool))
+    {
         let (bin, args) = probe(tool);
         let Some(program) = super::direct::resolve(bin, env.get("PATH").map(String::as_str)) else {
             pre.checks.push(Some(check_of(tool, wanted, None)));

@@ -1,6 +1,7 @@
 //! One child process per step: how it ended, in words, and the signal numbers cigen uses.
-//! The supervision itself lives in `process_unix.rs` (process groups) and, for other
-//! platforms, `process_other.rs` (the child alone).
+//! The supervision itself lives in `process_unix.rs` (with `spawn.rs`, `supervise.rs` and,
+//! on Linux, `proc_tree.rs` and `watchdog.rs`) and, where there are no process groups,
+//! `process_other.rs` (the child alone).
 
 use std::process::ExitStatus;
 

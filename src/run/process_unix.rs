@@ -104,7 +104,8 @@ fn read_chunk(fd: i32, buf: &mut [u8]) -> io::Result<usize> {
     }
 }
 
-/// One running step: its leader (also its session and group id) and its tag.
+/// One running step: its leader (also its group id, and its session id with a new session)
+/// and its tag.
 struct Step {
     pid: i32,
     tag: String,
@@ -115,8 +116,8 @@ impl Step {
     /// Sends `sig` (and SIGCONT) to the whole step while the leader runs.
     fn signal(&self, sig: i32) {
         signal_group(self.pid, sig);
+        #[cfg(target_os = "linux")]
         if self.sup.mode == Mode::Tree {
-            #[cfg(target_os = "linux")]
             self.sup.sweep(self.pid, &self.tag, true, sig);
         }
     }

@@ -6,7 +6,7 @@
 //! costs the same per job as a 10-job one. Units are decided in plan order (needs come before
 //! their dependents in it), so the reporters see the same order whatever the timing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::mpsc::Receiver;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -119,6 +119,8 @@ struct Scheduler<'a> {
     /// below a failure, however deep.
     blocked: Vec<bool>,
     running: usize,
+    /// Concurrency groups a running unit holds (`concurrency:`): one unit per group at once.
+    held: HashSet<String>,
     workers: usize,
     signal: Option<i32>,
     /// Why units that never started were not started (fail-fast or interruption).
@@ -153,6 +155,7 @@ impl<'a> Scheduler<'a> {
             doomed: BTreeSet::new(),
             blocked: vec![false; n],
             running: 0,
+            held: HashSet::new(),
             workers: 0,
             signal: None,
             stop_reason: None,
@@ -232,7 +235,7 @@ impl<'a> Scheduler<'a> {
         loop {
             let doomed = self.doomed.first().copied();
             let ready = (self.running < self.opts.jobs.max(1))
-                .then(|| self.ready.first().copied())
+                .then(|| self.next_ready())
                 .flatten();
             match (doomed, ready) {
                 (Some(d), r) if r.is_none_or(|r| d < r) => {
@@ -248,6 +251,17 @@ impl<'a> Scheduler<'a> {
                 _ => return,
             }
         }
+    }
+
+    /// The first ready unit whose concurrency group no running unit holds.
+    fn next_ready(&self) -> Option<UnitId> {
+        self.ready.iter().copied().find(|r| {
+            self.plan.units[*r]
+                .policy
+                .group
+                .as_ref()
+                .is_none_or(|g| !self.held.contains(g))
+        })
     }
 
     /// Whether finished unit `id` lets its dependents run. The one place that rule lives.
@@ -290,6 +304,9 @@ impl<'a> Scheduler<'a> {
                 Err(_) => {}
             }
         }
+        if let Some(g) = &self.plan.units[id].policy.group {
+            self.held.insert(g.clone());
+        }
         let _ = self.work.send((id, needs_env, cancel));
     }
 
@@ -321,7 +338,11 @@ impl<'a> Scheduler<'a> {
 
     fn unit_finished(&mut self, unit: UnitId, result: UnitResult) {
         self.running -= 1;
-        let failed = result.status.is_failure();
+        if let Some(g) = &self.plan.units[unit].policy.group {
+            self.held.remove(g);
+        }
+        // A job with `fail_fast: false` fails alone, as if the run kept going for it.
+        let failed = result.status.is_failure() && self.plan.units[unit].policy.fail_fast;
         self.finish(unit, result);
         if failed && !self.opts.keep_going && self.stop_reason.is_none() {
             let why = format!(

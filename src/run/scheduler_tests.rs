@@ -83,6 +83,8 @@ fn plan(units: &[(&str, &[&str])]) -> Plan {
             needs,
             verdict: Verdict::Run(None),
             steps: vec![],
+            toolchain: Ok(Default::default()),
+            policy: Default::default(),
         });
     }
     p
@@ -193,6 +195,88 @@ fn fail_fast_cancels_running_units_and_starts_nothing_more() {
     assert_eq!(tokens.len(), 2);
     assert_eq!(tokens[0].state(), CancelState::Graceful(SIGTERM));
     assert!(!log.contains(&"started later".to_string()), "{log:?}");
+}
+
+#[test]
+fn a_unit_of_a_job_without_fail_fast_fails_alone() {
+    // `cells` is one job's two cells with `fail_fast: false`: the first fails, the second
+    // still runs, so does `later`; `after` needs the failed job and is skipped. One slot, so
+    // the order is the plan's.
+    let mut p = plan(&[
+        ("cells", &[]),
+        ("cells", &[]),
+        ("after", &["cells"]),
+        ("later", &[]),
+    ]);
+    p.units[1].needs.clear();
+    p.units[2].needs = vec![0, 1];
+    for u in &mut p.units[..2] {
+        u.policy.fail_fast = false;
+    }
+    let (log, summary) = run_plan(&p, 1, false, &|id, _, _, _| match id {
+        0 => result(UnitStatus::Failed),
+        _ => result(UnitStatus::Passed),
+    });
+    let statuses: Vec<&str> = summary.results.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["failed", "passed", "skipped", "passed"],
+        "{log:?}"
+    );
+    assert_eq!(
+        summary.results[2].reason.as_deref(),
+        Some("needs `cells`, which did not succeed")
+    );
+    // A fail-fast job failing after it still stops the run.
+    let mut p = plan(&[("loose", &[]), ("strict", &[]), ("later", &[])]);
+    p.units[0].policy.fail_fast = false;
+    let (log, summary) = run_plan(&p, 1, false, &|id, _, _, _| match id {
+        2 => result(UnitStatus::Passed),
+        _ => result(UnitStatus::Failed),
+    });
+    let statuses: Vec<&str> = summary.results.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(statuses, ["failed", "failed", "skipped"], "{log:?}");
+}
+
+#[test]
+fn units_of_one_concurrency_group_never_overlap() {
+    // Four slots; `a` and `b` share a group, `c` and `d` have none. `a` holds on until `c`
+    // and `d` both finished, so `b` would run beside it if the group were ignored; each unit
+    // of the group records how many of the group run with it.
+    let mut p = plan(&[("a", &[]), ("b", &[]), ("c", &[]), ("d", &[])]);
+    p.units[0].policy.group = Some("deploy".into());
+    p.units[1].policy.group = Some("deploy".into());
+    let inside = AtomicUsize::new(0);
+    let most = AtomicUsize::new(0);
+    let others_done = AtomicUsize::new(0);
+    let (log, summary) = run_plan(&p, 4, false, &|id, _, _, _| {
+        if id >= 2 {
+            others_done.fetch_add(1, Ordering::SeqCst);
+            return result(UnitStatus::Passed);
+        }
+        let n = inside.fetch_add(1, Ordering::SeqCst) + 1;
+        most.fetch_max(n, Ordering::SeqCst);
+        if id == 0 {
+            let start = std::time::Instant::now();
+            while others_done.load(Ordering::SeqCst) < 2 && start.elapsed() < FOREVER {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        inside.fetch_sub(1, Ordering::SeqCst);
+        result(UnitStatus::Passed)
+    });
+    assert!(summary
+        .results
+        .iter()
+        .all(|r| r.status == UnitStatus::Passed));
+    assert_eq!(most.load(Ordering::SeqCst), 1, "{log:?}");
+    // `c` and `d` used the free slots while `a` held the group; `b` started after `a`.
+    let at = |l: &str| log.iter().position(|x| x == l).unwrap();
+    assert!(
+        at("finished c: passed") < at("finished a: passed"),
+        "{log:?}"
+    );
+    assert!(at("finished a: passed") < at("started b"), "{log:?}");
 }
 
 #[test]

@@ -126,7 +126,9 @@ pub(crate) fn values(p: &Pipeline, base: &BaseEnv) -> Vec<(String, String)> {
 pub(crate) fn too_short(values: &[(String, String)]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (name, v) in values {
-        if v.len() < MIN_FORM {
+        // Trimmed: `echo $X` prints the value without its blank edges.
+        let v = v.trim();
+        if !v.is_empty() && v.len() < MIN_FORM {
             let line = format!(
                 "warning: secret `{name}` has a {}-character value: values shorter than \
                  {MIN_FORM} bytes cannot be masked without masking ordinary text, so it is not \
@@ -162,8 +164,10 @@ mod tests {
         let w = too_short(&[
             ("PIN".into(), "123".into()),
             ("OK".into(), "long enough".into()),
+            ("PADDED".into(), "  ab  ".into()),
         ]);
-        assert_eq!(w.len(), 1);
+        assert_eq!(w.len(), 2);
+        assert!(w[1].contains("secret `PADDED` has a 2-character value"));
         assert!(w[0].contains("secret `PIN` has a 3-character value"));
         assert!(!w[0].contains("123"));
     }

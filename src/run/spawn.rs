@@ -21,7 +21,7 @@
 //! child gets exactly the variables set on it, as if `env_clear` had been called (the executor
 //! always does), so the spawned process never depends on cigen's own environment.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io;
 use std::os::fd::RawFd;
 use std::os::unix::ffi::OsStrExt;
@@ -122,7 +122,7 @@ fn program_path(cmd: &Command, env: &[(OsString, OsString)]) -> io::Result<OsStr
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
 fn spawn_direct(cmd: &Command, out: RawFd, tag: &str, session: Session) -> io::Result<i32> {
     use std::ffi::CString;
-    fn cstring(s: &OsStr) -> io::Result<CString> {
+    fn cstring(s: &std::ffi::OsStr) -> io::Result<CString> {
         CString::new(s.as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
     }
     let env = child_env(cmd, tag);

@@ -38,8 +38,9 @@ pub(crate) struct Supervisor {
     seq: AtomicU64,
     /// Pids of step leaders not yet reaped by their supervisor: nobody else may reap them.
     leaders: Mutex<Vec<i32>>,
-    /// Held shared while a leader is spawned and registered, exclusively while orphans are
-    /// reaped: a leader that exits before it is registered cannot be reaped by mistake.
+    /// Held shared while a leader is spawned and registered, exclusively (rarely) while an
+    /// orphan is reaped or "no other step runs" is decided: a leader that exits before it is
+    /// registered is neither reaped by mistake nor overlooked.
     gate: RwLock<()>,
     #[cfg(target_os = "linux")]
     linux: Linux,
@@ -213,7 +214,6 @@ impl Supervisor {
 impl Supervisor {
     /// Reaps every orphan that has exited (an orphan exiting on its own leaves a zombie).
     pub(crate) fn reap_orphans(&self) {
-        let _gate = self.gate.write().unwrap_or_else(|e| e.into_inner());
         let mut list = Vec::new();
         super::proc_tree::read_children(&self.linux.orphans_file, &mut list);
         if list.is_empty() {
@@ -221,11 +221,18 @@ impl Supervisor {
         }
         let leaders = self.leaders().clone();
         for c in list {
-            if let Some(st) = self.orphan(c, &leaders) {
-                if st.dead() {
-                    reap_now(c);
-                }
+            if self.orphan(c, &leaders).is_some_and(|st| st.dead()) {
+                self.reap(c);
             }
+        }
+    }
+
+    /// Reaps an exited orphan, unless it is a leader whose registration was under way (only
+    /// a leader spawned on the main thread could be listed): the gate waits for it.
+    fn reap(&self, pid: i32) {
+        let _gate = self.gate.write().unwrap_or_else(|e| e.into_inner());
+        if !self.leaders().contains(&pid) {
+            reap_now(pid);
         }
     }
 
@@ -250,28 +257,34 @@ impl Supervisor {
         if leader_alive {
             roots.push(leader);
         }
-        {
-            let _gate = self.gate.write().unwrap_or_else(|e| e.into_inner());
-            let mut list = Vec::new();
-            super::proc_tree::read_children(&self.linux.orphans_file, &mut list);
-            if list.is_empty() && !leader_alive {
-                return 0;
+        // No lock on the common path (nothing left): the gate is only taken to reap, and to
+        // decide "no other step runs", where a spawn under way must count.
+        let mut list = Vec::new();
+        super::proc_tree::read_children(&self.linux.orphans_file, &mut list);
+        if list.is_empty() && !leader_alive {
+            return 0;
+        }
+        let leaders = self.leaders().clone();
+        let mut unknown = Vec::new();
+        for c in list {
+            let Some(st) = self.orphan(c, &leaders) else {
+                continue;
+            };
+            if st.dead() {
+                self.reap(c);
+            } else if st.pgid == leader
+                || st.sid == leader
+                || tags(c).is_some_and(|t| has_tag(&t, tag))
+            {
+                roots.push(c);
+            } else {
+                unknown.push(c);
             }
-            let leaders = self.leaders().clone();
-            let alone = leaders.iter().all(|p| *p == leader);
-            for c in list {
-                let Some(st) = self.orphan(c, &leaders) else {
-                    continue;
-                };
-                if st.dead() {
-                    reap_now(c);
-                } else if st.pgid == leader
-                    || st.sid == leader
-                    || alone
-                    || tags(c).is_some_and(|t| has_tag(&t, tag))
-                {
-                    roots.push(c);
-                }
+        }
+        if !unknown.is_empty() {
+            let _gate = self.gate.write().unwrap_or_else(|e| e.into_inner());
+            if self.leaders().iter().all(|p| *p == leader) {
+                roots.extend(unknown);
             }
         }
         if roots.is_empty() {

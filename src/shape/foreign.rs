@@ -59,7 +59,7 @@ pub(super) fn unknown_key_help(path: &YamlPath, key: &str, value: &Node) -> Opti
                 patterns.join(", ")
             )
         }
-        (Place::Job(_), "strategy") => "write `matrix:` on the job itself, beside `steps:` (`matrix: { python: [\"3.12\", \"3.13\"] }`); a failing cell cancels the others (GitHub's `fail-fast: true`), and `cigen run --keep-going` lets them finish".to_string(),
+        (Place::Job(_), "strategy") => "write `matrix:` on the job itself, beside `steps:` (`matrix: { python: [\"3.12\", \"3.13\"] }`); a failing cell cancels the others unless the job says `fail_fast: false` (GitHub's `fail-fast`)".to_string(),
         (Place::Job(_), "cache") => "`cache` is not a cigen key: generated jobs do not keep caches between runs, so leave dependency caches out of the spec".to_string(),
         (Place::Job(_), "continue-on-error") => "a failing job fails the pipeline in cigen; to tolerate a command's failure, write it into the command (`run: ./flaky-check || true`); locally `cigen run --keep-going` runs independent jobs after a failure".to_string(),
         (Place::Step(_), "continue-on-error") => "to tolerate this command's failure, write it into the command: `run: ./flaky-check || true`".to_string(),
@@ -214,7 +214,7 @@ pub(super) fn matrix_switch(path: &YamlPath, entry: &MapEntry) -> Option<Diagnos
         return None;
     }
     let help = match entry.key.as_str() {
-        "fail-fast" | "fail_fast" => "`fail-fast` is not a matrix axis: a failing cell cancels the job's other cells (GitHub's `fail-fast: true`); `cigen run --keep-going` lets them finish locally",
+        "fail-fast" | "fail_fast" => "`fail-fast` is not a matrix axis: write `fail_fast: false` on the job, beside `matrix:`, so a failing cell lets the others finish (GitHub's `fail-fast: false`)",
         "max-parallel" | "max_parallel" => "`max-parallel` is not a matrix axis: cigen runs cells as the CI provider schedules them, and locally `cigen run -j N` limits how many run at once",
         _ => return None,
     };

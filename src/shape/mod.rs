@@ -1,5 +1,6 @@
 //! Shape checking: the located YAML tree against the spec's JSON Schema.
 
+mod field_help;
 mod foreign;
 mod hints;
 mod schema;

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use super::foreign;
 use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, required_help};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::source::{Node, NodeKind, YamlPath};
+use crate::source::{Node, NodeKind, PathSegment, ScalarStyle, YamlPath};
 
 /// Result of the walk: the typed value (entries with errors dropped so later rules can still
 /// run) and the diagnostics.
@@ -278,6 +278,42 @@ impl<'s> Walker<'s> {
     }
 
     fn walk_enum(&mut self, node: &Node, allowed: &[Value], path: &YamlPath) -> Option<Value> {
+        // A constant that is not text (`version: 1`): the one value there is, typed as such.
+        if let [c @ (Value::Number(_) | Value::Bool(_))] = allowed {
+            let want = c.to_string();
+            let plain = matches!(
+                node.kind,
+                NodeKind::Scalar {
+                    style: ScalarStyle::Plain,
+                    ..
+                }
+            );
+            if plain && node.as_str() == Some(want.as_str()) {
+                return Some(c.clone());
+            }
+            let field = match path.0.last() {
+                Some(PathSegment::Key(k)) => k.as_str(),
+                _ => "value",
+            };
+            let quoted = !plain && node.as_str() == Some(want.as_str());
+            let found = match quoted {
+                true => format!("the quoted text \"{want}\""),
+                false => describe_node(node),
+            };
+            self.diagnostics.push(
+                Diagnostic::error(
+                    super::INVALID_VALUE,
+                    format!("expected `{want}`, found {found}"),
+                )
+                .at(path.clone())
+                .with_label("the only value allowed here")
+                .with_help(match quoted {
+                    true => format!("write `{field}: {want}`, without quotes"),
+                    false => format!("write `{field}: {want}`"),
+                }),
+            );
+            return None;
+        }
         let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
         if let Some(text) = node.as_str().filter(|_| !node.is_null()) {
             if names.contains(&text) {

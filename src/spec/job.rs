@@ -31,10 +31,11 @@ pub struct Job {
     /// Conditions under which the job runs; otherwise it is skipped (and exits 0 in CI).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
-    /// Time limit for the whole job, e.g. `15m`. CI gets a slightly larger limit so cigen's own timeout fires first.
+    /// Time limit for the whole job, e.g. `15m` or `1h30m`: when it passes, cigen stops the running step and the job fails. CI gets a limit 5 minutes longer, so cigen's own fires first and reports it. Zero is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("not" = {"type": "string", "pattern": "^(0+(ms|h|m|s))+$"}))]
     pub timeout: Option<Duration>,
-    /// Retry every step of this job on failure (a step's own `retry` wins).
+    /// How often each step of this job is retried when it fails: `retry: 3` (attempts in total), or `{attempts, backoff, delay, max_delay}`. A step's own `retry` wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetrySpec>,
     /// Service containers (databases, caches) the job talks to on localhost.
@@ -64,6 +65,12 @@ pub struct Job {
     /// Runner selection per CI target, overriding the target defaults.
     #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
     pub runs_on: Option<RunsOn>,
+    /// `false`: a failing cell (or the job itself) stops nothing else. The job's other matrix cells and independent jobs go on, as `--keep-going` does for a whole run; dependents of the job are still skipped. GitHub `strategy.fail-fast: false`; GitLab lets cells finish either way. Default `true`: the first failure cancels the rest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_fast: Option<bool>,
+    /// A lock for deploy-like jobs: jobs naming the same group never run at the same time. GitHub job `concurrency` (a run waits for the one in progress; of several waiting, only the newest is kept), GitLab `resource_group`; locally units of jobs sharing a group run one at a time. Letters, digits, `_`, `-`, `.` and `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<String>,
 }
 
 /// A GitHub token permission level.
@@ -88,7 +95,7 @@ pub enum Environment {
     Full {
         /// Environment name.
         name: String,
-        /// URL shown for the deployment.
+        /// URL shown for the deployment. `{ref}` stands for the branch or tag being built (the source branch of a pull request): GitHub `github.head_ref || github.ref_name`, GitLab `$CI_COMMIT_REF_NAME`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         url: Option<String>,
     },
@@ -108,7 +115,15 @@ impl Environment {
             Environment::Full { url, .. } => url.as_deref(),
         }
     }
+
+    /// The URL cut at each `{ref}` placeholder: text pieces, one more than placeholders.
+    pub fn url_pieces(&self) -> Option<Vec<&str>> {
+        self.url().map(|u| u.split(REF_PLACEHOLDER).collect())
+    }
 }
+
+/// Stands for the branch or tag being built in an environment URL.
+pub const REF_PLACEHOLDER: &str = "{ref}";
 
 /// Where the job runs in each CI target.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -18,13 +18,14 @@ mod service;
 mod setup;
 mod step;
 mod targets;
+mod template;
 mod triggers;
 mod when;
 
 pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
 pub use glob::Glob;
-pub use job::{Environment, Job, Permission, RunsOn};
+pub use job::{Environment, Job, Permission, RunsOn, REF_PLACEHOLDER};
 pub use matrix::Matrix;
 pub use path::{ArtifactPath, RelPath};
 pub use retry::{Backoff, Retry, RetrySpec};
@@ -36,6 +37,7 @@ pub use step::{Step, StepSpec};
 pub use targets::{
     ActionStep, CigenBuild, GitlabInstall, GitlabTarget, JustTarget, Targets, WorkflowTarget,
 };
+pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
 pub use when::{Event, Provider, When};
 
@@ -54,7 +56,8 @@ use serde::{Deserialize, Serialize};
     extend("patternProperties" = { "^x-": { "description": "Extension key, ignored by cigen: a place for YAML anchors to reuse elsewhere in the spec." } })
 )]
 pub struct Spec {
-    /// Spec format version. Only `1` exists.
+    /// Spec format version: `1`, the only one there is.
+    #[schemars(extend("const" = 1))]
     pub version: u32,
     /// Pipeline display name (the GitHub workflow `name:`). Defaults to `CI`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -9,8 +9,8 @@ use super::Duration;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RetrySpec {
-    /// Total attempts (1 = no retry) with the default backoff.
-    Attempts(u32),
+    /// Total attempts including the first (`1` = no retry), with the default backoff.
+    Attempts(#[schemars(range(min = 1))] u32),
     /// Full policy.
     Policy(Retry),
 }
@@ -19,15 +19,16 @@ pub enum RetrySpec {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retry {
-    /// Total attempts including the first (1 = no retry).
+    /// Total attempts including the first: `1` runs once (no retry), `3` retries twice.
+    #[schemars(range(min = 1))]
     pub attempts: u32,
     /// How the delay grows between attempts. Default `exponential`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backoff: Option<Backoff>,
-    /// Delay before the second attempt. Default `1s`.
+    /// Wait before the second attempt, e.g. `2s`; with `exponential` backoff it doubles for each attempt after that. Default `1s`; zero retries at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay: Option<Duration>,
-    /// Upper bound for the delay. Default `1m`.
+    /// The longest wait between attempts, however often the delay has doubled. Default `1m`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_delay: Option<Duration>,
 }

@@ -21,8 +21,9 @@ pub struct Service {
     /// Command the container's health check runs, e.g. `pg_isready`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub health: Option<String>,
-    /// How long to wait for the service to become healthy. Default `60s`.
+    /// How long the job waits for this service to become healthy before it fails, e.g. `2m`. Default `60s`. Zero is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("not" = {"type": "string", "pattern": "^(0+(ms|h|m|s))+$"}))]
     pub health_timeout: Option<Duration>,
 }
 

@@ -28,10 +28,11 @@ pub struct Step {
     /// Environment for this step (overrides job and spec env).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub env: IndexMap<String, EnvValue>,
-    /// Time limit for this step, e.g. `5m`.
+    /// Time limit for this step alone, e.g. `5m`: when it passes, cigen stops the step (its whole process group) and the step fails. Keep it within the job's `timeout`. Zero is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("not" = {"type": "string", "pattern": "^(0+(ms|h|m|s))+$"}))]
     pub timeout: Option<Duration>,
-    /// Retry this step on failure.
+    /// How often this step is retried when it fails: `retry: 3` (attempts in total), or `{attempts, backoff, delay, max_delay}`. Overrides the job's `retry`; a pass after a failure is reported as flaky.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetrySpec>,
     /// Run this step only under these conditions.

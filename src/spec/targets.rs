@@ -47,7 +47,7 @@ pub struct WorkflowTarget {
     /// Forgejo only: where actions are fetched from, e.g. `https://github.com`; pinned actions are then written as full URLs. Default: the instance's `DEFAULT_ACTIONS_URL` (short `owner/repo@sha` references).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions_url: Option<String>,
-    /// Remote-only setup steps per job (cloud login via OIDC, registries), run before `cigen run`. Actions are pinned by the generator.
+    /// Remote-only setup steps per job (cloud login via OIDC, registries), run before `cigen run`. An action written `owner/repo` is pinned from your pin lock or cigen's table (docs/pins.md).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub setup: IndexMap<String, Vec<ActionStep>>,
     /// The cigen GitHub Action to install cigen with, as `owner/repo@<40-hex sha>`; the default is documented in the README.
@@ -81,7 +81,7 @@ pub struct ActionStep {
     /// Step name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Action `owner/repo` (pinned from cigen's table) or `owner/repo@<40-hex sha>`.
+    /// The action: `owner/repo`, pinned by cigen from your pin lock (`.github/actions/cigen-pins/action.yml`) or its own table, or `owner/repo@<40-hex sha>` pinned by you.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uses: Option<String>,
     /// Inputs of the action. `${{ secrets.X }}` and `${{ vars.X }}` are allowed here.

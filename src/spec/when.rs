@@ -15,7 +15,7 @@ pub struct When {
     /// Run only on these branches (globs). Prefix `!` to exclude (`["**", "!main"]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<OneOrMany<Glob>>,
-    /// Run only for these CI events.
+    /// Run only for these events: `push` (to a branch), `pull_request`, `tag`, `schedule`, `manual` (a run on a laptop counts as `manual`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<OneOrMany<Event>>,
     /// `true`: only in CI; `false`: only locally.

@@ -30,7 +30,11 @@ impl Outputs {
         Outputs {
             root: root.to_path_buf(),
             workflows,
-            actions: present("action.yml").into_iter().collect(),
+            // The repository's action, and the pin lock `generate` writes (a composite action).
+            actions: ["action.yml", ".github/actions/cigen-pins/action.yml"]
+                .into_iter()
+                .filter_map(present)
+                .collect(),
             gitlab: present(".gitlab-ci.yml"),
             justfiles: ["justfile", "ci.just"]
                 .into_iter()

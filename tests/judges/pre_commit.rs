@@ -230,6 +230,8 @@ fn the_hook_files_pattern_matches_every_default_output() {
         "src/main.rs",
         ".github/actions/x/action.yml",
         "ci/github.yml.j2",
+        ".github/actions/cigen-pins/action.yml",
+        ".github/actions/other/action.yml",
     ];
     let v = py.run(
         tmp.path(),
@@ -241,7 +243,10 @@ fn the_hook_files_pattern_matches_every_default_output() {
         .map(|p| {
             let hit = !matches!(
                 *p,
-                "README.md" | "src/main.rs" | ".github/actions/x/action.yml"
+                "README.md"
+                    | "src/main.rs"
+                    | ".github/actions/x/action.yml"
+                    | ".github/actions/other/action.yml"
             );
             format!("{p} {}\n", if hit { "True" } else { "False" })
         })

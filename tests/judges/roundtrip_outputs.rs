@@ -162,8 +162,15 @@ fn pipeline_names_round_trip_into_github_and_gitlab() {
     let Some(python) = judges_python() else {
         return;
     };
+    // GitHub refuses any expression in a workflow's name, even the escaped `${{` cigen writes
+    // elsewhere, so `check` refuses such a name (`expression-in-name`): it cannot round-trip.
+    let names: Vec<(&str, &str)> = NASTY
+        .iter()
+        .copied()
+        .filter(|(_, v)| !v.contains("${{"))
+        .collect();
     let mut repos = Vec::new();
-    for (_, value) in NASTY {
+    for (_, value) in &names {
         let repo = TempRepo::new();
         let spec = format!(
             "version: 1\nname: {}\njobs:\n  only:\n    steps: [\"true\"]\ntargets:\n{TARGETS}",
@@ -184,7 +191,7 @@ fn pipeline_names_round_trip_into_github_and_gitlab() {
                 continue;
             }
         };
-        for (i, (name, value)) in NASTY.iter().enumerate() {
+        for (i, (name, value)) in names.iter().enumerate() {
             let shown =
                 |doc: &Value, pointer: &str, f: fn(&str) -> Result<String, String>| match doc
                     .pointer(pointer)

@@ -248,16 +248,29 @@ fn outcomes(units: &[Unit], jobs: &mut BTreeMap<String, JobLog>) -> Outcomes {
         .collect()
 }
 
-/// gitlab-ci-local's job name per unit: `job`, or `job: [v1, v2]` for a matrix cell.
-fn glci_names(units: &[Unit]) -> Vec<(String, String)> {
+/// gitlab-ci-local's job name per unit: `job`, or `job: [v1, v2]` with every variable of
+/// the cell's `parallel: matrix` entry in the generated file (cigen may add its own, such as
+/// a per-cell image), in the entry's order.
+fn glci_names(units: &[Unit], gitlab_ci: &str) -> Vec<(String, String)> {
+    let doc: serde_yaml::Value = serde_yaml::from_str(gitlab_ci).expect(".gitlab-ci.yml is YAML");
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     let mut names: Vec<(String, String)> = units
         .iter()
         .map(|u| {
-            let name = if u.cell.is_empty() {
-                u.job.clone()
-            } else {
-                let values: Vec<&str> = u.cell.iter().map(|(_, v)| v.as_str()).collect();
-                format!("{}: [{}]", u.job, values.join(", "))
+            let i = seen.entry(&u.job).or_default();
+            let entry = doc[u.job.as_str()]["parallel"]["matrix"][*i]
+                .as_mapping()
+                .cloned();
+            *i += 1;
+            let name = match entry {
+                None => u.job.clone(),
+                Some(m) => {
+                    let values: Vec<String> = m
+                        .values()
+                        .map(|v| v.as_str().map_or_else(|| format!("{v:?}"), str::to_string))
+                        .collect();
+                    format!("{}: [{}]", u.job, values.join(", "))
+                }
             };
             (name, u.label.clone())
         })
@@ -287,9 +300,10 @@ fn after_name<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     }
 }
 
-/// Outcomes from gitlab-ci-local's log of a whole pipeline (`job: [cell] > line`).
-pub fn from_glci(units: &[Unit], log: &str) -> Outcomes {
-    let names = glci_names(units);
+/// Outcomes from gitlab-ci-local's log of a whole pipeline (`job: [cell] > line`) of the
+/// generated `gitlab_ci`.
+pub fn from_glci(units: &[Unit], gitlab_ci: &str, log: &str) -> Outcomes {
+    let names = glci_names(units, gitlab_ci);
     let mut jobs: BTreeMap<String, JobLog> = BTreeMap::new();
     for raw in log.lines() {
         let line = strip_ansi(raw);
@@ -367,7 +381,8 @@ mod tests {
                    after-x: [c,] > PMARK x\n\
                    after-x: [c,] finished in 3 ms  FAIL 2\n\
                    a: [a b, 3] > \u{1b}[31;1mPMARK colour\u{1b}[0m\n";
-        let o = from_glci(&units, log);
+        let gitlab_ci = "after-x:\n  parallel:\n    matrix:\n      - { MATRIX_OS: c, MATRIX_EXTRA: '' }\na:\n  parallel:\n    matrix:\n      - { MATRIX_OS: a b, MATRIX_PY: '3' }\n";
+        let o = from_glci(&units, gitlab_ci, log);
         assert_eq!(o["after"].status, "skipped");
         assert_eq!(o["after"].markers, vec!["PMARK after"]);
         assert_eq!(o["after-x (c, )"].status, "failed");

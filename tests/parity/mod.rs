@@ -10,6 +10,7 @@
 
 mod compare;
 mod corpus;
+mod corpus_features;
 mod corpus_more;
 mod logs;
 mod repo;

@@ -165,7 +165,11 @@ fn run_one(
     let outcomes = match runner {
         Runner::Local | Runner::Just => from_json(units, &v.stdout),
         Runner::Act => from_act(units, p.name, &text),
-        Runner::Gitlab => from_glci(units, &text),
+        Runner::Gitlab => {
+            let gitlab_ci = std::fs::read_to_string(repo.path().join(".gitlab-ci.yml"))
+                .expect("the generated .gitlab-ci.yml");
+            from_glci(units, &gitlab_ci, &text)
+        }
     };
     Run {
         runner,

@@ -3,6 +3,7 @@
 
 use super::compare::{diffs, render, verdict};
 use super::corpus::{self, Pipeline};
+use super::corpus_features;
 use super::corpus_more;
 use super::logs::{plan_units, Unit};
 use super::repo::{generated, Generated};
@@ -121,4 +122,14 @@ fn a_realistic_service() {
 #[test]
 fn a_failing_matrix_cell() {
     check(&corpus_more::MATRIX_FAILS);
+}
+
+#[test]
+fn fail_fast_per_job() {
+    check(&corpus_features::FAIL_FAST_JOB);
+}
+
+#[test]
+fn concurrency_groups_and_environment_urls() {
+    check(&corpus_features::DEPLOY_LOCK);
 }

@@ -65,6 +65,8 @@ pub(crate) struct Permission {
 #[derive(Debug, Serialize)]
 pub(crate) struct Environment {
     pub(crate) name: String,
+    /// An expression text (print with `expr`): the spec's text escaped, with `{ref}` as
+    /// `${{ github.head_ref || github.ref_name }}`.
     pub(crate) url: Option<String>,
 }
 
@@ -113,6 +115,8 @@ pub(crate) struct Job {
     pub(crate) timeout_minutes: u64,
     pub(crate) permissions: Vec<Permission>,
     pub(crate) environment: Option<Environment>,
+    /// Job-level `concurrency.group` (a plain name), with `cancel-in-progress: false`.
+    pub(crate) concurrency: Option<String>,
     /// `strategy.matrix.include` cells, each a list of `key: value` entries; empty = no matrix.
     pub(crate) cells: Vec<Vec<Entry>>,
     /// `strategy.fail-fast`.

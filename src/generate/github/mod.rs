@@ -11,6 +11,7 @@ use std::path::Path;
 
 use context::{Entry, Environment, Filters, Job, On, Permission, Service, Value, Workflow};
 
+use super::escape::github_text;
 use super::templates::{self, Dialect};
 use super::{Backend, GenerateError};
 use crate::contract::{self, output_env_name, provider_timeout_minutes};
@@ -250,16 +251,28 @@ fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateEr
         permissions: permissions(j),
         environment: j.environment.as_ref().map(|e| Environment {
             name: e.name().to_string(),
-            url: e.url().map(str::to_string),
+            url: e.url_pieces().map(|pieces| {
+                pieces
+                    .iter()
+                    .map(|t| github_text(t))
+                    .collect::<Vec<_>>()
+                    .join(REF_EXPR)
+            }),
         }),
+        concurrency: j.concurrency.clone(),
         cells,
-        // cigen is fail-fast: locally a failing cell cancels its siblings, and so does GitHub.
-        fail_fast: true,
+        // Locally a failing cell cancels its siblings unless the job says `fail_fast: false`;
+        // GitHub's switch says the same for the job's cells.
+        fail_fast: j.fail_fast,
         services,
         outputs,
         steps: steps::steps(p, t, j)?,
     })
 }
+
+/// `{ref}` in an environment URL: the branch or tag being built, the pull request's source
+/// branch for a pull request (as `cigen run` reads the branch, `provider/github.rs`).
+const REF_EXPR: &str = "${{ github.head_ref || github.ref_name }}";
 
 /// The run step's env: matrix values, secrets and needs outputs (nothing else: spec env is
 /// applied by cigen itself, identically everywhere).

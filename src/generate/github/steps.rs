@@ -4,9 +4,9 @@
 use super::context::{Entry, Step, Value};
 use super::{run_env, text};
 use crate::contract;
-use crate::generate::pins::{self, Pin};
 use crate::generate::{invocation, GenerateError};
 use crate::model::{Job, Pipeline, WorkflowOutput};
+use crate::pins::{self, Pin};
 
 fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
     Step {
@@ -14,7 +14,7 @@ fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
         id: None,
         condition: None,
         uses: Some(format!("{}@{}", pin.action, pin.sha)),
-        pin_comment: Some(pin.version.into()),
+        pin_comment: Some(pin.version.clone()),
         with,
         env: vec![],
         run: None,
@@ -78,12 +78,12 @@ fn version(j: &Job, key: &str, tool: &str, v: &str) -> Entry {
 
 /// Toolchains from `setup:`. Rust uses `rustup` (present on GitHub runners) in a run step;
 /// the version reaches the shell through `env:`.
-fn toolchains(p: &Pipeline, j: &Job) -> Vec<Step> {
+fn toolchains(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Vec<Step> {
     let s = &p.setup;
     let mut out = Vec::new();
     if let Some(v) = &s.python {
         out.push(uses(
-            pins::builtin(pins::SETUP_PYTHON),
+            &t.pins.required(pins::SETUP_PYTHON),
             "Set up Python",
             vec![version(j, "python-version", "python", &v.0)],
         ));
@@ -91,14 +91,14 @@ fn toolchains(p: &Pipeline, j: &Job) -> Vec<Step> {
     if let Some(v) = &s.uv {
         // No cache: restoring caches written by other refs is a poisoning risk for release runs.
         out.push(uses(
-            pins::builtin(pins::SETUP_UV),
+            &t.pins.required(pins::SETUP_UV),
             "Set up uv",
             vec![text("version", v.0.clone()), flag("enable-cache", false)],
         ));
     }
     if let Some(v) = &s.node {
         out.push(uses(
-            pins::builtin(pins::SETUP_NODE),
+            &t.pins.required(pins::SETUP_NODE),
             "Set up Node.js",
             vec![
                 version(j, "node-version", "node", &v.0),
@@ -108,14 +108,14 @@ fn toolchains(p: &Pipeline, j: &Job) -> Vec<Step> {
     }
     if let Some(v) = &s.go {
         out.push(uses(
-            pins::builtin(pins::SETUP_GO),
+            &t.pins.required(pins::SETUP_GO),
             "Set up Go",
             vec![version(j, "go-version", "go", &v.0), flag("cache", false)],
         ));
     }
     if let Some(v) = &s.java {
         out.push(uses(
-            pins::builtin(pins::SETUP_JAVA),
+            &t.pins.required(pins::SETUP_JAVA),
             "Set up Java",
             vec![
                 text("distribution", "temurin"),
@@ -176,8 +176,8 @@ fn remote_setup(t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError>
                 run: None,
         shell: None,
             },
-            None => match pins::lookup(action) {
-                Some(pin) => uses(pin, &name, with),
+            None => match t.pins.get(action) {
+                Some((pin, _)) => uses(&pin, &name, with),
                 None => {
                     return Err(GenerateError::user(format!(
                         "targets.github.setup.{}[{i}]: cigen has no pin for `{action}`; pin it yourself as `{action}@<40-hex commit sha>`",
@@ -219,7 +219,7 @@ fn install_cigen(t: &WorkflowOutput) -> Vec<Step> {
             run: None,
             shell: None,
         },
-        None => uses(pins::builtin(pins::CIGEN), "Install cigen", with),
+        None => uses(&t.pins.required(pins::CIGEN), "Install cigen", with),
     });
     out
 }
@@ -234,12 +234,16 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
             expr: false,
         });
     }
-    let mut out = vec![uses(pins::builtin(pins::CHECKOUT), "Check out", checkout)];
-    out.extend(toolchains(p, j));
+    let mut out = vec![uses(
+        &t.pins.required(pins::CHECKOUT),
+        "Check out",
+        checkout,
+    )];
+    out.extend(toolchains(p, t, j));
     for need in &j.needs {
         if let Some(n) = p.jobs.get(need).filter(|n| !n.artifacts.is_empty()) {
             out.push(uses(
-                pins::builtin(pins::DOWNLOAD_ARTIFACT),
+                &t.pins.required(pins::DOWNLOAD_ARTIFACT),
                 &format!("Download artifacts of {need}"),
                 vec![
                     text("pattern", artifact_pattern(n)),
@@ -268,7 +272,7 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
         let mut paths = vec![p.spec_file.clone()];
         paths.extend(j.artifacts.iter().cloned());
         let mut up = uses(
-            pins::builtin(pins::UPLOAD_ARTIFACT),
+            &t.pins.required(pins::UPLOAD_ARTIFACT),
             "Upload artifacts",
             vec![
                 Entry {

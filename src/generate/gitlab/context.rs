@@ -48,6 +48,8 @@ pub(crate) struct Service {
 #[derive(Debug, Serialize)]
 pub(crate) struct Environment {
     pub(crate) name: String,
+    /// The spec's URL with `{ref}` as `$CI_COMMIT_REF_NAME` (no other `$`: rule
+    /// `environment-url`).
     pub(crate) url: Option<String>,
 }
 
@@ -66,6 +68,8 @@ pub(crate) struct Job {
     /// GitLab duration text, e.g. `20 minutes`.
     pub(crate) timeout: String,
     pub(crate) environment: Option<Environment>,
+    /// `resource_group`: the job's concurrency group.
+    pub(crate) resource_group: Option<String>,
     /// Whether a newer pipeline may cancel the job: yes, except deployments (jobs with an
     /// environment), which must not stop half-way.
     pub(crate) interruptible: bool,

@@ -114,40 +114,6 @@ pub(super) fn toolchains(setup: &Setup) -> Vec<String> {
     lines
 }
 
-/// The default image for the job when neither the job nor the target names one: the image of
-/// the first toolchain in `setup:`. When the job's matrix has an axis named after that tool,
-/// the cell's value picks the tag (GitLab expands matrix variables in `image:`).
-pub(super) fn image_for(setup: &Setup, matrix_keys: &[String]) -> Option<String> {
-    let version = |tool: &str, v: &str| {
-        if matrix_keys.iter().any(|k| k == tool) {
-            format!("${}", crate::contract::matrix_env_name(tool))
-        } else {
-            v.to_string()
-        }
-    };
-    if let Some(v) = &setup.python {
-        return Some(format!("python:{}-slim", version("python", &v.0)));
-    }
-    if let Some(v) = &setup.node {
-        return Some(format!("node:{}", version("node", &v.0)));
-    }
-    if let Some(v) = &setup.rust {
-        let v = if v.0 == "stable" {
-            "latest"
-        } else {
-            v.0.as_str()
-        };
-        return Some(format!("rust:{}", version("rust", v)));
-    }
-    if let Some(v) = &setup.go {
-        return Some(format!("golang:{}", version("go", &v.0)));
-    }
-    setup
-        .java
-        .as_ref()
-        .map(|v| format!("eclipse-temurin:{}", version("java", &v.0)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

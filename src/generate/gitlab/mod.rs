@@ -4,6 +4,7 @@
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
 mod context;
+mod image;
 pub(crate) mod install;
 mod rules;
 
@@ -14,7 +15,9 @@ use context::{Environment, Job, Pipeline as Ctx, Service, Variable};
 
 use super::templates::{self, Dialect};
 use super::{invocation, Backend, GenerateError};
-use crate::contract::{matrix_env_name, provider_timeout_minutes, JUNIT_PATH, OUTPUTS_DOTENV_PATH};
+use crate::contract::{
+    matrix_env_name, provider_timeout_minutes, GITLAB_IMAGE_VAR, JUNIT_PATH, OUTPUTS_DOTENV_PATH,
+};
 use crate::model::{GitlabOutput, Job as ModelJob, Pipeline, TargetKind};
 
 /// The GitLab CI back end.
@@ -102,7 +105,7 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
         Some(b) => install::build(b),
         None => install::cigen(
             t.install,
-            super::pins::cigen_version(t.cigen_version.as_deref()),
+            crate::pins::cigen_version(t.cigen_version.as_deref()),
         )?,
     };
     let toolchains = install::toolchains(&p.setup);
@@ -129,7 +132,7 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
                 &toolchains,
             )
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Ctx {
         name: p.name.clone(),
         rules: rules::rules(&p.triggers),
@@ -160,17 +163,23 @@ fn job(
     stage: String,
     install: &[String],
     toolchains: &[String],
-) -> Job {
-    let keys = j.matrix_keys();
+) -> Result<Job, GenerateError> {
+    let image = image::job_image(p, t, j)?;
     let cells = match &j.matrix {
         Some(m) => m
             .cells
             .iter()
-            .map(|c| {
-                c.values
+            .enumerate()
+            .map(|(i, c)| {
+                let mut vars: Vec<Variable> = c
+                    .values
                     .iter()
                     .map(|(k, v)| var(&matrix_env_name(k), v.clone()))
-                    .collect()
+                    .collect();
+                if let Some(images) = &image.per_cell {
+                    vars.push(var(GITLAB_IMAGE_VAR, images[i].clone()));
+                }
+                vars
             })
             .collect(),
         None => Vec::new(),
@@ -203,15 +212,10 @@ fn job(
         Some(r) => r.to_vec().into_iter().cloned().collect(),
         None => t.tags.clone(),
     };
-    Job {
+    Ok(Job {
         id: j.name.clone(),
         stage,
-        image: j
-            .runs_on
-            .image
-            .clone()
-            .or_else(|| t.image.clone())
-            .or_else(|| install::image_for(&p.setup, &keys)),
+        image: image.image,
         tags,
         needs: j.needs.clone(),
         cells,
@@ -220,12 +224,17 @@ fn job(
         timeout: timeout(j),
         environment: j.environment.as_ref().map(|e| Environment {
             name: e.name().to_string(),
-            url: e.url().map(str::to_string),
+            // The pull request's source branch too: GitLab sets it as the ref of a merge
+            // request pipeline, as `cigen run` reads the branch (`provider/gitlab.rs`).
+            url: e
+                .url_pieces()
+                .map(|pieces| pieces.join("$CI_COMMIT_REF_NAME")),
         }),
+        resource_group: j.concurrency.clone(),
         interruptible: j.environment.is_none(),
         before_script,
         script: vec![invocation::cigen_run(j, invocation::CellFrom::Variables)],
         artifact_paths: j.artifacts.clone(),
         dotenv: !j.outputs.is_empty(),
-    }
+    })
 }

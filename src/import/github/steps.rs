@@ -9,10 +9,10 @@ use super::actions::{meaning, split, Meaning};
 use super::condition::{self, Status};
 use super::job::{env_entry, plain_title, Converted, JobCx};
 use super::model::{self, scalar_text};
-use crate::generate::pins;
 use crate::import::expr;
 use crate::import::report::Kind;
 use crate::import::typed;
+use crate::pins;
 use crate::spec::{ActionStep, Scalar, Step, StepSpec, When};
 
 /// The original step as YAML, for a comment beside the job.
@@ -50,7 +50,7 @@ fn remote(
             .push(carried(raw, "not carried (local or Docker action):"));
         return None;
     }
-    let pinned = if pins::lookup(name).is_some() {
+    let pinned = if pins::builtin_lookup(name).is_some() {
         name.to_string()
     } else if let Some(sha) = reference.filter(|r| full_sha(r)) {
         format!("{name}@{sha}")

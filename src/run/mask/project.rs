@@ -31,7 +31,7 @@ pub(crate) enum Projection<'a> {
 impl<'a> Projection<'a> {
     /// Projects `raw`; with `last`, an unfinished sequence at the end counts as text.
     pub(crate) fn new(raw: &'a [u8], last: bool) -> Self {
-        if !raw.contains(&ESC) {
+        if memchr::memchr(ESC, raw).is_none() {
             return Projection::Same(raw);
         }
         let mut text = Vec::with_capacity(raw.len());
@@ -156,7 +156,7 @@ pub(crate) fn join_wrapped(text: &[u8], carried: Option<&[u8]>) -> Option<(Vec<u
     let mut breaks: Vec<(usize, usize)> = Vec::new();
     let mut line_start = 0;
     let mut before: Option<&[u8]> = carried;
-    for (n, _) in text.iter().enumerate().filter(|(_, b)| **b == b'\n') {
+    for n in memchr::memchr_iter(b'\n', text) {
         let mut end = n;
         if end > line_start && text[end - 1] == b'\r' {
             end -= 1;
@@ -190,7 +190,7 @@ pub(crate) fn join_wrapped(text: &[u8], carried: Option<&[u8]>) -> Option<(Vec<u
 /// The start of the line that continues after `text` (its visible bytes), given the start
 /// of the line `text` began in; `None` once it is longer than any wrap width.
 pub(crate) fn line_tail(carried: Option<&[u8]>, text: &[u8]) -> Option<Vec<u8>> {
-    let tail = match text.iter().rposition(|b| *b == b'\n') {
+    let tail = match memchr::memrchr(b'\n', text) {
         Some(nl) => text[nl + 1..].to_vec(),
         None => {
             let mut t = carried?.to_vec();

@@ -76,7 +76,11 @@ impl MaskStream {
         if self.masked > 0 {
             runs.push((0, self.masked));
         }
-        for mt in m.main.ac.find_overlapping_iter(text) {
+        let found = m
+            .main
+            .may_occur(text)
+            .then(|| m.main.ac.find_overlapping_iter(text));
+        for mt in found.into_iter().flatten() {
             runs.push((proj.start(mt.start()), proj.end_of(mt.end() - 1)));
         }
         let mut hold = if last {

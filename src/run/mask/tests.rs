@@ -199,3 +199,22 @@ proptest! {
         prop_assert_eq!(whole.matches(&l0[20..70]).count(), alone, "{}", whole);
     }
 }
+
+#[test]
+fn the_quick_check_never_misses_a_form() {
+    // Enough secrets for several SIMD groups; every form embedded anywhere is seen.
+    let values: Vec<String> = (0..6)
+        .map(|i| format!("secret-{i}/with spaces+'quotes'-{}", "x".repeat(i)))
+        .collect();
+    let m = Masker::new(values.iter().map(String::as_str));
+    let main = &m.matcher.as_ref().unwrap().main;
+    assert!(main.sorted.len() > QUICK_GROUP, "{}", main.sorted.len());
+    for p in &main.sorted {
+        let mut text = b"some output around ".to_vec();
+        text.extend_from_slice(p);
+        text.extend_from_slice(b" and after");
+        assert!(main.may_occur(&text), "{}", String::from_utf8_lossy(p));
+        assert!(main.may_occur(p));
+    }
+    assert!(!main.may_occur(b"nothing secret in this line at all\n") || main.quick.is_none());
+}

@@ -217,6 +217,8 @@ mod tests {
             needs: vec![],
             verdict: crate::run::when::Verdict::Run(None),
             steps: vec!["s".into()],
+            toolchain: Ok(Default::default()),
+            policy: Default::default(),
         });
         let text = "plain\n\"quoted\" \\ \t\u{1}\n\nünïcode\r\n";
         let mut fast = Json::in_memory();

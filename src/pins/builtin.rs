@@ -1,13 +1,15 @@
-//! The pin table: every action a generated workflow `uses:`, pinned to a full commit SHA.
+//! cigen's own pin table: every action a generated workflow `uses:`, pinned to a full commit
+//! SHA. A repository's pin lock (`lock.rs`) overrides entries (bots bump it); this table is
+//! the starting point and what `cigen pins update` moves the lock to.
 //!
 //! Each entry records where the SHA was confirmed to be the tag in its comment. zizmor's
 //! offline audits cannot check that a SHA is the tag it claims, so this table must be right
 //! from public sources: every SHA below was found pinned with the same version comment in
 //! several unrelated public workflows (searched 2026-11 through the project's code search).
 
-/// One pinned action.
+/// One pinned action of the built-in table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Pin {
+pub(crate) struct Builtin {
     /// `owner/repo`.
     pub(crate) action: &'static str,
     /// Full 40-hex commit SHA.
@@ -51,68 +53,68 @@ pub(crate) const UPLOAD_ARTIFACT: &str = "actions/upload-artifact";
 pub(crate) const DOWNLOAD_ARTIFACT: &str = "actions/download-artifact";
 pub(crate) const CIGEN: &str = "cigen-dev/cigen";
 
-pub(crate) const PINS: &[Pin] = &[
-    Pin {
+pub(crate) const PINS: &[Builtin] = &[
+    Builtin {
         action: CHECKOUT,
         sha: "08c6903cd8c0fde910a37f88322edcfb5dd907a8",
         version: "v5.0.0",
         provenance: "pinned `# v5.0.0` in prowler-cloud/prowler .github/workflows (ui-tests) and 8+ other public workflows",
     },
-    Pin {
+    Builtin {
         action: SETUP_PYTHON,
         sha: "e797f83bcb11b83ae66e0230d6156d7c80228e7c",
         version: "v6.0.0",
         provenance: "pinned `# v6.0.0` in several public workflows; Dependabot compare link a26af69 (v5.6.0)...e797f83",
     },
-    Pin {
+    Builtin {
         action: SETUP_UV,
         sha: "d0cc045d04ccac9d8b7881df0226f9e82c39688e",
         version: "v6.8.0",
         provenance: "pinned `# v6.8.0` in 4+ unrelated public workflows and pin lists",
     },
-    Pin {
+    Builtin {
         action: SETUP_NODE,
         sha: "2028fbc5c25fe9cf00d9f06a71cc4710d4507903",
         version: "v6.0.0",
         provenance: "pinned `# v6.0.0` in prowler-cloud/prowler ui-tests workflow and 5+ other public workflows",
     },
-    Pin {
+    Builtin {
         action: SETUP_GO,
         sha: "44694675825211faa026b3c33043df3e48a5fa00",
         version: "v6.0.0",
         provenance: "pinned `# v6.0.0` in several public workflows; a pin table links github.com/actions/setup-go/commit/4469467",
     },
-    Pin {
+    Builtin {
         action: SETUP_JAVA,
         sha: "dded0888837ed1f317902acf8a20df0ad188d165",
         version: "v5.0.0",
         provenance: "pinned `# v5.0.0` in several public workflows and a pin audit marked 'tag resolved independently'",
     },
-    Pin {
+    Builtin {
         action: UPLOAD_ARTIFACT,
         sha: "330a01c490aca151604b8cf639adc76d48f6c5d4",
         version: "v5.0.0",
         provenance: "pinned `# v5.0.0` in 6+ unrelated public workflows",
     },
-    Pin {
+    Builtin {
         action: DOWNLOAD_ARTIFACT,
         sha: "634f93cb2916e3fdff6788551b99b062d0335ce0",
         version: "v5.0.0",
         provenance: "pinned `# v5.0.0` in several public workflows and a pin table (publish-pypi.yml)",
     },
-    Pin {
+    Builtin {
         action: "aws-actions/configure-aws-credentials",
         sha: "61815dcd50bd041e203e49132bacad1fd04d2708",
         version: "v5.1.1",
         provenance: "pinned `# v5.1.1` in 6+ unrelated public workflows (others comment `# v5`)",
     },
-    Pin {
+    Builtin {
         action: "actions/attest-build-provenance",
         sha: "c074443f1aee8d4aeeae555aebba3282517141b2",
         version: "v2.2.3",
         provenance: "pinned `# v2.2.3` in 8+ unrelated public workflows and pin tables (e.g. a Renovate-managed map `@v2` -> this SHA)",
     },
-    Pin {
+    Builtin {
         action: CIGEN,
         sha: CIGEN_ACTION_SHA,
         version: CIGEN_ACTION_VERSION,
@@ -121,12 +123,12 @@ pub(crate) const PINS: &[Pin] = &[
 ];
 
 /// The pin for `owner/repo`, if the table has one.
-pub(crate) fn lookup(action: &str) -> Option<&'static Pin> {
+pub(crate) fn lookup(action: &str) -> Option<&'static Builtin> {
     PINS.iter().find(|p| p.action == action)
 }
 
 /// The pin for an action cigen itself uses; the table is fixed, so a miss is a bug.
-pub(crate) fn builtin(action: &str) -> &'static Pin {
+pub(crate) fn builtin(action: &str) -> &'static Builtin {
     match lookup(action) {
         Some(p) => p,
         None => panic!("cigen bug: no pin for built-in action {action}"),
