@@ -171,7 +171,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
     };
     let mut plan = plan::build(p, &sel, &ctx, &changes)?;
     // Toolchain versions per unit: strict on a laptop, what the provider set up in CI.
-    let mut toolchains = toolchain::Resolver::new(&base.process, !ctx.ci);
+    let mut toolchains = toolchain::Resolver::new(&base.process, !ctx.ci, &p.root);
     for u in plan.units.iter_mut() {
         if matches!(u.verdict, when::Verdict::Run(_)) {
             u.toolchain = toolchains.select(&toolchain::wanted(p, &u.cell));
