@@ -7,6 +7,7 @@
 //! and `next` touch no process, so they are tested directly.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
 use super::direct;
-use super::env::{step_env, BaseEnv, StepEnv};
+use super::env::{read_carried, step_env, BaseEnv, UnitFiles};
 use super::events::{Event, Msg, StepStatus, Tx, UnitId, UnitResult, UnitStatus};
 use super::lines::LineBuf;
 use super::mask::Masker;
@@ -140,6 +141,8 @@ fn run_inner(
     };
     let job_deadline = job.timeout.map(|t| start + t);
     let output_file = sh.out_dir.join(format!("unit-{id}.out"));
+    let env_file = sh.out_dir.join(format!("unit-{id}.env"));
+    let mut carried: IndexMap<String, String> = IndexMap::new();
     let mut tally = Tally::default();
     let mut stop: Option<Stop> = None;
     for (i, step) in job.steps.iter().enumerate() {
@@ -150,7 +153,7 @@ fn run_inner(
         if let Some(w) = &step.when {
             // Changed files may take a while to compute: what happened so far is shown first.
             out.send();
-            if let Verdict::Skip(reason) = evaluate(w, &sh.ctx, &sh.changes) {
+            if let Verdict::Skip(reason) = evaluate(w, &sh.ctx, &unit.cell, &sh.changes) {
                 out.emit(Event::StepSkipped {
                     unit: id,
                     step: i,
@@ -160,7 +163,12 @@ fn run_inner(
                 continue;
             }
         }
-        let spawn = command(sh, unit, job, step, needs_env, &output_file);
+        let files = UnitFiles {
+            output: &output_file,
+            env: &env_file,
+            carried: &carried,
+        };
+        let spawn = command(sh, unit, job, step, needs_env, &files);
         let at = StepAt {
             unit: id,
             index: i,
@@ -171,6 +179,14 @@ fn run_inner(
         if let Some(s) = run_step(sh, &at, &spawn, cancel, out, &mut tally) {
             stop = Some(s);
             break;
+        }
+        // What the step wrote to `$CIGEN_ENV` reaches the unit's later steps.
+        match read_carried(&env_file) {
+            Ok(vars) => carried = vars,
+            Err(why) => {
+                stop = Some((UnitStatus::Failed, format!("step `{}`: {why}", step.name)));
+                break;
+            }
         }
     }
     services::stop(started);
@@ -224,21 +240,20 @@ fn cancelled(cancel: &CancelToken) -> Stop {
 
 /// What to spawn for a step: the same env and directory either way, and the argv run
 /// directly when the step is one simple command (`direct.rs`), else through the job's shell.
-pub(crate) struct Spawn<'a> {
-    env: StepEnv<'a>,
+pub(crate) struct Spawn {
+    env: HashMap<String, String>,
     dir: PathBuf,
     direct: Option<Vec<String>>,
     shell: Vec<String>,
 }
 
-impl Spawn<'_> {
+impl Spawn {
     fn path(&self) -> Option<&str> {
-        self.env.get("PATH").map(|p| p.as_ref())
+        self.env.get("PATH").map(String::as_str)
     }
 
     fn prepare(&self, mut cmd: Command) -> Command {
-        let env = self.env.iter().map(|(k, v)| (k.as_ref(), v.as_ref()));
-        cmd.current_dir(&self.dir).env_clear().envs(env);
+        cmd.current_dir(&self.dir).env_clear().envs(&self.env);
         cmd
     }
 
@@ -263,14 +278,14 @@ impl Spawn<'_> {
 }
 
 /// Prepares step `step` of `unit`: its env (layered, see `env.rs`), directory and argv.
-fn command<'a>(
-    sh: &'a Shared<'_>,
-    unit: &'a Unit,
-    job: &'a Job,
-    step: &'a Step,
-    needs_env: &'a IndexMap<String, String>,
-    output_file: &Path,
-) -> Spawn<'a> {
+fn command(
+    sh: &Shared<'_>,
+    unit: &Unit,
+    job: &Job,
+    step: &Step,
+    needs_env: &IndexMap<String, String>,
+    files: &UnitFiles<'_>,
+) -> Spawn {
     let mut env = step_env(
         &sh.base,
         needs_env,
@@ -278,7 +293,7 @@ fn command<'a>(
         job,
         &unit.cell,
         step,
-        output_file,
+        files,
     );
     if let Ok(selected) = &unit.toolchain {
         selected.apply(&mut env);
@@ -290,7 +305,7 @@ fn command<'a>(
         .map_or_else(|| sh.pipeline.root.clone(), |d| sh.pipeline.root.join(d));
     // bash would export PWD; the direct path must agree.
     let dir = std::path::absolute(&dir).unwrap_or(dir);
-    env.insert("PWD".into(), dir.to_string_lossy().into_owned().into());
+    env.insert("PWD".into(), dir.to_string_lossy().into_owned());
     let mut shell = if job.shell.is_empty() {
         vec!["bash".to_string(), "-c".to_string()]
     } else {

@@ -30,17 +30,17 @@ pub(crate) struct Selected {
 
 impl Selected {
     /// Applies the selection to a step's env.
-    pub(crate) fn apply(&self, env: &mut super::env::StepEnv<'_>) {
+    pub(crate) fn apply(&self, env: &mut HashMap<String, String>) {
         for (k, v) in &self.env {
-            env.insert(k.clone().into(), v.clone().into());
+            env.insert(k.clone(), v.clone());
         }
         if !self.path.is_empty() {
             let mut dirs = self.path.clone();
             if let Some(old) = env.get("PATH") {
-                dirs.extend(std::env::split_paths(old.as_ref()));
+                dirs.extend(std::env::split_paths(old));
             }
             if let Ok(joined) = std::env::join_paths(dirs) {
-                env.insert("PATH".into(), joined.to_string_lossy().into_owned().into());
+                env.insert("PATH".into(), joined.to_string_lossy().into_owned());
             }
         }
     }
@@ -398,8 +398,7 @@ mod tests {
             env: vec![("RUSTUP_TOOLCHAIN".into(), "nightly".into())],
             path: vec![PathBuf::from("/shim")],
         };
-        let mut env: crate::run::env::StepEnv<'_> =
-            HashMap::from([("PATH".into(), "/usr/bin".into())]);
+        let mut env = HashMap::from([("PATH".to_string(), "/usr/bin".to_string())]);
         s.apply(&mut env);
         assert_eq!(env["PATH"], "/shim:/usr/bin");
         assert_eq!(env["RUSTUP_TOOLCHAIN"], "nightly");
