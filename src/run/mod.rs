@@ -6,6 +6,7 @@
 //! plan is shown (`--dry-run`) or [`execute`] runs it: secrets masked, reporter started,
 //! signal handlers, scheduler, CI output hand-over, and a [`Summary`] back.
 
+mod attempt;
 mod cancel;
 mod cells;
 mod changes;
@@ -36,6 +37,7 @@ mod secrets;
 mod services;
 #[cfg(unix)]
 mod spawn;
+mod step_command;
 #[cfg(unix)]
 mod supervise;
 mod toolchain;
