@@ -205,6 +205,10 @@ pub struct RunArgs {
     /// Run jobs even when their `when.changed` finds no relevant change.
     #[arg(long)]
     pub force: bool,
+    /// Write a JUnit XML report (a suite per job and cell, a case per step) to PATH. In CI
+    /// one is always written, to .cigen/junit.xml unless PATH is given.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
 }
 
 /// The events `--event` accepts (the `when.event` names).

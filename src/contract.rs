@@ -26,6 +26,10 @@ pub const OUTPUT_FILE_VAR: &str = "CIGEN_OUTPUT";
 /// The job a step belongs to.
 pub const JOB_VAR: &str = "CIGEN_JOB";
 
+/// The file a step appends `KEY=value` lines (or `KEY<<DELIM` blocks) to, which later steps
+/// of the same unit see as env (`$GITHUB_ENV`'s counterpart, applied by cigen everywhere).
+pub const ENV_FILE_VAR: &str = "CIGEN_ENV";
+
 /// The `id:` of the generated GitHub step that runs cigen (job outputs are read from it).
 pub const GITHUB_RUN_STEP_ID: &str = "run";
 

@@ -234,3 +234,219 @@ fn environment_urls_name_the_ref_the_same_way_on_both_providers() {
         );
     }
 }
+
+#[test]
+fn conditions_on_matrix_values_and_negated_conditions() {
+    let spec = r#"
+        version: 1
+        jobs:
+          cells:
+            matrix: { os: [linux, mac, bsd], py: ["3.12", "3.13"] }
+            when: { matrix: { os: [linux, mac] }, not: { matrix: { os: mac, py: "3.12" } } }
+            steps:
+              - echo "cell $MATRIX_OS $MATRIX_PY"
+              - run: echo "linux-only $MATRIX_PY"
+                when: { matrix: { os: linux } }
+              - run: echo "not-3.13 $MATRIX_OS"
+                when: { not: { matrix: { py: "3.13" } } }
+          not-tags:
+            when: { not: { event: [tag, schedule] } }
+            steps: [echo not-tags]
+          not-main:
+            when: { not: { branch: main } }
+            steps: [echo not-main]
+        "#;
+    let out = Test::new()
+        .spec(spec)
+        .args([
+            "run",
+            "-j",
+            "1",
+            "--log-format",
+            "json",
+            "--event",
+            "push",
+            "--branch",
+            "main",
+        ])
+        .status(0)
+        .printed(&[
+            "cell linux 3.12",
+            "linux-only 3.12",
+            "not-3.13 linux",
+            "cell linux 3.13",
+            "linux-only 3.13",
+            "cell mac 3.13",
+            "not-tags",
+        ])
+        .assert();
+    assert_eq!(
+        outcomes(&out.stdout),
+        [
+            "cells (mac, 3.12): skipped (not run for cells with os=mac, py=3.12 (when.not.matrix))",
+            "cells (bsd, 3.12): skipped (runs only for cells with os=linux|mac (this cell is bsd, 3.12))",
+            "cells (bsd, 3.13): skipped (runs only for cells with os=linux|mac (this cell is bsd, 3.13))",
+            "not-main: skipped (not run on branch main (when.not.branch))",
+            "cells (linux, 3.12): passed",
+            "cells (linux, 3.13): passed",
+            "cells (mac, 3.13): passed",
+            "not-tags: passed",
+        ]
+    );
+    let out = Test::new()
+        .spec(spec)
+        .args([
+            "run",
+            "not-tags",
+            "not-main",
+            "--tag",
+            "v1",
+            "--log-format",
+            "json",
+        ])
+        .status(0)
+        .printed(&["not-main"])
+        .assert();
+    assert_eq!(
+        outcomes(&out.stdout),
+        [
+            "not-tags: skipped (not run on tag events (when.not.event))",
+            "not-main: passed"
+        ]
+    );
+    // GitHub decides event gates before starting a runner; cigen decides the rest.
+    let (github, _, _) = generated(spec);
+    assert_eq!(
+        job(&github, "not-tags")["if"],
+        Value::from("!(github.ref_type == 'tag' || github.event_name == 'schedule')")
+    );
+    assert_eq!(job(&github, "cells").get("if"), None);
+    assert_eq!(job(&github, "not-main").get("if"), None);
+}
+
+#[test]
+fn matrix_conditions_name_keys_and_values_of_the_matrix() {
+    let (code, err) = check(
+        r#"
+        version: 1
+        jobs:
+          cells:
+            matrix: { os: [linux, mac] }
+            when: { matrix: { oss: linux } }
+            steps:
+              - run: "true"
+                when: { not: { matrix: { os: windows } } }
+          plain:
+            steps:
+              - run: "true"
+                when: { matrix: { os: linux } }
+        "#,
+    );
+    assert_eq!(code, 2, "{err}");
+    for want in [
+        "error[when-matrix-key]: `oss` is not a matrix key of job `cells`",
+        "did you mean `os`?",
+        "warning[no-matching-cell]: no cell of job `cells` has os=windows",
+        "error[when-matrix-key]: `when.matrix` on job `plain`, which has no matrix",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in\n{err}");
+    }
+}
+
+#[test]
+fn steps_hand_env_to_later_steps_through_cigen_env() {
+    let spec = r#"
+        version: 1
+        env:
+          WHERE: spec
+        jobs:
+          carry:
+            env:
+              WHERE: job
+            steps:
+              - echo "VERSION=1.2.3" >> "$CIGEN_ENV"
+              - printf 'NOTES<<EOF\nline one\nline two\nEOF\n' >> "$CIGEN_ENV"
+              - echo "WHERE=step-one" >> "$CIGEN_ENV"
+              - echo "version=$VERSION where=$WHERE notes=$(echo "$NOTES" | tr '\n' +)"
+              - run: echo "step env wins where=$WHERE"
+                env: { WHERE: step }
+          other:
+            needs: [carry]
+            steps:
+              - echo "other sees version=[${VERSION-unset}]"
+          bad:
+            steps:
+              - echo "CIGEN_JOB=x" >> "$CIGEN_ENV"
+              - echo never
+        "#;
+    let out = Test::new()
+        .spec(spec)
+        .args(["run", "-j", "1", "--log-format", "json", "--keep-going"])
+        .status(1)
+        .printed(&[
+            "version=1.2.3 where=step-one notes=line one+line two+",
+            "step env wins where=step",
+            "other sees version=[unset]",
+        ])
+        .assert();
+    assert!(
+        outcomes(&out.stdout).contains(
+            &"bad: failed (step `echo \"CIGEN_JOB=x\" >> \"$CIGEN_ENV\"`: `CIGEN_JOB` written to $CIGEN_ENV: names starting with CIGEN_ are cigen's own)".to_string()
+        ),
+        "{:?}",
+        outcomes(&out.stdout)
+    );
+}
+
+#[test]
+fn env_values_expand_references_the_same_way_everywhere() {
+    let spec = r#"
+        version: 1
+        env:
+          BASE: /opt/tool
+          TOOL_BIN: "$BASE/bin"
+          PRICE: "$$5 and $$HOME"
+          GREETING: { local: "hi $USER_NAME", ci: "hi ci" }
+        jobs:
+          show:
+            matrix: { os: [linux] }
+            env:
+              PATH: "${TOOL_BIN}:$PATH"
+              TARGET: "build-$MATRIX_OS-${UNSET_VAR}x"
+              WHO: "$CIGEN_JOB"
+            steps:
+              - run: echo "bin=$TOOL_BIN price=$PRICE target=$TARGET who=$WHO greet=$GREETING"
+              - run: echo "path-starts=${PATH%%:*}"
+              - run: echo "step=$STEP_ONLY"
+                env: { STEP_ONLY: "$TARGET/step" }
+        "#;
+    Test::new()
+        .spec(spec)
+        .env("USER_NAME", "ann")
+        .args(["run", "--log-format", "json"])
+        .status(0)
+        .printed(&[
+            "bin=/opt/tool/bin price=$5 and $HOME target=build-linux-x who=show greet=hi ann",
+            "path-starts=/opt/tool/bin",
+            "step=build-linux-x/step",
+        ])
+        .assert();
+    // A reference cigen cannot expand is refused where it stands.
+    let (code, err) = check(
+        r#"
+        version: 1
+        jobs:
+          j:
+            env: { A: "${B:-default}", C: { ci: "x ${D" } }
+            steps: ["true"]
+        "#,
+    );
+    assert_eq!(code, 2, "{err}");
+    for want in [
+        "error[invalid-env-reference]: env `A`: `${B:-default}` is not a variable reference",
+        "error[invalid-env-reference]: env `C`: `${` is not closed by `}`",
+        "cigen.yaml:4:15",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in\n{err}");
+    }
+}

@@ -30,6 +30,7 @@ mod run_changes;
 mod run_divergences;
 mod run_event;
 mod run_examples;
+mod run_junit;
 mod run_process;
 mod run_report;
 #[cfg(target_os = "linux")]

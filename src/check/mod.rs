@@ -8,6 +8,7 @@ mod cycles;
 mod dangerous_env;
 mod durations;
 mod empty_steps;
+mod env_references;
 mod environment_url;
 mod environments;
 mod github_expressions;
@@ -28,6 +29,7 @@ mod secrets_declared;
 mod service_names;
 mod target_jobs;
 mod templates;
+mod when_matrix;
 
 use std::collections::HashSet;
 
@@ -97,6 +99,8 @@ pub const RULES: &[Rule] = &[
     rule!("cron", cron),
     rule!("concurrency", concurrency),
     rule!("environment-url", environment_url),
+    rule!("when-matrix", when_matrix),
+    rule!("env-references", env_references),
     rule!("never-runs", never_runs),
 ];
 

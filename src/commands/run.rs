@@ -52,6 +52,7 @@ fn options(args: &RunArgs, color: ColorChoice) -> Result<Options, String> {
         event: event(args)?,
         branch: args.branch.clone(),
         force: args.force,
+        junit: args.junit.clone(),
     })
 }
 

@@ -2,8 +2,9 @@
 //! never parses anything (`run/when.rs` only evaluates).
 
 use globset::{GlobSet, GlobSetBuilder};
+use indexmap::IndexMap;
 
-use crate::spec::{self, Event, Glob, OneOrMany, Provider};
+use crate::spec::{self, Event, Glob, OneOrMany, Provider, Scalar};
 
 /// Conditions; all given ones must hold for the job or step to run.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +17,22 @@ pub struct When {
     pub event: Option<Vec<Event>>,
     /// Changed-file patterns (`!` excludes); `None` when the job does not look at changes.
     pub changed: Option<Patterns>,
+    /// Matrix values by key: the cell's value of every key must be one of them.
+    pub matrix: Option<IndexMap<String, Vec<String>>>,
+    /// Conditions none of which may hold (`when.not`); never has `ci`, `changed` or `not`.
+    pub not: Option<Box<When>>,
+}
+
+impl When {
+    /// Whether a `when.event` or `when.not.event` asks for the event.
+    pub fn asks_event(&self) -> bool {
+        self.event.is_some() || self.not.as_ref().is_some_and(|n| n.event.is_some())
+    }
+
+    /// Whether a `when.branch` or `when.not.branch` asks for the branch.
+    pub fn asks_branch(&self) -> bool {
+        self.branch.is_some() || self.not.as_ref().is_some_and(|n| n.branch.is_some())
+    }
 }
 
 /// Globs as written (for messages) and compiled (for matching).
@@ -67,6 +84,19 @@ fn list<T: Copy>(items: &OneOrMany<T>) -> Vec<T> {
     items.to_vec().into_iter().copied().collect()
 }
 
+fn matrix(m: &IndexMap<String, OneOrMany<Scalar>>) -> Option<IndexMap<String, Vec<String>>> {
+    (!m.is_empty()).then(|| {
+        m.iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    v.to_vec().into_iter().map(|s| s.0.clone()).collect(),
+                )
+            })
+            .collect()
+    })
+}
+
 /// Resolves the spec's conditions.
 pub(super) fn resolve(w: &spec::When) -> When {
     When {
@@ -75,6 +105,16 @@ pub(super) fn resolve(w: &spec::When) -> When {
         branch: w.branch.as_ref().map(|b| Patterns::names(&b.to_vec())),
         event: w.event.as_ref().map(list),
         changed: (!w.changed.is_empty()).then(|| Patterns::files(&w.changed)),
+        matrix: matrix(&w.matrix),
+        not: w.not.as_ref().map(|n| {
+            Box::new(When {
+                provider: n.provider.as_ref().map(list),
+                branch: n.branch.as_ref().map(|b| Patterns::names(&b.to_vec())),
+                event: n.event.as_ref().map(list),
+                matrix: matrix(&n.matrix),
+                ..When::default()
+            })
+        }),
     }
 }
 

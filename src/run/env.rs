@@ -1,5 +1,12 @@
 //! The environment of a step, layered: process < needs' outputs < env_file < spec < job <
-//! matrix < step, plus `CIGEN_OUTPUT`.
+//! matrix < what earlier steps of the unit wrote to `$CIGEN_ENV` < step, plus `CIGEN_OUTPUT`,
+//! `CIGEN_ENV` and `CIGEN_JOB`.
+//!
+//! `$NAME` and `${NAME}` in spec, job and step env values are expanded against the env as it
+//! stands when the value is applied (lower layers, earlier entries, the cell's `MATRIX_*` and
+//! cigen's own variables), `$$` is a `$` (`spec::expand`); values from `$CIGEN_ENV`, the
+//! env_file and needs' outputs are taken as written. cigen applies env itself, so this is the
+//! same on every runner.
 //!
 //! Needs' outputs sit just above the process env because in CI they arrive through the
 //! process env (GitHub `env:` / GitLab dotenv), so local and CI runs resolve the same way.
@@ -13,9 +20,9 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
-use crate::contract::matrix_env_name;
+use crate::contract::{matrix_env_name, ENV_FILE_VAR, JOB_VAR, OUTPUT_FILE_VAR};
 use crate::model::{Cell, Job, Pipeline, Step};
-use crate::spec::EnvValue;
+use crate::spec::{expand, EnvValue};
 
 /// Env layers that are the same for every step of a run.
 pub(crate) struct BaseEnv {
@@ -37,12 +44,28 @@ impl BaseEnv {
     }
 }
 
+/// Applies one env layer, each value expanded against the env so far.
 fn apply(env: &mut HashMap<String, String>, layer: &IndexMap<String, EnvValue>, ci: bool) {
     for (k, v) in layer {
         if let Some(v) = v.resolve(ci) {
-            env.insert(k.clone(), v.to_string());
+            let value = expand(v, |name| env.get(name).map(String::as_str));
+            env.insert(k.clone(), value);
         }
     }
+}
+
+fn set(env: &mut HashMap<String, String>, vars: &[(String, String)]) {
+    env.extend(vars.iter().cloned());
+}
+
+/// The files a unit's steps write, and what its earlier steps wrote to `$CIGEN_ENV`.
+pub(crate) struct UnitFiles<'a> {
+    /// `$CIGEN_OUTPUT`.
+    pub output: &'a Path,
+    /// `$CIGEN_ENV`.
+    pub env: &'a Path,
+    /// The variables read from `$CIGEN_ENV` after the previous step.
+    pub carried: &'a IndexMap<String, String>,
 }
 
 /// The full env for one step.
@@ -53,24 +76,60 @@ pub(crate) fn step_env(
     job: &Job,
     cell: &Cell,
     step: &Step,
-    output_file: &Path,
+    files: &UnitFiles<'_>,
 ) -> HashMap<String, String> {
     let mut env = base.process.clone();
     env.extend(needs_outputs.iter().map(|(k, v)| (k.clone(), v.clone())));
     env.extend(base.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));
     scope_secrets(&mut env, base, job);
+    let own = [(OUTPUT_FILE_VAR, files.output), (ENV_FILE_VAR, files.env)]
+        .into_iter()
+        .map(|(k, f)| (k.to_string(), f.to_string_lossy().into_owned()))
+        .chain(std::iter::once((JOB_VAR.to_string(), job.name.clone())))
+        .collect::<Vec<_>>();
+    let matrix: Vec<(String, String)> = cell
+        .values
+        .iter()
+        .map(|(k, v)| (matrix_env_name(k), v.clone()))
+        .collect();
+    // What cigen sets is visible to references in env values, and wins over them.
+    set(&mut env, &own);
+    set(&mut env, &matrix);
     apply(&mut env, &p.env, base.ci);
     apply(&mut env, &job.env, base.ci);
-    for (k, v) in &cell.values {
-        env.insert(matrix_env_name(k), v.clone());
-    }
+    set(&mut env, &matrix);
+    env.extend(files.carried.iter().map(|(k, v)| (k.clone(), v.clone())));
     apply(&mut env, &step.env, base.ci);
-    env.insert(
-        crate::contract::OUTPUT_FILE_VAR.into(),
-        output_file.to_string_lossy().into_owned(),
-    );
-    env.insert(crate::contract::JOB_VAR.into(), job.name.clone());
+    set(&mut env, &own);
     env
+}
+
+/// Reads `$CIGEN_ENV` after a step: `KEY=value` lines and `KEY<<DELIM` blocks, later ones
+/// winning. A name that is no variable name, or one of cigen's own (`CIGEN_…`), is an error
+/// naming it (the step that wrote it fails the unit).
+pub(crate) fn read_carried(file: &Path) -> Result<IndexMap<String, String>, String> {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Ok(IndexMap::new());
+    };
+    let vars = super::outputs::parse(&text);
+    for k in vars.keys() {
+        let valid = k
+            .chars()
+            .next()
+            .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+            && k.chars().all(|c| c == '_' || c.is_ascii_alphanumeric());
+        if !valid {
+            return Err(format!(
+                "`{k}` written to ${ENV_FILE_VAR} is not a variable name"
+            ));
+        }
+        if k.starts_with("CIGEN_") {
+            return Err(format!(
+                "`{k}` written to ${ENV_FILE_VAR}: names starting with CIGEN_ are cigen's own"
+            ));
+        }
+    }
+    Ok(vars)
 }
 
 /// Leaves only the job's own secrets: other secrets' values are removed, and values read from

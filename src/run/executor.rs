@@ -16,7 +16,7 @@ use indexmap::IndexMap;
 
 use super::cancel::CancelToken;
 use super::direct;
-use super::env::{step_env, BaseEnv};
+use super::env::{read_carried, step_env, BaseEnv, UnitFiles};
 use super::events::{Event, Msg, StepStatus, Tx, UnitId, UnitResult, UnitStatus};
 use super::lines::LineBuf;
 use super::mask::Masker;
@@ -141,6 +141,8 @@ fn run_inner(
     };
     let job_deadline = job.timeout.map(|t| start + t);
     let output_file = sh.out_dir.join(format!("unit-{id}.out"));
+    let env_file = sh.out_dir.join(format!("unit-{id}.env"));
+    let mut carried: IndexMap<String, String> = IndexMap::new();
     let mut tally = Tally::default();
     let mut stop: Option<Stop> = None;
     for (i, step) in job.steps.iter().enumerate() {
@@ -151,7 +153,7 @@ fn run_inner(
         if let Some(w) = &step.when {
             // Changed files may take a while to compute: what happened so far is shown first.
             out.send();
-            if let Verdict::Skip(reason) = evaluate(w, &sh.ctx, &sh.changes) {
+            if let Verdict::Skip(reason) = evaluate(w, &sh.ctx, &unit.cell, &sh.changes) {
                 out.emit(Event::StepSkipped {
                     unit: id,
                     step: i,
@@ -161,7 +163,12 @@ fn run_inner(
                 continue;
             }
         }
-        let spawn = command(sh, unit, job, step, needs_env, &output_file);
+        let files = UnitFiles {
+            output: &output_file,
+            env: &env_file,
+            carried: &carried,
+        };
+        let spawn = command(sh, unit, job, step, needs_env, &files);
         let at = StepAt {
             unit: id,
             index: i,
@@ -172,6 +179,14 @@ fn run_inner(
         if let Some(s) = run_step(sh, &at, &spawn, cancel, out, &mut tally) {
             stop = Some(s);
             break;
+        }
+        // What the step wrote to `$CIGEN_ENV` reaches the unit's later steps.
+        match read_carried(&env_file) {
+            Ok(vars) => carried = vars,
+            Err(why) => {
+                stop = Some((UnitStatus::Failed, format!("step `{}`: {why}", step.name)));
+                break;
+            }
         }
     }
     services::stop(started);
@@ -269,7 +284,7 @@ fn command(
     job: &Job,
     step: &Step,
     needs_env: &IndexMap<String, String>,
-    output_file: &Path,
+    files: &UnitFiles<'_>,
 ) -> Spawn {
     let mut env = step_env(
         &sh.base,
@@ -278,7 +293,7 @@ fn command(
         job,
         &unit.cell,
         step,
-        output_file,
+        files,
     );
     if let Ok(selected) = &unit.toolchain {
         selected.apply(&mut env);

@@ -83,6 +83,8 @@ pub struct Options {
     pub branch: Option<String>,
     /// Run jobs that `when.changed` would skip (`--force`).
     pub force: bool,
+    /// Write a JUnit report here (`--junit`); in CI it goes to `contract::JUNIT_PATH` anyway.
+    pub junit: Option<std::path::PathBuf>,
 }
 
 /// A run that is ready to go: where it runs, its env layers and its plan.
@@ -131,10 +133,10 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
     let root = p.root.clone();
     // Opening the repository costs time and memory; only `when.branch` needs it here.
     let wants_branch = p.jobs.values().any(|j| {
-        j.when.branch.is_some()
+        j.when.asks_branch()
             || j.steps
                 .iter()
-                .any(|s| s.when.as_ref().is_some_and(|w| w.branch.is_some()))
+                .any(|s| s.when.as_ref().is_some_and(|w| w.asks_branch()))
     });
     let mut ctx = RunContext::detect(&process, || {
         wants_branch
@@ -317,7 +319,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         } else {
             locate::StepLines::default()
         },
-        sinks: sinks(&ctx, &base.process, &p.root),
+        sinks: sinks(&ctx, &base.process, &p.root, opts.junit.as_deref()),
     };
     let mut reporter = report::create(format, &cfg);
     let out_dir = match tempfile::Builder::new().prefix("cigen-run-").tempdir() {
@@ -426,13 +428,20 @@ fn watch_signals(_tx: events::Tx) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The files written besides the log, chosen by where the run happens (never by the log
-/// format): the step summary and `$GITHUB_OUTPUT` on GitHub, the JUnit and dotenv reports on
-/// GitLab.
-fn sinks(ctx: &RunContext, env: &HashMap<String, String>, root: &std::path::Path) -> report::Sinks {
-    let gitlab = ctx.provider == crate::spec::Provider::Gitlab;
+/// The files written besides the log, chosen by where the run happens and what was asked
+/// (never by the log format): the JUnit report where `--junit` says and in every CI run (at
+/// `contract::JUNIT_PATH`, which the generated GitLab pipeline declares), the step summary and
+/// `$GITHUB_OUTPUT` on GitHub, the dotenv report on GitLab.
+fn sinks(
+    ctx: &RunContext,
+    env: &HashMap<String, String>,
+    root: &std::path::Path,
+    junit: Option<&std::path::Path>,
+) -> report::Sinks {
     report::Sinks {
-        junit: gitlab.then(|| root.join(crate::contract::JUNIT_PATH)),
+        junit: junit
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| ctx.ci.then(|| root.join(crate::contract::JUNIT_PATH))),
         step_summary: env
             .get("GITHUB_STEP_SUMMARY")
             .filter(|v| !v.is_empty())

@@ -172,7 +172,6 @@ pub(crate) fn build(
             .flatten()
             .copied()
             .collect();
-        let verdict = evaluate(&job.when, ctx, changes);
         let ids = units_of.entry(name.as_str()).or_default();
         for cell in cells {
             let label = if cell.values.is_empty() {
@@ -180,13 +179,15 @@ pub(crate) fn build(
             } else {
                 format!("{name} ({})", cell.label())
             };
+            // Per cell: `when.matrix` looks at the cell's values.
+            let verdict = evaluate(&job.when, ctx, &cell, changes);
             ids.push(plan.units.len());
             plan.units.push(Unit {
                 job: name.clone(),
                 cell,
                 label,
                 needs: needs.clone(),
-                verdict: verdict.clone(),
+                verdict,
                 steps: job.steps.iter().map(|s| s.name.clone()).collect(),
                 toolchain: Ok(Selected::default()),
                 policy: Policy {

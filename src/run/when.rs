@@ -2,8 +2,10 @@
 
 use std::sync::OnceLock;
 
+use indexmap::IndexMap;
+
 use super::changes::Changes;
-use crate::model::When;
+use crate::model::{Cell, When};
 use crate::provider::{event_name, provider_name, RunContext};
 
 /// The decision for a job or step.
@@ -42,8 +44,63 @@ impl LazyChanges {
     }
 }
 
+/// Whether `cell` has one of the listed values for every key.
+fn cell_matches(wanted: &IndexMap<String, Vec<String>>, cell: &Cell) -> bool {
+    wanted
+        .iter()
+        .all(|(k, vs)| cell.values.get(k).is_some_and(|v| vs.contains(v)))
+}
+
+fn describe_cells(wanted: &IndexMap<String, Vec<String>>) -> String {
+    wanted
+        .iter()
+        .map(|(k, vs)| format!("{k}={}", vs.join("|")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The first condition of `when.not` that holds, as the skip reason.
+fn not_reason(not: &When, ctx: &RunContext, cell: &Cell) -> Option<String> {
+    if not
+        .provider
+        .as_ref()
+        .is_some_and(|p| p.contains(&ctx.provider))
+    {
+        return Some(format!(
+            "not run on {} (when.not.provider)",
+            provider_name(ctx.provider)
+        ));
+    }
+    if let Some(patterns) = &not.branch {
+        if let Some(br) = ctx.branch.as_deref().filter(|b| patterns.selects(b)) {
+            return Some(format!("not run on branch {br} (when.not.branch)"));
+        }
+    }
+    if let (Some(events), Some(ev)) = (&not.event, ctx.event) {
+        if events.contains(&ev) {
+            return Some(format!(
+                "not run on {} events (when.not.event)",
+                event_name(ev)
+            ));
+        }
+    }
+    if let Some(m) = not.matrix.as_ref().filter(|m| cell_matches(m, cell)) {
+        return Some(format!(
+            "not run for cells with {} (when.not.matrix)",
+            describe_cells(m)
+        ));
+    }
+    None
+}
+
 /// Checks every given condition, in a fixed order; the first that fails is the skip reason.
-pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> Verdict {
+/// `cell` is the unit's matrix cell (empty for a job without matrix).
+pub(crate) fn evaluate(
+    when: &When,
+    ctx: &RunContext,
+    cell: &Cell,
+    changes: &LazyChanges,
+) -> Verdict {
     match when.ci {
         Some(true) if !ctx.ci => return Verdict::Skip("runs only in CI (when.ci: true)".into()),
         Some(false) if ctx.ci => return Verdict::Skip("runs only locally (when.ci: false)".into()),
@@ -82,6 +139,22 @@ pub(crate) fn evaluate(when: &When, ctx: &RunContext, changes: &LazyChanges) -> 
                 .unwrap_or_else(|| "this CI run names no event cigen recognises".into());
             return Verdict::Skip(format!("runs only on {} events ({here})", names.join(", ")));
         }
+    }
+    if let Some(m) = &when.matrix {
+        if !cell_matches(m, cell) {
+            let here = if cell.values.is_empty() {
+                "no matrix cell".to_string()
+            } else {
+                format!("this cell is {}", cell.label())
+            };
+            return Verdict::Skip(format!(
+                "runs only for cells with {} ({here})",
+                describe_cells(m)
+            ));
+        }
+    }
+    if let Some(reason) = when.not.as_ref().and_then(|n| not_reason(n, ctx, cell)) {
+        return Verdict::Skip(reason);
     }
     if let Some(patterns) = &when.changed {
         if changes.forced {

@@ -11,6 +11,7 @@ mod glob;
 mod job;
 mod matrix;
 mod path;
+mod reference;
 mod retry;
 mod scalar;
 mod secret;
@@ -28,6 +29,7 @@ pub use glob::Glob;
 pub use job::{Environment, Job, Permission, RunsOn, REF_PLACEHOLDER};
 pub use matrix::Matrix;
 pub use path::{ArtifactPath, RelPath};
+pub use reference::{check_references, expand, referenced_names, ReferenceError};
 pub use retry::{Backoff, Retry, RetrySpec};
 pub use scalar::{OneOrMany, Scalar};
 pub use secret::{LocalSource, Secret, SecretSpec, SopsSource, VaultSource};
@@ -39,7 +41,7 @@ pub use targets::{
 };
 pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
-pub use when::{Event, Provider, When};
+pub use when::{Event, Not, Provider, When};
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;

@@ -1,9 +1,10 @@
 //! Typed run conditions: changed files, branch, event, CI vs local, provider.
 
+use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Glob, OneOrMany};
+use super::{Glob, OneOrMany, Scalar};
 
 /// Conditions; all given ones must hold for the job or step to run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -24,6 +25,30 @@ pub struct When {
     /// Run only on these providers (`local` is a laptop).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<OneOrMany<Provider>>,
+    /// Run only for matrix cells with these values: `{ os: linux }`, or a list of values any of which matches (`{ python: ["3.12", "3.13"] }`). Every key given must match; a cell without the key does not.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub matrix: IndexMap<String, OneOrMany<Scalar>>,
+    /// Run only when none of these conditions holds: `not: { event: tag }` skips tag runs, `not: { branch: main, event: schedule }` skips both the main branch and scheduled runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not: Option<Not>,
+}
+
+/// Conditions that skip the job or step when any of them holds (`when.not`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Not {
+    /// Skip on these branches (globs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<OneOrMany<Glob>>,
+    /// Skip for these events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<OneOrMany<Event>>,
+    /// Skip on these providers (`local` is a laptop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<OneOrMany<Provider>>,
+    /// Skip matrix cells with these values (every key given must match for a cell to be skipped).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub matrix: IndexMap<String, OneOrMany<Scalar>>,
 }
 
 /// A pipeline event.

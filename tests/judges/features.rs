@@ -14,15 +14,29 @@ use crate::judges::realrun::generate;
 pub const SPEC: &str = r#"# The keys real workflows need (tests/judges/features.rs).
 version: 1
 name: features
+env:
+  BASE: feat
+  LABEL: "$BASE-$$x"
 triggers:
-  push: { branches: [main] }
+  push: { branches: [main], tags: ["v*"] }
 jobs:
   cells:
     description: A matrix whose failing cell would not stop the others
     fail_fast: false
-    matrix: { n: ["1", "2"] }
+    matrix: { n: ["1", "2", "3"] }
+    when: { not: { matrix: { n: "3" } } }
+    env:
+      CELL: "cell-$MATRIX_N"
     steps:
-      - echo "feat-cell-$MATRIX_N"
+      - echo "NOTE=$LABEL" >> "$CIGEN_ENV"
+      - echo "feat-$CELL $NOTE"
+      - run: echo "feat-only-one"
+        when: { matrix: { n: "1" } }
+  not-on-tags:
+    description: Skipped on tag runs, by GitHub before a runner starts
+    when: { not: { event: tag } }
+    steps:
+      - echo "feat-not-on-tags"
   deploy:
     description: A locked deployment with a per-ref URL
     needs: [cells]
@@ -45,7 +59,13 @@ fn generated_repo(forge: Forge) -> TempRepo {
 }
 
 /// What every run of the pipeline prints.
-const PRINTED: &[&str] = &["feat-cell-1", "feat-cell-2", "feat-deploy"];
+const PRINTED: &[&str] = &[
+    "feat-cell-1 feat-$x",
+    "feat-cell-2 feat-$x",
+    "feat-only-one",
+    "feat-not-on-tags",
+    "feat-deploy",
+];
 
 #[test]
 fn static_judges_pass_outputs_using_the_new_keys() {
@@ -89,5 +109,6 @@ fn act_runs_the_features_workflow() {
     for w in PRINTED {
         assert!(out.contains(w), "missing {w:?}\n{}", v.report());
     }
-    assert_eq!(out.matches("Job succeeded").count(), 3, "{}", v.report());
+    // Three cells (the third skips itself, exit 0), not-on-tags and deploy.
+    assert_eq!(out.matches("Job succeeded").count(), 5, "{}", v.report());
 }

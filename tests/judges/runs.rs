@@ -71,9 +71,9 @@ impl BinDir {
 pub fn gitlab_pipeline(j: &Judge, repo: &TempRepo, bin: &BinDir, extra: &[&str]) -> Verdict {
     let home = tempfile::tempdir().expect("tempdir");
     let mut cmd = gitlab_command(j, repo, bin, home.path());
-    // gitlab-ci-local sets GITLAB_CI=false to mark itself; GitLab sets true, and cigen writes
-    // its dotenv outputs and JUnit report only there.
-    cmd.arg("--variable").arg("GITLAB_CI=true").args(extra);
+    // gitlab-ci-local's own variables as it sets them (GITLAB_CI=false): cigen recognises
+    // its runs as GitLab runs (docs/contracts.md, Event detection).
+    cmd.args(extra);
     Verdict::of("gitlab-ci-local", cmd)
 }
 

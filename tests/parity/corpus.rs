@@ -276,7 +276,7 @@ pub const OUTPUTS: Pipeline = Pipeline {
   reads-gated:
     needs: [gated-producer]
     steps:
-      - echo "PMARK reads-gated x=[${GATED_PRODUCER_X:-none}]"
+      - echo "PMARK reads-gated x=[${GATED_PRODUCER_X-unset}]"
 "#
     ),
     changed: &[],

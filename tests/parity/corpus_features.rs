@@ -59,3 +59,41 @@ pub const DEPLOY_LOCK: Pipeline = Pipeline {
     changed: &[],
     scenarios: &[on(Event::Push), on(Event::PullRequest)],
 };
+
+/// Conditions on matrix values (job and step), negated events with dependents, env values
+/// that reference other variables, and env handed from step to step through `$CIGEN_ENV`.
+pub const CONDITIONS_ENV: Pipeline = Pipeline {
+    name: "conditions-env",
+    spec: concat!(
+        "version: 1\nname: conditions-env\n",
+        all_triggers!(),
+        r#"env:
+  BASE: base
+  DERIVED: "$BASE-derived"
+  PRICE: "$$5 ${BASE}"
+jobs:
+  cells:
+    matrix: { os: [linux, mac, bsd] }
+    when: { not: { matrix: { os: bsd } } }
+    env:
+      OUT: "out-$MATRIX_OS"
+    steps:
+      - echo "PMARK cells $MATRIX_OS out=$OUT derived=$DERIVED price=$PRICE"
+      - run: echo "PMARK linux-step"
+        when: { matrix: { os: linux } }
+      - echo "SHA=abc-$MATRIX_OS" >> "$CIGEN_ENV"
+      - echo "PMARK carried $SHA"
+  not-tag:
+    when: { not: { event: tag } }
+    steps: [echo PMARK not-tag]
+  after-not-tag:
+    needs: [not-tag]
+    steps: [echo PMARK after-not-tag]
+  not-pr:
+    when: { not: { event: pull_request, branch: release } }
+    steps: [echo PMARK not-pr]
+"#
+    ),
+    changed: &[],
+    scenarios: &[on(Event::Push), on(Event::PullRequest), on(Event::Tag)],
+};

@@ -133,3 +133,8 @@ fn fail_fast_per_job() {
 fn concurrency_groups_and_environment_urls() {
     check(&corpus_features::DEPLOY_LOCK);
 }
+
+#[test]
+fn matrix_conditions_negations_and_env_references() {
+    check(&corpus_features::CONDITIONS_ENV);
+}

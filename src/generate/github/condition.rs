@@ -36,7 +36,7 @@ fn event_expr(e: Event) -> &'static str {
 /// skipped by GitHub. Other conditions (branch, changed files) stay with cigen: a required
 /// check must still report on those events.
 pub(super) fn job_condition(p: &Pipeline, j: &Job) -> Option<String> {
-    let own = j.when.event.as_deref().and_then(events_condition);
+    let own = own_condition(j);
     if !below_event_gate(p, j) {
         return own;
     }
@@ -44,6 +44,22 @@ pub(super) fn job_condition(p: &Pipeline, j: &Job) -> Option<String> {
         Some(e) => format!("{TOLERATE_SKIPPED_NEEDS} && ({e})"),
         None => TOLERATE_SKIPPED_NEEDS.to_string(),
     })
+}
+
+/// The job's own event gate: its `when.event`, and not its `when.not.event`.
+fn own_condition(j: &Job) -> Option<String> {
+    let wanted = j.when.event.as_deref().and_then(events_condition);
+    let unwanted = j
+        .when
+        .not
+        .as_ref()
+        .and_then(|n| n.event.as_deref())
+        .and_then(events_condition)
+        .map(|e| format!("!({e})"));
+    match (wanted, unwanted) {
+        (Some(w), Some(u)) => Some(format!("({w}) && {u}")),
+        (w, u) => w.or(u),
+    }
 }
 
 /// Whether any transitive need of `j` has a job-level `if:` of its own.
@@ -55,7 +71,7 @@ fn below_event_gate(p: &Pipeline, j: &Job) -> bool {
             continue;
         }
         let Some(need) = p.jobs.get(n) else { continue };
-        if need.when.event.as_deref().is_some_and(|e| !e.is_empty()) {
+        if own_condition(need).is_some() {
             return true;
         }
         todo.extend(need.needs.iter().map(String::as_str));
@@ -139,6 +155,23 @@ mod tests {
             cond("announce").as_deref(),
             Some("!failure() && !cancelled() && (github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch')")
         );
+    }
+
+    #[test]
+    fn negated_events_gate_the_job_and_its_dependents() {
+        let p = pipeline(
+            "version: 1\njobs:\n  build:\n    when: { not: { event: [tag, schedule] } }\n    steps: [\"true\"]\n  both:\n    when: { event: [push, tag], not: { event: tag } }\n    steps: [\"true\"]\n  after:\n    needs: [build]\n    steps: [\"true\"]\n",
+        );
+        let cond = |job: &str| job_condition(&p, &p.jobs[job]);
+        assert_eq!(
+            cond("build").as_deref(),
+            Some("!(github.ref_type == 'tag' || github.event_name == 'schedule')")
+        );
+        assert_eq!(
+            cond("both").as_deref(),
+            Some("((github.event_name == 'push' && github.ref_type != 'tag') || github.ref_type == 'tag') && !(github.ref_type == 'tag')")
+        );
+        assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
     }
 
     #[test]

@@ -1,146 +1,181 @@
-//! JUnit XML: one test suite per unit, one test case per step (its last attempt). A sink: it
-//! runs whatever the log format, wherever a report is wanted (GitLab's merge request widget).
+//! JUnit XML, as nextest writes it: one test suite per unit, one test case per step of its
+//! job. A sink: it runs whatever the log format, wherever a report is wanted (`--junit PATH`,
+//! and by default in CI for GitLab's merge request widget). The XML is written by
+//! `quick-junit` (nextest's own writer: escaping, invalid characters, counts).
+//!
+//! How a step becomes a case (nextest's conventions):
+//! - passed: success, its last lines as `system-out`; passed after failed attempts (*flaky*): success with each failed
+//!   attempt as a `flakyFailure`/`flakyError`;
+//! - failed or timed out: `failure` (type `exit` or `timeout`), cancelled: `error` (type
+//!   `cancelled`), each with its message and, as the element's text, the step's last lines
+//!   (the bounded tail; output is masked before any reporter sees it); earlier failed
+//!   attempts follow as `rerunFailure`/`rerunError`;
+//! - skipped by a step-level `when`, or never reached (an earlier step failed, the unit was
+//!   cancelled or skipped): `skipped` with the reason.
+//!
+//! A unit that failed without a failing step (a service, an output check) gets one more case,
+//! named after the unit, so the counts never call a failed unit green.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestRerun, TestSuite};
+
 use super::tail::Tail;
-use super::{step_name, Reporter};
-use crate::run::events::{Event, StepStatus, UnitResult};
+use super::Reporter;
+use crate::run::events::{Event, StepStatus, UnitResult, UnitStatus};
 use crate::run::plan::Plan;
 
-/// Lines of output kept per step.
+/// Lines of output kept per attempt (also bounded in bytes by `Tail`).
 const KEEP: usize = 200;
 
-/// One step's last attempt.
-#[derive(Debug, Clone)]
-pub(crate) struct Case {
-    pub name: String,
-    pub attempt: u32,
-    pub status: StepStatus,
-    pub duration: Duration,
-    pub message: Option<String>,
-    pub output: Vec<String>,
+/// One finished attempt of a step.
+struct Attempt {
+    status: StepStatus,
+    duration: Duration,
+    message: Option<String>,
+    tail: Vec<String>,
 }
 
-/// Escapes text for XML 1.0, dropping characters XML cannot carry (most control codes, ANSI ESC).
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+/// What happened to one step of a running unit.
+#[derive(Default)]
+struct StepLog {
+    attempts: Vec<Attempt>,
+    /// Output of the attempt under way.
+    current: Option<Tail>,
+    /// Why a step-level `when` skipped it.
+    skipped: Option<String>,
 }
 
-fn secs(d: Duration) -> String {
-    format!("{:.3}", d.as_secs_f64())
-}
-
-/// The `<testsuite>` of one unit: a case per step (its last attempt), or one case for the
-/// unit itself when no step ran.
-fn suite(label: &str, r: &UnitResult, cs: &[Case]) -> String {
-    let mut x = String::new();
-    let fails = cs.iter().filter(|c| c.status != StepStatus::Passed).count();
-    let skipped = usize::from(cs.is_empty());
-    x.push_str(&format!(
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{fails}\" skipped=\"{skipped}\" time=\"{}\">\n",
-        escape(label),
-        cs.len().max(1),
-        secs(r.duration)
-    ));
-    if cs.is_empty() {
-        let why = r
-            .reason
-            .clone()
-            .unwrap_or_else(|| r.status.as_str().to_string());
-        x.push_str(&format!(
-            "    <testcase name=\"{}\" classname=\"{}\" time=\"0.000\">\n",
-            escape(label),
-            escape(label)
-        ));
-        if r.status.is_failure() {
-            x.push_str(&format!("      <failure message=\"{}\"/>\n", escape(&why)));
-        } else {
-            x.push_str(&format!("      <skipped message=\"{}\"/>\n", escape(&why)));
-        }
-        x.push_str("    </testcase>\n");
-    }
-    for c in cs {
-        x.push_str(&format!(
-            "    <testcase name=\"{}\" classname=\"{}\" time=\"{}\">\n",
-            escape(&c.name),
-            escape(label),
-            secs(c.duration)
-        ));
-        match c.status {
-            StepStatus::Passed if c.attempt > 1 => x.push_str(&format!("      <properties><property name=\"flaky\" value=\"passed on attempt {}\"/></properties>\n", c.attempt)),
-            StepStatus::Passed => {}
-            StepStatus::Cancelled => x.push_str(&format!("      <skipped message=\"{}\"/>\n", escape(c.message.as_deref().unwrap_or("cancelled")))),
-            _ => x.push_str(&format!("      <failure message=\"{}\"/>\n", escape(c.message.as_deref().unwrap_or("failed")))),
-        }
-        if !c.output.is_empty() {
-            x.push_str(&format!(
-                "      <system-out>{}</system-out>\n",
-                escape(&c.output.join("\n"))
-            ));
-        }
-        x.push_str("    </testcase>\n");
-    }
-    x.push_str("  </testsuite>\n");
-    x
-}
-
-/// A unit's rendered suite and what it adds to the totals.
-struct Suite {
-    xml: String,
-    tests: usize,
-    failures: usize,
-}
-
-fn rendered(label: &str, r: &UnitResult, cs: &[Case]) -> Suite {
-    Suite {
-        xml: suite(label, r, cs),
-        tests: cs.len().max(1),
-        failures: cs.iter().filter(|c| c.status != StepStatus::Passed).count(),
-    }
-}
-
-/// The JUnit sink: follows the events whatever the log format, renders each unit's suite when
-/// the unit ends (so only running units' cases are held), writes the report at the end.
+/// The JUnit sink: follows the events whatever the log format, builds each unit's suite when
+/// the unit ends (so only running units' output is held), writes the report at the end.
 pub(crate) struct Junit {
     path: PathBuf,
-    /// Cases of running units, by unit.
-    cases: HashMap<usize, Vec<Case>>,
-    /// Steps running, by (unit, step): attempt and last lines.
-    open: HashMap<(usize, usize), (u32, Tail)>,
-    suites: Vec<Option<Suite>>,
+    name: String,
+    /// Steps of running units, by (unit, step).
+    steps: HashMap<(usize, usize), StepLog>,
+    suites: Vec<Option<TestSuite>>,
 }
 
 impl Junit {
-    pub(crate) fn new(path: PathBuf) -> Self {
+    pub(crate) fn new(path: PathBuf, name: &str) -> Self {
         Junit {
             path,
-            cases: HashMap::new(),
-            open: HashMap::new(),
+            name: name.to_string(),
+            steps: HashMap::new(),
             suites: Vec::new(),
         }
     }
 
-    fn write(&self, xml: &str) -> std::io::Result<()> {
-        if let Some(dir) = self.path.parent() {
-            crate::state_dir::create_dir_all(dir)?;
+    /// Writes next to the report and renames, so a reader never sees half a file.
+    fn write(&self, xml: &[u8]) -> std::io::Result<()> {
+        let dir = match self.path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => std::path::Path::new("."),
+        };
+        crate::state_dir::create_dir_all(dir)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut tmp, xml)?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+
+    /// The suite of unit `unit`, from what its steps logged (nothing, if it never started).
+    fn suite(&mut self, plan: &Plan, unit: usize, result: &UnitResult) -> TestSuite {
+        let u = &plan.units[unit];
+        let mut suite = TestSuite::new(u.label.as_str());
+        suite.set_time(result.duration);
+        let mut any_failed = false;
+        for (i, name) in u.steps.iter().enumerate() {
+            let log = self.steps.remove(&(unit, i)).unwrap_or_default();
+            let mut case = case(name, &log, result);
+            any_failed |= matches!(case.status, TestCaseStatus::NonSuccess { .. });
+            case.set_classname(u.label.as_str());
+            suite.add_test_case(case);
         }
-        std::fs::write(&self.path, xml)
+        if !any_failed && matches!(result.status, UnitStatus::Failed | UnitStatus::TimedOut) {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status.set_message(result.reason.clone().unwrap_or_else(|| "failed".into()));
+            let mut case = TestCase::new(u.label.as_str(), status);
+            case.set_classname(u.label.as_str());
+            suite.add_test_case(case);
+        }
+        suite
+    }
+}
+
+/// The case of one step: its last attempt, earlier ones as reruns.
+fn case(name: &str, log: &StepLog, unit: &UnitResult) -> TestCase {
+    let Some((last, earlier)) = log.attempts.split_last() else {
+        let mut status = TestCaseStatus::skipped();
+        status.set_message(match &log.skipped {
+            Some(reason) => reason.clone(),
+            None => not_reached(unit),
+        });
+        return TestCase::new(name, status);
+    };
+    let mut status = match last.status {
+        StepStatus::Passed => TestCaseStatus::success(),
+        s => {
+            let mut st = TestCaseStatus::non_success(kind(s));
+            st.set_type(type_of(s))
+                .set_message(last.message.clone().unwrap_or_else(|| "failed".into()));
+            if !last.tail.is_empty() {
+                st.set_description(last.tail.join("\n"));
+            }
+            st
+        }
+    };
+    // Passed: these become flakyFailure (quick-junit); failed: rerunFailure.
+    status.add_reruns(earlier.iter().map(rerun));
+    let mut case = TestCase::new(name, status);
+    case.set_time(log.attempts.iter().map(|a| a.duration).sum());
+    // A passing step's last lines go to `system-out` (readers show them on demand; the
+    // failure text is what GitLab puts first).
+    if last.status == StepStatus::Passed && !last.tail.is_empty() {
+        case.set_system_out(last.tail.join("\n"));
+    }
+    case
+}
+
+/// Why a step that never started did not: the unit's own reason when it was skipped or
+/// cancelled (`needs `build`, which did not succeed`), else that an earlier step stopped it.
+fn not_reached(unit: &UnitResult) -> String {
+    match (unit.status, &unit.reason) {
+        (UnitStatus::Skipped | UnitStatus::Cancelled, Some(r)) => r.clone(),
+        (UnitStatus::Skipped, None) => "not run: skipped".into(),
+        (UnitStatus::Cancelled, None) => "not run: cancelled".into(),
+        _ => "not run: an earlier step of the job did not succeed".into(),
+    }
+}
+
+fn rerun(a: &Attempt) -> TestRerun {
+    let mut r = TestRerun::new(kind(a.status));
+    r.set_time(a.duration)
+        .set_type(type_of(a.status))
+        .set_message(a.message.clone().unwrap_or_else(|| "failed".into()));
+    if !a.tail.is_empty() {
+        r.set_description(a.tail.join("\n"));
+    }
+    r
+}
+
+/// A failure is the step's own verdict (exit status, timeout); a cancellation is an error:
+/// the step did not get to finish.
+fn kind(s: StepStatus) -> NonSuccessKind {
+    match s {
+        StepStatus::Cancelled => NonSuccessKind::Error,
+        _ => NonSuccessKind::Failure,
+    }
+}
+
+fn type_of(s: StepStatus) -> &'static str {
+    match s {
+        StepStatus::Passed => "passed",
+        StepStatus::Failed => "exit",
+        StepStatus::TimedOut => "timeout",
+        StepStatus::Cancelled => "cancelled",
     }
 }
 
@@ -151,17 +186,15 @@ impl Reporter for Junit {
 
     fn event(&mut self, plan: &Plan, event: &Event) {
         match event {
-            Event::StepStarted {
-                unit,
-                step,
-                attempt,
-                ..
-            } => {
-                self.open
-                    .insert((*unit, *step), (*attempt, Tail::new(KEEP)));
+            Event::StepStarted { unit, step, .. } => {
+                self.steps.entry((*unit, *step)).or_default().current = Some(Tail::new(KEEP));
             }
             Event::Output { unit, step, text } => {
-                if let Some((_, tail)) = self.open.get_mut(&(*unit, *step)) {
+                if let Some(tail) = self
+                    .steps
+                    .get_mut(&(*unit, *step))
+                    .and_then(|s| s.current.as_mut())
+                {
                     tail.push(text);
                 }
             }
@@ -173,25 +206,24 @@ impl Reporter for Junit {
                 message,
                 ..
             } => {
-                let Some((attempt, tail)) = self.open.remove(&(*unit, *step)) else {
-                    return;
-                };
-                let case = Case {
-                    name: step_name(plan, *unit, *step),
-                    attempt,
+                let log = self.steps.entry((*unit, *step)).or_default();
+                let tail = log.current.take().map(|t| t.lines()).unwrap_or_default();
+                log.attempts.push(Attempt {
                     status: *status,
                     duration: *duration,
                     message: message.clone(),
-                    output: tail.lines(),
-                };
-                let cases = self.cases.entry(*unit).or_default();
-                cases.retain(|c| c.name != case.name);
-                cases.push(case);
+                    tail,
+                });
+            }
+            Event::StepSkipped {
+                unit, step, reason, ..
+            } => {
+                self.steps.entry((*unit, *step)).or_default().skipped = Some(reason.clone());
             }
             Event::UnitFinished { unit, result } => {
-                let cases = self.cases.remove(unit).unwrap_or_default();
+                let suite = self.suite(plan, *unit, result);
                 if let Some(slot) = self.suites.get_mut(*unit) {
-                    *slot = Some(rendered(&plan.units[*unit].label, result, &cases));
+                    *slot = Some(suite);
                 }
             }
             _ => {}
@@ -200,24 +232,20 @@ impl Reporter for Junit {
 
     fn flush(&mut self) {}
 
-    fn finish(&mut self, plan: &Plan, results: &[UnitResult], _: Duration, _: Option<i32>) {
+    fn finish(&mut self, plan: &Plan, results: &[UnitResult], elapsed: Duration, _: Option<i32>) {
+        let mut report = Report::new(self.name.as_str());
+        report.set_time(elapsed);
         // Units the run never reached have no suite yet.
-        let suites: Vec<Suite> = std::mem::take(&mut self.suites)
-            .into_iter()
-            .zip(plan.units.iter().zip(results))
-            .map(|(s, (u, r))| s.unwrap_or_else(|| rendered(&u.label, r, &[])))
-            .collect();
-        let total: usize = suites.iter().map(|s| s.tests).sum();
-        let failures: usize = suites.iter().map(|s| s.failures).sum();
-        let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-        x.push_str(&format!(
-            "<testsuites name=\"cigen\" tests=\"{total}\" failures=\"{failures}\">\n"
-        ));
-        for s in &suites {
-            x.push_str(&s.xml);
+        let suites = std::mem::take(&mut self.suites);
+        for (i, (suite, r)) in suites.into_iter().zip(results).enumerate() {
+            let suite = suite.unwrap_or_else(|| self.suite(plan, i, r));
+            report.add_test_suite(suite);
         }
-        x.push_str("</testsuites>\n");
-        if let Err(e) = self.write(&x) {
+        let written = report
+            .to_string()
+            .map_err(std::io::Error::other)
+            .and_then(|xml| self.write(xml.as_bytes()));
+        if let Err(e) = written {
             eprintln!(
                 "warning: cannot write the JUnit report {}: {e}",
                 self.path.display()

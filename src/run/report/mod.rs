@@ -75,7 +75,11 @@ pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Repor
     };
     let mut sinks: Vec<Box<dyn Reporter>> = Vec::new();
     if let Some(path) = &cfg.sinks.junit {
-        sinks.push(Box::new(junit::Junit::new(path.clone())));
+        let name = match cfg.pipeline_name {
+            "" => "cigen",
+            n => n,
+        };
+        sinks.push(Box::new(junit::Junit::new(path.clone(), name)));
     }
     if let Some(path) = &cfg.sinks.step_summary {
         sinks.push(Box::new(summary::StepSummary::new(
