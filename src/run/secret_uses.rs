@@ -29,7 +29,10 @@ fn step_names(s: &Step, name: &str) -> bool {
 
 /// Whether the step runs on this side (`when.ci` excludes the other one).
 fn runs_here(s: &Step, ci: bool) -> bool {
-    s.when.as_ref().and_then(|w| w.ci).is_none_or(|only| only == ci)
+    s.when
+        .as_ref()
+        .and_then(|w| w.ci)
+        .is_none_or(|only| only == ci)
 }
 
 /// Whether a remote step of the job (any target) names `name`.
@@ -44,8 +47,18 @@ fn remote_names(p: &Pipeline, job: &str, name: &str) -> bool {
             .any(|v| expression_secrets(&v.0).iter().any(|n| n == name))
     });
     let gitlab = t.gitlab.as_ref().is_some_and(|g| {
-        let before = g.before_script.get(job).into_iter().flatten().map(String::as_str);
-        let after = g.after_script.get(job).into_iter().flatten().map(|a| a.parts().0);
+        let before = g
+            .before_script
+            .get(job)
+            .into_iter()
+            .flatten()
+            .map(String::as_str);
+        let after = g
+            .after_script
+            .get(job)
+            .into_iter()
+            .flatten()
+            .map(|a| a.parts().0);
         before.chain(after).any(|line| names(line, name))
     });
     workflow || gitlab
