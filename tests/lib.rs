@@ -39,6 +39,7 @@ mod run_report;
 mod run_scenarios;
 #[cfg(target_os = "linux")]
 mod run_scenarios_signals;
+mod run_terminal;
 mod schema;
 mod secrets_leak;
 mod secrets_ref;
