@@ -22,6 +22,7 @@ mod judges;
 mod package;
 mod parity;
 mod pins;
+mod post_steps;
 #[cfg(target_os = "linux")]
 mod process_harness;
 mod release_names;
