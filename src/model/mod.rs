@@ -50,6 +50,8 @@ pub struct Job {
     pub summary: Option<String>,
     pub needs: Vec<String>,
     pub steps: Vec<Step>,
+    /// The toolchains of this job: its own `setup:`, else the spec-wide one.
+    pub setup: Setup,
     pub env: IndexMap<String, EnvValue>,
     pub matrix: Option<Matrix>,
     pub when: When,

@@ -175,7 +175,9 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
     let mut toolchains = toolchain::Resolver::new(&base.process, !ctx.ci);
     for u in plan.units.iter_mut() {
         if matches!(u.verdict, when::Verdict::Run(_)) {
-            u.toolchain = toolchains.select(&toolchain::wanted(p, &u.cell));
+            if let Some(job) = p.jobs.get(&u.job) {
+                u.toolchain = toolchains.select(&toolchain::wanted(job, &u.cell));
+            }
         }
     }
     let toolchain_shims = toolchains.into_shims();

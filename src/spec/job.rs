@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     ArtifactPath, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Secret, Service,
-    StepSpec, When,
+    Setup, StepSpec, When,
 };
 
 /// One job. Locally `cigen run` executes its steps; in CI it becomes one runner job (one per matrix cell).
@@ -19,9 +19,12 @@ pub struct Job {
     /// Jobs that must succeed before this one starts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
-    /// Commands run in order; a string is shorthand for `{run: ...}`.
+    /// Commands run in order; a string is shorthand for `{run: ...}`. May be empty for a job whose work is only remote steps (`targets.<target>.setup`/`post`, GitLab `before_script`/`after_script`).
     #[serde(default)]
     pub steps: Vec<StepSpec>,
+    /// This job's toolchains, instead of the spec-wide `setup:` (the job gets exactly these: `setup: { rust: nightly, rust_components: [miri] }` for a nightly job, `setup: {}` for none). CI installs them; locally `cigen run` selects and checks them for this job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<Setup>,
     /// Environment variables for this job (override the spec's `env`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub env: IndexMap<String, EnvValue>,

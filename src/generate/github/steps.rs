@@ -78,8 +78,8 @@ fn version(j: &Job, key: &str, tool: &str, v: &str) -> Entry {
 
 /// Toolchains from `setup:`. Rust uses `rustup` (present on GitHub runners) in a run step;
 /// the version reaches the shell through `env:`.
-fn toolchains(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Vec<Step> {
-    let s = &p.setup;
+fn toolchains(t: &WorkflowOutput, j: &Job) -> Vec<Step> {
+    let s = &j.setup;
     let mut out = Vec::new();
     if let Some(v) = &s.python {
         out.push(uses(
@@ -239,7 +239,7 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
         "Check out",
         checkout,
     )];
-    out.extend(toolchains(p, t, j));
+    out.extend(toolchains(t, j));
     for need in &j.needs {
         if let Some(n) = p.jobs.get(need).filter(|n| !n.artifacts.is_empty()) {
             out.push(uses(

@@ -108,7 +108,6 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
             crate::pins::cigen_version(t.cigen_version.as_deref()),
         )?,
     };
-    let toolchains = install::toolchains(&p.setup);
     if let Some(j) = p
         .jobs
         .values()
@@ -124,12 +123,10 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
         .values()
         .map(|j| {
             job(
-                p,
                 t,
                 j,
                 stage_name(depth[j.name.as_str()]),
                 &install,
-                &toolchains,
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -157,14 +154,13 @@ fn timeout(j: &ModelJob) -> String {
 }
 
 fn job(
-    p: &Pipeline,
     t: &GitlabOutput,
     j: &ModelJob,
     stage: String,
     install: &[String],
-    toolchains: &[String],
 ) -> Result<Job, GenerateError> {
-    let image = image::job_image(p, t, j)?;
+    let toolchains = install::toolchains(&j.setup);
+    let image = image::job_image(t, j)?;
     let cells = match &j.matrix {
         Some(m) => m
             .cells
