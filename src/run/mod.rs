@@ -232,18 +232,26 @@ impl Prepared<'_> {
             .collect()
     }
 
-    /// Locally, starts checking the `setup:` toolchains against PATH (see `preflight.rs`);
-    /// `None` in CI, where the runner installed them.
+    /// Locally, starts checking the `setup:` toolchains of the jobs that run (each job's own
+    /// `setup:`, else the spec's) against PATH (see `preflight.rs`); `None` in CI, where the
+    /// runner installed them.
     pub(crate) fn preflight(&self) -> Option<Preflight> {
         let p = &self.loaded.pipeline;
-        if self.ctx.ci || p.setup.is_empty() {
+        let mut tools: Vec<(&'static str, String)> = Vec::new();
+        for u in self.plan.units.iter() {
+            if !matches!(u.verdict, when::Verdict::Run(_)) {
+                continue;
+            }
+            for (tool, v) in p.jobs.get(&u.job).map(|j| j.setup.tools()).unwrap_or_default() {
+                if !tools.iter().any(|(t, w)| *t == tool && w == v) {
+                    tools.push((tool, v.to_string()));
+                }
+            }
+        }
+        if self.ctx.ci || tools.is_empty() {
             return None;
         }
-        Some(Preflight(preflight::start(
-            &p.setup,
-            &self.base.process,
-            &p.root,
-        )))
+        Some(Preflight(preflight::start(&tools, &self.base.process, &p.root)))
     }
 }
 

@@ -9,7 +9,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use super::preflight_cache::{self, Cache};
-use crate::spec::Setup;
 
 /// One toolchain check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,10 +116,14 @@ pub(crate) struct Preflight {
     cache: Option<Cache>,
 }
 
-/// Starts checking every toolchain in `setup`: PATH (from `env`) is searched at once, known
+/// Starts checking the toolchains `tools` (the `setup:` of the jobs that run): PATH (from `env`) is searched at once, known
 /// answers come from the cache, the rest is probed in the background, in `dir` (where steps
 /// run), in parallel (`java -version` is slow).
-pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) -> Preflight {
+pub(crate) fn start(
+    tools: &[(&'static str, String)],
+    env: &HashMap<String, String>,
+    dir: &Path,
+) -> Preflight {
     let mut cache = preflight_cache::dir(env).map(|d| Cache::open(&d));
     let context = preflight_cache::context_key(env, dir);
     let mut pre = Preflight {
@@ -130,9 +133,9 @@ pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) ->
     };
     // cigen selects the other toolchains per unit and fails a unit whose version is missing
     // (`toolchain.rs`); the warning table is for the tools it does not select (uv).
-    let tools = setup.tools();
     for (tool, wanted) in tools
-        .into_iter()
+        .iter()
+        .map(|(tool, v)| (*tool, v.as_str()))
         .filter(|(tool, _)| !super::toolchain::TOOLS.contains(tool))
     {
         let (bin, args) = probe(tool);

@@ -252,18 +252,23 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
             ));
         }
     }
-    out.extend(remote_setup(t, j)?);
-    out.extend(install_cigen(t));
-    let mut run_step = run(
-        &format!("cigen run {}", j.name),
-        run_env(p, j),
-        format!(
-            "exec {}",
-            invocation::cigen_run(j, invocation::CellFrom::GithubJson)
-        ),
-    );
-    run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
-    out.push(run_step);
+    let remote = remote_setup(t, j)?;
+    // A job with no steps of its own is only its remote steps here: nothing for cigen to run.
+    let remote_only = j.steps.is_empty() && j.outputs.is_empty() && !remote.is_empty();
+    out.extend(remote);
+    if !remote_only {
+        out.extend(install_cigen(t));
+        let mut run_step = run(
+            &format!("cigen run {}", j.name),
+            run_env(p, j),
+            format!(
+                "exec {}",
+                invocation::cigen_run(j, invocation::CellFrom::GithubJson)
+            ),
+        );
+        run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
+        out.push(run_step);
+    }
     if !j.artifacts.is_empty() {
         let (name, is_expr) = artifact_name(j);
         // The spec file sits at the workspace root, so listing it keeps the artifact rooted

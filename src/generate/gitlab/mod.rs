@@ -185,16 +185,27 @@ fn job(
         // Change detection compares against the base commit, which needs full history.
         variables.push(var("GIT_DEPTH", "0"));
     }
+    let remote = t.before_script.get(&j.name).cloned().unwrap_or_default();
+    // A job with no steps of its own is only its remote commands here: they become the
+    // script, and cigen is not installed.
+    let remote_only = j.steps.is_empty() && j.outputs.is_empty() && !remote.is_empty();
     // A build of cigen needs the toolchains first; an installed release does not.
     let mut before_script: Vec<String> = Vec::new();
-    if t.cigen_build.is_some() {
+    if remote_only {
+        before_script.extend(toolchains.iter().cloned());
+    } else if t.cigen_build.is_some() {
         before_script.extend(toolchains.iter().cloned());
         before_script.extend(install.iter().cloned());
     } else {
         before_script.extend(install.iter().cloned());
         before_script.extend(toolchains.iter().cloned());
     }
-    before_script.extend(t.before_script.get(&j.name).cloned().unwrap_or_default());
+    let script = if remote_only {
+        remote
+    } else {
+        before_script.extend(remote);
+        vec![invocation::cigen_run(j, invocation::CellFrom::Variables)]
+    };
     let services = j
         .services
         .iter()
@@ -229,7 +240,7 @@ fn job(
         resource_group: j.concurrency.clone(),
         interruptible: j.environment.is_none(),
         before_script,
-        script: vec![invocation::cigen_run(j, invocation::CellFrom::Variables)],
+        script,
         artifact_paths: j.artifacts.clone(),
         dotenv: !j.outputs.is_empty(),
     })
