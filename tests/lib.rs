@@ -11,6 +11,7 @@ mod docs;
 mod dogfood;
 mod examples;
 mod features;
+mod features_setup;
 mod forgejo;
 mod fuzz;
 mod generate;
