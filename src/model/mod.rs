@@ -4,6 +4,7 @@
 //! matrix cells, conditions or env.
 
 mod build;
+mod runner_cells;
 mod when;
 
 pub use crate::matrix::{Cell, Matrix};

@@ -19,6 +19,7 @@ mod locate;
 mod mask;
 mod outputs;
 mod plan;
+mod platform;
 mod preflight;
 mod preflight_cache;
 #[cfg(target_os = "linux")]

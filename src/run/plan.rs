@@ -180,7 +180,10 @@ pub(crate) fn build(
                 format!("{name} ({})", cell.label())
             };
             // Per cell: `when.matrix` looks at the cell's values.
-            let verdict = evaluate(&job.when, ctx, &cell, changes);
+            let verdict = match super::platform::other_os(job, &cell) {
+                Some(reason) => Verdict::Skip(reason),
+                None => evaluate(&job.when, ctx, &cell, changes),
+            };
             ids.push(plan.units.len());
             plan.units.push(Unit {
                 job: name.clone(),

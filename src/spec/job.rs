@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArtifactPath, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Secret, Service,
+    ArtifactPath, CellRunner, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Secret, Service,
     Setup, StepSpec, When,
 };
 
@@ -128,7 +128,7 @@ impl Environment {
 /// Stands for the branch or tag being built in an environment URL.
 pub const REF_PLACEHOLDER: &str = "{ref}";
 
-/// Where the job runs in each CI target.
+/// Where the job runs in each CI target. With `matrix` and `cells`, each cell runs where its value of that axis says (`matrix: os`, `cells: { linux: {github: ubuntu-24.04}, windows: {github: windows-2022} }`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunsOn {
@@ -141,4 +141,10 @@ pub struct RunsOn {
     /// GitLab job image (overrides `targets.gitlab.image`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// The matrix axis whose value picks each cell's runner from `cells`, e.g. `os`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<String>,
+    /// Per value of the `matrix` axis: the OS of those cells, their GitHub labels and GitLab tags.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub cells: IndexMap<String, CellRunner>,
 }

@@ -7,6 +7,7 @@ mod context;
 mod image;
 pub(crate) mod install;
 mod rules;
+mod tags;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -161,25 +162,25 @@ fn job(
 ) -> Result<Job, GenerateError> {
     let toolchains = install::toolchains(&j.setup);
     let image = image::job_image(t, j)?;
-    let cells = match &j.matrix {
-        Some(m) => m
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mut vars: Vec<Variable> = c
-                    .values
-                    .iter()
-                    .map(|(k, v)| var(&matrix_env_name(k), v.clone()))
-                    .collect();
-                if let Some(images) = &image.per_cell {
-                    vars.push(var(GITLAB_IMAGE_VAR, images[i].clone()));
-                }
-                vars
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let model_cells = j.matrix.as_ref().map(|m| m.cells.as_slice()).unwrap_or_default();
+    let (tags, tag_vars) = tags::tags(t, j, model_cells)?;
+    let cells = model_cells
+        .iter()
+        .zip(tag_vars)
+        .enumerate()
+        .map(|(i, (c, tag_vars))| {
+            let mut vars: Vec<Variable> = c
+                .values
+                .iter()
+                .map(|(k, v)| var(&matrix_env_name(k), v.clone()))
+                .collect();
+            if let Some(images) = &image.per_cell {
+                vars.push(var(GITLAB_IMAGE_VAR, images[i].clone()));
+            }
+            vars.extend(tag_vars.into_iter().map(|(k, v)| var(&k, v)));
+            vars
+        })
+        .collect();
     let mut variables = Vec::new();
     if j.uses_changes() {
         // Change detection compares against the base commit, which needs full history.
@@ -215,10 +216,6 @@ fn job(
             variables: s.env.iter().map(|(k, v)| var(k, v.clone())).collect(),
         })
         .collect();
-    let tags = match j.runs_on.gitlab.as_ref() {
-        Some(r) => r.to_vec().into_iter().cloned().collect(),
-        None => t.tags.clone(),
-    };
     Ok(Job {
         id: j.name.clone(),
         stage,
