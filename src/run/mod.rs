@@ -6,6 +6,7 @@
 //! plan is shown (`--dry-run`) or [`execute`] runs it: secrets masked, reporter started,
 //! signal handlers, scheduler, CI output hand-over, and a [`Summary`] back.
 
+mod attempt;
 mod cancel;
 mod cells;
 mod changes;
@@ -37,12 +38,14 @@ mod secrets;
 mod services;
 #[cfg(unix)]
 mod spawn;
+mod step_command;
 #[cfg(unix)]
 mod supervise;
 mod toolchain;
 #[cfg(target_os = "linux")]
 mod watchdog;
 mod when;
+mod which;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -173,7 +176,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
     };
     let mut plan = plan::build(p, &sel, &ctx, &changes)?;
     // Toolchain versions per unit: strict on a laptop, what the provider set up in CI.
-    let mut toolchains = toolchain::Resolver::new(&base.process, !ctx.ci);
+    let mut toolchains = toolchain::Resolver::new(&base.process, !ctx.ci, &p.root);
     for u in plan.units.iter_mut() {
         if matches!(u.verdict, when::Verdict::Run(_)) {
             if let Some(job) = p.jobs.get(&u.job) {
