@@ -114,7 +114,12 @@ fn generated_jobs_install_only_their_own_toolchains() {
     );
     assert_eq!(
         step_names("miri"),
-        ["actions/checkout", "Set up Rust", "cigen-dev/cigen", "cigen run miri"]
+        [
+            "actions/checkout",
+            "Set up Rust",
+            "cigen-dev/cigen",
+            "cigen run miri"
+        ]
     );
     let rust = &job(&github, "miri")["steps"][1]["env"];
     assert_eq!(rust["RUST_TOOLCHAIN"].as_str(), Some("nightly"));
@@ -124,7 +129,10 @@ fn generated_jobs_install_only_their_own_toolchains() {
         ["actions/checkout", "cigen-dev/cigen", "cigen run bare"]
     );
     // GitLab: the image follows the job's own toolchain; a job without one gets none.
-    assert_eq!(job(&gitlab, "test")["image"].as_str(), Some("python:3.13-slim"));
+    assert_eq!(
+        job(&gitlab, "test")["image"].as_str(),
+        Some("python:3.13-slim")
+    );
     assert_eq!(
         job(&gitlab, "miri")["image"].as_str(),
         Some("rustlang/rust:nightly")

@@ -120,7 +120,9 @@ fn cells(cx: &Context<'_>, name: &str, job: &Job, at: &YamlPath, out: &mut Vec<D
                 format!("job `{name}` has no matrix, so no axis `{axis}` to pick runners by"),
                 at.key("matrix"),
             )
-            .with_help("add the axis under `matrix:`, e.g. `matrix: { os: [linux, windows, macos] }`"),
+            .with_help(
+                "add the axis under `matrix:`, e.g. `matrix: { os: [linux, windows, macos] }`",
+            ),
         );
         return;
     };
@@ -180,7 +182,9 @@ fn cells(cx: &Context<'_>, name: &str, job: &Job, at: &YamlPath, out: &mut Vec<D
                 ),
                 at.key("cells"),
             )
-            .with_help(format!("every cell needs a runner: add an entry for each value of `{axis}`")),
+            .with_help(format!(
+                "every cell needs a runner: add an entry for each value of `{axis}`"
+            )),
         );
     }
     tag_counts(cx, name, job, at, out);

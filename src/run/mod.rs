@@ -246,7 +246,12 @@ impl Prepared<'_> {
             if !matches!(u.verdict, when::Verdict::Run(_)) {
                 continue;
             }
-            for (tool, v) in p.jobs.get(&u.job).map(|j| j.setup.tools()).unwrap_or_default() {
+            for (tool, v) in p
+                .jobs
+                .get(&u.job)
+                .map(|j| j.setup.tools())
+                .unwrap_or_default()
+            {
                 if !tools.iter().any(|(t, w)| *t == tool && w == v) {
                     tools.push((tool, v.to_string()));
                 }
@@ -255,7 +260,11 @@ impl Prepared<'_> {
         if self.ctx.ci || tools.is_empty() {
             return None;
         }
-        Some(Preflight(preflight::start(&tools, &self.base.process, &p.root)))
+        Some(Preflight(preflight::start(
+            &tools,
+            &self.base.process,
+            &p.root,
+        )))
     }
 }
 

@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArtifactPath, CellRunner, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Secret, Service,
-    Setup, StepSpec, When,
+    ArtifactPath, CellRunner, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Secret,
+    Service, Setup, StepSpec, When,
 };
 
 /// One job. Locally `cigen run` executes its steps; in CI it becomes one runner job (one per matrix cell).

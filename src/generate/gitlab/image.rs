@@ -43,10 +43,7 @@ fn rust_image(v: &str) -> Option<String> {
 
 /// The image for `job`: its own (`runs-on.image`), the target's, or one that follows its
 /// toolchain.
-pub(super) fn job_image(
-    t: &GitlabOutput,
-    j: &Job,
-) -> Result<JobImage, GenerateError> {
+pub(super) fn job_image(t: &GitlabOutput, j: &Job) -> Result<JobImage, GenerateError> {
     let keys = j.matrix_keys();
     let axes: Vec<&str> = TOOLS
         .iter()

@@ -122,14 +122,7 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
     let jobs = p
         .jobs
         .values()
-        .map(|j| {
-            job(
-                t,
-                j,
-                stage_name(depth[j.name.as_str()]),
-                &install,
-            )
-        })
+        .map(|j| job(t, j, stage_name(depth[j.name.as_str()]), &install))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Ctx {
         name: p.name.clone(),
@@ -162,7 +155,11 @@ fn job(
 ) -> Result<Job, GenerateError> {
     let toolchains = install::toolchains(&j.setup);
     let image = image::job_image(t, j)?;
-    let model_cells = j.matrix.as_ref().map(|m| m.cells.as_slice()).unwrap_or_default();
+    let model_cells = j
+        .matrix
+        .as_ref()
+        .map(|m| m.cells.as_slice())
+        .unwrap_or_default();
     let (tags, tag_vars) = tags::tags(t, j, model_cells)?;
     let cells = model_cells
         .iter()
