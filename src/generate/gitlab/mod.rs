@@ -160,7 +160,10 @@ fn job(
         .as_ref()
         .map(|m| m.cells.as_slice())
         .unwrap_or_default();
-    let (tags, tag_vars) = tags::tags(t, j, model_cells)?;
+    let tags::Tags {
+        tags,
+        cell_vars: tag_vars,
+    } = tags::tags(t, j, model_cells)?;
     let cells = model_cells
         .iter()
         .zip(tag_vars)

@@ -18,15 +18,20 @@ fn job_tags(t: &GitlabOutput, j: &Job) -> Vec<String> {
     }
 }
 
+/// The `tags:` of a job, and per cell (in `cells` order) the variables that fill them.
+pub(super) struct Tags {
+    pub(super) tags: Vec<String>,
+    pub(super) cell_vars: Vec<Vec<(String, String)>>,
+}
+
 /// The `tags:` of the job, and per cell (in `cells` order) the variables that fill them.
-pub(super) fn tags(
-    t: &GitlabOutput,
-    j: &Job,
-    cells: &[Cell],
-) -> Result<(Vec<String>, Vec<Vec<(String, String)>>), GenerateError> {
+pub(super) fn tags(t: &GitlabOutput, j: &Job, cells: &[Cell]) -> Result<Tags, GenerateError> {
     let fallback = job_tags(t, j);
     if !j.runner_per_cell() {
-        return Ok((fallback, vec![Vec::new(); cells.len()]));
+        return Ok(Tags {
+            tags: fallback,
+            cell_vars: vec![Vec::new(); cells.len()],
+        });
     }
     let per_cell: Vec<Vec<String>> = cells
         .iter()
@@ -57,5 +62,8 @@ pub(super) fn tags(
                 .collect()
         })
         .collect();
-    Ok((tags, vars))
+    Ok(Tags {
+        tags,
+        cell_vars: vars,
+    })
 }
