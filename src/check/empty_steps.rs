@@ -41,7 +41,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     d.at_key(path)
                 }
-                .with_help("add `steps:` with at least one command, e.g. `steps: [make test]`, or give the job remote-only steps (`targets.github.setup.<job>`, `targets.gitlab.before_script.<job>`)"),
+                .with_help("add `steps:` with at least one command, e.g. `steps: [make test]`, or give the job remote-only steps (`targets.github.setup.<job>` or `post.<job>`, `targets.gitlab.before_script.<job>` or `after_script.<job>`)"),
             );
         }
     }

@@ -27,6 +27,7 @@ mod runner_cells;
 mod runner_images;
 mod secret_sources;
 mod secrets_declared;
+pub(crate) use secrets_declared::expression_secrets;
 mod service_names;
 mod target_jobs;
 mod templates;

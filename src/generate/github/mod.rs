@@ -5,6 +5,7 @@
 
 mod condition;
 mod context;
+mod remote;
 mod runs_on;
 mod steps;
 
