@@ -8,7 +8,7 @@ mod committed;
 mod examples_run;
 mod features;
 mod features_platforms;
-mod forgejo;
+pub(crate) mod forgejo;
 mod harness;
 mod nasty;
 pub(crate) mod outputs;
