@@ -4,6 +4,7 @@
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
 mod after;
+mod cell_image;
 mod context;
 mod image;
 pub(crate) mod install;
@@ -155,7 +156,7 @@ fn job(
     install: &[String],
 ) -> Result<Job, GenerateError> {
     let toolchains = install::toolchains(&j.setup);
-    let image = image::job_image(t, j)?;
+    let image = cell_image::per_runner(j, image::job_image(t, j)?);
     let model_cells = j
         .matrix
         .as_ref()
