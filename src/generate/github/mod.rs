@@ -79,8 +79,9 @@ pub(super) fn render(
 
 fn workflow(p: &Pipeline, t: &WorkflowOutput) -> Result<Workflow, GenerateError> {
     let mut jobs = Vec::with_capacity(p.jobs.len());
+    let below = condition::BelowGate::new(p);
     for j in p.jobs.values() {
-        jobs.push(job(p, t, j)?);
+        jobs.push(job(p, t, j, &below)?);
     }
     // Forgejo hands out OIDC tokens only when the workflow asks at its top level; a job's
     // `id-token: write` alone (GitHub's way) is not enough there.
@@ -202,7 +203,12 @@ fn health_options(s: &crate::model::Service) -> Option<String> {
     ))
 }
 
-fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateError> {
+fn job(
+    p: &Pipeline,
+    t: &WorkflowOutput,
+    j: &ModelJob,
+    below: &condition::BelowGate<'_>,
+) -> Result<Job, GenerateError> {
     let runs_on = j
         .runs_on
         .github
@@ -245,7 +251,7 @@ fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateEr
         id: j.name.clone(),
         name: j.title().to_string(),
         needs: j.needs.clone(),
-        condition: condition::job_condition(p, j),
+        condition: condition::job_condition(below, j),
         runs_on,
         timeout_minutes: provider_timeout_minutes(j.timeout),
         permissions: permissions(j),
