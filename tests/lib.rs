@@ -4,6 +4,7 @@ mod test;
 
 mod action;
 mod action_fixture;
+mod bench_scripts;
 mod cli;
 mod completions;
 mod corpus;
