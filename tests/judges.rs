@@ -11,6 +11,7 @@ mod forgejo;
 mod harness;
 mod nasty;
 pub(crate) mod outputs;
+mod post_cache;
 mod pre_commit;
 pub(crate) mod realrun;
 pub(crate) mod repo;

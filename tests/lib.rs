@@ -4,6 +4,7 @@ mod test;
 
 mod action;
 mod action_fixture;
+mod bench_run;
 mod bench_scripts;
 mod cli;
 mod completions;
@@ -22,6 +23,7 @@ mod judges;
 mod package;
 mod parity;
 mod pins;
+mod post_steps;
 #[cfg(target_os = "linux")]
 mod process_harness;
 mod release_names;
@@ -38,6 +40,7 @@ mod run_report;
 mod run_scenarios;
 #[cfg(target_os = "linux")]
 mod run_scenarios_signals;
+mod run_terminal;
 mod schema;
 mod secrets_leak;
 mod secrets_ref;

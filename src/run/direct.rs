@@ -135,22 +135,10 @@ pub(crate) fn argv(shell: &[String], script: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
-/// Finds `program` on the step's PATH, as the shell would. Handing `Command` an absolute path
-/// lets std use `posix_spawn` (with a PATH of our own it falls back to fork + exec and waits
-/// for each exec through a socket, which dominates the cost of short steps).
-pub(crate) fn resolve(program: &str, path: Option<&String>) -> Option<std::path::PathBuf> {
-    use std::os::unix::fs::PermissionsExt;
-    if program.contains('/') {
-        return Some(program.into());
-    }
-    path?
-        .split(':')
-        .filter(|d| !d.is_empty())
-        .map(|d| std::path::Path::new(d).join(program))
-        .find(|p| {
-            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-}
+/// Finds `program` on the step's PATH, as the shell would (`which.rs`). Handing `Command` an
+/// absolute path lets std use `posix_spawn` (with a PATH of our own it falls back to fork +
+/// exec and waits for each exec through a socket, which dominates the cost of short steps).
+pub(crate) use super::which::resolve;
 
 #[cfg(test)]
 mod tests {

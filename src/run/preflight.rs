@@ -6,9 +6,8 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use super::preflight_cache::{self, Cache};
+use super::preflight_cache::{run_probe, Prober};
 use crate::spec::Setup;
 
 /// One toolchain check.
@@ -81,23 +80,6 @@ pub(crate) fn matches(wanted: &str, found: &str) -> bool {
         .all(|(i, c)| c == "x" || c == "*" || f.get(i) == Some(&c))
 }
 
-/// Runs a probe: the version its program prints, `None` when it fails to run or fails.
-fn run_probe(program: &Path, args: &[&str], dir: &Path) -> Option<String> {
-    let out = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(version_in(&text).unwrap_or_else(|| "unknown".into()))
-}
-
 fn check_of(tool: &'static str, wanted: &str, found: Option<String>) -> Check {
     let ok = found.as_deref().is_some_and(|f| matches(wanted, f));
     Check {
@@ -114,19 +96,17 @@ fn check_of(tool: &'static str, wanted: &str, found: Option<String>) -> Check {
 pub(crate) struct Preflight {
     checks: Vec<Option<Check>>,
     running: Vec<(usize, u64, std::thread::JoinHandle<Check>)>,
-    cache: Option<Cache>,
+    prober: Prober,
 }
 
 /// Starts checking every toolchain in `setup`: PATH (from `env`) is searched at once, known
 /// answers come from the cache, the rest is probed in the background, in `dir` (where steps
 /// run), in parallel (`java -version` is slow).
 pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) -> Preflight {
-    let mut cache = preflight_cache::dir(env).map(|d| Cache::open(&d));
-    let context = preflight_cache::context_key(env, dir);
     let mut pre = Preflight {
         checks: Vec::new(),
         running: Vec::new(),
-        cache: None,
+        prober: Prober::new(env, dir),
     };
     // cigen selects the other toolchains per unit and fails a unit whose version is missing
     // (`toolchain.rs`); the warning table is for the tools it does not select (uv).
@@ -136,23 +116,17 @@ pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) ->
         .filter(|(tool, _)| !super::toolchain::TOOLS.contains(tool))
     {
         let (bin, args) = probe(tool);
-        let Some(program) = super::direct::resolve(bin, env.get("PATH")) else {
-            pre.checks.push(Some(check_of(tool, wanted, None)));
-            continue;
-        };
-        let key = preflight_cache::key(context, tool, &program);
-        if let Some(found) = cache.as_ref().and_then(|c| c.get(key)) {
-            pre.checks.push(Some(check_of(tool, wanted, found)));
-            continue;
+        match pre.prober.cached(bin, args) {
+            Ok(found) => pre.checks.push(Some(check_of(tool, wanted, found))),
+            Err(miss) => {
+                let (wanted, dir) = (wanted.to_string(), dir.to_path_buf());
+                let probe = std::thread::spawn(move || {
+                    check_of(tool, &wanted, run_probe(&miss.program, args, &dir))
+                });
+                pre.running.push((pre.checks.len(), miss.key, probe));
+                pre.checks.push(None);
+            }
         }
-        let (wanted, dir) = (wanted.to_string(), dir.to_path_buf());
-        let probe =
-            std::thread::spawn(move || check_of(tool, &wanted, run_probe(&program, args, &dir)));
-        pre.running.push((pre.checks.len(), key, probe));
-        pre.checks.push(None);
-    }
-    if !pre.running.is_empty() {
-        pre.cache = cache.take();
     }
     pre
 }
@@ -168,15 +142,11 @@ impl Preflight {
     pub(crate) fn finish(mut self) -> Vec<Check> {
         for (i, key, probe) in std::mem::take(&mut self.running) {
             if let Ok(c) = probe.join() {
-                if let Some(cache) = &mut self.cache {
-                    cache.put(key, c.found.clone());
-                }
+                self.prober.remember(key, c.found.clone());
                 self.checks[i] = Some(c);
             }
         }
-        if let Some(cache) = &self.cache {
-            cache.save();
-        }
+        self.prober.save();
         self.checks.into_iter().flatten().collect()
     }
 }

@@ -122,16 +122,103 @@ pub(crate) fn context_key(env: &HashMap<String, String>, root: &Path) -> u64 {
     h.finish()
 }
 
-/// The key of one probe: the run's context and the program PATH finds for it.
-pub(crate) fn key(context: u64, tool: &str, program: &Path) -> u64 {
+/// The key of one probe: the run's context, what is asked (`python3 --version`) and the
+/// program PATH finds for it.
+pub(crate) fn key(context: u64, asked: &str, program: &Path) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     context.hash(&mut h);
-    tool.hash(&mut h);
+    asked.hash(&mut h);
     stamp(&mut h, program);
     if let Ok(real) = std::fs::canonicalize(program) {
         stamp(&mut h, &real);
     }
     h.finish()
+}
+
+/// Runs `program args` in `dir` and reads the version it prints (stdout or stderr): `None`
+/// when it cannot run or fails, `unknown` when it prints no version.
+pub(crate) fn run_probe(program: &Path, args: &[&str], dir: &Path) -> Option<String> {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(super::preflight::version_in(&text).unwrap_or_else(|| "unknown".into()))
+}
+
+/// A probe the cache could not answer: run it (`run_probe`), then [`Prober::remember`].
+pub(crate) struct Miss {
+    pub program: PathBuf,
+    pub key: u64,
+}
+
+/// Version probes (`python3 --version` …) answered from the cache while nothing that decides
+/// them changed; shared by the toolchain selection and the pre-flight of one run.
+pub(crate) struct Prober {
+    context: u64,
+    path: Option<String>,
+    dir: PathBuf,
+    cache: std::cell::RefCell<Option<Cache>>,
+    dirty: std::cell::Cell<bool>,
+}
+
+impl Prober {
+    /// Probes run in `dir` (where steps run) with the program PATH (from `env`) finds.
+    pub(crate) fn new(env: &HashMap<String, String>, dir: &Path) -> Prober {
+        Prober {
+            context: context_key(env, dir),
+            path: env.get("PATH").cloned(),
+            dir: dir.to_path_buf(),
+            cache: std::cell::RefCell::new(self::dir(env).map(|d| Cache::open(&d))),
+            dirty: std::cell::Cell::new(false),
+        }
+    }
+
+    /// The cached answer for `program args`, or what to run to get it. A program not on PATH
+    /// is answered at once (`None`).
+    pub(crate) fn cached(&self, program: &str, args: &[&str]) -> Result<Option<String>, Miss> {
+        let Some(exe) = super::which::resolve(program, self.path.as_deref()) else {
+            return Ok(None);
+        };
+        let key = key(self.context, &format!("{program} {}", args.join(" ")), &exe);
+        match self.cache.borrow().as_ref().and_then(|c| c.get(key)) {
+            Some(found) => Ok(found),
+            None => Err(Miss { program: exe, key }),
+        }
+    }
+
+    /// What `program args` reports as its version (see `run_probe`), probing only when the
+    /// cache cannot answer.
+    pub(crate) fn version(&self, program: &str, args: &[&str]) -> Option<String> {
+        self.cached(program, args).unwrap_or_else(|miss| {
+            let found = run_probe(&miss.program, args, &self.dir);
+            self.remember(miss.key, found.clone());
+            found
+        })
+    }
+
+    pub(crate) fn remember(&self, key: u64, found: Option<String>) {
+        if let Some(c) = self.cache.borrow_mut().as_mut() {
+            c.put(key, found);
+            self.dirty.set(true);
+        }
+    }
+
+    /// Writes what was learnt, if anything.
+    pub(crate) fn save(&self) {
+        if self.dirty.get() {
+            if let Some(c) = self.cache.borrow().as_ref() {
+                c.save();
+            }
+        }
+    }
 }
 
 fn now() -> u64 {

@@ -24,7 +24,8 @@ const STRAGGLER_GRACE: Duration = Duration::from_millis(500);
 const DRAIN_LIMIT: Duration = Duration::from_millis(200);
 /// Read size: enough for steady throughput; small, since every running step holds one.
 const READ_BUF: usize = 16 * 1024;
-/// Wake-up interval to notice cancellation and a leader that exited while the pipe stays open.
+/// Wake-up interval to notice cancellation (and, without a pidfd, a leader that exited while
+/// the pipe stays open).
 const TICK: Duration = Duration::from_millis(25);
 
 /// How long to keep sending SIGKILL to a step's processes that keep appearing.
@@ -56,17 +57,37 @@ fn leader_exited(pid: i32) -> bool {
     }
 }
 
-/// Waits up to `timeout` for the fd to become readable (or hang up).
-fn poll_readable(fd: i32, timeout: Duration) -> bool {
-    let mut p = libc::pollfd {
+/// Waits up to `timeout` for the output pipe or the leader's pidfd (a negative fd is left
+/// out) to become readable: (output ready, leader exited).
+fn poll_readable(fd: i32, pidfd: i32, timeout: Duration) -> (bool, bool) {
+    let mut p = [fd, pidfd].map(|fd| libc::pollfd {
         fd,
         events: libc::POLLIN,
         revents: 0,
-    };
-    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
-    // SAFETY: one valid pollfd.
-    let r = unsafe { libc::poll(&mut p, 1, ms) };
-    r > 0
+    });
+    // Round up: a deadline 0.4 ms away must not spin with a zero timeout.
+    let ms = timeout.as_micros().div_ceil(1000).min(i32::MAX as u128) as i32;
+    // SAFETY: two pollfds we own; poll ignores negative fds.
+    let r = unsafe { libc::poll(p.as_mut_ptr(), 2, ms) };
+    (r > 0 && p[0].revents != 0, r > 0 && p[1].revents != 0)
+}
+
+/// A descriptor that becomes readable when `pid` exits (Linux 5.3+), so the end of a step
+/// is noticed when it happens instead of by polling; `None` elsewhere or on older kernels.
+fn pidfd_open(pid: i32) -> Option<std::os::fd::OwnedFd> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::FromRawFd;
+        // SAFETY: pidfd_open takes plain integers; a non-negative result is a new descriptor
+        // that we own from here on.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+        (fd >= 0).then(|| unsafe { std::os::fd::OwnedFd::from_raw_fd(fd as i32) })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        None
+    }
 }
 
 fn read_chunk(fd: i32, buf: &mut [u8]) -> io::Result<usize> {
@@ -166,8 +187,13 @@ pub(crate) fn run(
     let mut leftovers = false;
     let mut eof = false;
     let mut drain_until: Option<Instant> = None;
-    // Usually the leader becomes a zombie microseconds after EOF; start polling fast.
+    // Usually the leader becomes a zombie microseconds after EOF; start polling fast (when
+    // there is no pidfd to wait on).
     let mut eof_wait = Duration::from_micros(20);
+    let pidfd = pidfd_open(pid);
+    let pfd = pidfd.as_ref().map_or(-1, |f| f.as_raw_fd());
+    // The pidfd said the leader exited (or there is none: ask at every turn).
+    let mut exit_seen = pidfd.is_none();
     loop {
         let now = Instant::now();
         if !leader_done && !term_sent {
@@ -195,7 +221,7 @@ pub(crate) fn run(
         if term_sent && !killed && cancel.state() == CancelState::Kill {
             kill_at = Some(now);
         }
-        if !leader_done && leader_exited(pid) {
+        if !leader_done && exit_seen && leader_exited(pid) {
             leader_done = true;
             // Whatever is left is a background process of a finished step.
             leftovers = step.signal_rest(if killed { SIGKILL } else { SIGTERM });
@@ -206,18 +232,6 @@ pub(crate) fn run(
             step.kill();
             killed = true;
             drain_until = Some(now + DRAIN_LIMIT);
-        }
-        if eof {
-            // Done once the leader exited and nothing it left behind is alive (killed: gone).
-            if leader_done && (killed || !leftovers || !step.remains()) {
-                break;
-            }
-            std::thread::sleep(eof_wait);
-            eof_wait = (eof_wait * 2).min(TICK);
-            continue;
-        }
-        if drain_until.is_some_and(|d| now >= d) && leader_done {
-            break;
         }
         let mut wait = TICK;
         for t in [
@@ -230,7 +244,27 @@ pub(crate) fn run(
         {
             wait = wait.min(t.saturating_duration_since(now));
         }
-        if poll_readable(fd, wait) {
+        if eof {
+            // Done once the leader exited and nothing it left behind is alive (killed: gone).
+            if leader_done && (killed || !leftovers || !step.remains()) {
+                break;
+            }
+            if !leader_done && pfd >= 0 {
+                // The output is over: wait for the leader itself, woken when it exits.
+                exit_seen |= poll_readable(-1, pfd, wait).1;
+                continue;
+            }
+            std::thread::sleep(eof_wait);
+            eof_wait = (eof_wait * 2).min(TICK);
+            continue;
+        }
+        if drain_until.is_some_and(|d| now >= d) && leader_done {
+            break;
+        }
+        // Once the leader exited its pidfd stays readable: leave it out then.
+        let (ready, exited) = poll_readable(fd, if leader_done { -1 } else { pfd }, wait);
+        exit_seen |= exited;
+        if ready {
             // A read error must not leave the step unsupervised: treat it as the end of output.
             let n = read_chunk(fd, &mut buf).unwrap_or(0);
             if n == 0 {

@@ -113,7 +113,7 @@ fn program_path(cmd: &Command, env: &[(OsString, OsString)]) -> io::Result<OsStr
         .iter()
         .find(|(k, _)| k == "PATH")
         .map(|(_, v)| v.to_string_lossy().into_owned());
-    super::direct::resolve(&program.to_string_lossy(), path.as_ref())
+    super::direct::resolve(&program.to_string_lossy(), path.as_deref())
         .map(OsString::from)
         .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
 }

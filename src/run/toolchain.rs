@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::preflight::{hint, matches, version_in};
+use super::preflight_cache::Prober;
 use crate::model::{Cell, Pipeline};
 
 /// The toolchains cigen selects, by the name of their matrix axis and `setup:` key.
@@ -65,6 +66,8 @@ pub(crate) fn wanted(p: &Pipeline, cell: &Cell) -> Vec<(&'static str, String)> {
 /// Finds toolchains, once per tool and version, and makes the wrappers `python` needs.
 pub(crate) struct Resolver<'a> {
     env: &'a HashMap<String, String>,
+    /// Version probes, cached across runs (`preflight_cache.rs`): a repeated run starts none.
+    prober: Prober,
     /// A laptop: a missing version fails the unit. CI: the provider set it up.
     strict: bool,
     shims: Option<tempfile::TempDir>,
@@ -72,9 +75,11 @@ pub(crate) struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    pub(crate) fn new(env: &'a HashMap<String, String>, strict: bool) -> Self {
+    /// Probes run in `dir`, where the steps run.
+    pub(crate) fn new(env: &'a HashMap<String, String>, strict: bool, dir: &Path) -> Self {
         Resolver {
             env,
+            prober: Prober::new(env, dir),
             strict,
             shims: None,
             cache: HashMap::new(),
@@ -83,7 +88,21 @@ impl<'a> Resolver<'a> {
 
     /// The directory holding the wrappers; kept until the run ends.
     pub(crate) fn into_shims(self) -> Option<tempfile::TempDir> {
+        self.prober.save();
         self.shims
+    }
+
+    /// The version `program args` reports, `None` when it cannot say.
+    fn version_of(&self, program: &str, args: &[&str]) -> Option<String> {
+        self.prober
+            .version(program, args)
+            .filter(|v| v != "unknown")
+    }
+
+    /// Whether the interpreter at `p` reports version `v` (`3.12` accepts `3.12.4`).
+    fn runs_as(&self, p: &Path, v: &str) -> bool {
+        self.version_of(&p.to_string_lossy(), &["--version"])
+            .is_some_and(|f| matches(v, &f))
     }
 
     /// The selection for a unit asking for `wanted`, or why it cannot run.
@@ -118,17 +137,17 @@ impl<'a> Resolver<'a> {
         match tool {
             "rust" => self
                 .rust(v)
-                .ok_or_else(|| missing(version_of("rustc", &["--version"]))),
+                .ok_or_else(|| missing(self.version_of("rustc", &["--version"]))),
             "python" => self
                 .python(v)
-                .ok_or_else(|| missing(version_of("python3", &["--version"]))),
+                .ok_or_else(|| missing(self.version_of("python3", &["--version"]))),
             "go" => self.go(v).ok_or_else(|| missing(None)),
             "node" => self
                 .on_path_or_managed("node", &["--version"], v, &node_dirs(self.home()))
-                .ok_or_else(|| missing(version_of("node", &["--version"]))),
+                .ok_or_else(|| missing(self.version_of("node", &["--version"]))),
             _ => self
                 .java(v)
-                .ok_or_else(|| missing(version_of("java", &["-version"]))),
+                .ok_or_else(|| missing(self.version_of("java", &["-version"]))),
         }
     }
 
@@ -140,7 +159,7 @@ impl<'a> Resolver<'a> {
     /// `RUSTUP_TOOLCHAIN`; without rustup, a `rustc` of that version.
     fn rust(&self, v: &str) -> Option<Selected> {
         let Some(list) = output("rustup", &["toolchain", "list"]) else {
-            let found = version_of("rustc", &["--version"])?;
+            let found = self.version_of("rustc", &["--version"])?;
             return matches(v, &found).then(Selected::default);
         };
         // `nightly` is the `nightly-<host>` toolchain before any dated `nightly-2025-01-01-…`;
@@ -171,7 +190,7 @@ impl<'a> Resolver<'a> {
     fn python(&mut self, v: &str) -> Option<Selected> {
         let minor: String = v.split('.').take(2).collect::<Vec<_>>().join(".");
         let name = format!("python{minor}");
-        let on_path = which(&name, self.env).filter(|p| runs_as(p, v));
+        let on_path = which(&name, self.env).filter(|p| self.runs_as(p, v));
         let pyenv = || {
             let root = self
                 .env
@@ -203,7 +222,7 @@ impl<'a> Resolver<'a> {
         if self.env.get("GOTOOLCHAIN").is_some_and(|g| !g.is_empty()) {
             return Some(Selected::default());
         }
-        let found = version_of("go", &["version"])?;
+        let found = self.version_of("go", &["version"])?;
         if matches(v, &found) {
             return Some(Selected::default());
         }
@@ -219,7 +238,10 @@ impl<'a> Resolver<'a> {
     }
 
     fn java(&self, v: &str) -> Option<Selected> {
-        if version_of("java", &["-version"]).is_some_and(|f| matches(v, &java_major(&f))) {
+        if self
+            .version_of("java", &["-version"])
+            .is_some_and(|f| matches(v, &java_major(&f)))
+        {
             return Some(Selected::default());
         }
         let home = self.home();
@@ -246,7 +268,7 @@ impl<'a> Resolver<'a> {
         v: &str,
         roots: &[(PathBuf, &str)],
     ) -> Option<Selected> {
-        if version_of(tool, args).is_some_and(|f| matches(v, &f)) {
+        if self.version_of(tool, args).is_some_and(|f| matches(v, &f)) {
             return Some(Selected::default());
         }
         let bin = roots
@@ -336,23 +358,12 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
     ))
 }
 
-fn version_of(program: &str, args: &[&str]) -> Option<String> {
-    output(program, args).and_then(|o| version_in(&o))
-}
-
 /// `name` on the run's PATH.
 fn which(name: &str, env: &HashMap<String, String>) -> Option<PathBuf> {
     let path = env.get("PATH")?;
     std::env::split_paths(path)
         .map(|d| d.join(name))
         .find(|p| p.is_file())
-}
-
-/// Whether the interpreter at `p` reports version `v` (`3.12` accepts `3.12.4`).
-fn runs_as(p: &Path, v: &str) -> bool {
-    output(&p.to_string_lossy(), &["--version"])
-        .and_then(|o| version_in(&o))
-        .is_some_and(|f| matches(v, &f))
 }
 
 fn write_executable(path: &Path, text: &str) -> Option<()> {
