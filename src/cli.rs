@@ -209,6 +209,10 @@ pub struct RunArgs {
     /// one is always written, to .cigen/junit.xml unless PATH is given.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,
+    /// Say when a step has been running this long, and again at each multiple of it (human
+    /// log; `0` turns these notices off).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = slow_after)]
+    pub slow_after: std::time::Duration,
 }
 
 /// The events `--event` accepts (the `when.event` names).
@@ -316,4 +320,12 @@ pub struct ImportArgs {
     /// Report format: `human` on stderr, or `json` on stdout.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     pub report: ReportFormat,
+}
+
+/// `--slow-after`: a duration, or a bare `0` for "never".
+fn slow_after(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim() {
+        "0" => Ok(std::time::Duration::ZERO),
+        t => crate::spec::parse_duration(t),
+    }
 }

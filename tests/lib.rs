@@ -22,6 +22,7 @@ mod judges;
 mod package;
 mod parity;
 mod pins;
+mod post_steps;
 #[cfg(target_os = "linux")]
 mod process_harness;
 mod release_names;
@@ -38,6 +39,7 @@ mod run_report;
 mod run_scenarios;
 #[cfg(target_os = "linux")]
 mod run_scenarios_signals;
+mod run_terminal;
 mod schema;
 mod secrets_leak;
 mod secrets_ref;

@@ -57,8 +57,10 @@ fn dry_run_prints_plan_with_reasons() {
                     - echo lint
               run   test (3.12)  [after lint]
                     - pytest
+                        echo test
               run   test (3.13)  [after lint]
                     - pytest
+                        echo test
               skip  deploy       runs only in CI (when.ci: true)  [after test]
             ",
         )
@@ -327,6 +329,70 @@ fn skip_reasons_for_each_condition() {
 }
 
 #[test]
+fn dry_run_shows_whole_commands_and_step_skips() {
+    let long = format!("echo {}", "word ".repeat(20).trim_end());
+    let spec = format!(
+        r#"version: 1
+jobs:
+  build:
+    steps:
+      - "{long}"
+      - name: docs
+        run: |
+          set -e
+          mkdocs build --strict
+
+          cp -r site out/
+      - |
+        ./first-line.sh
+        ./second-line.sh --flag
+      - {{ name: upload, run: ./upload.sh, when: {{ ci: true }} }}
+      - {{ name: local, run: ./local.sh, when: {{ ci: false }} }}
+"#
+    );
+    let out = Test::new()
+        .spec(&spec)
+        .args(["run", "--dry-run"])
+        .expect_code(0);
+    let want = format!(
+        "plan: 1 unit(s), 1 to run, 0 skipped
+  run   build
+        - {long}
+        - docs
+            set -e
+            mkdocs build --strict
+
+            cp -r site out/
+        - ./first-line.sh
+            ./second-line.sh --flag
+        - upload  [skip: runs only in CI (when.ci: true)]
+            ./upload.sh
+        - local
+            ./local.sh
+"
+    );
+    assert_eq!(out.stdout, want);
+    // In CI the other step is the one skipped; the JSON plan event says the same.
+    let out = Test::new()
+        .spec(&spec)
+        .env("CI", "true")
+        .args(["run", "--dry-run", "--log-format", "json"])
+        .expect_code(0);
+    let v: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("one JSON line");
+    let steps = &v["units"][0]["step_plan"];
+    assert_eq!(steps[0]["run"], long.as_str());
+    assert_eq!(steps[0]["skip"], serde_json::Value::Null);
+    assert_eq!(
+        steps[1]["run"],
+        "set -e\nmkdocs build --strict\n\ncp -r site out/\n"
+    );
+    assert_eq!(steps[1]["name"], "docs");
+    assert_eq!(steps[3]["skip"], serde_json::Value::Null);
+    assert_eq!(steps[4]["name"], "local");
+    assert_eq!(steps[4]["skip"], "runs only locally (when.ci: false)");
+}
+
+#[test]
 fn dry_run_as_json() {
     let out = Test::new().spec("version: 1\njobs:\n  a:\n    steps: [echo a]\n  b:\n    needs: [a]\n    when: { ci: true }\n    steps: [echo b]\n").args(["run", "--dry-run", "--log-format", "json"]).expect_code(0);
     let v: serde_json::Value = serde_json::from_str(out.stdout.trim()).expect("one JSON line");
@@ -334,4 +400,9 @@ fn dry_run_as_json() {
     assert_eq!(v["units"][1]["needs"], serde_json::json!([0]));
     assert_eq!(v["units"][1]["run"], false);
     assert_eq!(v["units"][1]["reason"], "runs only in CI (when.ci: true)");
+    assert_eq!(
+        v["units"][0]["step_plan"],
+        serde_json::json!([{"name": "echo a", "run": "echo a", "skip": null}])
+    );
+    assert_eq!(v["units"][1]["step_plan"], serde_json::json!([]));
 }

@@ -331,30 +331,6 @@ fn outputs_go_to_gitlab_dotenv_in_ci() {
 }
 
 #[test]
-fn human_progress_line_only_on_a_terminal() {
-    // `script` gives cigen a pseudo-terminal, as a developer's shell would.
-    let t = Test::new().spec(MIXED);
-    let cmd = format!("{} run ok", crate::test::cigen_bin().display());
-    let out = crate::test::scrubbed("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .current_dir(t.path())
-        .output()
-        .expect("script (util-linux)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("[0/1] running: ok"), "{text:?}");
-    assert!(
-        text.contains("\x1b[32m✓ hello"),
-        "colour on a terminal: {text:?}"
-    );
-    // Through a pipe: no progress line, no colour.
-    let out = Test::new().spec(MIXED).args(["run", "ok"]).expect_code(0);
-    assert!(
-        !out.stderr.contains("running:") && !out.stdout.contains('\x1b'),
-        "{out:?}"
-    );
-}
-
-#[test]
 fn human_repeats_failed_output_after_a_parallel_run() {
     let spec = "version: 1\njobs:\n  noisy:\n    steps: ['for i in 1 2 3; do echo noise $i; sleep 0.05; done']\n  bad:\n    steps: [{ name: fails, run: 'sleep 0.05; echo first clue; echo second clue; exit 2' }]\n";
     let out = Test::new()

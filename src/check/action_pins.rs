@@ -1,4 +1,4 @@
-//! Rule: every remote setup action the spec names without a commit (`uses: owner/repo`) has a
+//! Rule: every remote setup or post action the spec names without a commit (`uses: owner/repo`) has a
 //! pin, in the repository's pin lock or in cigen's table, and the lock itself reads: the
 //! GitHub back end pins from exactly these, so what passes here generates.
 
@@ -50,13 +50,23 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     };
     for (key, w) in workflows {
         let wp = YamlPath::root().key("targets").key(key);
-        for (job, steps) in &w.setup {
-            for (i, step) in steps.iter().enumerate() {
+        let setup = w.setup.iter().flat_map(|(job, steps)| {
+            steps
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| ("setup", job, i, s.uses.as_deref()))
+        });
+        let post = w.post.iter().flat_map(|(job, steps)| {
+            steps
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| ("post", job, i, Some(s.uses.as_str())))
+        });
+        for (place, job, i, uses) in setup.chain(post) {
+            {
                 // A malformed name is `invalid-action`'s (target_jobs); one error per mistake.
-                let Some(action) = step
-                    .uses
-                    .as_deref()
-                    .filter(|u| !u.contains('@') && super::target_jobs::check_uses(u).is_ok())
+                let Some(action) =
+                    uses.filter(|u| !u.contains('@') && super::target_jobs::check_uses(u).is_ok())
                 else {
                     continue;
                 };
@@ -66,7 +76,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             UNKNOWN_ACTION_PIN,
                             format!("cigen has no pin for `{action}`"),
                         )
-                        .at(wp.key("setup").key(job).index(i).key("uses"))
+                        .at(wp.key(place).key(job).index(i).key("uses"))
                         .with_label("no commit to pin")
                         .with_help(format!(
                             "pin it yourself: `uses: {action}@<40-hex commit sha>` (the commit of the release you checked), or add it to {} (docs/pins.md)",

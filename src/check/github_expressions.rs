@@ -1,4 +1,4 @@
-//! Rule: `${{ }}` only where GitHub evaluates it safely (secrets/vars in remote setup inputs);
+//! Rule: `${{ }}` only where GitHub evaluates it safely (secrets/vars in remote setup and post inputs);
 //! elsewhere it is literal text to cigen, which is almost never what the author meant.
 
 use super::{run_path, run_text, Context};
@@ -51,23 +51,33 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .map(|t| t.workflows())
         .unwrap_or_default();
     for (target, gh) in workflows {
-        for (job, steps) in &gh.setup {
-            for (i, step) in steps.iter().enumerate() {
-                for (k, v) in &step.with {
-                    for e in expressions(&v.0) {
-                        let simple = |prefix: &str| {
-                            e.strip_prefix(prefix).is_some_and(|n| {
-                                !n.is_empty()
-                                    && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                            })
-                        };
-                        if !(simple("secrets.") || simple("vars.")) {
-                            out.push(
-                                Diagnostic::error(UNSAFE_EXPRESSION, format!("expression `${{{{ {e} }}}}` is not allowed in setup inputs"))
-                                    .at(YamlPath::root().key("targets").key(target).key("setup").key(job).index(i).key("with").key(k))
-                                    .with_help("only `${{ secrets.NAME }}` and `${{ vars.NAME }}` are allowed: other contexts can carry attacker-controlled text"),
-                            );
-                        }
+        let setup = gh.setup.iter().flat_map(|(job, steps)| {
+            steps
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| ("setup", job, i, &s.with))
+        });
+        let post = gh.post.iter().flat_map(|(job, steps)| {
+            steps
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| ("post", job, i, &s.with))
+        });
+        for (place, job, i, with) in setup.chain(post) {
+            for (k, v) in with {
+                for e in expressions(&v.0) {
+                    let simple = |prefix: &str| {
+                        e.strip_prefix(prefix).is_some_and(|n| {
+                            !n.is_empty()
+                                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        })
+                    };
+                    if !(simple("secrets.") || simple("vars.")) {
+                        out.push(
+                            Diagnostic::error(UNSAFE_EXPRESSION, format!("expression `${{{{ {e} }}}}` is not allowed in {place} inputs"))
+                                .at(YamlPath::root().key("targets").key(target).key(place).key(job).index(i).key("with").key(k))
+                                .with_help("only `${{ secrets.NAME }}` and `${{ vars.NAME }}` are allowed: other contexts can carry attacker-controlled text"),
+                        );
                     }
                 }
             }

@@ -26,6 +26,7 @@ pub(crate) mod reserved_names;
 mod runner_images;
 mod secret_sources;
 mod secrets_declared;
+pub(crate) use secrets_declared::expression_secrets;
 mod service_names;
 mod target_jobs;
 mod templates;

@@ -1,4 +1,4 @@
-//! Rule: secrets are declared where they are used: `${{ secrets.X }}` in remote setup, and a
+//! Rule: secrets are declared where they are used: `${{ secrets.X }}` in remote setup and post steps, and a
 //! job's commands may not read a secret declared only for another job.
 
 use super::{env_maps, is_env_name, reads_var, run_path, run_text, Context};
@@ -97,29 +97,39 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .map(|t| t.workflows())
         .unwrap_or_default();
     for (target, gh) in workflows {
-        for (job, steps) in &gh.setup {
-            for (i, step) in steps.iter().enumerate() {
-                for (k, v) in &step.with {
-                    for name in expression_secrets(&v.0) {
-                        if !available(job, &name) {
-                            out.push(
-                                Diagnostic::error(
-                                    UNDECLARED_SECRET,
-                                    format!("secret `{name}` is used but not declared"),
-                                )
-                                .at(YamlPath::root()
-                                    .key("targets")
-                                    .key(target)
-                                    .key("setup")
-                                    .key(job)
-                                    .index(i)
-                                    .key("with")
-                                    .key(k))
-                                .with_help(format!(
-                                    "add `{name}` to `secrets:` of the spec or of job `{job}`"
-                                )),
-                            );
-                        }
+        let setup = gh.setup.iter().flat_map(|(job, steps)| {
+            steps
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| ("setup", job, i, &s.with))
+        });
+        let post = gh.post.iter().flat_map(|(job, steps)| {
+            steps
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| ("post", job, i, &s.with))
+        });
+        for (place, job, i, with) in setup.chain(post) {
+            for (k, v) in with {
+                for name in expression_secrets(&v.0) {
+                    if !available(job, &name) {
+                        out.push(
+                            Diagnostic::error(
+                                UNDECLARED_SECRET,
+                                format!("secret `{name}` is used but not declared"),
+                            )
+                            .at(YamlPath::root()
+                                .key("targets")
+                                .key(target)
+                                .key(place)
+                                .key(job)
+                                .index(i)
+                                .key("with")
+                                .key(k))
+                            .with_help(format!(
+                                "add `{name}` to `secrets:` of the spec or of job `{job}`"
+                            )),
+                        );
                     }
                 }
             }

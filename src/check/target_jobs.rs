@@ -1,4 +1,4 @@
-//! Rule: per-job target settings name real jobs, remote actions are well-formed, and a
+//! Rule: per-job target settings (setup, post, before/after script) name real jobs, remote actions are well-formed, and a
 //! Forgejo actions URL is one.
 
 use super::Context;
@@ -109,6 +109,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+        for (job, steps) in &gh.post {
+            let jp = tp.key(target).key("post").key(job);
+            job_ref(cx, job, jp.clone(), out);
+            for (i, s) in steps.iter().enumerate() {
+                if let Err(why) = check_uses(&s.uses) {
+                    out.push(
+                        Diagnostic::error(INVALID_ACTION, format!("invalid action `{}`: {why}", s.uses))
+                            .at(jp.index(i).key("uses"))
+                            .with_help("write `owner/repo` to use cigen's pinned version, or pin it yourself: `owner/repo@<40-hex commit sha>`"),
+                    );
+                }
+            }
+        }
         if let Some(a) = &gh.action {
             if a.split_once('@').is_none() {
                 out.push(
@@ -131,6 +144,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(gl) = &t.gitlab {
         for job in gl.before_script.keys() {
             job_ref(cx, job, tp.key("gitlab").key("before_script").key(job), out);
+        }
+        for job in gl.after_script.keys() {
+            job_ref(cx, job, tp.key("gitlab").key("after_script").key(job), out);
         }
     }
 }

@@ -1,7 +1,5 @@
 //! `cigen generate`: compile the pipeline into committed outputs (or check them).
 
-use std::io::IsTerminal;
-
 use anstyle::{AnsiColor, Style};
 
 use crate::cli::GenerateArgs;
@@ -82,7 +80,7 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
             eprintln!("{} output(s) up to date", files.len());
             return Outcome::Success;
         }
-        let color = crate::ui::use_color(color, std::io::stdout().is_terminal());
+        let color = crate::ui::use_color(color, &std::io::stdout());
         for d in &drifts {
             print!("{}", paint_diff(&d.diff, color));
         }

@@ -53,6 +53,7 @@ fn options(args: &RunArgs, color: ColorChoice) -> Result<Options, String> {
         branch: args.branch.clone(),
         force: args.force,
         junit: args.junit.clone(),
+        slow_after: Some(args.slow_after).filter(|d| !d.is_zero()),
     })
 }
 

@@ -219,6 +219,7 @@ fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect, root: &Path) -> 
             .map(|r| r.to_vec().into_iter().cloned().collect())
             .unwrap_or_else(|| vec![runner.into()]),
         setup: g.setup.clone(),
+        post: g.post.clone(),
         action: g.action.clone(),
         cigen_version: g.cigen_version.clone(),
         cigen_build: g.cigen_build.clone(),
@@ -257,6 +258,7 @@ fn targets(t: Option<&spec::Targets>, root: &Path) -> Targets {
             cigen_version: g.cigen_version.clone(),
             cigen_build: g.cigen_build.clone(),
             before_script: g.before_script.clone(),
+            after_script: g.after_script.clone(),
             template: text(&g.template),
         }),
         just: t.just.as_ref().map(|j| JustOutput {

@@ -179,6 +179,8 @@ pub struct WorkflowOutput {
     pub actions_url: Option<String>,
     pub runs_on: Vec<String>,
     pub setup: IndexMap<String, Vec<spec::ActionStep>>,
+    /// Remote steps after `cigen run`, per job.
+    pub post: IndexMap<String, Vec<spec::PostStep>>,
     pub action: Option<String>,
     /// The cigen release CI installs; `None`: the one the default action pin can verify
     /// (the generator's choice, `pins::default_cigen_version`).
@@ -202,6 +204,8 @@ pub struct GitlabOutput {
     pub cigen_version: Option<String>,
     pub cigen_build: Option<spec::CigenBuild>,
     pub before_script: IndexMap<String, Vec<String>>,
+    /// `after_script` commands per job, with their conditions.
+    pub after_script: IndexMap<String, Vec<spec::AfterScript>>,
     pub template: Option<String>,
 }
 

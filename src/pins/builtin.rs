@@ -51,6 +51,7 @@ pub(crate) const SETUP_GO: &str = "actions/setup-go";
 pub(crate) const SETUP_JAVA: &str = "actions/setup-java";
 pub(crate) const UPLOAD_ARTIFACT: &str = "actions/upload-artifact";
 pub(crate) const DOWNLOAD_ARTIFACT: &str = "actions/download-artifact";
+pub(crate) const CACHE: &str = "actions/cache";
 pub(crate) const CIGEN: &str = "cigen-dev/cigen";
 
 pub(crate) const PINS: &[Builtin] = &[
@@ -101,6 +102,18 @@ pub(crate) const PINS: &[Builtin] = &[
         sha: "634f93cb2916e3fdff6788551b99b062d0335ce0",
         version: "v5.0.0",
         provenance: "pinned `# v5.0.0` in several public workflows and a pin table (publish-pypi.yml)",
+    },
+    Builtin {
+        action: CACHE,
+        sha: "0057852bfaa89a56745cba8c7296529d2fc39830",
+        version: "v4.3.0",
+        provenance: "pinned `# v4.3.0` in several unrelated public workflows and pin tables (others comment `# v4`)",
+    },
+    Builtin {
+        action: "codecov/codecov-action",
+        sha: "5a1091511ad55cbe89839c7260b706298ca349f7",
+        version: "v5.5.1",
+        provenance: "pinned `# v5.5.1` in 8+ unrelated public workflows and pin lists (others comment `# v5`)",
     },
     Builtin {
         action: "aws-actions/configure-aws-credentials",
@@ -172,6 +185,7 @@ mod tests {
             SETUP_JAVA,
             UPLOAD_ARTIFACT,
             DOWNLOAD_ARTIFACT,
+            CACHE,
             CIGEN,
         ] {
             assert_eq!(builtin(a).action, a);

@@ -33,6 +33,7 @@ mod report;
 mod resolve;
 mod retry;
 mod scheduler;
+mod secret_uses;
 mod secrets;
 mod services;
 #[cfg(unix)]
@@ -88,6 +89,8 @@ pub struct Options {
     pub force: bool,
     /// Write a JUnit report here (`--junit`); in CI it goes to `contract::JUNIT_PATH` anyway.
     pub junit: Option<std::path::PathBuf>,
+    /// Notices for steps running longer than this (`--slow-after`); `None`: none.
+    pub slow_after: Option<std::time::Duration>,
 }
 
 /// A run that is ready to go: where it runs, its env layers and its plan.
@@ -222,7 +225,7 @@ impl Prepared<'_> {
         if format == Some(LogFormat::Json) {
             report::plan_json(&self.plan);
         } else {
-            print!("{}", plan::render(&self.plan, &self.loaded.pipeline));
+            print!("{}", plan::render(&self.plan));
         }
     }
 
@@ -311,6 +314,15 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let format = opts.log_format.unwrap_or_else(|| ctx.log_format());
+    // Steps print into a pipe: tell them whether the log they end up in is coloured.
+    let mut base = base;
+    let coloured =
+        format == LogFormat::Human && crate::ui::use_color(opts.color, &std::io::stdout());
+    for (k, v) in crate::ui::child_color_env(opts.color, coloured) {
+        base.process
+            .entry(k.to_string())
+            .or_insert_with(|| v.to_string());
+    }
     let cfg = report::ReportConfig {
         color: opts.color,
         mask_patterns: &masker.patterns,
@@ -323,6 +335,7 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
             locate::StepLines::default()
         },
         sinks: sinks(&ctx, &base.process, &p.root, opts.junit.as_deref()),
+        slow_after: opts.slow_after,
     };
     let mut reporter = report::create(format, &cfg);
     let out_dir = match tempfile::Builder::new().prefix("cigen-run-").tempdir() {

@@ -24,10 +24,23 @@ pub(crate) struct Unit {
     pub verdict: Verdict,
     /// Display names of the job's steps.
     pub steps: Vec<String>,
+    /// Each step's whole command and whether a step-level `when` skips it (decided here, as
+    /// the executor will decide it: same context, same changed files), for the dry run and
+    /// the JSON plan event. Empty for a unit that does not run.
+    pub step_plan: Vec<StepPlan>,
     /// The toolchain versions selected for it, or why it cannot run (`toolchain.rs`).
     pub toolchain: Result<Selected, String>,
     /// What the scheduler must respect beyond the needs.
     pub policy: Policy,
+}
+
+/// One step of a unit that runs, as the plan shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct StepPlan {
+    /// The whole command, every line.
+    pub run: String,
+    /// Why the step's own `when` skips it; `None`: it runs (when its turn comes).
+    pub skip: Option<String>,
 }
 
 /// How the scheduler treats a unit besides its needs (from its job's keys).
@@ -181,6 +194,22 @@ pub(crate) fn build(
             };
             // Per cell: `when.matrix` looks at the cell's values.
             let verdict = evaluate(&job.when, ctx, &cell, changes);
+            // What the executor will decide for each step of a unit that runs (a step's
+            // `when.matrix` looks at the cell too).
+            let step_plan: Vec<StepPlan> = match verdict {
+                Verdict::Run(_) => job
+                    .steps
+                    .iter()
+                    .map(|s| StepPlan {
+                        run: s.run.clone(),
+                        skip: match s.when.as_ref().map(|w| evaluate(w, ctx, &cell, changes)) {
+                            Some(Verdict::Skip(reason)) => Some(reason),
+                            _ => None,
+                        },
+                    })
+                    .collect(),
+                Verdict::Skip(_) => Vec::new(),
+            };
             ids.push(plan.units.len());
             plan.units.push(Unit {
                 job: name.clone(),
@@ -189,6 +218,7 @@ pub(crate) fn build(
                 needs: needs.clone(),
                 verdict,
                 steps: job.steps.iter().map(|s| s.name.clone()).collect(),
+                step_plan,
                 toolchain: Ok(Selected::default()),
                 policy: Policy {
                     fail_fast: job.fail_fast,
@@ -200,8 +230,10 @@ pub(crate) fn build(
     Ok(plan)
 }
 
-/// The plan as text for `--dry-run`: one line per unit with its reason.
-pub(crate) fn render(plan: &Plan, p: &Pipeline) -> String {
+/// The plan as text for `--dry-run`: one line per unit with its reason, then each step of a
+/// unit that runs with its whole command (every line, indented) and, when a step-level `when`
+/// skips it, why.
+pub(crate) fn render(plan: &Plan) -> String {
     let width = plan
         .units
         .iter()
@@ -238,13 +270,51 @@ pub(crate) fn render(plan: &Plan, p: &Pipeline) -> String {
         }
         out.push_str(line.trim_end());
         out.push('\n');
-        if matches!(u.verdict, Verdict::Run(_)) {
-            if let Some(job) = p.jobs.get(&u.job) {
-                for s in &job.steps {
-                    out.push_str(&format!("        - {}\n", s.name));
-                }
-            }
+        for (name, step) in u.steps.iter().zip(&u.step_plan) {
+            render_step(&mut out, name, step);
         }
     }
     out
+}
+
+/// `- name`, a step-level skip in brackets, then the command's lines indented under it. A
+/// step without a name of its own is named by its first line (cut short in logs): here that
+/// line is the heading, whole, and the rest of the command follows.
+fn render_step(out: &mut String, name: &str, step: &StepPlan) {
+    let lines: Vec<&str> = step
+        .run
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .collect();
+    let end = lines.len()
+        - lines
+            .iter()
+            .rev()
+            .take_while(|l| l.trim().is_empty())
+            .count();
+    let lines = &lines[..end];
+    let unnamed = lines.first().is_some_and(|first| {
+        let first = first.trim();
+        first == name
+            || name
+                .strip_suffix('…')
+                .is_some_and(|cut| first.starts_with(cut))
+    });
+    let (head, body): (&str, &[&str]) = match lines {
+        [first, rest @ ..] if unnamed => (first.trim(), rest),
+        _ => (name, lines),
+    };
+    out.push_str(&format!("        - {head}"));
+    if let Some(why) = &step.skip {
+        out.push_str(&format!("  [skip: {why}]"));
+    }
+    out.push('\n');
+    for l in body {
+        let l = l.trim_end();
+        if l.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("            {l}\n"));
+        }
+    }
 }

@@ -7,7 +7,7 @@
 //! their dependents in it), so the reporters see the same order whatever the timing.
 
 use std::collections::{BTreeSet, HashSet};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use super::events::{Event, Msg, Tx, UnitId, UnitResult, UnitStatus};
 use super::outputs;
 use super::plan::Plan;
 use super::process::{signal_name, SIGTERM};
-use super::report::Reporter;
+use super::report::{Reporter, TICK};
 use super::when::Verdict;
 
 /// A worker only loops over steps and reads a pipe; a small stack keeps memory flat.
@@ -164,6 +164,7 @@ impl<'a> Scheduler<'a> {
 
     fn run(&mut self, rx: Receiver<Msg>) -> Summary {
         let start = Instant::now();
+        let mut last_tick = start;
         for (id, u) in self.plan.units.iter().enumerate() {
             if let Verdict::Skip(reason) = &u.verdict {
                 self.ready.remove(&id);
@@ -175,13 +176,22 @@ impl<'a> Scheduler<'a> {
             if self.running == 0 {
                 break;
             }
+            // Time passing is news too (progress line, slow steps), even while a chatty step
+            // keeps the channel full.
+            if last_tick.elapsed() >= TICK {
+                self.reporter.tick(self.plan);
+                last_tick = Instant::now();
+            }
             // Output reaches the terminal whenever nothing else is waiting: prompt, yet batched.
             let msg = match rx.try_recv() {
                 Ok(m) => m,
                 Err(_) => {
                     self.reporter.flush();
-                    let Ok(m) = rx.recv() else { break };
-                    m
+                    match rx.recv_timeout(TICK.saturating_sub(last_tick.elapsed())) {
+                        Ok(m) => m,
+                        Err(RecvTimeoutError::Timeout) => continue,
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
                 }
             };
             match msg {

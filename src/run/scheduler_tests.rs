@@ -83,6 +83,7 @@ fn plan(units: &[(&str, &[&str])]) -> Plan {
             needs,
             verdict: Verdict::Run(None),
             steps: vec![],
+            step_plan: vec![],
             toolchain: Ok(Default::default()),
             policy: Default::default(),
         });

@@ -21,8 +21,8 @@ pub(crate) fn names(p: &Pipeline) -> HashSet<String> {
         .collect()
 }
 
-/// Secrets of the jobs that will run, in plan order, each once.
-fn needed(p: &Pipeline, plan: &Plan) -> IndexMap<String, Vec<String>> {
+/// Secrets the jobs that will run need on this side (`secret_uses`), in plan order, each once.
+fn needed(p: &Pipeline, plan: &Plan, ci: bool) -> IndexMap<String, Vec<String>> {
     let mut out: IndexMap<String, Vec<String>> = IndexMap::new();
     for u in plan
         .units
@@ -31,7 +31,7 @@ fn needed(p: &Pipeline, plan: &Plan) -> IndexMap<String, Vec<String>> {
     {
         if let Some(job) = p.jobs.get(&u.job) {
             out.entry(u.job.clone())
-                .or_insert_with(|| job.secrets.clone());
+                .or_insert_with(|| super::secret_uses::needed_here(p, job, ci));
         }
     }
     out
@@ -42,14 +42,15 @@ fn set(env: &HashMap<String, String>, name: &str) -> bool {
 }
 
 /// Missing secrets per job that will run, in plan order; empty when all are present. A secret
-/// with a local source is not missing on a laptop: it is read from there.
+/// with a local source is not missing on a laptop: it is read from there; one only CI-only
+/// steps use is not needed there at all (`secret_uses`).
 pub(crate) fn missing(
     p: &Pipeline,
     plan: &Plan,
     env: &HashMap<String, String>,
     ci: bool,
 ) -> IndexMap<String, Vec<String>> {
-    needed(p, plan)
+    needed(p, plan, ci)
         .into_iter()
         .filter_map(|(job, names)| {
             let absent: Vec<String> = names
@@ -73,7 +74,7 @@ pub(crate) fn to_resolve(
         return Vec::new();
     }
     let mut out: Vec<String> = Vec::new();
-    for name in needed(p, plan).into_values().flatten() {
+    for name in needed(p, plan, ci).into_values().flatten() {
         if !set(env, &name) && p.secret_sources.contains_key(&name) && !out.contains(&name) {
             out.push(name);
         }

@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{OneOrMany, RelPath, Scalar};
+use super::{AfterScript, OneOrMany, PostStep, RelPath, Scalar};
 
 /// Which outputs to generate. A target that is omitted here is not generated.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -50,6 +50,9 @@ pub struct WorkflowTarget {
     /// Remote-only setup steps per job (cloud login via OIDC, registries), run before `cigen run`. An action written `owner/repo` is pinned from your pin lock or cigen's table (docs/pins.md).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub setup: IndexMap<String, Vec<ActionStep>>,
+    /// Remote-only steps per job after `cigen run` (a coverage upload, an autofix action), each with `if: success | failure | always | not_cancelled`. Pinned like `setup`; CI-only by design, a local run never does them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub post: IndexMap<String, Vec<PostStep>>,
     /// The cigen GitHub Action to install cigen with, as `owner/repo@<40-hex sha>`; the default is documented in the README.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
@@ -114,6 +117,9 @@ pub struct GitlabTarget {
     /// Remote-only setup commands per job, run in `before_script` before `cigen run`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub before_script: IndexMap<String, Vec<String>>,
+    /// Remote-only commands per job in `after_script`, after `cigen run`: a command, or `{run, if: success | failure | always | not_cancelled}` (default `success`). GitLab ignores their exit status; CI-only by design.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub after_script: IndexMap<String, Vec<AfterScript>>,
     /// Your own copy of the pipeline template (minijinja), relative to the spec.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<RelPath>,

@@ -158,8 +158,14 @@ pub fn desc_job(name: &str) -> String {
 /// as the description of its own job; `extra_targets` goes under `targets:`.
 pub fn spec(targets: &str) -> String {
     let mut s = String::from("# The adversarial round-trip spec (tests/judges/nasty.rs).\nversion: 1\nname: roundtrip\nenv:\n");
+    // Env values are expanded by `cigen run` (`$NAME`, `${NAME}`; `$$` is one `$`), so each
+    // value is written with its `$` doubled to arrive byte for byte.
     for (name, value) in NASTY {
-        s.push_str(&format!("  {}: {}\n", env_name(name), dq(value)));
+        s.push_str(&format!(
+            "  {}: {}\n",
+            env_name(name),
+            dq(&value.replace('$', "$$"))
+        ));
     }
     s.push_str("triggers:\n  push: { branches: [main] }\njobs:\n  envs:\n    description: Print every env value to a file\n    steps:\n      - mkdir -p out/env\n");
     for (name, _) in NASTY {

@@ -5,6 +5,7 @@
 
 mod condition;
 mod context;
+mod remote;
 mod steps;
 
 use std::path::Path;

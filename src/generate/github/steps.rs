@@ -1,5 +1,5 @@
 //! The steps of one GitHub job: checkout, toolchains, artifacts in, remote-only setup, cigen,
-//! the run step, artifacts out. Every `uses:` comes from the pin table.
+//! the run step, remote post steps, artifacts out. Every `uses:` comes from the pin table.
 
 use super::context::{Entry, Step, Value};
 use super::{run_env, text};
@@ -142,52 +142,17 @@ fn toolchains(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Vec<Step> {
 /// pinned it itself.
 fn remote_setup(t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     let mut out = Vec::new();
-    for (i, a) in t
-        .setup
-        .get(&j.name)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (i, a) in t.setup.get(&j.name).into_iter().flatten().enumerate() {
         let Some(action) = &a.uses else { continue };
-        let with: Vec<Entry> = a
-            .with
-            .iter()
-            .map(|(k, v)| Entry {
-                key: k.clone(),
-                value: Value::Text(v.0.clone()),
-                expr: true,
-            })
-            .collect();
-        let name = a
-            .name
-            .clone()
-            .unwrap_or_else(|| action.split('@').next().unwrap_or(action).to_string());
-        let mut step = match action.split_once('@') {
-            Some((repo, sha)) => Step {
-                name,
-                id: None,
-                condition: None,
-                uses: Some(format!("{repo}@{sha}")),
-                pin_comment: Some("pinned in the spec".into()),
-                with,
-                env: vec![],
-                run: None,
-        shell: None,
-            },
-            None => match t.pins.get(action) {
-                Some((pin, _)) => uses(&pin, &name, with),
-                None => {
-                    return Err(GenerateError::user(format!(
-                        "targets.github.setup.{}[{i}]: cigen has no pin for `{action}`; pin it yourself as `{action}@<40-hex commit sha>`",
-                        j.name
-                    )))
-                }
-            },
-        };
-        step.name = a.name.clone().unwrap_or(step.name);
-        out.push(step);
+        out.push(super::remote::action(
+            t,
+            "setup",
+            &j.name,
+            i,
+            a.name.as_deref(),
+            action,
+            &a.with,
+        )?);
     }
     Ok(out)
 }
@@ -264,6 +229,7 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
     );
     run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
     out.push(run_step);
+    out.extend(super::remote::post(t, j)?);
     if !j.artifacts.is_empty() {
         let (name, is_expr) = artifact_name(j);
         // The spec file sits at the workspace root, so listing it keeps the artifact rooted

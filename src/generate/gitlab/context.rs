@@ -75,6 +75,8 @@ pub(crate) struct Job {
     pub(crate) interruptible: bool,
     pub(crate) before_script: Vec<String>,
     pub(crate) script: Vec<String>,
+    /// `after_script` commands (the spec's, each guarded by its condition); empty: none.
+    pub(crate) after_script: Vec<String>,
     pub(crate) artifact_paths: Vec<String>,
     /// Whether the job publishes outputs through a dotenv report.
     pub(crate) dotenv: bool,

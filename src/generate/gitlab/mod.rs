@@ -3,6 +3,7 @@
 //! Jobs install cigen, run `cigen run <job> --no-deps`, and declare the reports cigen writes
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
+mod after;
 mod context;
 mod image;
 pub(crate) mod install;
@@ -234,6 +235,7 @@ fn job(
         interruptible: j.environment.is_none(),
         before_script,
         script: vec![invocation::cigen_run(j, invocation::CellFrom::Variables)],
+        after_script: after::lines(t, j),
         artifact_paths: j.artifacts.clone(),
         dotenv: !j.outputs.is_empty(),
     })

@@ -1,12 +1,14 @@
-//! Human reporter: per-job prefixes for parallel output, colour (NO_COLOR / --color), a live
-//! progress line on a terminal, and a final table.
+//! Human reporter: per-job prefixes for parallel output, colour (`--color`, else anstream's
+//! conventions), a live progress line on a terminal (`progress.rs`), notices for slow steps
+//! (`slow.rs`), and a final table.
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use anstyle::{AnsiColor, Style};
 
+use super::progress::Progress;
+use super::slow::Slow;
 use super::tail::Tail;
 use super::{step_name as plan_step_name, table, Out, ReportConfig, Reporter};
 use crate::run::events::{human_duration, Event, StepStatus, UnitResult, UnitStatus};
@@ -27,14 +29,10 @@ pub(crate) struct Human {
     color: bool,
     width: usize,
     /// Progress line on stderr (only when stderr is a terminal).
-    progress: bool,
-    progress_drawn: bool,
+    progress: Option<Progress>,
+    slow: Slow,
     running: Vec<usize>,
-    done: usize,
-    total: usize,
     out: Out,
-    /// Unit labels, for the progress line.
-    labels: Vec<String>,
     /// Each unit's line prefix (label, padding, colour, ` │ `), built once.
     prefixes: Vec<String>,
     /// Recent output per (unit, step), to repeat a failed step's end after the run.
@@ -50,16 +48,18 @@ const TAIL: usize = 20;
 
 impl Human {
     pub(crate) fn new(cfg: &ReportConfig<'_>) -> Self {
+        let progress = Progress::on_terminal();
+        let mut out = Out::new();
+        if let Some(p) = &progress {
+            out.around(p.bar());
+        }
         Human {
-            color: use_color(cfg.color, std::io::stdout().is_terminal()),
+            color: use_color(cfg.color, &std::io::stdout()),
             width: 0,
-            progress: std::io::stderr().is_terminal(),
-            progress_drawn: false,
+            progress,
+            slow: Slow::new(cfg.slow_after),
             running: Vec::new(),
-            done: 0,
-            total: 0,
-            out: Out::new(),
-            labels: Vec::new(),
+            out,
             prefixes: Vec::new(),
             tails: HashMap::new(),
             failures: Vec::new(),
@@ -80,38 +80,7 @@ impl Human {
     }
 
     fn line(&mut self, text: &str) {
-        self.clear_progress();
         self.out.line(text);
-    }
-
-    fn clear_progress(&mut self) {
-        if self.progress_drawn {
-            eprint!("\r\x1b[2K");
-            self.progress_drawn = false;
-        }
-    }
-
-    fn draw_progress(&mut self) {
-        if !self.progress || self.running.is_empty() {
-            return;
-        }
-        let names: Vec<&str> = self
-            .running
-            .iter()
-            .map(|u| self.labels[*u].as_str())
-            .collect();
-        let mut text = format!(
-            "[{}/{}] running: {}",
-            self.done,
-            self.total,
-            names.join(", ")
-        );
-        if text.chars().count() > 100 {
-            text = format!("{}…", text.chars().take(99).collect::<String>());
-        }
-        eprint!("\r\x1b[2K{}", self.paint(Style::new().dimmed(), &text));
-        let _ = std::io::stderr().flush();
-        self.progress_drawn = true;
     }
 }
 
@@ -123,8 +92,9 @@ impl Reporter for Human {
             .map(|u| u.label.chars().count())
             .max()
             .unwrap_or(0);
-        self.total = plan.units.len();
-        self.labels = plan.units.iter().map(|u| u.label.clone()).collect();
+        if let Some(p) = &mut self.progress {
+            p.start(plan.units.iter().map(|u| u.label.clone()).collect());
+        }
         self.prefixes = plan
             .units
             .iter()
@@ -148,18 +118,19 @@ impl Reporter for Human {
                 self.running.push(*unit);
                 // Shown as soon as the set of running units changes, not only when the run
                 // happens to be idle: a short unit is on the line too.
-                if self.progress {
+                if let Some(p) = &mut self.progress {
                     self.out.flush();
-                    self.draw_progress();
+                    p.unit_started(*unit);
                 }
             }
             Event::StepStarted {
                 unit,
+                step,
                 name,
                 attempt,
                 attempts,
-                ..
             } => {
+                self.slow.step_started(*unit, *step);
                 let tries = super::attempt_suffix(*attempt, *attempts);
                 let text = format!(
                     "{} {}",
@@ -173,7 +144,6 @@ impl Reporter for Human {
                     .entry((*unit, *step))
                     .or_insert_with(|| Tail::new(TAIL))
                     .push(text);
-                self.clear_progress();
                 self.out.prefixed(self.prefixes[*unit].as_bytes(), text);
             }
             Event::StepFinished {
@@ -184,6 +154,7 @@ impl Reporter for Human {
                 message,
                 ..
             } => {
+                self.slow.step_ended(*unit);
                 let name = plan_step_name(plan, *unit, *step);
                 let d = human_duration(*duration);
                 let tail = self
@@ -243,7 +214,10 @@ impl Reporter for Human {
             }
             Event::UnitFinished { unit, result } => {
                 self.running.retain(|u| u != unit);
-                self.done += 1;
+                self.slow.step_ended(*unit);
+                if let Some(p) = &mut self.progress {
+                    p.unit_finished(*unit);
+                }
                 let reason = result.reason.clone().unwrap_or_default();
                 let body = match result.status {
                     UnitStatus::Passed => self.paint(
@@ -265,7 +239,25 @@ impl Reporter for Human {
 
     fn flush(&mut self) {
         self.out.flush();
-        self.draw_progress();
+    }
+
+    fn tick(&mut self, plan: &Plan) {
+        for (unit, step, after) in self.slow.due() {
+            let name = plan_step_name(plan, unit, step);
+            let text = format!(
+                "{} {}",
+                self.prefix(plan, unit),
+                self.paint(
+                    Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                    &format!("⏳ {name} has been running for {}", human_duration(after))
+                )
+            );
+            self.line(&text);
+        }
+        self.out.flush();
+        if let Some(p) = &mut self.progress {
+            p.tick();
+        }
     }
 
     fn finish(
@@ -275,7 +267,10 @@ impl Reporter for Human {
         elapsed: Duration,
         signal: Option<i32>,
     ) {
-        self.clear_progress();
+        if let Some(p) = &self.progress {
+            self.out.flush();
+            p.clear();
+        }
         let mut text = String::new();
         // After parallel output, repeat the end of each failed step in one place.
         if self.interleaved {

@@ -217,6 +217,7 @@ mod tests {
             needs: vec![],
             verdict: crate::run::when::Verdict::Run(None),
             steps: vec!["s".into()],
+            step_plan: vec![],
             toolchain: Ok(Default::default()),
             policy: Default::default(),
         });

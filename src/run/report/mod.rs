@@ -10,6 +10,8 @@ mod handover;
 mod human;
 mod json;
 mod junit;
+mod progress;
+mod slow;
 mod spill;
 mod summary;
 mod table;
@@ -35,6 +37,8 @@ pub(crate) struct ReportConfig<'a> {
     pub step_lines: super::locate::StepLines,
     /// The files written besides the log.
     pub sinks: Sinks,
+    /// Say when a step has run this long, and at each multiple (`--slow-after`; human log).
+    pub slow_after: Option<Duration>,
 }
 
 /// Which sinks run, and where they write.
@@ -55,6 +59,9 @@ pub(crate) trait Reporter {
     fn event(&mut self, plan: &Plan, event: &Event);
     /// Writes out what is buffered; the scheduler calls it whenever no event is waiting.
     fn flush(&mut self);
+    /// Called about every [`TICK`] while units run, events or not: time passing is news
+    /// for a progress line and for slow-step notices.
+    fn tick(&mut self, _plan: &Plan) {}
     /// After every unit ended; `results` is in plan order. Flushes.
     fn finish(
         &mut self,
@@ -64,6 +71,9 @@ pub(crate) trait Reporter {
         signal: Option<i32>,
     );
 }
+
+/// How often [`Reporter::tick`] is called while units run.
+pub(crate) const TICK: Duration = Duration::from_millis(250);
 
 /// The log format's reporter followed by the sinks that are on.
 pub(crate) fn create(format: LogFormat, cfg: &ReportConfig<'_>) -> Box<dyn Reporter> {
@@ -125,6 +135,10 @@ impl Reporter for Fanout {
         self.log.flush();
     }
 
+    fn tick(&mut self, plan: &Plan) {
+        self.log.tick(plan);
+    }
+
     /// Files first, then the log's summary table: a sink's warning comes before the table.
     fn finish(
         &mut self,
@@ -154,6 +168,8 @@ pub(crate) struct Out {
     buf: Vec<u8>,
     /// `None` in tests: the text stays in `buf`.
     to: Option<std::io::Stdout>,
+    /// A progress line on the same terminal, cleared while text is written and drawn again.
+    bar: Option<indicatif::ProgressBar>,
 }
 
 /// Bytes buffered before they are written out even while the run is busy.
@@ -164,7 +180,13 @@ impl Out {
         Out {
             buf: Vec::with_capacity(OUT_BUF),
             to: Some(std::io::stdout()),
+            bar: None,
         }
+    }
+
+    /// Writes around `bar`: every write clears it first and draws it again after.
+    pub(crate) fn around(&mut self, bar: indicatif::ProgressBar) {
+        self.bar = Some(bar);
     }
 
     /// Writes `text` and a newline. Write errors (a closed pipe) are ignored: the run goes on.
@@ -214,10 +236,19 @@ impl Out {
 
     pub(crate) fn flush(&mut self) {
         use std::io::Write;
+        if self.buf.is_empty() {
+            return;
+        }
         if let Some(to) = &self.to {
-            let mut lock = to.lock();
-            let _ = lock.write_all(&self.buf);
-            let _ = lock.flush();
+            let write = || {
+                let mut lock = to.lock();
+                let _ = lock.write_all(&self.buf);
+                let _ = lock.flush();
+            };
+            match &self.bar {
+                Some(bar) => bar.suspend(write),
+                None => write(),
+            }
             self.buf.clear();
         }
     }
@@ -238,6 +269,7 @@ impl Out {
         Out {
             buf: Vec::new(),
             to: None,
+            bar: None,
         }
     }
 }

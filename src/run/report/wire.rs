@@ -121,6 +121,17 @@ pub(crate) struct PlanUnit<'a> {
     pub run: bool,
     pub reason: Option<&'a str>,
     pub steps: &'a [String],
+    /// Each step of a unit that runs: its whole command and why its own `when` skips it.
+    pub step_plan: Vec<PlanStep<'a>>,
+}
+
+/// A step as the `plan` event details it.
+#[derive(Serialize)]
+pub(crate) struct PlanStep<'a> {
+    pub name: &'a str,
+    pub run: &'a str,
+    /// Why a step-level `when` skips it; `None`: it runs.
+    pub skip: Option<&'a str>,
 }
 
 impl<'a> PlanUnit<'a> {
@@ -138,6 +149,16 @@ impl<'a> PlanUnit<'a> {
             run,
             reason,
             steps: &u.steps,
+            step_plan: u
+                .steps
+                .iter()
+                .zip(&u.step_plan)
+                .map(|(name, s)| PlanStep {
+                    name,
+                    run: &s.run,
+                    skip: s.skip.as_deref(),
+                })
+                .collect(),
         }
     }
 }

@@ -1,0 +1,94 @@
+//! Which of a job's declared secrets a run *here* (a laptop, or CI) needs: a missing secret
+//! blocks a job only where something that runs may read it, so a token used by a CI-only
+//! step never stops a local run (docs/secrets.md).
+//!
+//! A secret is *claimed* when the spec names it somewhere that does not run here: a remote
+//! setup or post step's input (`${{ secrets.X }}`), a GitLab before/after_script line, or a
+//! step whose `when.ci` excludes this side. A claimed secret is needed only when a step that
+//! runs here, or the spec or job env every step gets, names it too. A secret the spec
+//! declares but names nowhere stays needed (a script may read it without naming it), as before.
+
+use crate::check::{expression_secrets, reads_var};
+use crate::model::{Job, Pipeline, Step};
+
+/// Whether `text` (a command or an env value) reads `name` as `$NAME` or `${NAME}`.
+fn names(text: &str, name: &str) -> bool {
+    reads_var(text, name)
+}
+
+/// Whether the step (its command or an env value of either side) names `name`.
+fn step_names(s: &Step, name: &str) -> bool {
+    names(&s.run, name)
+        || s.env.values().any(|v| {
+            [true, false]
+                .into_iter()
+                .filter_map(|side| v.resolve(side))
+                .any(|t| names(t, name))
+        })
+}
+
+/// Whether the step runs on this side (`when.ci` excludes the other one).
+fn runs_here(s: &Step, ci: bool) -> bool {
+    s.when
+        .as_ref()
+        .and_then(|w| w.ci)
+        .is_none_or(|only| only == ci)
+}
+
+/// Whether a remote step of the job (any target) names `name`.
+fn remote_names(p: &Pipeline, job: &str, name: &str) -> bool {
+    let t = &p.targets;
+    let workflow = [&t.github, &t.forgejo].into_iter().flatten().any(|w| {
+        let setup = w.setup.get(job).into_iter().flatten().map(|a| &a.with);
+        let post = w.post.get(job).into_iter().flatten().map(|a| &a.with);
+        setup
+            .chain(post)
+            .flat_map(|with| with.values())
+            .any(|v| expression_secrets(&v.0).iter().any(|n| n == name))
+    });
+    let gitlab = t.gitlab.as_ref().is_some_and(|g| {
+        let before = g
+            .before_script
+            .get(job)
+            .into_iter()
+            .flatten()
+            .map(String::as_str);
+        let after = g
+            .after_script
+            .get(job)
+            .into_iter()
+            .flatten()
+            .map(|a| a.parts().0);
+        before.chain(after).any(|line| names(line, name))
+    });
+    workflow || gitlab
+}
+
+/// The secrets of `job` that must be set for it to run here (`ci`: in CI), in declared order.
+pub(crate) fn needed_here(p: &Pipeline, job: &Job, ci: bool) -> Vec<String> {
+    let env_names = |name: &str| {
+        p.env.values().chain(job.env.values()).any(|v| {
+            [true, false]
+                .into_iter()
+                .filter_map(|side| v.resolve(side))
+                .any(|t| names(t, name))
+        })
+    };
+    job.secrets
+        .iter()
+        .filter(|name| {
+            let claimed = remote_names(p, &job.name, name)
+                || job
+                    .steps
+                    .iter()
+                    .any(|s| !runs_here(s, ci) && step_names(s, name));
+            let read_here = env_names(name)
+                || job
+                    .steps
+                    .iter()
+                    .any(|s| runs_here(s, ci) && step_names(s, name));
+            !claimed || read_here
+        })
+        .cloned()
+        .collect()
+}
