@@ -43,10 +43,25 @@ pub fn matrix_env_name(key: &str) -> String {
 /// `cigen run --cell` (docs/contracts.md, Invocation).
 pub const GITHUB_MATRIX_VAR: &str = "CIGEN_MATRIX";
 
+/// The extra key of a GitHub matrix cell (`strategy.matrix.include`) holding the cell's runner
+/// labels for `runs-on` (`runs-on.cells`); `cigen run --cell` ignores it, since it is no axis.
+pub const GITHUB_RUNNER_KEY: &str = "cigen-runs-on";
+
 /// The per-cell GitLab variable naming a cell's image where one tag pattern cannot
 /// (`rust: [stable, nightly]`: `rust:latest`, `rustlang/rust:nightly`); the job's `image:`
 /// is `$CIGEN_IMAGE`.
 pub const GITLAB_IMAGE_VAR: &str = "CIGEN_IMAGE";
+
+/// The GitHub step output in which `cigen run` lists the outputs it wrote (space-separated).
+/// A hyphen keeps it apart from every user output (`^[a-z_][a-z0-9_]*$`).
+pub const GITHUB_WRITTEN_OUTPUT: &str = "cigen-written";
+
+/// The env var through which a dependent on GitHub learns which outputs `job` wrote: GitHub's
+/// `env:` cannot leave a variable unset, so `cigen run` unsets the outputs not listed (an
+/// empty list: the need was skipped, or wrote nothing), as they are locally and on GitLab.
+pub fn written_env_name(job: &str) -> String {
+    format!("CIGEN_WRITTEN_{}", env_word(job))
+}
 
 /// The env var through which dependents read `job`'s output `key`: `<JOB>_<KEY>`.
 pub fn output_env_name(job: &str, key: &str) -> String {
