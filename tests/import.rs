@@ -76,7 +76,7 @@ fn import(t: &Test, lost: &[&str], todo: &[&str]) -> Value {
 }
 
 /// The spec checks without a warning, and every job that is not gated to an event CI alone
-/// starts (tag, schedule) is planned to run on a laptop.
+/// starts (tag, schedule) is planned to run on a laptop (but its cells for other OSes).
 fn checks_and_runs_locally(dir: &Path, ci_only: &[&str]) {
     let out = cigen(dir, &["check"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -84,7 +84,11 @@ fn checks_and_runs_locally(dir: &Path, ci_only: &[&str]) {
     let out = cigen(dir, &["run", "--dry-run"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let plan = format!("{}{}", out.stdout, out.stderr);
-    for line in plan.lines().filter(|l| l.starts_with("  skip")) {
+    // Cells for another OS's runners are skipped on this machine, and say why.
+    for line in plan
+        .lines()
+        .filter(|l| l.starts_with("  skip") && !l.contains("(runs-on.cells); this machine runs"))
+    {
         let job = line.split_whitespace().nth(1).unwrap_or_default();
         assert!(
             ci_only.contains(&job),
@@ -141,13 +145,11 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
             "lint: cache",
             "lint: cache",
             "typing: cache",
-            "tests: runner-per-cell",
             "tests: continue-on-error",
             "tests: cache",
             "coverage: condition",
             "build: checkout",
             "publish: condition",
-            "publish: remote-only-job",
         ],
         &[],
     );
@@ -174,7 +176,17 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
     );
     // Lost items sit as comments beside their job.
     assert!(
-        spec.contains("  # cigen import lost: [runner-per-cell]"),
+        spec.contains("  # cigen import lost: [continue-on-error]"),
+        "{spec}"
+    );
+    // `runs-on: ${{ matrix.os }}` became runners per cell, with each label's OS; the publish
+    // job of remote steps only installs nothing and has no placeholder command.
+    assert!(
+        spec.contains("    runs-on:\n      matrix: os\n      cells:\n        ubuntu-latest:\n          os: linux\n          github: ubuntu-latest\n        windows-latest:\n          os: windows\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("  publish:\n    description: Publish to PyPI\n    needs:\n    - release-build\n    steps: []\n    setup: {}\n"),
         "{spec}"
     );
     // `fail-fast: false`, `$GITHUB_ENV` and an environment URL naming the ref are typed.
@@ -206,9 +218,15 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
         &[],
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
-    // Nightly jobs: RUSTUP_TOOLCHAIN plus a CI-only install with their components.
-    assert!(spec.contains("rustup toolchain install nightly --profile minimal --no-self-update --component miri,rust-src"), "{spec}");
-    assert!(spec.contains("RUSTUP_TOOLCHAIN: nightly"), "{spec}");
+    // Nightly jobs have a setup of their own, with their components.
+    assert!(
+        spec.contains("    setup:\n      rust: nightly\n      rust_components:\n      - miri\n      - rust-src\n"),
+        "{spec}"
+    );
+    assert!(
+        !spec.contains("RUSTUP_TOOLCHAIN") && !spec.contains("rustup toolchain install"),
+        "{spec}"
+    );
     // A step condition on a matrix value is `when.matrix`; `!=` on the event is `when.not`;
     // `${{ env.X }}` in an env value is a reference cigen expands.
     assert!(

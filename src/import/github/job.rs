@@ -474,19 +474,23 @@ pub(crate) fn env_entry(
 fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
     let labels = string_list(r).unwrap_or_default();
     if labels.iter().any(|l| expr::has_expression(l)) {
-        let per_cell = labels
-            .iter()
-            .any(|l| expr::whole(l).and_then(expr::matrix_key).is_some());
-        if per_cell {
-            cx.add(
-                Kind::Lost,
-                "runner-per-cell",
-                "runs-on",
-                format!(
-                    "`runs-on: {}`: every cell runs on the default runner (issue 9 §2)",
-                    labels.join(", ")
+        let axis = match labels.as_slice() {
+            [one] => expr::whole(one).and_then(expr::matrix_key),
+            _ => None,
+        };
+        if let Some(axis) = axis {
+            match runner_cells(cx, job, &axis) {
+                Ok(r) => job.runs_on = Some(r),
+                Err(why) => cx.add(
+                    Kind::Lost,
+                    "runner-per-cell",
+                    "runs-on",
+                    format!(
+                        "`runs-on: {}`: {why}; every cell runs on the default runner",
+                        labels.join(", ")
+                    ),
                 ),
-            );
+            }
         } else {
             cx.add(
                 Kind::Lost,
@@ -523,6 +527,52 @@ fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
             })
         }
     }
+}
+
+/// `runs-on: ${{ matrix.<axis> }}` as runners per cell: each value of the axis is a GitHub
+/// label whose OS its name tells (`ubuntu-*`, `windows-*`, `macos-*`).
+fn runner_cells(cx: &JobCx<'_>, job: &spec::Job, axis: &str) -> Result<spec::RunsOn, String> {
+    let key = cx
+        .scope
+        .matrix
+        .get(axis)
+        .ok_or_else(|| format!("the matrix has no `{axis}`"))?;
+    let m = job.matrix.as_ref().ok_or("the job has no matrix")?;
+    let values: Vec<&Scalar> = m
+        .axes
+        .get(key.as_str())
+        .ok_or_else(|| {
+            format!("`{axis}` is not an axis of the matrix (only include cells name it)")
+        })?
+        .iter()
+        .chain(m.include.iter().filter_map(|c| c.get(key.as_str())))
+        .collect();
+    let mut cells = IndexMap::new();
+    for v in values {
+        let label = v.0.as_str();
+        let os = if label.starts_with("ubuntu") {
+            spec::Os::Linux
+        } else if label.starts_with("windows") {
+            spec::Os::Windows
+        } else if label.starts_with("macos") {
+            spec::Os::Macos
+        } else {
+            return Err(format!("the OS of runner `{label}` is unknown"));
+        };
+        cells.insert(
+            label.to_string(),
+            spec::CellRunner {
+                os: Some(os),
+                github: Some(spec::OneOrMany::One(label.to_string())),
+                ..Default::default()
+            },
+        );
+    }
+    Ok(spec::RunsOn {
+        matrix: Some(key.clone()),
+        cells,
+        ..Default::default()
+    })
 }
 
 /// The events and branches a job's own condition allows, within its workflow's events.

@@ -401,13 +401,13 @@ pub(super) fn convert(
     if j.steps.is_empty() && j.uses.is_none() {
         cx.add(Kind::Lost, "unknown-key", "steps", "a job without steps");
     }
-    if c.job.steps.is_empty() {
-        // Until a job may consist of remote steps only (issue 9 §3), `cigen run` needs one step.
+    if c.job.steps.is_empty() && c.remote.is_empty() && c.post.is_empty() {
+        // A job of remote steps only needs no command; one with nothing carried needs one.
         cx.add(
             Kind::Lost,
             "remote-only-job",
             "steps",
-            "the job has no commands; a placeholder command stands in for `cigen run` (issue 9 §3)",
+            "the job has no commands and no remote step could be carried; a placeholder command stands in",
         );
         c.job.steps.push(StepSpec::Full(Box::new(Step {
             name: Some("remote steps only".into()),

@@ -133,6 +133,13 @@ pub(super) fn convert(
     if let Some(i) = &j.image {
         let img = i.get("name").and_then(scalar).or_else(|| scalar(i));
         if img != *image {
+            // The job's own image brings its own toolchains (none for `alpine`): locally,
+            // `cigen run` selects and checks those rather than the default image's.
+            if let Some(own) = img.as_deref().and_then(super::image_setup) {
+                if own != draft.spec.setup {
+                    job.setup = Some(own);
+                }
+            }
             job.runs_on.get_or_insert_with(Default::default).image = img;
         }
     }
