@@ -5,6 +5,7 @@ mod test;
 mod action;
 mod action_fixture;
 mod bench_run;
+mod cache;
 mod cli;
 mod completions;
 mod corpus;

@@ -56,7 +56,12 @@ pub(crate) fn yaml_scalar(s: &str) -> String {
     if plain_safe(s) {
         return s.to_string();
     }
+    // A GitHub expression with string literals (`hashFiles('uv.lock')`) stays double-quoted:
+    // single-quoted YAML would double its quotes, and tools that read expressions from the
+    // raw text (zizmor) could no longer parse it.
+    let expression_literals = s.contains("${{") && s.contains('\'');
     if !s.is_empty()
+        && !expression_literals
         && s.chars().all(|c| (' '..='~').contains(&c))
         && !s.starts_with(' ')
         && !s.ends_with(' ')

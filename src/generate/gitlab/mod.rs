@@ -4,6 +4,7 @@
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
 mod after;
+mod cache;
 mod context;
 mod image;
 pub(crate) mod install;
@@ -233,6 +234,7 @@ fn job(
         }),
         resource_group: j.concurrency.clone(),
         interruptible: j.environment.is_none(),
+        cache: cache::cache(j),
         before_script,
         script: vec![invocation::cigen_run(j, invocation::CellFrom::Variables)],
         after_script: after::lines(t, j),
