@@ -19,6 +19,11 @@ clippy *args:
 test *args:
     cigen run test "$@"
 
+# The crate packages and builds from its own tarball (cargo package)
+[positional-arguments]
+package *args:
+    cigen run package "$@"
+
 # Third-party judges on every example and on this repository's own CI files
 [positional-arguments]
 judges *args:

@@ -52,6 +52,7 @@ fn own_spec_lists_the_jobs_ci_runs() {
             "fmt",
             "clippy",
             "test",
+            "package",
             "judges",
             "parity",
             "benches",

@@ -7,7 +7,7 @@ mod action_lint;
 mod committed;
 mod examples_run;
 mod features;
-mod forgejo;
+pub(crate) mod forgejo;
 mod harness;
 mod nasty;
 pub(crate) mod outputs;

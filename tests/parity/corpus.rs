@@ -85,6 +85,7 @@ pub const TARGETS: &str = "targets:
   github: { runs-on: ubuntu-24.04 }
   gitlab: { install: present }
   just: {}
+  forgejo: {}
 ";
 
 /// Triggers that let every simulated event start the pipeline on both providers.

@@ -1,6 +1,6 @@
 //! The corpus, part three: the keys real workflows need (issue 9) — fail-fast per job, per-cell
 //! platforms, per-job setup, remote post-steps, caches, matrix and negated conditions,
-//! step-to-step env, env references and concurrency groups — each run under the four runners.
+//! step-to-step env, env references and concurrency groups — each run under the five runners.
 
 use super::corpus::{all_triggers, fail_fast, on, Event, Pipeline};
 

@@ -1,7 +1,9 @@
-//! The four runners of one scenario, each on its own clone of the generated repository, run
+//! The five runners of one scenario, each on its own clone of the generated repository, run
 //! at once: `cigen run` with `--event`, the justfile under just, the workflow under act (host
-//! mode, stand-in actions, this working tree's cigen action installing the cigen under test)
-//! and the pipeline under gitlab-ci-local (shell executor, the cigen under test on PATH).
+//! mode, stand-in actions, this working tree's cigen action installing the cigen under test),
+//! the Forgejo workflow under act as Forgejo's runner runs it (`FORGEJO_ACTIONS=true`; the
+//! runner is built on act) and the pipeline under gitlab-ci-local (shell executor, the cigen
+//! under test on PATH).
 
 use std::path::Path;
 use std::process::Command;
@@ -9,6 +11,7 @@ use std::process::Command;
 use super::corpus::{Event, Pipeline, Scenario, PR_BRANCH, TAG};
 use super::logs::{from_act, from_glci, from_json, Outcomes, Unit};
 use super::repo::{clone_for, Generated};
+use crate::judges::forgejo::{github_view, WORKFLOW as FORGEJO_WORKFLOW};
 use crate::judges::repo::Forge;
 use crate::judges::runs::{act_command, gitlab_command, BinDir};
 use crate::judges::tool::{Judge, Verdict};
@@ -19,17 +22,25 @@ pub enum Runner {
     Local,
     Just,
     Act,
+    Forgejo,
     Gitlab,
 }
 
 impl Runner {
-    pub const ALL: [Runner; 4] = [Runner::Local, Runner::Just, Runner::Act, Runner::Gitlab];
+    pub const ALL: [Runner; 5] = [
+        Runner::Local,
+        Runner::Just,
+        Runner::Act,
+        Runner::Forgejo,
+        Runner::Gitlab,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Runner::Local => "local",
             Runner::Just => "just",
             Runner::Act => "act",
+            Runner::Forgejo => "forgejo",
             Runner::Gitlab => "gitlab",
         }
     }
@@ -53,7 +64,7 @@ pub struct Run {
 
 const ZERO_SHA: &str = "0000000000000000000000000000000000000000";
 
-/// Runs the scenario under all four runners at once.
+/// Runs the scenario under all five runners at once.
 pub fn run_all(
     p: &Pipeline,
     g: &Generated,
@@ -81,10 +92,9 @@ fn run_one(
     s: Scenario,
     tools: &Tools,
 ) -> Run {
-    let forge = if runner == Runner::Act {
-        Forge::Github
-    } else {
-        Forge::Gitlab
+    let forge = match runner {
+        Runner::Act | Runner::Forgejo => Forge::Github,
+        _ => Forge::Gitlab,
     };
     let start = std::time::Instant::now();
     let repo = clone_for(g, forge);
@@ -98,7 +108,7 @@ fn run_one(
     let rustup_state = home.path().join("standin-rustup");
     // A laptop (and the toolchain image a GitLab job names) already has both toolchains;
     // a GitHub job installs what the workflow asks for.
-    let installed = if runner == Runner::Act {
+    let installed = if matches!(runner, Runner::Act | Runner::Forgejo) {
         "stable"
     } else {
         "stable\nnightly"
@@ -125,8 +135,17 @@ fn run_one(
                 .env("NO_COLOR", "1");
             Verdict::of(runner.name(), without_cargo_toolchain(cmd))
         }
-        Runner::Act => {
-            let workflow = Path::new(".github/workflows/ci.yml");
+        Runner::Act | Runner::Forgejo => {
+            let workflow = if runner == Runner::Forgejo {
+                // act does not know Forgejo's one extra key; the rest is the dialect act runs.
+                let path = Path::new(FORGEJO_WORKFLOW);
+                let text = std::fs::read_to_string(repo.path().join(path))
+                    .expect("the generated Forgejo workflow");
+                std::fs::write(repo.path().join(path), github_view(&text)).expect("write");
+                path
+            } else {
+                Path::new(".github/workflows/ci.yml")
+            };
             let mut cmd = act_command(
                 &tools.act,
                 &repo,
@@ -144,7 +163,10 @@ fn run_one(
                 .arg(&state)
                 .arg("--env")
                 .arg("CIGEN_STANDIN_TOOLCHAINS=1");
-            Verdict::of("act", without_cargo_toolchain(cmd))
+            if runner == Runner::Forgejo {
+                cmd.arg("--env").arg("FORGEJO_ACTIONS=true");
+            }
+            Verdict::of(runner.name(), without_cargo_toolchain(cmd))
         }
         Runner::Gitlab => {
             let glci_home = home.path().join("glci-home");
@@ -164,7 +186,7 @@ fn run_one(
     let text = format!("{}\n{}", v.stdout, v.stderr);
     let outcomes = match runner {
         Runner::Local | Runner::Just => from_json(units, &v.stdout),
-        Runner::Act => from_act(units, p.name, &text),
+        Runner::Act | Runner::Forgejo => from_act(units, p.name, &text),
         Runner::Gitlab => {
             let gitlab_ci = std::fs::read_to_string(repo.path().join(".gitlab-ci.yml"))
                 .expect("the generated .gitlab-ci.yml");

@@ -4,7 +4,7 @@
 //! any), runner and field; a row that explains nothing, or names a unit that no longer
 //! differs, fails the suite, so neither list goes stale.
 
-use super::runners::Runner::{self, Act, Gitlab};
+use super::runners::Runner::{self, Act, Forgejo, Gitlab};
 
 /// What differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub struct Row {
     pub why: &'static str,
 }
 
-const CI: &[Runner] = &[Act, Gitlab];
+const CI: &[Runner] = &[Act, Forgejo, Gitlab];
 
 const FAIL_FAST: &str = "fail-fast is a choice of the local run: after the first failure \
     it starts nothing new; CI providers start every job whose needs succeeded (GitHub's \
@@ -79,10 +79,10 @@ pub const BY_DESIGN: &[Row] = &[
         pipeline: "outputs",
         scenario: "*",
         units: &["reads-gated"],
-        runners: &[Act],
+        runners: &[Act, Forgejo],
         field: Field::Markers,
         why: "GitHub's `env:` cannot leave a variable unset: an output its need never wrote \
-              (the need was skipped by its own `when`) arrives empty on GitHub, unset elsewhere",
+              (the need was skipped by its own `when`) arrives empty on GitHub and Forgejo, unset elsewhere",
     },
 ];
 
