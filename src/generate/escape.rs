@@ -288,6 +288,17 @@ mod tests {
     }
 
     #[test]
+    fn expressions_with_string_literals_keep_their_quotes_single() {
+        // Double-quoted, so the expression's own `'` are not doubled by YAML quoting.
+        assert_eq!(
+            yaml_scalar("k-${{ hashFiles('uv.lock') }}"),
+            "\"k-${{ hashFiles('uv.lock') }}\""
+        );
+        assert_eq!(yaml_scalar("it's"), "'it''s'");
+        assert_eq!(yaml_scalar("'${{ x }}"), "\"'${{ x }}\"");
+    }
+
+    #[test]
     fn every_nasty_string_reads_back_as_itself_in_yaml_1_2() {
         for s in NASTY {
             assert_eq!(&roundtrip(s), s, "written as {}", yaml_scalar(s));
