@@ -43,6 +43,10 @@ pub fn matrix_env_name(key: &str) -> String {
 /// `cigen run --cell` (docs/contracts.md, Invocation).
 pub const GITHUB_MATRIX_VAR: &str = "CIGEN_MATRIX";
 
+/// The extra key of a GitHub matrix cell (`strategy.matrix.include`) holding the cell's runner
+/// labels for `runs-on` (`runs-on.cells`); `cigen run --cell` ignores it, since it is no axis.
+pub const GITHUB_RUNNER_KEY: &str = "cigen-runs-on";
+
 /// The per-cell GitLab variable naming a cell's image where one tag pattern cannot
 /// (`rust: [stable, nightly]`: `rust:latest`, `rustlang/rust:nightly`); the job's `image:`
 /// is `$CIGEN_IMAGE`.

@@ -7,6 +7,7 @@ mod action_lint;
 mod committed;
 mod examples_run;
 mod features;
+mod features_platforms;
 pub(crate) mod forgejo;
 mod harness;
 mod nasty;

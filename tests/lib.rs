@@ -13,6 +13,8 @@ mod docs;
 mod dogfood;
 mod examples;
 mod features;
+mod features_runners;
+mod features_setup;
 mod forgejo;
 mod fuzz;
 mod generate;

@@ -110,7 +110,8 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_help("keep the two files that decide the cache's contents (usually the lockfiles), or split the paths into caches of their own jobs"),
             );
         }
-        let tools = spec.setup.tools();
+        // The job's own toolchains, else the spec-wide ones (as the model resolves them).
+        let tools = j.setup.as_ref().unwrap_or(&spec.setup).tools();
         for (i, s) in c.setup.iter().enumerate() {
             if let Some(why) = releases(spec).filter(|_| workflows_enabled(spec)) {
                 out.push(
@@ -133,7 +134,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .at(cp.key("setup").index(i))
                     .with_label("no setup action holds this cache")
                     .with_help(format!(
-                        "add `{}` to `setup:` (its action keeps this cache), or cache the directory with `paths` and `files`",
+                        "add `{}` to the job's or the spec's `setup:` (its action keeps this cache), or cache the directory with `paths` and `files`",
                         s.tool()
                     )),
                 );

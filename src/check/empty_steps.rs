@@ -1,4 +1,4 @@
-//! Rule: a job has steps, and no step command is blank.
+//! Rule: a job has steps (or only remote steps in some target), and no step command is blank.
 
 use super::{run_path, run_text, steps, Context};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
@@ -26,7 +26,12 @@ pub(super) const CODES: &[Code] = &[NO_STEPS, EMPTY_STEP];
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
         let node = cx.tree.get("jobs").and_then(|j| j.get(name));
-        if job.steps.is_empty() && !steps_reported_elsewhere(node) {
+        let remote_only = cx
+            .spec
+            .targets
+            .as_ref()
+            .is_some_and(|t| t.has_remote_steps(name));
+        if job.steps.is_empty() && !remote_only && !steps_reported_elsewhere(node) {
             let has_key = node.and_then(|j| j.get("steps")).is_some();
             let path = YamlPath::root().key("jobs").key(name);
             let d = Diagnostic::error(NO_STEPS, format!("job `{name}` has no steps"));
@@ -36,7 +41,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 } else {
                     d.at_key(path)
                 }
-                .with_help("add `steps:` with at least one command, e.g. `steps: [make test]`"),
+                .with_help("add `steps:` with at least one command, e.g. `steps: [make test]`, or give the job remote-only steps (`targets.github.setup.<job>` or `post.<job>`, `targets.gitlab.before_script.<job>` or `after_script.<job>`)"),
             );
         }
     }

@@ -24,6 +24,7 @@ mod permissions;
 mod pipeline_name;
 mod ports;
 pub(crate) mod reserved_names;
+mod runner_cells;
 mod runner_images;
 mod secret_sources;
 mod secrets_declared;
@@ -97,6 +98,7 @@ pub const RULES: &[Rule] = &[
     rule!("templates", templates),
     rule!("environments", environments),
     rule!("runner-images", runner_images),
+    rule!("runner-cells", runner_cells),
     rule!("pipeline-name", pipeline_name),
     rule!("cron", cron),
     rule!("concurrency", concurrency),

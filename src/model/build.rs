@@ -121,6 +121,7 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
             summary: summary(j.description.as_deref()),
             needs: j.needs.clone(),
             steps,
+            setup: j.setup.clone().unwrap_or_else(|| spec.setup.clone()),
             env: j.env.clone(),
             matrix: j.matrix.as_ref().map(matrix::expand),
             when: j.when.as_ref().map(when::resolve).unwrap_or_default(),

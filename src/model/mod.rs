@@ -4,6 +4,7 @@
 //! matrix cells, conditions or env.
 
 mod build;
+mod runner_cells;
 mod when;
 
 pub use crate::matrix::{Cell, Matrix};
@@ -50,6 +51,8 @@ pub struct Job {
     pub summary: Option<String>,
     pub needs: Vec<String>,
     pub steps: Vec<Step>,
+    /// The toolchains of this job: its own `setup:`, else the spec-wide one.
+    pub setup: Setup,
     pub env: IndexMap<String, EnvValue>,
     pub matrix: Option<Matrix>,
     pub when: When,

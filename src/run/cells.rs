@@ -42,6 +42,8 @@ pub(crate) fn parse_cell(raw: &str) -> Result<IndexMap<String, String>, String> 
         .ok_or("--cell must be a JSON object of matrix values, e.g. {\"os\": \"linux\"}")?;
     object
         .iter()
+        // The runner labels cigen adds to GitHub cells are no matrix value.
+        .filter(|(k, _)| k.as_str() != crate::contract::GITHUB_RUNNER_KEY)
         .map(|(k, v)| {
             let text = match v {
                 serde_json::Value::String(s) => s.clone(),

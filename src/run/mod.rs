@@ -20,6 +20,7 @@ mod locate;
 mod mask;
 mod outputs;
 mod plan;
+mod platform;
 mod preflight;
 mod preflight_cache;
 #[cfg(target_os = "linux")]
@@ -181,7 +182,9 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
     let mut toolchains = toolchain::Resolver::new(&base.process, !ctx.ci, &p.root);
     for u in plan.units.iter_mut() {
         if matches!(u.verdict, when::Verdict::Run(_)) {
-            u.toolchain = toolchains.select(&toolchain::wanted(p, &u.cell));
+            if let Some(job) = p.jobs.get(&u.job) {
+                u.toolchain = toolchains.select(&toolchain::wanted(job, &u.cell));
+            }
         }
     }
     let toolchain_shims = toolchains.into_shims();
@@ -236,15 +239,32 @@ impl Prepared<'_> {
             .collect()
     }
 
-    /// Locally, starts checking the `setup:` toolchains against PATH (see `preflight.rs`);
-    /// `None` in CI, where the runner installed them.
+    /// Locally, starts checking the `setup:` toolchains of the jobs that run (each job's own
+    /// `setup:`, else the spec's) against PATH (see `preflight.rs`); `None` in CI, where the
+    /// runner installed them.
     pub(crate) fn preflight(&self) -> Option<Preflight> {
         let p = &self.loaded.pipeline;
-        if self.ctx.ci || p.setup.is_empty() {
+        let mut tools: Vec<(&'static str, String)> = Vec::new();
+        for u in self.plan.units.iter() {
+            if !matches!(u.verdict, when::Verdict::Run(_)) {
+                continue;
+            }
+            for (tool, v) in p
+                .jobs
+                .get(&u.job)
+                .map(|j| j.setup.tools())
+                .unwrap_or_default()
+            {
+                if !tools.iter().any(|(t, w)| *t == tool && w == v) {
+                    tools.push((tool, v.to_string()));
+                }
+            }
+        }
+        if self.ctx.ci || tools.is_empty() {
             return None;
         }
         Some(Preflight(preflight::start(
-            &p.setup,
+            &tools,
             &self.base.process,
             &p.root,
         )))

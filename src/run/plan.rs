@@ -193,7 +193,10 @@ pub(crate) fn build(
                 format!("{name} ({})", cell.label())
             };
             // Per cell: `when.matrix` looks at the cell's values.
-            let verdict = evaluate(&job.when, ctx, &cell, changes);
+            let verdict = match super::platform::other_os(job, &cell) {
+                Some(reason) => Verdict::Skip(reason),
+                None => evaluate(&job.when, ctx, &cell, changes),
+            };
             // What the executor will decide for each step of a unit that runs (a step's
             // `when.matrix` looks at the cell too).
             let step_plan: Vec<StepPlan> = match verdict {

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::preflight_cache::{run_probe, Prober};
-use crate::spec::Setup;
 
 /// One toolchain check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,10 +98,14 @@ pub(crate) struct Preflight {
     prober: Prober,
 }
 
-/// Starts checking every toolchain in `setup`: PATH (from `env`) is searched at once, known
+/// Starts checking the toolchains `tools` (the `setup:` of the jobs that run): PATH (from `env`) is searched at once, known
 /// answers come from the cache, the rest is probed in the background, in `dir` (where steps
 /// run), in parallel (`java -version` is slow).
-pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) -> Preflight {
+pub(crate) fn start(
+    tools: &[(&'static str, String)],
+    env: &HashMap<String, String>,
+    dir: &Path,
+) -> Preflight {
     let mut pre = Preflight {
         checks: Vec::new(),
         running: Vec::new(),
@@ -110,9 +113,9 @@ pub(crate) fn start(setup: &Setup, env: &HashMap<String, String>, dir: &Path) ->
     };
     // cigen selects the other toolchains per unit and fails a unit whose version is missing
     // (`toolchain.rs`); the warning table is for the tools it does not select (uv).
-    let tools = setup.tools();
     for (tool, wanted) in tools
-        .into_iter()
+        .iter()
+        .map(|(tool, v)| (*tool, v.as_str()))
         .filter(|(tool, _)| !super::toolchain::TOOLS.contains(tool))
     {
         let (bin, args) = probe(tool);

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 
 use super::preflight::{hint, matches, version_in};
 use super::preflight_cache::Prober;
-use crate::model::{Cell, Pipeline};
+use crate::model::{Cell, Job};
 
 /// The toolchains cigen selects, by the name of their matrix axis and `setup:` key.
 pub(crate) const TOOLS: &[&str] = &["python", "node", "rust", "go", "java"];
@@ -46,9 +46,9 @@ impl Selected {
     }
 }
 
-/// The versions a unit asks for: its cell's toolchain axes, else `setup:`.
-pub(crate) fn wanted(p: &Pipeline, cell: &Cell) -> Vec<(&'static str, String)> {
-    let setup = p.setup.tools();
+/// The versions a unit asks for: its cell's toolchain axes, else its job's `setup:`.
+pub(crate) fn wanted(job: &Job, cell: &Cell) -> Vec<(&'static str, String)> {
+    let setup = job.setup.tools();
     TOOLS
         .iter()
         .filter_map(|t| {

@@ -179,7 +179,10 @@ pub(super) fn misindented(
             continue;
         }
         for child in children {
-            let own_key_of_parent = parent.key == "when" && child.key == "when";
+            // Keys that the parent itself has: `when.not.when`, and `runs-on.matrix` (the
+            // axis that picks each cell's runner).
+            let own_key_of_parent = (parent.key == "when" && child.key == "when")
+                || (parent.key == "runs-on" && child.key == "matrix");
             if !JOB_KEYS.contains(&child.key.as_str())
                 || own_key_of_parent
                 || child.key == parent.key

@@ -5,8 +5,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ArtifactPath, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Secret, Service,
-    StepSpec, When,
+    ArtifactPath, CellRunner, Duration, EnvValue, Matrix, OneOrMany, RelPath, RetrySpec, Secret,
+    Service, Setup, StepSpec, When,
 };
 
 /// One job. Locally `cigen run` executes its steps; in CI it becomes one runner job (one per matrix cell).
@@ -19,9 +19,12 @@ pub struct Job {
     /// Jobs that must succeed before this one starts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<String>,
-    /// Commands run in order; a string is shorthand for `{run: ...}`.
+    /// Commands run in order; a string is shorthand for `{run: ...}`. May be empty for a job whose work is only remote steps (`targets.<target>.setup`/`post`, GitLab `before_script`/`after_script`).
     #[serde(default)]
     pub steps: Vec<StepSpec>,
+    /// This job's toolchains, instead of the spec-wide `setup:` (the job gets exactly these: `setup: { rust: nightly, rust_components: [miri] }` for a nightly job, `setup: {}` for none). CI installs them; locally `cigen run` selects and checks them for this job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<Setup>,
     /// Environment variables for this job (override the spec's `env`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub env: IndexMap<String, EnvValue>,
@@ -128,7 +131,7 @@ impl Environment {
 /// Stands for the branch or tag being built in an environment URL.
 pub const REF_PLACEHOLDER: &str = "{ref}";
 
-/// Where the job runs in each CI target.
+/// Where the job runs in each CI target. With `matrix` and `cells`, each cell runs where its value of that axis says (`matrix: os`, `cells: { linux: {github: ubuntu-24.04}, windows: {github: windows-2022} }`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RunsOn {
@@ -141,4 +144,10 @@ pub struct RunsOn {
     /// GitLab job image (overrides `targets.gitlab.image`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// The matrix axis whose value picks each cell's runner from `cells`, e.g. `os`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<String>,
+    /// Per value of the `matrix` axis: the OS of those cells, their GitHub labels and GitLab tags.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub cells: IndexMap<String, CellRunner>,
 }

@@ -32,6 +32,19 @@ impl Targets {
             .filter_map(|(k, t)| t.as_ref().map(|t| (k, t)))
             .collect()
     }
+
+    /// Whether some target runs remote-only steps for `job` (`setup.<job>` or `post.<job>` of
+    /// a workflow target, GitLab `before_script.<job>` or `after_script.<job>`): such a job
+    /// may have no steps of its own.
+    pub fn has_remote_steps(&self, job: &str) -> bool {
+        self.workflows().iter().any(|(_, t)| {
+            t.setup.get(job).is_some_and(|s| !s.is_empty())
+                || t.post.get(job).is_some_and(|s| !s.is_empty())
+        }) || self.gitlab.as_ref().is_some_and(|g| {
+            g.before_script.get(job).is_some_and(|s| !s.is_empty())
+                || g.after_script.get(job).is_some_and(|s| !s.is_empty())
+        })
+    }
 }
 
 /// Options of a GitHub-style workflow target (`targets.github`, `targets.forgejo`).

@@ -176,6 +176,9 @@ pub fn stand_in_for(repo: &str, scratch: &Path) -> Option<Result<PathBuf, String
 }
 
 /// One `-P label=-self-hosted` per `runs-on` label in the workflow (host mode needs each).
+/// A job whose cells pick their runners (`${{ matrix.cigen-runs-on }}`) contributes the
+/// `ubuntu-*` labels of its cells only: this host runs Linux, so act must not schedule the
+/// Windows and macOS cells (it skips a label without a mapping as an unsupported platform).
 pub fn runs_on_labels(workflow_text: &str) -> BTreeSet<String> {
     let doc: serde_yaml::Value = serde_yaml::from_str(workflow_text).expect("workflow is YAML");
     let mut labels = BTreeSet::new();
@@ -186,6 +189,9 @@ pub fn runs_on_labels(workflow_text: &str) -> BTreeSet<String> {
         .unwrap_or_default();
     for (_, job) in jobs {
         match job.get("runs-on") {
+            Some(serde_yaml::Value::String(s)) if s.contains("cigen-runs-on") => {
+                labels.extend(linux_cell_labels(&job));
+            }
             Some(serde_yaml::Value::String(s)) => {
                 labels.insert(s.clone());
             }
@@ -196,6 +202,22 @@ pub fn runs_on_labels(workflow_text: &str) -> BTreeSet<String> {
         }
     }
     labels
+}
+
+/// The `ubuntu-*` labels of a job's cells (`cigen-runs-on` in its include rows: a label, or a
+/// JSON list of labels).
+fn linux_cell_labels(job: &serde_yaml::Value) -> Vec<String> {
+    let rows = job["strategy"]["matrix"]["include"]
+        .as_sequence()
+        .cloned()
+        .unwrap_or_default();
+    rows.iter()
+        .filter_map(|r| r.get("cigen-runs-on").and_then(|v| v.as_str()))
+        .flat_map(|v| {
+            serde_json::from_str::<Vec<String>>(v).unwrap_or_else(|_| vec![v.to_string()])
+        })
+        .filter(|l| l.starts_with("ubuntu-"))
+        .collect()
 }
 
 /// Adds `max-parallel: 1` to every job's `strategy:` (a line of its own, nothing else

@@ -13,6 +13,7 @@ mod compare;
 mod corpus;
 mod corpus_features;
 mod corpus_more;
+mod corpus_platforms;
 mod logs;
 mod repo;
 mod runners;

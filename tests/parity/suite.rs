@@ -5,6 +5,7 @@ use super::compare::{diffs, render, verdict};
 use super::corpus::{self, Pipeline};
 use super::corpus_features;
 use super::corpus_more;
+use super::corpus_platforms;
 use super::logs::{plan_units, Unit};
 use super::repo::{generated, Generated};
 use super::runners::{run_all, Tools};
@@ -137,4 +138,9 @@ fn concurrency_groups_and_environment_urls() {
 #[test]
 fn matrix_conditions_negations_and_env_references() {
     check(&corpus_features::CONDITIONS_ENV);
+}
+
+#[test]
+fn per_cell_runners_and_per_job_setup() {
+    check(&corpus_platforms::PLATFORMS);
 }

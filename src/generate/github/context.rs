@@ -112,6 +112,9 @@ pub(crate) struct Job {
     pub(crate) condition: Option<String>,
     /// Runner labels (one is printed as a scalar).
     pub(crate) runs_on: Vec<String>,
+    /// `runs-on` as an expression (print with `expr`) for a job whose cells pick their
+    /// runners (`runs-on.cells`); it wins over `runs_on`.
+    pub(crate) runs_on_expr: Option<String>,
     pub(crate) timeout_minutes: u64,
     pub(crate) permissions: Vec<Permission>,
     pub(crate) environment: Option<Environment>,

@@ -7,6 +7,7 @@ mod cache;
 mod condition;
 mod context;
 mod remote;
+mod runs_on;
 mod steps;
 
 use std::path::Path;
@@ -205,13 +206,9 @@ fn health_options(s: &crate::model::Service) -> Option<String> {
 }
 
 fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateError> {
-    let runs_on = j
-        .runs_on
-        .github
-        .as_ref()
-        .map(|r| r.to_vec().into_iter().cloned().collect())
-        .unwrap_or_else(|| t.runs_on.clone());
-    let cells = match &j.matrix {
+    let runs_on = runs_on::labels(t, j);
+    let runner_cells = runs_on::per_cell(t, j);
+    let mut cells: Vec<Vec<Entry>> = match &j.matrix {
         Some(m) => m
             .cells
             .iter()
@@ -219,6 +216,11 @@ fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateEr
             .collect(),
         None => Vec::new(),
     };
+    if let Some((_, labels)) = &runner_cells {
+        for (cell, label) in cells.iter_mut().zip(labels) {
+            cell.push(text(contract::GITHUB_RUNNER_KEY, label.clone()));
+        }
+    }
     let services = j
         .services
         .iter()
@@ -249,6 +251,7 @@ fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateEr
         needs: j.needs.clone(),
         condition: condition::job_condition(p, j),
         runs_on,
+        runs_on_expr: runner_cells.map(|(e, _)| format!("${{{{ {e} }}}}")),
         timeout_minutes: provider_timeout_minutes(j.timeout),
         permissions: permissions(j),
         environment: j.environment.as_ref().map(|e| Environment {

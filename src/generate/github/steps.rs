@@ -78,8 +78,8 @@ fn version(j: &Job, key: &str, tool: &str, v: &str) -> Entry {
 
 /// Toolchains from `setup:`. Rust uses `rustup` (present on GitHub runners) in a run step;
 /// the version reaches the shell through `env:`.
-fn toolchains(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Vec<Step> {
-    let s = &p.setup;
+fn toolchains(t: &WorkflowOutput, j: &Job) -> Vec<Step> {
+    let s = &j.setup;
     let mut out = Vec::new();
     if let Some(v) = &s.python {
         out.push(uses(
@@ -204,7 +204,7 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
         "Check out",
         checkout,
     )];
-    out.extend(toolchains(p, t, j));
+    out.extend(toolchains(t, j));
     super::cache::enable_setup_caches(&mut out, j);
     out.extend(super::cache::step(t, j));
     for need in &j.needs {
@@ -219,19 +219,26 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
             ));
         }
     }
-    out.extend(remote_setup(t, j)?);
-    out.extend(install_cigen(t));
-    let mut run_step = run(
-        &format!("cigen run {}", j.name),
-        run_env(p, j),
-        format!(
-            "exec {}",
-            invocation::cigen_run(j, invocation::CellFrom::GithubJson)
-        ),
-    );
-    run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
-    out.push(run_step);
-    out.extend(super::remote::post(t, j)?);
+    let remote = remote_setup(t, j)?;
+    let post = super::remote::post(t, j)?;
+    // A job with no steps of its own is only its remote steps here: nothing for cigen to run.
+    let remote_only =
+        j.steps.is_empty() && j.outputs.is_empty() && !(remote.is_empty() && post.is_empty());
+    out.extend(remote);
+    if !remote_only {
+        out.extend(install_cigen(t));
+        let mut run_step = run(
+            &format!("cigen run {}", j.name),
+            run_env(p, j),
+            format!(
+                "exec {}",
+                invocation::cigen_run(j, invocation::CellFrom::GithubJson)
+            ),
+        );
+        run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
+        out.push(run_step);
+    }
+    out.extend(post);
     if !j.artifacts.is_empty() {
         let (name, is_expr) = artifact_name(j);
         // The spec file sits at the workspace root, so listing it keeps the artifact rooted

@@ -6,7 +6,7 @@
 
 use crate::contract::{matrix_env_name, GITLAB_IMAGE_VAR};
 use crate::generate::GenerateError;
-use crate::model::{GitlabOutput, Job, Pipeline};
+use crate::model::{GitlabOutput, Job};
 
 /// The toolchains whose matrix axes pick a version (`run/toolchain.rs` selects the same).
 const TOOLS: &[&str] = &["python", "node", "rust", "go", "java"];
@@ -43,11 +43,7 @@ fn rust_image(v: &str) -> Option<String> {
 
 /// The image for `job`: its own (`runs-on.image`), the target's, or one that follows its
 /// toolchain.
-pub(super) fn job_image(
-    p: &Pipeline,
-    t: &GitlabOutput,
-    j: &Job,
-) -> Result<JobImage, GenerateError> {
+pub(super) fn job_image(t: &GitlabOutput, j: &Job) -> Result<JobImage, GenerateError> {
     let keys = j.matrix_keys();
     let axes: Vec<&str> = TOOLS
         .iter()
@@ -82,7 +78,7 @@ pub(super) fn job_image(
         return Ok(fixed(Some(image)));
     }
     match axes.as_slice() {
-        [] => Ok(fixed(setup_image(p))),
+        [] => Ok(fixed(setup_image(j))),
         [tool] => axis_image(j, tool),
         [a, b, ..] => Err(GenerateError::user(format!(
             "jobs.{}.matrix: the cells vary both `{a}` and `{b}`, and no one GitLab image follows two toolchains: set `runs-on: {{ image: ... }}` naming both versions (`$MATRIX_{}` and `$MATRIX_{}`)",
@@ -93,9 +89,9 @@ pub(super) fn job_image(
     }
 }
 
-/// The image of the first toolchain in `setup:`.
-fn setup_image(p: &Pipeline) -> Option<String> {
-    let tools = p.setup.tools();
+/// The image of the first toolchain in the job's `setup:`.
+fn setup_image(j: &Job) -> Option<String> {
+    let tools = j.setup.tools();
     let (tool, v) = tools.iter().find(|(tool, _)| TOOLS.contains(tool))?;
     if *tool == "rust" {
         return rust_image(v);
@@ -153,7 +149,7 @@ fn axis_image(j: &Job, tool: &str) -> Result<JobImage, GenerateError> {
 mod tests {
     use super::*;
 
-    fn pipeline(yaml: &str) -> Pipeline {
+    fn pipeline(yaml: &str) -> crate::model::Pipeline {
         let path = std::path::Path::new("cigen.yaml");
         match crate::compile::load_str(path, yaml, std::path::Path::new(".")) {
             Ok(l) => l.pipeline,
@@ -164,7 +160,7 @@ mod tests {
     fn image(yaml: &str, job: &str) -> Result<JobImage, String> {
         let p = pipeline(yaml);
         let t = p.targets.gitlab.clone().expect("a gitlab target");
-        job_image(&p, &t, &p.jobs[job]).map_err(|e| e.message)
+        job_image(&t, &p.jobs[job]).map_err(|e| e.message)
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod context;
 mod image;
 pub(crate) mod install;
 mod rules;
+mod tags;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -110,7 +111,6 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
             crate::pins::cigen_version(t.cigen_version.as_deref()),
         )?,
     };
-    let toolchains = install::toolchains(&p.setup);
     if let Some(j) = p
         .jobs
         .values()
@@ -124,16 +124,7 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
     let jobs = p
         .jobs
         .values()
-        .map(|j| {
-            job(
-                p,
-                t,
-                j,
-                stage_name(depth[j.name.as_str()]),
-                &install,
-                &toolchains,
-            )
-        })
+        .map(|j| job(t, j, stage_name(depth[j.name.as_str()]), &install))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Ctx {
         name: p.name.clone(),
@@ -159,48 +150,65 @@ fn timeout(j: &ModelJob) -> String {
 }
 
 fn job(
-    p: &Pipeline,
     t: &GitlabOutput,
     j: &ModelJob,
     stage: String,
     install: &[String],
-    toolchains: &[String],
 ) -> Result<Job, GenerateError> {
-    let image = image::job_image(p, t, j)?;
-    let cells = match &j.matrix {
-        Some(m) => m
-            .cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let mut vars: Vec<Variable> = c
-                    .values
-                    .iter()
-                    .map(|(k, v)| var(&matrix_env_name(k), v.clone()))
-                    .collect();
-                if let Some(images) = &image.per_cell {
-                    vars.push(var(GITLAB_IMAGE_VAR, images[i].clone()));
-                }
-                vars
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let toolchains = install::toolchains(&j.setup);
+    let image = image::job_image(t, j)?;
+    let model_cells = j
+        .matrix
+        .as_ref()
+        .map(|m| m.cells.as_slice())
+        .unwrap_or_default();
+    let tags::Tags {
+        tags,
+        cell_vars: tag_vars,
+    } = tags::tags(t, j, model_cells)?;
+    let cells = model_cells
+        .iter()
+        .zip(tag_vars)
+        .enumerate()
+        .map(|(i, (c, tag_vars))| {
+            let mut vars: Vec<Variable> = c
+                .values
+                .iter()
+                .map(|(k, v)| var(&matrix_env_name(k), v.clone()))
+                .collect();
+            if let Some(images) = &image.per_cell {
+                vars.push(var(GITLAB_IMAGE_VAR, images[i].clone()));
+            }
+            vars.extend(tag_vars.into_iter().map(|(k, v)| var(&k, v)));
+            vars
+        })
+        .collect();
     let mut variables = Vec::new();
     if j.uses_changes() {
         // Change detection compares against the base commit, which needs full history.
         variables.push(var("GIT_DEPTH", "0"));
     }
+    let remote = t.before_script.get(&j.name).cloned().unwrap_or_default();
+    // A job with no steps of its own is only its remote commands here: they become the
+    // script, and cigen is not installed.
+    let remote_only = j.steps.is_empty() && j.outputs.is_empty() && !remote.is_empty();
     // A build of cigen needs the toolchains first; an installed release does not.
     let mut before_script: Vec<String> = Vec::new();
-    if t.cigen_build.is_some() {
+    if remote_only {
+        before_script.extend(toolchains.iter().cloned());
+    } else if t.cigen_build.is_some() {
         before_script.extend(toolchains.iter().cloned());
         before_script.extend(install.iter().cloned());
     } else {
         before_script.extend(install.iter().cloned());
         before_script.extend(toolchains.iter().cloned());
     }
-    before_script.extend(t.before_script.get(&j.name).cloned().unwrap_or_default());
+    let script = if remote_only {
+        remote
+    } else {
+        before_script.extend(remote);
+        vec![invocation::cigen_run(j, invocation::CellFrom::Variables)]
+    };
     let services = j
         .services
         .iter()
@@ -210,10 +218,6 @@ fn job(
             variables: s.env.iter().map(|(k, v)| var(k, v.clone())).collect(),
         })
         .collect();
-    let tags = match j.runs_on.gitlab.as_ref() {
-        Some(r) => r.to_vec().into_iter().cloned().collect(),
-        None => t.tags.clone(),
-    };
     Ok(Job {
         id: j.name.clone(),
         stage,
@@ -236,7 +240,7 @@ fn job(
         interruptible: j.environment.is_none(),
         cache: cache::cache(j),
         before_script,
-        script: vec![invocation::cigen_run(j, invocation::CellFrom::Variables)],
+        script,
         after_script: after::lines(t, j),
         artifact_paths: j.artifacts.clone(),
         dotenv: !j.outputs.is_empty(),
