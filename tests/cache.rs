@@ -232,3 +232,31 @@ fn setup_caches_are_refused_where_releases_run() {
     );
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn setup_caches_follow_the_job_s_own_toolchains() {
+    let spec = r#"
+        version: 1
+        setup: { uv: "0.9" }
+        jobs:
+          web:
+            setup: { node: "22" }
+            cache: { setup: [pnpm] }
+            steps: [echo web]
+          bare:
+            setup: {}
+            cache: { setup: [uv] }
+            steps: [echo bare]
+        "#;
+    let (code, err) = check(spec);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("the `uv` cache needs `setup.uv`") && !err.contains("`pnpm`"),
+        "{err}"
+    );
+    let (github, _, _) = generated(&spec.replace("cache: { setup: [uv] }", ""));
+    assert_eq!(
+        step(&github, "web", "Set up Node.js")["with"]["cache"],
+        "pnpm"
+    );
+}
