@@ -75,15 +75,6 @@ pub const BY_DESIGN: &[Row] = &[
         field: Field::Status,
         why: "`when.provider: github` runs a job only on GitHub",
     },
-    Row {
-        pipeline: "outputs",
-        scenario: "*",
-        units: &["reads-gated"],
-        runners: &[Act, Forgejo],
-        field: Field::Markers,
-        why: "GitHub's `env:` cannot leave a variable unset: an output its need never wrote \
-              (the need was skipped by its own `when`) arrives empty on GitHub and Forgejo, unset elsewhere",
-    },
 ];
 
 /// Differences that issue 8 removes; each fix empties its rows.

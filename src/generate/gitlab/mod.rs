@@ -4,7 +4,11 @@
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
 mod after;
+<<<<<<< HEAD
 mod cache;
+=======
+mod cell_image;
+>>>>>>> main
 mod context;
 mod image;
 pub(crate) mod install;
@@ -156,7 +160,7 @@ fn job(
     install: &[String],
 ) -> Result<Job, GenerateError> {
     let toolchains = install::toolchains(&j.setup);
-    let image = image::job_image(t, j)?;
+    let image = cell_image::per_runner(j, image::job_image(t, j)?);
     let model_cells = j
         .matrix
         .as_ref()
