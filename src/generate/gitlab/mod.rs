@@ -4,11 +4,8 @@
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
 mod after;
-<<<<<<< HEAD
 mod cache;
-=======
 mod cell_image;
->>>>>>> main
 mod context;
 mod image;
 pub(crate) mod install;
