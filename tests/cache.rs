@@ -176,7 +176,7 @@ fn check_locates_caches_that_would_not_generate() {
             cache: { paths: [.cache] }
             steps: [echo b]
           c:
-            cache: { paths: [.c], files: ["!x.lock", "../outside.lock", "${{ github.sha }}"] }
+            cache: { paths: [.c], files: ["!x.lock", "../outside.lock", "${{ github.sha }}", "{a,b}.lock"] }
             steps: [echo c]
         "#,
     );
@@ -190,6 +190,7 @@ fn check_locates_caches_that_would_not_generate() {
         "`!x.lock` cannot be a cache key file: a key file cannot exclude",
         "`../outside.lock` cannot be a cache key file: a key file must be inside the repository",
         "`${{ github.sha }}` cannot be a cache key file",
+        "`{a,b}.lock` means other files on GitLab: its `cache:key:files` expands only `*` and `**`",
     ] {
         assert!(err.contains(want), "missing {want:?} in\n{err}");
     }

@@ -95,6 +95,19 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        if gitlab && !c.paths.is_empty() {
+            // GitLab expands only `*` and `**` in key files; it reads `?`, `[]` and `{}` as
+            // file name characters, so the key would hash other files than on GitHub.
+            for (i, f) in c.files.iter().enumerate() {
+                if f.as_str().contains(['?', '[', ']', '{', '}']) {
+                    out.push(
+                        Diagnostic::error(CACHE_FILES, format!("`{f}` means other files on GitLab: its `cache:key:files` expands only `*` and `**`"))
+                            .at(cp.key("files").index(i))
+                            .with_help("write the files with `*` and `**` only, e.g. `**/package-lock.json`"),
+                    );
+                }
+            }
+        }
         if !c.paths.is_empty() && c.files.is_empty() {
             out.push(
                 Diagnostic::error(CACHE_FILES, "a cache of `paths` needs `files` to make its key")
