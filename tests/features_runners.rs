@@ -228,6 +228,14 @@ fn an_expression_in_a_runner_label_is_a_located_error_naming_the_typed_keys() {
     assert!(stderr.contains("error[runs-on-expression]"), "{stderr}");
     assert!(stderr.contains("cigen.yaml:5:24"), "{stderr}");
     assert!(stderr.contains("runs-on: { matrix: os, cells:"), "{stderr}");
+    // GitLab tags, which GitLab never evaluates either.
+    let spec = "version: 1\njobs:\n  test:\n    runs-on: { gitlab: [\"${{ matrix.os }}\"] }\n    steps: [echo]\n";
+    let (code, stderr) = check(spec);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[runs-on-expression]") && stderr.contains("cigen.yaml:4:25"),
+        "{stderr}"
+    );
     // The target default too.
     let spec = "version: 1\njobs:\n  a:\n    steps: [echo]\ntargets:\n  github:\n    runs-on: [\"${{ vars.RUNNER }}\"]\n";
     let (code, stderr) = check(spec);

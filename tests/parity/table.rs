@@ -75,6 +75,17 @@ pub const BY_DESIGN: &[Row] = &[
         field: Field::Status,
         why: "`when.provider: github` runs a job only on GitHub",
     },
+    Row {
+        pipeline: "remote-steps",
+        scenario: "*",
+        units: &["test", "broken"],
+        runners: CI,
+        field: Field::Markers,
+        why: "post steps (`targets.<ci>.post`, GitLab `after_script`) are CI-only by design: \
+              they hand results to the provider, and only a CI runner prints what they do \
+              (each after `cigen run`, by its condition: the success one after `test`, the \
+              failure one after `broken`)",
+    },
 ];
 
 /// Differences that issue 8 removes; each fix empties its rows.

@@ -3,6 +3,7 @@
 //! A job here only checks out, installs toolchains and cigen, hands artifacts over, and calls
 //! `exec cigen run <job> --no-deps`; all pipeline logic stays in cigen (docs/contracts.md).
 
+mod cache;
 mod condition;
 mod context;
 mod remote;

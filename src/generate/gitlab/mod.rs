@@ -4,6 +4,7 @@
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
 mod after;
+mod cache;
 mod cell_image;
 mod context;
 mod image;
@@ -238,6 +239,7 @@ fn job(
         }),
         resource_group: j.concurrency.clone(),
         interruptible: j.environment.is_none(),
+        cache: cache::cache(j),
         before_script,
         script,
         after_script: after::lines(t, j),
