@@ -24,7 +24,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A temporary copy of `tests/fixtures/import/<name>`.
-fn fixture(name: &str) -> Test {
+pub(crate) fn fixture(name: &str) -> Test {
     let t = Test::new();
     copy_dir(
         &repo_root().join("tests/fixtures/import").join(name),
