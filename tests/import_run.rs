@@ -30,22 +30,28 @@ const REAL: &[&str] = &[
     "echo", "export", "cd", "test", "[", "true", "false", "mkdir", "cat", "printf",
 ];
 
-/// A stand-in that logs `name args` and the shown env, and succeeds.
+/// A stand-in that logs `name args` and the shown env, and succeeds. The line is written
+/// with one `printf`, so the lines of cells running at once never interleave.
 fn stand_in(bin: &Path, name: &str) {
     let shown: String = SHOWN
         .iter()
-        .map(|v| format!("[ -n \"${{{v}-}}\" ] && printf ' {v}=%s' \"${v}\"; "))
+        .map(|v| format!("[ -n \"${{{v}-}}\" ] && line=\"$line {v}=${v}\"\n"))
         .collect();
     executable(
         &bin.join(name),
-        &format!("#!/bin/sh\n{{ printf '%s' \"{name} $*\"; {shown}echo; }} >> \"$STANDIN_LOG\"\nexit 0\n"),
+        &format!("#!/bin/sh\nline=\"{name} $*\"\n{shown}printf '%s\\n' \"$line\" >> \"$STANDIN_LOG\"\nexit 0\n"),
     );
 }
 
 /// The first word of every line of every step.
 fn commands(spec: &serde_yaml::Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for job in spec["jobs"].as_mapping().into_iter().flatten().map(|(_, j)| j) {
+    for job in spec["jobs"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .map(|(_, j)| j)
+    {
         for step in job["steps"].as_sequence().into_iter().flatten() {
             let run = step.as_str().or_else(|| step["run"].as_str()).unwrap_or("");
             for line in run.lines() {
@@ -75,7 +81,12 @@ fn versions(spec: &serde_yaml::Value, tool: &str) -> Vec<String> {
         }
     };
     add(&spec["setup"][tool]);
-    for job in spec["jobs"].as_mapping().into_iter().flatten().map(|(_, j)| j) {
+    for job in spec["jobs"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .map(|(_, j)| j)
+    {
         add(&job["setup"][tool]);
         for v in job["matrix"][tool].as_sequence().into_iter().flatten() {
             add(v);
@@ -180,10 +191,9 @@ fn imported_python_library_runs() {
     }
     // `>> $GITHUB_ENV` became `$CIGEN_ENV`: the next step of the job sees `PY`.
     assert!(
-        calls
-            .lines()
-            .any(|l| l.starts_with("uvx pre-commit run --all-files --show-diff-on-failure PY=")
-                && l.len() > "uvx pre-commit run --all-files --show-diff-on-failure PY=".len() + 10),
+        calls.lines().any(|l| l
+            .starts_with("uvx pre-commit run --all-files --show-diff-on-failure PY=")
+            && l.len() > "uvx pre-commit run --all-files --show-diff-on-failure PY=".len() + 10),
         "{calls}"
     );
     assert!(calls.contains("uv build\n"), "{calls}");
@@ -209,12 +219,16 @@ fn imported_rust_crate_runs() {
     }
     // `when.matrix`: the ignored tests ran in the nightly cell only.
     assert_eq!(
-        calls.matches("cargo test --workspace --all-features -- --ignored").count(),
+        calls
+            .matches("cargo test --workspace --all-features -- --ignored")
+            .count(),
         1,
         "{calls}"
     );
     assert!(
-        calls.contains("cargo miri test --workspace RUSTUP_TOOLCHAIN=nightly-x86_64-unknown-linux-gnu"),
+        calls.contains(
+            "cargo miri test --workspace RUSTUP_TOOLCHAIN=nightly-x86_64-unknown-linux-gnu"
+        ),
         "{calls}"
     );
     // `${{ env.RUSTFLAGS }}` in an env value is expanded by cigen.
@@ -222,7 +236,10 @@ fn imported_rust_crate_runs() {
         calls.contains("cargo doc --workspace --all-features --no-deps RUSTDOCFLAGS=--cfg docsrs -Dwarnings RUSTUP_TOOLCHAIN=nightly-x86_64-unknown-linux-gnu"),
         "{calls}"
     );
-    assert!(calls.contains("cargo fuzz run parse_inline -- -max_total_time=600"), "{calls}");
+    assert!(
+        calls.contains("cargo fuzz run parse_inline -- -max_total_time=600"),
+        "{calls}"
+    );
 }
 
 #[test]

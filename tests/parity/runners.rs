@@ -213,7 +213,12 @@ fn laptop_rust(spec: &str) -> Vec<String> {
         }
     };
     add(&spec["setup"]["rust"]);
-    for job in spec["jobs"].as_mapping().into_iter().flatten().map(|(_, j)| j) {
+    for job in spec["jobs"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .map(|(_, j)| j)
+    {
         add(&job["setup"]["rust"]);
         for v in job["matrix"]["rust"].as_sequence().into_iter().flatten() {
             add(v);
