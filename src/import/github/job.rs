@@ -189,7 +189,7 @@ pub(crate) fn convert(
     }
     if let Some(s) = &j.strategy {
         if let Some(m) = &s.matrix {
-            c.job.matrix = super::matrix::matrix(cx, m, &renames);
+            c.job.matrix = super::matrix::matrix(cx, m, &renames).map(Box::new);
         }
         if let Some(ff) = &s.fail_fast {
             if scalar_text(ff).as_deref() != Some("true") {
@@ -439,14 +439,14 @@ fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
             }
         }
         _ => {
-            job.runs_on = Some(spec::RunsOn {
+            job.runs_on = Some(Box::new(spec::RunsOn {
                 github: Some(if labels.len() == 1 {
                     spec::OneOrMany::One(labels[0].clone())
                 } else {
                     spec::OneOrMany::Many(labels)
                 }),
                 ..Default::default()
-            })
+            }))
         }
     }
 }
