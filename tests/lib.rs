@@ -6,6 +6,7 @@ mod action;
 mod action_fixture;
 mod bench_run;
 mod bench_scripts;
+mod cache;
 mod cli;
 mod completions;
 mod corpus;

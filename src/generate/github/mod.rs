@@ -3,6 +3,7 @@
 //! A job here only checks out, installs toolchains and cigen, hands artifacts over, and calls
 //! `exec cigen run <job> --no-deps`; all pipeline logic stays in cigen (docs/contracts.md).
 
+mod cache;
 mod condition;
 mod context;
 mod remote;
@@ -237,19 +238,20 @@ fn job(
             options: health_options(s),
         })
         .collect();
-    let outputs = j
-        .outputs
-        .iter()
-        .map(|k| {
-            expr(
-                k,
-                format!(
-                    "${{{{ steps.{}.outputs.{k} }}}}",
-                    contract::GITHUB_RUN_STEP_ID
-                ),
-            )
-        })
-        .collect();
+    let step_output = |k: &str| {
+        expr(
+            k,
+            format!(
+                "${{{{ steps.{}.outputs.{k} }}}}",
+                contract::GITHUB_RUN_STEP_ID
+            ),
+        )
+    };
+    let mut outputs: Vec<Entry> = j.outputs.iter().map(|k| step_output(k)).collect();
+    if !outputs.is_empty() {
+        // Which outputs were written, so dependents can tell "unset" from "empty".
+        outputs.push(step_output(contract::GITHUB_WRITTEN_OUTPUT));
+    }
     Ok(Job {
         id: j.name.clone(),
         name: j.title().to_string(),
@@ -301,6 +303,15 @@ pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
                 env.push(expr(
                     &output_env_name(need, k),
                     format!("${{{{ needs.{need}.outputs.{k} }}}}"),
+                ));
+            }
+            if !n.outputs.is_empty() {
+                env.push(expr(
+                    &contract::written_env_name(need),
+                    format!(
+                        "${{{{ needs.{need}.outputs.{} }}}}",
+                        contract::GITHUB_WRITTEN_OUTPUT
+                    ),
                 ));
             }
         }
