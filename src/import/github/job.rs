@@ -368,16 +368,16 @@ pub(crate) fn convert(
                 format!("job condition `{text}` (only events and branches are typed)"),
             );
         }
-        let t = super::condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_ref());
+        let t = super::condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_deref());
         for (feature, text) in t.lost {
             cx.add(Kind::Lost, feature, "if", format!("job condition: {text}"));
         }
         if !t.matrix.is_empty() || t.not.is_some() {
-            c.job.when = Some(When {
+            c.job.when = Some(Box::new(When {
                 matrix: t.matrix,
                 not: t.not,
                 ..When::default()
-            });
+            }));
         }
         if cond.status != Status::Success {
             cx.add(Kind::Lost, "condition", "if", "a job that runs after its needs failed (`always()`, `failure()`, `!cancelled()`): it runs only when they pass");
@@ -480,7 +480,7 @@ fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
         };
         if let Some(axis) = axis {
             match runner_cells(cx, job, &axis) {
-                Ok(r) => job.runs_on = Some(r),
+                Ok(r) => job.runs_on = Some(Box::new(r)),
                 Err(why) => cx.add(
                     Kind::Lost,
                     "runner-per-cell",
