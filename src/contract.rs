@@ -52,6 +52,17 @@ pub const GITHUB_RUNNER_KEY: &str = "cigen-runs-on";
 /// is `$CIGEN_IMAGE`.
 pub const GITLAB_IMAGE_VAR: &str = "CIGEN_IMAGE";
 
+/// The GitHub step output in which `cigen run` lists the outputs it wrote (space-separated).
+/// A hyphen keeps it apart from every user output (`^[a-z_][a-z0-9_]*$`).
+pub const GITHUB_WRITTEN_OUTPUT: &str = "cigen-written";
+
+/// The env var through which a dependent on GitHub learns which outputs `job` wrote: GitHub's
+/// `env:` cannot leave a variable unset, so `cigen run` unsets the outputs not listed (an
+/// empty list: the need was skipped, or wrote nothing), as they are locally and on GitLab.
+pub fn written_env_name(job: &str) -> String {
+    format!("CIGEN_WRITTEN_{}", env_word(job))
+}
+
 /// The env var through which dependents read `job`'s output `key`: `<JOB>_<KEY>`.
 pub fn output_env_name(job: &str, key: &str) -> String {
     env_word(&format!("{job}_{key}"))

@@ -228,6 +228,14 @@ fn an_expression_in_a_runner_label_is_a_located_error_naming_the_typed_keys() {
     assert!(stderr.contains("error[runs-on-expression]"), "{stderr}");
     assert!(stderr.contains("cigen.yaml:5:24"), "{stderr}");
     assert!(stderr.contains("runs-on: { matrix: os, cells:"), "{stderr}");
+    // GitLab tags, which GitLab never evaluates either.
+    let spec = "version: 1\njobs:\n  test:\n    runs-on: { gitlab: [\"${{ matrix.os }}\"] }\n    steps: [echo]\n";
+    let (code, stderr) = check(spec);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[runs-on-expression]") && stderr.contains("cigen.yaml:4:25"),
+        "{stderr}"
+    );
     // The target default too.
     let spec = "version: 1\njobs:\n  a:\n    steps: [echo]\ntargets:\n  github:\n    runs-on: [\"${{ vars.RUNNER }}\"]\n";
     let (code, stderr) = check(spec);
@@ -279,4 +287,49 @@ fn runner_cells_must_fit_the_matrix() {
             "{spec}\nwanted {message:?} in\n{stderr}"
         );
     }
+}
+
+#[test]
+fn on_gitlab_only_linux_cells_get_the_docker_image() {
+    let spec = r#"
+        version: 1
+        jobs:
+          test:
+            matrix: { os: [linux, windows, macos], python: ["3.12", "3.13"] }
+            runs-on:
+              matrix: os
+              cells:
+                linux: { gitlab: saas-linux-small-amd64 }
+                windows: { gitlab: saas-windows-medium-amd64 }
+                macos: { gitlab: saas-macos-medium-m1, image: macos-15-xcode-16 }
+            steps: [echo]
+        targets: { gitlab: { install: present } }
+        "#;
+    let (_, gitlab, _) = generated(spec);
+    let test = job(&gitlab, "test");
+    assert_eq!(test["image"].as_str(), Some("$CIGEN_IMAGE"));
+    let images: Vec<&str> = test["parallel"]["matrix"]
+        .as_sequence()
+        .expect("parallel matrix")
+        .iter()
+        .map(|c| c["CIGEN_IMAGE"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        images,
+        [
+            "python:3.12-slim",
+            "python:3.13-slim",
+            "",
+            "",
+            "macos-15-xcode-16",
+            "macos-15-xcode-16"
+        ]
+    );
+    // Without any image to give, no `image:` at all.
+    let (_, gitlab, _) = generated(
+        &spec
+            .replace(", python: [\"3.12\", \"3.13\"]", "")
+            .replace(", image: macos-15-xcode-16", ""),
+    );
+    assert_eq!(job(&gitlab, "test").get("image"), None);
 }

@@ -197,6 +197,13 @@ fn a_job_of_remote_steps_only_needs_no_steps_and_no_cigen() {
         .printed(&["build"])
         .assert();
 
+    Test::new()
+        .spec(spec)
+        .args(["run", "publish", "--dry-run"])
+        .status(0)
+        .stdout_has("no steps of its own: its remote steps run only in CI")
+        .assert();
+
     // Without remote steps anywhere, an empty job is still a mistake.
     let bare = r#"
         version: 1

@@ -300,7 +300,7 @@ fn custom_template_is_used_and_still_escapes_values() {
         std::fs::read_to_string(t.path().join(".github/workflows/ci.yml")).expect("workflow");
     assert_eq!(
         text,
-        format!("{GENERATED_MARK}jobs:\n  lint:\n    name: 'says ${{{{ ''${{{{'' }}}} github.token }}}} and no'\n    runs-on: x\n    steps:\n      - run: exec cigen run lint --no-deps\n")
+        format!("{GENERATED_MARK}jobs:\n  lint:\n    name: \"says ${{{{ '${{{{' }}}} github.token }}}} and no\"\n    runs-on: x\n    steps:\n      - run: exec cigen run lint --no-deps\n")
     );
 }
 

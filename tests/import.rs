@@ -76,7 +76,7 @@ fn import(t: &Test, lost: &[&str], todo: &[&str]) -> Value {
 }
 
 /// The spec checks without a warning, and every job that is not gated to an event CI alone
-/// starts (tag, schedule) is planned to run on a laptop.
+/// starts (tag, schedule) is planned to run on a laptop (but its cells for other OSes).
 fn checks_and_runs_locally(dir: &Path, ci_only: &[&str]) {
     let out = cigen(dir, &["check"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -84,7 +84,11 @@ fn checks_and_runs_locally(dir: &Path, ci_only: &[&str]) {
     let out = cigen(dir, &["run", "--dry-run"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let plan = format!("{}{}", out.stdout, out.stderr);
-    for line in plan.lines().filter(|l| l.starts_with("  skip")) {
+    // Cells for another OS's runners are skipped on this machine, and say why.
+    for line in plan
+        .lines()
+        .filter(|l| l.starts_with("  skip") && !l.contains("(runs-on.cells); this machine runs"))
+    {
         let job = line.split_whitespace().nth(1).unwrap_or_default();
         assert!(
             ci_only.contains(&job),
@@ -141,21 +145,17 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
             "lint: cache",
             "lint: cache",
             "typing: cache",
-            "tests: fail-fast",
-            "tests: runner-per-cell",
             "tests: continue-on-error",
             "tests: cache",
             "coverage: condition",
             "build: checkout",
-            "publish: environment-url",
             "publish: condition",
-            "publish: remote-only-job",
         ],
         &[],
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // The axis that picked setup-python's version is renamed after the tool, and expressions
-    // became the variables cigen sets.
+    // became the variables cigen sets (in env values, references cigen expands).
     assert!(
         spec.contains("    python:\n      - '3.10'") || spec.contains("    python:\n    - '3.10'"),
         "{spec}"
@@ -165,7 +165,7 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
         "{spec}"
     );
     assert!(
-        spec.contains("export COVERAGE_FILE='.coverage.'\"${MATRIX_OS}\"'.'\"${MATRIX_PYTHON}\""),
+        spec.contains("COVERAGE_FILE: .coverage.${MATRIX_OS}.${MATRIX_PYTHON}\n"),
         "{spec}"
     );
     // The OIDC publish job keeps its permission and its pinned action.
@@ -176,7 +176,27 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
     );
     // Lost items sit as comments beside their job.
     assert!(
-        spec.contains("  # cigen import lost: [fail-fast]"),
+        spec.contains("  # cigen import lost: [continue-on-error]"),
+        "{spec}"
+    );
+    // `runs-on: ${{ matrix.os }}` became runners per cell, with each label's OS; the publish
+    // job of remote steps only installs nothing and has no placeholder command.
+    assert!(
+        spec.contains("    runs-on:\n      matrix: os\n      cells:\n        ubuntu-latest:\n          os: linux\n          github: ubuntu-latest\n        windows-latest:\n          os: windows\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("  publish:\n    description: Publish to PyPI\n    needs:\n    - release-build\n    steps: []\n    setup: {}\n"),
+        "{spec}"
+    );
+    // `fail-fast: false`, `$GITHUB_ENV` and an environment URL naming the ref are typed.
+    assert!(spec.contains("    fail_fast: false\n"), "{spec}");
+    assert!(
+        spec.contains("cut -d' ' -f1)\" >> \"$CIGEN_ENV\""),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("url: https://pypi.org/project/attrs-like/{ref}"),
         "{spec}"
     );
     checks_and_runs_locally(t.path(), &["release-build", "publish"]);
@@ -192,21 +212,36 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
             "pipeline: schedule",
             "pipeline: schedule",
             "clippy: cache",
-            "test: fail-fast",
             "test: cache",
             "semver: checkout",
         ],
         &[],
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
-    // Nightly jobs: RUSTUP_TOOLCHAIN plus a CI-only install with their components.
-    assert!(spec.contains("rustup toolchain install nightly --profile minimal --no-self-update --component miri,rust-src"), "{spec}");
-    assert!(spec.contains("RUSTUP_TOOLCHAIN: nightly"), "{spec}");
-    // A step condition on a matrix value is a shell test in front of the command.
+    // Nightly jobs have a setup of their own, with their components.
     assert!(
-        spec.contains("[ \"${MATRIX_RUST}\" = 'nightly' ] || exit 0"),
+        spec.contains("    setup:\n      rust: nightly\n      rust_components:\n      - miri\n      - rust-src\n"),
         "{spec}"
     );
+    assert!(
+        !spec.contains("RUSTUP_TOOLCHAIN") && !spec.contains("rustup toolchain install"),
+        "{spec}"
+    );
+    // A step condition on a matrix value is `when.matrix`; `!=` on the event is `when.not`;
+    // `${{ env.X }}` in an env value is a reference cigen expands.
+    assert!(
+        spec.contains("      run: cargo test --workspace --all-features -- --ignored\n      when:\n        matrix:\n          rust: nightly\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("    when:\n      not:\n        event: schedule\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("RUSTDOCFLAGS: --cfg docsrs ${RUSTFLAGS}"),
+        "{spec}"
+    );
+    assert!(spec.contains("    fail_fast: false\n"), "{spec}");
     checks_and_runs_locally(t.path(), &[]);
     generates(t.path());
 }
@@ -220,17 +255,20 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
             "pipeline: trigger-filter",
             "lint: cache",
             "test: cache",
-            "test: post-step",
-            "test: post-step",
+            "test: action-input",
             "build: cache",
             "publish: action-input",
         ],
         &[],
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
-    // The codecov steps after the tests are kept as comments until post steps exist.
+    // The codecov steps after the tests are post steps, with their `!cancelled()`.
     assert!(
-        spec.contains("#   uses: codecov/codecov-action@b9fd7d16f6d7d1b5d2bec1a2887e65ceed900238"),
+        spec.contains("    post:\n      test:\n      - name: Upload coverage to Codecov\n        uses: codecov/codecov-action\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("uses: codecov/test-results-action@47f89e9acb64b76debcd5ea40642d25a4adced9f\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n        if: not_cancelled\n"),
         "{spec}"
     );
     // Outputs: `$GITHUB_OUTPUT` became `$CIGEN_OUTPUT`, and `needs.build.outputs.version` the
@@ -258,12 +296,8 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
             "test: artifact-reports",
             "test: cache",
             "test: coverage",
-            "deploy-staging: post-step",
-            "deploy-staging: concurrency",
-            "deploy-production: post-step",
             "deploy-production: manual-job",
             "deploy-production: environment-url",
-            "deploy-production: concurrency",
         ],
         &[],
     );
@@ -295,6 +329,28 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
         "{spec}"
     );
     assert!(spec.contains("- DEPLOY_TOKEN"), "{spec}");
+    // Variables that reference others are env values cigen expands; resource groups,
+    // `!=` in rules, `$CI_COMMIT_REF_NAME` in a URL and `after_script` are typed.
+    assert!(
+        spec.contains(
+            "DATABASE_URL: postgresql://$POSTGRES_USER:$POSTGRES_PASSWORD@db:5432/$POSTGRES_DB"
+        ),
+        "{spec}"
+    );
+    assert!(spec.contains("    concurrency: staging\n"), "{spec}");
+    assert!(
+        spec.contains("    when:\n      branch: main\n      not:\n        event: schedule\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("url: https://review.example.com/{ref}"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("    after_script:\n      deploy-staging:\n      - run: echo \"deploy of $CI_COMMIT_SHORT_SHA finished with $CI_JOB_STATUS\"\n        if: always\n"),
+        "{spec}"
+    );
+    assert!(spec.contains("    fail_fast: false\n"), "{spec}");
     assert!(spec.contains("path: .gitlab/cigen-ci.yml"), "{spec}");
     checks_and_runs_locally(
         t.path(),

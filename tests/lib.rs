@@ -5,6 +5,8 @@ mod test;
 mod action;
 mod action_fixture;
 mod bench_run;
+mod bench_scripts;
+mod cache;
 mod cli;
 mod completions;
 mod corpus;

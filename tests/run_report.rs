@@ -298,7 +298,50 @@ fn outputs_go_to_github_output_in_ci() {
     let text = regex::Regex::new(r"CIGEN_EOF_[0-9a-f]{16}")
         .unwrap()
         .replace_all(&text, "EOF");
-    assert_eq!(text, "image<<EOF\nimg:7\nEOF\nnotes<<EOF\nl1\nl2\nEOF\n");
+    assert_eq!(
+        text,
+        "image<<EOF\nimg:7\nEOF\nnotes<<EOF\nl1\nl2\nEOF\ncigen-written<<EOF\nimage notes\nEOF\n"
+    );
+}
+
+#[test]
+fn outputs_a_need_did_not_write_are_unset_on_github_as_elsewhere() {
+    // GitHub's `env:` hands a dependent '' for an output its need never wrote; the generated
+    // job also passes the list the need wrote, and cigen unsets the others.
+    let spec = "version: 1\njobs:\n  build:\n    outputs: [image, notes]\n    steps: ['true']\n  use:\n    needs: [build]\n    steps:\n      - 'echo \"image=[${BUILD_IMAGE-unset}] notes=[${BUILD_NOTES-unset}] list=[${CIGEN_WRITTEN_BUILD-unset}]\"'\n";
+    let seen = |env: &[(&str, &str)]| -> String {
+        let mut t = Test::new().spec(spec).args(["run", "use", "--no-deps"]);
+        for (k, v) in env {
+            t = t.env(k, v);
+        }
+        let out = t.expect_code(0);
+        out.stdout
+            .lines()
+            .find(|l| l.contains("image=[") && !l.contains("echo"))
+            .map(|l| l[l.find("image=[").unwrap()..].to_string())
+            .unwrap_or_else(|| panic!("{}", out.stdout))
+    };
+    let gh = [("BUILD_IMAGE", "img:7"), ("BUILD_NOTES", "")];
+    assert_eq!(
+        seen(&[gh[0], gh[1], ("CIGEN_WRITTEN_BUILD", "image")]),
+        "image=[img:7] notes=[unset] list=[unset]"
+    );
+    // A skipped need: every output empty on GitHub, and an empty list.
+    assert_eq!(
+        seen(&[
+            ("BUILD_IMAGE", ""),
+            ("BUILD_NOTES", ""),
+            ("CIGEN_WRITTEN_BUILD", "")
+        ]),
+        "image=[unset] notes=[unset] list=[unset]"
+    );
+    // An empty value that was written stays empty.
+    assert_eq!(
+        seen(&[gh[0], gh[1], ("CIGEN_WRITTEN_BUILD", "image notes")]),
+        "image=[img:7] notes=[] list=[unset]"
+    );
+    // No list (a laptop, GitLab): the env is taken as it is.
+    assert_eq!(seen(&gh), "image=[img:7] notes=[] list=[unset]");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Semantic rules over the typed spec: one rule per file, all run, every problem reported.
 
 mod action_pins;
+mod caches;
 mod cigen_versions;
 mod concurrency;
 mod cron;
@@ -105,6 +106,7 @@ pub const RULES: &[Rule] = &[
     rule!("when-matrix", when_matrix),
     rule!("env-references", env_references),
     rule!("never-runs", never_runs),
+    rule!("caches", caches),
 ];
 
 /// Runs every rule and returns all their diagnostics. A rule may report only the codes it

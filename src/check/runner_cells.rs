@@ -1,5 +1,6 @@
 //! Rule: runners are typed. A GitHub label holding `${{ }}` (`runs-on: ${{ matrix.os }}`)
-//! would be escaped into a literal label no runner has, so the job would wait forever; the
+//! would be escaped into a literal label no runner has, so the job would wait forever (and
+//! GitLab tags never evaluate it); the
 //! typed way is `runs-on.matrix` + `runs-on.cells`, and those must cover exactly the job's
 //! cells, each with a known OS and as many GitLab tags as the others.
 
@@ -66,19 +67,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let Some(r) = &job.runs_on else { continue };
         let at = YamlPath::root().key("jobs").key(name).key("runs-on");
-        out.extend(
-            expressions(r.github.as_ref(), at.key("github"))
-                .into_iter()
-                .map(expression_error),
-        );
+        // GitLab tags are read by GitLab, which has no `${{ }}` at all (images: rule
+        // `runner-images`).
+        let mut found = expressions(r.github.as_ref(), at.key("github"));
+        found.extend(expressions(r.gitlab.as_ref(), at.key("gitlab")));
         for (value, c) in &r.cells {
-            let at = at.key("cells").key(value).key("github");
-            out.extend(
-                expressions(c.github.as_ref(), at)
-                    .into_iter()
-                    .map(expression_error),
-            );
+            let at = at.key("cells").key(value);
+            found.extend(expressions(c.github.as_ref(), at.key("github")));
+            found.extend(expressions(c.gitlab.as_ref(), at.key("gitlab")));
         }
+        out.extend(found.into_iter().map(expression_error));
         cells(cx, name, job, &at, out);
     }
 }

@@ -36,6 +36,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .key("image"),
             out,
         );
+        for (value, c) in j.runs_on.iter().flat_map(|r| &r.cells) {
+            let at = YamlPath::root().key("jobs").key(job).key("runs-on");
+            one(
+                c.image.as_deref(),
+                at.key("cells").key(value).key("image"),
+                out,
+            );
+        }
     }
     one(
         cx.spec

@@ -56,7 +56,12 @@ pub(crate) fn yaml_scalar(s: &str) -> String {
     if plain_safe(s) {
         return s.to_string();
     }
+    // A GitHub expression with string literals (`hashFiles('uv.lock')`) stays double-quoted:
+    // single-quoted YAML would double its quotes, and tools that read expressions from the
+    // raw text (zizmor) could no longer parse it.
+    let expression_literals = s.contains("${{") && s.contains('\'');
     if !s.is_empty()
+        && !expression_literals
         && s.chars().all(|c| (' '..='~').contains(&c))
         && !s.starts_with(' ')
         && !s.ends_with(' ')
@@ -280,6 +285,17 @@ mod tests {
             serde_yaml::Value::String(t) => t.clone(),
             other => panic!("{s:?} read back as {other:?} from {doc:?}"),
         }
+    }
+
+    #[test]
+    fn expressions_with_string_literals_keep_their_quotes_single() {
+        // Double-quoted, so the expression's own `'` are not doubled by YAML quoting.
+        assert_eq!(
+            yaml_scalar("k-${{ hashFiles('uv.lock') }}"),
+            "\"k-${{ hashFiles('uv.lock') }}\""
+        );
+        assert_eq!(yaml_scalar("it's"), "'it''s'");
+        assert_eq!(yaml_scalar("'${{ x }}"), "\"'${{ x }}\"");
     }
 
     #[test]

@@ -243,6 +243,30 @@ pub(crate) fn shell_word(text: &str, scope: &Scope, found: &mut Found) -> String
     out
 }
 
+/// An env value for cigen's own expansion: literal text with each `$` doubled (GitHub never
+/// expands env values), expressions as `${NAME}` references (`.cov.${{ matrix.os }}` →
+/// `.cov.${MATRIX_OS}`). `None` when an expression has no equivalent variable; nothing is
+/// recorded as untranslated then, the caller falls back to [`shell_word`].
+pub(crate) fn env_value(text: &str, scope: &Scope, found: &mut Found) -> Option<String> {
+    let literal_text = |s: &str| s.replace('$', "$$");
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        out.push_str(&literal_text(&rest[..open]));
+        let after = &rest[open + 3..];
+        let close = after.find("}}")?;
+        let expr = after[..close].trim();
+        if let Some(l) = literal(expr) {
+            out.push_str(&literal_text(&l));
+        } else {
+            out.push_str(&format!("${{{}}}", variable(expr, scope, found)?));
+        }
+        rest = &after[close + 2..];
+    }
+    out.push_str(&literal_text(rest));
+    Some(out)
+}
+
 /// Whether `text` holds any `${{`.
 pub(crate) fn has_expression(text: &str) -> bool {
     text.contains("${{")
@@ -311,6 +335,22 @@ mod tests {
         );
         assert_eq!(shell_word("${{ secrets.T }}", &scope(), &mut f), "\"${T}\"");
         assert_eq!(shell_word("", &scope(), &mut f), "''");
+    }
+
+    #[test]
+    fn env_values_become_references_cigen_expands() {
+        let mut f = Found::default();
+        assert_eq!(
+            env_value(
+                "$HOME/.cov.${{ matrix.python-version }}-${{ env.BASE }}${{ 'x$' }}",
+                &scope(),
+                &mut f
+            )
+            .as_deref(),
+            Some("$$HOME/.cov.${MATRIX_PYTHON}-${BASE}x$$")
+        );
+        assert_eq!(env_value("a ${{ hashFiles('x') }}", &scope(), &mut f), None);
+        assert!(f.untranslated.is_empty());
     }
 
     #[test]

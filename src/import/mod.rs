@@ -74,6 +74,10 @@ pub(crate) struct Draft {
     pub(crate) tools: IndexMap<String, Vec<ToolUse>>,
     /// Per job: remote steps for `targets.github.setup`.
     pub(crate) github_setup: IndexMap<String, Vec<spec::ActionStep>>,
+    /// Per job: remote steps after the commands, for `targets.github.post`.
+    pub(crate) github_post: IndexMap<String, Vec<spec::PostStep>>,
+    /// Per job: `targets.gitlab.after_script` commands.
+    pub(crate) gitlab_after: IndexMap<String, Vec<spec::AfterScript>>,
     /// Per job: `targets.gitlab.before_script` lines.
     pub(crate) gitlab_before: IndexMap<String, Vec<String>>,
     /// GitLab default image, when the import read a GitLab file.
@@ -100,6 +104,8 @@ impl Draft {
             carried: IndexMap::new(),
             tools: IndexMap::new(),
             github_setup: IndexMap::new(),
+            github_post: IndexMap::new(),
+            gitlab_after: IndexMap::new(),
             gitlab_before: IndexMap::new(),
             gitlab_image: None,
             names: Vec::new(),
@@ -204,6 +210,7 @@ pub(crate) fn import(
     }
     setup::fold(&mut draft, root);
     hoist_env(&mut draft.spec);
+    uncrowd_groups(&mut draft);
     let next_steps = targets(&mut draft, root, !workflows.is_empty(), gitlab_file);
     let text = emit::text(&draft);
     let loaded = crate::compile::load_str(spec_path, &text, root).map_err(|e| ImportError {
@@ -231,6 +238,58 @@ pub(crate) fn import(
         next_steps,
         warnings,
     })
+}
+
+/// Concurrency groups that three jobs share with nothing ordering them are dropped: GitHub
+/// keeps one waiting job per group and would cancel the third (`check` refuses them).
+fn uncrowd_groups(draft: &mut Draft) {
+    let spec = &draft.spec;
+    let ancestors = |name: &str| -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut todo = vec![name.to_string()];
+        while let Some(n) = todo.pop() {
+            for d in spec
+                .jobs
+                .get(&n)
+                .map(|j| j.needs.clone())
+                .unwrap_or_default()
+            {
+                if !seen.contains(&d) {
+                    seen.push(d.clone());
+                    todo.push(d);
+                }
+            }
+        }
+        seen
+    };
+    let mut groups: IndexMap<String, Vec<String>> = IndexMap::new();
+    for (n, j) in &spec.jobs {
+        if let Some(g) = &j.concurrency {
+            groups.entry(g.clone()).or_default().push(n.clone());
+        }
+    }
+    let mut crowded = Vec::new();
+    for (g, jobs) in groups.into_iter().filter(|(_, j)| j.len() >= 3) {
+        let before: Vec<Vec<String>> = jobs.iter().map(|j| ancestors(j)).collect();
+        let ordered =
+            |a: usize, b: usize| before[a].contains(&jobs[b]) || before[b].contains(&jobs[a]);
+        let n = jobs.len();
+        let free_three = (0..n).any(|a| {
+            (a + 1..n)
+                .any(|b| !ordered(a, b) && (b + 1..n).any(|c| !ordered(a, c) && !ordered(b, c)))
+        });
+        if free_three {
+            crowded.push((g, jobs));
+        }
+    }
+    for (g, jobs) in crowded {
+        for j in &jobs {
+            if let Some(job) = draft.spec.jobs.get_mut(j) {
+                job.concurrency = None;
+            }
+            draft.report.add(Kind::Lost, Some(j), "concurrency", format!("concurrency group `{g}`"), format!("concurrency group `{g}` is shared by {} with nothing ordering three of them: GitHub would cancel a waiting one, so the spec refuses it; order them with `needs` and add the group back", jobs.join(", ")));
+        }
+    }
 }
 
 /// Env entries every job sets alike move up to the spec's `env`.
@@ -286,6 +345,7 @@ fn targets(draft: &mut Draft, root: &Path, github: bool, gitlab: bool) -> Vec<St
         t.github = Some(spec::WorkflowTarget {
             path: typed::rel_path(&path).ok(),
             setup: std::mem::take(&mut draft.github_setup),
+            post: std::mem::take(&mut draft.github_post),
             ..Default::default()
         });
     }
@@ -296,6 +356,7 @@ fn targets(draft: &mut Draft, root: &Path, github: bool, gitlab: bool) -> Vec<St
             path: typed::rel_path(&path).ok(),
             image: draft.gitlab_image.take(),
             before_script: std::mem::take(&mut draft.gitlab_before),
+            after_script: std::mem::take(&mut draft.gitlab_after),
             ..Default::default()
         });
     }

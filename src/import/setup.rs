@@ -1,17 +1,14 @@
-//! Folding the toolchains each job's setup steps installed into the spec's one `setup:`.
-//!
-//! `setup:` is global until per-job toolchains exist (issue 9 §3): the version most jobs use
-//! wins; a matrix axis renamed after the tool picks the version per cell; a Rust job on
-//! another toolchain gets `RUSTUP_TOOLCHAIN` and a CI-only `rustup toolchain install` step
-//! (what rustup itself honours, so local runs use that toolchain too); another tool on another
-//! version is reported.
+//! Folding the toolchains each job's setup steps installed into the spec's `setup:`: the
+//! version most jobs use is the spec's; a matrix axis renamed after the tool picks the
+//! version per cell; a job that installed other toolchains (nightly Rust for miri, the MSRV,
+//! none at all for a job of remote steps) gets its own `setup:` with exactly those.
 
 use std::path::Path;
 
 use super::expr;
 use super::report::Kind;
-use super::Draft;
-use crate::spec::{EnvValue, Scalar, Step, StepSpec, When};
+use super::{Draft, ToolUse};
+use crate::spec::{Scalar, Setup};
 
 /// The keys of `setup:`, in its order.
 const TOOLS: &[&str] = &["python", "uv", "node", "rust", "go", "java"];
@@ -81,13 +78,6 @@ pub(crate) fn fold(draft: &mut Draft, _root: &Path) {
             }
         };
         set(draft, tool, global.clone());
-        for (job, v) in literal.iter().filter(|(_, v)| *v != global) {
-            if tool == "rust" {
-                other_rust(draft, job, v);
-            } else {
-                draft.report.add(Kind::Lost, Some(job), "per-job-setup", format!("setup of {tool}"), format!("this job used {tool} {v}; `setup.{tool}` is {global} for every job (issue 9 §3)"));
-            }
-        }
         if tool == "rust" {
             let mut comps: Vec<String> = Vec::new();
             for (job, uses) in &draft.tools {
@@ -104,6 +94,80 @@ pub(crate) fn fold(draft: &mut Draft, _root: &Path) {
             draft.spec.setup.rust_components = comps;
         }
     }
+    per_job(draft);
+}
+
+/// The toolchains one job installed, as a `setup:` (an axis-picked version is the spec's,
+/// since the axis picks per cell anyway).
+fn wanted(draft: &Draft, uses: &[ToolUse]) -> Setup {
+    let global = &draft.spec.setup;
+    let mut s = Setup::default();
+    for u in uses {
+        let v = match u.version.as_deref() {
+            Some(v) if expr::has_expression(v) => global
+                .tools()
+                .into_iter()
+                .find(|(t, _)| *t == u.tool)
+                .map(|(_, v)| v.to_string()),
+            Some(v) => Some(v.to_string()),
+            None => Some(default_version(u.tool).to_string()),
+        };
+        let slot = match u.tool {
+            "python" => &mut s.python,
+            "uv" => &mut s.uv,
+            "node" => &mut s.node,
+            "rust" => &mut s.rust,
+            "go" => &mut s.go,
+            _ => &mut s.java,
+        };
+        *slot = v.map(Scalar);
+        if u.tool == "rust" {
+            for c in &u.components {
+                if !s.rust_components.contains(c) {
+                    s.rust_components.push(c.clone());
+                }
+            }
+        }
+    }
+    s
+}
+
+/// Jobs whose toolchains differ from the spec's `setup:` get their own. Extra Rust
+/// components of the spec's toolchain are no difference: installing one more is harmless.
+fn per_job(draft: &mut Draft) {
+    let global = draft.spec.setup.clone();
+    let mut own: Vec<(String, Setup)> = Vec::new();
+    for (job, uses) in &draft.tools {
+        let w = wanted(draft, uses);
+        let same = w.tools() == global.tools()
+            && w.rust_components
+                .iter()
+                .all(|c| global.rust_components.contains(c));
+        if !same {
+            own.push((job.clone(), w));
+        }
+    }
+    for (job, w) in own {
+        let what = if w.is_empty() {
+            "installs no toolchain".to_string()
+        } else {
+            let mut t: Vec<String> = w.tools().iter().map(|(t, v)| format!("{t} {v}")).collect();
+            if !w.rust_components.is_empty() {
+                t.push(format!("components {}", w.rust_components.join(", ")));
+            }
+            format!("installs {}", t.join(", "))
+        };
+        draft.report.add(
+            Kind::Note,
+            Some(&job),
+            "per-job-setup",
+            format!("setup of {job}"),
+            format!("this job {what}, unlike the spec's `setup:`: it has a `setup:` of its own"),
+        );
+        if let Some(j) = draft.spec.jobs.get_mut(&job) {
+            j.setup = Some(w);
+        }
+    }
 }
 
 /// The first value of the axis named after `tool` in one of `jobs`' matrices.
@@ -116,41 +180,4 @@ fn first_axis_value(draft: &Draft, jobs: &[String], tool: &str) -> Option<String
                 .and_then(|v| v.first())
                 .map(|s| s.0.clone())
         })
-}
-
-/// A Rust job on another toolchain than `setup.rust`.
-fn other_rust(draft: &mut Draft, job: &str, version: &str) {
-    let components: Vec<String> = draft
-        .tools
-        .get(job)
-        .into_iter()
-        .flatten()
-        .filter(|u| u.tool == "rust" && u.version.as_deref() == Some(version))
-        .flat_map(|u| u.components.clone())
-        .collect();
-    let Some(j) = draft.spec.jobs.get_mut(job) else {
-        return;
-    };
-    let mut install =
-        format!("rustup toolchain install {version} --profile minimal --no-self-update");
-    if !components.is_empty() {
-        install.push_str(&format!(" --component {}", components.join(",")));
-    }
-    j.env.insert(
-        "RUSTUP_TOOLCHAIN".into(),
-        EnvValue::Plain(Scalar(version.to_string())),
-    );
-    j.steps.insert(
-        0,
-        StepSpec::Full(Box::new(Step {
-            name: Some(format!("Install Rust {version}")),
-            run: install,
-            when: Some(When {
-                ci: Some(true),
-                ..When::default()
-            }),
-            ..Step::default()
-        })),
-    );
-    draft.report.add(Kind::Note, Some(job), "per-job-setup", format!("setup of rust {version}"), format!("Rust {version} for this job only: `RUSTUP_TOOLCHAIN: {version}` plus a CI-only `rustup toolchain install` step, until jobs can have their own setup (issue 9 §3)"));
 }

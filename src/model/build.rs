@@ -132,6 +132,7 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
                 .map(|(k, s)| (k.clone(), service(s)))
                 .collect(),
             artifacts: j.artifacts.iter().map(|a| a.to_string()).collect(),
+            cache: j.cache.clone(),
             outputs: j.outputs.clone(),
             permissions: j.permissions.clone(),
             environment: j.environment.clone(),

@@ -60,6 +60,8 @@ pub struct Job {
     pub services: IndexMap<String, Service>,
     /// Files or globs handed to dependents (`!` excludes), relative to the spec.
     pub artifacts: Vec<String>,
+    /// What CI caches between runs (`None`: nothing); never used locally.
+    pub cache: Option<spec::Cache>,
     pub outputs: Vec<String>,
     pub permissions: IndexMap<String, Permission>,
     pub environment: Option<Environment>,

@@ -10,7 +10,7 @@ pub(crate) mod lock;
 #[cfg(test)]
 pub(crate) use builtin::CIGEN_ACTION_VERSION;
 pub(crate) use builtin::{
-    cigen_version, default_cigen_version, lookup as builtin_lookup, CHECKOUT, CIGEN,
+    cigen_version, default_cigen_version, lookup as builtin_lookup, CACHE, CHECKOUT, CIGEN,
     DOWNLOAD_ARTIFACT, SETUP_GO, SETUP_JAVA, SETUP_NODE, SETUP_PYTHON, SETUP_UV, UPLOAD_ARTIFACT,
 };
 

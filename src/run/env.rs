@@ -79,6 +79,7 @@ pub(crate) fn step_env(
     files: &UnitFiles<'_>,
 ) -> HashMap<String, String> {
     let mut env = base.process.clone();
+    unset_unwritten(&mut env, p, job);
     env.extend(needs_outputs.iter().map(|(k, v)| (k.clone(), v.clone())));
     env.extend(base.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));
     scope_secrets(&mut env, base, job);
@@ -102,6 +103,25 @@ pub(crate) fn step_env(
     apply(&mut env, &step.env, base.ci);
     set(&mut env, &own);
     env
+}
+
+/// On GitHub a need's outputs arrive through `env:`, which sets an unwritten output to ''; the
+/// generated job also passes which outputs the need wrote (`contract::written_env_name`,
+/// empty when it was skipped), and the others are unset here, as they are locally and on
+/// GitLab. Without that variable (local runs, GitLab) nothing changes.
+fn unset_unwritten(env: &mut HashMap<String, String>, p: &Pipeline, job: &Job) {
+    for need in &job.needs {
+        let Some(n) = p.jobs.get(need) else { continue };
+        let Some(list) = env.remove(&crate::contract::written_env_name(need)) else {
+            continue;
+        };
+        let written: HashSet<&str> = list.split_whitespace().collect();
+        for k in &n.outputs {
+            if !written.contains(k.as_str()) {
+                env.remove(&crate::contract::output_env_name(need, k));
+            }
+        }
+    }
 }
 
 /// Reads `$CIGEN_ENV` after a step: `KEY=value` lines and `KEY<<DELIM` blocks, later ones

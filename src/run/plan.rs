@@ -197,6 +197,14 @@ pub(crate) fn build(
                 Some(reason) => Verdict::Skip(reason),
                 None => evaluate(&job.when, ctx, &cell, changes),
             };
+            // A job of remote steps only (`check` allows no steps then) has nothing to run
+            // here: say so instead of a bare "passed".
+            let verdict = match verdict {
+                Verdict::Run(None) if job.steps.is_empty() => Verdict::Run(Some(
+                    "no steps of its own: its remote steps run only in CI".into(),
+                )),
+                v => v,
+            };
             // What the executor will decide for each step of a unit that runs (a step's
             // `when.matrix` looks at the cell too).
             let step_plan: Vec<StepPlan> = match verdict {

@@ -8,23 +8,21 @@
 //! runs here, or the spec or job env every step gets, names it too. A secret the spec
 //! declares but names nowhere stays needed (a script may read it without naming it), as before.
 
-use crate::check::{expression_secrets, reads_var};
+use crate::check::{expression_secrets, reads_var as names};
 use crate::model::{Job, Pipeline, Step};
+use crate::spec::EnvValue;
 
-/// Whether `text` (a command or an env value) reads `name` as `$NAME` or `${NAME}`.
-fn names(text: &str, name: &str) -> bool {
-    reads_var(text, name)
+/// Whether an env value, on either side (`{local, ci}`), reads `name` (`$NAME`, `${NAME}`).
+fn value_names(v: &EnvValue, name: &str) -> bool {
+    [true, false]
+        .into_iter()
+        .filter_map(|side| v.resolve(side))
+        .any(|t| names(t, name))
 }
 
-/// Whether the step (its command or an env value of either side) names `name`.
+/// Whether the step (its command or an env value) names `name`.
 fn step_names(s: &Step, name: &str) -> bool {
-    names(&s.run, name)
-        || s.env.values().any(|v| {
-            [true, false]
-                .into_iter()
-                .filter_map(|side| v.resolve(side))
-                .any(|t| names(t, name))
-        })
+    names(&s.run, name) || s.env.values().any(|v| value_names(v, name))
 }
 
 /// Whether the step runs on this side (`when.ci` excludes the other one).
@@ -67,12 +65,10 @@ fn remote_names(p: &Pipeline, job: &str, name: &str) -> bool {
 /// The secrets of `job` that must be set for it to run here (`ci`: in CI), in declared order.
 pub(crate) fn needed_here(p: &Pipeline, job: &Job, ci: bool) -> Vec<String> {
     let env_names = |name: &str| {
-        p.env.values().chain(job.env.values()).any(|v| {
-            [true, false]
-                .into_iter()
-                .filter_map(|side| v.resolve(side))
-                .any(|t| names(t, name))
-        })
+        p.env
+            .values()
+            .chain(job.env.values())
+            .any(|v| value_names(v, name))
     };
     job.secrets
         .iter()
@@ -91,4 +87,42 @@ pub(crate) fn needed_here(p: &Pipeline, job: &Job, ci: bool) -> Vec<String> {
         })
         .cloned()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn needed(yaml: &str, ci: bool) -> Vec<String> {
+        let spec: crate::spec::Spec = serde_yaml::from_str(yaml).unwrap();
+        let p = crate::model::build(&spec, "cigen.yaml", std::path::Path::new("."));
+        needed_here(&p, &p.jobs["j"], ci)
+    }
+
+    const SPEC: &str = r#"
+version: 1
+env: { URL: "https://x/$FROM_ENV" }
+jobs:
+  j:
+    secrets: [AFTER, BEFORE, LOCAL_ONLY, FROM_ENV, NOWHERE, BOTH]
+    steps:
+      - run: ./dev-login "$LOCAL_ONLY"
+        when: { ci: false }
+      - run: ./ci "$BOTH"
+        when: { ci: true }
+      - ./build "${BOTH}"
+targets:
+  gitlab:
+    before_script: { j: ["login --token \"$BEFORE\""] }
+    after_script: { j: [{ run: "notify \"$AFTER\"", if: failure }] }
+"#;
+
+    #[test]
+    fn claimed_secrets_are_needed_only_where_something_that_runs_names_them() {
+        assert_eq!(
+            needed(SPEC, false),
+            ["LOCAL_ONLY", "FROM_ENV", "NOWHERE", "BOTH"]
+        );
+        assert_eq!(needed(SPEC, true), ["FROM_ENV", "NOWHERE", "BOTH"]);
+    }
 }

@@ -60,7 +60,6 @@ pub(super) fn unknown_key_help(path: &YamlPath, key: &str, value: &Node) -> Opti
             )
         }
         (Place::Job(_), "strategy") => "write `matrix:` on the job itself, beside `steps:` (`matrix: { python: [\"3.12\", \"3.13\"] }`); a failing cell cancels the others unless the job says `fail_fast: false` (GitHub's `fail-fast`)".to_string(),
-        (Place::Job(_), "cache") => "`cache` is not a cigen key: generated jobs do not keep caches between runs, so leave dependency caches out of the spec".to_string(),
         (Place::Job(_), "continue-on-error") => "a failing job fails the pipeline in cigen; to tolerate a command's failure, write it into the command (`run: ./flaky-check || true`); locally `cigen run --keep-going` runs independent jobs after a failure".to_string(),
         (Place::Step(_), "continue-on-error") => "to tolerate this command's failure, write it into the command: `run: ./flaky-check || true`".to_string(),
         (Place::Job(_) | Place::Step(_), "timeout-minutes") => match value.as_str() {

@@ -47,6 +47,9 @@ pub struct Job {
     /// Files or globs kept after the job and handed to dependent jobs in CI.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<ArtifactPath>,
+    /// What CI caches between runs of this job (dependencies, tool caches): paths plus the files whose hash makes the key, and the setup actions' own caches. Locally nothing: a laptop keeps its directories.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<super::Cache>,
     /// Output names: steps write `key=value` lines to `$CIGEN_OUTPUT`; dependents see `<JOB>_<KEY>` in their env.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<String>,

@@ -4,6 +4,7 @@
 //! `model`). Doc comments are load-bearing: they become the JSON Schema descriptions that
 //! editors show.
 
+mod cache;
 mod duration;
 mod env;
 pub mod format;
@@ -25,11 +26,13 @@ mod template;
 mod triggers;
 mod when;
 
+pub use cache::{Cache, SetupCache};
 pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
 pub use glob::Glob;
 pub use job::{Environment, Job, Permission, RunsOn, REF_PLACEHOLDER};
 pub use matrix::Matrix;
+pub(crate) use path::problem as path_problem;
 pub use path::{ArtifactPath, RelPath};
 pub use post::{AfterScript, PostCondition, PostStep};
 pub use reference::{check_references, expand, referenced_names, ReferenceError};

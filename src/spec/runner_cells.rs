@@ -53,6 +53,9 @@ pub struct CellRunner {
     /// GitLab runner tags of these cells, e.g. `saas-windows-medium-amd64`. Default: the job's `runs-on.gitlab`, else the target's. Every cell of a job needs as many tags as the others (GitLab fills them from per-cell variables).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitlab: Option<OneOrMany<String>>,
+    /// GitLab image of these cells, e.g. `macos-15-xcode-16` on GitLab's macOS runners. Default: the job's image for Linux cells; none for Windows and macOS cells (their runners bring their own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
 }
 
 impl CellRunner {

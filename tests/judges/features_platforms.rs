@@ -28,7 +28,7 @@ jobs:
       cells:
         linux: { github: ubuntu-24.04, gitlab: saas-linux-small-amd64 }
         windows: { github: windows-2022, gitlab: saas-windows-medium-amd64 }
-        macos: { github: [self-hosted, macOS], gitlab: saas-macos-medium-m1 }
+        macos: { github: [self-hosted, macOS], gitlab: saas-macos-medium-m1, image: macos-15-xcode-16 }
     steps:
       - echo "plat-cell-$MATRIX_OS-$MATRIX_PY"
   bare:

@@ -22,6 +22,10 @@ triggers:
 jobs:
   test:
     secrets: [CODECOV_TOKEN]
+    cache:
+      name: deps
+      paths: [.cache/deps, node_modules]
+      files: [deps.lock]
     steps:
       - echo "post-test-ran" > coverage.xml
       - cat coverage.xml
@@ -63,9 +67,35 @@ targets:
   just: {}
 "#;
 
+/// Setup caches (a workflow no tag starts: rule `cache-setup`) and a matrix job's cache.
+pub const SETUP_CACHES: &str = r#"# Setup caches (tests/judges/post_cache.rs).
+version: 1
+name: setup-caches
+setup: { python: "3.13", uv: "0.9", node: "22", go: "1.23" }
+triggers:
+  push: { branches: [main] }
+  pull_request: {}
+jobs:
+  lint:
+    cache:
+      paths: [.cache/pre-commit]
+      files: [.pre-commit-config.yaml, uv.lock]
+      setup: [uv, pnpm, go]
+    steps: [echo lint]
+  test:
+    matrix: { python: ["3.12", "3.13"] }
+    cache: { paths: [.venv], files: ["**/uv.lock"], setup: [pip] }
+    steps: [echo test]
+targets:
+  github: { runs-on: ubuntu-24.04 }
+  gitlab: { install: present }
+  just: {}
+"#;
+
 fn generated_repo(forge: Forge) -> TempRepo {
     let repo = TempRepo::new();
     repo.write("cigen.yaml", SPEC);
+    repo.write("deps.lock", "pinned deps\n");
     generate(repo.path());
     repo.commit(forge);
     repo
@@ -81,6 +111,17 @@ fn static_judges_pass_post_steps_and_caches() {
         "{o:?}"
     );
     verdicts::every(&o, "generated outputs of the post-cache spec");
+}
+
+#[test]
+fn static_judges_pass_setup_caches() {
+    let repo = TempRepo::new();
+    repo.write("cigen.yaml", SETUP_CACHES);
+    generate(repo.path());
+    repo.commit(Forge::Github);
+    let o = Outputs::find(repo.path());
+    assert_eq!((o.workflows.len(), o.gitlab.is_some()), (1, true), "{o:?}");
+    verdicts::every(&o, "generated outputs of the setup-caches spec");
 }
 
 #[test]
@@ -100,9 +141,23 @@ fn act_runs_post_steps_by_their_conditions() {
         "post-broken-ran",
         "stand-in codecov/codecov-action files=on-failure.xml",
         "stand-in codecov/codecov-action files=always.xml",
+        "stand-in actions/cache restore-keys=deps-Linux-\n",
+        "stand-in actions/cache path=.cache/deps node_modules",
+        "stand-in actions/cache lookup-only=false",
     ] {
         assert!(out.contains(want), "missing {want:?}\n{}", v.report());
     }
+    // act evaluated the key cigen wrote: the name, the runner's OS, the lockfile's hash.
+    let key = out
+        .lines()
+        .find_map(|l| l.split("| stand-in actions/cache key=").nth(1))
+        .unwrap_or_else(|| panic!("no cache key printed\n{}", v.report()));
+    let hash = key.trim().strip_prefix("deps-Linux-").unwrap_or_default();
+    assert!(
+        hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "key {key:?}\n{}",
+        v.report()
+    );
     assert!(
         !out.contains("files=on-success.xml"),
         "a success-only post step ran after a failure\n{}",

@@ -71,7 +71,8 @@ pub const fn fail_fast(event: Event) -> Scenario {
 pub struct Pipeline {
     /// The spec's `name:` (act prefixes its log lines with it).
     pub name: &'static str,
-    /// `cigen.yaml` without `targets:` (the suite adds every target).
+    /// `cigen.yaml` without `targets:` (the suite adds every target), or with its own
+    /// `targets:` enabling all four, for a pipeline about target keys.
     pub spec: &'static str,
     /// Files the last commit writes (path, text); the first commit holds the spec, the
     /// generated outputs and `src/app/main.txt`, `src/lib/lib.txt`, `docs/index.md`.

@@ -14,6 +14,7 @@ mod corpus;
 mod corpus_features;
 mod corpus_more;
 mod corpus_platforms;
+mod corpus_remote;
 mod logs;
 mod repo;
 mod runners;

@@ -29,7 +29,13 @@ const BASE_FILES: &[(&str, &str)] = &[
 /// commits, then commits the pipeline's changes and tags the result.
 pub fn generated(p: &Pipeline) -> Generated {
     let repo = TempRepo::new();
-    repo.write("cigen.yaml", &format!("{}{TARGETS}", p.spec));
+    // A pipeline about target keys writes its own `targets:`, enabling every target.
+    let targets = if p.spec.contains("\ntargets:\n") {
+        ""
+    } else {
+        TARGETS
+    };
+    repo.write("cigen.yaml", &format!("{}{targets}", p.spec));
     for (path, text) in BASE_FILES {
         repo.write(path, text);
     }

@@ -6,6 +6,7 @@ use super::corpus::{self, Pipeline};
 use super::corpus_features;
 use super::corpus_more;
 use super::corpus_platforms;
+use super::corpus_remote;
 use super::logs::{plan_units, Unit};
 use super::repo::{generated, Generated};
 use super::runners::{run_all, Tools};
@@ -143,4 +144,9 @@ fn matrix_conditions_negations_and_env_references() {
 #[test]
 fn per_cell_runners_and_per_job_setup() {
     check(&corpus_platforms::PLATFORMS);
+}
+
+#[test]
+fn remote_post_steps_and_caches() {
+    check(&corpus_remote::REMOTE_STEPS);
 }

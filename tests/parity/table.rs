@@ -76,13 +76,15 @@ pub const BY_DESIGN: &[Row] = &[
         why: "`when.provider: github` runs a job only on GitHub",
     },
     Row {
-        pipeline: "outputs",
+        pipeline: "remote-steps",
         scenario: "*",
-        units: &["reads-gated"],
-        runners: &[Act, Forgejo],
+        units: &["test", "broken"],
+        runners: CI,
         field: Field::Markers,
-        why: "GitHub's `env:` cannot leave a variable unset: an output its need never wrote \
-              (the need was skipped by its own `when`) arrives empty on GitHub and Forgejo, unset elsewhere",
+        why: "post steps (`targets.<ci>.post`, GitLab `after_script`) are CI-only by design: \
+              they hand results to the provider, and only a CI runner prints what they do \
+              (each after `cigen run`, by its condition: the success one after `test`, the \
+              failure one after `broken`)",
     },
 ];
 

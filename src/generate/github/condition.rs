@@ -9,7 +9,7 @@
 //! cancelled: `!failure() && !cancelled()` (`failure()` looks at every ancestor, so a job
 //! below a failure is still skipped, as everywhere).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{Job, Pipeline};
 use crate::spec::Event;
@@ -35,9 +35,9 @@ fn event_expr(e: Event) -> &'static str {
 /// The expression, or `None` when the job runs on every event and nothing above it can be
 /// skipped by GitHub. Other conditions (branch, changed files) stay with cigen: a required
 /// check must still report on those events.
-pub(super) fn job_condition(p: &Pipeline, j: &Job) -> Option<String> {
+pub(super) fn job_condition(below: &BelowGate<'_>, j: &Job) -> Option<String> {
     let own = own_condition(j);
-    if !below_event_gate(p, j) {
+    if !below.0.contains(j.name.as_str()) {
         return own;
     }
     Some(match own {
@@ -62,21 +62,56 @@ fn own_condition(j: &Job) -> Option<String> {
     }
 }
 
-/// Whether any transitive need of `j` has a job-level `if:` of its own.
-fn below_event_gate(p: &Pipeline, j: &Job) -> bool {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut todo: Vec<&str> = j.needs.iter().map(String::as_str).collect();
-    while let Some(n) = todo.pop() {
-        if !seen.insert(n) {
-            continue;
+/// The jobs with a transitive need that has a job-level `if:` of its own, found for all jobs
+/// at once: each job is decided once from its direct needs (the closure of every job would
+/// be quadratic in a long chain).
+pub(super) struct BelowGate<'p>(HashSet<&'p str>);
+
+impl<'p> BelowGate<'p> {
+    pub(super) fn new(p: &'p Pipeline) -> Self {
+        let gated: HashSet<&str> = p
+            .jobs
+            .values()
+            .filter(|j| own_condition(j).is_some())
+            .map(|j| j.name.as_str())
+            .collect();
+        // Depth first, a job decided after its needs; a cycle (refused by check) ends the walk.
+        let mut decided: HashMap<&str, bool> = HashMap::new();
+        let mut open: HashSet<&str> = HashSet::new();
+        for start in p.jobs.keys() {
+            let mut stack = vec![(start.as_str(), false)];
+            while let Some((n, needs_done)) = stack.pop() {
+                if decided.contains_key(n) {
+                    continue;
+                }
+                let Some(job) = p.jobs.get(n) else {
+                    decided.insert(n, false);
+                    continue;
+                };
+                if needs_done {
+                    let below = job.needs.iter().any(|d| {
+                        gated.contains(d.as_str()) || decided.get(d.as_str()) == Some(&true)
+                    });
+                    decided.insert(n, below);
+                    open.remove(n);
+                } else if open.insert(n) {
+                    stack.push((n, true));
+                    for d in &job.needs {
+                        if !decided.contains_key(d.as_str()) && !open.contains(d.as_str()) {
+                            stack.push((d.as_str(), false));
+                        }
+                    }
+                }
+            }
         }
-        let Some(need) = p.jobs.get(n) else { continue };
-        if own_condition(need).is_some() {
-            return true;
-        }
-        todo.extend(need.needs.iter().map(String::as_str));
+        BelowGate(
+            decided
+                .into_iter()
+                .filter(|(_, b)| *b)
+                .map(|(n, _)| n)
+                .collect(),
+        )
     }
-    false
 }
 
 /// GitHub event names that alone decide an event (all but push and tag, which read the ref).
@@ -141,7 +176,8 @@ mod tests {
         let p = pipeline(
             "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  build:\n    steps: [\"true\"]\n  release:\n    needs: [build]\n    when: { event: manual }\n    steps: [\"true\"]\n  publish:\n    needs: [release]\n    steps: [\"true\"]\n  announce:\n    needs: [publish]\n    when: { event: manual }\n    steps: [\"true\"]\n",
         );
-        let cond = |job: &str| job_condition(&p, &p.jobs[job]);
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
         assert_eq!(cond("build"), None);
         assert_eq!(
             cond("release").as_deref(),
@@ -162,7 +198,8 @@ mod tests {
         let p = pipeline(
             "version: 1\njobs:\n  build:\n    when: { not: { event: [tag, schedule] } }\n    steps: [\"true\"]\n  both:\n    when: { event: [push, tag], not: { event: tag } }\n    steps: [\"true\"]\n  after:\n    needs: [build]\n    steps: [\"true\"]\n",
         );
-        let cond = |job: &str| job_condition(&p, &p.jobs[job]);
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
         assert_eq!(
             cond("build").as_deref(),
             Some("!(github.ref_type == 'tag' || github.event_name == 'schedule')")

@@ -3,6 +3,7 @@
 //! A job here only checks out, installs toolchains and cigen, hands artifacts over, and calls
 //! `exec cigen run <job> --no-deps`; all pipeline logic stays in cigen (docs/contracts.md).
 
+mod cache;
 mod condition;
 mod context;
 mod remote;
@@ -81,8 +82,9 @@ pub(super) fn render(
 
 fn workflow(p: &Pipeline, t: &WorkflowOutput) -> Result<Workflow, GenerateError> {
     let mut jobs = Vec::with_capacity(p.jobs.len());
+    let below = condition::BelowGate::new(p);
     for j in p.jobs.values() {
-        jobs.push(job(p, t, j)?);
+        jobs.push(job(p, t, j, &below)?);
     }
     // Forgejo hands out OIDC tokens only when the workflow asks at its top level; a job's
     // `id-token: write` alone (GitHub's way) is not enough there.
@@ -204,7 +206,12 @@ fn health_options(s: &crate::model::Service) -> Option<String> {
     ))
 }
 
-fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateError> {
+fn job(
+    p: &Pipeline,
+    t: &WorkflowOutput,
+    j: &ModelJob,
+    below: &condition::BelowGate<'_>,
+) -> Result<Job, GenerateError> {
     let runs_on = runs_on::labels(t, j);
     let runner_cells = runs_on::per_cell(t, j);
     let mut cells: Vec<Vec<Entry>> = match &j.matrix {
@@ -231,24 +238,25 @@ fn job(p: &Pipeline, t: &WorkflowOutput, j: &ModelJob) -> Result<Job, GenerateEr
             options: health_options(s),
         })
         .collect();
-    let outputs = j
-        .outputs
-        .iter()
-        .map(|k| {
-            expr(
-                k,
-                format!(
-                    "${{{{ steps.{}.outputs.{k} }}}}",
-                    contract::GITHUB_RUN_STEP_ID
-                ),
-            )
-        })
-        .collect();
+    let step_output = |k: &str| {
+        expr(
+            k,
+            format!(
+                "${{{{ steps.{}.outputs.{k} }}}}",
+                contract::GITHUB_RUN_STEP_ID
+            ),
+        )
+    };
+    let mut outputs: Vec<Entry> = j.outputs.iter().map(|k| step_output(k)).collect();
+    if !outputs.is_empty() {
+        // Which outputs were written, so dependents can tell "unset" from "empty".
+        outputs.push(step_output(contract::GITHUB_WRITTEN_OUTPUT));
+    }
     Ok(Job {
         id: j.name.clone(),
         name: j.title().to_string(),
         needs: j.needs.clone(),
-        condition: condition::job_condition(p, j),
+        condition: condition::job_condition(below, j),
         runs_on,
         runs_on_expr: runner_cells.map(|(e, _)| format!("${{{{ {e} }}}}")),
         timeout_minutes: provider_timeout_minutes(j.timeout),
@@ -295,6 +303,15 @@ pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
                 env.push(expr(
                     &output_env_name(need, k),
                     format!("${{{{ needs.{need}.outputs.{k} }}}}"),
+                ));
+            }
+            if !n.outputs.is_empty() {
+                env.push(expr(
+                    &contract::written_env_name(need),
+                    format!(
+                        "${{{{ needs.{need}.outputs.{} }}}}",
+                        contract::GITHUB_WRITTEN_OUTPUT
+                    ),
                 ));
             }
         }

@@ -1,5 +1,5 @@
-//! The steps of one GitHub job: checkout, toolchains, artifacts in, remote-only setup, cigen,
-//! the run step, remote post steps, artifacts out. Every `uses:` comes from the pin table.
+//! The steps of one GitHub job: checkout, toolchains, the cache, artifacts in, remote-only
+//! setup, cigen, the run step, remote post steps, artifacts out. Every `uses:` comes from the pin table.
 
 use super::context::{Entry, Step, Value};
 use super::{run_env, text};
@@ -205,6 +205,8 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
         checkout,
     )];
     out.extend(toolchains(t, j));
+    super::cache::enable_setup_caches(&mut out, j);
+    out.extend(super::cache::step(t, j));
     for need in &j.needs {
         if let Some(n) = p.jobs.get(need).filter(|n| !n.artifacts.is_empty()) {
             out.push(uses(

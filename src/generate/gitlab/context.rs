@@ -73,6 +73,8 @@ pub(crate) struct Job {
     /// Whether a newer pipeline may cancel the job: yes, except deployments (jobs with an
     /// environment), which must not stop half-way.
     pub(crate) interruptible: bool,
+    /// `cache:` from the job's `cache` paths, if any.
+    pub(crate) cache: Option<Cache>,
     pub(crate) before_script: Vec<String>,
     pub(crate) script: Vec<String>,
     /// `after_script` commands (the spec's, each guarded by its condition); empty: none.
@@ -80,4 +82,13 @@ pub(crate) struct Job {
     pub(crate) artifact_paths: Vec<String>,
     /// Whether the job publishes outputs through a dotenv report.
     pub(crate) dotenv: bool,
+}
+
+/// A job's cache: GitLab hashes `files` into the key, after `prefix`.
+#[derive(Debug, Serialize)]
+pub(crate) struct Cache {
+    pub(crate) files: Vec<String>,
+    /// The cache's name; with `$CI_JOB_NAME_SLUG` for a matrix job (one cache per cell).
+    pub(crate) prefix: String,
+    pub(crate) paths: Vec<String>,
 }

@@ -4,6 +4,8 @@
 //! (JUnit, dotenv outputs); the DAG is `needs`, one stage per DAG depth.
 
 mod after;
+mod cache;
+mod cell_image;
 mod context;
 mod image;
 pub(crate) mod install;
@@ -155,7 +157,7 @@ fn job(
     install: &[String],
 ) -> Result<Job, GenerateError> {
     let toolchains = install::toolchains(&j.setup);
-    let image = image::job_image(t, j)?;
+    let image = cell_image::per_runner(j, image::job_image(t, j)?);
     let model_cells = j
         .matrix
         .as_ref()
@@ -237,6 +239,7 @@ fn job(
         }),
         resource_group: j.concurrency.clone(),
         interruptible: j.environment.is_none(),
+        cache: cache::cache(j),
         before_script,
         script,
         after_script: after::lines(t, j),

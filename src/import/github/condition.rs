@@ -1,9 +1,13 @@
-//! GitHub `if:` conditions → the spec's typed `when` (events, branches), plus what has no
-//! typed equivalent yet (matrix values, status functions, repository guards), reported.
+//! GitHub `if:` conditions → the spec's typed `when` (events, branches, matrix values and
+//! their negations under `when.not`), plus what has no typed equivalent (status functions,
+//! repository guards), reported.
+
+use indexmap::IndexMap;
 
 use super::expression::{parse, CmpOp, Expr};
 use crate::import::events::EventSet;
-use crate::spec::Event;
+use crate::import::typed;
+use crate::spec::{Event, Matrix, Not, OneOrMany, Scalar};
 
 /// When a job or step runs relative to the failure of what came before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,8 +32,13 @@ pub(crate) struct Condition {
     /// Branch globs the condition allows (`None`: any).
     pub(crate) branches: Option<Vec<String>>,
     pub(crate) status: Status,
-    /// Matrix tests `(key, equal, value)`: `matrix.rust == 'nightly'` is `("rust", true, "nightly")`.
-    pub(crate) matrix: Vec<(String, bool, String)>,
+    /// Events the condition excludes (`github.event_name != 'pull_request'`).
+    pub(crate) not_events: Option<EventSet>,
+    /// Branch globs the condition excludes (`github.ref != 'refs/heads/main'`).
+    pub(crate) not_branches: Option<Vec<String>>,
+    /// Matrix tests `(key, equal, values)`: `matrix.rust == 'nightly'` is
+    /// `("rust", true, ["nightly"])`, `matrix.os != 'a' && matrix.os != 'b'` two tests.
+    pub(crate) matrix: Vec<(String, bool, Vec<String>)>,
     /// Parts with no typed equivalent: `(feature, text)`.
     pub(crate) lost: Vec<(&'static str, String)>,
 }
@@ -48,7 +57,7 @@ fn event_of(name: &str) -> Option<EventSet> {
 
 fn str_of(e: &Expr) -> Option<&str> {
     match e {
-        Expr::Str(s) => Some(s),
+        Expr::Str(s) | Expr::Num(s) => Some(s),
         _ => None,
     }
 }
@@ -74,8 +83,10 @@ fn prefix_glob(prefix: &str) -> String {
 enum Atom {
     Events(EventSet),
     Branches(Vec<String>),
+    NotEvents(EventSet),
+    NotBranches(Vec<String>),
     Status(Status),
-    Matrix(String, bool, String),
+    Matrix(String, bool, Vec<String>),
     Nothing,
     Lost(&'static str),
 }
@@ -94,11 +105,7 @@ fn atom(e: &Expr) -> Atom {
             Expr::Call(f, a) if f == "cancelled" && a.is_empty() => {
                 Atom::Status(Status::NotCancelled)
             }
-            other => match atom(other) {
-                Atom::Events(s) => Atom::Events(EventSet::all().minus(s)),
-                Atom::Branches(_) => Atom::Lost("negated-condition"),
-                _ => Atom::Lost("condition"),
-            },
+            other => negate(atom(other)),
         },
         Expr::Cmp(l, op, r) => {
             let Some((path, value)) = comparison(l, r) else {
@@ -107,18 +114,14 @@ fn atom(e: &Expr) -> Atom {
             if let Some(key) = path.strip_prefix("matrix.") {
                 return match op {
                     CmpOp::Eq | CmpOp::Ne => {
-                        Atom::Matrix(key.to_string(), *op == CmpOp::Eq, value.to_string())
+                        Atom::Matrix(key.to_string(), *op == CmpOp::Eq, vec![value.to_string()])
                     }
                     _ => Atom::Lost("matrix-condition"),
                 };
             }
             match op {
                 CmpOp::Eq => atom_eq(&path, value),
-                CmpOp::Ne => match atom_eq(&path, value) {
-                    Atom::Events(s) => Atom::Events(EventSet::all().minus(s)),
-                    Atom::Branches(_) => Atom::Lost("negated-condition"),
-                    _ => Atom::Lost("condition"),
-                },
+                CmpOp::Ne => negate(atom_eq(&path, value)),
                 _ => Atom::Lost("condition"),
             }
         }
@@ -141,22 +144,49 @@ fn atom(e: &Expr) -> Atom {
             }
         }
         Expr::Or(items) => {
-            // An alternative of events (or of branches) is still one typed condition.
+            // An alternative of events (or of branches, or of one matrix key's values) is
+            // still one typed condition.
             let mut events = EventSet::default();
             let mut branches = Vec::new();
+            let mut matrix: Option<(String, Vec<String>)> = None;
             for i in items {
                 match atom(i) {
-                    Atom::Events(s) if branches.is_empty() => events = events.union(s),
-                    Atom::Branches(b) if events.is_empty() => branches.extend(b),
+                    Atom::Events(s) if branches.is_empty() && matrix.is_none() => {
+                        events = events.union(s)
+                    }
+                    Atom::Branches(b) if events.is_empty() && matrix.is_none() => {
+                        branches.extend(b)
+                    }
+                    Atom::Matrix(k, true, v)
+                        if events.is_empty()
+                            && branches.is_empty()
+                            && matrix.as_ref().is_none_or(|(m, _)| *m == k) =>
+                    {
+                        matrix.get_or_insert_with(|| (k, Vec::new())).1.extend(v)
+                    }
                     _ => return Atom::Lost("condition"),
                 }
             }
-            if branches.is_empty() {
+            if let Some((k, v)) = matrix {
+                Atom::Matrix(k, true, v)
+            } else if branches.is_empty() {
                 Atom::Events(events)
             } else {
                 Atom::Branches(branches)
             }
         }
+        _ => Atom::Lost("condition"),
+    }
+}
+
+/// `!atom`: events and branches move under `when.not`, a matrix test flips.
+fn negate(a: Atom) -> Atom {
+    match a {
+        Atom::Events(s) => Atom::NotEvents(s),
+        Atom::NotEvents(s) => Atom::Events(s),
+        Atom::Branches(b) => Atom::NotBranches(b),
+        Atom::NotBranches(b) => Atom::Branches(b),
+        Atom::Matrix(k, eq, v) => Atom::Matrix(k, !eq, v),
         _ => Atom::Lost("condition"),
     }
 }
@@ -191,6 +221,8 @@ pub(crate) fn convert(text: &str) -> Condition {
     let mut c = Condition {
         events: None,
         branches: None,
+        not_events: None,
+        not_branches: None,
         status: Status::Success,
         matrix: Vec::new(),
         lost: Vec::new(),
@@ -213,6 +245,9 @@ pub(crate) fn convert(text: &str) -> Condition {
                     None => b,
                 })
             }
+            // `!a && !b` is `not (a or b)`: the exclusions add up.
+            Atom::NotEvents(s) => c.not_events = Some(c.not_events.unwrap_or_default().union(s)),
+            Atom::NotBranches(b) => c.not_branches.get_or_insert_with(Vec::new).extend(b),
             Atom::Status(s) => c.status = s,
             Atom::Matrix(k, eq, v) => c.matrix.push((k, eq, v)),
             Atom::Nothing => {}
@@ -220,6 +255,113 @@ pub(crate) fn convert(text: &str) -> Condition {
         }
     }
     c
+}
+
+/// The matrix tests and exclusions of a condition, as `when.matrix` and `when.not`.
+#[derive(Debug, Default)]
+pub(crate) struct Typed {
+    pub(crate) matrix: IndexMap<String, OneOrMany<Scalar>>,
+    pub(crate) not: Option<Not>,
+    /// What the spec cannot say: `(feature, message)`.
+    pub(crate) lost: Vec<(&'static str, String)>,
+}
+
+fn one_or_many(mut v: Vec<String>) -> OneOrMany<Scalar> {
+    if v.len() == 1 {
+        OneOrMany::One(Scalar(v.remove(0)))
+    } else {
+        OneOrMany::Many(v.into_iter().map(Scalar).collect())
+    }
+}
+
+/// `c`'s matrix tests and exclusions in the spec's terms. `keys` maps the workflow's matrix
+/// keys to the spec's (axes may be renamed); `m` is the job's matrix, whose values a test
+/// must name (GitHub compares with any text; cigen's `check` warns about a value no cell has).
+pub(crate) fn typed(c: &Condition, keys: &IndexMap<String, String>, m: Option<&Matrix>) -> Typed {
+    let mut t = Typed::default();
+    let has = |k: &str, v: &str| {
+        m.is_some_and(|m| {
+            m.axes.get(k).is_some_and(|vs| vs.iter().any(|x| x.0 == v))
+                || m.include
+                    .iter()
+                    .any(|inc| inc.get(k).is_some_and(|x| x.0 == v))
+        })
+    };
+    // Equal tests of one key narrow each other; unequal ones add up.
+    let mut equal: IndexMap<String, Vec<String>> = IndexMap::new();
+    let mut unequal: IndexMap<String, Vec<String>> = IndexMap::new();
+    for (key, eq, values) in &c.matrix {
+        let Some(k) = keys.get(key) else {
+            t.lost.push((
+                "matrix-condition",
+                format!("a condition on `matrix.{key}`, which the matrix does not have"),
+            ));
+            continue;
+        };
+        let unknown: Vec<&String> = values.iter().filter(|v| !has(k, v)).collect();
+        if !unknown.is_empty() {
+            t.lost.push((
+                "matrix-condition",
+                format!(
+                    "a condition on `matrix.{key}` with {}, which no cell has",
+                    unknown
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+            continue;
+        }
+        if *eq {
+            let e = equal.entry(k.clone()).or_insert_with(|| values.clone());
+            e.retain(|v| values.contains(v));
+        } else {
+            let e = unequal.entry(k.clone()).or_default();
+            e.extend(
+                values
+                    .iter()
+                    .filter(|v| !e.contains(v))
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    for (k, v) in equal {
+        if v.is_empty() {
+            t.lost.push((
+                "matrix-condition",
+                format!("conditions on `{k}` that no cell meets at once"),
+            ));
+        } else {
+            t.matrix.insert(k, one_or_many(v));
+        }
+    }
+    let mut not = Not::default();
+    // `when.not.matrix` skips a cell only when every key given matches: one key can be said.
+    if unequal.len() > 1 {
+        t.lost.push(("matrix-condition", format!("unequal tests on several matrix keys ({}): `when.not.matrix` skips a cell only when all of its keys match", unequal.keys().cloned().collect::<Vec<_>>().join(", "))));
+    } else {
+        not.matrix = unequal
+            .into_iter()
+            .map(|(k, v)| (k, one_or_many(v)))
+            .collect();
+    }
+    not.event = c.not_events.and_then(EventSet::to_when);
+    let mut rejected = Vec::new();
+    if let Some(b) = &c.not_branches {
+        not.branch = typed::branch(b, &mut rejected);
+    }
+    for r in rejected {
+        t.lost.push((
+            "condition",
+            format!("`{r}` is not a glob cigen reads; the branch condition was left out"),
+        ));
+    }
+    if not != Not::default() {
+        t.not = Some(not);
+    }
+    t
 }
 
 #[cfg(test)]
@@ -237,9 +379,10 @@ mod tests {
         assert_eq!(c.lost[0].0, "condition");
 
         let c = convert("github.event_name != 'pull_request'");
+        assert_eq!(c.events, None);
         assert_eq!(
-            c.events.map(|e| e.names()).as_deref(),
-            Some("push, tag, schedule, manual")
+            c.not_events.map(|e| e.names()).as_deref(),
+            Some("pull_request")
         );
 
         let c = convert("${{ !cancelled() }}");
@@ -249,10 +392,25 @@ mod tests {
         let c = convert("matrix.os == 'ubuntu-latest'");
         assert_eq!(
             c.matrix,
-            [("os".to_string(), true, "ubuntu-latest".to_string())]
+            [("os".to_string(), true, vec!["ubuntu-latest".to_string()])]
         );
         let c = convert("matrix.os == 'ubuntu-latest' || matrix.os == 'macos-latest'");
+        assert_eq!(
+            c.matrix,
+            [(
+                "os".to_string(),
+                true,
+                vec!["ubuntu-latest".to_string(), "macos-latest".to_string()]
+            )]
+        );
+        let c = convert("matrix.os == 'ubuntu-latest' || matrix.rust == 'nightly'");
         assert_eq!(c.lost[0].0, "condition");
+        let c = convert("!(matrix.os == 'windows-latest') && github.event_name != 'schedule'");
+        assert_eq!(
+            c.matrix,
+            [("os".to_string(), false, vec!["windows-latest".to_string()])]
+        );
+        assert_eq!(c.not_events.map(|e| e.names()).as_deref(), Some("schedule"));
 
         let c =
             convert("github.event_name == 'schedule' || github.event_name == 'workflow_dispatch'");
@@ -262,6 +420,7 @@ mod tests {
         );
 
         let c = convert("github.ref != 'refs/heads/main'");
-        assert_eq!(c.lost[0].0, "negated-condition");
+        assert!(c.lost.is_empty());
+        assert_eq!(c.not_branches, Some(vec!["main".to_string()]));
     }
 }

@@ -13,7 +13,7 @@ use crate::import::events::EventSet;
 use crate::import::expr::{self, Found, Scope};
 use crate::import::report::{Kind, Report};
 use crate::import::typed;
-use crate::spec::{self, EnvValue, Environment, Permission, Scalar};
+use crate::spec::{self, EnvValue, Environment, Permission, Scalar, When};
 
 /// What converting one job produced, besides the spec job itself.
 #[derive(Debug, Default)]
@@ -24,6 +24,8 @@ pub(crate) struct Converted {
     pub(crate) tools: Vec<ToolUse>,
     /// Remote steps for `targets.github.setup.<job>`.
     pub(crate) remote: Vec<spec::ActionStep>,
+    /// Remote steps after the commands, for `targets.github.post.<job>`.
+    pub(crate) post: Vec<spec::PostStep>,
     /// Original steps that could not be carried, as YAML, to write as comments.
     pub(crate) carried: Vec<String>,
     /// The job's own `if:`, applied when the workflows are folded.
@@ -154,13 +156,79 @@ fn environment(cx: &mut JobCx<'_>, v: &Value) -> Option<Environment> {
         return None;
     }
     match url {
-        Some(u) if expr::has_expression(&u) => {
-            cx.add(Kind::Lost, "environment-url", "environment.url", format!("environment URL `{u}` uses an expression; the spec's URL is fixed text (issue 9 §7)"));
-            Some(Environment::Name(name))
-        }
-        Some(u) => Some(Environment::Full { name, url: Some(u) }),
+        Some(u) => match ref_url(&u) {
+            Some(url) => {
+                if url != u && u.contains("ref_name") && !u.contains("head_ref") {
+                    cx.add(Kind::Note, "environment-url", "environment.url", format!("`{u}`: `{{ref}}` is the branch or tag being built; on a pull request that is its source branch, where GitHub's `ref_name` is `<number>/merge`"));
+                }
+                Some(Environment::Full {
+                    name,
+                    url: Some(url),
+                })
+            }
+            None => {
+                cx.add(Kind::Lost, "environment-url", "environment.url", format!("environment URL `{u}` uses an expression other than the ref name (`{{ref}}` in the spec); the URL was left out"));
+                Some(Environment::Name(name))
+            }
+        },
         None => Some(Environment::Name(name)),
     }
+}
+
+/// An environment URL with the ref name (`${{ github.ref_name }}`, or
+/// `${{ github.head_ref || github.ref_name }}`) as the spec's `{ref}`; `None` when it holds
+/// another expression.
+fn ref_url(url: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = url;
+    while let Some(open) = rest.find("${{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 3..];
+        let close = after.find("}}")?;
+        let e = after[..close]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if e != "github.ref_name" && e != "github.head_ref || github.ref_name" {
+            return None;
+        }
+        out.push_str(crate::spec::REF_PLACEHOLDER);
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A job's `concurrency` (a group, or `{group, cancel-in-progress}`) as the spec's group,
+/// which never cancels the job in progress and is refused on a matrix job.
+fn concurrency(cx: &mut JobCx<'_>, v: &Value, matrix: bool) -> Option<String> {
+    let group = match v {
+        Value::Mapping(_) => v.get("group").and_then(scalar_text),
+        other => scalar_text(other),
+    }?;
+    let cancel = v
+        .get("cancel-in-progress")
+        .and_then(scalar_text)
+        .is_some_and(|c| c != "false");
+    let plain = !group.is_empty()
+        && group
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
+    let why = if !plain {
+        Some(format!("concurrency group `{group}` is not a plain name (letters, digits, `_-./`): jobs of several runs may overlap"))
+    } else if matrix {
+        Some(format!("concurrency group `{group}` on a matrix job: GitHub would cancel waiting cells, so the spec refuses it; the cells may overlap with other runs"))
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        cx.add(Kind::Lost, "concurrency", "concurrency", why);
+        return None;
+    }
+    if cancel {
+        cx.add(Kind::Lost, "concurrency", "concurrency.cancel-in-progress", format!("`cancel-in-progress`: a newer run waits for the job in progress of group `{group}` instead of cancelling it"));
+    }
+    Some(group)
 }
 
 /// Converts one job. `workflow` supplies env, permissions and defaults the job inherits.
@@ -192,13 +260,18 @@ pub(crate) fn convert(
             c.job.matrix = super::matrix::matrix(cx, m, &renames);
         }
         if let Some(ff) = &s.fail_fast {
-            if scalar_text(ff).as_deref() != Some("true") {
-                cx.add(
+            match scalar_text(ff).as_deref() {
+                Some("true") => {}
+                Some("false") => c.job.fail_fast = Some(false),
+                _ => cx.add(
                     Kind::Lost,
                     "fail-fast",
                     "strategy.fail-fast",
-                    "`fail-fast: false`: a failing cell cancels the other cells (issue 9 §1)",
-                );
+                    format!(
+                        "`fail-fast: {}` is an expression: the job keeps cigen's default, a failing cell cancels the others",
+                        scalar_text(ff).unwrap_or_default()
+                    ),
+                ),
             }
         }
         if s.max_parallel.is_some() {
@@ -237,13 +310,8 @@ pub(crate) fn convert(
     if let Some(e) = &j.environment {
         c.job.environment = environment(cx, e);
     }
-    if j.concurrency.is_some() {
-        cx.add(
-            Kind::Lost,
-            "concurrency",
-            "concurrency",
-            "a job-level concurrency group (issue 9 §7)",
-        );
+    if let Some(v) = &j.concurrency {
+        c.job.concurrency = concurrency(cx, v, c.job.matrix.is_some());
     }
     if let Some(t) = &j.timeout_minutes {
         match t.as_u64() {
@@ -300,13 +368,16 @@ pub(crate) fn convert(
                 format!("job condition `{text}` (only events and branches are typed)"),
             );
         }
-        for (key, _, _) in &cond.matrix {
-            cx.add(
-                Kind::Lost,
-                "matrix-condition",
-                "if",
-                format!("a job condition on `matrix.{key}`: every cell runs (issue 9 §6)"),
-            );
+        let t = super::condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_ref());
+        for (feature, text) in t.lost {
+            cx.add(Kind::Lost, feature, "if", format!("job condition: {text}"));
+        }
+        if !t.matrix.is_empty() || t.not.is_some() {
+            c.job.when = Some(When {
+                matrix: t.matrix,
+                not: t.not,
+                ..When::default()
+            });
         }
         if cond.status != Status::Success {
             cx.add(Kind::Lost, "condition", "if", "a job that runs after its needs failed (`always()`, `failure()`, `!cancelled()`): it runs only when they pass");
@@ -373,9 +444,9 @@ pub(crate) fn convert(
     c
 }
 
-/// One env entry: a fixed value stays `env:`; `${{ secrets.X }}` as `X` is just the secret;
-/// anything else with an expression becomes an `export` line before each command, because
-/// cigen does not expand variables inside env values.
+/// One env entry: `${{ secrets.X }}` as `X` is just the secret; other values become env
+/// values for cigen's own expansion (`$` doubled, expressions as `${NAME}`), and a value with
+/// an expression that has no variable an `export` line before each command.
 pub(crate) fn env_entry(
     cx: &mut JobCx<'_>,
     env: &mut IndexMap<String, EnvValue>,
@@ -385,34 +456,41 @@ pub(crate) fn env_entry(
     v: &Value,
 ) {
     let Some(t) = scalar_text(v) else { return };
-    if !expr::has_expression(&t) {
-        env.insert(k.to_string(), EnvValue::Plain(Scalar(t)));
-        return;
-    }
     if expr::whole(&t) == Some(&format!("secrets.{k}")) {
         crate::import::add_secret(secrets, k);
         return;
     }
-    let word = expr::shell_word(&t, &cx.scope, &mut cx.found);
-    exports.push(format!("export {k}={word}"));
+    match expr::env_value(&t, &cx.scope, &mut cx.found) {
+        Some(value) => {
+            env.insert(k.to_string(), EnvValue::Plain(Scalar(value)));
+        }
+        None => {
+            let word = expr::shell_word(&t, &cx.scope, &mut cx.found);
+            exports.push(format!("export {k}={word}"));
+        }
+    }
 }
 
 fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
     let labels = string_list(r).unwrap_or_default();
     if labels.iter().any(|l| expr::has_expression(l)) {
-        let per_cell = labels
-            .iter()
-            .any(|l| expr::whole(l).and_then(expr::matrix_key).is_some());
-        if per_cell {
-            cx.add(
-                Kind::Lost,
-                "runner-per-cell",
-                "runs-on",
-                format!(
-                    "`runs-on: {}`: every cell runs on the default runner (issue 9 §2)",
-                    labels.join(", ")
+        let axis = match labels.as_slice() {
+            [one] => expr::whole(one).and_then(expr::matrix_key),
+            _ => None,
+        };
+        if let Some(axis) = axis {
+            match runner_cells(cx, job, &axis) {
+                Ok(r) => job.runs_on = Some(r),
+                Err(why) => cx.add(
+                    Kind::Lost,
+                    "runner-per-cell",
+                    "runs-on",
+                    format!(
+                        "`runs-on: {}`: {why}; every cell runs on the default runner",
+                        labels.join(", ")
+                    ),
                 ),
-            );
+            }
         } else {
             cx.add(
                 Kind::Lost,
@@ -449,6 +527,52 @@ fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
             })
         }
     }
+}
+
+/// `runs-on: ${{ matrix.<axis> }}` as runners per cell: each value of the axis is a GitHub
+/// label whose OS its name tells (`ubuntu-*`, `windows-*`, `macos-*`).
+fn runner_cells(cx: &JobCx<'_>, job: &spec::Job, axis: &str) -> Result<spec::RunsOn, String> {
+    let key = cx
+        .scope
+        .matrix
+        .get(axis)
+        .ok_or_else(|| format!("the matrix has no `{axis}`"))?;
+    let m = job.matrix.as_ref().ok_or("the job has no matrix")?;
+    let values: Vec<&Scalar> = m
+        .axes
+        .get(key.as_str())
+        .ok_or_else(|| {
+            format!("`{axis}` is not an axis of the matrix (only include cells name it)")
+        })?
+        .iter()
+        .chain(m.include.iter().filter_map(|c| c.get(key.as_str())))
+        .collect();
+    let mut cells = IndexMap::new();
+    for v in values {
+        let label = v.0.as_str();
+        let os = if label.starts_with("ubuntu") {
+            spec::Os::Linux
+        } else if label.starts_with("windows") {
+            spec::Os::Windows
+        } else if label.starts_with("macos") {
+            spec::Os::Macos
+        } else {
+            return Err(format!("the OS of runner `{label}` is unknown"));
+        };
+        cells.insert(
+            label.to_string(),
+            spec::CellRunner {
+                os: Some(os),
+                github: Some(spec::OneOrMany::One(label.to_string())),
+                ..Default::default()
+            },
+        );
+    }
+    Ok(spec::RunsOn {
+        matrix: Some(key.clone()),
+        cells,
+        ..Default::default()
+    })
 }
 
 /// The events and branches a job's own condition allows, within its workflow's events.

@@ -149,6 +149,9 @@ pub(crate) fn import(root: &Path, files: &[String], draft: &mut Draft) -> Result
             if !c.remote.is_empty() {
                 draft.github_setup.insert(name.clone(), c.remote);
             }
+            if !c.post.is_empty() {
+                draft.github_post.insert(name.clone(), c.post);
+            }
             if !c.carried.is_empty() {
                 draft.carried.insert(name.clone(), c.carried);
             }
@@ -248,6 +251,32 @@ fn gate(
         events = on.events;
     }
     let mut when = c.job.when.take().unwrap_or_default();
+    // `when.not.event` names only events the job could run on; excluding all of them is no
+    // condition the spec should carry.
+    let excluded = c
+        .condition
+        .as_ref()
+        .and_then(|c| c.not_events)
+        .map(|n| n.intersect(events))
+        .unwrap_or_default();
+    if !excluded.is_empty() && events.minus(excluded).is_empty() {
+        cx.add(
+            Kind::Lost,
+            "condition",
+            "if",
+            "the job's condition excludes every event of its workflow; it is not gated",
+        );
+    }
+    if let Some(n) = when.not.as_mut() {
+        n.event = if events.minus(excluded).is_empty() {
+            None
+        } else {
+            excluded.to_when()
+        };
+    }
+    if when.not.as_ref() == Some(&crate::spec::Not::default()) {
+        when.not = None;
+    }
     if events != union_events {
         let mut gated = events;
         if events.contains(Event::Push) || events.contains(Event::PullRequest) {

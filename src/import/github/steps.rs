@@ -13,7 +13,7 @@ use crate::import::expr;
 use crate::import::report::Kind;
 use crate::import::typed;
 use crate::pins;
-use crate::spec::{ActionStep, Scalar, Step, StepSpec, When};
+use crate::spec::{ActionStep, PostCondition, PostStep, Scalar, Step, StepSpec, When};
 
 /// The original step as YAML, for a comment beside the job.
 fn carried(raw: Option<&Value>, why: &str) -> String {
@@ -36,6 +36,7 @@ fn remote(
     s: &model::Step,
     at: &str,
     raw: Option<&Value>,
+    post: bool,
 ) -> Option<ActionStep> {
     let uses = s.uses.as_deref()?;
     let (name, reference) = split(uses);
@@ -55,10 +56,11 @@ fn remote(
     } else if let Some(sha) = reference.filter(|r| full_sha(r)) {
         format!("{name}@{sha}")
     } else {
-        cx.add(Kind::Todo, "pin-action", at, format!("`{uses}` is not pinned to a commit and cigen has no pin for it: add the step to `targets.github.setup.{}` as `{name}@<40-hex commit sha>`", cx.name));
+        let place = if post { "post" } else { "setup" };
+        cx.add(Kind::Todo, "pin-action", at, format!("`{uses}` is not pinned to a commit and cigen has no pin for it: add the step to `targets.github.{place}.{}` as `{name}@<40-hex commit sha>`", cx.name));
         c.carried.push(carried(
             raw,
-            "to pin, then add to targets.github.setup (see the report):",
+            &format!("to pin, then add to targets.github.{place} (see the report):"),
         ));
         return None;
     };
@@ -82,7 +84,7 @@ fn remote(
         }
         with.insert(k.clone(), Scalar(t));
     }
-    if s.condition.is_some() {
+    if s.condition.is_some() && !post {
         cx.add(
             Kind::Lost,
             "condition",
@@ -95,7 +97,7 @@ fn remote(
             Kind::Lost,
             "action-env",
             &format!("{at}.env"),
-            "env of a remote step: remote setup steps take inputs only",
+            "env of a remote step: remote steps take inputs only",
         );
     }
     Some(ActionStep {
@@ -103,6 +105,37 @@ fn remote(
         uses: Some(pinned),
         with,
     })
+}
+
+/// The `if:` of a remote step after the commands as the post step's typed condition; any
+/// other part of the condition is reported (post steps have no `when`).
+fn post_condition(cx: &mut JobCx<'_>, s: &model::Step, at: &str) -> Option<PostCondition> {
+    let text = s.condition.as_ref().and_then(scalar_text)?;
+    let cond = condition::convert(&text);
+    let typed_only = cond.lost.is_empty()
+        && cond.events.is_none()
+        && cond.branches.is_none()
+        && cond.not_events.is_none()
+        && cond.not_branches.is_none()
+        && cond.matrix.is_empty();
+    if !typed_only {
+        cx.add(Kind::Lost, "condition", &format!("{at}.if"), format!("post step condition `{}`: only how the job went (`success()`, `failure()`, `always()`, `!cancelled()`) is typed; the rest was left out", text.trim()));
+    }
+    match cond.status {
+        Status::Success => None,
+        Status::Failure => Some(PostCondition::Failure),
+        Status::Always => Some(PostCondition::Always),
+        Status::NotCancelled => Some(PostCondition::NotCancelled),
+        Status::Cancelled => {
+            cx.add(
+                Kind::Lost,
+                "condition",
+                &format!("{at}.if"),
+                "`cancelled()`: a post step for cancelled runs only; it runs `always`",
+            );
+            Some(PostCondition::Always)
+        }
+    }
 }
 
 /// A `run:` step.
@@ -115,17 +148,18 @@ fn run_step(
 ) -> Step {
     let text = s.run.clone().unwrap_or_default();
     let mut run = expr::translate_shell(&text, &cx.scope, &mut cx.found);
-    // Outputs: cigen hands `$CIGEN_OUTPUT` lines on to GitHub's output file itself.
-    run = run.replace("GITHUB_OUTPUT", "CIGEN_OUTPUT");
-    for var in ["GITHUB_ENV", "GITHUB_PATH"] {
-        if run.contains(var) {
-            cx.add(
-                Kind::Lost,
-                "step-env",
-                at,
-                format!("writes to `${var}`: later steps do not see it (issue 9 §6, `$CIGEN_ENV`)"),
-            );
-        }
+    // Outputs: cigen hands `$CIGEN_OUTPUT` lines on to GitHub's output file itself; the
+    // later steps of the unit read `$CIGEN_ENV` lines as env, as GitHub's `$GITHUB_ENV`.
+    run = run
+        .replace("GITHUB_OUTPUT", "CIGEN_OUTPUT")
+        .replace("GITHUB_ENV", "CIGEN_ENV");
+    if run.contains("GITHUB_PATH") {
+        cx.add(
+            Kind::Lost,
+            "step-env",
+            at,
+            "writes to `$GITHUB_PATH`: later steps do not get the directory on PATH (write `PATH=<dir>:$PATH` to `$CIGEN_ENV` instead)",
+        );
     }
     let mut step = Step {
         name: s.name.as_deref().and_then(plain_title),
@@ -156,28 +190,14 @@ fn run_step(
                 format!("step condition `{text}` (only events and branches are typed)"),
             );
         }
-        // A matrix test stays a shell test in front of the command until `when` takes
-        // matrix values (issue 9 §6): the step passes quickly in the other cells.
-        let mut guards = Vec::new();
-        for (key, eq, value) in &cond.matrix {
-            match cx.scope.matrix.get(key) {
-                Some(k) => guards.push(format!(
-                    "[ \"${{{}}}\" {} '{}' ] || exit 0",
-                    crate::contract::matrix_env_name(k),
-                    if *eq { "=" } else { "!=" },
-                    value.replace('\'', "'\\''")
-                )),
-                None => cx.add(
-                    Kind::Lost,
-                    "matrix-condition",
-                    &format!("{at}.if"),
-                    format!("step condition on `matrix.{key}`, which the matrix does not have"),
-                ),
-            }
-        }
-        if !guards.is_empty() {
-            cx.add(Kind::Note, "matrix-condition", &format!("{at}.if"), format!("the condition on matrix values became a shell test in front of the command (`{}`) until `when` takes matrix values (issue 9 §6)", guards.join("; ")));
-            step.run = format!("{}\n{}", guards.join("\n"), step.run);
+        let typed = condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_ref());
+        for (feature, text) in &typed.lost {
+            cx.add(
+                Kind::Lost,
+                feature,
+                &format!("{at}.if"),
+                format!("step condition: {text}"),
+            );
         }
         match cond.status {
             Status::Success => {}
@@ -192,6 +212,8 @@ fn run_step(
         let when = When {
             event: cond.events.and_then(|e| e.to_when()),
             branch: cond.branches.and_then(|b| typed::branch(&b, &mut rejected)),
+            matrix: typed.matrix,
+            not: typed.not,
             ..When::default()
         };
         for r in rejected {
@@ -356,17 +378,21 @@ pub(super) fn convert(
             Meaning::Remote => {
                 let after = last_run.is_some_and(|l| i > l);
                 if after {
-                    cx.add(Kind::Lost, "post-step", &at, format!("`{uses}` runs after the job's commands: remote post steps do not exist yet (issue 9 §4); kept as a comment"));
-                    c.carried.push(carried(
-                        raw_step,
-                        "not carried (a remote step after the commands, issue 9 §4):",
-                    ));
+                    if let Some(a) = remote(cx, c, s, &at, raw_step, true) {
+                        let condition = post_condition(cx, s, &at);
+                        c.post.push(PostStep {
+                            name: a.name,
+                            uses: a.uses.unwrap_or_default(),
+                            with: a.with,
+                            condition,
+                        });
+                    }
                     continue;
                 }
                 if first_run.is_some_and(|f| i > f) {
                     cx.add(Kind::Note, "remote-step", &at, format!("`{uses}` ran between commands; as a remote setup step it runs before all of them"));
                 }
-                if let Some(a) = remote(cx, c, s, &at, raw_step) {
+                if let Some(a) = remote(cx, c, s, &at, raw_step, false) {
                     c.remote.push(a);
                 }
             }
@@ -375,13 +401,13 @@ pub(super) fn convert(
     if j.steps.is_empty() && j.uses.is_none() {
         cx.add(Kind::Lost, "unknown-key", "steps", "a job without steps");
     }
-    if c.job.steps.is_empty() {
-        // Until a job may consist of remote steps only (issue 9 §3), `cigen run` needs one step.
+    if c.job.steps.is_empty() && c.remote.is_empty() && c.post.is_empty() {
+        // A job of remote steps only needs no command; one with nothing carried needs one.
         cx.add(
             Kind::Lost,
             "remote-only-job",
             "steps",
-            "the job has no commands; a placeholder command stands in for `cigen run` (issue 9 §3)",
+            "the job has no commands and no remote step could be carried; a placeholder command stands in",
         );
         c.job.steps.push(StepSpec::Full(Box::new(Step {
             name: Some("remote steps only".into()),

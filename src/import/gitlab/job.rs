@@ -14,6 +14,42 @@ use crate::import::typed;
 use crate::import::Draft;
 use crate::spec::{self, EnvValue, Event, OneOrMany, Scalar, Step, StepSpec, When};
 
+/// `$K`/`${K}` of a matrix variable as the spec's `${MATRIX_K}` (whole names only).
+fn matrix_refs(text: &str, keys: &[String]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('$') {
+            out.push_str("$$");
+            rest = r;
+            continue;
+        }
+        let (inner, brace) = match after.strip_prefix('{') {
+            Some(r) => (r, true),
+            None => (after, false),
+        };
+        let len = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let var = &inner[..len];
+        let closed = !brace || inner[len..].starts_with('}');
+        match keys.iter().find(|k| k.eq_ignore_ascii_case(var)) {
+            Some(k) if !var.is_empty() && closed => {
+                out.push_str(&format!("${{{}}}", crate::contract::matrix_env_name(k)));
+                rest = &inner[len + usize::from(brace)..];
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// What every job of the pipeline shares.
 pub(super) struct Pipeline<'a> {
     pub(super) stages: &'a [String],
@@ -93,9 +129,44 @@ pub(super) fn convert(
             "`dependencies`: a job downloads the artifacts of the jobs it needs",
         );
     }
-    // Variables: globals, then the job's; matrix values arrive as MATRIX_<KEY>.
+    // Image (before the matrix, which may rename variables in it).
+    if let Some(i) = &j.image {
+        let img = i.get("name").and_then(scalar).or_else(|| scalar(i));
+        if img != *image {
+            // The job's own image brings its own toolchains (none for `alpine`): locally,
+            // `cigen run` selects and checks those rather than the default image's.
+            if let Some(own) = img.as_deref().and_then(super::image_setup) {
+                if own != draft.spec.setup {
+                    job.setup = Some(own);
+                }
+            }
+            job.runs_on.get_or_insert_with(Default::default).image = img;
+        }
+    }
     let mut exports = Vec::new();
+    if let Some(p) = &j.parallel {
+        matrix::matrix(draft, name, &origin, p, &mut job, &mut exports);
+        if job.matrix.is_some() {
+            // GitLab lets every cell of a matrix finish; so does the spec's job everywhere.
+            job.fail_fast = Some(false);
+            draft.report.add(Kind::Note, Some(name), "fail-fast", origin.clone(), "GitLab has no fail-fast: every cell of `parallel: matrix` finishes. The job has `fail_fast: false`, so one failing cell cancels no other on any runner");
+        }
+    }
+    // Variables: globals, then the job's. GitLab expands `$NAME` in them as cigen does
+    // (`$$` is a `$` in both); a matrix variable is `MATRIX_<KEY>` in the spec's env.
     let mut defined: Vec<String> = Vec::new();
+    let mut var_text = String::new();
+    let matrix_vars: Vec<String> = job
+        .matrix
+        .as_ref()
+        .map(|m| {
+            m.axes
+                .keys()
+                .chain(m.include.iter().flat_map(|c| c.keys()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
     for (k, v) in globals.iter().chain(j.variables.iter()) {
         defined.push(k.clone());
         let Some(val) = variable(v) else { continue };
@@ -115,27 +186,27 @@ pub(super) fn convert(
             );
             continue;
         }
-        if val.contains('$') {
+        let expand = v.get("expand").and_then(Value::as_bool) != Some(false);
+        var_text.push_str(&val);
+        var_text.push('\n');
+        let value = if !expand {
+            val.replace('$', "$$")
+        } else {
+            matrix_refs(&val, &matrix_vars)
+        };
+        if spec::check_references(&value).is_ok() {
+            job.env.insert(k.clone(), EnvValue::Plain(Scalar(value)));
+        } else {
+            // Shell syntax (`${X:-default}`): GitLab leaves it to the shell, so does cigen.
             exports.push(format!(
                 "export {k}=\"{}\"",
                 val.replace('\\', "\\\\")
                     .replace('"', "\\\"")
                     .replace('`', "\\`")
             ));
-        } else {
-            job.env.insert(k.clone(), EnvValue::Plain(Scalar(val)));
         }
     }
-    // Image (before the matrix, which may rename variables in it).
-    if let Some(i) = &j.image {
-        let img = i.get("name").and_then(scalar).or_else(|| scalar(i));
-        if img != *image {
-            job.runs_on.get_or_insert_with(Default::default).image = img;
-        }
-    }
-    if let Some(p) = &j.parallel {
-        matrix::matrix(draft, name, &origin, p, &mut job, &mut exports);
-    }
+
     // Script: before_script (the job's, else the default's) then script.
     let before = j
         .before_script
@@ -148,6 +219,8 @@ pub(super) fn convert(
     let all: Vec<String> = before.iter().chain(script.iter()).cloned().collect();
     let mut text_all = all.join("\n");
     text_all.push_str(&exports.join("\n"));
+    text_all.push('\n');
+    text_all.push_str(&var_text);
     let prefix = if exports.is_empty() {
         String::new()
     } else {
@@ -164,32 +237,27 @@ pub(super) fn convert(
             job.steps.push(StepSpec::Command(format!("{prefix}{l}")));
         }
     }
-    if j.after_script.is_some() || default.after_script.is_some() {
-        draft.report.add(
-            Kind::Lost,
-            Some(name),
-            "post-step",
-            origin.clone(),
-            "`after_script`: commands after the job's script do not exist yet (issue 9 §4)",
+    // `after_script` runs whether the script passed or failed (and, on GitLab 17, when it
+    // was cancelled): the spec's `if: always`, CI-only like on GitLab.
+    let after = j
+        .after_script
+        .as_ref()
+        .or(default.after_script.as_ref())
+        .map(model::lines)
+        .unwrap_or_default();
+    if !after.is_empty() {
+        text_all.push('\n');
+        text_all.push_str(&after.join("\n"));
+        draft.gitlab_after.insert(
+            name.to_string(),
+            after
+                .into_iter()
+                .map(|run| spec::AfterScript::Full {
+                    run,
+                    condition: Some(spec::PostCondition::Always),
+                })
+                .collect(),
         );
-        let lines = j
-            .after_script
-            .as_ref()
-            .or(default.after_script.as_ref())
-            .map(model::lines)
-            .unwrap_or_default();
-        draft
-            .carried
-            .entry(name.to_string())
-            .or_default()
-            .push(format!(
-                "not carried (after_script, issue 9 §4):\n{}",
-                lines
-                    .iter()
-                    .map(|l| format!("- {l}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ));
     }
     // Secrets: CI/CD variables the job reads, that the file does not set, named like secrets.
     for r in references(&text_all) {
@@ -287,6 +355,17 @@ pub(super) fn convert(
     if let Some(b) = gate.branches {
         when.branch = typed::branch(&b, &mut rejected);
     }
+    let not = spec::Not {
+        event: gate.not_events.and_then(EventSet::to_when),
+        branch: gate
+            .not_branches
+            .as_ref()
+            .and_then(|b| typed::branch(b, &mut rejected)),
+        ..spec::Not::default()
+    };
+    if not != spec::Not::default() {
+        when.not = Some(not);
+    }
     when.changed = typed::globs(&gate.changed, &mut rejected);
     for r in rejected {
         draft.report.add(
@@ -345,9 +424,13 @@ pub(super) fn convert(
             other => (scalar(other), None),
         };
         if let Some(en) = en {
+            let url = url.map(|u| {
+                u.replace("${CI_COMMIT_REF_NAME}", spec::REF_PLACEHOLDER)
+                    .replace("$CI_COMMIT_REF_NAME", spec::REF_PLACEHOLDER)
+            });
             job.environment = Some(match url {
                 Some(u) if u.contains('$') => {
-                    draft.report.add(Kind::Lost, Some(name), "environment-url", origin.clone(), format!("environment URL `{u}` uses a variable; the spec's URL is fixed text (issue 9 §7)"));
+                    draft.report.add(Kind::Lost, Some(name), "environment-url", origin.clone(), format!("environment URL `{u}` uses a variable other than `$CI_COMMIT_REF_NAME` (`{{ref}}` in the spec); the URL was left out"));
                     spec::Environment::Name(en)
                 }
                 Some(u) => spec::Environment::Full {
@@ -421,14 +504,18 @@ pub(super) fn convert(
             "`allow_failure`: a failing job fails the pipeline",
         );
     }
-    if j.resource_group.is_some() {
-        draft.report.add(
-            Kind::Lost,
-            Some(name),
-            "concurrency",
-            origin.clone(),
-            "`resource_group`: jobs of several pipelines may run at once (issue 9 §7)",
-        );
+    if let Some(group) = &j.resource_group {
+        let plain = !group.is_empty()
+            && group
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
+        if !plain {
+            draft.report.add(Kind::Lost, Some(name), "concurrency", origin.clone(), format!("`resource_group: {group}` is not a plain name (letters, digits, `_-./`): jobs of several pipelines may run at once"));
+        } else if job.matrix.is_some() {
+            draft.report.add(Kind::Lost, Some(name), "concurrency", origin.clone(), format!("`resource_group: {group}` on a matrix job: the spec refuses a group there (GitHub would cancel waiting cells); the cells may overlap with other pipelines"));
+        } else {
+            job.concurrency = Some(group.clone());
+        }
     }
     if j.coverage.is_some() {
         draft.report.add(

@@ -279,27 +279,39 @@ pub(crate) fn import(root: &Path, draft: &mut Draft) -> Result<(), ImportError> 
 
 /// `setup:` from the default image (`python:3.12-slim` → Python 3.12), for local pre-flight.
 fn setup_from_image(draft: &mut Draft, image: &str) {
+    if let Some(s) = image_setup(image) {
+        draft.spec.setup = s;
+    }
+}
+
+/// The toolchain an image brings (`python:3.12-slim` → Python 3.12; `alpine:3.20` → none);
+/// `None` when the image names a variable and cannot be read.
+pub(super) fn image_setup(image: &str) -> Option<spec::Setup> {
+    if image.contains('$') {
+        return None;
+    }
+    let mut s = spec::Setup::default();
     let base = image.rsplit('/').next().unwrap_or(image);
     let Some((name, tag)) = base.split_once(':') else {
-        return;
+        return Some(s);
     };
     let version: String = tag
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '.')
         .collect();
     if version.is_empty() {
-        return;
+        return Some(s);
     }
-    let s = &mut draft.spec.setup;
     let slot = match name {
         "python" => &mut s.python,
         "node" => &mut s.node,
         "rust" => &mut s.rust,
         "golang" => &mut s.go,
         "eclipse-temurin" | "openjdk" => &mut s.java,
-        _ => return,
+        _ => return Some(s),
     };
     *slot = Some(Scalar(version));
+    Some(s)
 }
 
 #[cfg(test)]

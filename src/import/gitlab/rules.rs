@@ -1,5 +1,6 @@
 //! GitLab `rules:` and `only:`/`except:` → the events, branches and changed files a job runs
-//! for; the rest (`when: manual`, `when: never`, other variables) is reported.
+//! for, and those it must not run for (`!=`, leading `when: never` rules → `when.not`); the
+//! rest (`when: manual`, other variables) is reported.
 
 use serde_yaml::Value;
 
@@ -13,6 +14,9 @@ pub(crate) struct Gate {
     /// `None`: any event.
     pub(crate) events: Option<EventSet>,
     pub(crate) branches: Option<Vec<String>>,
+    /// Events and branches the job must not run for (`when.not`).
+    pub(crate) not_events: Option<EventSet>,
+    pub(crate) not_branches: Option<Vec<String>>,
     pub(crate) changed: Vec<String>,
     /// Whether a rule assumed the default branch is `main`.
     pub(crate) default_branch: bool,
@@ -24,6 +28,8 @@ pub(crate) struct Gate {
 struct Allowed {
     events: Option<EventSet>,
     branches: Option<Vec<String>>,
+    not_events: Option<EventSet>,
+    not_branches: Option<Vec<String>>,
     default_branch: bool,
 }
 
@@ -56,6 +62,8 @@ fn atom(a: &str) -> Option<Allowed> {
         .trim();
     let (left, op, right) = if let Some((l, r)) = a.split_once("==") {
         (l.trim(), "==", r.trim())
+    } else if let Some((l, r)) = a.split_once("!=") {
+        (l.trim(), "!=", r.trim())
     } else if let Some((l, r)) = a.split_once("=~") {
         (l.trim(), "=~", r.trim())
     } else {
@@ -67,9 +75,14 @@ fn atom(a: &str) -> Option<Allowed> {
         .trim_end_matches('}');
     let default_branch = matches!(right, "$CI_DEFAULT_BRANCH" | "${CI_DEFAULT_BRANCH}");
     let branch = |b: &str| Allowed {
-        events: None,
         branches: Some(vec![b.to_string()]),
         default_branch,
+        ..Allowed::default()
+    };
+    let not_branch = |b: &str| Allowed {
+        not_branches: Some(vec![b.to_string()]),
+        default_branch,
+        ..Allowed::default()
     };
     let events = |e: EventSet| Allowed {
         events: Some(e),
@@ -77,6 +90,16 @@ fn atom(a: &str) -> Option<Allowed> {
     };
     match (var, op) {
         ("CI_PIPELINE_SOURCE", "==") => source_events(unquote(right)).map(events),
+        ("CI_PIPELINE_SOURCE", "!=") => source_events(unquote(right)).map(|e| Allowed {
+            not_events: Some(e),
+            ..Allowed::default()
+        }),
+        ("CI_COMMIT_BRANCH" | "CI_COMMIT_REF_NAME", "!=") if default_branch => {
+            Some(not_branch("main"))
+        }
+        ("CI_COMMIT_BRANCH" | "CI_COMMIT_REF_NAME", "!=") if right.starts_with(['"', '\'']) => {
+            Some(not_branch(unquote(right)))
+        }
         ("CI_COMMIT_TAG", "") | ("CI_COMMIT_TAG", "=~") => {
             Some(events(EventSet::of(&[Event::Tag])))
         }
@@ -107,6 +130,12 @@ fn expression(text: &str) -> Option<Vec<Allowed>> {
             if let Some(b) = a.branches {
                 all.branches = Some(b);
             }
+            if let Some(e) = a.not_events {
+                all.not_events = Some(all.not_events.unwrap_or_default().union(e));
+            }
+            if let Some(b) = a.not_branches {
+                all.not_branches.get_or_insert_with(Vec::new).extend(b);
+            }
             all.default_branch |= a.default_branch;
         }
         alts.push(all);
@@ -118,6 +147,22 @@ fn expression(text: &str) -> Option<Vec<Allowed>> {
 /// differ only in events (or only in branches) unite; a mix of a branch in one and an event
 /// in another (`main` or a tag) cannot, and leaves the job unrestricted.
 fn unite(alts: &[Allowed], g: &mut Gate) {
+    if let [one] = alts {
+        // One alternative may exclude as well (`$CI_PIPELINE_SOURCE != "schedule"`).
+        g.not_events = one.not_events;
+        g.not_branches = one.not_branches.clone();
+        g.default_branch |= one.default_branch;
+    } else if alts
+        .iter()
+        .any(|a| a.not_events.is_some() || a.not_branches.is_some())
+    {
+        g.lost.push((
+            "negated-condition",
+            "a `!=` test in one of several rules: the job runs wherever the other rules allow"
+                .into(),
+        ));
+        return;
+    }
     if alts.is_empty()
         || alts
             .iter()
@@ -125,7 +170,7 @@ fn unite(alts: &[Allowed], g: &mut Gate) {
     {
         return;
     }
-    g.default_branch = alts.iter().any(|a| a.default_branch);
+    g.default_branch |= alts.iter().any(|a| a.default_branch);
     if let [one] = alts {
         g.events = one.events;
         g.branches = one.branches.clone();
@@ -150,6 +195,8 @@ fn unite(alts: &[Allowed], g: &mut Gate) {
 pub(crate) fn rules(rules: &[Value]) -> Gate {
     let mut g = Gate::default();
     let mut alts: Vec<Allowed> = Vec::new();
+    let mut never_events: Option<EventSet> = None;
+    let mut never_branches: Vec<String> = Vec::new();
     for r in rules {
         let when = r
             .get("when")
@@ -175,13 +222,35 @@ pub(crate) fn rules(rules: &[Value]) -> Gate {
         }
         match when {
             "never" => {
-                g.lost.push((
-                    "negated-condition",
-                    format!(
-                        "a `when: never` rule{}: the job also runs where it excluded",
-                        cond.map(|c| format!(" (`{c}`)")).unwrap_or_default()
-                    ),
-                ));
+                // Before every rule that runs the job, a `never` rule of one test is an
+                // exclusion: the job runs where a later rule allows and the test fails.
+                let single = cond
+                    .and_then(expression)
+                    .filter(|a| alts.is_empty() && a.len() == 1)
+                    .map(|mut a| a.remove(0))
+                    .filter(|a| {
+                        a.not_events.is_none()
+                            && a.not_branches.is_none()
+                            && (a.events.is_some() != a.branches.is_some())
+                    });
+                match single {
+                    Some(a) => {
+                        if let Some(e) = a.events {
+                            never_events = Some(never_events.unwrap_or_default().union(e));
+                        }
+                        if let Some(b) = a.branches {
+                            never_branches.extend(b);
+                        }
+                        g.default_branch |= a.default_branch;
+                    }
+                    None => g.lost.push((
+                        "negated-condition",
+                        format!(
+                            "a `when: never` rule{}: the job also runs where it excluded",
+                            cond.map(|c| format!(" (`{c}`)")).unwrap_or_default()
+                        ),
+                    )),
+                }
                 continue;
             }
             "manual" | "delayed" => {
@@ -203,6 +272,14 @@ pub(crate) fn rules(rules: &[Value]) -> Gate {
         }
     }
     unite(&alts, &mut g);
+    if let Some(e) = never_events {
+        g.not_events = Some(g.not_events.unwrap_or_default().union(e));
+    }
+    if !never_branches.is_empty() {
+        g.not_branches
+            .get_or_insert_with(Vec::new)
+            .extend(never_branches);
+    }
     g.events = g.events.filter(|e| !e.is_empty());
     g.branches = g.branches.filter(|b| !b.is_empty());
     g
@@ -285,6 +362,15 @@ mod tests {
         );
         let g = r("- if: $FOO == \"1\"\n  when: never\n- when: on_success\n");
         assert_eq!(g.lost[0].0, "negated-condition");
+        let g = r("- if: $CI_PIPELINE_SOURCE == \"schedule\"\n  when: never\n- if: $CI_COMMIT_BRANCH == \"main\"\n  when: never\n- when: on_success\n");
+        assert!(g.lost.is_empty(), "{:?}", g.lost);
+        assert_eq!(g.not_events.map(|e| e.names()).as_deref(), Some("schedule"));
+        assert_eq!(g.not_branches, Some(vec!["main".to_string()]));
+        let g = r("- if: $CI_PIPELINE_SOURCE != \"schedule\" && $CI_COMMIT_BRANCH != $CI_DEFAULT_BRANCH\n");
+        assert!(g.lost.is_empty(), "{:?}", g.lost);
+        assert_eq!(g.not_events.map(|e| e.names()).as_deref(), Some("schedule"));
+        assert_eq!(g.not_branches, Some(vec!["main".to_string()]));
+        assert!(g.default_branch);
         let g = only_except(Some(&serde_yaml::from_str("[main, tags]").unwrap()), None);
         assert_eq!(g.branches, Some(vec!["main".to_string()]));
         assert_eq!(g.events.map(|e| e.names()).as_deref(), Some("push, tag"));

@@ -216,3 +216,6 @@ fn uncommitted(root: &Path) -> Result<Vec<String>, String> {
     }
     Ok(files)
 }
+
+#[cfg(test)]
+mod tests;

@@ -40,9 +40,12 @@ impl Reporter for Handover {
         }
         match &self.how {
             crate::provider::Handover::GithubOutput(path) => {
-                let all: IndexMap<String, String> =
+                let mut all: IndexMap<String, String> =
                     by_job.values().flat_map(|o| o.clone()).collect();
                 if !all.is_empty() {
+                    // What was written, so a dependent unsets the rest (`run/env.rs`).
+                    let written = all.keys().cloned().collect::<Vec<_>>().join(" ");
+                    all.insert(crate::contract::GITHUB_WRITTEN_OUTPUT.to_string(), written);
                     if let Err(e) = outputs::write_github(path, &all) {
                         eprintln!(
                             "warning: cannot write $GITHUB_OUTPUT ({}): {e}",
