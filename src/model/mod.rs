@@ -5,10 +5,12 @@
 
 mod build;
 mod runner_cells;
+mod secret_uses;
 mod when;
 
 pub use crate::matrix::{Cell, Matrix};
 pub use build::{build, build_located, StepLine};
+pub use secret_uses::step_secrets;
 pub use when::{Patterns, When};
 
 use std::path::PathBuf;
