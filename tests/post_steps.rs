@@ -88,6 +88,12 @@ fn github_post_steps_follow_the_run_pinned_with_their_conditions() {
         Value::from("${{ secrets.CODECOV_TOKEN }}")
     );
     assert_eq!(steps[run + 2]["name"], Value::from("Report the failure"));
+    // The run step gets what the steps read in CI, not the token only the upload uses.
+    let env: Vec<&str> = steps[run]["env"]
+        .as_mapping()
+        .map(|m| m.keys().filter_map(|k| k.as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(env, ["UPLOAD_KEY", "DB_PASSWORD"]);
     assert!(
         !justfile.contains("codecov") && !justfile.contains("echo done"),
         "post steps are CI-only:\n{justfile}"
@@ -219,4 +225,32 @@ fn check_locates_mistakes_in_post_steps() {
     ] {
         assert!(err.contains(want), "missing {want:?} in\n{err}");
     }
+}
+
+#[test]
+fn steps_never_get_a_secret_only_ci_only_steps_use() {
+    // Set in the environment, declared by the job, named only by a post step: the steps run
+    // without it, as they do on a runner (where GitHub's run step is not handed it).
+    let spec = r#"
+        version: 1
+        jobs:
+          test:
+            secrets: [CODECOV_TOKEN, DB_PASSWORD]
+            steps:
+              - printenv CODECOV_TOKEN || echo "token absent"
+              - echo "db ${DB_PASSWORD:+present}"
+        targets:
+          github:
+            post:
+              test:
+                - uses: codecov/codecov-action
+                  with: { token: "${{ secrets.CODECOV_TOKEN }}" }
+        "#;
+    Test::new()
+        .spec(spec)
+        .env("CODECOV_TOKEN", "a token the steps must not see")
+        .env("DB_PASSWORD", "a long enough password")
+        .args(["run", "--log-format", "json"])
+        .printed(&["token absent", "db present"])
+        .assert();
 }

@@ -43,14 +43,16 @@ fn expression_error(at: YamlPath) -> Diagnostic {
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(targets) = &cx.spec.targets {
+        let mut found = Vec::new();
         for (key, t) in targets.workflows() {
             let at = YamlPath::root().key("targets").key(key).key("runs-on");
-            out.extend(
-                expressions(t.runs_on.as_ref(), at)
-                    .into_iter()
-                    .map(expression_error),
-            );
+            found.extend(expressions(t.runs_on.as_ref(), at));
         }
+        if let Some(g) = &targets.gitlab {
+            let at = YamlPath::root().key("targets").key("gitlab").key("tags");
+            found.extend(expressions(g.tags.as_ref(), at));
+        }
+        out.extend(found.into_iter().map(expression_error));
     }
     for (name, job) in &cx.spec.jobs {
         let reserved = crate::contract::GITHUB_RUNNER_KEY;

@@ -40,6 +40,9 @@ const IMAGES: &[&str] = &[
     "    runs-on: { image: \"rust:1.95\" }\n",
     "    runs-on: { image: \"my image\" }\n",
     "    runs-on: { image: \"\" }\n",
+    // Runners per cell of the `a` axis, with different numbers of GitLab tags per cell,
+    // which `generate` cannot write.
+    "    runs-on: { matrix: a, cells: { v0: { os: linux, gitlab: [x, y] }, v1: { os: windows, gitlab: z } } }\n",
 ];
 const IMAGES_FINE: usize = 2;
 

@@ -82,7 +82,7 @@ pub(crate) fn step_env(
     unset_unwritten(&mut env, p, job);
     env.extend(needs_outputs.iter().map(|(k, v)| (k.clone(), v.clone())));
     env.extend(base.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));
-    scope_secrets(&mut env, base, job);
+    scope_secrets(&mut env, base, p, job);
     let own = [(OUTPUT_FILE_VAR, files.output), (ENV_FILE_VAR, files.env)]
         .into_iter()
         .map(|(k, f)| (k.to_string(), f.to_string_lossy().into_owned()))
@@ -153,14 +153,16 @@ pub(crate) fn read_carried(file: &Path) -> Result<IndexMap<String, String>, Stri
 }
 
 /// Leaves only the job's own secrets: other secrets' values are removed, and values read from
-/// local sources are added for the secrets the job declares.
-fn scope_secrets(env: &mut HashMap<String, String>, base: &BaseEnv, job: &Job) {
+/// local sources are added for the secrets the job declares. A secret of the job that only
+/// CI-only steps use is removed too (`model::step_secrets`): no step here reads it.
+fn scope_secrets(env: &mut HashMap<String, String>, base: &BaseEnv, p: &Pipeline, job: &Job) {
+    let own = crate::model::step_secrets(p, job, base.ci);
     for name in &base.secret_names {
-        if !job.secrets.contains(name) {
+        if !own.contains(name) {
             env.remove(name);
         }
     }
-    for name in &job.secrets {
+    for name in &own {
         if let Some(v) = base.resolved.get(name) {
             env.insert(name.clone(), v.clone());
         }

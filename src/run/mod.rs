@@ -34,7 +34,6 @@ mod report;
 mod resolve;
 mod retry;
 mod scheduler;
-mod secret_uses;
 mod secrets;
 mod services;
 #[cfg(unix)]

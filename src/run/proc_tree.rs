@@ -70,11 +70,37 @@ pub(crate) fn stat(pid: i32) -> Option<Stat> {
 pub(crate) fn read_children(path: &str, out: &mut Vec<i32>) {
     let mut buf = Vec::new();
     if read_into(path, &mut buf) {
-        out.extend(
-            buf.split(|b| *b == b' ')
-                .filter_map(|p| std::str::from_utf8(p).ok()?.trim().parse::<i32>().ok()),
-        );
+        parse_children(&buf, out);
     }
+}
+
+fn parse_children(buf: &[u8], out: &mut Vec<i32>) {
+    out.extend(
+        buf.split(|b| *b == b' ')
+            .filter_map(|p| std::str::from_utf8(p).ok()?.trim().parse::<i32>().ok()),
+    );
+}
+
+/// Like [`read_children`], through a `children` file kept open: read again from the start,
+/// `/proc` generates it anew, so the list is as fresh as a new open's, without the path walk
+/// (this runs at the end of every step). False when the file cannot be read.
+pub(crate) fn reread_children(file: &mut File, out: &mut Vec<i32>) -> bool {
+    use std::io::{Seek, SeekFrom};
+    let mut buf = Vec::new();
+    if file.seek(SeekFrom::Start(0)).is_err() {
+        return false;
+    }
+    let mut chunk = [0u8; 1024];
+    loop {
+        match file.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    parse_children(&buf, out);
+    true
 }
 
 /// The children of every thread of `pid` (`threads` from its stat: one file when it is 1).
@@ -150,6 +176,34 @@ pub(crate) fn all_pids() -> Vec<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_kept_children_file_read_again_is_fresh() {
+        // SAFETY: gettid takes no arguments.
+        let tid = unsafe { libc::gettid() };
+        let path = format!("/proc/self/task/{tid}/children");
+        let mut file = File::open(&path).unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let pid = child.id() as i32;
+        let mut list = Vec::new();
+        assert!(reread_children(&mut file, &mut list));
+        assert!(list.contains(&pid), "{list:?} lacks {pid}");
+        // Read again from the start: the same answer as a fresh open, twice over.
+        let mut again = Vec::new();
+        assert!(reread_children(&mut file, &mut again));
+        let mut fresh = Vec::new();
+        read_children(&path, &mut fresh);
+        assert_eq!((&again, &fresh), (&list, &list));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let mut after = Vec::new();
+        assert!(reread_children(&mut file, &mut after));
+        assert!(!after.contains(&pid), "{after:?} still has {pid}");
+    }
 
     #[test]
     fn stat_survives_odd_command_names() {

@@ -21,7 +21,7 @@ pub(crate) fn names(p: &Pipeline) -> HashSet<String> {
         .collect()
 }
 
-/// Secrets the jobs that will run need on this side (`secret_uses`), in plan order, each once.
+/// Secrets the jobs that will run need on this side (`model::step_secrets`), in plan order, each once.
 fn needed(p: &Pipeline, plan: &Plan, ci: bool) -> IndexMap<String, Vec<String>> {
     let mut out: IndexMap<String, Vec<String>> = IndexMap::new();
     for u in plan
@@ -31,7 +31,7 @@ fn needed(p: &Pipeline, plan: &Plan, ci: bool) -> IndexMap<String, Vec<String>> 
     {
         if let Some(job) = p.jobs.get(&u.job) {
             out.entry(u.job.clone())
-                .or_insert_with(|| super::secret_uses::needed_here(p, job, ci));
+                .or_insert_with(|| crate::model::step_secrets(p, job, ci));
         }
     }
     out
@@ -43,7 +43,7 @@ fn set(env: &HashMap<String, String>, name: &str) -> bool {
 
 /// Missing secrets per job that will run, in plan order; empty when all are present. A secret
 /// with a local source is not missing on a laptop: it is read from there; one only CI-only
-/// steps use is not needed there at all (`secret_uses`).
+/// steps use is not needed there at all (`model::step_secrets`).
 pub(crate) fn missing(
     p: &Pipeline,
     plan: &Plan,

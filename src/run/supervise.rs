@@ -50,6 +50,8 @@ pub(crate) struct Supervisor {
 struct Linux {
     /// `/proc/<pid>/task/<pid>/children`: orphans are re-parented to the main thread.
     orphans_file: String,
+    /// That file, kept open and read again from the start each time (`read_orphans`).
+    orphans: Mutex<Option<std::fs::File>>,
     /// cigen's own process group: a step's processes are never in it (each step starts a
     /// group of its own), so what is there was started by cigen itself and stays untouched.
     own_pgid: i32,
@@ -122,6 +124,7 @@ fn linux_start(grace: Duration) -> (Supervisor, Option<std::process::ChildStdin>
     }
     sup.linux = Linux {
         orphans_file,
+        orphans: Mutex::new(None),
         own_pgid: unsafe { libc::getpgrp() },
         pid1: pid == 1,
         watchdog: AtomicI32::new(0),
@@ -167,6 +170,7 @@ impl Supervisor {
             #[cfg(target_os = "linux")]
             linux: Linux {
                 orphans_file: String::new(),
+                orphans: Mutex::new(None),
                 own_pgid: 0,
                 pid1: false,
                 watchdog: AtomicI32::new(0),
@@ -212,10 +216,31 @@ impl Supervisor {
 
 #[cfg(target_os = "linux")]
 impl Supervisor {
+    /// The children of cigen's main thread: orphans, the watchdog, leaders it spawned.
+    fn read_orphans(&self, list: &mut Vec<i32>) {
+        let mut kept = self.linux.orphans.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(f) = kept.as_mut() {
+            if super::proc_tree::reread_children(f, list) {
+                return;
+            }
+            list.clear();
+        }
+        // Not open yet, or it failed: open it anew (and keep it when that works).
+        *kept = std::fs::File::open(&self.linux.orphans_file).ok();
+        let read = kept
+            .as_mut()
+            .is_some_and(|f| super::proc_tree::reread_children(f, list));
+        if !read {
+            list.clear();
+            *kept = None;
+            super::proc_tree::read_children(&self.linux.orphans_file, list);
+        }
+    }
+
     /// Reaps every orphan that has exited (an orphan exiting on its own leaves a zombie).
     pub(crate) fn reap_orphans(&self) {
         let mut list = Vec::new();
-        super::proc_tree::read_children(&self.linux.orphans_file, &mut list);
+        self.read_orphans(&mut list);
         if list.is_empty() {
             return;
         }
@@ -260,7 +285,7 @@ impl Supervisor {
         // No lock on the common path (nothing left): the gate is only taken to reap, and to
         // decide "no other step runs", where a spawn under way must count.
         let mut list = Vec::new();
-        super::proc_tree::read_children(&self.linux.orphans_file, &mut list);
+        self.read_orphans(&mut list);
         if list.is_empty() && !leader_alive {
             return 0;
         }

@@ -5,7 +5,6 @@
 //! cigen must recognise Forgejo (`when.provider`) and hand outputs over as there.
 
 use super::outputs::Outputs;
-use super::realrun::generate;
 use super::repo::{Forge, TempRepo};
 use super::runs::{act_workflow, BinDir};
 use super::tool::judge;
@@ -59,11 +58,7 @@ pub fn github_view(text: &str) -> String {
 const FORGEJO_ONLY: &str = "enable-openid-connect: true";
 
 fn generated_repo() -> TempRepo {
-    let repo = TempRepo::new();
-    repo.write("cigen.yaml", SPEC);
-    generate(repo.path());
-    repo.commit(Forge::Github);
-    repo
+    TempRepo::generated(SPEC, &[], Forge::Github)
 }
 
 #[test]

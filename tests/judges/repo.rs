@@ -18,6 +18,19 @@ pub enum Forge {
 }
 
 impl TempRepo {
+    /// A repository holding `spec` as `cigen.yaml` and `files`, with the outputs the cigen
+    /// under test generates from it, all committed with a fake `origin` of `forge`.
+    pub fn generated(spec: &str, files: &[(&str, &str)], forge: Forge) -> TempRepo {
+        let repo = TempRepo::new();
+        repo.write("cigen.yaml", spec);
+        for (path, text) in files {
+            repo.write(path, text);
+        }
+        super::realrun::generate(repo.path());
+        repo.commit(forge);
+        repo
+    }
+
     /// An empty repository (commit with [`TempRepo::commit`] after writing files).
     pub fn new() -> TempRepo {
         let dir = tempfile::Builder::new()

@@ -138,6 +138,18 @@ pub fn gitlab_ci_local(j: &Judge, o: &Outputs, c: &mut Complaints) {
 
 /// Every static judge on one set of outputs; panics listing every complaint under `what`.
 /// Returns `just` for extra checks, or `None` when a judge is missing (a skip outside CI).
+/// [`every`] judge on the outputs of `repo`, which must be one workflow, a GitLab pipeline
+/// and a justfile.
+pub fn every_of_three(repo: &std::path::Path, what: &str) -> Option<Judge> {
+    let o = Outputs::find(repo);
+    assert_eq!(
+        (o.workflows.len(), o.gitlab.is_some(), o.justfiles.len()),
+        (1, true, 1),
+        "{o:?}"
+    );
+    every(&o, what)
+}
+
 pub fn every(o: &Outputs, what: &str) -> Option<Judge> {
     let [lint, ziz, schema, yaml, just, glci] = judges([
         "actionlint",

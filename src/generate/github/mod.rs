@@ -294,7 +294,8 @@ pub(crate) fn run_env(p: &Pipeline, j: &ModelJob) -> Vec<Entry> {
         // The cell, exactly: cigen sets MATRIX_<KEY> for the keys it has, and only those.
         env.push(expr(contract::GITHUB_MATRIX_VAR, "${{ toJSON(matrix) }}"));
     }
-    for s in &j.secrets {
+    // Only what the job's steps get in CI: a secret only remote steps name stays with them.
+    for s in &crate::model::step_secrets(p, j, true) {
         env.push(expr(s, format!("${{{{ secrets.{s} }}}}")));
     }
     for need in &j.needs {

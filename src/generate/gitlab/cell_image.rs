@@ -62,3 +62,36 @@ pub(super) fn per_runner(j: &Job, base: JobImage) -> JobImage {
         per_cell: Some(per_cell),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn images(yaml: &str) -> JobImage {
+        let path = std::path::Path::new("cigen.yaml");
+        let p = match crate::compile::load_str(path, yaml, std::path::Path::new(".")) {
+            Ok(l) => l.pipeline,
+            Err(e) => panic!("{e:?}"),
+        };
+        let t = p.targets.gitlab.clone().expect("a gitlab target");
+        let j = &p.jobs["t"];
+        per_runner(j, super::super::image::job_image(&t, j).expect("an image"))
+    }
+
+    #[test]
+    fn rust_channels_per_cell_stay_on_linux_cells() {
+        let got = images("version: 1\njobs:\n  t:\n    matrix: { os: [linux, macos], rust: [stable, nightly] }\n    runs-on: { matrix: os, cells: { linux: {}, macos: {} } }\n    steps: [echo]\ntargets: { gitlab: {} }\n");
+        assert_eq!(got.image.as_deref(), Some("$CIGEN_IMAGE"));
+        assert_eq!(
+            got.per_cell.expect("per cell"),
+            ["rust:latest", "rustlang/rust:nightly", "", ""]
+        );
+    }
+
+    #[test]
+    fn linux_only_cells_keep_the_job_image() {
+        let got = images("version: 1\njobs:\n  t:\n    matrix: { os: [linux], node: [\"22\"] }\n    runs-on: { matrix: os, cells: { linux: { gitlab: docker } } }\n    steps: [echo]\ntargets: { gitlab: {} }\n");
+        assert_eq!(got.image.as_deref(), Some("node:$MATRIX_NODE"));
+        assert_eq!(got.per_cell, None);
+    }
+}

@@ -1,6 +1,7 @@
-//! Which of a job's declared secrets a run *here* (a laptop, or CI) needs: a missing secret
+//! Which of a job's declared secrets its steps get *here* (a laptop, or CI): a missing secret
 //! blocks a job only where something that runs may read it, so a token used by a CI-only
-//! step never stops a local run (docs/secrets.md).
+//! step never stops a local run, and the steps get no secret only CI-only steps use, on a
+//! laptop or a runner (GitHub's `cigen run` step is not even handed it). docs/secrets.md.
 //!
 //! A secret is *claimed* when the spec names it somewhere that does not run here: a remote
 //! setup or post step's input (`${{ secrets.X }}`), a GitLab before/after_script line, or a
@@ -8,8 +9,8 @@
 //! runs here, or the spec or job env every step gets, names it too. A secret the spec
 //! declares but names nowhere stays needed (a script may read it without naming it), as before.
 
+use super::{Job, Pipeline, Step};
 use crate::check::{expression_secrets, reads_var as names};
-use crate::model::{Job, Pipeline, Step};
 use crate::spec::EnvValue;
 
 /// Whether an env value, on either side (`{local, ci}`), reads `name` (`$NAME`, `${NAME}`).
@@ -62,8 +63,9 @@ fn remote_names(p: &Pipeline, job: &str, name: &str) -> bool {
     workflow || gitlab
 }
 
-/// The secrets of `job` that must be set for it to run here (`ci`: in CI), in declared order.
-pub(crate) fn needed_here(p: &Pipeline, job: &Job, ci: bool) -> Vec<String> {
+/// The secrets of `job` its steps get here (`ci`: in CI), which must be set for it to run, in
+/// declared order.
+pub fn step_secrets(p: &Pipeline, job: &Job, ci: bool) -> Vec<String> {
     let env_names = |name: &str| {
         p.env
             .values()
@@ -96,7 +98,7 @@ mod tests {
     fn needed(yaml: &str, ci: bool) -> Vec<String> {
         let spec: crate::spec::Spec = serde_yaml::from_str(yaml).unwrap();
         let p = crate::model::build(&spec, "cigen.yaml", std::path::Path::new("."));
-        needed_here(&p, &p.jobs["j"], ci)
+        step_secrets(&p, &p.jobs["j"], ci)
     }
 
     const SPEC: &str = r#"
