@@ -84,7 +84,6 @@ pub(crate) fn plain_title(text: &str) -> Option<String> {
         }
     }
     // A bracket left with only separators (`tests (, )`) goes.
-    let mut t = t;
     while let Some((open, close)) = t.find('(').and_then(|o| {
         t[o..]
             .find(')')
