@@ -2,7 +2,7 @@
 //! pipeline. It stands above the stages it runs (just's `compiler.rs` role), so none of them
 //! needs to know about the others.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::check;
@@ -144,7 +144,7 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
         }
         return Err(invalid(file, None, diagnostics));
     };
-    let walked = shape::to_json(&tree, shape::schema_json());
+    let mut walked = shape::to_json(&tree, shape::schema_json());
     diagnostics.extend(walked.diagnostics.iter().cloned());
     let dropped_jobs: HashSet<String> = walked
         .dropped
@@ -156,8 +156,9 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
         .collect();
     // When only a required top-level key is broken (say `version`), the rules still check
     // the jobs: the spec is rejected either way, but every problem shows in one pass.
-    let value = walked.value.clone().or_else(|| {
-        let mut partial = walked.partial.clone().filter(|p| p.contains_key("jobs"))?;
+    // Taken, not copied: the JSON form of a big spec is many times its text.
+    let value = walked.value.take().or_else(|| {
+        let mut partial = walked.partial.take().filter(|p| p.contains_key("jobs"))?;
         partial
             .entry("version")
             .or_insert(serde_json::Value::from(1));
@@ -210,18 +211,31 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| SPEC_FILE_NAME.into());
-            // Each step's line, for annotations that point at it (no re-parse later).
-            let step_line = |job: &str, i: usize| {
-                let path = crate::source::YamlPath::root()
-                    .key("jobs")
-                    .key(job)
-                    .key("steps")
-                    .index(i);
-                tree.locate(&path, false)
-                    .map(|span| file.line_col(span.start).0)
-            };
-            let pipeline = model::build_located(&spec, &file_name, root, &step_line);
+            // Each step's line, for annotations that point at it (no re-parse later), read
+            // before the tree goes: the tree of a big spec is many times its text, and the
+            // pipeline being built would otherwise sit beside both.
+            let lines: HashMap<&str, Vec<Option<usize>>> = spec
+                .jobs
+                .iter()
+                .map(|(job, j)| {
+                    let at = |i: usize| {
+                        let path = crate::source::YamlPath::root()
+                            .key("jobs")
+                            .key(job)
+                            .key("steps")
+                            .index(i);
+                        tree.locate(&path, false)
+                            .map(|span| file.line_col(span.start).0)
+                    };
+                    (job.as_str(), (0..j.steps.len()).map(at).collect())
+                })
+                .collect();
             let warnings = locate(&tree, warnings);
+            drop(tree);
+            let step_line =
+                |job: &str, i: usize| lines.get(job).and_then(|l| l.get(i).copied().flatten());
+            let pipeline = model::build_located(&spec, &file_name, root, &step_line);
+            drop(lines);
             Ok(Loaded {
                 pipeline,
                 spec,

@@ -78,7 +78,7 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
         .map(|(k, j)| (k.as_str(), j.needs.iter().map(String::as_str).collect()))
         .collect();
     let order = dag::topo_order(&needs).unwrap_or_else(|_| needs.keys().copied().collect());
-    let mut jobs = IndexMap::new();
+    let mut jobs = IndexMap::with_capacity(spec.jobs.len());
     for name in order {
         let j = &spec.jobs[name];
         let job_retry = j.retry.as_ref().map(retry);
@@ -104,7 +104,7 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
                     env: s.env.clone(),
                     timeout: dur(&s.timeout),
                     retry: s.retry.as_ref().map(retry).or(job_retry),
-                    when: s.when.as_ref().map(when::resolve),
+                    when: s.when.as_ref().map(|w| Box::new(when::resolve(w))),
                     working_directory: s.working_directory.as_ref().map(|p| p.to_string()),
                 },
             })
@@ -123,8 +123,8 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
             steps,
             setup: j.setup.clone().unwrap_or_else(|| spec.setup.clone()),
             env: j.env.clone(),
-            matrix: j.matrix.as_ref().map(matrix::expand),
-            when: j.when.as_ref().map(when::resolve).unwrap_or_default(),
+            matrix: j.matrix.as_deref().map(|m| Box::new(matrix::expand(m))),
+            when: Box::new(j.when.as_deref().map(when::resolve).unwrap_or_default()),
             timeout: dur(&j.timeout),
             services: j
                 .services

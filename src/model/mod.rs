@@ -56,8 +56,8 @@ pub struct Job {
     /// The toolchains of this job: its own `setup:`, else the spec-wide one.
     pub setup: Setup,
     pub env: IndexMap<String, EnvValue>,
-    pub matrix: Option<Matrix>,
-    pub when: When,
+    pub matrix: Option<Box<Matrix>>,
+    pub when: Box<When>,
     pub timeout: Option<Duration>,
     pub services: IndexMap<String, Service>,
     /// Files or globs handed to dependents (`!` excludes), relative to the spec.
@@ -72,7 +72,7 @@ pub struct Job {
     /// Shell words; the step text is appended as the last argument.
     pub shell: Vec<String>,
     pub working_directory: Option<String>,
-    pub runs_on: spec::RunsOn,
+    pub runs_on: Box<spec::RunsOn>,
     /// Whether a failure of one of the job's units stops the run (cancels running units,
     /// starts nothing new); `false` lets everything else go on (`fail_fast: false`).
     pub fail_fast: bool,
@@ -124,7 +124,7 @@ pub struct Step {
     pub env: IndexMap<String, EnvValue>,
     pub timeout: Option<Duration>,
     pub retry: Option<RetryPolicy>,
-    pub when: Option<When>,
+    pub when: Option<Box<When>>,
     pub working_directory: Option<String>,
 }
 

@@ -23,8 +23,8 @@ pub struct Walked {
     pub diagnostics: Vec<Diagnostic>,
     /// Paths of map entries dropped because of errors (e.g. `jobs.test`).
     pub dropped: Vec<YamlPath>,
-    /// The document's top-level entries that were fine, even when `value` is `None` because
-    /// a required key is missing or broken; lets semantic rules still check the rest.
+    /// When `value` is `None` because a required key is missing or broken: the document's
+    /// top-level entries that were fine, so that semantic rules still check the rest.
     pub partial: Option<Map<String, Value>>,
 }
 
@@ -476,8 +476,11 @@ impl<'s> Walker<'s> {
                 }
             }
         }
-        if path.0.is_empty() {
-            self.partial = Some(out.clone());
+        // The document itself: when it is not fine, its good entries still go to the rules.
+        // Kept only then (a copy of a big document costs its size again).
+        if path.0.is_empty() && !ok {
+            self.partial = Some(out);
+            return None;
         }
         ok.then_some(Value::Object(out))
     }

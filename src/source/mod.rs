@@ -2,11 +2,13 @@
 
 mod file;
 mod node;
+mod parse;
 mod path;
 mod syntax;
 
 pub use file::{SourceFile, Span};
-pub use node::{parse, MapEntry, Mapping, Node, NodeKind, Parsed, ScalarStyle};
+pub use node::{MapEntry, Mapping, Node, NodeKind, Parsed, ScalarStyle};
+pub use parse::parse;
 pub use path::{PathSegment, YamlPath};
 
 use crate::diagnostic::Code;

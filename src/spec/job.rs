@@ -30,10 +30,10 @@ pub struct Job {
     pub env: IndexMap<String, EnvValue>,
     /// Run the job once per combination of values. Each combination is one CI runner; locally all run (or pick with `--matrix KEY=VALUE`). Values reach steps as env `MATRIX_<KEY>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub matrix: Option<Matrix>,
+    pub matrix: Option<Box<Matrix>>,
     /// Conditions under which the job runs; otherwise it is skipped (and exits 0 in CI).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub when: Option<When>,
+    pub when: Option<Box<When>>,
     /// Time limit for the whole job, e.g. `15m` or `1h30m`: when it passes, cigen stops the running step and the job fails. CI gets a limit 5 minutes longer, so cigen's own fires first and reports it. Zero is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("not" = {"type": "string", "pattern": "^(0+(ms|h|m|s))+$"}))]
@@ -70,7 +70,7 @@ pub struct Job {
     pub working_directory: Option<RelPath>,
     /// Runner selection per CI target, overriding the target defaults.
     #[serde(default, rename = "runs-on", skip_serializing_if = "Option::is_none")]
-    pub runs_on: Option<RunsOn>,
+    pub runs_on: Option<Box<RunsOn>>,
     /// `false`: a failing cell (or the job itself) stops nothing else. The job's other matrix cells and independent jobs go on, as `--keep-going` does for a whole run; dependents of the job are still skipped. GitHub `strategy.fail-fast: false`; GitLab lets cells finish either way. Default `true`: the first failure cancels the rest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_fast: Option<bool>,

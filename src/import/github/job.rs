@@ -257,7 +257,7 @@ pub(crate) fn convert(
     }
     if let Some(s) = &j.strategy {
         if let Some(m) = &s.matrix {
-            c.job.matrix = super::matrix::matrix(cx, m, &renames);
+            c.job.matrix = super::matrix::matrix(cx, m, &renames).map(Box::new);
         }
         if let Some(ff) = &s.fail_fast {
             match scalar_text(ff).as_deref() {
@@ -368,16 +368,16 @@ pub(crate) fn convert(
                 format!("job condition `{text}` (only events and branches are typed)"),
             );
         }
-        let t = super::condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_ref());
+        let t = super::condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_deref());
         for (feature, text) in t.lost {
             cx.add(Kind::Lost, feature, "if", format!("job condition: {text}"));
         }
         if !t.matrix.is_empty() || t.not.is_some() {
-            c.job.when = Some(When {
+            c.job.when = Some(Box::new(When {
                 matrix: t.matrix,
                 not: t.not,
                 ..When::default()
-            });
+            }));
         }
         if cond.status != Status::Success {
             cx.add(Kind::Lost, "condition", "if", "a job that runs after its needs failed (`always()`, `failure()`, `!cancelled()`): it runs only when they pass");
@@ -480,7 +480,7 @@ fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
         };
         if let Some(axis) = axis {
             match runner_cells(cx, job, &axis) {
-                Ok(r) => job.runs_on = Some(r),
+                Ok(r) => job.runs_on = Some(Box::new(r)),
                 Err(why) => cx.add(
                     Kind::Lost,
                     "runner-per-cell",
@@ -517,14 +517,14 @@ fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
             }
         }
         _ => {
-            job.runs_on = Some(spec::RunsOn {
+            job.runs_on = Some(Box::new(spec::RunsOn {
                 github: Some(if labels.len() == 1 {
                     spec::OneOrMany::One(labels[0].clone())
                 } else {
                     spec::OneOrMany::Many(labels)
                 }),
                 ..Default::default()
-            })
+            }))
         }
     }
 }

@@ -319,7 +319,7 @@ fn gate(
             format!("`{r}` is not a glob cigen reads; the condition was left out"),
         );
     }
-    if when != When::default() {
+    if *when != When::default() {
         c.job.when = Some(when);
     }
 }

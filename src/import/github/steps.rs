@@ -190,7 +190,7 @@ fn run_step(
                 format!("step condition `{text}` (only events and branches are typed)"),
             );
         }
-        let typed = condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_ref());
+        let typed = condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_deref());
         for (feature, text) in &typed.lost {
             cx.add(
                 Kind::Lost,

@@ -377,7 +377,7 @@ pub(super) fn convert(
         );
     }
     if when != When::default() {
-        job.when = Some(when);
+        job.when = Some(Box::new(when));
     }
     // The rest of the job.
     if let Some(a) = &j.artifacts {

@@ -82,5 +82,5 @@ pub(super) fn matrix(
                 .replace(&format!("${k}"), &format!("${env}"));
         }
     }
-    job.matrix = Some(m);
+    job.matrix = Some(Box::new(m));
 }
