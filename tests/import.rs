@@ -304,17 +304,22 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // Stages became needs; `extends:` and anchors were resolved; the matrix variable keeps its
-    // GitLab name in the script and in the image.
+    // GitLab name in the script.
     assert!(
         spec.contains("  build-image:\n    needs:\n    - test\n    - audit"),
         "{spec}"
     );
+    // The image names its Python by the variable: the axis is `python`, a toolchain axis.
     assert!(
-        spec.contains("export PYTHON_VERSION=\"$MATRIX_PYTHON_VERSION\""),
+        spec.contains("export PYTHON_VERSION=\"$MATRIX_PYTHON\""),
         "{spec}"
     );
     assert!(
-        spec.contains("image: python:${MATRIX_PYTHON_VERSION}-slim"),
+        spec.contains("image: python:${MATRIX_PYTHON}-slim"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("    matrix:\n      python:\n      - '3.11'\n"),
         "{spec}"
     );
     assert!(
@@ -536,7 +541,9 @@ jobs:
         "{spec}"
     );
     assert!(
-        spec.contains("    post:\n      a:\n      - uses: codecov/codecov-action\n        if: failure\n"),
+        spec.contains(
+            "    post:\n      a:\n      - uses: codecov/codecov-action\n        if: failure\n"
+        ),
         "{spec}"
     );
     assert_eq!(cigen(t.path(), &["check"]).code, 0);
