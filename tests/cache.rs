@@ -261,3 +261,53 @@ fn setup_caches_follow_the_job_s_own_toolchains() {
         "pnpm"
     );
 }
+
+#[test]
+fn a_key_file_that_matches_nothing_committed_is_a_warning() {
+    let spec = r#"
+        version: 1
+        jobs:
+          test:
+            cache: { paths: [.venv], files: [uv.lcok, "**/package-lock.json"] }
+            steps: [echo test]
+        "#;
+    let t = Test::new()
+        .spec(spec)
+        .file("uv.lock", "lock\n")
+        .file("web/package-lock.json", "{}\n")
+        .args(["check"]);
+    // Outside a git work tree nothing is known, so nothing is said.
+    let out = t.expect_code(0);
+    assert!(
+        !out.stderr.contains("cache-files-unmatched"),
+        "{}",
+        out.stderr
+    );
+    let git = |args: &[&str]| {
+        let ok = crate::test::scrubbed("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t.invalid"])
+            .args(args)
+            .current_dir(t.path())
+            .output()
+            .expect("git")
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "files"]);
+    let out = t.expect_code(0);
+    assert!(
+        out.stderr.contains(
+            "warning[cache-files-unmatched]: no file in the repository matches cache key file `uv.lcok`"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("`**/package-lock.json`"),
+        "{}",
+        out.stderr
+    );
+}

@@ -24,7 +24,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A temporary copy of `tests/fixtures/import/<name>`.
-fn fixture(name: &str) -> Test {
+pub(crate) fn fixture(name: &str) -> Test {
     let t = Test::new();
     copy_dir(
         &repo_root().join("tests/fixtures/import").join(name),
@@ -142,11 +142,7 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
     import(
         &t,
         &[
-            "lint: cache",
-            "lint: cache",
-            "typing: cache",
             "tests: continue-on-error",
-            "tests: cache",
             "coverage: condition",
             "build: checkout",
             "publish: condition",
@@ -189,6 +185,18 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
         spec.contains("  publish:\n    description: Publish to PyPI\n    needs:\n    - release-build\n    steps: []\n    setup: {}\n"),
         "{spec}"
     );
+    // Caches: actions/cache's home directory moves into the repository with the tool's
+    // variable, keyed on the files its key hashed; setup-uv's own cache becomes a cache of
+    // `.cache/uv`, since tags start the release workflow (a setup cache is refused there).
+    assert!(
+        spec.contains("    cache:\n      name: pre-commit\n      paths:\n      - .cache/pre-commit\n      - .cache/uv\n      files:\n      - .pre-commit-config.yaml\n      - '**/uv.lock'\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("PRE_COMMIT_HOME: .cache/pre-commit"),
+        "{spec}"
+    );
+    assert!(spec.contains("UV_CACHE_DIR: .cache/uv"), "{spec}");
     // `fail-fast: false`, `$GITHUB_ENV` and an environment URL naming the ref are typed.
     assert!(spec.contains("    fail_fast: false\n"), "{spec}");
     assert!(
@@ -211,8 +219,6 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
         &[
             "pipeline: schedule",
             "pipeline: schedule",
-            "clippy: cache",
-            "test: cache",
             "semver: checkout",
         ],
         &[],
@@ -253,10 +259,7 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
         &t,
         &[
             "pipeline: trigger-filter",
-            "lint: cache",
-            "test: cache",
             "test: action-input",
-            "build: cache",
             "publish: action-input",
         ],
         &[],
@@ -291,10 +294,8 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     import(
         &t,
         &[
-            "lint: cache",
             "test: artifact-reports",
             "test: artifact-reports",
-            "test: cache",
             "test: coverage",
             "deploy-production: manual-job",
             "deploy-production: environment-url",
@@ -338,6 +339,12 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
         "{spec}"
     );
     assert!(spec.contains("    concurrency: staging\n"), "{spec}");
+    assert!(
+        spec.contains(
+            "    cache:\n      paths:\n      - .cache/uv\n      files:\n      - uv.lock\n"
+        ),
+        "{spec}"
+    );
     assert!(
         spec.contains("    when:\n      branch: main\n      not:\n        event: schedule\n"),
         "{spec}"

@@ -21,6 +21,7 @@ mod fuzz;
 mod generate;
 mod help;
 mod import;
+mod import_run;
 mod init;
 mod judges;
 mod package;

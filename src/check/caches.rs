@@ -6,14 +6,22 @@
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+use std::path::Path;
+
 use crate::spec::{path_problem, Spec};
 
 pub(crate) const INVALID_CACHE_NAME: Code = Code::new("invalid-cache-name");
 pub(crate) const CACHE_FILES: Code = Code::new("cache-files");
 pub(crate) const CACHE_SETUP: Code = Code::new("cache-setup");
+pub(crate) const CACHE_FILES_UNMATCHED: Code = Code::new("cache-files-unmatched");
 
 /// The codes this rule reports.
-pub(super) const CODES: &[Code] = &[INVALID_CACHE_NAME, CACHE_FILES, CACHE_SETUP];
+pub(super) const CODES: &[Code] = &[
+    INVALID_CACHE_NAME,
+    CACHE_FILES,
+    CACHE_SETUP,
+    CACHE_FILES_UNMATCHED,
+];
 
 /// GitLab's limit on `cache:key:files`.
 const GITLAB_MAX_FILES: usize = 2;
@@ -59,6 +67,37 @@ fn releases(spec: &Spec) -> Option<String> {
         .map(|b| format!("release branches (`{b}`) start it, and their runs publish"))
 }
 
+/// The files git tracks in the work tree whose top is `root` (the spec's directory), as
+/// relative paths: what CI hashes after checkout. `None` when `root` is not the top of a work
+/// tree (nothing is known then).
+fn tracked(root: &Path) -> Option<Vec<String>> {
+    let repo = git2::Repository::open(root).ok()?;
+    let top = repo.workdir()?.canonicalize().ok()?;
+    if top != root.canonicalize().ok()? {
+        return None;
+    }
+    let index = repo.index().ok()?;
+    Some(
+        index
+            .iter()
+            .filter_map(|e| String::from_utf8(e.path).ok())
+            .collect(),
+    )
+}
+
+/// Whether a tracked file matches the key file pattern (`*` within a directory, `**` any
+/// depth, as `hashFiles` reads it).
+fn matches_any(pattern: &str, files: &[String]) -> bool {
+    let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
+    match crate::spec::Glob::matcher(pattern) {
+        Ok(g) => {
+            let m = g.compile_matcher();
+            files.iter().any(|f| m.is_match(f))
+        }
+        Err(_) => true,
+    }
+}
+
 fn workflows_enabled(spec: &Spec) -> bool {
     spec.targets
         .as_ref()
@@ -72,6 +111,13 @@ fn gitlab_enabled(spec: &Spec) -> bool {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let spec = cx.spec;
     let gitlab = gitlab_enabled(spec);
+    // Read once, and only when some cache has key files.
+    let tracked = spec
+        .jobs
+        .values()
+        .any(|j| j.cache.as_ref().is_some_and(|c| !c.files.is_empty()))
+        .then(|| tracked(cx.root))
+        .flatten();
     for (job, j) in &spec.jobs {
         let Some(c) = &j.cache else { continue };
         let cp = YamlPath::root().key("jobs").key(job).key("cache");
@@ -104,6 +150,18 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         Diagnostic::error(CACHE_FILES, format!("`{f}` means other files on GitLab: its `cache:key:files` expands only `*` and `**`"))
                             .at(cp.key("files").index(i))
                             .with_help("write the files with `*` and `**` only, e.g. `**/package-lock.json`"),
+                    );
+                }
+            }
+        }
+        if let Some(files) = &tracked {
+            for (i, f) in c.files.iter().enumerate() {
+                if file_problem(f.as_str()).is_none() && !matches_any(f.as_str(), files) {
+                    out.push(
+                        Diagnostic::warning(CACHE_FILES_UNMATCHED, format!("no file in the repository matches cache key file `{f}`"))
+                            .at(cp.key("files").index(i))
+                            .with_label("matches no tracked file")
+                            .with_help("the key hashes files committed to git: with none it never changes, and the cache is never renewed; check the name (relative to cigen.yaml)"),
                     );
                 }
             }

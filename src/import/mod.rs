@@ -211,6 +211,7 @@ pub(crate) fn import(
     setup::fold(&mut draft, root);
     hoist_env(&mut draft.spec);
     uncrowd_groups(&mut draft);
+    release_safe_caches(&mut draft);
     let next_steps = targets(&mut draft, root, !workflows.is_empty(), gitlab_file);
     let text = emit::text(&draft);
     let loaded = crate::compile::load_str(spec_path, &text, root).map_err(|e| ImportError {
@@ -288,6 +289,69 @@ fn uncrowd_groups(draft: &mut Draft) {
                 job.concurrency = None;
             }
             draft.report.add(Kind::Lost, Some(j), "concurrency", format!("concurrency group `{g}`"), format!("concurrency group `{g}` is shared by {} with nothing ordering three of them: GitHub would cancel a waiting one, so the spec refuses it; order them with `needs` and add the group back", jobs.join(", ")));
+        }
+    }
+}
+
+/// Setup actions' own caches come off when pushed tags or release branches start the
+/// workflow: a release run would restore a cache another ref wrote, and a setup action's
+/// cache cannot be switched off per run (`check` refuses them there).
+fn release_safe_caches(draft: &mut Draft) {
+    let Some(push) = draft.spec.triggers.push.as_ref() else {
+        return;
+    };
+    let why = if !push.tags.is_empty() {
+        "pushed tags start the workflow".to_string()
+    } else if let Some(b) = push
+        .branches
+        .iter()
+        .find(|b| b.as_str().to_ascii_lowercase().contains("release"))
+    {
+        format!("release branches (`{}`) start the workflow", b.as_str())
+    } else {
+        return;
+    };
+    for (name, job) in draft.spec.jobs.iter_mut() {
+        let Some(c) = job.cache.as_mut() else {
+            continue;
+        };
+        for s in std::mem::take(&mut c.setup) {
+            // The tool's own directory, moved into the repository, keyed on its lock file.
+            let (var, dir, files): (&str, &str, &[&str]) = match s {
+                spec::SetupCache::Uv => ("UV_CACHE_DIR", ".cache/uv", &["**/uv.lock"]),
+                spec::SetupCache::Pip => ("PIP_CACHE_DIR", ".cache/pip", &["**/requirements*.txt"]),
+                spec::SetupCache::Pipenv => ("PIP_CACHE_DIR", ".cache/pip", &["**/Pipfile.lock"]),
+                spec::SetupCache::Poetry => {
+                    ("POETRY_CACHE_DIR", ".cache/poetry", &["**/poetry.lock"])
+                }
+                spec::SetupCache::Npm => {
+                    ("npm_config_cache", ".cache/npm", &["**/package-lock.json"])
+                }
+                spec::SetupCache::Pnpm => (
+                    "npm_config_store_dir",
+                    ".cache/pnpm-store",
+                    &["**/pnpm-lock.yaml"],
+                ),
+                spec::SetupCache::Yarn => ("YARN_CACHE_FOLDER", ".cache/yarn", &["**/yarn.lock"]),
+                spec::SetupCache::Go => ("GOMODCACHE", ".cache/go-mod", &["**/go.sum"]),
+            };
+            let (Ok(path), mut rejected) = (typed::rel_path(dir), Vec::new()) else {
+                continue;
+            };
+            if !c.paths.contains(&path) {
+                c.paths.push(path);
+            }
+            for g in typed::globs(
+                &files.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+                &mut rejected,
+            ) {
+                if !c.files.contains(&g) {
+                    c.files.push(g);
+                }
+            }
+            job.env
+                .insert(var.into(), spec::EnvValue::Plain(spec::Scalar(dir.into())));
+            draft.report.add(Kind::Note, Some(name), "cache", format!("cache of {name}"), format!("the `{}` setup cache became a cache of `{dir}` (the job sets `{var}: {dir}`) keyed on `{}`: {why}, and a setup action's cache would be restored by a release run", s.as_str(), files.join("`, `")));
         }
     }
 }

@@ -90,6 +90,42 @@ fn pidfd_open(pid: i32) -> Option<std::os::fd::OwnedFd> {
     }
 }
 
+thread_local! {
+    /// The worker thread's read buffer, lent to one step at a time: a step does not allocate
+    /// and zero 16 KiB anew (a worker runs thousands of steps in a long chain).
+    static SPARE: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// A read buffer of `READ_BUF` bytes, given back to the thread's spare when dropped.
+struct ReadBuf(Vec<u8>);
+
+impl ReadBuf {
+    fn take() -> ReadBuf {
+        let mut v = SPARE.with(std::cell::Cell::take);
+        v.resize(READ_BUF, 0);
+        ReadBuf(v)
+    }
+}
+
+impl Drop for ReadBuf {
+    fn drop(&mut self) {
+        SPARE.with(|s| s.set(std::mem::take(&mut self.0)));
+    }
+}
+
+impl std::ops::Deref for ReadBuf {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ReadBuf {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        &mut self.0
+    }
+}
+
 fn read_chunk(fd: i32, buf: &mut [u8]) -> io::Result<usize> {
     loop {
         // SAFETY: reading into a buffer we own, bounded by its length.
@@ -177,7 +213,7 @@ pub(crate) fn run(
     drop(cmd);
     let step = Step { pid, tag, sup };
     let fd = reader.as_raw_fd();
-    let mut buf = vec![0u8; READ_BUF];
+    let mut buf = ReadBuf::take();
     let mut ending: Option<Ending> = None;
     let mut term_sent = false;
     let mut kill_at: Option<Instant> = None;

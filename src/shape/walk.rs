@@ -337,6 +337,11 @@ impl<'s> Walker<'s> {
             "cron" | "scheduled" => Some("schedule"),
             "dispatch" | "workflow_dispatch" | "web" => Some("manual"),
             "tags" => Some("tag"),
+            // GitHub's status functions, where a post step's typed `if:` goes.
+            "!cancelled()" | "${{ !cancelled() }}" => Some("not_cancelled"),
+            "always()" | "${{ always() }}" => Some("always"),
+            "failure()" | "${{ failure() }}" => Some("failure"),
+            "success()" | "${{ success() }}" => Some("success"),
             _ => None,
         }
         .filter(|a| names.contains(a));

@@ -106,12 +106,13 @@ fn run_one(
     let home = tempfile::tempdir().expect("tempdir");
     let bin = toolchain_bin(runner);
     let rustup_state = home.path().join("standin-rustup");
-    // A laptop (and the toolchain image a GitLab job names) already has both toolchains;
-    // a GitHub job installs what the workflow asks for.
+    // A laptop (and the toolchain image a GitLab job names) already has the toolchains the
+    // pipeline asks for (stable and nightly at least); a GitHub job installs what the
+    // workflow asks for.
     let installed = if matches!(runner, Runner::Act | Runner::Forgejo) {
-        "stable"
+        "stable".to_string()
     } else {
-        "stable\nnightly"
+        laptop_rust(p.spec).join("\n")
     };
     std::fs::create_dir_all(&rustup_state).expect("mkdir");
     std::fs::write(rustup_state.join("installed"), format!("{installed}\n")).expect("write");
@@ -199,6 +200,31 @@ fn run_one(
         report: v.report(),
         elapsed: start.elapsed(),
     }
+}
+
+/// Stable, nightly and every Rust toolchain the spec names (`setup.rust`, a job's
+/// `setup.rust`, a `rust` matrix axis).
+fn laptop_rust(spec: &str) -> Vec<String> {
+    let mut out: Vec<String> = vec!["stable".into(), "nightly".into()];
+    let spec: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
+    let mut add = |v: &serde_yaml::Value| {
+        if let Some(v) = v.as_str().filter(|v| !out.iter().any(|o| o == v)) {
+            out.push(v.to_string());
+        }
+    };
+    add(&spec["setup"]["rust"]);
+    for job in spec["jobs"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .map(|(_, j)| j)
+    {
+        add(&job["setup"]["rust"]);
+        for v in job["matrix"]["rust"].as_sequence().into_iter().flatten() {
+            add(v);
+        }
+    }
+    out
 }
 
 /// cargo runs the tests with `RUSTUP_TOOLCHAIN` set; a laptop's shell or a runner has none.

@@ -29,7 +29,7 @@ fn units(g: &Generated) -> Vec<Unit> {
     plan_units(&String::from_utf8_lossy(&out.stdout))
 }
 
-fn check(p: &Pipeline) {
+pub(super) fn check(p: &Pipeline) {
     let Some([just, act, glci]) = judges(["just", "act", "gitlab-ci-local"]) else {
         return;
     };

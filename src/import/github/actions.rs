@@ -1,14 +1,16 @@
 //! What the well-known actions of a workflow mean for the spec: checkout and toolchain setup
-//! become cigen's own steps and `setup:`, artifact upload becomes `artifacts:`, caches are
-//! reported; every other action is a remote step.
+//! become cigen's own steps and `setup:`, artifact upload becomes `artifacts:`, caches become
+//! the job's `cache:` (`caches.rs`); every other action is a remote step.
 
 use std::path::Path;
 
 use indexmap::IndexMap;
 use serde_yaml::Value;
 
+use super::caches::{self, CacheUse};
 use super::model::{scalar_text, string_list};
 use crate::import::report::Kind as ReportKind;
+use crate::spec::SetupCache;
 
 /// A toolchain an action installs, with the version as written (maybe an expression).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +20,8 @@ pub(crate) struct ToolUse {
     /// `None` when the action picks its own default (newest).
     pub(crate) version: Option<String>,
     pub(crate) components: Vec<String>,
+    /// The action's own cache it switches on (`cache: pnpm`, `enable-cache: true`).
+    pub(crate) cache: Option<SetupCache>,
 }
 
 /// What a `uses:` step is to the spec.
@@ -26,8 +30,8 @@ pub(crate) enum Meaning {
     /// `actions/checkout`: the generated job checks out itself.
     Checkout,
     Toolchain(ToolUse),
-    /// A cache: not carried (issue 9 §5).
-    Cache,
+    /// A cache step: `None` for one the spec cannot say (restore or save alone).
+    Cache(Option<CacheUse>),
     /// `actions/upload-artifact` with these paths.
     Upload(Vec<String>),
     /// `actions/download-artifact`: the generated job downloads its needs' artifacts.
@@ -124,13 +128,12 @@ fn leftover(
         ]
         .contains(&k.as_str())
         {
-            if with.get(k).and_then(scalar_text).as_deref() != Some("false") {
+            let v = with.get(k).and_then(scalar_text).unwrap_or_default();
+            if v != "false" {
                 findings.push((
                     ReportKind::Lost,
                     "cache",
-                    format!(
-                        "`{action}` input `{k}`: the generated job caches nothing (issue 9 §5)"
-                    ),
+                    format!("`{action}` input `{k}: {v}` has no equivalent in the job's `cache:`"),
                 ));
             }
             continue;
@@ -151,12 +154,18 @@ pub(crate) fn meaning(
     findings: &mut Vec<Finding>,
 ) -> Meaning {
     let (name, reference) = split(uses);
-    let tool = |tool, version: Option<String>| {
+    let tool = |tool, version: Option<String>, cache: Option<SetupCache>| {
         Meaning::Toolchain(ToolUse {
             tool,
             version,
             components: vec![],
+            cache,
         })
+    };
+    // The setup action's own cache input, when it names one the spec has.
+    let setup_cache = |key: &str, known: &[SetupCache]| -> Option<SetupCache> {
+        let v = text(with, key)?;
+        known.iter().copied().find(|c| c.as_str() == v)
     };
     match name {
         "actions/checkout" => {
@@ -173,13 +182,17 @@ pub(crate) fn meaning(
         "actions/setup-python" => {
             let v = text(with, "python-version")
                 .or_else(|| file_version(root, with, "python-version-file", findings));
-            leftover(
-                with,
-                &["python-version", "python-version-file"],
-                name,
-                findings,
+            let cache = setup_cache(
+                "cache",
+                &[SetupCache::Pip, SetupCache::Pipenv, SetupCache::Poetry],
             );
-            tool("python", v)
+            let used: &[&str] = if cache.is_some() {
+                &["python-version", "python-version-file", "cache"]
+            } else {
+                &["python-version", "python-version-file"]
+            };
+            leftover(with, used, name, findings);
+            tool("python", v, cache)
         }
         "astral-sh/setup-uv" => {
             let v = text(with, "version");
@@ -190,28 +203,48 @@ pub(crate) fn meaning(
                     "setup-uv `python-version`: Python comes from `setup.python`".into(),
                 ));
             }
-            leftover(with, &["version", "python-version"], name, findings);
-            tool("uv", v)
+            let cache =
+                (text(with, "enable-cache").as_deref() == Some("true")).then_some(SetupCache::Uv);
+            leftover(
+                with,
+                &["version", "python-version", "enable-cache"],
+                name,
+                findings,
+            );
+            tool("uv", v, cache)
         }
         "actions/setup-node" => {
             let v = text(with, "node-version")
                 .or_else(|| file_version(root, with, "node-version-file", findings));
-            leftover(
-                with,
-                &["node-version", "node-version-file", "package-manager-cache"],
-                name,
-                findings,
+            let cache = setup_cache(
+                "cache",
+                &[SetupCache::Npm, SetupCache::Pnpm, SetupCache::Yarn],
             );
-            tool("node", v)
+            let used: &[&str] = if cache.is_some() {
+                &[
+                    "node-version",
+                    "node-version-file",
+                    "package-manager-cache",
+                    "cache",
+                ]
+            } else {
+                &["node-version", "node-version-file", "package-manager-cache"]
+            };
+            leftover(with, used, name, findings);
+            tool("node", v, cache)
         }
         "actions/setup-go" => {
             let v = text(with, "go-version")
                 .or_else(|| file_version(root, with, "go-version-file", findings));
-            if !with.contains_key("cache") {
-                findings.push((ReportKind::Lost, "cache", "`actions/setup-go` caches modules by default; the generated job caches nothing (issue 9 §5)".into()));
-            }
-            leftover(with, &["go-version", "go-version-file"], name, findings);
-            tool("go", v)
+            // setup-go caches modules unless told not to.
+            let cache = (text(with, "cache").as_deref() != Some("false")).then_some(SetupCache::Go);
+            leftover(
+                with,
+                &["go-version", "go-version-file", "cache"],
+                name,
+                findings,
+            );
+            tool("go", v, cache)
         }
         "actions/setup-java" => {
             let v = text(with, "java-version");
@@ -223,7 +256,7 @@ pub(crate) fn meaning(
                 ));
             }
             leftover(with, &["java-version"], name, findings);
-            tool("java", v)
+            tool("java", v, None)
         }
         "dtolnay/rust-toolchain" | "actions-rs/toolchain" => {
             // dtolnay's ref names the toolchain (`@stable`, `@1.74.0`), unless it is a branch
@@ -254,18 +287,18 @@ pub(crate) fn meaning(
                 tool: "rust",
                 version: v.or(Some("stable".into())),
                 components,
+                cache: None,
             })
         }
-        "actions/cache"
-        | "actions/cache/restore"
-        | "actions/cache/save"
-        | "Swatinem/rust-cache" => {
+        "actions/cache" => Meaning::Cache(Some(caches::actions_cache(with))),
+        "Swatinem/rust-cache" => Meaning::Cache(Some(caches::rust_cache(with))),
+        "actions/cache/restore" | "actions/cache/save" => {
             findings.push((
                 ReportKind::Lost,
                 "cache",
-                format!("`{name}`: the generated job caches nothing (issue 9 §5)"),
+                format!("`{name}`: a cache restored or saved alone has no equivalent in the job's `cache:`"),
             ));
-            Meaning::Cache
+            Meaning::Cache(None)
         }
         "actions/upload-artifact" => {
             let paths = text(with, "path")
@@ -318,10 +351,11 @@ mod tests {
             Meaning::Toolchain(ToolUse {
                 tool: "node",
                 version: Some("22.11.0".into()),
-                components: vec![]
+                components: vec![],
+                cache: Some(SetupCache::Pnpm),
             })
         );
-        assert!(f.iter().any(|x| x.1 == "cache"));
+        assert!(!f.iter().any(|x| x.1 == "cache"), "{f:?}");
         let m = meaning(
             "dtolnay/rust-toolchain@nightly",
             &with("components: miri, rust-src"),
@@ -333,7 +367,8 @@ mod tests {
             Meaning::Toolchain(ToolUse {
                 tool: "rust",
                 version: Some("nightly".into()),
-                components: vec!["miri".into(), "rust-src".into()]
+                components: vec!["miri".into(), "rust-src".into()],
+                cache: None,
             })
         );
         let m = meaning(

@@ -26,6 +26,8 @@ pub(crate) struct Converted {
     pub(crate) remote: Vec<spec::ActionStep>,
     /// Remote steps after the commands, for `targets.github.post.<job>`.
     pub(crate) post: Vec<spec::PostStep>,
+    /// Its cache steps, folded into the job's `cache:` after the steps.
+    pub(crate) caches: Vec<super::caches::CacheUse>,
     /// Original steps that could not be carried, as YAML, to write as comments.
     pub(crate) carried: Vec<String>,
     /// The job's own `if:`, applied when the workflows are folded.
@@ -81,7 +83,15 @@ pub(crate) fn plain_title(text: &str) -> Option<String> {
             t.truncate(i);
         }
     }
-    let t = t.replace("()", "");
+    // A bracket left with only separators (`tests (, )`) goes.
+    while let Some((open, close)) = t.find('(').and_then(|o| {
+        t[o..]
+            .find(')')
+            .map(|c| (o, o + c))
+            .filter(|(o, c)| !t[o + 1..*c].chars().any(|ch| ch.is_alphanumeric()))
+    }) {
+        t.replace_range(open..=close, "");
+    }
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
     let t = t.trim_end_matches([' ', '-', ':', ',', '/', '=']).trim();
     (!t.is_empty()).then(|| t.to_string())
@@ -424,6 +434,12 @@ pub(crate) fn convert(
         env_entry(cx, &mut c.job.env, &mut exports, &mut c.job.secrets, k, v);
     }
     super::steps::convert(cx, &mut c, j, raw, &exports);
+    let setup_caches: Vec<spec::SetupCache> = c.tools.iter().filter_map(|t| t.cache).collect();
+    let (cache, findings) = super::caches::fold(&c.caches, &setup_caches, &mut c.job.env);
+    for (kind, msg) in findings {
+        cx.add(kind, "cache", "steps", msg);
+    }
+    c.job.cache = cache;
     // Secrets and provider variables the translations used.
     let found = std::mem::take(&mut cx.found);
     for s in &found.secrets {
@@ -594,5 +610,9 @@ mod tests {
             Some("tests")
         );
         assert_eq!(plain_title("${{ matrix.os }}"), None);
+        assert_eq!(
+            plain_title("tests (${{ matrix.os }}, ${{ matrix.python-version }})").as_deref(),
+            Some("tests")
+        );
     }
 }

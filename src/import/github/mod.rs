@@ -4,6 +4,7 @@
 //! a manual run — still runs it).
 
 mod actions;
+mod caches;
 mod condition;
 mod expression;
 mod job;

@@ -341,7 +341,7 @@ pub(super) fn convert(
         match m {
             Meaning::Checkout => {}
             Meaning::Toolchain(t) => c.tools.push(t),
-            Meaning::Cache => {}
+            Meaning::Cache(u) => c.caches.extend(u),
             Meaning::Upload(paths) => {
                 for p in paths {
                     if expr::has_expression(&p) {

@@ -198,16 +198,13 @@ pub(crate) fn import(root: &Path, draft: &mut Draft) -> Result<(), ImportError> 
         draft.report.add(Kind::Note, None, "workflow", at("workflow"), "`workflow: rules`: the generated pipeline has its own (merge request pipelines, no duplicate branch pipeline)");
     }
     for k in ["cache", "after_script"] {
-        if doc.get(k).is_some() || (k == "cache" && default.cache.is_some()) {
+        if doc.get(k).is_some() {
             draft.report.add(
                 Kind::Lost,
                 None,
                 if k == "cache" { "cache" } else { "post-step" },
                 at(k),
-                format!(
-                    "global `{k}` (issue 9 §{})",
-                    if k == "cache" { 5 } else { 4 }
-                ),
+                format!("top-level `{k}` (GitLab's deprecated global form) was not read: move it under `default:` and import again"),
             );
         }
     }
