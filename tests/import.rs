@@ -304,17 +304,22 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // Stages became needs; `extends:` and anchors were resolved; the matrix variable keeps its
-    // GitLab name in the script and in the image.
+    // GitLab name in the script.
     assert!(
         spec.contains("  build-image:\n    needs:\n    - test\n    - audit"),
         "{spec}"
     );
+    // The image names its Python by the variable: the axis is `python`, a toolchain axis.
     assert!(
-        spec.contains("export PYTHON_VERSION=\"$MATRIX_PYTHON_VERSION\""),
+        spec.contains("export PYTHON_VERSION=\"$MATRIX_PYTHON\""),
         "{spec}"
     );
     assert!(
-        spec.contains("image: python:${MATRIX_PYTHON_VERSION}-slim"),
+        spec.contains("image: python:${MATRIX_PYTHON}-slim"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("    matrix:\n      python:\n      - '3.11'\n"),
         "{spec}"
     );
     assert!(
@@ -476,4 +481,96 @@ mod judges {
     fn gitlab_service_outputs_pass() {
         judged("gitlab-service", true);
     }
+}
+
+/// The smaller mappings on one workflow: concurrency groups (kept, `cancel-in-progress`
+/// reported, a group three unordered jobs share dropped), env values (a literal `$` doubled,
+/// `${{ env.X }}` a reference), negated branches, `$GITHUB_PATH`, post-step conditions.
+#[test]
+fn groups_env_values_negations_and_post_conditions() {
+    let t = Test::new().file(
+        ".github/workflows/ci.yml",
+        r#"on: [push, pull_request]
+env:
+  BASE: /opt/tools
+jobs:
+  a:
+    runs-on: ubuntu-24.04
+    concurrency: { group: deploy, cancel-in-progress: true }
+    env:
+      PRICE: "$5"
+      TOOLS: "${{ env.BASE }}/bin"
+    steps:
+      - run: echo "$PRICE $TOOLS"
+        if: github.ref != 'refs/heads/main'
+      - uses: codecov/codecov-action@b9fd7d16f6d7d1b5d2bec1a2887e65ceed900238
+        if: failure()
+  b:
+    runs-on: ubuntu-24.04
+    concurrency: deploy
+    steps: [{ run: echo "$HOME/.local/bin" >> "$GITHUB_PATH" }]
+  c:
+    runs-on: ubuntu-24.04
+    concurrency: deploy
+    steps: [{ run: echo c }]
+  d:
+    runs-on: ubuntu-24.04
+    needs: [a]
+    concurrency: release
+    steps: [{ run: echo d }]
+"#,
+    );
+    import(
+        &t,
+        &[
+            "a: concurrency",
+            "a: concurrency",
+            "b: concurrency",
+            "c: concurrency",
+            "b: step-env",
+        ],
+        &[],
+    );
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    assert!(spec.contains("    concurrency: release\n"), "{spec}");
+    assert!(!spec.contains("concurrency: deploy"), "{spec}");
+    assert!(spec.contains("PRICE: $$5"), "{spec}");
+    assert!(spec.contains("TOOLS: ${BASE}/bin"), "{spec}");
+    assert!(
+        spec.contains("      when:\n        not:\n          branch: main\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains(
+            "    post:\n      a:\n      - uses: codecov/codecov-action\n        if: failure\n"
+        ),
+        "{spec}"
+    );
+    assert_eq!(cigen(t.path(), &["check"]).code, 0);
+    // cigen expands the references the same way on every runner.
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["run", "a"])
+        .expect_code(0);
+    assert!(out.stdout.contains("$5 /opt/tools/bin"), "{}", out.stdout);
+}
+
+/// GitLab: a `when: never` rule of one test before the rule that runs the job, and `!=`.
+#[test]
+fn gitlab_never_rules_and_unequal_tests_become_when_not() {
+    let t = Test::new().file(
+        ".gitlab-ci.yml",
+        "lint:\n  script: [make lint]\n  rules:\n    - if: $CI_PIPELINE_SOURCE == \"schedule\"\n      when: never\n    - when: on_success\nnightly-off:\n  script: [make it]\n  rules:\n    - if: $CI_COMMIT_BRANCH != \"main\"\n",
+    );
+    import(&t, &[], &[]);
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    assert!(
+        spec.contains("  lint:\n    steps:\n    - make lint\n    when:\n      not:\n        event: schedule\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("    when:\n      not:\n        branch: main\n"),
+        "{spec}"
+    );
+    assert_eq!(cigen(t.path(), &["check"]).code, 0);
 }

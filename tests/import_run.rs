@@ -23,6 +23,7 @@ const SHOWN: &[&str] = &[
     "RUSTDOCFLAGS",
     "RUSTUP_TOOLCHAIN",
     "PY",
+    "UV_PYTHON",
 ];
 
 /// Builtins and tools the steps' plumbing needs for real.
@@ -185,7 +186,7 @@ fn imported_python_library_runs() {
     // The Linux cells ran, each with its own interpreter and its translated env value.
     for py in ["3.10", "3.11", "3.12", "3.13", "3.14"] {
         assert!(
-            calls.contains(&format!("uvx --with tox-uv tox run -e py --installpkg-deps -- --junitxml=junit-ubuntu-latest-{py}.xml COVERAGE_FILE=.coverage.ubuntu-latest.{py}\n")),
+            calls.contains(&format!("uvx --with tox-uv tox run -e py --installpkg-deps -- --junitxml=junit-ubuntu-latest-{py}.xml COVERAGE_FILE=.coverage.ubuntu-latest.{py} UV_PYTHON={py}\n")),
             "{calls}"
         );
     }
@@ -259,10 +260,13 @@ fn imported_typescript_library_runs() {
 fn imported_gitlab_service_runs() {
     let (calls, _) = run_imported("gitlab-service", &[("DEPLOY_TOKEN", "stand-in")]);
     // Variables that reference others are expanded by cigen, the same on every runner.
-    assert!(
-        calls.contains("uv run pytest --junitxml=report.xml --cov=src --cov-report=xml DATABASE_URL=postgresql://app:app@db:5432/app_test\n"),
-        "{calls}"
-    );
+    // Each cell on the Python its image named (the axis is `python`, a toolchain axis).
+    for py in ["3.11", "3.12", "3.13"] {
+        assert!(
+            calls.contains(&format!("uv run pytest --junitxml=report.xml --cov=src --cov-report=xml DATABASE_URL=postgresql://app:app@db:5432/app_test UV_PYTHON={py}\n")),
+            "{calls}"
+        );
+    }
     assert_eq!(calls.matches("uv sync DATABASE_URL=").count(), 3, "{calls}");
     assert!(calls.contains("uvx pip-audit --strict"), "{calls}");
     assert!(calls.contains("apk add --no-cache curl"), "{calls}");

@@ -14,8 +14,9 @@ use crate::import::typed;
 use crate::import::Draft;
 use crate::spec::{self, EnvValue, Event, OneOrMany, Scalar, Step, StepSpec, When};
 
-/// `$K`/`${K}` of a matrix variable as the spec's `${MATRIX_K}` (whole names only).
-fn matrix_refs(text: &str, keys: &[String]) -> String {
+/// `$K`/`${K}` of a matrix variable as the spec's `${MATRIX_<KEY>}` (whole names only);
+/// `keys` maps each GitLab variable to its spec key.
+fn matrix_refs(text: &str, keys: &IndexMap<String, String>) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find('$') {
@@ -35,7 +36,7 @@ fn matrix_refs(text: &str, keys: &[String]) -> String {
             .unwrap_or(inner.len());
         let var = &inner[..len];
         let closed = !brace || inner[len..].starts_with('}');
-        match keys.iter().find(|k| k.eq_ignore_ascii_case(var)) {
+        match keys.get(var) {
             Some(k) if !var.is_empty() && closed => {
                 out.push_str(&format!("${{{}}}", crate::contract::matrix_env_name(k)));
                 rest = &inner[len + usize::from(brace)..];
@@ -210,8 +211,9 @@ pub(super) fn convert(
         }
     }
     let mut exports = Vec::new();
+    let mut matrix_vars: IndexMap<String, String> = IndexMap::new();
     if let Some(p) = &j.parallel {
-        matrix::matrix(draft, name, &origin, p, &mut job, &mut exports);
+        matrix_vars = matrix::matrix(draft, name, &origin, p, &mut job, &mut exports);
         if job.matrix.is_some() {
             // GitLab lets every cell of a matrix finish; so does the spec's job everywhere.
             job.fail_fast = Some(false);
@@ -222,17 +224,6 @@ pub(super) fn convert(
     // (`$$` is a `$` in both); a matrix variable is `MATRIX_<KEY>` in the spec's env.
     let mut defined: Vec<String> = Vec::new();
     let mut var_text = String::new();
-    let matrix_vars: Vec<String> = job
-        .matrix
-        .as_ref()
-        .map(|m| {
-            m.axes
-                .keys()
-                .chain(m.include.iter().flat_map(|c| c.keys()))
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
     for (k, v) in globals.iter().chain(j.variables.iter()) {
         defined.push(k.clone());
         let Some(val) = variable(v) else { continue };

@@ -8,8 +8,29 @@ use crate::import::report::Kind;
 use crate::import::Draft;
 use crate::spec::{self, Scalar};
 
+/// The toolchain a job image names by a variable (`python:${PYTHON_VERSION}-slim` →
+/// `("PYTHON_VERSION", "python")`): that matrix axis picks the toolchain, so it is named
+/// after the tool and each cell runs on its version everywhere, locally too.
+fn tool_variable(image: &str) -> Option<(String, &'static str)> {
+    let base = image.rsplit('/').next().unwrap_or(image);
+    let (name, tag) = base.split_once(':')?;
+    let tool = match name {
+        "python" => "python",
+        "node" => "node",
+        "rust" => "rust",
+        "golang" => "go",
+        _ => return None,
+    };
+    let var = tag.strip_prefix('$')?;
+    let var = var.strip_prefix('{').unwrap_or(var);
+    let end = var
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(var.len());
+    (end > 0).then(|| (var[..end].to_string(), tool))
+}
+
 /// `parallel: N` or `parallel: matrix:` → the spec's matrix; the variables keep their GitLab
-/// names through `export NAME="$MATRIX_NAME"` lines.
+/// names through `export NAME="$MATRIX_<KEY>"` lines. Returns each variable's spec key.
 pub(super) fn matrix(
     draft: &mut Draft,
     name: &str,
@@ -17,7 +38,18 @@ pub(super) fn matrix(
     p: &Value,
     job: &mut spec::Job,
     exports: &mut Vec<String>,
-) {
+) -> IndexMap<String, String> {
+    let tool = job
+        .runs_on
+        .as_ref()
+        .and_then(|r| r.image.as_deref())
+        .and_then(tool_variable);
+    let spec_key = |k: &str| -> String {
+        match &tool {
+            Some((var, t)) if var == k => t.to_string(),
+            _ => k.to_ascii_lowercase(),
+        }
+    };
     let Some(entries) = p.get("matrix").and_then(Value::as_sequence) else {
         draft.report.add(
             Kind::Lost,
@@ -26,7 +58,7 @@ pub(super) fn matrix(
             origin.to_string(),
             "`parallel: N` (copies of one job) has no equivalent",
         );
-        return;
+        return IndexMap::new();
     };
     let mut cells: Vec<IndexMap<String, Scalar>> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
@@ -38,7 +70,7 @@ pub(super) fn matrix(
                 Value::Sequence(items) => items.iter().filter_map(scalar).collect(),
                 other => scalar(other).into_iter().collect(),
             };
-            let key = k.to_ascii_lowercase();
+            let key = spec_key(&k);
             if !keys.contains(&k) {
                 keys.push(k.clone());
             }
@@ -58,7 +90,7 @@ pub(super) fn matrix(
     if entries.len() == 1 {
         // One entry is a product: keep it as axes.
         for k in &keys {
-            let key = k.to_ascii_lowercase();
+            let key = spec_key(k);
             let mut values: Vec<Scalar> = Vec::new();
             for c in &cells {
                 if let Some(v) = c.get(&key) {
@@ -72,8 +104,14 @@ pub(super) fn matrix(
     } else {
         m.include = cells;
     }
+    let mut vars = IndexMap::new();
     for k in &keys {
-        let env = crate::contract::matrix_env_name(&k.to_ascii_lowercase());
+        let key = spec_key(k);
+        if key != k.to_ascii_lowercase() {
+            draft.report.add(Kind::Note, Some(name), "toolchain", origin.to_string(), format!("the image names its {key} by `${k}`: the matrix axis is `{key}`, so each cell runs on its {key} locally too"));
+        }
+        let env = crate::contract::matrix_env_name(&key);
+        vars.insert(k.clone(), key);
         exports.insert(0, format!("export {k}=\"${env}\""));
         // The image may name a matrix variable too (`python:$PYTHON_VERSION`).
         if let Some(img) = job.runs_on.as_mut().and_then(|r| r.image.as_mut()) {
@@ -83,4 +121,5 @@ pub(super) fn matrix(
         }
     }
     job.matrix = Some(Box::new(m));
+    vars
 }
