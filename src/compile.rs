@@ -214,20 +214,17 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
             // Each step's line, for annotations that point at it (no re-parse later), read
             // before the tree goes: the tree of a big spec is many times its text, and the
             // pipeline being built would otherwise sit beside both.
+            let jobs = tree.get("jobs");
             let lines: HashMap<&str, Vec<Option<usize>>> = spec
                 .jobs
-                .iter()
-                .map(|(job, j)| {
-                    let at = |i: usize| {
-                        let path = crate::source::YamlPath::root()
-                            .key("jobs")
-                            .key(job)
-                            .key("steps")
-                            .index(i);
-                        tree.locate(&path, false)
-                            .map(|span| file.line_col(span.start).0)
+                .keys()
+                .filter_map(|job| {
+                    let steps = jobs?.get(job)?.get("steps")?;
+                    let source::NodeKind::Seq(items) = &steps.kind else {
+                        return None;
                     };
-                    (job.as_str(), (0..j.steps.len()).map(at).collect())
+                    let at = |n: &source::Node| Some(file.line_col(n.span.start).0);
+                    Some((job.as_str(), items.iter().map(at).collect()))
                 })
                 .collect();
             let warnings = locate(&tree, warnings);

@@ -166,15 +166,24 @@ pub(crate) fn run_text(step: &StepSpec) -> &str {
     }
 }
 
-/// Every env map in the spec with its path: spec, job and step level.
+/// Every non-empty env map in the spec with its path: spec, job and step level. Empty maps
+/// are left out (callers look at entries): building a path for each of thousands of jobs
+/// without env was a tenth of loading a big spec.
 pub(crate) fn env_maps(spec: &Spec) -> Vec<(&IndexMap<String, EnvValue>, YamlPath)> {
-    let mut out = vec![(&spec.env, YamlPath::root().key("env"))];
+    let mut out = Vec::new();
+    if !spec.env.is_empty() {
+        out.push((&spec.env, YamlPath::root().key("env")));
+    }
     for (name, job) in &spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(name);
-        out.push((&job.env, jp.key("env")));
+        let jp = || YamlPath::root().key("jobs").key(name);
+        if !job.env.is_empty() {
+            out.push((&job.env, jp().key("env")));
+        }
         for (i, s) in job.steps.iter().enumerate() {
             if let StepSpec::Full(s) = s {
-                out.push((&s.env, jp.key("steps").index(i).key("env")));
+                if !s.env.is_empty() {
+                    out.push((&s.env, jp().key("steps").index(i).key("env")));
+                }
             }
         }
     }
