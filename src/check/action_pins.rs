@@ -50,19 +50,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     };
     for (key, w) in workflows {
         let wp = YamlPath::root().key("targets").key(key);
-        let setup = w.setup.iter().flat_map(|(job, steps)| {
-            steps
-                .iter()
-                .enumerate()
-                .map(move |(i, s)| ("setup", job, i, s.uses.as_deref()))
-        });
-        let post = w.post.iter().flat_map(|(job, steps)| {
-            steps
-                .iter()
-                .enumerate()
-                .map(move |(i, s)| ("post", job, i, Some(s.uses.as_str())))
-        });
-        for (place, job, i, uses) in setup.chain(post) {
+        for crate::spec::RemoteStep {
+            place,
+            job,
+            index: i,
+            uses,
+            ..
+        } in w.remote_steps()
+        {
             {
                 // A malformed name is `invalid-action`'s (target_jobs); one error per mistake.
                 let Some(action) =

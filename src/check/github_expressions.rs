@@ -51,19 +51,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .map(|t| t.workflows())
         .unwrap_or_default();
     for (target, gh) in workflows {
-        let setup = gh.setup.iter().flat_map(|(job, steps)| {
-            steps
-                .iter()
-                .enumerate()
-                .map(move |(i, s)| ("setup", job, i, &s.with))
-        });
-        let post = gh.post.iter().flat_map(|(job, steps)| {
-            steps
-                .iter()
-                .enumerate()
-                .map(move |(i, s)| ("post", job, i, &s.with))
-        });
-        for (place, job, i, with) in setup.chain(post) {
+        for crate::spec::RemoteStep {
+            place,
+            job,
+            index: i,
+            with,
+            ..
+        } in gh.remote_steps()
+        {
             for (k, v) in with {
                 for e in expressions(&v.0) {
                     let simple = |prefix: &str| {

@@ -44,7 +44,8 @@ pub use service::{Port, Service};
 pub use setup::Setup;
 pub use step::{Step, StepSpec};
 pub use targets::{
-    ActionStep, CigenBuild, GitlabInstall, GitlabTarget, JustTarget, Targets, WorkflowTarget,
+    ActionStep, CigenBuild, GitlabInstall, GitlabTarget, JustTarget, RemoteStep, Targets,
+    WorkflowTarget,
 };
 pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};

@@ -47,6 +47,42 @@ impl Targets {
     }
 }
 
+/// One remote step of a workflow target, setup or post: what the rules look at.
+pub struct RemoteStep<'a> {
+    /// `setup` or `post`: the key it sits under.
+    pub place: &'static str,
+    pub job: &'a str,
+    pub index: usize,
+    /// `None` for a setup step without `uses` (a malformed one, reported by its own rule).
+    pub uses: Option<&'a str>,
+    pub with: &'a IndexMap<String, Scalar>,
+}
+
+impl WorkflowTarget {
+    /// Every remote step, each job's setup steps first, then the post steps.
+    pub fn remote_steps(&self) -> impl Iterator<Item = RemoteStep<'_>> {
+        let setup = self.setup.iter().flat_map(|(job, steps)| {
+            steps.iter().enumerate().map(move |(index, s)| RemoteStep {
+                place: "setup",
+                job,
+                index,
+                uses: s.uses.as_deref(),
+                with: &s.with,
+            })
+        });
+        let post = self.post.iter().flat_map(|(job, steps)| {
+            steps.iter().enumerate().map(move |(index, s)| RemoteStep {
+                place: "post",
+                job,
+                index,
+                uses: Some(s.uses.as_str()),
+                with: &s.with,
+            })
+        });
+        setup.chain(post)
+    }
+}
+
 /// Options of a GitHub-style workflow target (`targets.github`, `targets.forgejo`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
