@@ -6,10 +6,9 @@
 
 use std::process::Output;
 
-use crate::judges::tool::judge;
 use crate::test::{cigen_bin, repo_root, scrubbed};
 
-fn quick(script: &str, path: Option<std::ffi::OsString>) -> String {
+pub(crate) fn quick(script: &str, path: Option<std::ffi::OsString>) -> String {
     let mut cmd = scrubbed(repo_root().join("scripts").join(script));
     cmd.arg("--quick").env("CIGEN", cigen_bin());
     if let Some(p) = path {
@@ -26,7 +25,7 @@ fn quick(script: &str, path: Option<std::ffi::OsString>) -> String {
 }
 
 /// Every row's numbers, so a case that printed no figure fails.
-fn rows<'a>(stdout: &'a str, first: &str) -> Vec<&'a str> {
+pub(crate) fn rows<'a>(stdout: &'a str, first: &str) -> Vec<&'a str> {
     stdout
         .lines()
         .filter(|l| l.split_whitespace().next() == Some(first))
@@ -43,24 +42,4 @@ fn bench_changes_quick_mode_runs_every_case() {
             assert_eq!(line.split_whitespace().count(), 8, "{line}");
         }
     }
-}
-
-#[test]
-fn bench_generate_quick_mode_runs_every_case() {
-    let Some(just) = judge("just") else { return };
-    let dir = just.path.parent().expect("just's directory").to_path_buf();
-    let mut path = std::ffi::OsString::from(dir);
-    path.push(":");
-    path.push(std::env::var_os("PATH").unwrap_or_default());
-    let out = quick("bench-generate", Some(path));
-    assert_eq!(rows(&out, "10").len(), 1, "{out}");
-    assert_eq!(rows(&out, "50").len(), 1, "{out}");
-    for want in ["cigen check: ", "cigen run j100: "] {
-        assert!(out.contains(want), "no `{want}` line:\n{out}");
-    }
-    // Memory needs GNU time (Debian package `time`); without it the script says so.
-    assert!(
-        out.contains("the loaded spec takes ") || out.contains("/usr/bin/time is missing"),
-        "{out}"
-    );
 }

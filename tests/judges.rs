@@ -4,6 +4,7 @@
 
 mod action_download;
 mod action_lint;
+mod bench_generate;
 mod committed;
 mod examples_run;
 mod features;

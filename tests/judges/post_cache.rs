@@ -9,7 +9,6 @@ use super::repo::{Forge, TempRepo};
 use super::runs::{act_workflow, gitlab_pipeline, BinDir};
 use super::tool::judge;
 use super::verdicts;
-use crate::judges::realrun::generate;
 
 /// A passing job and a failing one, each with post steps of every condition, and a secret
 /// only a post step uses (no run here sets it).
@@ -93,32 +92,18 @@ targets:
 "#;
 
 fn generated_repo(forge: Forge) -> TempRepo {
-    let repo = TempRepo::new();
-    repo.write("cigen.yaml", SPEC);
-    repo.write("deps.lock", "pinned deps\n");
-    generate(repo.path());
-    repo.commit(forge);
-    repo
+    TempRepo::generated(SPEC, &[("deps.lock", "pinned deps\n")], forge)
 }
 
 #[test]
 fn static_judges_pass_post_steps_and_caches() {
     let repo = generated_repo(Forge::Gitlab);
-    let o = Outputs::find(repo.path());
-    assert_eq!(
-        (o.workflows.len(), o.gitlab.is_some(), o.justfiles.len()),
-        (1, true, 1),
-        "{o:?}"
-    );
-    verdicts::every(&o, "generated outputs of the post-cache spec");
+    verdicts::every_of_three(repo.path(), "generated outputs of the post-cache spec");
 }
 
 #[test]
 fn static_judges_pass_setup_caches() {
-    let repo = TempRepo::new();
-    repo.write("cigen.yaml", SETUP_CACHES);
-    generate(repo.path());
-    repo.commit(Forge::Github);
+    let repo = TempRepo::generated(SETUP_CACHES, &[], Forge::Github);
     let o = Outputs::find(repo.path());
     assert_eq!((o.workflows.len(), o.gitlab.is_some()), (1, true), "{o:?}");
     verdicts::every(&o, "generated outputs of the setup-caches spec");
