@@ -130,21 +130,32 @@ fn level(
         Ok(Some(o))
     };
     let (old, new) = (read(pair.old)?, read(pair.new)?);
-    let mut a = Entries(data(&old)).peekable();
-    let mut b = Entries(data(&new)).peekable();
+    let (mut a, mut b) = (data(&old), data(&new));
     loop {
-        let order = match (a.peek(), b.peek()) {
+        // Entries both sides share byte for byte (most of a tree with a few changes) are
+        // stepped over in one go, reading one side only.
+        let skip = shared_entries(a, b)?;
+        a = &a[skip..];
+        b = &b[skip..];
+        let (x, y) = (first(a)?, first(b)?);
+        let order = match (&x, &y) {
             (None, None) => return Ok(()),
-            (Some(Err(_)), _) | (_, Some(Err(_))) => return Err(malformed()),
-            (Some(Ok(x)), Some(Ok(y))) => git_order(x, y),
+            (Some((x, _)), Some((y, _))) => git_order(x, y),
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
         };
-        match order {
-            Ordering::Less => one_side(pair, next(&mut a)?, true, out, descend),
-            Ordering::Greater => one_side(pair, next(&mut b)?, false, out, descend),
-            Ordering::Equal => {
-                let (x, y) = (next(&mut a)?, next(&mut b)?);
+        match (order, x, y) {
+            (Ordering::Less, Some((x, len)), _) => {
+                a = &a[len..];
+                one_side(pair, x, true, out, descend);
+            }
+            (Ordering::Greater, _, Some((y, len))) => {
+                b = &b[len..];
+                one_side(pair, y, false, out, descend);
+            }
+            (Ordering::Equal, Some((x, lx)), Some((y, ly))) => {
+                a = &a[lx..];
+                b = &b[ly..];
                 if x.id == y.id && x.mode == y.mode {
                     continue;
                 }
@@ -160,7 +171,52 @@ fn level(
                     one_side(pair, x, true, out, descend);
                 }
             }
+            _ => return Err(malformed()),
         }
+    }
+}
+
+/// The length in bytes of the whole entries `a` and `b` start with identically.
+fn shared_entries(a: &[u8], b: &[u8]) -> Result<usize, git2::Error> {
+    let same = common_prefix(a, b);
+    let mut used = 0;
+    while used < same {
+        // An entry is `<mode> <name>\0<id>`: neither mode nor name holds a NUL.
+        let nul = memchr::memchr(0, &a[used..]).ok_or_else(malformed)?;
+        let len = nul + 1 + ID_LEN;
+        if used + len > same {
+            break;
+        }
+        used += len;
+    }
+    Ok(used)
+}
+
+/// The length of the longest common prefix, compared 16 bytes at a time.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let chunks = a[..n].chunks_exact(16).zip(b[..n].chunks_exact(16));
+    let mut i = 0;
+    for (x, y) in chunks {
+        if x != y {
+            break;
+        }
+        i += 16;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The first entry of `buf` and its length in bytes, `None` at the end.
+fn first(buf: &[u8]) -> Result<Option<(Entry<'_>, usize)>, git2::Error> {
+    let mut it = Entries(buf);
+    match it.next() {
+        None => Ok(None),
+        Some(Err(e)) => Err(e),
+        Some(Ok(e)) => Ok(Some((e, buf.len() - it.0.len()))),
     }
 }
 
@@ -187,10 +243,6 @@ fn one_side(
     } else {
         out.insert(String::from_utf8_lossy(&joined(&pair.path, e.name, false)).into_owned());
     }
-}
-
-fn next<'a>(it: &mut std::iter::Peekable<Entries<'a>>) -> Result<Entry<'a>, git2::Error> {
-    it.next().unwrap_or_else(|| Err(malformed()))
 }
 
 fn joined(path: &[u8], name: &[u8], dir: bool) -> Vec<u8> {
@@ -236,7 +288,7 @@ impl<'a> Iterator for Entries<'a> {
         }
         let parsed = (|| {
             let space = self.0.iter().position(|b| *b == b' ')?;
-            let nul = space + 1 + self.0[space + 1..].iter().position(|b| *b == 0)?;
+            let nul = space + 1 + memchr::memchr(0, &self.0[space + 1..])?;
             let id = self.0.get(nul + 1..nul + 1 + ID_LEN)?;
             let mode = self.0[..space].iter().try_fold(0u32, |m, d| {
                 (b'0'..=b'7')
