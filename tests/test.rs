@@ -15,6 +15,10 @@ const SCRUBBED: &[&str] = &[
     "CLICOLOR_FORCE",
     "FORCE_COLOR",
     "TERM",
+    // Toolchain choices a surrounding `cigen run` makes for its own job (this repository's
+    // `setup:` when the suite runs under `cigen run test`): the specs under test make theirs.
+    "UV_PYTHON",
+    "GOTOOLCHAIN",
 ];
 /// Prefixes removed from the child's environment.
 const SCRUBBED_PREFIXES: &[&str] = &["GITHUB_", "RUNNER_", "CI_", "GITLAB_", "CIGEN_", "ACTIONS_"];
