@@ -450,3 +450,30 @@ fn env_values_expand_references_the_same_way_everywhere() {
         assert!(err.contains(want), "missing {want:?} in\n{err}");
     }
 }
+
+#[test]
+fn full_history_checks_out_every_commit_in_ci() {
+    let spec = "version: 1\njobs:\n  version:\n    full_history: true\n    steps: [git describe --tags]\n  build:\n    steps: [make]\n  changes:\n    when: { changed: ['src/**'] }\n    steps: [make]\n";
+    let (github, gitlab, _) = generated(spec);
+    let checkout = |name: &str| {
+        job(&github, name)["steps"][0]["with"]
+            .get("fetch-depth")
+            .cloned()
+    };
+    assert_eq!(checkout("version"), Some(Value::from(0)));
+    assert_eq!(checkout("build"), None, "one commit unless asked");
+    assert_eq!(
+        checkout("changes"),
+        Some(Value::from(0)),
+        "change detection needs it too"
+    );
+    let depth = |name: &str| job(&gitlab, name)["variables"].get("GIT_DEPTH").cloned();
+    assert_eq!(depth("version"), Some(Value::from("0")));
+    assert_eq!(depth("build"), None);
+    // Locally the repository is what it is: the key changes nothing in a run.
+    Test::new()
+        .spec(spec)
+        .args(["run", "version", "build", "--dry-run"])
+        .status(0)
+        .assert();
+}

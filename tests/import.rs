@@ -144,12 +144,17 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
         &[
             "tests: continue-on-error",
             "coverage: condition",
-            "build: checkout",
             "publish: condition",
         ],
         &[],
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // `fetch-depth: 0` (hatch-vcs reads the version from tags) is the job's full history.
+    let build = &spec[spec.find("\n  build:\n").expect("a build job")..];
+    let build = &build[..build[1..]
+        .find("\n  publish:")
+        .map_or(build.len(), |i| i + 1)];
+    assert!(build.contains("\n    full_history: true\n"), "{build}");
     // The axis that picked setup-python's version is renamed after the tool, and expressions
     // became the variables cigen sets (in env values, references cigen expands).
     assert!(
@@ -214,16 +219,14 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
 #[test]
 fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
     let t = fixture("rust-crate");
-    import(
-        &t,
-        &[
-            "pipeline: schedule",
-            "pipeline: schedule",
-            "semver: checkout",
-        ],
-        &[],
-    );
+    import(&t, &["pipeline: schedule", "pipeline: schedule"], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // cargo-semver-checks compares with the base branch: the job gets full history.
+    assert_eq!(
+        spec.matches("\n    full_history: true\n").count(),
+        1,
+        "{spec}"
+    );
     // Nightly jobs have a setup of their own, with their components.
     assert!(
         spec.contains("    setup:\n      rust: nightly\n      rust_components:\n      - miri\n      - rust-src\n"),

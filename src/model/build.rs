@@ -147,6 +147,7 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
             working_directory: j.working_directory.as_ref().map(|p| p.to_string()),
             runs_on: j.runs_on.clone().unwrap_or_default(),
             fail_fast: j.fail_fast.unwrap_or(true),
+            full_history: j.full_history.unwrap_or(false),
             concurrency: j.concurrency.clone(),
         };
         jobs.insert(name.to_string(), job);

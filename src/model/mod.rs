@@ -76,12 +76,20 @@ pub struct Job {
     /// Whether a failure of one of the job's units stops the run (cancels running units,
     /// starts nothing new); `false` lets everything else go on (`fail_fast: false`).
     pub fail_fast: bool,
+    /// CI checks out all history for this job (`full_history: true`).
+    pub full_history: bool,
     /// The job's concurrency group: units of jobs sharing one never overlap.
     pub concurrency: Option<String>,
 }
 
 impl Job {
     /// Whether the job depends on changed files (CI needs full history for it).
+    /// Whether CI must check out every commit: the spec asks (`full_history`), or change
+    /// detection compares with a base commit.
+    pub fn needs_history(&self) -> bool {
+        self.full_history || self.uses_changes()
+    }
+
     pub fn uses_changes(&self) -> bool {
         self.when.changed.is_some()
             || self

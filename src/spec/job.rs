@@ -77,6 +77,9 @@ pub struct Job {
     /// A lock for deploy-like jobs: jobs naming the same group never run at the same time. GitHub job `concurrency` (a run waits for the one in progress; of several waiting, only the newest is kept), GitLab `resource_group`; locally units of jobs sharing a group run one at a time. Letters, digits, `_`, `-`, `.` and `/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<String>,
+    /// `true`: CI checks out every commit and tag for this job (GitHub `fetch-depth: 0`, GitLab `GIT_DEPTH: 0`), for tools that read history, such as version numbers from tags (setuptools-scm) or a comparison with a base branch (cargo-semver-checks). Locally the repository is used as it is. Jobs with `changed:` conditions get full history anyway. Default `false`: one commit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_history: Option<bool>,
 }
 
 /// A GitHub token permission level.

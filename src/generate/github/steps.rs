@@ -191,8 +191,8 @@ fn install_cigen(t: &WorkflowOutput) -> Vec<Step> {
 
 pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Step>, GenerateError> {
     let mut checkout = vec![flag("persist-credentials", false)];
-    if j.uses_changes() {
-        // Change detection compares against the base commit, which needs full history.
+    if j.needs_history() {
+        // `full_history`, or change detection comparing against the base commit.
         checkout.push(Entry {
             key: "fetch-depth".into(),
             value: Value::Number(0),

@@ -185,8 +185,8 @@ fn job(
         })
         .collect();
     let mut variables = Vec::new();
-    if j.uses_changes() {
-        // Change detection compares against the base commit, which needs full history.
+    if j.needs_history() {
+        // `full_history`, or change detection comparing against the base commit.
         variables.push(var("GIT_DEPTH", "0"));
     }
     let remote = t.before_script.get(&j.name).cloned().unwrap_or_default();

@@ -27,8 +27,11 @@ pub(crate) struct ToolUse {
 /// What a `uses:` step is to the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Meaning {
-    /// `actions/checkout`: the generated job checks out itself.
-    Checkout,
+    /// `actions/checkout`: the generated job checks out itself; `full_history` for
+    /// `fetch-depth: 0`.
+    Checkout {
+        full_history: bool,
+    },
     Toolchain(ToolUse),
     /// A cache step: `None` for one the spec cannot say (restore or save alone).
     Cache(Option<CacheUse>),
@@ -169,15 +172,18 @@ pub(crate) fn meaning(
     };
     match name {
         "actions/checkout" => {
+            let mut full_history = false;
             for k in with.keys() {
+                let depth = with.get(k).and_then(scalar_text);
                 match k.as_str() {
                     "persist-credentials" => {}
-                    "fetch-depth" if with.get(k).and_then(scalar_text).as_deref() == Some("1") => {}
-                    "fetch-depth" => findings.push((ReportKind::Lost, "checkout", "`fetch-depth`: the generated checkout fetches full history only for jobs with `changed:` conditions, one commit otherwise".into())),
+                    "fetch-depth" if depth.as_deref() == Some("1") => {}
+                    "fetch-depth" if depth.as_deref() == Some("0") => full_history = true,
+                    "fetch-depth" => findings.push((ReportKind::Lost, "checkout", "`fetch-depth` other than 0 or 1: the generated checkout fetches one commit, or all history with `full_history: true`".into())),
                     other => findings.push((ReportKind::Lost, "checkout", format!("checkout input `{other}`: the generated checkout has no such option"))),
                 }
             }
-            Meaning::Checkout
+            Meaning::Checkout { full_history }
         }
         "actions/setup-python" => {
             let v = text(with, "python-version")

@@ -339,7 +339,11 @@ pub(super) fn convert(
             cx.add(kind, feature, &at, msg);
         }
         match m {
-            Meaning::Checkout => {}
+            Meaning::Checkout { full_history } => {
+                if full_history {
+                    c.job.full_history = Some(true);
+                }
+            }
             Meaning::Toolchain(t) => c.tools.push(t),
             Meaning::Cache(u) => c.caches.extend(u),
             Meaning::Upload(paths) => {
