@@ -1,5 +1,6 @@
-//! One workflow job → one spec job: needs, matrix, env, secrets, services, permissions,
-//! environment, timeout, conditions; the steps are `steps.rs`'s.
+//! One workflow job → one spec job: needs, matrix, env, secrets, services, timeout,
+//! conditions. The steps are `steps.rs`'s, runners `runners.rs`'s, permissions, environment
+//! and concurrency `job_keys.rs`'s.
 
 use std::path::Path;
 
@@ -8,12 +9,14 @@ use serde_yaml::Value;
 
 use super::actions::{meaning, Meaning, ToolUse};
 use super::condition::{self, Condition, Status};
+use super::job_keys::{concurrency, environment, permissions};
 use super::model::{self, scalar_text, string_list};
+use super::runners::runs_on;
 use crate::import::events::EventSet;
 use crate::import::expr::{self, Found, Scope};
 use crate::import::report::{Kind, Report};
 use crate::import::typed;
-use crate::spec::{self, EnvValue, Environment, Permission, Scalar, When};
+use crate::spec::{self, EnvValue, Scalar, When};
 
 /// What converting one job produced, besides the spec job itself.
 #[derive(Debug, Default)]
@@ -116,129 +119,6 @@ fn tool_axes(j: &model::Job) -> IndexMap<String, String> {
         }
     }
     renames
-}
-
-fn permissions(cx: &mut JobCx<'_>, v: &Value, at: &str) -> IndexMap<String, Permission> {
-    let mut out = IndexMap::new();
-    match v {
-        Value::Mapping(m) => {
-            for (k, v) in m {
-                let (Some(k), Some(level)) = (scalar_text(k), scalar_text(v)) else {
-                    continue;
-                };
-                let p = match level.as_str() {
-                    "read" => Permission::Read,
-                    "write" => Permission::Write,
-                    "none" => Permission::None,
-                    _ => continue,
-                };
-                // Every generated job already reads the repository contents.
-                if k == "contents" && p == Permission::Read {
-                    continue;
-                }
-                out.insert(k, p);
-            }
-        }
-        other => {
-            let t = scalar_text(other).unwrap_or_default();
-            cx.add(Kind::Lost, "permissions", at, format!("`permissions: {t}`: the spec grants scopes one by one; the job gets `contents: read`"));
-        }
-    }
-    out
-}
-
-fn environment(cx: &mut JobCx<'_>, v: &Value) -> Option<Environment> {
-    let (name, url) = match v {
-        Value::Mapping(_) => (
-            v.get("name").and_then(scalar_text),
-            v.get("url").and_then(scalar_text),
-        ),
-        other => (scalar_text(other), None),
-    };
-    let name = name?;
-    if expr::has_expression(&name) {
-        cx.add(
-            Kind::Lost,
-            "environment",
-            "environment",
-            format!("environment name `{name}` is an expression"),
-        );
-        return None;
-    }
-    match url {
-        Some(u) => match ref_url(&u) {
-            Some(url) => {
-                if url != u && u.contains("ref_name") && !u.contains("head_ref") {
-                    cx.add(Kind::Note, "environment-url", "environment.url", format!("`{u}`: `{{ref}}` is the branch or tag being built; on a pull request that is its source branch, where GitHub's `ref_name` is `<number>/merge`"));
-                }
-                Some(Environment::Full {
-                    name,
-                    url: Some(url),
-                })
-            }
-            None => {
-                cx.add(Kind::Lost, "environment-url", "environment.url", format!("environment URL `{u}` uses an expression other than the ref name (`{{ref}}` in the spec); the URL was left out"));
-                Some(Environment::Name(name))
-            }
-        },
-        None => Some(Environment::Name(name)),
-    }
-}
-
-/// An environment URL with the ref name (`${{ github.ref_name }}`, or
-/// `${{ github.head_ref || github.ref_name }}`) as the spec's `{ref}`; `None` when it holds
-/// another expression.
-fn ref_url(url: &str) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = url;
-    while let Some(open) = rest.find("${{") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 3..];
-        let close = after.find("}}")?;
-        let e = after[..close]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        if e != "github.ref_name" && e != "github.head_ref || github.ref_name" {
-            return None;
-        }
-        out.push_str(crate::spec::REF_PLACEHOLDER);
-        rest = &after[close + 2..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
-/// A job's `concurrency` (a group, or `{group, cancel-in-progress}`) as the spec's group,
-/// which never cancels the job in progress and is refused on a matrix job.
-fn concurrency(cx: &mut JobCx<'_>, v: &Value, matrix: bool) -> Option<String> {
-    let group = match v {
-        Value::Mapping(_) => v.get("group").and_then(scalar_text),
-        other => scalar_text(other),
-    }?;
-    let cancel = v
-        .get("cancel-in-progress")
-        .and_then(scalar_text)
-        .is_some_and(|c| c != "false");
-    let plain = !group.is_empty()
-        && group
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'));
-    let why = if !plain {
-        Some(format!("concurrency group `{group}` is not a plain name (letters, digits, `_-./`): jobs of several runs may overlap"))
-    } else if matrix {
-        Some(format!("concurrency group `{group}` on a matrix job: GitHub would cancel waiting cells, so the spec refuses it; the cells may overlap with other runs"))
-    } else {
-        None
-    };
-    if let Some(why) = why {
-        cx.add(Kind::Lost, "concurrency", "concurrency", why);
-        return None;
-    }
-    if cancel {
-        cx.add(Kind::Lost, "concurrency", "concurrency.cancel-in-progress", format!("`cancel-in-progress`: a newer run waits for the job in progress of group `{group}` instead of cancelling it"));
-    }
-    Some(group)
 }
 
 /// Converts one job. `workflow` supplies env, permissions and defaults the job inherits.
@@ -485,110 +365,6 @@ pub(crate) fn env_entry(
             exports.push(format!("export {k}={word}"));
         }
     }
-}
-
-fn runs_on(cx: &mut JobCx<'_>, job: &mut spec::Job, r: &Value) {
-    let labels = string_list(r).unwrap_or_default();
-    if labels.iter().any(|l| expr::has_expression(l)) {
-        let axis = match labels.as_slice() {
-            [one] => expr::whole(one).and_then(expr::matrix_key),
-            _ => None,
-        };
-        if let Some(axis) = axis {
-            match runner_cells(cx, job, &axis) {
-                Ok(r) => job.runs_on = Some(Box::new(r)),
-                Err(why) => cx.add(
-                    Kind::Lost,
-                    "runner-per-cell",
-                    "runs-on",
-                    format!(
-                        "`runs-on: {}`: {why}; every cell runs on the default runner",
-                        labels.join(", ")
-                    ),
-                ),
-            }
-        } else {
-            cx.add(
-                Kind::Lost,
-                "runs-on",
-                "runs-on",
-                format!("`runs-on: {}` is an expression", labels.join(", ")),
-            );
-        }
-        return;
-    }
-    match labels.as_slice() {
-        [] => {}
-        [one] if one == "ubuntu-latest" || one == "ubuntu-24.04" => {
-            if one == "ubuntu-latest" {
-                // Said once per file: almost every job of almost every workflow has it.
-                let file = cx.origin.split(": ").next().unwrap_or_default().to_string();
-                cx.report.add(
-                    Kind::Note,
-                    None,
-                    "runs-on",
-                    format!("{file}: jobs.*.runs-on"),
-                    "`ubuntu-latest` became cigen's default runner, the fixed `ubuntu-24.04`",
-                );
-            }
-        }
-        _ => {
-            job.runs_on = Some(Box::new(spec::RunsOn {
-                github: Some(if labels.len() == 1 {
-                    spec::OneOrMany::One(labels[0].clone())
-                } else {
-                    spec::OneOrMany::Many(labels)
-                }),
-                ..Default::default()
-            }))
-        }
-    }
-}
-
-/// `runs-on: ${{ matrix.<axis> }}` as runners per cell: each value of the axis is a GitHub
-/// label whose OS its name tells (`ubuntu-*`, `windows-*`, `macos-*`).
-fn runner_cells(cx: &JobCx<'_>, job: &spec::Job, axis: &str) -> Result<spec::RunsOn, String> {
-    let key = cx
-        .scope
-        .matrix
-        .get(axis)
-        .ok_or_else(|| format!("the matrix has no `{axis}`"))?;
-    let m = job.matrix.as_ref().ok_or("the job has no matrix")?;
-    let values: Vec<&Scalar> = m
-        .axes
-        .get(key.as_str())
-        .ok_or_else(|| {
-            format!("`{axis}` is not an axis of the matrix (only include cells name it)")
-        })?
-        .iter()
-        .chain(m.include.iter().filter_map(|c| c.get(key.as_str())))
-        .collect();
-    let mut cells = IndexMap::new();
-    for v in values {
-        let label = v.0.as_str();
-        let os = if label.starts_with("ubuntu") {
-            spec::Os::Linux
-        } else if label.starts_with("windows") {
-            spec::Os::Windows
-        } else if label.starts_with("macos") {
-            spec::Os::Macos
-        } else {
-            return Err(format!("the OS of runner `{label}` is unknown"));
-        };
-        cells.insert(
-            label.to_string(),
-            spec::CellRunner {
-                os: Some(os),
-                github: Some(spec::OneOrMany::One(label.to_string())),
-                ..Default::default()
-            },
-        );
-    }
-    Ok(spec::RunsOn {
-        matrix: Some(key.clone()),
-        cells,
-        ..Default::default()
-    })
 }
 
 /// The events and branches a job's own condition allows, within its workflow's events.

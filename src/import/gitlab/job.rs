@@ -4,6 +4,9 @@
 use indexmap::IndexMap;
 use serde_yaml::Value;
 
+use super::cache::cache_of;
+use super::matrix::matrix_refs;
+use super::needs::needs;
 use super::{
     duration, matrix, model, references, rules, scalar, secret_like, services, stateful, variable,
     FILE,
@@ -13,109 +16,6 @@ use crate::import::report::Kind;
 use crate::import::typed;
 use crate::import::Draft;
 use crate::spec::{self, EnvValue, Event, OneOrMany, Scalar, Step, StepSpec, When};
-
-/// `$K`/`${K}` of a matrix variable as the spec's `${MATRIX_<KEY>}` (whole names only);
-/// `keys` maps each GitLab variable to its spec key.
-fn matrix_refs(text: &str, keys: &IndexMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        if let Some(r) = after.strip_prefix('$') {
-            out.push_str("$$");
-            rest = r;
-            continue;
-        }
-        let (inner, brace) = match after.strip_prefix('{') {
-            Some(r) => (r, true),
-            None => (after, false),
-        };
-        let len = inner
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(inner.len());
-        let var = &inner[..len];
-        let closed = !brace || inner[len..].starts_with('}');
-        match keys.get(var) {
-            Some(k) if !var.is_empty() && closed => {
-                out.push_str(&format!("${{{}}}", crate::contract::matrix_env_name(k)));
-                rest = &inner[len + usize::from(brace)..];
-            }
-            _ => {
-                out.push('$');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// A GitLab `cache:` (one, or the first of a list) as the job's `cache:`: `paths`, and
-/// `key: { files, prefix }`; a key that is text has no files to hash and is reported.
-fn cache_of(v: &Value) -> (Option<spec::Cache>, Vec<(Kind, String)>) {
-    let mut findings = Vec::new();
-    let one = match v {
-        Value::Sequence(items) => {
-            if items.len() > 1 {
-                findings.push((
-                    Kind::Lost,
-                    format!(
-                        "{} caches: the spec has one per job, the first was kept",
-                        items.len()
-                    ),
-                ));
-            }
-            items.first().cloned().unwrap_or(Value::Null)
-        }
-        other => other.clone(),
-    };
-    let paths = one.get("paths").map(model::lines).unwrap_or_default();
-    let key = one.get("key");
-    let files = key
-        .and_then(|k| k.get("files"))
-        .map(model::lines)
-        .unwrap_or_default();
-    let prefix = key.and_then(|k| k.get("prefix")).and_then(scalar);
-    if files.is_empty() {
-        findings.push((Kind::Lost, format!("cache key {}: a spec cache is keyed on files (`key: files:`); the cache was left out", key.and_then(scalar).map(|k| format!("`{k}`")).unwrap_or_else(|| "without files".into()))));
-        return (None, findings);
-    }
-    let mut c = spec::Cache {
-        name: prefix.filter(|p| {
-            !p.contains('$')
-                && p.chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '_' | '-' | '.'))
-        }),
-        ..spec::Cache::default()
-    };
-    for p in paths {
-        match typed::rel_path(p.trim_end_matches('/')) {
-            Ok(r) => c.paths.push(r),
-            Err(why) => findings.push((Kind::Lost, format!("cache path `{p}`: {why}"))),
-        }
-    }
-    let mut rejected = Vec::new();
-    c.files = typed::globs(&files, &mut rejected);
-    for r in rejected {
-        findings.push((
-            Kind::Lost,
-            format!("cache key file `{r}` is not a glob cigen reads"),
-        ));
-    }
-    for k in ["policy", "when", "untracked", "unprotect", "fallback_keys"] {
-        if one.get(k).is_some() {
-            findings.push((
-                Kind::Note,
-                format!("cache `{k}`: cigen's cache restores and saves with its own settings"),
-            ));
-        }
-    }
-    if c.paths.is_empty() || c.files.is_empty() {
-        return (None, findings);
-    }
-    (Some(c), findings)
-}
 
 /// What every job of the pipeline shares.
 pub(super) struct Pipeline<'a> {
@@ -130,10 +30,6 @@ pub(super) struct Pipeline<'a> {
     pub(super) jobs: &'a IndexMap<String, (String, model::Job)>,
 }
 
-fn stage_of(j: &model::Job) -> String {
-    j.stage.clone().unwrap_or_else(|| "test".into())
-}
-
 /// Converts job `n` into `draft`; returns the events it runs on (all when unrestricted).
 pub(super) fn convert(
     pl: &Pipeline<'_>,
@@ -143,8 +39,7 @@ pub(super) fn convert(
     draft: &mut Draft,
 ) -> EventSet {
     let at = |k: &str| format!("{FILE}: {k}");
-    let (stages, default, globals, jobs, image) =
-        (pl.stages, pl.default, pl.globals, pl.jobs, &pl.image);
+    let (default, globals, image) = (pl.default, pl.globals, &pl.image);
     let (top_before, top_services) = (pl.top_before, pl.top_services);
     let mut events = EventSet::default();
     let origin = at(n);
@@ -152,41 +47,7 @@ pub(super) fn convert(
         description: None,
         ..spec::Job::default()
     };
-    // Needs: `needs:` as written, else every job of the nearest earlier stage with jobs.
-    match &j.needs {
-        Some(needs) => {
-            for need in needs {
-                let target = need.get("job").and_then(scalar).or_else(|| scalar(need));
-                match target.and_then(|t| jobs.get(&t).map(|(s, _)| s.clone())) {
-                    Some(s) => job.needs.push(s),
-                    None => draft.report.add(
-                        Kind::Lost,
-                        Some(name),
-                        "needs",
-                        origin.clone(),
-                        format!(
-                            "needs `{}`, which is not an imported job",
-                            scalar(need).unwrap_or_default()
-                        ),
-                    ),
-                }
-            }
-        }
-        None => {
-            let mine = stages.iter().position(|s| *s == stage_of(j)).unwrap_or(0);
-            for s in stages[..mine].iter().rev() {
-                let earlier: Vec<String> = jobs
-                    .values()
-                    .filter(|(_, o)| stage_of(o) == *s)
-                    .map(|(sn, _)| sn.clone())
-                    .collect();
-                if !earlier.is_empty() {
-                    job.needs = earlier;
-                    break;
-                }
-            }
-        }
-    }
+    job.needs = needs(pl, j, name, &origin, draft);
     if j.dependencies.is_some() {
         draft.report.add(
             Kind::Note,

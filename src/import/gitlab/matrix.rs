@@ -123,3 +123,40 @@ pub(super) fn matrix(
     job.matrix = Some(Box::new(m));
     vars
 }
+
+/// `$K`/`${K}` of a matrix variable as the spec's `${MATRIX_<KEY>}` (whole names only);
+/// `keys` maps each GitLab variable to its spec key.
+pub(super) fn matrix_refs(text: &str, keys: &IndexMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix('$') {
+            out.push_str("$$");
+            rest = r;
+            continue;
+        }
+        let (inner, brace) = match after.strip_prefix('{') {
+            Some(r) => (r, true),
+            None => (after, false),
+        };
+        let len = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let var = &inner[..len];
+        let closed = !brace || inner[len..].starts_with('}');
+        match keys.get(var) {
+            Some(k) if !var.is_empty() && closed => {
+                out.push_str(&format!("${{{}}}", crate::contract::matrix_env_name(k)));
+                rest = &inner[len + usize::from(brace)..];
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -2,10 +2,12 @@
 //! resolved), stages as needs, `default:`, variables, services, `parallel: matrix:`, rules,
 //! artifacts, environments; everything else reported.
 
+mod cache;
 mod extends;
 mod job;
 mod matrix;
 mod model;
+mod needs;
 mod rules;
 mod services;
 
