@@ -7,14 +7,31 @@ use crate::cli::{ImportArgs, ImportSource, ReportFormat};
 use crate::exit::Outcome;
 use crate::import::{self, Kind, Sources};
 
-/// Where the spec goes: `-f PATH`, else `cigen.yaml` in the working directory.
-pub(crate) fn target_path(explicit: Option<&Path>) -> Result<PathBuf, String> {
-    match explicit {
-        Some(p) => Ok(p.to_path_buf()),
+/// Where a new spec goes, and the project directory it describes: `-f PATH`, else
+/// `cigen.yaml` in the working directory. An existing spec is an error unless the spec is
+/// only printed (`--stdout`): `init` and `import` never overwrite one.
+pub(crate) fn new_spec(
+    explicit: Option<&Path>,
+    stdout: bool,
+) -> Result<(PathBuf, PathBuf), String> {
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
         None => std::env::current_dir()
             .map(|d| d.join(crate::contract::SPEC_FILE_NAME))
-            .map_err(|e| format!("cannot read the working directory: {e}")),
+            .map_err(|e| format!("cannot read the working directory: {e}"))?,
+    };
+    if !stdout && path.exists() {
+        return Err(format!(
+            "{} exists; cigen never overwrites a spec (move it aside, or use --stdout)",
+            path.display()
+        ));
     }
+    let root = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    Ok((path, root))
 }
 
 /// Writes a new spec without ever replacing one: the file is created exclusively.
@@ -37,24 +54,14 @@ pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), String> {
 }
 
 pub fn run(spec: Option<&Path>, args: &ImportArgs) -> Outcome {
-    let path = match target_path(spec) {
+    let (path, root) = match new_spec(spec, args.stdout) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
             return Outcome::Usage;
         }
     };
-    if !args.stdout && path.exists() {
-        eprintln!(
-            "error: {} exists; cigen never overwrites a spec (move it aside, or use --stdout)",
-            path.display()
-        );
-        return Outcome::Usage;
-    }
-    let root = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let root = root.as_path();
     let sources = Sources {
         github: args.from.is_empty() || args.from.contains(&ImportSource::Github),
         gitlab: args.from.is_empty() || args.from.contains(&ImportSource::Gitlab),

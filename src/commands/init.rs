@@ -6,24 +6,14 @@ use crate::cli::InitArgs;
 use crate::exit::Outcome;
 
 pub fn run(spec: Option<&Path>, args: &InitArgs) -> Outcome {
-    let path = match super::import::target_path(spec) {
+    let (path, root) = match super::import::new_spec(spec, args.stdout) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
             return Outcome::Usage;
         }
     };
-    if !args.stdout && path.exists() {
-        eprintln!(
-            "error: {} exists; cigen never overwrites a spec (move it aside, or use --stdout)",
-            path.display()
-        );
-        return Outcome::Usage;
-    }
-    let root = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let root = root.as_path();
     let made = match crate::init::init(root, &path) {
         Ok(m) => m,
         Err(e) => {
