@@ -48,38 +48,27 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             return;
         }
     };
-    for (key, w) in workflows {
-        let wp = YamlPath::root().key("targets").key(key);
-        for crate::spec::RemoteStep {
-            place,
-            job,
-            index: i,
-            uses,
-            ..
-        } in w.remote_steps()
-        {
-            {
-                // A malformed name is `invalid-action`'s (target_jobs); one error per mistake.
-                let Some(action) =
-                    uses.filter(|u| !u.contains('@') && super::target_jobs::check_uses(u).is_ok())
-                else {
-                    continue;
-                };
-                if table.get(action).is_none() {
-                    out.push(
-                        Diagnostic::error(
-                            UNKNOWN_ACTION_PIN,
-                            format!("cigen has no pin for `{action}`"),
-                        )
-                        .at(wp.key(place).key(job).index(i).key("uses"))
-                        .with_label("no commit to pin")
-                        .with_help(format!(
-                            "pin it yourself: `uses: {action}@<40-hex commit sha>` (the commit of the release you checked), or add it to {} (docs/pins.md)",
-                            lock::PATH
-                        )),
-                    );
-                }
-            }
+    for (at, step) in super::remote_steps(cx.spec) {
+        // A malformed name is `invalid-action`'s (target_jobs); one error per mistake.
+        let Some(action) = step
+            .uses
+            .filter(|u| !u.contains('@') && super::target_jobs::check_uses(u).is_ok())
+        else {
+            continue;
+        };
+        if table.get(action).is_none() {
+            out.push(
+                Diagnostic::error(
+                    UNKNOWN_ACTION_PIN,
+                    format!("cigen has no pin for `{action}`"),
+                )
+                .at(at.key("uses"))
+                .with_label("no commit to pin")
+                .with_help(format!(
+                    "pin it yourself: `uses: {action}@<40-hex commit sha>` (the commit of the release you checked), or add it to {} (docs/pins.md)",
+                    lock::PATH
+                )),
+            );
         }
     }
 }

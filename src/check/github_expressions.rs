@@ -44,36 +44,20 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let workflows = cx
-        .spec
-        .targets
-        .as_ref()
-        .map(|t| t.workflows())
-        .unwrap_or_default();
-    for (target, gh) in workflows {
-        for crate::spec::RemoteStep {
-            place,
-            job,
-            index: i,
-            with,
-            ..
-        } in gh.remote_steps()
-        {
-            for (k, v) in with {
-                for e in expressions(&v.0) {
-                    let simple = |prefix: &str| {
-                        e.strip_prefix(prefix).is_some_and(|n| {
-                            !n.is_empty()
-                                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                        })
-                    };
-                    if !(simple("secrets.") || simple("vars.")) {
-                        out.push(
-                            Diagnostic::error(UNSAFE_EXPRESSION, format!("expression `${{{{ {e} }}}}` is not allowed in {place} inputs"))
-                                .at(YamlPath::root().key("targets").key(target).key(place).key(job).index(i).key("with").key(k))
-                                .with_help("only `${{ secrets.NAME }}` and `${{ vars.NAME }}` are allowed: other contexts can carry attacker-controlled text"),
-                        );
-                    }
+    for (at, step) in super::remote_steps(cx.spec) {
+        for (k, v) in step.with {
+            for e in expressions(&v.0) {
+                let simple = |prefix: &str| {
+                    e.strip_prefix(prefix).is_some_and(|n| {
+                        !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    })
+                };
+                if !(simple("secrets.") || simple("vars.")) {
+                    out.push(
+                        Diagnostic::error(UNSAFE_EXPRESSION, format!("expression `${{{{ {e} }}}}` is not allowed in {} inputs", step.place))
+                            .at(at.key("with").key(k))
+                            .with_help("only `${{ secrets.NAME }}` and `${{ vars.NAME }}` are allowed: other contexts can carry attacker-controlled text"),
+                    );
                 }
             }
         }

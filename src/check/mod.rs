@@ -40,7 +40,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Node, YamlPath};
-use crate::spec::{EnvValue, Spec, StepSpec};
+use crate::spec::{EnvValue, RemoteStep, Spec, StepSpec};
 
 /// What every rule sees.
 pub struct Context<'a> {
@@ -149,6 +149,25 @@ pub(crate) fn steps<'a>(
             )
         })
     })
+}
+
+/// Every remote step of the workflow targets with the path of its entry
+/// (`targets.<target>.<setup|post>.<job>[i]`), for the rules that look into them.
+pub(crate) fn remote_steps(spec: &Spec) -> impl Iterator<Item = (YamlPath, RemoteStep<'_>)> {
+    spec.targets
+        .iter()
+        .flat_map(|t| t.workflows())
+        .flat_map(|(target, w)| {
+            w.remote_steps().map(move |s| {
+                let at = YamlPath::root()
+                    .key("targets")
+                    .key(target)
+                    .key(s.place)
+                    .key(s.job)
+                    .index(s.index);
+                (at, s)
+            })
+        })
 }
 
 /// Path of a step's command text (the step itself for the string shorthand).

@@ -91,41 +91,21 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .get(job)
                 .is_some_and(|j| j.secrets.iter().any(|s| s.name() == name))
     };
-    let workflows = spec
-        .targets
-        .as_ref()
-        .map(|t| t.workflows())
-        .unwrap_or_default();
-    for (target, gh) in workflows {
-        for crate::spec::RemoteStep {
-            place,
-            job,
-            index: i,
-            with,
-            ..
-        } in gh.remote_steps()
-        {
-            for (k, v) in with {
-                for name in expression_secrets(&v.0) {
-                    if !available(job, &name) {
-                        out.push(
-                            Diagnostic::error(
-                                UNDECLARED_SECRET,
-                                format!("secret `{name}` is used but not declared"),
-                            )
-                            .at(YamlPath::root()
-                                .key("targets")
-                                .key(target)
-                                .key(place)
-                                .key(job)
-                                .index(i)
-                                .key("with")
-                                .key(k))
-                            .with_help(format!(
-                                "add `{name}` to `secrets:` of the spec or of job `{job}`"
-                            )),
-                        );
-                    }
+    for (at, step) in super::remote_steps(spec) {
+        for (k, v) in step.with {
+            for name in expression_secrets(&v.0) {
+                if !available(step.job, &name) {
+                    out.push(
+                        Diagnostic::error(
+                            UNDECLARED_SECRET,
+                            format!("secret `{name}` is used but not declared"),
+                        )
+                        .at(at.key("with").key(k))
+                        .with_help(format!(
+                            "add `{name}` to `secrets:` of the spec or of job `{}`",
+                            step.job
+                        )),
+                    );
                 }
             }
         }
