@@ -52,6 +52,10 @@ pub const GITHUB_MATRIX_VAR: &str = "CIGEN_MATRIX";
 /// labels for `runs-on` (`runs-on.cells`); `cigen run --cell` ignores it, since it is no axis.
 pub const GITHUB_RUNNER_KEY: &str = "cigen-runs-on";
 
+/// The extra key of a GitHub matrix cell saying whether the cell may fail (`allow_failure`
+/// with `matrix:`), read by the run step's `continue-on-error`; `cigen run --cell` ignores it.
+pub const GITHUB_ALLOW_FAILURE_KEY: &str = "cigen-allow-failure";
+
 /// The per-cell GitLab variable naming a cell's image where one tag pattern cannot
 /// (`rust: [stable, nightly]`: `rust:latest`, `rustlang/rust:nightly`); the job's `image:`
 /// is `$CIGEN_IMAGE`.

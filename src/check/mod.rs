@@ -24,6 +24,7 @@ mod permissions;
 mod pipeline_name;
 mod ports;
 pub(crate) mod reserved_names;
+mod results;
 mod runner_cells;
 mod runner_images;
 mod secret_sources;
@@ -107,6 +108,7 @@ pub const RULES: &[Rule] = &[
     rule!("env-references", env_references),
     rule!("never-runs", never_runs),
     rule!("caches", caches),
+    rule!("results", results),
 ];
 
 /// Runs every rule and returns all their diagnostics. A rule may report only the codes it

@@ -334,7 +334,9 @@ impl<'a> Scheduler<'a> {
             NeedsResult::Failure if needs.iter().any(|d| self.need_failed(*d)) => {
                 Ok(Some(Held::AfterFailure))
             }
-            NeedsResult::Failure => Err("runs only when a need failed (when.needs: failure)".into()),
+            NeedsResult::Failure => {
+                Err("runs only when a need failed (when.needs: failure)".into())
+            }
         }
     }
 

@@ -131,7 +131,11 @@ fn always_waits_for_needs_that_fail_fast_cancels() {
 
 #[test]
 fn a_manual_job_nobody_asked_for_holds_its_dependents_back() {
-    let mut p = plan(&[("deploy", &[]), ("smoke", &["deploy"]), ("notes", &["deploy"])]);
+    let mut p = plan(&[
+        ("deploy", &[]),
+        ("smoke", &["deploy"]),
+        ("notes", &["deploy"]),
+    ]);
     p.units[0].verdict = Verdict::Skip("manual job".into());
     p.units[0].policy.manual_unrun = true;
     p.units[2].policy.after = NeedsResult::Always;

@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{Job, Pipeline};
-use crate::spec::Event;
+use crate::spec::{Event, NeedsResult};
 
 /// What a job below an event-gated job adds: skipped needs are fine, failed or cancelled
 /// ones are not.
@@ -35,19 +35,55 @@ fn event_expr(e: Event) -> &'static str {
 /// The expression, or `None` when the job runs on every event and nothing above it can be
 /// skipped by GitHub. Other conditions (branch, changed files) stay with cigen: a required
 /// check must still report on those events.
-pub(super) fn job_condition(below: &BelowGate<'_>, j: &Job) -> Option<String> {
+pub(super) fn job_condition(p: &Pipeline, below: &BelowGate<'_>, j: &Job) -> Option<String> {
     let own = own_condition(j);
-    if !below.0.contains(j.name.as_str()) {
-        return own;
+    // `when.needs` replaces GitHub's implicit `success()`; `!cancelled()` rather than
+    // `always()`, so a cancelled run does not start it (as locally and on GitLab).
+    let status = match j.after {
+        NeedsResult::Always => Some("!cancelled()".to_string()),
+        NeedsResult::Failure => Some("failure()".to_string()),
+        NeedsResult::Success if below.0.contains(j.name.as_str()) => {
+            // A manual need nobody ran holds its dependents back (locally too), also where
+            // the skips of other gated needs are tolerated.
+            let manual: Vec<String> = j
+                .needs
+                .iter()
+                .filter(|n| p.jobs.get(n.as_str()).is_some_and(|m| m.manual))
+                .map(|n| format!("needs.{n}.result == 'success'"))
+                .collect();
+            Some(
+                std::iter::once(TOLERATE_SKIPPED_NEEDS.to_string())
+                    .chain(manual)
+                    .collect::<Vec<_>>()
+                    .join(" && "),
+            )
+        }
+        NeedsResult::Success => None,
+    };
+    match (status, own) {
+        (Some(s), Some(e)) => Some(format!("{s} && ({e})")),
+        (s, e) => s.or(e),
     }
-    Some(match own {
-        Some(e) => format!("{TOLERATE_SKIPPED_NEEDS} && ({e})"),
-        None => TOLERATE_SKIPPED_NEEDS.to_string(),
-    })
+}
+
+/// Whether GitHub may skip the job by its own `if:` while cigen counts the skip as one that
+/// lets dependents run (an event gate, `when.needs: failure`): jobs below it then tolerate
+/// skipped needs. A manual job's skip is not such a one: what needs it stays skipped.
+fn gates(j: &Job) -> bool {
+    j.after != NeedsResult::Success || own_event_condition(j).is_some()
+}
+
+/// The job's own gate: its event conditions, and a manual run for a manual job.
+fn own_condition(j: &Job) -> Option<String> {
+    let manual = j.manual.then(|| event_expr(Event::Manual).to_string());
+    match (own_event_condition(j), manual) {
+        (Some(e), Some(m)) => Some(format!("({e}) && ({m})")),
+        (e, m) => e.or(m),
+    }
 }
 
 /// The job's own event gate: its `when.event`, and not its `when.not.event`.
-fn own_condition(j: &Job) -> Option<String> {
+fn own_event_condition(j: &Job) -> Option<String> {
     let wanted = j.when.event.as_deref().and_then(events_condition);
     let unwanted = j
         .when
@@ -72,7 +108,7 @@ impl<'p> BelowGate<'p> {
         let gated: HashSet<&str> = p
             .jobs
             .values()
-            .filter(|j| own_condition(j).is_some())
+            .filter(|j| gates(j))
             .map(|j| j.name.as_str())
             .collect();
         // Depth first, a job decided after its needs; a cycle (refused by check) ends the walk.

@@ -190,7 +190,9 @@ impl Reporter for Github {
                     )),
                     UnitStatus::FailedAllowed => self.print(&format!(
                         "::warning title={title}::{}",
-                        escape_command_data(&format!("failed, allowed to (allow_failure): {reason}"))
+                        escape_command_data(&format!(
+                            "failed, allowed to (allow_failure): {reason}"
+                        ))
                     )),
                     UnitStatus::Flaky => self.print(&format!(
                         "::warning title={title}::{}",
