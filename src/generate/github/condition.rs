@@ -213,7 +213,7 @@ mod tests {
             "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  build:\n    steps: [\"true\"]\n  release:\n    needs: [build]\n    when: { event: manual }\n    steps: [\"true\"]\n  publish:\n    needs: [release]\n    steps: [\"true\"]\n  announce:\n    needs: [publish]\n    when: { event: manual }\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(cond("build"), None);
         assert_eq!(
             cond("release").as_deref(),
@@ -235,7 +235,7 @@ mod tests {
             "version: 1\njobs:\n  build:\n    when: { not: { event: [tag, schedule] } }\n    steps: [\"true\"]\n  both:\n    when: { event: [push, tag], not: { event: tag } }\n    steps: [\"true\"]\n  after:\n    needs: [build]\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(
             cond("build").as_deref(),
             Some("!(github.ref_type == 'tag' || github.event_name == 'schedule')")
@@ -245,6 +245,34 @@ mod tests {
             Some("((github.event_name == 'push' && github.ref_type != 'tag') || github.ref_type == 'tag') && !(github.ref_type == 'tag')")
         );
         assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
+    }
+
+    #[test]
+    fn needs_results_and_manual_jobs() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  build:\n    steps: [\"true\"]\n  report:\n    needs: [build]\n    when: { needs: always, event: push }\n    steps: [\"true\"]\n  notify:\n    needs: [build]\n    when: { needs: failure }\n    steps: [\"true\"]\n  after-notify:\n    needs: [notify]\n    steps: [\"true\"]\n  deploy:\n    needs: [build]\n    manual: true\n    steps: [\"true\"]\n  smoke:\n    needs: [deploy]\n    steps: [\"true\"]\n  both:\n    needs: [deploy, notify]\n    steps: [\"true\"]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
+        let dispatch = "github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'";
+        assert_eq!(
+            cond("report").as_deref(),
+            Some("!cancelled() && ((github.event_name == 'push' && github.ref_type != 'tag'))")
+        );
+        assert_eq!(cond("notify").as_deref(), Some("failure()"));
+        // A `failure` job skipped because nothing failed lets its dependents run.
+        assert_eq!(
+            cond("after-notify").as_deref(),
+            Some("!failure() && !cancelled()")
+        );
+        assert_eq!(cond("deploy").as_deref(), Some(dispatch));
+        // Below a manual job only: GitHub's own rule skips it with the manual job.
+        assert_eq!(cond("smoke"), None);
+        // Below a manual job and a gate: the manual need must have run.
+        assert_eq!(
+            cond("both").as_deref(),
+            Some("!failure() && !cancelled() && needs.deploy.result == 'success'")
+        );
     }
 
     #[test]
