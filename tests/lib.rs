@@ -23,6 +23,7 @@ mod help;
 mod import;
 mod import_run;
 mod init;
+mod job_results;
 mod judges;
 mod package;
 mod parity;
