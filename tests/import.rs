@@ -262,8 +262,6 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
         &t,
         &[
             "pipeline: trigger-filter",
-            "test: action-input",
-            "publish: action-input",
         ],
         &[],
     );
@@ -277,6 +275,10 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
         spec.contains("uses: codecov/test-results-action@47f89e9acb64b76debcd5ea40642d25a4adced9f\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n        if: not_cancelled\n"),
         "{spec}"
     );
+    // setup-node's registry-url became the publish job's `setup.node_registry`.
+    assert!(spec.contains("      node_registry: https://registry.npmjs.org\n"), "{spec}");
+    // A matrix value in an input stays an expression of the job's own matrix.
+    assert!(spec.contains("          flags: node-${{ matrix.node }}\n"), "{spec}");
     // Outputs: `$GITHUB_OUTPUT` became `$CIGEN_OUTPUT`, and `needs.build.outputs.version` the
     // variable dependents get.
     assert!(spec.contains(">> \"$CIGEN_OUTPUT\""), "{spec}");
