@@ -48,10 +48,16 @@ fn cigen_run_points_npm_at_the_registry() {
 #[test]
 fn github_hands_the_url_to_setup_node_and_gitlab_writes_the_same_npmrc() {
     let (github, gitlab, _) = generated(&spec("20"));
-    let steps = github["jobs"]["publish"]["steps"].as_sequence().expect("steps");
+    let steps = github["jobs"]["publish"]["steps"]
+        .as_sequence()
+        .expect("steps");
     let node = steps
         .iter()
-        .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/setup-node@")))
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/setup-node@"))
+        })
         .expect("setup-node step");
     assert_eq!(
         node["with"]["registry-url"].as_str(),
@@ -84,7 +90,11 @@ fn github_hands_the_url_to_setup_node_and_gitlab_writes_the_same_npmrc() {
         .env("NODE_AUTH_TOKEN", "token-value")
         .output()
         .expect("bash");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
         "https://npm.example.test/team/"
@@ -119,7 +129,10 @@ fn check_refuses_a_registry_that_is_no_plain_url_or_has_no_node() {
         ("cigen.yaml:7:", "must be plain text"),
         ("cigen.yaml:10:", "must start with `https://`"),
     ] {
-        assert!(err.contains(line) && err.contains(why), "{line} {why}\n{err}");
+        assert!(
+            err.contains(line) && err.contains(why),
+            "{line} {why}\n{err}"
+        );
     }
     assert_eq!(err.matches("error[node-registry]").count(), 3, "{err}");
 }

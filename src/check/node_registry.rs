@@ -20,7 +20,10 @@ fn problem(setup: &Setup, url: &str) -> Option<&'static str> {
     match rest {
         None => Some("must start with `https://` (or `http://`)"),
         Some(r) if r.is_empty() || r.starts_with('/') => Some("has no host"),
-        Some(r) if r.chars().any(|c| c.is_whitespace() || matches!(c, '$' | '{' | '}' | '\'' | '"' | '\\')) => {
+        Some(r)
+            if r.chars()
+                .any(|c| c.is_whitespace() || matches!(c, '$' | '{' | '}' | '\'' | '"' | '\\')) =>
+        {
             Some("must be plain text: no spaces, quotes, `$` or braces (nothing is expanded)")
         }
         Some(_) if setup.node.is_none() => Some("needs `node` in the same `setup:`"),

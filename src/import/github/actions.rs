@@ -385,6 +385,7 @@ mod tests {
                 version: Some("nightly".into()),
                 components: vec!["miri".into(), "rust-src".into()],
                 cache: None,
+                registry: None,
             })
         );
         let m = meaning(
