@@ -17,6 +17,7 @@ pub(crate) mod job_names;
 mod matrix_refs;
 mod needs_exist;
 mod never_runs;
+mod node_registry;
 mod output_needs;
 mod output_paths;
 mod outputs;
@@ -108,6 +109,7 @@ pub const RULES: &[Rule] = &[
     rule!("env-references", env_references),
     rule!("never-runs", never_runs),
     rule!("caches", caches),
+    rule!("node-registry", node_registry),
     rule!("results", results),
 ];
 
