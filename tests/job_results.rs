@@ -19,7 +19,7 @@ fn job<'a>(doc: &'a Value, name: &str) -> &'a Value {
 fn run_step<'a>(doc: &'a Value, name: &str) -> &'a Value {
     job(doc, name)["steps"]
         .as_sequence()
-        .and_then(|s| s.iter().find(|s| s["id"] == Value::from("run")))
+        .and_then(|s| s.iter().find(|s| s["id"] == "run"))
         .expect("a run step")
 }
 

@@ -26,7 +26,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .spec
         .targets
         .as_ref()
-        .map_or(true, |t| !t.workflows().is_empty());
+        .is_none_or(|t| !t.workflows().is_empty());
     // Without a manual run among the triggers (none given means push and pull request),
     // GitHub never starts a manual job.
     let no_manual_run = !cx.spec.triggers.manual;
