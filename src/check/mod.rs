@@ -32,6 +32,7 @@ pub(crate) use secrets_declared::expression_secrets;
 mod service_names;
 mod target_jobs;
 mod templates;
+mod event_filters;
 mod when_matrix;
 
 use std::collections::HashSet;
@@ -106,6 +107,7 @@ pub const RULES: &[Rule] = &[
     rule!("when-matrix", when_matrix),
     rule!("env-references", env_references),
     rule!("never-runs", never_runs),
+    rule!("event-filters", event_filters),
     rule!("caches", caches),
 ];
 
