@@ -141,10 +141,7 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
     let t = fixture("python-lib");
     import(
         &t,
-        &[
-            "tests: continue-on-error",
-            "coverage: condition",
-        ],
+        &["tests: continue-on-error", "coverage: condition"],
         &[],
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
@@ -260,7 +257,11 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
         spec.contains("    when:\n      event:\n      - schedule\n      - manual\n      schedule: 0 3 * * *\n"),
         "{spec}"
     );
-    assert_eq!(spec.matches("      schedule: 0 5 * * 1\n").count(), 4, "{spec}");
+    assert_eq!(
+        spec.matches("      schedule: 0 5 * * 1\n").count(),
+        4,
+        "{spec}"
+    );
     assert!(spec.contains("    fail_fast: false\n"), "{spec}");
     checks_and_runs_locally(t.path(), &[]);
     generates(t.path());
@@ -269,14 +270,7 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
 #[test]
 fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
     let t = fixture("ts-lib");
-    import(
-        &t,
-        &[
-            "test: action-input",
-            "publish: action-input",
-        ],
-        &[],
-    );
+    import(&t, &["test: action-input", "publish: action-input"], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // The codecov steps after the tests are post steps, with their `!cancelled()`.
     assert!(

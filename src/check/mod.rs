@@ -29,10 +29,10 @@ mod runner_images;
 mod secret_sources;
 mod secrets_declared;
 pub(crate) use secrets_declared::expression_secrets;
+mod event_filters;
 mod service_names;
 mod target_jobs;
 mod templates;
-mod event_filters;
 mod when_matrix;
 
 use std::collections::HashSet;

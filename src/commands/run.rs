@@ -30,16 +30,19 @@ fn event(args: &RunArgs) -> Result<Option<Event>, String> {
     // `--schedule` is a scheduled run, `--base-branch` a pull request: each implies its event.
     match (args.event, &args.schedule, &args.base_branch) {
         (Some(e), Some(_), _) if e != EventArg::Schedule => {
-            return Err("--schedule is a scheduled run: use it with --event schedule or alone".into())
-        }
-        (Some(e), _, Some(_)) if e != EventArg::PullRequest => {
             return Err(
-                "--base-branch is a pull request's target: use it with --event pull_request or alone"
-                    .into(),
+                "--schedule is a scheduled run: use it with --event schedule or alone".into(),
             )
         }
+        (Some(e), _, Some(_)) if e != EventArg::PullRequest => return Err(
+            "--base-branch is a pull request's target: use it with --event pull_request or alone"
+                .into(),
+        ),
         (None, Some(_), Some(_)) => {
-            return Err("--schedule and --base-branch: a run is scheduled or a pull request, not both".into())
+            return Err(
+                "--schedule and --base-branch: a run is scheduled or a pull request, not both"
+                    .into(),
+            )
         }
         (None, Some(_), None) => return Ok(Some(Event::Schedule)),
         (None, None, Some(_)) => return Ok(Some(Event::PullRequest)),

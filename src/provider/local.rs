@@ -55,8 +55,14 @@ mod tests {
     #[test]
     fn repository_paths_of_remote_urls() {
         let r = |u: &str| repository_of_url(u);
-        assert_eq!(r("https://github.com/owner/name.git").as_deref(), Some("owner/name"));
-        assert_eq!(r("https://github.com/owner/name").as_deref(), Some("owner/name"));
+        assert_eq!(
+            r("https://github.com/owner/name.git").as_deref(),
+            Some("owner/name")
+        );
+        assert_eq!(
+            r("https://github.com/owner/name").as_deref(),
+            Some("owner/name")
+        );
         assert_eq!(
             r("git@gitlab.com:group/sub/name.git").as_deref(),
             Some("group/sub/name")

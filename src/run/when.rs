@@ -131,7 +131,10 @@ fn event_filters(when: &When, ctx: &RunContext) -> Option<String> {
         .as_ref()
         .filter(|_| ctx.event == Some(Event::PullRequest))
     {
-        let hit = ctx.base_branch.as_deref().is_some_and(|b| patterns.selects(b));
+        let hit = ctx
+            .base_branch
+            .as_deref()
+            .is_some_and(|b| patterns.selects(b));
         if !hit {
             let here = ctx
                 .base_branch
@@ -145,7 +148,10 @@ fn event_filters(when: &When, ctx: &RunContext) -> Option<String> {
         }
     }
     if let Some(patterns) = &when.repository {
-        let hit = ctx.repository.as_deref().is_some_and(|r| patterns.selects(r));
+        let hit = ctx
+            .repository
+            .as_deref()
+            .is_some_and(|r| patterns.selects(r));
         if !hit {
             let here = ctx
                 .repository

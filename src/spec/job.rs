@@ -131,7 +131,6 @@ impl Environment {
     }
 }
 
-
 /// Where the job runs in each CI target. With `matrix` and `cells`, each cell runs where its value of that axis says (`matrix: os`, `cells: { linux: {github: ubuntu-24.04}, windows: {github: windows-2022} }`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -132,6 +132,15 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
         name: p.name.clone(),
         rules: rules::rules(&p.triggers),
         schedules: p.triggers.schedule.clone(),
+        // With one schedule, a scheduled run is that one (`run/mod.rs`): no variable needed.
+        schedule_var: (p.triggers.schedule.len() > 1
+            && p.jobs.values().any(|j| {
+                j.when.schedule.is_some()
+                    || j.steps
+                        .iter()
+                        .any(|s| s.when.as_ref().is_some_and(|w| w.schedule.is_some()))
+            }))
+        .then_some(crate::contract::SCHEDULE_VAR),
         stages: (0..=max).map(stage_name).collect(),
         jobs,
         junit_path: JUNIT_PATH,

@@ -263,7 +263,12 @@ pub(crate) fn convert(
             cx.add(Kind::Lost, feature, "if", format!("job condition: {text}"));
         }
         let (repository, schedule, base) = condition::values(&cond, &mut |r| {
-            cx.add(Kind::Lost, "condition", "if", format!("`{r}` is not a glob cigen reads; the condition was left out"))
+            cx.add(
+                Kind::Lost,
+                "condition",
+                "if",
+                format!("`{r}` is not a glob cigen reads; the condition was left out"),
+            )
         });
         let when = When {
             matrix: t.matrix,

@@ -212,8 +212,7 @@ fn run_step(
             ),
         }
         let mut rejected = Vec::new();
-        let (repository, schedule, base) =
-            condition::values(&cond, &mut |r| rejected.push(r));
+        let (repository, schedule, base) = condition::values(&cond, &mut |r| rejected.push(r));
         let when = When {
             event: cond.events.and_then(|e| e.to_when()),
             branch: cond.branches.and_then(|b| typed::branch(&b, &mut rejected)),
