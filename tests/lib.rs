@@ -14,6 +14,7 @@ mod docs;
 mod dogfood;
 mod examples;
 mod features;
+mod features_registry;
 mod features_runners;
 mod features_setup;
 mod forgejo;
