@@ -59,7 +59,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run\n  cigen run --event tag --tag v1.2.0 --dry-run\n  cigen run --event pull_request --branch feature/x --base-branch main\n  cigen run --schedule '0 3 * * *' --dry-run"
     )]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Validate the spec and print every problem.
     #[command(
         after_help = "Exit codes: 0 when the spec is valid (warnings are allowed), 2 when it has errors.\n\n\
