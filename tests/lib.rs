@@ -20,6 +20,7 @@ mod features_setup;
 mod forgejo;
 mod fuzz;
 mod generate;
+mod generate_record;
 mod help;
 mod import;
 mod import_run;
