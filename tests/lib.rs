@@ -21,6 +21,7 @@ mod features_setup;
 mod forgejo;
 mod fuzz;
 mod generate;
+mod generate_record;
 mod help;
 mod import;
 mod import_run;
@@ -47,6 +48,7 @@ mod run_scenarios;
 #[cfg(target_os = "linux")]
 mod run_scenarios_signals;
 mod run_terminal;
+mod run_triggers;
 mod schema;
 mod secrets_leak;
 mod secrets_ref;

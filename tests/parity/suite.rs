@@ -8,6 +8,7 @@ use super::corpus_more;
 use super::corpus_platforms;
 use super::corpus_remote;
 use super::corpus_reports;
+use super::corpus_triggers;
 use super::logs::{plan_units, Unit};
 use super::repo::{generated, Generated};
 use super::runners::{run_all, Tools};
@@ -155,4 +156,9 @@ fn remote_post_steps_and_caches() {
 #[test]
 fn reports_and_coverage() {
     check(&corpus_reports::REPORTS);
+}
+
+#[test]
+fn schedules_pull_request_targets_and_repositories() {
+    check(&corpus_triggers::TRIGGERS);
 }
