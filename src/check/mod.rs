@@ -24,6 +24,7 @@ mod outputs;
 mod permissions;
 mod pipeline_name;
 mod ports;
+mod reports;
 pub(crate) mod reserved_names;
 mod results;
 mod runner_cells;
@@ -112,6 +113,7 @@ pub const RULES: &[Rule] = &[
     rule!("event-filters", event_filters),
     rule!("caches", caches),
     rule!("node-registry", node_registry),
+    rule!("reports", reports),
     rule!("results", results),
 ];
 

@@ -5,6 +5,7 @@
 //! editors show.
 
 mod cache;
+mod coverage;
 mod duration;
 mod env;
 pub mod format;
@@ -14,6 +15,7 @@ mod matrix;
 mod path;
 mod post;
 mod reference;
+mod reports;
 mod results;
 mod retry;
 mod runner_cells;
@@ -29,6 +31,7 @@ mod url;
 mod when;
 
 pub use cache::{Cache, SetupCache};
+pub use coverage::coverage_regex;
 pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
 pub use glob::Glob;
@@ -38,6 +41,7 @@ pub(crate) use path::problem as path_problem;
 pub use path::{ArtifactPath, RelPath};
 pub use post::{AfterScript, PostCondition, PostStep};
 pub use reference::{check_references, expand, referenced_names, ReferenceError};
+pub use reports::{CoverageFormat, CoverageReport, Reports};
 pub use results::{AllowFailure, AllowedCells, NeedsResult};
 pub use retry::{Backoff, Retry, RetrySpec};
 pub use runner_cells::{CellRunner, Os};
