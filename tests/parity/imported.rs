@@ -126,8 +126,9 @@ fn an_imported_rust_crate() {
 #[test]
 fn an_imported_python_library() {
     let spec = imported("python-lib", |_| {});
-    // Push and pull request run the CI workflow's jobs; a tag runs the release ones.
-    const SCENARIOS: &[Scenario] = &[on(Event::Push), on(Event::PullRequest), on(Event::Tag)];
+    // A push runs the CI workflow's jobs (a pull request runs the same ones: the workflow
+    // gates none on the event, so the suite spares its act runs); a tag runs the release ones.
+    const SCENARIOS: &[Scenario] = &[on(Event::Push), on(Event::Tag)];
     check(&Pipeline {
         name: "imported-python-lib",
         spec,
