@@ -202,6 +202,12 @@ fn run_one(
             for (k, v) in &secrets {
                 cmd.arg("--variable").arg(format!("{k}={v}"));
             }
+            if has_services(p.spec) {
+                // Its shell executor starts a job's services through a container engine,
+                // and there is none here: the stand-in answers and starts nothing.
+                cmd.arg("--container-executable")
+                    .arg(repo_root().join("tests/stand-ins/engine/docker"));
+            }
             gitlab_event(&mut cmd, g, s.event);
             Verdict::of("gitlab-ci-local", without_cargo_toolchain(cmd))
         }
