@@ -31,6 +31,13 @@ pub fn run(cli: Cli) -> Outcome {
     if let Command::Check(args) = &cli.command {
         return commands::check::run(&path, args, color);
     }
+    if let Command::Generate(args) = &cli.command {
+        if args.check {
+            if let Some(outcome) = commands::generate::check_recorded(&path, args) {
+                return outcome;
+            }
+        }
+    }
     let loaded = match load(&path, color) {
         Some(l) => l,
         None => return Outcome::Usage,

@@ -258,15 +258,7 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
 #[test]
 fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
     let t = fixture("ts-lib");
-    import(
-        &t,
-        &[
-            "pipeline: trigger-filter",
-            "test: action-input",
-            "publish: action-input",
-        ],
-        &[],
-    );
+    import(&t, &["pipeline: trigger-filter"], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // The codecov steps after the tests are post steps, with their `!cancelled()`.
     assert!(
@@ -275,6 +267,16 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
     );
     assert!(
         spec.contains("uses: codecov/test-results-action@47f89e9acb64b76debcd5ea40642d25a4adced9f\n        with:\n          token: ${{ secrets.CODECOV_TOKEN }}\n        if: not_cancelled\n"),
+        "{spec}"
+    );
+    // setup-node's registry-url became the publish job's `setup.node_registry`.
+    assert!(
+        spec.contains("      node_registry: https://registry.npmjs.org\n"),
+        "{spec}"
+    );
+    // A matrix value in an input stays an expression of the job's own matrix.
+    assert!(
+        spec.contains("          flags: node-${{ matrix.node }}\n"),
         "{spec}"
     );
     // Outputs: `$GITHUB_OUTPUT` became `$CIGEN_OUTPUT`, and `needs.build.outputs.version` the

@@ -1,5 +1,6 @@
-//! Rule: `${{ }}` only where GitHub evaluates it safely (secrets/vars in remote setup and post inputs);
-//! elsewhere it is literal text to cigen, which is almost never what the author meant.
+//! Rule: `${{ }}` only where GitHub evaluates it safely (secrets, vars and the job's own matrix
+//! axes in remote setup and post inputs); elsewhere it is literal text to cigen, which is almost
+//! never what the author meant.
 
 use super::{run_path, run_text, Context};
 use crate::diagnostic::{Code, Diagnostic};
@@ -7,9 +8,26 @@ use crate::source::YamlPath;
 
 pub(crate) const LITERAL_EXPRESSION: Code = Code::new("literal-expression");
 pub(crate) const UNSAFE_EXPRESSION: Code = Code::new("unsafe-expression");
+pub(crate) const MATRIX_INPUT: Code = Code::new("matrix-input-axis");
 
 /// The codes this rule reports.
-pub(super) const CODES: &[Code] = &[LITERAL_EXPRESSION, UNSAFE_EXPRESSION];
+pub(super) const CODES: &[Code] = &[LITERAL_EXPRESSION, UNSAFE_EXPRESSION, MATRIX_INPUT];
+
+/// The axes of a job's matrix: its axis keys and the keys its includes add. Matrix values are
+/// the spec's own text (GitHub writes them into `strategy.matrix.include`), so passing one to
+/// an action input carries nothing a pull request controls.
+fn matrix_axes(cx: &Context<'_>, job: &str) -> Vec<String> {
+    let Some(m) = cx.spec.jobs.get(job).and_then(|j| j.matrix.as_deref()) else {
+        return Vec::new();
+    };
+    let mut keys: Vec<String> = m.axes.keys().cloned().collect();
+    for k in m.include.iter().flat_map(|i| i.keys()) {
+        if !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    keys
+}
 
 fn expressions(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
@@ -52,11 +70,25 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                     })
                 };
-                if !(simple("secrets.") || simple("vars.")) {
+                if let Some(axis) = e.strip_prefix("matrix.").filter(|_| simple("matrix.")) {
+                    let axes = matrix_axes(cx, step.job);
+                    if !axes.iter().any(|a| a == axis) {
+                        let known = if axes.is_empty() {
+                            format!("job `{}` has no matrix", step.job)
+                        } else {
+                            format!("its axes: {}", axes.join(", "))
+                        };
+                        out.push(
+                            Diagnostic::error(MATRIX_INPUT, format!("`${{{{ {e} }}}}`: job `{}` has no matrix axis `{axis}`", step.job))
+                                .at(at.key("with").key(k))
+                                .with_help(format!("a remote step input may name an axis of its own job's matrix ({known})")),
+                        );
+                    }
+                } else if !(simple("secrets.") || simple("vars.")) {
                     out.push(
                         Diagnostic::error(UNSAFE_EXPRESSION, format!("expression `${{{{ {e} }}}}` is not allowed in {} inputs", step.place))
                             .at(at.key("with").key(k))
-                            .with_help("only `${{ secrets.NAME }}` and `${{ vars.NAME }}` are allowed: other contexts can carry attacker-controlled text"),
+                            .with_help("only `${{ secrets.NAME }}`, `${{ vars.NAME }}` and `${{ matrix.AXIS }}` of the job's own matrix are allowed: other contexts can carry attacker-controlled text"),
                     );
                 }
             }

@@ -17,6 +17,7 @@ pub(crate) mod job_names;
 mod matrix_refs;
 mod needs_exist;
 mod never_runs;
+mod node_registry;
 mod output_needs;
 mod output_paths;
 mod outputs;
@@ -107,6 +108,7 @@ pub const RULES: &[Rule] = &[
     rule!("env-references", env_references),
     rule!("never-runs", never_runs),
     rule!("caches", caches),
+    rule!("node-registry", node_registry),
 ];
 
 /// Runs every rule and returns all their diagnostics. A rule may report only the codes it

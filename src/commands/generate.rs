@@ -5,6 +5,7 @@ use anstyle::{AnsiColor, Style};
 use crate::cli::GenerateArgs;
 use crate::compile::Loaded;
 use crate::exit::Outcome;
+use crate::generate::record::State;
 use crate::generate::{self, drift, pin_lock, write};
 use crate::model::TargetKind;
 use crate::ui::ColorChoice;
@@ -38,6 +39,41 @@ fn fix_command(args: &GenerateArgs) -> String {
         }
     }
     cmd
+}
+
+/// The `--target` selection as the record keys it.
+fn target_names(args: &GenerateArgs) -> Vec<String> {
+    args.targets
+        .iter()
+        .filter_map(|t| clap::ValueEnum::to_possible_value(t).map(|v| v.get_name().to_string()))
+        .collect()
+}
+
+/// `generate --check` without compiling, when the record of the last verified state still
+/// holds (see `generate::record`): `None` when it does not, and the full check must run.
+pub fn check_recorded(spec_path: &std::path::Path, args: &GenerateArgs) -> Option<Outcome> {
+    let bytes = std::fs::read(spec_path).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let state = State::still_holds(spec_path, text, &target_names(args))?;
+    eprintln!("{} output(s) up to date", state.outputs());
+    Some(Outcome::Success)
+}
+
+/// The state this run verified or wrote, for the record: `None` when the spec had warnings
+/// (they must show on every check) or the state cannot be recorded.
+fn state(loaded: &Loaded, args: &GenerateArgs, files: &[generate::OutputFile]) -> Option<State> {
+    if !loaded.warnings.is_empty() {
+        return None;
+    }
+    let outputs: Vec<String> = files.iter().map(|f| f.rel.clone()).collect();
+    State::read(
+        loaded.source.path(),
+        loaded.source.text(),
+        &target_names(args),
+        &outputs,
+        &generate::read_inputs(&loaded.pipeline),
+    )
 }
 
 pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome {
@@ -75,11 +111,18 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
         );
     }
     if args.check {
+        // Hashed before and after comparing: a file changed meanwhile is never recorded as
+        // verified.
+        let before = state(loaded, args, &files);
         let drifts = drift::check(&files);
         if drifts.is_empty() {
+            if let Some(s) = before.filter(|s| state(loaded, args, &files).as_ref() == Some(s)) {
+                s.save(loaded.source.path());
+            }
             eprintln!("{} output(s) up to date", files.len());
             return Outcome::Success;
         }
+        State::forget(loaded.source.path());
         let color = crate::ui::use_color(color, &std::io::stdout());
         for d in &drifts {
             print!("{}", paint_diff(&d.diff, color));
@@ -132,8 +175,12 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
         }
     }
     if refused.is_empty() {
+        if let Some(s) = state(loaded, args, &files) {
+            s.save(loaded.source.path());
+        }
         return Outcome::Success;
     }
+    State::forget(loaded.source.path());
     for (f, r) in &refused {
         let target = match f.target {
             TargetKind::Github => "github",

@@ -16,6 +16,7 @@ pub(crate) mod installable;
 mod invocation;
 mod justfile;
 pub(crate) mod pin_lock;
+pub(crate) mod record;
 pub(crate) mod templates;
 mod verify;
 pub(crate) mod write;
@@ -156,6 +157,25 @@ pub(crate) fn render(
         });
     }
     Ok(files)
+}
+
+/// Files besides the spec and the outputs that rendering reads (paths relative to the spec's
+/// directory): custom templates, the pin lock, and the names of a hand-written justfile,
+/// which moves the justfile output (`record` hashes them all).
+pub(crate) fn read_inputs(p: &Pipeline) -> Vec<String> {
+    let t = &p.targets;
+    let mut files: Vec<String> = [
+        t.github.as_ref().and_then(|g| g.template.clone()),
+        t.forgejo.as_ref().and_then(|g| g.template.clone()),
+        t.gitlab.as_ref().and_then(|g| g.template.clone()),
+        t.just.as_ref().and_then(|j| j.template.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    files.push(crate::pins::lock::PATH.to_string());
+    files.extend(justfile::NAMES.iter().map(|n| n.to_string()));
+    files
 }
 
 /// Warnings and notes about the selected outputs, for after writing.

@@ -267,6 +267,34 @@ pub(crate) fn env_value(text: &str, scope: &Scope, found: &mut Found) -> Option<
     Some(out)
 }
 
+/// An action input for a remote step: each `${{ secrets.X }}` and `${{ vars.X }}` kept, each
+/// `${{ matrix.K }}` under the spec's name of the axis; `None` when another expression (or a
+/// matrix key the job lacks) is in it, since rule `unsafe-expression` allows only those.
+pub(crate) fn action_input(text: &str, scope: &Scope, found: &mut Found) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("${{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 3..];
+        let close = after.find("}}")?;
+        let p = path(&after[..close])?;
+        let p: Vec<&str> = p.iter().map(String::as_str).collect();
+        let kept = match p.as_slice() {
+            ["matrix", key] => format!("matrix.{}", scope.matrix.get(*key)?),
+            ["secrets", name] if is_env_name(name) => {
+                found.secrets.insert(name.to_string());
+                format!("secrets.{name}")
+            }
+            ["vars", name] if is_env_name(name) => format!("vars.{name}"),
+            _ => return None,
+        };
+        out.push_str(&format!("${{{{ {kept} }}}}"));
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
 /// Whether `text` holds any `${{`.
 pub(crate) fn has_expression(text: &str) -> bool {
     text.contains("${{")

@@ -121,6 +121,9 @@ fn wanted(draft: &Draft, uses: &[ToolUse]) -> Setup {
             _ => &mut s.java,
         };
         *slot = v.map(Scalar);
+        if u.registry.is_some() {
+            s.node_registry = u.registry.clone();
+        }
         if u.tool == "rust" {
             for c in &u.components {
                 if !s.rust_components.contains(c) {
@@ -140,6 +143,7 @@ fn per_job(draft: &mut Draft) {
     for (job, uses) in &draft.tools {
         let w = wanted(draft, uses);
         let same = w.tools() == global.tools()
+            && w.node_registry == global.node_registry
             && w.rust_components
                 .iter()
                 .all(|c| global.rust_components.contains(c));
@@ -154,6 +158,9 @@ fn per_job(draft: &mut Draft) {
             let mut t: Vec<String> = w.tools().iter().map(|(t, v)| format!("{t} {v}")).collect();
             if !w.rust_components.is_empty() {
                 t.push(format!("components {}", w.rust_components.join(", ")));
+            }
+            if let Some(r) = &w.node_registry {
+                t.push(format!("the npm registry {r}"));
             }
             format!("installs {}", t.join(", "))
         };

@@ -79,6 +79,12 @@ pub(crate) fn step_env(
     files: &UnitFiles<'_>,
 ) -> HashMap<String, String> {
     let mut env = base.process.clone();
+    if let Some(url) = &job.setup.node_registry {
+        // `setup.node_registry`: npm and pnpm read `npm_config_*` from the env, above the
+        // user's `.npmrc` (whose login for that registry still applies) and below the spec's env.
+        env.remove("NPM_CONFIG_REGISTRY");
+        env.insert("npm_config_registry".into(), url.clone());
+    }
     unset_unwritten(&mut env, p, job);
     env.extend(needs_outputs.iter().map(|(k, v)| (k.clone(), v.clone())));
     env.extend(base.env_file.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -32,7 +32,7 @@ pub struct PostStep {
     pub name: Option<String>,
     /// The action: `owner/repo`, pinned by cigen from your pin lock (`.github/actions/cigen-pins/action.yml`) or its own table, or `owner/repo@<40-hex sha>` pinned by you.
     pub uses: String,
-    /// Inputs of the action. `${{ secrets.X }}` and `${{ vars.X }}` are allowed here; a secret used only here never blocks a local run.
+    /// Inputs of the action. `${{ secrets.X }}`, `${{ vars.X }}` and `${{ matrix.AXIS }}` (an axis of this job's matrix) are allowed here; a secret used only here never blocks a local run.
     #[serde(default, rename = "with", skip_serializing_if = "IndexMap::is_empty")]
     pub with: IndexMap<String, Scalar>,
     /// When it runs: `success` (default), `failure`, `always` or `not_cancelled` (e.g. a coverage upload that should also report failing tests).

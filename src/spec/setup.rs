@@ -18,6 +18,9 @@ pub struct Setup {
     /// Node.js version, e.g. `"22"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node: Option<Scalar>,
+    /// The npm registry the job's npm (and pnpm) talk to, e.g. `https://registry.npmjs.org` for a publish job; needs `node`. GitHub and Forgejo: setup-node's `registry-url` (an `.npmrc` whose token is `$NODE_AUTH_TOKEN`); GitLab: the same `.npmrc`, written before `cigen run`; `cigen run` everywhere sets `npm_config_registry` to it, and on a laptop your own npm login for that registry is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node_registry: Option<String>,
     /// Rust toolchain, e.g. `stable` or `"1.85"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rust: Option<Scalar>,

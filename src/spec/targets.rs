@@ -136,7 +136,7 @@ pub struct ActionStep {
     /// The action: `owner/repo`, pinned by cigen from your pin lock (`.github/actions/cigen-pins/action.yml`) or its own table, or `owner/repo@<40-hex sha>` pinned by you.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uses: Option<String>,
-    /// Inputs of the action. `${{ secrets.X }}` and `${{ vars.X }}` are allowed here.
+    /// Inputs of the action. `${{ secrets.X }}`, `${{ vars.X }}` and `${{ matrix.AXIS }}` (an axis of this job's matrix) are allowed here.
     #[serde(default, rename = "with", skip_serializing_if = "IndexMap::is_empty")]
     pub with: IndexMap<String, Scalar>,
 }

@@ -9,8 +9,8 @@ use crate::generate::GenerateError;
 use crate::model::{Job, WorkflowOutput};
 use crate::spec::{PostCondition, Scalar};
 
-/// One action step: `uses` pinned, inputs verbatim (they may hold `${{ secrets.X }}`, the only
-/// expressions rule `unsafe-expression` lets through). `place` names the spec key for errors.
+/// One action step: `uses` pinned, inputs verbatim (they may hold `${{ secrets.X }}`,
+/// `${{ vars.X }}` and `${{ matrix.AXIS }}`, the only expressions rule `unsafe-expression` lets through). `place` names the spec key for errors.
 pub(super) fn action(
     t: &WorkflowOutput,
     place: &str,

@@ -97,13 +97,17 @@ fn toolchains(t: &WorkflowOutput, j: &Job) -> Vec<Step> {
         ));
     }
     if let Some(v) = &s.node {
+        let mut with = vec![
+            version(j, "node-version", "node", &v.0),
+            flag("package-manager-cache", false),
+        ];
+        if let Some(url) = &s.node_registry {
+            with.push(text("registry-url", url.clone()));
+        }
         out.push(uses(
             &t.pins.required(pins::SETUP_NODE),
             "Set up Node.js",
-            vec![
-                version(j, "node-version", "node", &v.0),
-                flag("package-manager-cache", false),
-            ],
+            with,
         ));
     }
     if let Some(v) = &s.go {

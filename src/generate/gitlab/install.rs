@@ -84,9 +84,12 @@ fn cigen_with(
 }
 
 /// Toolchains the job image does not bring: uv (installed with pip from the Python image) and
-/// Rust components.
+/// Rust components; and the npm registry's `.npmrc`.
 pub(super) fn toolchains(setup: &Setup) -> Vec<String> {
     let mut lines = Vec::new();
+    if let Some(url) = &setup.node_registry {
+        lines.extend(npmrc(url));
+    }
     if let Some(uv) = &setup.uv {
         let v = &uv.0;
         let spec = if v.split('.').count() >= 3 {
@@ -112,6 +115,30 @@ pub(super) fn toolchains(setup: &Setup) -> Vec<String> {
         ));
     }
     lines
+}
+
+/// What setup-node's `registry-url` does on GitHub, for GitLab: a user config naming the
+/// registry and reading its token from `$NODE_AUTH_TOKEN` (the line is written with the
+/// variable's name, never its value), outside the checkout so it is never committed or
+/// uploaded. Unlike setup-node no placeholder token is exported when the variable is unset,
+/// so `cigen run` still refuses to start a job whose declared `NODE_AUTH_TOKEN` is missing.
+/// `before_script` and `script` share one shell, so the export reaches `cigen run`.
+fn npmrc(url: &str) -> Vec<String> {
+    let url = if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    };
+    // `//host/path/:_authToken` is npm's per-registry key: the URL without its scheme.
+    let auth = url.split_once("//").map(|(_, rest)| rest).unwrap_or(&url);
+    vec![
+        "export NPM_CONFIG_USERCONFIG=\"${TMPDIR:-/tmp}/cigen-npmrc-$CI_JOB_ID\"".into(),
+        format!(
+            "printf '%s\\n' {} {} > \"$NPM_CONFIG_USERCONFIG\"",
+            shell_word(&format!("registry={url}")),
+            shell_word(&format!("//{auth}:_authToken=${{NODE_AUTH_TOKEN}}"))
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::{Backend, GenerateError, MARKER_PREFIX};
 use crate::model::{JustOutput, Pipeline, TargetKind};
 
 /// File names just itself looks for.
-const JUSTFILE_NAMES: &[&str] = &["justfile", "Justfile", ".justfile", "JUSTFILE"];
+pub(crate) const NAMES: &[&str] = &["justfile", "Justfile", ".justfile", "JUSTFILE"];
 /// Fallback output next to a hand-written justfile.
 pub(crate) const FALLBACK: &str = "ci.just";
 
@@ -36,7 +36,7 @@ struct Recipe {
 
 /// A hand-written justfile in `root`: one just would find, without cigen's header.
 fn hand_written(root: &Path) -> Option<String> {
-    JUSTFILE_NAMES.iter().find_map(|n| {
+    NAMES.iter().find_map(|n| {
         let text = std::fs::read_to_string(root.join(n)).ok()?;
         (!text.starts_with(MARKER_PREFIX)).then(|| n.to_string())
     })

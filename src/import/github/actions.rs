@@ -22,6 +22,8 @@ pub(crate) struct ToolUse {
     pub(crate) components: Vec<String>,
     /// The action's own cache it switches on (`cache: pnpm`, `enable-cache: true`).
     pub(crate) cache: Option<SetupCache>,
+    /// setup-node's `registry-url`, a plain `http(s)://` URL (`setup.node_registry`).
+    pub(crate) registry: Option<String>,
 }
 
 /// What a `uses:` step is to the spec.
@@ -163,6 +165,7 @@ pub(crate) fn meaning(
             version,
             components: vec![],
             cache,
+            registry: None,
         })
     };
     // The setup action's own cache input, when it names one the spec has.
@@ -226,18 +229,23 @@ pub(crate) fn meaning(
                 "cache",
                 &[SetupCache::Npm, SetupCache::Pnpm, SetupCache::Yarn],
             );
-            let used: &[&str] = if cache.is_some() {
-                &[
-                    "node-version",
-                    "node-version-file",
-                    "package-manager-cache",
-                    "cache",
-                ]
-            } else {
-                &["node-version", "node-version-file", "package-manager-cache"]
-            };
-            leftover(with, used, name, findings);
-            tool("node", v, cache)
+            // A plain URL becomes `setup.node_registry`; one with an expression stays a leftover.
+            let registry = text(with, "registry-url").filter(|u| {
+                (u.starts_with("https://") || u.starts_with("http://"))
+                    && !u.contains(|c: char| c.is_whitespace() || "${}'\"\\".contains(c))
+            });
+            let mut used = vec!["node-version", "node-version-file", "package-manager-cache"];
+            if cache.is_some() {
+                used.push("cache");
+            }
+            if registry.is_some() {
+                used.push("registry-url");
+            }
+            leftover(with, &used, name, findings);
+            match tool("node", v, cache) {
+                Meaning::Toolchain(u) => Meaning::Toolchain(ToolUse { registry, ..u }),
+                other => other,
+            }
         }
         "actions/setup-go" => {
             let v = text(with, "go-version")
@@ -294,6 +302,7 @@ pub(crate) fn meaning(
                 version: v.or(Some("stable".into())),
                 components,
                 cache: None,
+                registry: None,
             })
         }
         "actions/cache" => Meaning::Cache(Some(caches::actions_cache(with))),
@@ -359,6 +368,7 @@ mod tests {
                 version: Some("22.11.0".into()),
                 components: vec![],
                 cache: Some(SetupCache::Pnpm),
+                registry: None,
             })
         );
         assert!(!f.iter().any(|x| x.1 == "cache"), "{f:?}");
@@ -375,6 +385,7 @@ mod tests {
                 version: Some("nightly".into()),
                 components: vec!["miri".into(), "rust-src".into()],
                 cache: None,
+                registry: None,
             })
         );
         let m = meaning(

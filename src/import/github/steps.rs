@@ -67,20 +67,13 @@ fn remote(
     let mut with = IndexMap::new();
     for (k, v) in &s.with {
         let Some(t) = scalar_text(v) else { continue };
-        if expr::has_expression(&t) {
-            let e = expr::whole(&t).unwrap_or("");
-            let secret = e
-                .strip_prefix("secrets.")
-                .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-            let var = e
-                .strip_prefix("vars.")
-                .filter(|n| n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-            if let Some(name) = secret {
-                crate::import::add_secret(&mut c.job.secrets, name);
-            } else if var.is_none() {
-                cx.add(Kind::Lost, "action-input", &format!("{at}.with.{k}"), format!("input `{k}: {t}`: remote step inputs may only use `${{{{ secrets.X }}}}` and `${{{{ vars.X }}}}`; the input was left out"));
-                continue;
-            }
+        let mut found = expr::Found::default();
+        let Some(t) = expr::action_input(&t, &cx.scope, &mut found) else {
+            cx.add(Kind::Lost, "action-input", &format!("{at}.with.{k}"), format!("input `{k}: {t}`: remote step inputs may only use `${{{{ secrets.X }}}}`, `${{{{ vars.X }}}}` and `${{{{ matrix.AXIS }}}}` of the job's matrix; the input was left out"));
+            continue;
+        };
+        for name in &found.secrets {
+            crate::import::add_secret(&mut c.job.secrets, name);
         }
         with.insert(k.clone(), Scalar(t));
     }
