@@ -71,11 +71,7 @@ fn imported(name: &str, adjust: impl Fn(&mut Mapping)) -> &'static str {
     targets.insert("forgejo".into(), forgejo.into());
     m.insert("targets".into(), targets.into());
     adjust(m);
-    Box::leak(
-        serde_yaml::to_string(&spec)
-            .expect("YAML")
-            .into_boxed_str(),
-    )
+    Box::leak(serde_yaml::to_string(&spec).expect("YAML").into_boxed_str())
 }
 
 fn jobs(m: &mut Mapping) -> &mut Mapping {

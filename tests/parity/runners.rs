@@ -261,12 +261,10 @@ fn laptop_rust(spec: &str) -> Vec<String> {
 fn installed_nodes(home: &Path, spec: &str) {
     let spec: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
     let mut versions: Vec<String> = Vec::new();
-    let mut add = |v: &serde_yaml::Value| {
-        match v {
-            serde_yaml::Value::String(s) => versions.push(s.clone()),
-            serde_yaml::Value::Number(n) => versions.push(n.to_string()),
-            _ => {}
-        }
+    let mut add = |v: &serde_yaml::Value| match v {
+        serde_yaml::Value::String(s) => versions.push(s.clone()),
+        serde_yaml::Value::Number(n) => versions.push(n.to_string()),
+        _ => {}
     };
     add(&spec["setup"]["node"]);
     for job in spec["jobs"]

@@ -48,7 +48,12 @@ pub const BY_DESIGN: &[Row] = &[
     Row {
         pipeline: "imported-gitlab-service",
         scenario: "*",
-        units: &["build-image", "deploy-staging", "review", "deploy-production"],
+        units: &[
+            "build-image",
+            "deploy-staging",
+            "review",
+            "deploy-production",
+        ],
         runners: &[Gitlab],
         field: Field::Markers,
         why: "the imported steps read GitLab's own variables (`$CI_COMMIT_SHA`, \
