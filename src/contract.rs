@@ -30,6 +30,11 @@ pub const JOB_VAR: &str = "CIGEN_JOB";
 /// of the same unit see as env (`$GITHUB_ENV`'s counterpart, applied by cigen everywhere).
 pub const ENV_FILE_VAR: &str = "CIGEN_ENV";
 
+/// The variable that names the cron of a scheduled run where the provider does not: GitLab
+/// keeps schedules in its settings, so each pipeline schedule sets it to its cron line
+/// (`when.schedule`; docs/contracts.md).
+pub const SCHEDULE_VAR: &str = "CIGEN_SCHEDULE";
+
 /// The `id:` of the generated GitHub step that runs cigen (job outputs are read from it).
 pub const GITHUB_RUN_STEP_ID: &str = "run";
 

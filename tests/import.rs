@@ -141,11 +141,7 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
     let t = fixture("python-lib");
     import(
         &t,
-        &[
-            "tests: continue-on-error",
-            "coverage: condition",
-            "publish: condition",
-        ],
+        &["tests: continue-on-error", "coverage: condition"],
         &[],
     );
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
@@ -212,6 +208,11 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
         spec.contains("url: https://pypi.org/project/attrs-like/{ref}"),
         "{spec}"
     );
+    // The fork guard `github.repository == '...'` is `when.repository`.
+    assert!(
+        spec.contains("    when:\n      event: tag\n      repository: example-org/attrs-like\n"),
+        "{spec}"
+    );
     checks_and_runs_locally(t.path(), &["release-build", "publish"]);
     generates(t.path());
 }
@@ -219,7 +220,7 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
 #[test]
 fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
     let t = fixture("rust-crate");
-    import(&t, &["pipeline: schedule", "pipeline: schedule"], &[]);
+    import(&t, &[], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // cargo-semver-checks compares with the base branch: the job gets full history.
     assert_eq!(
@@ -250,6 +251,17 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
         spec.contains("RUSTDOCFLAGS: --cfg docsrs ${RUSTFLAGS}"),
         "{spec}"
     );
+    // Two workflows with their own crons: each one's jobs filter scheduled runs to its own
+    // (`when.schedule`), except a job that never runs on a schedule.
+    assert!(
+        spec.contains("    when:\n      event:\n      - schedule\n      - manual\n      schedule: 0 3 * * *\n"),
+        "{spec}"
+    );
+    assert_eq!(
+        spec.matches("      schedule: 0 5 * * 1\n").count(),
+        4,
+        "{spec}"
+    );
     assert!(spec.contains("    fail_fast: false\n"), "{spec}");
     checks_and_runs_locally(t.path(), &[]);
     generates(t.path());
@@ -258,7 +270,7 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
 #[test]
 fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
     let t = fixture("ts-lib");
-    import(&t, &["pipeline: trigger-filter"], &[]);
+    import(&t, &[], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // The codecov steps after the tests are post steps, with their `!cancelled()`.
     assert!(
@@ -289,6 +301,8 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
             || spec.contains("- src/**"),
         "{spec}"
     );
+    // ci.yml runs on pull requests into main only; docs.yml on any: ci.yml's jobs say so.
+    assert_eq!(spec.matches("\n      base: main\n").count(), 4, "{spec}");
     checks_and_runs_locally(t.path(), &["publish"]);
     generates(t.path());
 }
@@ -303,7 +317,6 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
             "test: artifact-reports",
             "test: coverage",
             "deploy-production: manual-job",
-            "deploy-production: environment-url",
         ],
         &[],
     );
@@ -361,6 +374,10 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     );
     assert!(
         spec.contains("url: https://review.example.com/{ref}"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("url: https://{project}.example.com"),
         "{spec}"
     );
     assert!(

@@ -23,4 +23,5 @@ mod roundtrip_outputs;
 pub(crate) mod runs;
 mod secrets_real;
 pub(crate) mod tool;
+mod triggers;
 pub(crate) mod verdicts;

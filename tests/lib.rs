@@ -47,6 +47,7 @@ mod run_scenarios;
 #[cfg(target_os = "linux")]
 mod run_scenarios_signals;
 mod run_terminal;
+mod run_triggers;
 mod schema;
 mod secrets_leak;
 mod secrets_ref;

@@ -30,6 +30,7 @@ mod runner_images;
 mod secret_sources;
 mod secrets_declared;
 pub(crate) use secrets_declared::expression_secrets;
+mod event_filters;
 mod service_names;
 mod target_jobs;
 mod templates;
@@ -107,6 +108,7 @@ pub const RULES: &[Rule] = &[
     rule!("when-matrix", when_matrix),
     rule!("env-references", env_references),
     rule!("never-runs", never_runs),
+    rule!("event-filters", event_filters),
     rule!("caches", caches),
     rule!("node-registry", node_registry),
 ];

@@ -11,7 +11,7 @@ mod when;
 pub use crate::matrix::{Cell, Matrix};
 pub use build::{build, build_located, StepLine};
 pub use secret_uses::step_secrets;
-pub use when::{Patterns, When};
+pub use when::{cron_text, Patterns, When};
 
 use std::path::PathBuf;
 use std::time::Duration;

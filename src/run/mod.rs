@@ -85,6 +85,12 @@ pub struct Options {
     pub event: Option<Event>,
     /// The branch that run is for (`--branch`).
     pub branch: Option<String>,
+    /// The cron of the scheduled run (`--schedule`).
+    pub schedule: Option<String>,
+    /// The target branch of the pull request run (`--base-branch`).
+    pub base_branch: Option<String>,
+    /// The repository of the run (`--repository`).
+    pub repository: Option<String>,
     /// Run jobs that `when.changed` would skip (`--force`).
     pub force: bool,
     /// Write a JUnit report here (`--junit`); in CI it goes to `contract::JUNIT_PATH` anyway.
@@ -150,6 +156,27 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
             .flatten()
     });
     ctx.simulate(opts.event, opts.branch.clone());
+    ctx.simulate_details(
+        opts.schedule.as_deref(),
+        opts.base_branch.clone(),
+        opts.repository.clone(),
+    );
+    // A scheduled run that names no cron (GitLab without `CIGEN_SCHEDULE`, `--event
+    // schedule` alone) is of the only schedule, when the spec has one.
+    if ctx.event == Some(crate::spec::Event::Schedule) && ctx.schedule.is_none() {
+        if let [only] = p.triggers.schedule.as_slice() {
+            ctx.schedule = Some(crate::model::cron_text(only));
+        }
+    }
+    let wants_repository = p.jobs.values().any(|j| {
+        j.when.asks_repository()
+            || j.steps
+                .iter()
+                .any(|s| s.when.as_ref().is_some_and(|w| w.asks_repository()))
+    });
+    if wants_repository {
+        ctx.local_repository(|| crate::provider::origin_repository(&root));
+    }
     let base = env::BaseEnv {
         process,
         env_file,

@@ -104,7 +104,7 @@ pub enum Environment {
     Full {
         /// Environment name.
         name: String,
-        /// URL shown for the deployment. `{ref}` stands for the branch or tag being built (the source branch of a pull request): GitHub `github.head_ref || github.ref_name`, GitLab `$CI_COMMIT_REF_NAME`.
+        /// URL shown for the deployment. Placeholders: `{ref}` the branch or tag being built (the source branch of a pull request: GitHub `github.head_ref || github.ref_name`, GitLab `$CI_COMMIT_REF_NAME`), `{repository}` the repository's `owner/name` (GitHub `github.repository`, GitLab `$CI_PROJECT_PATH`), `{project}` its name alone (GitHub `github.event.repository.name`, GitLab `$CI_PROJECT_NAME`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         url: Option<String>,
     },
@@ -125,14 +125,11 @@ impl Environment {
         }
     }
 
-    /// The URL cut at each `{ref}` placeholder: text pieces, one more than placeholders.
-    pub fn url_pieces(&self) -> Option<Vec<&str>> {
-        self.url().map(|u| u.split(REF_PLACEHOLDER).collect())
+    /// The URL cut at its placeholders (`{ref}`, `{repository}`, `{project}`).
+    pub fn url_parts(&self) -> Option<Vec<super::UrlPart<'_>>> {
+        self.url().map(super::url_parts)
     }
 }
-
-/// Stands for the branch or tag being built in an environment URL.
-pub const REF_PLACEHOLDER: &str = "{ref}";
 
 /// Where the job runs in each CI target. With `matrix` and `cells`, each cell runs where its value of that axis says (`matrix: os`, `cells: { linux: {github: ubuntu-24.04}, windows: {github: windows-2022} }`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -24,13 +24,14 @@ mod step;
 mod targets;
 mod template;
 mod triggers;
+mod url;
 mod when;
 
 pub use cache::{Cache, SetupCache};
 pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
 pub use glob::Glob;
-pub use job::{Environment, Job, Permission, RunsOn, REF_PLACEHOLDER};
+pub use job::{Environment, Job, Permission, RunsOn};
 pub use matrix::Matrix;
 pub(crate) use path::problem as path_problem;
 pub use path::{ArtifactPath, RelPath};
@@ -49,6 +50,7 @@ pub use targets::{
 };
 pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
+pub use url::{url_parts, url_text, UrlPart, UrlPlaceholder, URL_PLACEHOLDERS};
 pub use when::{Event, Not, Provider, When};
 
 use indexmap::IndexMap;

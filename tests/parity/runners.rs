@@ -126,6 +126,7 @@ fn run_one(
         }
     }
     let secrets = secrets_of(p);
+    let cron = first_schedule(p.spec);
     let v = match runner {
         Runner::Local | Runner::Just => {
             let mut cmd = if runner == Runner::Local {
@@ -137,7 +138,7 @@ fn run_one(
                 c.args(units_jobs(units));
                 c
             };
-            cmd.args(local_flags(g, s))
+            cmd.args(local_flags(g, s, &cron))
                 .current_dir(repo.path())
                 .env("HOME", home.path())
                 .env("PATH", bin.run_path())
@@ -173,7 +174,7 @@ fn run_one(
             )
             .unwrap_or_else(|e| panic!("{e}"));
             let payload = home.path().join("event.json");
-            std::fs::write(&payload, act_payload(g, s.event)).expect("write payload");
+            std::fs::write(&payload, act_payload(g, s.event, &cron)).expect("write payload");
             cmd.arg("-e")
                 .arg(&payload)
                 .arg("--env")
@@ -208,7 +209,7 @@ fn run_one(
                 cmd.arg("--container-executable")
                     .arg(repo_root().join("tests/stand-ins/engine/docker"));
             }
-            gitlab_event(&mut cmd, g, s.event);
+            gitlab_event(&mut cmd, g, s.event, &cron);
             Verdict::of("gitlab-ci-local", without_cargo_toolchain(cmd))
         }
     };
@@ -329,9 +330,21 @@ fn units_jobs(units: &[Unit]) -> Vec<String> {
     jobs
 }
 
+/// The cron of a scheduled run: the spec's first `triggers.schedule` line (each runner is
+/// told it as its provider tells it: GitHub's payload, GitLab's `CIGEN_SCHEDULE`, `cigen run
+/// --schedule`), or the corpus' usual one.
+fn first_schedule(spec: &str) -> String {
+    let spec: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
+    spec["triggers"]["schedule"][0]
+        .as_str()
+        .unwrap_or("0 4 * * 1")
+        .to_string()
+}
+
 /// `cigen run` flags for the scenario: the simulated event (and its base commit, which CI
-/// takes from the event), JSON events, and fail-fast with one job at a time or keep-going.
-fn local_flags(g: &Generated, s: Scenario) -> Vec<String> {
+/// takes from the event; a pull request's target branch; a schedule's cron), JSON events,
+/// and fail-fast with one job at a time or keep-going.
+fn local_flags(g: &Generated, s: Scenario, cron: &str) -> Vec<String> {
     let mut f: Vec<String> = vec!["--log-format".into(), "json".into()];
     match s.event {
         Event::Push => f.extend([
@@ -345,11 +358,13 @@ fn local_flags(g: &Generated, s: Scenario) -> Vec<String> {
             "pull_request".into(),
             "--branch".into(),
             PR_BRANCH.into(),
+            "--base-branch".into(),
+            "main".into(),
             "--base".into(),
             g.base.clone(),
         ]),
         Event::Tag => f.extend(["--tag".into(), TAG.into()]),
-        Event::Schedule => f.extend(["--event".into(), "schedule".into()]),
+        Event::Schedule => f.extend(["--schedule".into(), cron.into()]),
     }
     if s.keep_going {
         f.push("--keep-going".into());
@@ -368,7 +383,7 @@ fn act_event(e: Event) -> &'static str {
 }
 
 /// The event payload act hands the workflow (`$GITHUB_EVENT_PATH`).
-fn act_payload(g: &Generated, e: Event) -> String {
+fn act_payload(g: &Generated, e: Event, cron: &str) -> String {
     let v = match e {
         Event::Push => serde_json::json!({
             "ref": "refs/heads/main", "before": g.base, "after": g.head,
@@ -386,13 +401,13 @@ fn act_payload(g: &Generated, e: Event) -> String {
             "ref": format!("refs/tags/{TAG}"), "before": ZERO_SHA, "after": g.head
         }),
         // act takes the ref from the payload, else from the checkout (tagged here).
-        Event::Schedule => serde_json::json!({ "schedule": "0 4 * * 1", "ref": "refs/heads/main" }),
+        Event::Schedule => serde_json::json!({ "schedule": cron, "ref": "refs/heads/main" }),
     };
     v.to_string()
 }
 
 /// GitLab's variables for the event (gitlab-ci-local takes the rest from the repository).
-fn gitlab_event(cmd: &mut Command, g: &Generated, e: Event) {
+fn gitlab_event(cmd: &mut Command, g: &Generated, e: Event, cron: &str) {
     let mut var = |kv: String| {
         cmd.arg("--variable").arg(kv);
     };
@@ -418,6 +433,8 @@ fn gitlab_event(cmd: &mut Command, g: &Generated, e: Event) {
         }
         Event::Schedule => {
             var("CI_PIPELINE_SOURCE=schedule".into());
+            // What the pipeline schedule in GitLab's settings sets (docs/contracts.md).
+            var(format!("CIGEN_SCHEDULE={cron}"));
             var("CI_COMMIT_BRANCH=main".into());
             var(format!("CI_COMMIT_BEFORE_SHA={ZERO_SHA}"));
         }

@@ -19,7 +19,7 @@ use super::templates::{self, Dialect};
 use super::{Backend, GenerateError};
 use crate::contract::{self, output_env_name, provider_timeout_minutes};
 use crate::model::{Job as ModelJob, Pipeline, TargetKind, WorkflowDialect, WorkflowOutput};
-use crate::spec::{self, Port};
+use crate::spec::{self, Port, UrlPart, UrlPlaceholder};
 
 /// The GitHub Actions back end.
 pub(crate) struct Github;
@@ -263,12 +263,14 @@ fn job(
         permissions: permissions(j),
         environment: j.environment.as_ref().map(|e| Environment {
             name: e.name().to_string(),
-            url: e.url_pieces().map(|pieces| {
-                pieces
+            url: e.url_parts().map(|parts| {
+                parts
                     .iter()
-                    .map(|t| github_text(t))
-                    .collect::<Vec<_>>()
-                    .join(REF_EXPR)
+                    .map(|p| match p {
+                        UrlPart::Text(t) => github_text(t),
+                        UrlPart::Placeholder(p) => url_expr(*p).to_string(),
+                    })
+                    .collect::<String>()
             }),
         }),
         concurrency: j.concurrency.clone(),
@@ -282,9 +284,17 @@ fn job(
     })
 }
 
-/// `{ref}` in an environment URL: the branch or tag being built, the pull request's source
-/// branch for a pull request (as `cigen run` reads the branch, `provider/github.rs`).
-const REF_EXPR: &str = "${{ github.head_ref || github.ref_name }}";
+/// An environment URL's placeholder as GitHub's expression. `{ref}`: the branch or tag being
+/// built, the pull request's source branch for a pull request (as `cigen run` reads the
+/// branch, `provider/github.rs`). `{project}`: the payload's repository name (every event
+/// that starts a cigen workflow carries `repository`, scheduled runs included).
+fn url_expr(p: UrlPlaceholder) -> &'static str {
+    match p {
+        UrlPlaceholder::Ref => "${{ github.head_ref || github.ref_name }}",
+        UrlPlaceholder::Repository => "${{ github.repository }}",
+        UrlPlaceholder::Project => "${{ github.event.repository.name }}",
+    }
+}
 
 /// The run step's env: matrix values, secrets and needs outputs (nothing else: spec env is
 /// applied by cigen itself, identically everywhere).

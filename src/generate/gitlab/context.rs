@@ -14,6 +14,9 @@ pub(crate) struct Pipeline {
     pub(crate) rules: Vec<Rule>,
     /// Cron lines, shown as a comment: GitLab schedules live in the project settings.
     pub(crate) schedules: Vec<String>,
+    /// Set when some `when.schedule` must know which schedule runs: each GitLab schedule
+    /// then sets `CIGEN_SCHEDULE` to its cron line (the comment says so).
+    pub(crate) schedule_var: Option<&'static str>,
     pub(crate) stages: Vec<String>,
     pub(crate) jobs: Vec<Job>,
     /// Where `cigen run` writes its JUnit report (`contract::JUNIT_PATH`).

@@ -255,19 +255,31 @@ pub(crate) fn convert(
                 Kind::Lost,
                 feature,
                 "if",
-                format!("job condition `{text}` (only events and branches are typed)"),
+                format!("job condition `{text}` (only events, branches, matrix values, the repository, the schedule and a pull request's target branch are typed)"),
             );
         }
         let t = super::condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_deref());
         for (feature, text) in t.lost {
             cx.add(Kind::Lost, feature, "if", format!("job condition: {text}"));
         }
-        if !t.matrix.is_empty() || t.not.is_some() {
-            c.job.when = Some(Box::new(When {
-                matrix: t.matrix,
-                not: t.not,
-                ..When::default()
-            }));
+        let (repository, schedule, base) = condition::values(&cond, &mut |r| {
+            cx.add(
+                Kind::Lost,
+                "condition",
+                "if",
+                format!("`{r}` is not a glob cigen reads; the condition was left out"),
+            )
+        });
+        let when = When {
+            matrix: t.matrix,
+            not: t.not,
+            repository,
+            schedule,
+            base,
+            ..When::default()
+        };
+        if when != When::default() {
+            c.job.when = Some(Box::new(when));
         }
         if cond.status != Status::Success {
             cx.add(Kind::Lost, "condition", "if", "a job that runs after its needs failed (`always()`, `failure()`, `!cancelled()`): it runs only when they pass");

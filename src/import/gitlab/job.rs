@@ -342,13 +342,22 @@ pub(super) fn convert(
             other => (scalar(other), None),
         };
         if let Some(en) = en {
+            // The variables the spec's placeholders stand for; a `$` left over is another one.
             let url = url.map(|u| {
-                u.replace("${CI_COMMIT_REF_NAME}", spec::REF_PLACEHOLDER)
-                    .replace("$CI_COMMIT_REF_NAME", spec::REF_PLACEHOLDER)
+                [
+                    ("CI_COMMIT_REF_NAME", "{ref}"),
+                    ("CI_PROJECT_PATH", "{repository}"),
+                    ("CI_PROJECT_NAME", "{project}"),
+                ]
+                .iter()
+                .fold(u, |u, (var, placeholder)| {
+                    u.replace(&format!("${{{var}}}"), placeholder)
+                        .replace(&format!("${var}"), placeholder)
+                })
             });
             job.environment = Some(match url {
                 Some(u) if u.contains('$') => {
-                    draft.report.add(Kind::Lost, Some(name), "environment-url", origin.clone(), format!("environment URL `{u}` uses a variable other than `$CI_COMMIT_REF_NAME` (`{{ref}}` in the spec); the URL was left out"));
+                    draft.report.add(Kind::Lost, Some(name), "environment-url", origin.clone(), format!("environment URL `{u}` uses a variable other than `$CI_COMMIT_REF_NAME`, `$CI_PROJECT_PATH` and `$CI_PROJECT_NAME` (`{{ref}}`, `{{repository}}`, `{{project}}` in the spec); the URL was left out"));
                     spec::Environment::Name(en)
                 }
                 Some(u) => spec::Environment::Full {
