@@ -310,13 +310,7 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
 #[test]
 fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     let t = fixture("gitlab-service");
-    import(
-        &t,
-        &[
-            "deploy-production: manual-job",
-        ],
-        &[],
-    );
+    import(&t, &["deploy-production: manual-job"], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // The JUnit and Cobertura reports and the coverage regex (without GitLab's slashes) are
     // the job's `reports:` and `coverage:`.
