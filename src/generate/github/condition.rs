@@ -1,6 +1,7 @@
-//! A job-level `if:` for a job's `when.event`, so GitHub does not start a runner (and its
-//! setup, downloads and attestations) for an event the job never runs on. cigen still checks
-//! the same condition itself when it runs; this only saves the runner. The mapping agrees with
+//! A job-level `if:` for a job's `when.event` (and a `when.repository` of plain names), so
+//! GitHub does not start a runner (and its setup, downloads and attestations) for an event
+//! the job never runs on. cigen still checks the same condition itself when it runs; this
+//! only saves the runner, except for a job of remote steps only, where it is the only gate. The mapping agrees with
 //! how `cigen run` reads GitHub's event (`crate::provider`): a tag push is `tag`, not `push`.
 //!
 //! GitHub skips every job that needs a skipped job unless the job has a condition of its own.
@@ -82,7 +83,8 @@ fn own_condition(j: &Job) -> Option<String> {
     }
 }
 
-/// The job's own event gate: its `when.event`, and not its `when.not.event`.
+/// The job's own event gate: its `when.event`, not its `when.not.event`, and its
+/// `when.repository` when that names repositories outright.
 fn own_event_condition(j: &Job) -> Option<String> {
     let wanted = j.when.event.as_deref().and_then(events_condition);
     let unwanted = j
@@ -92,10 +94,32 @@ fn own_event_condition(j: &Job) -> Option<String> {
         .and_then(|n| n.event.as_deref())
         .and_then(events_condition)
         .map(|e| format!("!({e})"));
-    match (wanted, unwanted) {
+    let events = match (wanted, unwanted) {
         (Some(w), Some(u)) => Some(format!("({w}) && {u}")),
         (w, u) => w.or(u),
+    };
+    match (events, repository_condition(j)) {
+        (Some(e), Some(r)) => Some(format!("({e}) && ({r})")),
+        (e, r) => e.or(r),
     }
+}
+
+/// `when.repository` as `github.repository` comparisons, when every pattern is a plain
+/// `owner/name` (globs and exclusions stay with cigen). A fork guard must hold on GitHub
+/// even where no `cigen run` decides it: a job of remote steps only (a trusted-publishing
+/// action) has none, and would otherwise run in every fork.
+fn repository_condition(j: &Job) -> Option<String> {
+    let texts = &j.when.repository.as_ref()?.texts;
+    let plain =
+        |t: &String| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
+    if texts.is_empty() || !texts.iter().all(plain) {
+        return None;
+    }
+    let names: Vec<String> = texts
+        .iter()
+        .map(|t| format!("github.repository == '{t}'"))
+        .collect();
+    Some(names.join(" || "))
 }
 
 /// The jobs with a transitive need that has a job-level `if:` of its own, found for all jobs
@@ -227,6 +251,21 @@ mod tests {
             cond("announce").as_deref(),
             Some("!failure() && !cancelled() && (github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch')")
         );
+    }
+
+    #[test]
+    fn plain_repositories_gate_the_job_globs_stay_with_cigen() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  publish:\n    when: { event: manual, repository: [org/a, org/b] }\n    steps: [\"true\"]\n  after:\n    needs: [publish]\n    steps: [\"true\"]\n  forks:\n    when: { repository: \"org/*\" }\n    steps: [\"true\"]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        assert_eq!(
+            cond("publish").as_deref(),
+            Some("(github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch') && (github.repository == 'org/a' || github.repository == 'org/b')")
+        );
+        assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
+        assert_eq!(cond("forks"), None);
     }
 
     #[test]
