@@ -259,7 +259,7 @@ mod tests {
             "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  publish:\n    when: { event: manual, repository: [org/a, org/b] }\n    steps: [\"true\"]\n  after:\n    needs: [publish]\n    steps: [\"true\"]\n  forks:\n    when: { repository: \"org/*\" }\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(
             cond("publish").as_deref(),
             Some("(github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch') && (github.repository == 'org/a' || github.repository == 'org/b')")
