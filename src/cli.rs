@@ -57,9 +57,9 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Run jobs: locally, or as the single call inside generated CI.
     #[command(
-        after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run\n  cigen run --event tag --tag v1.2.0 --dry-run\n  cigen run --event pull_request --branch feature/x"
+        after_help = "Examples:\n  cigen run\n  cigen run lint test -j 4\n  cigen run test --matrix python=3.13 --no-deps\n  cigen run deploy --dry-run\n  cigen run --event tag --tag v1.2.0 --dry-run\n  cigen run --event pull_request --branch feature/x --base-branch main\n  cigen run --schedule '0 3 * * *' --dry-run"
     )]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Validate the spec and print every problem.
     #[command(
         after_help = "Exit codes: 0 when the spec is valid (warnings are allowed), 2 when it has errors.\n\n\
@@ -202,6 +202,18 @@ pub struct RunArgs {
     /// A tag push of this tag: same as `--event tag` (a tag run has no branch).
     #[arg(long, value_name = "NAME")]
     pub tag: Option<String>,
+    /// A scheduled run of this cron of `triggers.schedule` (for `when.schedule`): same as
+    /// `--event schedule` with the cron named.
+    #[arg(long, value_name = "CRON")]
+    pub schedule: Option<String>,
+    /// A pull request into this branch (for `when.base`): same as `--event pull_request`
+    /// with the target branch named.
+    #[arg(long, value_name = "NAME")]
+    pub base_branch: Option<String>,
+    /// The repository the run is in, `owner/name` (for `when.repository`; default: the
+    /// provider's, or the `origin` remote's).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repository: Option<String>,
     /// Run jobs even when their `when.changed` finds no relevant change.
     #[arg(long)]
     pub force: bool,

@@ -7,6 +7,11 @@
 
 use std::time::Duration;
 
+/// `cigen run`'s exit code in CI when the only units that failed are allowed to
+/// (`allow_failure`): GitLab's `allow_failure: exit_codes` names it, so it can tell an allowed
+/// cell from the others of one `parallel: matrix` job. Locally such a run exits 0.
+pub const ALLOWED_FAILURE_EXIT: i32 = 3;
+
 /// The spec file name searched for in the working directory and its parents.
 pub const SPEC_FILE_NAME: &str = "cigen.yaml";
 
@@ -30,6 +35,11 @@ pub const JOB_VAR: &str = "CIGEN_JOB";
 /// of the same unit see as env (`$GITHUB_ENV`'s counterpart, applied by cigen everywhere).
 pub const ENV_FILE_VAR: &str = "CIGEN_ENV";
 
+/// The variable that names the cron of a scheduled run where the provider does not: GitLab
+/// keeps schedules in its settings, so each pipeline schedule sets it to its cron line
+/// (`when.schedule`; docs/contracts.md).
+pub const SCHEDULE_VAR: &str = "CIGEN_SCHEDULE";
+
 /// The `id:` of the generated GitHub step that runs cigen (job outputs are read from it).
 pub const GITHUB_RUN_STEP_ID: &str = "run";
 
@@ -46,6 +56,10 @@ pub const GITHUB_MATRIX_VAR: &str = "CIGEN_MATRIX";
 /// The extra key of a GitHub matrix cell (`strategy.matrix.include`) holding the cell's runner
 /// labels for `runs-on` (`runs-on.cells`); `cigen run --cell` ignores it, since it is no axis.
 pub const GITHUB_RUNNER_KEY: &str = "cigen-runs-on";
+
+/// The extra key of a GitHub matrix cell saying whether the cell may fail (`allow_failure`
+/// with `matrix:`), read by the run step's `continue-on-error`; `cigen run --cell` ignores it.
+pub const GITHUB_ALLOW_FAILURE_KEY: &str = "cigen-allow-failure";
 
 /// The per-cell GitLab variable naming a cell's image where one tag pattern cannot
 /// (`rust: [stable, nightly]`: `rust:latest`, `rustlang/rust:nightly`); the job's `image:`
@@ -87,6 +101,13 @@ pub fn provider_timeout_minutes(timeout: Option<Duration>) -> u64 {
 /// that job's cells.
 pub fn artifact_name(job: &str) -> String {
     format!("cigen.{job}")
+}
+
+/// The GitHub/Forgejo artifact that keeps a job's declared report files (`reports:`); its
+/// prefix differs from [`artifact_name`]'s so dependents' `cigen.<job>*` patterns never
+/// download it.
+pub fn reports_artifact_name(job: &str) -> String {
+    format!("cigen-reports.{job}")
 }
 
 #[cfg(test)]

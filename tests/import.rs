@@ -139,15 +139,7 @@ fn originals(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 #[test]
 fn python_library_with_tox_matrix_and_trusted_publishing() {
     let t = fixture("python-lib");
-    import(
-        &t,
-        &[
-            "tests: continue-on-error",
-            "coverage: condition",
-            "publish: condition",
-        ],
-        &[],
-    );
+    import(&t, &[], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // `fetch-depth: 0` (hatch-vcs reads the version from tags) is the job's full history.
     let build = &spec[spec.find("\n  build:\n").expect("a build job")..];
@@ -175,11 +167,17 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
         spec.contains("uses: pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33"),
         "{spec}"
     );
-    // Lost items sit as comments beside their job.
+    // `continue-on-error: ${{ matrix.experimental }}` allows the experimental cells to fail;
+    // `if: always()` runs coverage after its needs whatever their result.
     assert!(
-        spec.contains("  # cigen import lost: [continue-on-error]"),
+        spec.contains("    allow_failure:\n      matrix:\n        experimental: 'true'\n"),
         "{spec}"
     );
+    let coverage = &spec[spec.find("\n  coverage:\n").expect("a coverage job")..];
+    let coverage = &coverage[..coverage[1..]
+        .find("\n  build:")
+        .map_or(coverage.len(), |i| i + 1)];
+    assert!(coverage.contains("\n      needs: always\n"), "{coverage}");
     // `runs-on: ${{ matrix.os }}` became runners per cell, with each label's OS; the publish
     // job of remote steps only installs nothing and has no placeholder command.
     assert!(
@@ -212,6 +210,11 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
         spec.contains("url: https://pypi.org/project/attrs-like/{ref}"),
         "{spec}"
     );
+    // The fork guard `github.repository == '...'` is `when.repository`.
+    assert!(
+        spec.contains("    when:\n      event: tag\n      repository: example-org/attrs-like\n"),
+        "{spec}"
+    );
     checks_and_runs_locally(t.path(), &["release-build", "publish"]);
     generates(t.path());
 }
@@ -219,7 +222,7 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
 #[test]
 fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
     let t = fixture("rust-crate");
-    import(&t, &["pipeline: schedule", "pipeline: schedule"], &[]);
+    import(&t, &[], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // cargo-semver-checks compares with the base branch: the job gets full history.
     assert_eq!(
@@ -250,6 +253,17 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
         spec.contains("RUSTDOCFLAGS: --cfg docsrs ${RUSTFLAGS}"),
         "{spec}"
     );
+    // Two workflows with their own crons: each one's jobs filter scheduled runs to its own
+    // (`when.schedule`), except a job that never runs on a schedule.
+    assert!(
+        spec.contains("    when:\n      event:\n      - schedule\n      - manual\n      schedule: 0 3 * * *\n"),
+        "{spec}"
+    );
+    assert_eq!(
+        spec.matches("      schedule: 0 5 * * 1\n").count(),
+        4,
+        "{spec}"
+    );
     assert!(spec.contains("    fail_fast: false\n"), "{spec}");
     checks_and_runs_locally(t.path(), &[]);
     generates(t.path());
@@ -258,7 +272,7 @@ fn rust_crate_with_toolchain_matrix_miri_and_fuzz() {
 #[test]
 fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
     let t = fixture("ts-lib");
-    import(&t, &["pipeline: trigger-filter"], &[]);
+    import(&t, &[], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // The codecov steps after the tests are post steps, with their `!cancelled()`.
     assert!(
@@ -289,6 +303,8 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
             || spec.contains("- src/**"),
         "{spec}"
     );
+    // ci.yml runs on pull requests into main only; docs.yml on any: ci.yml's jobs say so.
+    assert_eq!(spec.matches("\n      base: main\n").count(), 4, "{spec}");
     checks_and_runs_locally(t.path(), &["publish"]);
     generates(t.path());
 }
@@ -296,18 +312,14 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
 #[test]
 fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     let t = fixture("gitlab-service");
-    import(
-        &t,
-        &[
-            "test: artifact-reports",
-            "test: artifact-reports",
-            "test: coverage",
-            "deploy-production: manual-job",
-            "deploy-production: environment-url",
-        ],
-        &[],
-    );
+    import(&t, &[], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // The JUnit and Cobertura reports and the coverage regex (without GitLab's slashes) are
+    // the job's `reports:` and `coverage:`.
+    assert!(
+        spec.contains("    reports:\n      junit:\n      - report.xml\n      coverage:\n        format: cobertura\n        path: coverage.xml\n    coverage: TOTAL.*\\s+(\\d+%)$\n"),
+        "{spec}"
+    );
     // Stages became needs; `extends:` and anchors were resolved; the matrix variable keeps its
     // GitLab name in the script.
     assert!(
@@ -364,11 +376,23 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
         "{spec}"
     );
     assert!(
+        spec.contains("url: https://{project}.example.com"),
+        "{spec}"
+    );
+    assert!(
         spec.contains("    after_script:\n      deploy-staging:\n      - run: echo \"deploy of $CI_COMMIT_SHORT_SHA finished with $CI_JOB_STATUS\"\n        if: always\n"),
         "{spec}"
     );
     assert!(spec.contains("    fail_fast: false\n"), "{spec}");
     assert!(spec.contains("path: .gitlab/cigen-ci.yml"), "{spec}");
+    // `rules: - if: $CI_COMMIT_TAG, when: manual`: a manual job of tag pipelines, which a
+    // manual run (GitHub's only way to start one) may run too.
+    let production = &spec[spec.find("\n  deploy-production:\n").expect("the job")..];
+    assert!(production.contains("\n    manual: true\n"), "{production}");
+    assert!(
+        production.contains("    when:\n      event:\n      - tag\n      - manual\n"),
+        "{production}"
+    );
     checks_and_runs_locally(
         t.path(),
         &["build-image", "deploy-staging", "deploy-production"],

@@ -1,18 +1,19 @@
-//! Rule: an environment URL is text plus `{ref}`, nothing a provider would evaluate. GitHub
+//! Rule: an environment URL is text plus the placeholders `{ref}`, `{repository}` and
+//! `{project}`, nothing a provider would evaluate. GitHub
 //! would evaluate `${{ }}` (or, escaped by cigen, show it literally) and GitLab expands
 //! `$VARIABLE` where GitHub does not, so the same URL would point to different places.
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
-use crate::spec::REF_PLACEHOLDER;
+use crate::spec::url_text;
 
 pub(crate) const URL_EXPRESSION: Code = Code::new("url-expression");
 
 /// The codes this rule reports.
 pub(super) const CODES: &[Code] = &[URL_EXPRESSION];
 
-const HELP: &str = "write `{ref}` for the branch or tag being built (`https://{ref}.preview.example.com`): cigen writes GitHub's `github.head_ref || github.ref_name` and GitLab's `$CI_COMMIT_REF_NAME` for it";
+const HELP: &str = "write `{ref}` for the branch or tag being built (`https://{ref}.preview.example.com`), `{repository}` for `owner/name`, `{project}` for the repository's name: cigen writes each provider's expression or variable for them (GitHub `github.head_ref || github.ref_name`, `github.repository`, `github.event.repository.name`; GitLab `$CI_COMMIT_REF_NAME`, `$CI_PROJECT_PATH`, `$CI_PROJECT_NAME`)";
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
@@ -24,7 +25,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .key(job)
             .key("environment")
             .key("url");
-        let rest = url.replace(REF_PLACEHOLDER, "");
+        let rest = url_text(url);
         let (message, label) = if url.contains("${{") {
             (
                 "`${{ }}` in an environment URL is not evaluated".to_string(),
@@ -44,7 +45,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             };
             (
                 format!("unknown placeholder at `{piece}` in an environment URL"),
-                "only `{ref}` is a placeholder",
+                "the placeholders are `{ref}`, `{repository}` and `{project}`",
             )
         } else {
             continue;

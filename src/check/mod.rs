@@ -24,12 +24,15 @@ mod outputs;
 mod permissions;
 mod pipeline_name;
 mod ports;
+mod reports;
 pub(crate) mod reserved_names;
+mod results;
 mod runner_cells;
 mod runner_images;
 mod secret_sources;
 mod secrets_declared;
 pub(crate) use secrets_declared::expression_secrets;
+mod event_filters;
 mod service_names;
 mod target_jobs;
 mod templates;
@@ -107,8 +110,11 @@ pub const RULES: &[Rule] = &[
     rule!("when-matrix", when_matrix),
     rule!("env-references", env_references),
     rule!("never-runs", never_runs),
+    rule!("event-filters", event_filters),
     rule!("caches", caches),
     rule!("node-registry", node_registry),
+    rule!("reports", reports),
+    rule!("results", results),
 ];
 
 /// Runs every rule and returns all their diagnostics. A rule may report only the codes it

@@ -1,6 +1,6 @@
 //! Rule: a job (or step) whose `when` can never hold: an `event` that no trigger starts the
 //! pipeline for, `ci`/`provider` conditions that contradict each other (warnings), or a
-//! `branch`/`changed` list of `!` exclusions alone (an error).
+//! `branch`/`changed`/`base`/`repository` list of `!` exclusions alone (an error).
 
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
@@ -90,6 +90,11 @@ fn name(event: Event) -> &'static str {
 fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Diagnostic>) {
     if let Some(b) = &w.branch {
         exclusions_only(what, "branch", &b.to_vec(), path.clone(), out);
+    }
+    for (key, globs) in [("base", &w.base), ("repository", &w.repository)] {
+        if let Some(g) = globs {
+            exclusions_only(what, key, &g.to_vec(), path.clone(), out);
+        }
     }
     let changed: Vec<&Glob> = w.changed.iter().collect();
     exclusions_only(what, "changed", &changed, path.clone(), out);

@@ -27,6 +27,27 @@ fn event(args: &RunArgs) -> Result<Option<Event>, String> {
     if args.tag.is_some() {
         return Ok(Some(Event::Tag));
     }
+    // `--schedule` is a scheduled run, `--base-branch` a pull request: each implies its event.
+    match (args.event, &args.schedule, &args.base_branch) {
+        (Some(e), Some(_), _) if e != EventArg::Schedule => {
+            return Err(
+                "--schedule is a scheduled run: use it with --event schedule or alone".into(),
+            )
+        }
+        (Some(e), _, Some(_)) if e != EventArg::PullRequest => return Err(
+            "--base-branch is a pull request's target: use it with --event pull_request or alone"
+                .into(),
+        ),
+        (None, Some(_), Some(_)) => {
+            return Err(
+                "--schedule and --base-branch: a run is scheduled or a pull request, not both"
+                    .into(),
+            )
+        }
+        (None, Some(_), None) => return Ok(Some(Event::Schedule)),
+        (None, None, Some(_)) => return Ok(Some(Event::PullRequest)),
+        _ => {}
+    }
     Ok(args.event.map(|e| match e {
         EventArg::Push => Event::Push,
         EventArg::PullRequest => Event::PullRequest,
@@ -51,6 +72,9 @@ fn options(args: &RunArgs, color: ColorChoice) -> Result<Options, String> {
         color,
         event: event(args)?,
         branch: args.branch.clone(),
+        schedule: args.schedule.clone(),
+        base_branch: args.base_branch.clone(),
+        repository: args.repository.clone(),
         force: args.force,
         junit: args.junit.clone(),
         slow_after: Some(args.slow_after).filter(|d| !d.is_zero()),
@@ -108,6 +132,7 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     }
     match ended {
         Ended::Passed => Outcome::Success,
+        Ended::AllowedFailure => Outcome::AllowedFailure,
         Ended::Failed | Ended::NotStarted => Outcome::Failure,
         Ended::Interrupted(sig) => Outcome::Signal(sig),
     }

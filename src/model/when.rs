@@ -19,6 +19,12 @@ pub struct When {
     pub changed: Option<Patterns>,
     /// Matrix values by key: the cell's value of every key must be one of them.
     pub matrix: Option<IndexMap<String, Vec<String>>>,
+    /// Crons a scheduled run must be of, whitespace-normalised (`when.schedule`).
+    pub schedule: Option<Vec<String>>,
+    /// Target branches a pull request must be into (`when.base`).
+    pub base: Option<Patterns>,
+    /// Repositories the run must be in (`when.repository`).
+    pub repository: Option<Patterns>,
     /// Conditions none of which may hold (`when.not`); never has `ci`, `changed` or `not`.
     pub not: Option<Box<When>>,
 }
@@ -27,6 +33,11 @@ impl When {
     /// Whether a `when.event` or `when.not.event` asks for the event.
     pub fn asks_event(&self) -> bool {
         self.event.is_some() || self.not.as_ref().is_some_and(|n| n.event.is_some())
+    }
+
+    /// Whether a `when.repository` asks for the repository (locally: the `origin` remote).
+    pub fn asks_repository(&self) -> bool {
+        self.repository.is_some()
     }
 
     /// Whether a `when.branch` or `when.not.branch` asks for the branch.
@@ -87,7 +98,9 @@ fn list<T: Copy>(items: &OneOrMany<T>) -> Vec<T> {
     items.to_vec().into_iter().copied().collect()
 }
 
-fn matrix(m: &IndexMap<String, OneOrMany<Scalar>>) -> Option<IndexMap<String, Vec<String>>> {
+pub(super) fn matrix(
+    m: &IndexMap<String, OneOrMany<Scalar>>,
+) -> Option<IndexMap<String, Vec<String>>> {
     (!m.is_empty()).then(|| {
         m.iter()
             .map(|(k, v)| {
@@ -100,6 +113,13 @@ fn matrix(m: &IndexMap<String, OneOrMany<Scalar>>) -> Option<IndexMap<String, Ve
     })
 }
 
+/// A cron line as providers compare it: fields separated by one space. GitHub hands the
+/// workflow's text back in `github.event.schedule`; a `CIGEN_SCHEDULE` typed into GitLab's
+/// settings may differ in spacing only.
+pub fn cron_text(c: &str) -> String {
+    c.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Resolves the spec's conditions.
 pub(super) fn resolve(w: &spec::When) -> When {
     When {
@@ -109,6 +129,12 @@ pub(super) fn resolve(w: &spec::When) -> When {
         event: w.event.as_ref().map(list),
         changed: (!w.changed.is_empty()).then(|| Patterns::files(&w.changed)),
         matrix: matrix(&w.matrix),
+        schedule: w
+            .schedule
+            .as_ref()
+            .map(|s| s.to_vec().into_iter().map(|c| cron_text(c)).collect()),
+        base: w.base.as_ref().map(|b| Patterns::names(&b.to_vec())),
+        repository: w.repository.as_ref().map(|b| Patterns::names(&b.to_vec())),
         not: w.not.as_ref().map(|n| {
             Box::new(When {
                 provider: n.provider.as_ref().map(list),

@@ -28,6 +28,18 @@ impl Ci for Forgejo {
         Github.branch(env)
     }
 
+    fn base_branch(&self, env: &Env) -> Option<String> {
+        Github.base_branch(env)
+    }
+
+    fn schedule(&self, env: &Env) -> Option<String> {
+        Github.schedule(env)
+    }
+
+    fn repository(&self, env: &Env) -> Option<String> {
+        Github.repository(env)
+    }
+
     fn base(&self, env: &Env) -> Result<BaseHint, String> {
         Github.base(env)
     }

@@ -45,6 +45,21 @@ impl Ci for Github {
         non_empty(env, "GITHUB_HEAD_REF").or_else(|| non_empty(env, "GITHUB_REF_NAME"))
     }
 
+    fn base_branch(&self, env: &Env) -> Option<String> {
+        non_empty(env, "GITHUB_BASE_REF")
+    }
+
+    /// The payload of a scheduled run is `{"schedule": "<the workflow's cron line>"}`.
+    fn schedule(&self, env: &Env) -> Option<String> {
+        let text = std::fs::read_to_string(non_empty(env, "GITHUB_EVENT_PATH")?).ok()?;
+        let payload: serde_json::Value = serde_json::from_str(&text).ok()?;
+        payload.get("schedule")?.as_str().map(str::to_string)
+    }
+
+    fn repository(&self, env: &Env) -> Option<String> {
+        non_empty(env, "GITHUB_REPOSITORY")
+    }
+
     /// The event payload names the pull request's base, or the commit before a push.
     fn base(&self, env: &Env) -> Result<BaseHint, String> {
         let path = non_empty(env, "GITHUB_EVENT_PATH")

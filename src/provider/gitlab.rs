@@ -42,6 +42,21 @@ impl Ci for Gitlab {
             .or_else(|| non_empty(env, "CI_COMMIT_BRANCH"))
     }
 
+    fn base_branch(&self, env: &Env) -> Option<String> {
+        non_empty(env, "CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+    }
+
+    /// Schedules live in GitLab's settings, not in the YAML, and a scheduled pipeline does
+    /// not say which cron started it: each schedule sets `CIGEN_SCHEDULE` to its cron line.
+    fn schedule(&self, env: &Env) -> Option<String> {
+        non_empty(env, crate::contract::SCHEDULE_VAR)
+    }
+
+    /// The project path, `group/subgroup/name`.
+    fn repository(&self, env: &Env) -> Option<String> {
+        non_empty(env, "CI_PROJECT_PATH")
+    }
+
     /// GitLab computes a merge request's merge-base itself; a push names the commit before.
     fn base(&self, env: &Env) -> Result<BaseHint, String> {
         if let Some(sha) = non_empty(env, "CI_MERGE_REQUEST_DIFF_BASE_SHA") {

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use crate::spec::{Event, Provider};
 
-pub(crate) use local::local_branch;
+pub(crate) use local::{local_branch, origin_repository};
 
 /// The process environment as cigen read it at start.
 pub(crate) type Env = HashMap<String, String>;
@@ -74,6 +74,12 @@ pub(crate) trait Ci: Sync {
     fn event(&self, env: &Env) -> Option<Event>;
     /// The branch being built (a pull request's source branch; none for a tag).
     fn branch(&self, env: &Env) -> Option<String>;
+    /// A pull request's target branch (none for other events).
+    fn base_branch(&self, env: &Env) -> Option<String>;
+    /// The cron of a scheduled run, when the provider names it.
+    fn schedule(&self, env: &Env) -> Option<String>;
+    /// The repository (`owner/name`, GitLab's project path).
+    fn repository(&self, env: &Env) -> Option<String>;
     /// Where changed files are compared from, or why that cannot be known.
     fn base(&self, env: &Env) -> Result<BaseHint, String>;
     /// How outputs are handed over.
@@ -96,6 +102,14 @@ pub(crate) struct RunContext {
     pub branch: Option<String>,
     /// CI event; `Manual` on a laptop (someone ran it by hand), `None` on an unknown CI.
     pub event: Option<Event>,
+    /// A pull request's target branch (`when.base`).
+    pub base_branch: Option<String>,
+    /// The cron of a scheduled run, whitespace-normalised (`when.schedule`); `None` when
+    /// the provider does not say (GitLab without `CIGEN_SCHEDULE`).
+    pub schedule: Option<String>,
+    /// `owner/name` of the repository (`when.repository`): the provider's, or locally the
+    /// `origin` remote's.
+    pub repository: Option<String>,
     /// The provider's knowledge, `None` on a laptop or an unknown CI.
     ci_provider: Option<&'static dyn Ci>,
     /// The event `cigen run --event` asked to decide as (see [`RunContext::simulate`]).
@@ -128,23 +142,68 @@ impl RunContext {
         let found = PROVIDERS.iter().copied().find(|p| p.detected(env));
         let ci = found.is_some() || truthy(env.get("CI"));
         match found {
-            Some(p) => RunContext {
-                ci,
-                provider: p.provider(),
-                branch: p.branch(env),
-                event: p.event(env),
-                ci_provider: Some(p),
-                simulated: None,
-            },
+            Some(p) => {
+                let event = p.event(env);
+                RunContext {
+                    ci,
+                    provider: p.provider(),
+                    branch: p.branch(env),
+                    base_branch: (event == Some(Event::PullRequest))
+                        .then(|| p.base_branch(env))
+                        .flatten(),
+                    // A runner whose payload names no cron may still be told (`CIGEN_SCHEDULE`).
+                    schedule: (event == Some(Event::Schedule))
+                        .then(|| {
+                            p.schedule(env)
+                                .or_else(|| non_empty(env, crate::contract::SCHEDULE_VAR))
+                        })
+                        .flatten()
+                        .map(|c| crate::model::cron_text(&c)),
+                    repository: p.repository(env),
+                    event,
+                    ci_provider: Some(p),
+                    simulated: None,
+                }
+            }
             // Running cigen by hand is a manual run; another CI's event is unknown.
             None => RunContext {
                 ci,
                 provider: Provider::Local,
                 branch: local_branch(),
                 event: (!ci).then_some(Event::Manual),
+                base_branch: None,
+                schedule: None,
+                repository: None,
                 ci_provider: None,
                 simulated: None,
             },
+        }
+    }
+
+    /// The repository of a laptop run: from the `origin` remote, asked only when no CI
+    /// names one and some condition needs it.
+    pub(crate) fn local_repository(&mut self, find: impl FnOnce() -> Option<String>) {
+        if self.repository.is_none() {
+            self.repository = find();
+        }
+    }
+
+    /// `cigen run --schedule/--base-branch/--repository`: which schedule, which target
+    /// branch, which repository the simulated run is of.
+    pub(crate) fn simulate_details(
+        &mut self,
+        schedule: Option<&str>,
+        base_branch: Option<String>,
+        repository: Option<String>,
+    ) {
+        if let Some(c) = schedule {
+            self.schedule = Some(crate::model::cron_text(c));
+        }
+        if base_branch.is_some() {
+            self.base_branch = base_branch;
+        }
+        if repository.is_some() {
+            self.repository = repository;
         }
     }
 
@@ -157,6 +216,13 @@ impl RunContext {
             self.simulated = Some(e);
             if e == Event::Tag {
                 self.branch = None;
+            }
+            // The provider's schedule or target branch belongs to its own event.
+            if e != Event::Schedule {
+                self.schedule = None;
+            }
+            if e != Event::PullRequest {
+                self.base_branch = None;
             }
         }
         if branch.is_some() {

@@ -30,6 +30,9 @@ pub(crate) enum UnitStatus {
     TimedOut,
     Cancelled,
     Skipped,
+    /// Failed or timed out, in a job whose failure is allowed (`allow_failure`): the run
+    /// still succeeds and dependents run.
+    FailedAllowed,
 }
 
 impl UnitStatus {
@@ -37,7 +40,10 @@ impl UnitStatus {
     pub(crate) fn satisfies_needs(self) -> bool {
         matches!(
             self,
-            UnitStatus::Passed | UnitStatus::Flaky | UnitStatus::Skipped
+            UnitStatus::Passed
+                | UnitStatus::Flaky
+                | UnitStatus::Skipped
+                | UnitStatus::FailedAllowed
         )
     }
 
@@ -53,6 +59,7 @@ impl UnitStatus {
             UnitStatus::TimedOut => "timed-out",
             UnitStatus::Cancelled => "cancelled",
             UnitStatus::Skipped => "skipped",
+            UnitStatus::FailedAllowed => "failed-allowed",
         }
     }
 }
@@ -69,6 +76,10 @@ pub(crate) struct UnitResult {
     pub reason: Option<String>,
     /// Declared outputs the steps wrote (masked).
     pub outputs: IndexMap<String, String>,
+    /// The figure the job's `coverage:` regex found in its output.
+    pub coverage: Option<f64>,
+    /// Declared report files or globs that matched no file after the steps.
+    pub missing_reports: Vec<String>,
 }
 
 impl UnitResult {
@@ -79,6 +90,8 @@ impl UnitResult {
             attempts: 0,
             reason: Some(reason.into()),
             outputs: IndexMap::new(),
+            coverage: None,
+            missing_reports: Vec::new(),
         }
     }
 }

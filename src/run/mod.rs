@@ -10,6 +10,7 @@ mod attempt;
 mod cancel;
 mod cells;
 mod changes;
+mod coverage;
 mod direct;
 mod dotenv;
 mod env;
@@ -31,6 +32,7 @@ mod process_other;
 #[cfg(unix)]
 mod process_unix;
 mod report;
+mod reports;
 mod resolve;
 mod retry;
 mod scheduler;
@@ -85,6 +87,12 @@ pub struct Options {
     pub event: Option<Event>,
     /// The branch that run is for (`--branch`).
     pub branch: Option<String>,
+    /// The cron of the scheduled run (`--schedule`).
+    pub schedule: Option<String>,
+    /// The target branch of the pull request run (`--base-branch`).
+    pub base_branch: Option<String>,
+    /// The repository of the run (`--repository`).
+    pub repository: Option<String>,
     /// Run jobs that `when.changed` would skip (`--force`).
     pub force: bool,
     /// Write a JUnit report here (`--junit`); in CI it goes to `contract::JUNIT_PATH` anyway.
@@ -109,8 +117,10 @@ pub(crate) struct Prepared<'a> {
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
-    /// Every unit passed or was skipped by its own conditions.
+    /// Every unit passed or was skipped by its own conditions (locally: or failed, allowed to).
     Passed,
+    /// In CI: every unit passed or was skipped, except failures allowed (`allow_failure`).
+    AllowedFailure,
     /// A unit failed, timed out or was cancelled.
     Failed,
     /// The run could not start (a temporary directory, say).
@@ -150,6 +160,27 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
             .flatten()
     });
     ctx.simulate(opts.event, opts.branch.clone());
+    ctx.simulate_details(
+        opts.schedule.as_deref(),
+        opts.base_branch.clone(),
+        opts.repository.clone(),
+    );
+    // A scheduled run that names no cron (GitLab without `CIGEN_SCHEDULE`, `--event
+    // schedule` alone) is of the only schedule, when the spec has one.
+    if ctx.event == Some(crate::spec::Event::Schedule) && ctx.schedule.is_none() {
+        if let [only] = p.triggers.schedule.as_slice() {
+            ctx.schedule = Some(crate::model::cron_text(only));
+        }
+    }
+    let wants_repository = p.jobs.values().any(|j| {
+        j.when.asks_repository()
+            || j.steps
+                .iter()
+                .any(|s| s.when.as_ref().is_some_and(|w| w.asks_repository()))
+    });
+    if wants_repository {
+        ctx.local_repository(|| crate::provider::origin_repository(&root));
+    }
     let base = env::BaseEnv {
         process,
         env_file,
@@ -408,7 +439,15 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
     let ended = if let Some(sig) = summary.signal {
         Ended::Interrupted(sig)
     } else if summary.results.iter().all(|r| r.status.satisfies_needs()) {
-        Ended::Passed
+        let allowed = summary
+            .results
+            .iter()
+            .any(|r| r.status == events::UnitStatus::FailedAllowed);
+        if allowed && shared.ctx.ci {
+            Ended::AllowedFailure
+        } else {
+            Ended::Passed
+        }
     } else {
         Ended::Failed
     };

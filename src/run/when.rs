@@ -1,4 +1,5 @@
-//! Evaluating `when` conditions (ci, provider, branch, event, changed) into run or skip, with a reason.
+//! Evaluating `when` conditions (ci, provider, branch, event, schedule, base, repository,
+//! matrix, not, changed) into run or skip, with a reason.
 
 use std::sync::OnceLock;
 
@@ -7,6 +8,7 @@ use indexmap::IndexMap;
 use super::changes::Changes;
 use crate::model::{Cell, When};
 use crate::provider::{event_name, provider_name, RunContext};
+use crate::spec::Event;
 
 /// The decision for a job or step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +95,80 @@ fn not_reason(not: &When, ctx: &RunContext, cell: &Cell) -> Option<String> {
     None
 }
 
+/// `when.schedule`, `when.base` (each filters runs of its own event only) and
+/// `when.repository`: the skip reason of the first that fails.
+fn event_filters(when: &When, ctx: &RunContext) -> Option<String> {
+    if let Some(crons) = when
+        .schedule
+        .as_ref()
+        .filter(|_| ctx.event == Some(Event::Schedule))
+    {
+        let quoted = |cs: &[String]| {
+            cs.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &ctx.schedule {
+            Some(c) if crons.contains(c) => {}
+            Some(c) => {
+                return Some(format!(
+                    "runs only on the schedule {} (this run is `{c}`)",
+                    quoted(crons)
+                ))
+            }
+            None => {
+                return Some(format!(
+                    "runs only on the schedule {} (this scheduled run names no cron: set {} in the schedule, or pass --schedule)",
+                    quoted(crons),
+                    crate::contract::SCHEDULE_VAR
+                ))
+            }
+        }
+    }
+    if let Some(patterns) = when
+        .base
+        .as_ref()
+        .filter(|_| ctx.event == Some(Event::PullRequest))
+    {
+        let hit = ctx
+            .base_branch
+            .as_deref()
+            .is_some_and(|b| patterns.selects(b));
+        if !hit {
+            let here = ctx
+                .base_branch
+                .as_deref()
+                .map(|b| format!("this one is into {b}"))
+                .unwrap_or_else(|| "this one names no target branch: pass --base-branch".into());
+            return Some(format!(
+                "runs only on pull requests into {} ({here})",
+                patterns.texts.join(", ")
+            ));
+        }
+    }
+    if let Some(patterns) = &when.repository {
+        let hit = ctx
+            .repository
+            .as_deref()
+            .is_some_and(|r| patterns.selects(r));
+        if !hit {
+            let here = ctx
+                .repository
+                .as_deref()
+                .map(|r| format!("this is {r}"))
+                .unwrap_or_else(|| {
+                    "no repository known here: no `origin` remote, pass --repository".into()
+                });
+            return Some(format!(
+                "runs only in the repository {} ({here})",
+                patterns.texts.join(", ")
+            ));
+        }
+    }
+    None
+}
+
 /// Checks every given condition, in a fixed order; the first that fails is the skip reason.
 /// `cell` is the unit's matrix cell (empty for a job without matrix).
 pub(crate) fn evaluate(
@@ -139,6 +215,9 @@ pub(crate) fn evaluate(
                 .unwrap_or_else(|| "this CI run names no event cigen recognises".into());
             return Verdict::Skip(format!("runs only on {} events ({here})", names.join(", ")));
         }
+    }
+    if let Some(reason) = event_filters(when, ctx) {
+        return Verdict::Skip(reason);
     }
     if let Some(m) = &when.matrix {
         if !cell_matches(m, cell) {

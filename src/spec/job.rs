@@ -47,6 +47,12 @@ pub struct Job {
     /// Files or globs kept after the job and handed to dependent jobs in CI.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<ArtifactPath>,
+    /// Report files the steps write: `junit: [report.xml]` and `coverage: { format: cobertura, path: coverage.xml }`. GitLab reads them (`artifacts: reports:`, beside cigen's own JUnit report); GitHub and Forgejo keep them as the `cigen-reports.<job>` artifact; `cigen run` lists them after the job and warns about one that is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports: Option<super::Reports>,
+    /// A regex that finds the job's coverage figure in its output, e.g. `TOTAL.*\s+(\d+%)$`: the first number in the last match (in its one capture group, if it has one) on the last line that has one, as GitLab reads it. `cigen run` shows it in its summary, JSON and JUnit on every runner; GitLab also gets job `coverage:`. The dialect both read: no `x`/`u`/`R` flags, class set operations, Unicode classes or second capture group; `\d`, `\w`, `\s` are ASCII.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<String>,
     /// What CI caches between runs of this job (dependencies, tool caches): paths plus the files whose hash makes the key, and the setup actions' own caches. Locally nothing: a laptop keeps its directories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<super::Cache>,
@@ -80,6 +86,12 @@ pub struct Job {
     /// `true`: CI checks out every commit and tag for this job (GitHub `fetch-depth: 0`, GitLab `GIT_DEPTH: 0`), for tools that read history, such as version numbers from tags (setuptools-scm) or a comparison with a base branch (cargo-semver-checks). Locally the repository is used as it is. Jobs with `changed:` conditions get full history anyway. Default `false`: one commit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_history: Option<bool>,
+    /// Failures that do not fail the pipeline: `true`, or `{ matrix: { experimental: true } }` for some cells. Such a failure is reported as `failed-allowed`, the run still succeeds and dependents run. GitHub and Forgejo: `continue-on-error` on the step that runs cigen; GitLab `allow_failure: exit_codes` (cigen exits with its allowed-failure code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_failure: Option<super::AllowFailure>,
+    /// `true`: the job runs only when asked for. Locally `cigen run` without job names skips it (name it, or a job that needs it, to run it); GitHub and Forgejo run it only for a manual run (`workflow_dispatch`, so `triggers.manual: true`); GitLab makes it a manual job (`when: manual`, to be started by hand). Its dependents wait for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<bool>,
 }
 
 /// A GitHub token permission level.
@@ -104,7 +116,7 @@ pub enum Environment {
     Full {
         /// Environment name.
         name: String,
-        /// URL shown for the deployment. `{ref}` stands for the branch or tag being built (the source branch of a pull request): GitHub `github.head_ref || github.ref_name`, GitLab `$CI_COMMIT_REF_NAME`.
+        /// URL shown for the deployment. Placeholders: `{ref}` the branch or tag being built (the source branch of a pull request: GitHub `github.head_ref || github.ref_name`, GitLab `$CI_COMMIT_REF_NAME`), `{repository}` the repository's `owner/name` (GitHub `github.repository`, GitLab `$CI_PROJECT_PATH`), `{project}` its name alone (GitHub `github.event.repository.name`, GitLab `$CI_PROJECT_NAME`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         url: Option<String>,
     },
@@ -125,14 +137,11 @@ impl Environment {
         }
     }
 
-    /// The URL cut at each `{ref}` placeholder: text pieces, one more than placeholders.
-    pub fn url_pieces(&self) -> Option<Vec<&str>> {
-        self.url().map(|u| u.split(REF_PLACEHOLDER).collect())
+    /// The URL cut at its placeholders (`{ref}`, `{repository}`, `{project}`).
+    pub fn url_parts(&self) -> Option<Vec<super::UrlPart<'_>>> {
+        self.url().map(super::url_parts)
     }
 }
-
-/// Stands for the branch or tag being built in an environment URL.
-pub const REF_PLACEHOLDER: &str = "{ref}";
 
 /// Where the job runs in each CI target. With `matrix` and `cells`, each cell runs where its value of that axis says (`matrix: os`, `cells: { linux: {github: ubuntu-24.04}, windows: {github: windows-2022} }`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -5,6 +5,7 @@
 //! editors show.
 
 mod cache;
+mod coverage;
 mod duration;
 mod env;
 pub mod format;
@@ -14,6 +15,8 @@ mod matrix;
 mod path;
 mod post;
 mod reference;
+mod reports;
+mod results;
 mod retry;
 mod runner_cells;
 mod scalar;
@@ -24,18 +27,22 @@ mod step;
 mod targets;
 mod template;
 mod triggers;
+mod url;
 mod when;
 
 pub use cache::{Cache, SetupCache};
+pub use coverage::coverage_regex;
 pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
 pub use glob::Glob;
-pub use job::{Environment, Job, Permission, RunsOn, REF_PLACEHOLDER};
+pub use job::{Environment, Job, Permission, RunsOn};
 pub use matrix::Matrix;
 pub(crate) use path::problem as path_problem;
 pub use path::{ArtifactPath, RelPath};
 pub use post::{AfterScript, PostCondition, PostStep};
 pub use reference::{check_references, expand, referenced_names, ReferenceError};
+pub use reports::{CoverageFormat, CoverageReport, Reports};
+pub use results::{AllowFailure, AllowedCells, NeedsResult};
 pub use retry::{Backoff, Retry, RetrySpec};
 pub use runner_cells::{CellRunner, Os};
 pub use scalar::{OneOrMany, Scalar};
@@ -49,6 +56,7 @@ pub use targets::{
 };
 pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};
+pub use url::{url_parts, url_text, UrlPart, UrlPlaceholder, URL_PLACEHOLDERS};
 pub use when::{Event, Not, Provider, When};
 
 use indexmap::IndexMap;

@@ -1,4 +1,5 @@
-//! Typed run conditions: changed files, branch, event, CI vs local, provider.
+//! Typed run conditions: changed files, branch, event, CI vs local, provider, matrix cell,
+//! which schedule, a pull request's target branch, the repository.
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
@@ -28,9 +29,21 @@ pub struct When {
     /// Run only for matrix cells with these values: `{ os: linux }`, or a list of values any of which matches (`{ python: ["3.12", "3.13"] }`). Every key given must match; a cell without the key does not.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub matrix: IndexMap<String, OneOrMany<Scalar>>,
+    /// Scheduled runs of only these crons of `triggers.schedule` (`"0 3 * * *"`): a scheduled run of another cron skips the job. Runs of other events are not filtered (add `event: schedule` for scheduled runs only). GitLab keeps schedules in its settings: a schedule names its cron in the variable `CIGEN_SCHEDULE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<OneOrMany<String>>,
+    /// Pull requests into only these target branches (globs, `!` excludes): a pull request into another branch skips the job. Runs of other events are not filtered (add `event: pull_request` for pull requests only). GitHub `github.base_ref`, GitLab `$CI_MERGE_REQUEST_TARGET_BRANCH_NAME`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<OneOrMany<Glob>>,
+    /// Run only in these repositories (`owner/name` globs; on GitLab the project path `group/subgroup/name`): a fork guard. GitHub `github.repository`, GitLab `$CI_PROJECT_PATH`, locally the `origin` remote (or `cigen run --repository`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<OneOrMany<Glob>>,
     /// Run only when none of these conditions holds: `not: { event: tag }` skips tag runs, `not: { branch: main, event: schedule }` skips both the main branch and scheduled runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not: Option<Not>,
+    /// Jobs only: how the job's needs must have ended for it to run. `success` (default), `always` (once they ended, whatever their result, unless the run was cancelled: a report or clean-up job) or `failure` (only when one failed: a notification or rollback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<super::NeedsResult>,
 }
 
 /// Conditions that skip the job or step when any of them holds (`when.not`).

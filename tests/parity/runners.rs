@@ -117,6 +117,16 @@ fn run_one(
     std::fs::create_dir_all(&rustup_state).expect("mkdir");
     std::fs::write(rustup_state.join("installed"), format!("{installed}\n")).expect("write");
     let state = format!("STANDIN_RUSTUP_HOME={}", rustup_state.display());
+    // Likewise a laptop (nvm) and a GitLab job's image have the Node versions the pipeline
+    // names; a GitHub job gets them from the setup-node stand-in.
+    if !matches!(runner, Runner::Act | Runner::Forgejo) {
+        let homes = [home.path().to_path_buf(), home.path().join("glci-home")];
+        for h in &homes {
+            installed_nodes(h, p.spec);
+        }
+    }
+    let secrets = secrets_of(p);
+    let cron = first_schedule(p.spec);
     let v = match runner {
         Runner::Local | Runner::Just => {
             let mut cmd = if runner == Runner::Local {
@@ -128,12 +138,19 @@ fn run_one(
                 c.args(units_jobs(units));
                 c
             };
-            cmd.args(local_flags(g, s))
+            cmd.args(local_flags(g, s, &cron))
                 .current_dir(repo.path())
                 .env("HOME", home.path())
                 .env("PATH", bin.run_path())
                 .env("STANDIN_RUSTUP_HOME", &rustup_state)
-                .env("NO_COLOR", "1");
+                .env("NO_COLOR", "1")
+                .envs(secrets.iter().map(|(k, v)| (k, v)));
+            if has_services(p.spec) {
+                // No Docker engine here: a laptop's run uses the services already running
+                // (the stand-in steps never connect), as CI runners ignore them (act's host
+                // mode, gitlab-ci-local's shell executor).
+                cmd.arg("--host-services");
+            }
             Verdict::of(runner.name(), without_cargo_toolchain(cmd))
         }
         Runner::Act | Runner::Forgejo => {
@@ -157,7 +174,7 @@ fn run_one(
             )
             .unwrap_or_else(|e| panic!("{e}"));
             let payload = home.path().join("event.json");
-            std::fs::write(&payload, act_payload(g, s.event)).expect("write payload");
+            std::fs::write(&payload, act_payload(g, s.event, &cron)).expect("write payload");
             cmd.arg("-e")
                 .arg(&payload)
                 .arg("--env")
@@ -166,6 +183,9 @@ fn run_one(
                 .arg("CIGEN_STANDIN_TOOLCHAINS=1");
             if runner == Runner::Forgejo {
                 cmd.arg("--env").arg("FORGEJO_ACTIONS=true");
+            }
+            for (k, v) in &secrets {
+                cmd.arg("--secret").arg(format!("{k}={v}"));
             }
             Verdict::of(runner.name(), without_cargo_toolchain(cmd))
         }
@@ -180,7 +200,16 @@ fn run_one(
                 .arg("CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_COMMIT_REF_NAME,CI_COMMIT_TAG,CI_COMMIT_BEFORE_SHA")
                 .arg("--variable")
                 .arg(&state);
-            gitlab_event(&mut cmd, g, s.event);
+            for (k, v) in &secrets {
+                cmd.arg("--variable").arg(format!("{k}={v}"));
+            }
+            if has_services(p.spec) {
+                // Its shell executor starts a job's services through a container engine,
+                // and there is none here: the stand-in answers and starts nothing.
+                cmd.arg("--container-executable")
+                    .arg(repo_root().join("tests/stand-ins/engine/docker"));
+            }
+            gitlab_event(&mut cmd, g, s.event, &cron);
             Verdict::of("gitlab-ci-local", without_cargo_toolchain(cmd))
         }
     };
@@ -227,6 +256,62 @@ fn laptop_rust(spec: &str) -> Vec<String> {
     out
 }
 
+/// Node versions the spec names (`setup.node`, a job's `setup.node`, a `node` axis), each
+/// installed under `home` as nvm does (`.nvm/versions/node/v<X.Y.Z>/bin/node`) as the Node
+/// stand-in; a major or minor alone becomes its `.99` release, as setup-node's stand-in has it.
+fn installed_nodes(home: &Path, spec: &str) {
+    let spec: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
+    let mut versions: Vec<String> = Vec::new();
+    let mut add = |v: &serde_yaml::Value| match v {
+        serde_yaml::Value::String(s) => versions.push(s.clone()),
+        serde_yaml::Value::Number(n) => versions.push(n.to_string()),
+        _ => {}
+    };
+    add(&spec["setup"]["node"]);
+    for job in spec["jobs"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .map(|(_, j)| j)
+    {
+        add(&job["setup"]["node"]);
+        for v in job["matrix"]["node"].as_sequence().into_iter().flatten() {
+            add(v);
+        }
+    }
+    let node = repo_root().join("tests/stand-ins/actions/actions/setup-node/node");
+    for v in versions {
+        let v = v.trim_start_matches('v');
+        let full = match v.split('.').count() {
+            1 => format!("{v}.99.0"),
+            2 => format!("{v}.99"),
+            _ => v.to_string(),
+        };
+        let bin = home.join(format!(".nvm/versions/node/v{full}/bin"));
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        let _ = std::os::unix::fs::symlink(&node, bin.join("node"));
+    }
+}
+
+/// Whether any job of the spec has services.
+fn has_services(spec: &str) -> bool {
+    let spec: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
+    spec["jobs"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .any(|(_, j)| j["services"].as_mapping().is_some_and(|s| !s.is_empty()))
+}
+
+/// The made-up secret values every runner of the pipeline is given (name, value).
+fn secrets_of(p: &Pipeline) -> Vec<(String, String)> {
+    super::imported::SECRETS
+        .iter()
+        .filter(|(pipeline, _)| *pipeline == p.name)
+        .map(|(_, name)| (name.to_string(), format!("standin-{}", name.to_lowercase())))
+        .collect()
+}
+
 /// cargo runs the tests with `RUSTUP_TOOLCHAIN` set; a laptop's shell or a runner has none.
 fn without_cargo_toolchain(mut cmd: Command) -> Command {
     cmd.env_remove("RUSTUP_TOOLCHAIN");
@@ -245,9 +330,21 @@ fn units_jobs(units: &[Unit]) -> Vec<String> {
     jobs
 }
 
+/// The cron of a scheduled run: the spec's first `triggers.schedule` line (each runner is
+/// told it as its provider tells it: GitHub's payload, GitLab's `CIGEN_SCHEDULE`, `cigen run
+/// --schedule`), or the corpus' usual one.
+fn first_schedule(spec: &str) -> String {
+    let spec: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
+    spec["triggers"]["schedule"][0]
+        .as_str()
+        .unwrap_or("0 4 * * 1")
+        .to_string()
+}
+
 /// `cigen run` flags for the scenario: the simulated event (and its base commit, which CI
-/// takes from the event), JSON events, and fail-fast with one job at a time or keep-going.
-fn local_flags(g: &Generated, s: Scenario) -> Vec<String> {
+/// takes from the event; a pull request's target branch; a schedule's cron), JSON events,
+/// and fail-fast with one job at a time or keep-going.
+fn local_flags(g: &Generated, s: Scenario, cron: &str) -> Vec<String> {
     let mut f: Vec<String> = vec!["--log-format".into(), "json".into()];
     match s.event {
         Event::Push => f.extend([
@@ -261,11 +358,13 @@ fn local_flags(g: &Generated, s: Scenario) -> Vec<String> {
             "pull_request".into(),
             "--branch".into(),
             PR_BRANCH.into(),
+            "--base-branch".into(),
+            "main".into(),
             "--base".into(),
             g.base.clone(),
         ]),
         Event::Tag => f.extend(["--tag".into(), TAG.into()]),
-        Event::Schedule => f.extend(["--event".into(), "schedule".into()]),
+        Event::Schedule => f.extend(["--schedule".into(), cron.into()]),
     }
     if s.keep_going {
         f.push("--keep-going".into());
@@ -284,7 +383,7 @@ fn act_event(e: Event) -> &'static str {
 }
 
 /// The event payload act hands the workflow (`$GITHUB_EVENT_PATH`).
-fn act_payload(g: &Generated, e: Event) -> String {
+fn act_payload(g: &Generated, e: Event, cron: &str) -> String {
     let v = match e {
         Event::Push => serde_json::json!({
             "ref": "refs/heads/main", "before": g.base, "after": g.head,
@@ -302,13 +401,13 @@ fn act_payload(g: &Generated, e: Event) -> String {
             "ref": format!("refs/tags/{TAG}"), "before": ZERO_SHA, "after": g.head
         }),
         // act takes the ref from the payload, else from the checkout (tagged here).
-        Event::Schedule => serde_json::json!({ "schedule": "0 4 * * 1", "ref": "refs/heads/main" }),
+        Event::Schedule => serde_json::json!({ "schedule": cron, "ref": "refs/heads/main" }),
     };
     v.to_string()
 }
 
 /// GitLab's variables for the event (gitlab-ci-local takes the rest from the repository).
-fn gitlab_event(cmd: &mut Command, g: &Generated, e: Event) {
+fn gitlab_event(cmd: &mut Command, g: &Generated, e: Event, cron: &str) {
     let mut var = |kv: String| {
         cmd.arg("--variable").arg(kv);
     };
@@ -334,6 +433,8 @@ fn gitlab_event(cmd: &mut Command, g: &Generated, e: Event) {
         }
         Event::Schedule => {
             var("CI_PIPELINE_SOURCE=schedule".into());
+            // What the pipeline schedule in GitLab's settings sets (docs/contracts.md).
+            var(format!("CIGEN_SCHEDULE={cron}"));
             var("CI_COMMIT_BRANCH=main".into());
             var(format!("CI_COMMIT_BEFORE_SHA={ZERO_SHA}"));
         }

@@ -7,6 +7,8 @@ use super::corpus_features;
 use super::corpus_more;
 use super::corpus_platforms;
 use super::corpus_remote;
+use super::corpus_reports;
+use super::corpus_triggers;
 use super::logs::{plan_units, Unit};
 use super::repo::{generated, Generated};
 use super::runners::{run_all, Tools};
@@ -149,4 +151,14 @@ fn per_cell_runners_and_per_job_setup() {
 #[test]
 fn remote_post_steps_and_caches() {
     check(&corpus_remote::REMOTE_STEPS);
+}
+
+#[test]
+fn reports_and_coverage() {
+    check(&corpus_reports::REPORTS);
+}
+
+#[test]
+fn schedules_pull_request_targets_and_repositories() {
+    check(&corpus_triggers::TRIGGERS);
 }

@@ -18,8 +18,10 @@ use super::escape::github_text;
 use super::templates::{self, Dialect};
 use super::{Backend, GenerateError};
 use crate::contract::{self, output_env_name, provider_timeout_minutes};
-use crate::model::{Job as ModelJob, Pipeline, TargetKind, WorkflowDialect, WorkflowOutput};
-use crate::spec::{self, Port};
+use crate::model::{
+    AllowFailure, Job as ModelJob, Pipeline, TargetKind, WorkflowDialect, WorkflowOutput,
+};
+use crate::spec::{self, Port, UrlPart, UrlPlaceholder};
 
 /// The GitHub Actions back end.
 pub(crate) struct Github;
@@ -227,6 +229,15 @@ fn job(
             cell.push(text(contract::GITHUB_RUNNER_KEY, label.clone()));
         }
     }
+    if let (AllowFailure::Cells(_), Some(m)) = (&j.allow_failure, &j.matrix) {
+        for (cell, c) in cells.iter_mut().zip(&m.cells) {
+            cell.push(Entry {
+                key: contract::GITHUB_ALLOW_FAILURE_KEY.into(),
+                value: Value::Bool(j.allow_failure.allows(c)),
+                expr: false,
+            });
+        }
+    }
     let services = j
         .services
         .iter()
@@ -256,19 +267,21 @@ fn job(
         id: j.name.clone(),
         name: j.title().to_string(),
         needs: j.needs.clone(),
-        condition: condition::job_condition(below, j),
+        condition: condition::job_condition(p, below, j),
         runs_on,
         runs_on_expr: runner_cells.map(|(e, _)| format!("${{{{ {e} }}}}")),
         timeout_minutes: provider_timeout_minutes(j.timeout),
         permissions: permissions(j),
         environment: j.environment.as_ref().map(|e| Environment {
             name: e.name().to_string(),
-            url: e.url_pieces().map(|pieces| {
-                pieces
+            url: e.url_parts().map(|parts| {
+                parts
                     .iter()
-                    .map(|t| github_text(t))
-                    .collect::<Vec<_>>()
-                    .join(REF_EXPR)
+                    .map(|p| match p {
+                        UrlPart::Text(t) => github_text(t),
+                        UrlPart::Placeholder(p) => url_expr(*p).to_string(),
+                    })
+                    .collect::<String>()
             }),
         }),
         concurrency: j.concurrency.clone(),
@@ -282,9 +295,17 @@ fn job(
     })
 }
 
-/// `{ref}` in an environment URL: the branch or tag being built, the pull request's source
-/// branch for a pull request (as `cigen run` reads the branch, `provider/github.rs`).
-const REF_EXPR: &str = "${{ github.head_ref || github.ref_name }}";
+/// An environment URL's placeholder as GitHub's expression. `{ref}`: the branch or tag being
+/// built, the pull request's source branch for a pull request (as `cigen run` reads the
+/// branch, `provider/github.rs`). `{project}`: the payload's repository name (every event
+/// that starts a cigen workflow carries `repository`, scheduled runs included).
+fn url_expr(p: UrlPlaceholder) -> &'static str {
+    match p {
+        UrlPlaceholder::Ref => "${{ github.head_ref || github.ref_name }}",
+        UrlPlaceholder::Repository => "${{ github.repository }}",
+        UrlPlaceholder::Project => "${{ github.event.repository.name }}",
+    }
+}
 
 /// The run step's env: matrix values, secrets and needs outputs (nothing else: spec env is
 /// applied by cigen itself, identically everywhere).

@@ -5,7 +5,7 @@ use super::context::{Entry, Step, Value};
 use super::{run_env, text};
 use crate::contract;
 use crate::generate::{invocation, GenerateError};
-use crate::model::{Job, Pipeline, WorkflowOutput};
+use crate::model::{AllowFailure, Job, Pipeline, WorkflowOutput};
 use crate::pins::{self, Pin};
 
 fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
@@ -19,6 +19,7 @@ fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
         env: vec![],
         run: None,
         shell: None,
+        continue_on_error: None,
     }
 }
 
@@ -41,6 +42,7 @@ fn run(name: &str, env: Vec<Entry>, command: String) -> Step {
         env,
         run: Some(command),
         shell: Some("bash".into()),
+        continue_on_error: None,
     }
 }
 
@@ -187,6 +189,7 @@ fn install_cigen(t: &WorkflowOutput) -> Vec<Step> {
             env: vec![],
             run: None,
             shell: None,
+            continue_on_error: None,
         },
         None => uses(&t.pins.required(pins::CIGEN), "Install cigen", with),
     });
@@ -240,6 +243,17 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
             ),
         );
         run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
+        // On the step, not the job: the job then succeeds for its dependents everywhere (act
+        // and Forgejo's runner ignore a job-level `continue-on-error`), and the failed step
+        // still shows.
+        run_step.continue_on_error = match &j.allow_failure {
+            AllowFailure::None => None,
+            AllowFailure::All => Some("true".into()),
+            AllowFailure::Cells(_) => Some(format!(
+                "${{{{ matrix.{} }}}}",
+                contract::GITHUB_ALLOW_FAILURE_KEY
+            )),
+        };
         out.push(run_step);
     }
     out.extend(post);
@@ -261,6 +275,31 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
                 },
                 text("path", paths.join("\n")),
                 flag("include-hidden-files", true),
+            ],
+        );
+        up.condition = Some("!cancelled()".into());
+        out.push(up);
+    }
+    if !j.reports.paths().is_empty() {
+        // GitHub reads no JUnit or coverage file itself: the files are kept for download
+        // (and for actions the spec adds after the run), also when the run failed. A missing
+        // one is `cigen run`'s warning already, so the upload does not warn again.
+        let name = contract::reports_artifact_name(&j.name);
+        let (name, is_expr) = match j.matrix {
+            Some(_) => (format!("{name}.${{{{ strategy.job-index }}}}"), true),
+            None => (name, false),
+        };
+        let mut up = uses(
+            &t.pins.required(pins::UPLOAD_ARTIFACT),
+            "Upload reports",
+            vec![
+                Entry {
+                    key: "name".into(),
+                    value: Value::Text(name),
+                    expr: is_expr,
+                },
+                text("path", j.reports.paths().join("\n")),
+                text("if-no-files-found", "ignore"),
             ],
         );
         up.condition = Some("!cancelled()".into());

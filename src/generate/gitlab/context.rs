@@ -14,6 +14,9 @@ pub(crate) struct Pipeline {
     pub(crate) rules: Vec<Rule>,
     /// Cron lines, shown as a comment: GitLab schedules live in the project settings.
     pub(crate) schedules: Vec<String>,
+    /// Set when some `when.schedule` must know which schedule runs: each GitLab schedule
+    /// then sets `CIGEN_SCHEDULE` to its cron line (the comment says so).
+    pub(crate) schedule_var: Option<&'static str>,
     pub(crate) stages: Vec<String>,
     pub(crate) jobs: Vec<Job>,
     /// Where `cigen run` writes its JUnit report (`contract::JUNIT_PATH`).
@@ -70,6 +73,10 @@ pub(crate) struct Job {
     pub(crate) environment: Option<Environment>,
     /// `resource_group`: the job's concurrency group.
     pub(crate) resource_group: Option<String>,
+    /// Job-level `when:` (`always`, `on_failure`, `manual`); `None`: GitLab's `on_success`.
+    pub(crate) when: Option<&'static str>,
+    /// The exit code of an allowed failure (`allow_failure: exit_codes`), when any cell may fail.
+    pub(crate) allow_exit_code: Option<i32>,
     /// Whether a newer pipeline may cancel the job: yes, except deployments (jobs with an
     /// environment), which must not stop half-way.
     pub(crate) interruptible: bool,
@@ -82,6 +89,12 @@ pub(crate) struct Job {
     pub(crate) artifact_paths: Vec<String>,
     /// Whether the job publishes outputs through a dotenv report.
     pub(crate) dotenv: bool,
+    /// The job's own JUnit files (`reports.junit`), listed after cigen's.
+    pub(crate) junit: Vec<String>,
+    /// `reports.coverage`: GitLab's `coverage_report`.
+    pub(crate) coverage_report: Option<CoverageReport>,
+    /// The `coverage:` regex in GitLab's `/.../` form.
+    pub(crate) coverage: Option<String>,
 }
 
 /// A job's cache: GitLab hashes `files` into the key, after `prefix`.
@@ -91,4 +104,11 @@ pub(crate) struct Cache {
     /// The cache's name; with `$CI_JOB_NAME_SLUG` for a matrix job (one cache per cell).
     pub(crate) prefix: String,
     pub(crate) paths: Vec<String>,
+}
+
+/// A coverage report GitLab reads: `coverage_report: { coverage_format, path }`.
+#[derive(Debug, Serialize)]
+pub(crate) struct CoverageReport {
+    pub(crate) format: &'static str,
+    pub(crate) path: String,
 }

@@ -23,6 +23,7 @@ use crate::contract::{
     matrix_env_name, provider_timeout_minutes, GITLAB_IMAGE_VAR, JUNIT_PATH, OUTPUTS_DOTENV_PATH,
 };
 use crate::model::{GitlabOutput, Job as ModelJob, Pipeline, TargetKind};
+use crate::spec::{UrlPart, UrlPlaceholder};
 
 /// The GitLab CI back end.
 pub(crate) struct Gitlab;
@@ -131,6 +132,15 @@ fn pipeline(p: &Pipeline, t: &GitlabOutput) -> Result<Ctx, GenerateError> {
         name: p.name.clone(),
         rules: rules::rules(&p.triggers),
         schedules: p.triggers.schedule.clone(),
+        // With one schedule, a scheduled run is that one (`run/mod.rs`): no variable needed.
+        schedule_var: (p.triggers.schedule.len() > 1
+            && p.jobs.values().any(|j| {
+                j.when.schedule.is_some()
+                    || j.steps
+                        .iter()
+                        .any(|s| s.when.as_ref().is_some_and(|w| w.schedule.is_some()))
+            }))
+        .then_some(crate::contract::SCHEDULE_VAR),
         stages: (0..=max).map(stage_name).collect(),
         jobs,
         junit_path: JUNIT_PATH,
@@ -233,11 +243,31 @@ fn job(
             name: e.name().to_string(),
             // The pull request's source branch too: GitLab sets it as the ref of a merge
             // request pipeline, as `cigen run` reads the branch (`provider/gitlab.rs`).
-            url: e
-                .url_pieces()
-                .map(|pieces| pieces.join("$CI_COMMIT_REF_NAME")),
+            url: e.url_parts().map(|parts| {
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        UrlPart::Text(t) => *t,
+                        UrlPart::Placeholder(UrlPlaceholder::Ref) => "$CI_COMMIT_REF_NAME",
+                        UrlPart::Placeholder(UrlPlaceholder::Repository) => "$CI_PROJECT_PATH",
+                        UrlPart::Placeholder(UrlPlaceholder::Project) => "$CI_PROJECT_NAME",
+                    })
+                    .collect::<String>()
+            }),
         }),
         resource_group: j.concurrency.clone(),
+        when: match (j.manual, j.after) {
+            // Manual jobs keep GitLab's own default, `allow_failure: true`: a pipeline nobody
+            // plays it in is not blocked (`check` refuses `manual` with `when.needs`).
+            (true, _) => Some("manual"),
+            (false, crate::spec::NeedsResult::Always) => Some("always"),
+            (false, crate::spec::NeedsResult::Failure) => Some("on_failure"),
+            (false, crate::spec::NeedsResult::Success) => None,
+        },
+        // cigen exits with this code only when the failed cells are allowed to fail, so one
+        // list serves a `parallel: matrix` job whose cells differ.
+        allow_exit_code: (j.allow_failure != crate::model::AllowFailure::None)
+            .then_some(crate::contract::ALLOWED_FAILURE_EXIT),
         interruptible: j.environment.is_none(),
         cache: cache::cache(j),
         before_script,
@@ -245,5 +275,17 @@ fn job(
         after_script: after::lines(t, j),
         artifact_paths: j.artifacts.clone(),
         dotenv: !j.outputs.is_empty(),
+        junit: j.reports.junit.iter().map(|p| p.to_string()).collect(),
+        coverage_report: j
+            .reports
+            .coverage
+            .as_ref()
+            .map(|c| context::CoverageReport {
+                format: c.format.as_str(),
+                path: c.path.to_string(),
+            }),
+        // GitLab reads the regex between slashes (RE2 syntax; `check` keeps it to what both
+        // GitLab and `cigen run` read the same way).
+        coverage: j.coverage.as_ref().map(|re| format!("/{re}/")),
     })
 }

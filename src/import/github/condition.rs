@@ -1,13 +1,13 @@
 //! GitHub `if:` conditions → the spec's typed `when` (events, branches, matrix values and
-//! their negations under `when.not`), plus what has no typed equivalent (status functions,
-//! repository guards), reported.
+//! their negations under `when.not`, the repository, a schedule's cron, a pull request's
+//! target branch), plus what has no typed equivalent (status functions), reported.
 
 use indexmap::IndexMap;
 
 use super::expression::{parse, CmpOp, Expr};
 use crate::import::events::EventSet;
 use crate::import::typed;
-use crate::spec::{Event, Matrix, Not, OneOrMany, Scalar};
+use crate::spec::{Event, Glob, Matrix, Not, OneOrMany, Scalar};
 
 /// When a job or step runs relative to the failure of what came before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +39,12 @@ pub(crate) struct Condition {
     /// Matrix tests `(key, equal, values)`: `matrix.rust == 'nightly'` is
     /// `("rust", true, ["nightly"])`, `matrix.os != 'a' && matrix.os != 'b'` two tests.
     pub(crate) matrix: Vec<(String, bool, Vec<String>)>,
+    /// Repository globs the condition allows (`github.repository == 'o/n'`; `None`: any).
+    pub(crate) repository: Option<Vec<String>>,
+    /// Crons of a scheduled run the condition allows (`github.event.schedule == '...'`).
+    pub(crate) schedule: Option<Vec<String>>,
+    /// Target branches of a pull request the condition allows (`github.base_ref == 'main'`).
+    pub(crate) base: Option<Vec<String>>,
     /// Parts with no typed equivalent: `(feature, text)`.
     pub(crate) lost: Vec<(&'static str, String)>,
 }
@@ -87,6 +93,11 @@ enum Atom {
     NotBranches(Vec<String>),
     Status(Status),
     Matrix(String, bool, Vec<String>),
+    /// `when.repository`, `when.schedule` (only on scheduled runs), `when.base` (only on
+    /// pull requests): GitHub's value is empty on other events, so each implies its event.
+    Repository(Vec<String>),
+    Schedule(Vec<String>),
+    Base(Vec<String>),
     Nothing,
     Lost(&'static str),
 }
@@ -149,8 +160,39 @@ fn atom(e: &Expr) -> Atom {
             let mut events = EventSet::default();
             let mut branches = Vec::new();
             let mut matrix: Option<(String, Vec<String>)> = None;
+            // Alternatives of one value (`github.repository == 'a' || ... == 'b'`).
+            let mut same: Option<Atom> = None;
             for i in items {
-                match atom(i) {
+                let a = atom(i);
+                let merged = match (same.take(), a) {
+                    (None, a @ (Atom::Repository(_) | Atom::Schedule(_) | Atom::Base(_)))
+                        if events.is_empty() && branches.is_empty() && matrix.is_none() =>
+                    {
+                        Ok(a)
+                    }
+                    (Some(Atom::Repository(mut x)), Atom::Repository(y)) => {
+                        x.extend(y);
+                        Ok(Atom::Repository(x))
+                    }
+                    (Some(Atom::Schedule(mut x)), Atom::Schedule(y)) => {
+                        x.extend(y);
+                        Ok(Atom::Schedule(x))
+                    }
+                    (Some(Atom::Base(mut x)), Atom::Base(y)) => {
+                        x.extend(y);
+                        Ok(Atom::Base(x))
+                    }
+                    (Some(_), _) => return Atom::Lost("condition"),
+                    (None, a) => Err(a),
+                };
+                let a = match merged {
+                    Ok(m) => {
+                        same = Some(m);
+                        continue;
+                    }
+                    Err(a) => a,
+                };
+                match a {
                     Atom::Events(s) if branches.is_empty() && matrix.is_none() => {
                         events = events.union(s)
                     }
@@ -167,7 +209,9 @@ fn atom(e: &Expr) -> Atom {
                     _ => return Atom::Lost("condition"),
                 }
             }
-            if let Some((k, v)) = matrix {
+            if let Some(a) = same {
+                a
+            } else if let Some((k, v)) = matrix {
                 Atom::Matrix(k, true, v)
             } else if branches.is_empty() {
                 Atom::Events(events)
@@ -207,6 +251,10 @@ fn atom_eq(path: &str, value: &str) -> Atom {
             }
         }
         "github.ref_name" | "github.head_ref" => Atom::Branches(vec![value.to_string()]),
+        "github.repository" => Atom::Repository(vec![value.to_string()]),
+        "github.repository_owner" => Atom::Repository(vec![format!("{value}/*")]),
+        "github.event.schedule" => Atom::Schedule(vec![value.to_string()]),
+        "github.base_ref" => Atom::Base(vec![value.to_string()]),
         "github.ref_type" => match value {
             "tag" => Atom::Events(EventSet::of(&[Event::Tag])),
             "branch" => Atom::Events(EventSet::all().minus(EventSet::of(&[Event::Tag]))),
@@ -225,6 +273,9 @@ pub(crate) fn convert(text: &str) -> Condition {
         not_branches: None,
         status: Status::Success,
         matrix: Vec::new(),
+        repository: None,
+        schedule: None,
+        base: None,
         lost: Vec::new(),
     };
     let Some(e) = parse(text) else {
@@ -250,11 +301,59 @@ pub(crate) fn convert(text: &str) -> Condition {
             Atom::NotBranches(b) => c.not_branches.get_or_insert_with(Vec::new).extend(b),
             Atom::Status(s) => c.status = s,
             Atom::Matrix(k, eq, v) => c.matrix.push((k, eq, v)),
+            // A second test of the same value would need both to hold: keep what both allow.
+            Atom::Repository(r) => c.repository = Some(narrow(c.repository.take(), r)),
+            Atom::Schedule(r) => {
+                let s = EventSet::of(&[Event::Schedule]);
+                c.events = Some(c.events.map_or(s, |e| e.intersect(s)));
+                c.schedule = Some(narrow(c.schedule.take(), r));
+            }
+            Atom::Base(r) => {
+                let s = EventSet::of(&[Event::PullRequest]);
+                c.events = Some(c.events.map_or(s, |e| e.intersect(s)));
+                c.base = Some(narrow(c.base.take(), r));
+            }
             Atom::Nothing => {}
             Atom::Lost(feature) => c.lost.push((feature, text.trim().to_string())),
         }
     }
     c
+}
+
+/// A condition's repository, schedule and target-branch tests as `when.repository`,
+/// `when.schedule` and `when.base`; a pattern that is no glob goes to `rejected`.
+#[allow(clippy::type_complexity)]
+pub(crate) fn values(
+    c: &Condition,
+    rejected: &mut dyn FnMut(String),
+) -> (
+    Option<OneOrMany<Glob>>,
+    Option<OneOrMany<String>>,
+    Option<OneOrMany<Glob>>,
+) {
+    let mut bad = Vec::new();
+    let repository = c
+        .repository
+        .as_ref()
+        .and_then(|r| typed::branch(r, &mut bad));
+    let base = c.base.as_ref().and_then(|b| typed::branch(b, &mut bad));
+    for b in bad {
+        rejected(b);
+    }
+    let schedule = c.schedule.clone().and_then(|mut s| match s.len() {
+        0 => None,
+        1 => s.pop().map(OneOrMany::One),
+        _ => Some(OneOrMany::Many(s)),
+    });
+    (repository, schedule, base)
+}
+
+/// What two conditions on one value that must both hold allow.
+fn narrow(prev: Option<Vec<String>>, next: Vec<String>) -> Vec<String> {
+    match prev {
+        Some(p) => p.into_iter().filter(|x| next.contains(x)).collect(),
+        None => next,
+    }
 }
 
 /// The matrix tests and exclusions of a condition, as `when.matrix` and `when.not`.
@@ -376,6 +475,24 @@ mod tests {
 
         let c = convert("${{ github.ref == 'refs/heads/main' && github.repository == 'acme/x' }}");
         assert_eq!(c.branches, Some(vec!["main".to_string()]));
+        assert_eq!(c.repository, Some(vec!["acme/x".to_string()]));
+        assert!(c.lost.is_empty());
+        let c = convert("github.repository_owner == 'acme' || github.repository == 'b/c'");
+        assert_eq!(
+            c.repository,
+            Some(vec!["acme/*".to_string(), "b/c".to_string()])
+        );
+        // A schedule's cron or a target branch implies its event.
+        let c = convert("github.event.schedule == '0 3 * * *'");
+        assert_eq!(c.events, Some(EventSet::of(&[Event::Schedule])));
+        assert_eq!(c.schedule, Some(vec!["0 3 * * *".to_string()]));
+        let c = convert("github.base_ref == 'main' && github.event_name == 'pull_request'");
+        assert_eq!(c.events, Some(EventSet::of(&[Event::PullRequest])));
+        assert_eq!(c.base, Some(vec!["main".to_string()]));
+        // A negated repository has no typed form.
+        let c = convert("github.repository != 'acme/x'");
+        assert_eq!(c.lost[0].0, "condition");
+        let c = convert("github.repository == 'acme/x' || github.event_name == 'push'");
         assert_eq!(c.lost[0].0, "condition");
 
         let c = convert("github.event_name != 'pull_request'");

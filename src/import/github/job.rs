@@ -215,17 +215,7 @@ pub(crate) fn convert(
         }
     }
     if let Some(v) = &j.continue_on_error {
-        if scalar_text(v).as_deref() != Some("false") {
-            cx.add(
-                Kind::Lost,
-                "continue-on-error",
-                "continue-on-error",
-                format!(
-                    "`continue-on-error: {}`: a failing job fails the pipeline",
-                    scalar_text(v).unwrap_or_default()
-                ),
-            );
-        }
+        c.job.allow_failure = super::results::allow_failure(cx, v);
     }
     if j.container.is_some() {
         cx.add(Kind::Lost, "container", "container", "a job container: the job runs on the runner itself (GitLab can take the image as `runs-on.image`)");
@@ -255,22 +245,34 @@ pub(crate) fn convert(
                 Kind::Lost,
                 feature,
                 "if",
-                format!("job condition `{text}` (only events and branches are typed)"),
+                format!("job condition `{text}` (only events, branches, matrix values, the repository, the schedule and a pull request's target branch are typed)"),
             );
         }
         let t = super::condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_deref());
         for (feature, text) in t.lost {
             cx.add(Kind::Lost, feature, "if", format!("job condition: {text}"));
         }
-        if !t.matrix.is_empty() || t.not.is_some() {
-            c.job.when = Some(Box::new(When {
-                matrix: t.matrix,
-                not: t.not,
-                ..When::default()
-            }));
+        let (repository, schedule, base) = condition::values(&cond, &mut |r| {
+            cx.add(
+                Kind::Lost,
+                "condition",
+                "if",
+                format!("`{r}` is not a glob cigen reads; the condition was left out"),
+            )
+        });
+        let when = When {
+            matrix: t.matrix,
+            not: t.not,
+            repository,
+            schedule,
+            base,
+            ..When::default()
+        };
+        if when != When::default() {
+            c.job.when = Some(Box::new(when));
         }
         if cond.status != Status::Success {
-            cx.add(Kind::Lost, "condition", "if", "a job that runs after its needs failed (`always()`, `failure()`, `!cancelled()`): it runs only when they pass");
+            super::results::after_needs(cx, &mut c.job, cond.status);
         }
         c.condition = Some(cond);
     }

@@ -1,5 +1,6 @@
-//! A workflow job's `permissions`, `environment` (its URL's ref expressions become `{ref}`)
-//! and `concurrency` as the spec's keys, with what cannot be said reported.
+//! A workflow job's `permissions`, `environment` (its URL's ref and repository expressions
+//! become placeholders) and `concurrency` as the spec's keys, with what cannot be said
+//! reported.
 
 use indexmap::IndexMap;
 use serde_yaml::Value;
@@ -69,7 +70,7 @@ pub(super) fn environment(cx: &mut JobCx<'_>, v: &Value) -> Option<Environment> 
                 })
             }
             None => {
-                cx.add(Kind::Lost, "environment-url", "environment.url", format!("environment URL `{u}` uses an expression other than the ref name (`{{ref}}` in the spec); the URL was left out"));
+                cx.add(Kind::Lost, "environment-url", "environment.url", format!("environment URL `{u}` uses an expression other than the ref name, `github.repository` and `github.event.repository.name` (`{{ref}}`, `{{repository}}`, `{{project}}` in the spec); the URL was left out"));
                 Some(Environment::Name(name))
             }
         },
@@ -78,8 +79,9 @@ pub(super) fn environment(cx: &mut JobCx<'_>, v: &Value) -> Option<Environment> 
 }
 
 /// An environment URL with the ref name (`${{ github.ref_name }}`, or
-/// `${{ github.head_ref || github.ref_name }}`) as the spec's `{ref}`; `None` when it holds
-/// another expression.
+/// `${{ github.head_ref || github.ref_name }}`) as the spec's `{ref}`, the repository's
+/// `owner/name` and name as `{repository}` and `{project}`; `None` when it holds another
+/// expression.
 fn ref_url(url: &str) -> Option<String> {
     let mut out = String::new();
     let mut rest = url;
@@ -91,10 +93,12 @@ fn ref_url(url: &str) -> Option<String> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        if e != "github.ref_name" && e != "github.head_ref || github.ref_name" {
-            return None;
-        }
-        out.push_str(crate::spec::REF_PLACEHOLDER);
+        out.push_str(match e.as_str() {
+            "github.ref_name" | "github.head_ref || github.ref_name" => "{ref}",
+            "github.repository" => "{repository}",
+            "github.event.repository.name" => "{project}",
+            _ => return None,
+        });
         rest = &after[close + 2..];
     }
     out.push_str(rest);

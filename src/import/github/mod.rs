@@ -11,6 +11,7 @@ mod job;
 mod job_keys;
 mod matrix;
 mod model;
+mod results;
 mod runners;
 mod services;
 mod steps;
@@ -179,26 +180,24 @@ fn workflow_items(s: &Source, union: &crate::spec::Triggers, draft: &mut Draft) 
     }
     if !s.on.schedule.is_empty() && union.schedule.iter().any(|c| !s.on.schedule.contains(c)) {
         draft.report.add(
-            Kind::Lost,
+            Kind::Note,
             None,
             "schedule",
             origin("on.schedule"),
             format!(
-                "the spec has one list of schedules: the jobs of {} also run at {}",
+                "the spec has one list of schedules: the jobs of {} run on scheduled runs of {} only (`when.schedule`)",
                 s.rel,
-                union
-                    .schedule
+                s.on.schedule
                     .iter()
-                    .filter(|c| !s.on.schedule.contains(c))
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
         );
     }
-    if let Some(b) = &s.on.pull_request {
-        if *b != triggers::pr_branches(union) {
-            draft.report.add(Kind::Lost, None, "trigger-filter", origin("on.pull_request"), format!("{} runs on pull requests into {}; the spec's triggers are shared, so its jobs also run on pull requests into other branches", s.rel, b.as_ref().map(|b| b.join(", ")).unwrap_or_else(|| "any branch".into())));
+    if let Some(Some(b)) = &s.on.pull_request {
+        if Some(b) != triggers::pr_branches(union).as_ref() {
+            draft.report.add(Kind::Note, None, "trigger-filter", origin("on.pull_request"), format!("{} runs on pull requests into {}; the spec's triggers are shared, so its jobs run on pull requests into other branches only to skip (`when.base`)", s.rel, b.join(", ")));
         }
     }
     if s.wf.concurrency.is_some() {
@@ -310,6 +309,27 @@ fn gate(
     let mut rejected = Vec::new();
     if let Some(b) = branches.filter(|b| !b.is_empty()) {
         when.branch = typed::branch(&b, &mut rejected);
+    }
+    // The workflow's own schedules and pull request targets, where the shared triggers
+    // have more: `when.schedule` and `when.base` filter only their own event's runs.
+    let live = events.minus(excluded);
+    if live.contains(Event::Schedule)
+        && when.schedule.is_none()
+        && !on.schedule.is_empty()
+        && union.schedule.iter().any(|c| !on.schedule.contains(c))
+    {
+        when.schedule = Some(match on.schedule.as_slice() {
+            [one] => crate::spec::OneOrMany::One(one.clone()),
+            many => crate::spec::OneOrMany::Many(many.to_vec()),
+        });
+    }
+    if let Some(Some(b)) = &on.pull_request {
+        if live.contains(Event::PullRequest)
+            && when.base.is_none()
+            && Some(b) != triggers::pr_branches(union).as_ref()
+        {
+            when.base = typed::branch(b, &mut rejected);
+        }
     }
     if !on.changed.is_empty() {
         when.changed = typed::globs(&on.changed, &mut rejected);

@@ -110,6 +110,9 @@ fn post_condition(cx: &mut JobCx<'_>, s: &model::Step, at: &str) -> Option<PostC
         && cond.branches.is_none()
         && cond.not_events.is_none()
         && cond.not_branches.is_none()
+        && cond.repository.is_none()
+        && cond.schedule.is_none()
+        && cond.base.is_none()
         && cond.matrix.is_empty();
     if !typed_only {
         cx.add(Kind::Lost, "condition", &format!("{at}.if"), format!("post step condition `{}`: only how the job went (`success()`, `failure()`, `always()`, `!cancelled()`) is typed; the rest was left out", text.trim()));
@@ -180,7 +183,7 @@ fn run_step(
                 Kind::Lost,
                 feature,
                 &format!("{at}.if"),
-                format!("step condition `{text}` (only events and branches are typed)"),
+                format!("step condition `{text}` (only events, branches, matrix values, the repository, the schedule and a pull request's target branch are typed)"),
             );
         }
         let typed = condition::typed(&cond, &cx.scope.matrix, c.job.matrix.as_deref());
@@ -202,11 +205,15 @@ fn run_step(
             ),
         }
         let mut rejected = Vec::new();
+        let (repository, schedule, base) = condition::values(&cond, &mut |r| rejected.push(r));
         let when = When {
             event: cond.events.and_then(|e| e.to_when()),
             branch: cond.branches.and_then(|b| typed::branch(&b, &mut rejected)),
             matrix: typed.matrix,
             not: typed.not,
+            repository,
+            schedule,
+            base,
             ..When::default()
         };
         for r in rejected {
@@ -214,7 +221,7 @@ fn run_step(
                 Kind::Lost,
                 "condition",
                 &format!("{at}.if"),
-                format!("`{r}` is not a glob cigen reads; the branch condition was left out"),
+                format!("`{r}` is not a glob cigen reads; the condition was left out"),
             );
         }
         if when != When::default() {

@@ -244,25 +244,35 @@ pub(super) fn convert(
             "`$CI_DEFAULT_BRANCH` became `main`: change `when.branch` if yours is another",
         );
     }
-    if j.when
-        .as_deref()
-        .is_some_and(|w| w == "manual" || w == "delayed")
-    {
-        draft.report.add(
+    let mut when = When::default();
+    match j.when.as_deref() {
+        Some("manual") => job.manual = Some(true),
+        Some("delayed") => draft.report.add(
             Kind::Lost,
             Some(name),
             "manual-job",
             origin.clone(),
-            format!(
-                "`when: {}`: the job runs without waiting for a click",
-                j.when.as_deref().unwrap_or_default()
-            ),
-        );
+            "`when: delayed`: the job runs without waiting",
+        ),
+        // GitLab reads them against the needs when there are any (against earlier stages
+        // otherwise, which the needs cigen derives from stages stand for).
+        Some(w @ ("always" | "on_failure")) if !job.needs.is_empty() => {
+            when.needs = Some(if w == "always" {
+                spec::NeedsResult::Always
+            } else {
+                spec::NeedsResult::Failure
+            });
+        }
+        _ => {}
     }
-    let mut when = When::default();
+    if gate.manual {
+        job.manual = Some(true);
+    }
     if let Some(mut e) = gate.events {
         events = events.union(e);
-        if e.contains(Event::Push) || e.contains(Event::PullRequest) {
+        // A manual job runs by hand: on GitHub only in a manual run, so that event must be
+        // one it runs for.
+        if e.contains(Event::Push) || e.contains(Event::PullRequest) || gate.manual {
             e.insert(Event::Manual);
         }
         when.event = e.to_when();
@@ -309,8 +319,18 @@ pub(super) fn convert(
                 }
             }
         }
-        for (k, _) in a.reports.iter().flatten() {
-            draft.report.add(Kind::Lost, Some(name), "artifact-reports", origin.clone(), format!("`artifacts: reports: {k}`: GitLab reads only the JUnit report cigen writes for the job's steps"));
+        if let Some(map) = &a.reports {
+            let (reports, lost) = super::reports::reports(map);
+            job.reports = reports;
+            for (_, why) in lost {
+                draft.report.add(
+                    Kind::Lost,
+                    Some(name),
+                    "artifact-reports",
+                    origin.clone(),
+                    why,
+                );
+            }
         }
         for k in a.other.keys() {
             if k != "name" && k != "when" && k != "expire_in" {
@@ -342,13 +362,22 @@ pub(super) fn convert(
             other => (scalar(other), None),
         };
         if let Some(en) = en {
+            // The variables the spec's placeholders stand for; a `$` left over is another one.
             let url = url.map(|u| {
-                u.replace("${CI_COMMIT_REF_NAME}", spec::REF_PLACEHOLDER)
-                    .replace("$CI_COMMIT_REF_NAME", spec::REF_PLACEHOLDER)
+                [
+                    ("CI_COMMIT_REF_NAME", "{ref}"),
+                    ("CI_PROJECT_PATH", "{repository}"),
+                    ("CI_PROJECT_NAME", "{project}"),
+                ]
+                .iter()
+                .fold(u, |u, (var, placeholder)| {
+                    u.replace(&format!("${{{var}}}"), placeholder)
+                        .replace(&format!("${var}"), placeholder)
+                })
             });
             job.environment = Some(match url {
                 Some(u) if u.contains('$') => {
-                    draft.report.add(Kind::Lost, Some(name), "environment-url", origin.clone(), format!("environment URL `{u}` uses a variable other than `$CI_COMMIT_REF_NAME` (`{{ref}}` in the spec); the URL was left out"));
+                    draft.report.add(Kind::Lost, Some(name), "environment-url", origin.clone(), format!("environment URL `{u}` uses a variable other than `$CI_COMMIT_REF_NAME`, `$CI_PROJECT_PATH` and `$CI_PROJECT_NAME` (`{{ref}}`, `{{repository}}`, `{{project}}` in the spec); the URL was left out"));
                     spec::Environment::Name(en)
                 }
                 Some(u) => spec::Environment::Full {
@@ -410,17 +439,19 @@ pub(super) fn convert(
             ),
         }
     }
-    if j.allow_failure
-        .as_ref()
-        .is_some_and(|v| v.as_bool() != Some(false))
-    {
-        draft.report.add(
+    match j.allow_failure.as_ref() {
+        None => {}
+        Some(v) if v.as_bool() == Some(false) => {}
+        Some(v) if v.as_bool() == Some(true) => {
+            job.allow_failure = Some(spec::AllowFailure::All(true));
+        }
+        Some(_) => draft.report.add(
             Kind::Lost,
             Some(name),
             "continue-on-error",
             origin.clone(),
-            "`allow_failure`: a failing job fails the pipeline",
-        );
+            "`allow_failure: exit_codes`: only `allow_failure: true` is typed; a failing job fails the pipeline",
+        ),
     }
     if let Some(group) = &j.resource_group {
         let plain = !group.is_empty()
@@ -435,14 +466,13 @@ pub(super) fn convert(
             job.concurrency = Some(group.clone());
         }
     }
-    if j.coverage.is_some() {
-        draft.report.add(
-            Kind::Lost,
-            Some(name),
-            "coverage",
-            origin.clone(),
-            "`coverage:` regex: GitLab shows no coverage figure for the job",
-        );
+    if let Some(c) = &j.coverage {
+        match super::reports::coverage(c) {
+            Ok(re) => job.coverage = Some(re),
+            Err(why) => draft
+                .report
+                .add(Kind::Lost, Some(name), "coverage", origin.clone(), why),
+        }
     }
     if j.interruptible.is_some() || default.interruptible.is_some() {
         draft.report.add(

@@ -188,6 +188,12 @@ impl Reporter for Github {
                         "::notice title={title}::{}",
                         escape_command_data(&format!("skipped: {reason}"))
                     )),
+                    UnitStatus::FailedAllowed => self.print(&format!(
+                        "::warning title={title}::{}",
+                        escape_command_data(&format!(
+                            "failed, allowed to (allow_failure): {reason}"
+                        ))
+                    )),
                     UnitStatus::Flaky => self.print(&format!(
                         "::warning title={title}::{}",
                         escape_command_data(&format!("flaky: {reason}"))
@@ -198,6 +204,13 @@ impl Reporter for Github {
                             escape_command_data(&reason)
                         )),
                     _ => {}
+                }
+                // A declared report that never appeared: an annotation on the run's page.
+                for r in &result.missing_reports {
+                    self.print(&format!(
+                        "::warning title={title}::{}",
+                        escape_command_data(&format!("report `{r}` matched no file"))
+                    ));
                 }
             }
         }

@@ -1,0 +1,113 @@
+//! Rule: `when.schedule` names crons of `triggers.schedule` (a typo would skip the job on
+//! every schedule, silently), and `when.schedule` / `when.base` filter an event the job can
+//! run on (a filter of an event the job's own `when.event` excludes does nothing).
+
+use super::Context;
+use crate::diagnostic::{did_you_mean, Code, Diagnostic};
+use crate::model::cron_text;
+use crate::source::YamlPath;
+use crate::spec::{Event, OneOrMany, StepSpec, When};
+
+pub(crate) const UNKNOWN_SCHEDULE: Code = Code::new("unknown-schedule");
+pub(crate) const FILTER_NEVER_APPLIES: Code = Code::new("filter-never-applies");
+
+/// The codes this rule reports.
+pub(super) const CODES: &[Code] = &[UNKNOWN_SCHEDULE, FILTER_NEVER_APPLIES];
+
+/// The path of item `i` of a one-or-many value at `path`.
+fn item<T>(v: &OneOrMany<T>, path: &YamlPath, i: usize) -> YamlPath {
+    match v {
+        OneOrMany::One(_) => path.clone(),
+        OneOrMany::Many(_) => path.index(i),
+    }
+}
+
+fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Diagnostic>) {
+    let known: Vec<String> = cx
+        .spec
+        .triggers
+        .schedule
+        .iter()
+        .map(|c| cron_text(c))
+        .collect();
+    if let Some(crons) = &w.schedule {
+        for (i, c) in crons.to_vec().into_iter().enumerate() {
+            if known.contains(&cron_text(c)) {
+                continue;
+            }
+            let help = if known.is_empty() {
+                "add the cron line under `triggers.schedule`, or remove the condition".to_string()
+            } else {
+                match did_you_mean(c, cx.spec.triggers.schedule.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!(
+                        "the schedules are {}",
+                        cx.spec
+                            .triggers
+                            .schedule
+                            .iter()
+                            .map(|c| format!("`{c}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                }
+            };
+            out.push(
+                Diagnostic::error(
+                    UNKNOWN_SCHEDULE,
+                    format!("{what} runs only on the schedule `{c}`, which `triggers.schedule` does not have"),
+                )
+                .at(item(crons, &path.key("schedule"), i))
+                .with_label("no such schedule: every scheduled run would skip it")
+                .with_help(help),
+            );
+        }
+    }
+    let events: Option<Vec<Event>> = w
+        .event
+        .as_ref()
+        .map(|e| e.to_vec().into_iter().copied().collect());
+    let filters = [
+        ("schedule", w.schedule.is_some(), Event::Schedule),
+        ("base", w.base.is_some(), Event::PullRequest),
+    ];
+    for (key, given, event) in filters {
+        if !given || events.as_ref().is_none_or(|e| e.contains(&event)) {
+            continue;
+        }
+        let name = crate::provider::event_name(event);
+        out.push(
+            Diagnostic::warning(
+                FILTER_NEVER_APPLIES,
+                format!("{what}: `when.{key}` filters `{name}` runs, which `when.event` excludes"),
+            )
+            .at_key(path.key(key))
+            .with_label("filters nothing")
+            .with_help(format!(
+                "`when.{key}` narrows `{name}` runs only; add `{name}` to `when.event`, or remove `when.{key}`"
+            )),
+        );
+    }
+}
+
+pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (job, j) in &cx.spec.jobs {
+        let jp = YamlPath::root().key("jobs").key(job);
+        if let Some(w) = &j.when {
+            one(cx, &format!("job `{job}`"), w, jp.key("when"), out);
+        }
+        for (i, s) in j.steps.iter().enumerate() {
+            if let StepSpec::Full(s) = s {
+                if let Some(w) = &s.when {
+                    one(
+                        cx,
+                        &format!("a step of job `{job}`"),
+                        w,
+                        jp.key("steps").index(i).key("when"),
+                        out,
+                    );
+                }
+            }
+        }
+    }
+}

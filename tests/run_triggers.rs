@@ -1,0 +1,269 @@
+//! `when.schedule`, `when.base` and `when.repository` under `cigen run`: chosen with
+//! `--schedule`, `--base-branch` and `--repository` on a laptop (the repository otherwise
+//! from the `origin` remote), and read from GitHub's and GitLab's variables and payload in
+//! CI. Real runs of the real binary; the parity suite (`parity::triggers`) runs the same
+//! conditions under every runner.
+
+use crate::test::{scrubbed, Test};
+
+const SPEC: &str = r#"version: 1
+triggers:
+  push: { branches: [main] }
+  pull_request: {}
+  schedule: ["0 3 * * *", "0 5 * * 1"]
+  manual: true
+jobs:
+  nightly:
+    when: { event: schedule, schedule: "0 3 * * *" }
+    steps: [echo nightly ran]
+  weekly:
+    when: { schedule: "0  5 * * 1" }
+    steps: [echo weekly ran]
+  into-main:
+    when: { base: [main, "release/*"] }
+    steps: [echo into-main ran]
+  upstream:
+    when: { repository: acme/widget }
+    steps: [echo upstream ran]
+  forks:
+    when: { repository: ["**", "!acme/widget"] }
+    steps: [echo forks ran]
+"#;
+
+fn test() -> Test {
+    Test::new().spec(SPEC)
+}
+
+fn git(t: &Test, args: &[&str]) {
+    let out = scrubbed("git")
+        .args(args)
+        .current_dir(t.path())
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}");
+}
+
+/// Each job's decision, `run` or `skip`, in the plan of `cigen run --dry-run <args>`.
+fn decisions(t: Test, args: &[&str]) -> (Vec<(String, String)>, String) {
+    let out = t
+        .args(["run", "--dry-run"])
+        .args(args.iter().copied())
+        .expect_code(0);
+    let d = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  run") || l.starts_with("  skip"))
+        .map(|l| {
+            let mut w = l.split_whitespace();
+            let verdict = w.next().unwrap_or_default().to_string();
+            (w.next().unwrap_or_default().to_string(), verdict)
+        })
+        .collect();
+    (d, out.stdout)
+}
+
+fn verdict<'a>(d: &'a [(String, String)], job: &str) -> &'a str {
+    d.iter()
+        .find(|(j, _)| j == job)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("no {job} in {d:?}"))
+}
+
+/// `(job, verdict)` pairs expected, checked against the plan.
+fn expect(t: Test, args: &[&str], want: &[(&str, &str)]) -> String {
+    let (d, plan) = decisions(t, args);
+    for (job, v) in want {
+        assert_eq!(verdict(&d, job), *v, "{job} with {args:?}:\n{plan}");
+    }
+    plan
+}
+
+#[test]
+fn schedules_filter_scheduled_runs_only() {
+    // A scheduled run of one cron: the other's job skips, saying which run this is.
+    let plan = expect(
+        test(),
+        &["--schedule", "0 3 * * *"],
+        &[("nightly", "run"), ("weekly", "skip"), ("into-main", "run")],
+    );
+    assert!(
+        plan.contains("runs only on the schedule `0 5 * * 1` (this run is `0 3 * * *`)"),
+        "{plan}"
+    );
+    // Spacing does not matter; `--event schedule` is allowed beside it.
+    expect(
+        test(),
+        &["--event", "schedule", "--schedule", "0 5 * * 1"],
+        &[("nightly", "skip"), ("weekly", "run")],
+    );
+    // Other events are not filtered by `when.schedule` alone.
+    expect(
+        test(),
+        &["--event", "push"],
+        &[("weekly", "run"), ("nightly", "skip")],
+    );
+    // A scheduled run that names no cron, with two schedules: both filtered jobs skip and
+    // say how to name it.
+    let plan = expect(
+        test(),
+        &["--event", "schedule"],
+        &[("nightly", "skip"), ("weekly", "skip")],
+    );
+    assert!(
+        plan.contains("set CIGEN_SCHEDULE in the schedule, or pass --schedule"),
+        "{plan}"
+    );
+    // With one schedule in the spec, an unnamed scheduled run is that one.
+    let one = SPEC
+        .replace("[\"0 3 * * *\", \"0 5 * * 1\"]", "[\"0 3 * * *\"]")
+        .replace(
+            "when: { schedule: \"0  5 * * 1\" }",
+            "when: { schedule: \"0 3 * * *\" }",
+        );
+    expect(
+        Test::new().spec(&one),
+        &["--event", "schedule"],
+        &[("nightly", "run"), ("weekly", "run")],
+    );
+}
+
+#[test]
+fn base_branches_filter_pull_requests_only() {
+    expect(
+        test(),
+        &["--base-branch", "release/2.0"],
+        &[("into-main", "run")],
+    );
+    let plan = expect(
+        test(),
+        &["--event", "pull_request", "--base-branch", "dev"],
+        &[("into-main", "skip")],
+    );
+    assert!(
+        plan.contains("runs only on pull requests into main, release/* (this one is into dev)"),
+        "{plan}"
+    );
+    let plan = expect(
+        test(),
+        &["--event", "pull_request"],
+        &[("into-main", "skip")],
+    );
+    assert!(plan.contains("pass --base-branch"), "{plan}");
+    expect(test(), &["--event", "push"], &[("into-main", "run")]);
+}
+
+#[test]
+fn the_repository_comes_from_the_origin_remote_or_the_flag() {
+    let t = test();
+    git(&t, &["init", "-q"]);
+    git(
+        &t,
+        &["remote", "add", "origin", "git@github.com:acme/widget.git"],
+    );
+    expect(t, &[], &[("upstream", "run"), ("forks", "skip")]);
+    let t = test();
+    git(&t, &["init", "-q"]);
+    git(
+        &t,
+        &[
+            "remote",
+            "add",
+            "origin",
+            "https://github.com/someone/widget",
+        ],
+    );
+    expect(t, &[], &[("upstream", "skip"), ("forks", "run")]);
+    let plan = expect(
+        test(),
+        &["--repository", "someone/widget"],
+        &[("upstream", "skip"), ("forks", "run")],
+    );
+    assert!(
+        plan.contains("runs only in the repository acme/widget (this is someone/widget)"),
+        "{plan}"
+    );
+    // No repository at all: both guarded jobs skip, and say why.
+    let plan = expect(test(), &[], &[("upstream", "skip"), ("forks", "skip")]);
+    assert!(
+        plan.contains("no `origin` remote, pass --repository"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn flags_that_contradict_the_event_are_refused() {
+    for args in [
+        &["--event", "push", "--schedule", "0 3 * * *"][..],
+        &["--event", "tag", "--base-branch", "main"][..],
+        &["--schedule", "0 3 * * *", "--base-branch", "main"][..],
+    ] {
+        let out = test()
+            .args(["run", "--dry-run"])
+            .args(args.iter().copied())
+            .expect_code(2);
+        assert!(out.stderr.contains("error: --"), "{args:?}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn github_names_the_schedule_target_and_repository() {
+    let t = test();
+    let payload = t.path().join("event.json");
+    std::fs::write(&payload, r#"{"schedule": "0 5 * * 1"}"#).expect("write");
+    let ci = |t: Test, event: &str| {
+        t.env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", event)
+            .env("GITHUB_REF_NAME", "main")
+            .env("GITHUB_REPOSITORY", "acme/widget")
+            .env("GITHUB_EVENT_PATH", &payload.display().to_string())
+    };
+    expect(
+        ci(t, "schedule"),
+        &[],
+        &[
+            ("nightly", "skip"),
+            ("weekly", "run"),
+            ("upstream", "run"),
+            ("forks", "skip"),
+        ],
+    );
+    let t = ci(test(), "pull_request")
+        .env("GITHUB_BASE_REF", "dev")
+        .env("GITHUB_HEAD_REF", "feat");
+    expect(t, &[], &[("into-main", "skip")]);
+    let t = ci(test(), "pull_request")
+        .env("GITHUB_BASE_REF", "main")
+        .env("GITHUB_HEAD_REF", "feat");
+    expect(t, &[], &[("into-main", "run")]);
+}
+
+#[test]
+fn gitlab_names_the_schedule_target_and_project() {
+    let ci = |source: &str| {
+        test()
+            .env("GITLAB_CI", "true")
+            .env("CI_PIPELINE_SOURCE", source)
+            .env("CI_COMMIT_BRANCH", "main")
+            .env("CI_PROJECT_PATH", "group/sub/widget")
+    };
+    expect(
+        ci("schedule").env("CIGEN_SCHEDULE", "0 3 * * *"),
+        &[],
+        &[
+            ("nightly", "run"),
+            ("weekly", "skip"),
+            ("upstream", "skip"),
+            ("forks", "run"),
+        ],
+    );
+    expect(
+        ci("merge_request_event").env("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "release/1"),
+        &[],
+        &[("into-main", "run")],
+    );
+    expect(
+        ci("merge_request_event").env("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "dev"),
+        &[],
+        &[("into-main", "skip")],
+    );
+}
