@@ -396,7 +396,7 @@ mod tests {
             a in proptest::collection::vec((0..POOL.len(), 0u8..2, any::<bool>()), 0..8),
             b in proptest::collection::vec((0..POOL.len(), 0u8..2, any::<bool>()), 0..8),
         ) {
-            REPO.with(|(dir, repo)| {
+            REPO.with(|(_dir, repo)| {
                 let old = repo.find_tree(tree(repo, &files(&a))).unwrap();
                 let new = repo.find_tree(tree(repo, &files(&b))).unwrap();
                 let want = libgit2(repo, &old, &new);
