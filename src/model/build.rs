@@ -4,6 +4,7 @@
 //! parsed, globs and paths checked), so nothing here parses text.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use indexmap::IndexMap;
@@ -79,6 +80,11 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
         .collect();
     let order = dag::topo_order(&needs).unwrap_or_else(|_| needs.keys().copied().collect());
     let mut jobs = IndexMap::with_capacity(spec.jobs.len());
+    let shared_setup = Arc::new(spec.setup.clone());
+    let default_shell: Arc<[String]> = DEFAULT_SHELL
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
     for name in order {
         let j = &spec.jobs[name];
         let job_retry = j.retry.as_ref().map(retry);
@@ -121,7 +127,10 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
             summary: summary(j.description.as_deref()),
             needs: j.needs.clone(),
             steps,
-            setup: j.setup.clone().unwrap_or_else(|| spec.setup.clone()),
+            setup: match &j.setup {
+                Some(own) => Arc::new(own.clone()),
+                None => Arc::clone(&shared_setup),
+            },
             env: j.env.clone(),
             matrix: j.matrix.as_deref().map(|m| Box::new(matrix::expand(m))),
             when: Box::new(j.when.as_deref().map(when::resolve).unwrap_or_default()),
@@ -139,13 +148,10 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
             permissions: j.permissions.clone(),
             environment: j.environment.clone(),
             secrets,
-            shell: j
-                .shell
-                .as_deref()
-                .unwrap_or(DEFAULT_SHELL)
-                .split_whitespace()
-                .map(str::to_string)
-                .collect(),
+            shell: match j.shell.as_deref() {
+                None => Arc::clone(&default_shell),
+                Some(own) => own.split_whitespace().map(str::to_string).collect(),
+            },
             working_directory: j.working_directory.as_ref().map(|p| p.to_string()),
             runs_on: j.runs_on.clone().unwrap_or_default(),
             fail_fast: j.fail_fast.unwrap_or(true),

@@ -53,8 +53,9 @@ pub struct Job {
     pub summary: Option<String>,
     pub needs: Vec<String>,
     pub steps: Vec<Step>,
-    /// The toolchains of this job: its own `setup:`, else the spec-wide one.
-    pub setup: Setup,
+    /// The toolchains of this job: its own `setup:`, else the spec-wide one (shared, not
+    /// copied into each of a big spec's jobs).
+    pub setup: std::sync::Arc<Setup>,
     pub env: IndexMap<String, EnvValue>,
     pub matrix: Option<Box<Matrix>>,
     pub when: Box<When>,
@@ -73,8 +74,9 @@ pub struct Job {
     pub environment: Option<Environment>,
     /// Every secret the job may read: the spec-wide ones, then the job's own.
     pub secrets: Vec<String>,
-    /// Shell words; the step text is appended as the last argument.
-    pub shell: Vec<String>,
+    /// Shell words; the step text is appended as the last argument. Jobs with the same shell
+    /// share one list.
+    pub shell: std::sync::Arc<[String]>,
     pub working_directory: Option<String>,
     pub runs_on: Box<spec::RunsOn>,
     /// Whether a failure of one of the job's units stops the run (cancels running units,

@@ -87,7 +87,7 @@ pub(super) fn command(
     let mut shell = if job.shell.is_empty() {
         vec!["bash".to_string(), "-c".to_string()]
     } else {
-        job.shell.clone()
+        job.shell.to_vec()
     };
     shell.push(step.run.clone());
     Spawn {
