@@ -1,5 +1,7 @@
-//! A job-level `if:` for a job's `when.event`, so GitHub does not start a runner (and its
-//! setup, downloads and attestations) for an event the job never runs on. cigen still checks
+//! A job-level `if:` for a job's `when.event` (and plain `when.base` / `when.repository`
+//! names), so GitHub does not start a runner (and its setup, downloads, attestations and
+//! environment deployment) for an event, a pull request target or a fork the job never runs
+//! on. cigen still checks
 //! the same condition itself when it runs; this only saves the runner. The mapping agrees with
 //! how `cigen run` reads GitHub's event (`crate::provider`): a tag push is `tag`, not `push`.
 //!
@@ -46,7 +48,8 @@ pub(super) fn job_condition(below: &BelowGate<'_>, j: &Job) -> Option<String> {
     })
 }
 
-/// The job's own event gate: its `when.event`, and not its `when.not.event`.
+/// The job's own gate: its `when.event`, not its `when.not.event`, and its `when.base` and
+/// `when.repository` when they are plain names (GitHub expressions have no globs).
 fn own_condition(j: &Job) -> Option<String> {
     let wanted = j.when.event.as_deref().and_then(events_condition);
     let unwanted = j
@@ -56,10 +59,57 @@ fn own_condition(j: &Job) -> Option<String> {
         .and_then(|n| n.event.as_deref())
         .and_then(events_condition)
         .map(|e| format!("!({e})"));
-    match (wanted, unwanted) {
+    let event = match (wanted, unwanted) {
         (Some(w), Some(u)) => Some(format!("({w}) && {u}")),
         (w, u) => w.or(u),
+    };
+    let parts: Vec<String> = [event, base_condition(j), repository_condition(j)]
+        .into_iter()
+        .flatten()
+        .collect();
+    match parts.len() {
+        0 => None,
+        1 => parts.into_iter().next(),
+        _ => Some(
+            parts
+                .iter()
+                .map(|p| format!("({p})"))
+                .collect::<Vec<_>>()
+                .join(" && "),
+        ),
     }
+}
+
+/// Plain names of a pattern list, or `None` when some pattern is a glob or an exclusion
+/// (cigen alone decides those).
+fn plain_names(p: &crate::model::Patterns) -> Option<&[String]> {
+    let glob = |t: &String| t.contains(['*', '?', '[', ']', '{', '}', '!', '\\', '\'']);
+    (!p.texts.is_empty() && !p.texts.iter().any(glob)).then_some(p.texts.as_slice())
+}
+
+fn any_equal(what: &str, names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{what} == '{n}'"))
+        .collect::<Vec<_>>()
+        .join(" || ")
+}
+
+/// `when.base`: a pull request into another branch does not start a runner. Only
+/// `pull_request` runs are filtered, as `cigen run` filters them; GitHub compares text
+/// without case, so this never skips what cigen would run (cigen still decides).
+fn base_condition(j: &Job) -> Option<String> {
+    let names = plain_names(j.when.base.as_ref()?)?;
+    Some(format!(
+        "github.event_name != 'pull_request' || {}",
+        any_equal("github.base_ref", names)
+    ))
+}
+
+/// `when.repository`: a fork does not start the job (nor its environment's deployment).
+fn repository_condition(j: &Job) -> Option<String> {
+    let names = plain_names(j.when.repository.as_ref()?)?;
+    Some(any_equal("github.repository", names))
 }
 
 /// The jobs with a transitive need that has a job-level `if:` of its own, found for all jobs
@@ -209,6 +259,25 @@ mod tests {
             Some("((github.event_name == 'push' && github.ref_type != 'tag') || github.ref_type == 'tag') && !(github.ref_type == 'tag')")
         );
         assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
+    }
+
+    #[test]
+    fn plain_targets_and_repositories_gate_the_job() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, pull_request: {}, manual: true }\njobs:\n  a:\n    when: { base: [main, dev], repository: acme/x }\n    steps: [\"true\"]\n  b:\n    when: { event: manual, base: \"release/*\", repository: [\"**\", \"!acme/x\"] }\n    steps: [\"true\"]\n  c:\n    needs: [a]\n    steps: [\"true\"]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        assert_eq!(
+            cond("a").as_deref(),
+            Some("(github.event_name != 'pull_request' || github.base_ref == 'main' || github.base_ref == 'dev') && (github.repository == 'acme/x')")
+        );
+        // Globs and exclusions stay with cigen.
+        assert_eq!(
+            cond("b").as_deref(),
+            Some("github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'")
+        );
+        assert_eq!(cond("c").as_deref(), Some("!failure() && !cancelled()"));
     }
 
     #[test]
