@@ -94,6 +94,13 @@ pub fn artifact_name(job: &str) -> String {
     format!("cigen.{job}")
 }
 
+/// The GitHub/Forgejo artifact that keeps a job's declared report files (`reports:`); its
+/// prefix differs from [`artifact_name`]'s so dependents' `cigen.<job>*` patterns never
+/// download it.
+pub fn reports_artifact_name(job: &str) -> String {
+    format!("cigen-reports.{job}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -310,17 +310,14 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
 #[test]
 fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     let t = fixture("gitlab-service");
-    import(
-        &t,
-        &[
-            "test: artifact-reports",
-            "test: artifact-reports",
-            "test: coverage",
-            "deploy-production: manual-job",
-        ],
-        &[],
-    );
+    import(&t, &["deploy-production: manual-job"], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    // The JUnit and Cobertura reports and the coverage regex (without GitLab's slashes) are
+    // the job's `reports:` and `coverage:`.
+    assert!(
+        spec.contains("    reports:\n      junit:\n      - report.xml\n      coverage:\n        format: cobertura\n        path: coverage.xml\n    coverage: TOTAL.*\\s+(\\d+%)$\n"),
+        "{spec}"
+    );
     // Stages became needs; `extends:` and anchors were resolved; the matrix variable keeps its
     // GitLab name in the script.
     assert!(

@@ -17,6 +17,7 @@ mod post_cache;
 mod pre_commit;
 pub(crate) mod realrun;
 pub(crate) mod repo;
+mod reports;
 mod roundtrip;
 mod roundtrip_matrix;
 mod roundtrip_outputs;

@@ -15,6 +15,7 @@ mod dogfood;
 mod examples;
 mod features;
 mod features_registry;
+mod features_reports;
 mod features_runners;
 mod features_setup;
 mod forgejo;

@@ -24,6 +24,7 @@ mod outputs;
 mod permissions;
 mod pipeline_name;
 mod ports;
+mod reports;
 pub(crate) mod reserved_names;
 mod runner_cells;
 mod runner_images;
@@ -111,6 +112,7 @@ pub const RULES: &[Rule] = &[
     rule!("event-filters", event_filters),
     rule!("caches", caches),
     rule!("node-registry", node_registry),
+    rule!("reports", reports),
 ];
 
 /// Runs every rule and returns all their diagnostics. A rule may report only the codes it

@@ -109,7 +109,10 @@ pub(crate) fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
         same_dag(p, name, job.get("needs"), cells)?;
         // The reports `cigen run` writes on GitLab must be declared, or they are lost.
         let reports = job.get("artifacts").and_then(|a| a.get("reports"));
-        if reports.and_then(|r| r.get("junit")).and_then(Value::as_str) != Some(JUNIT) {
+        // One path, or a list (with the job's own `reports.junit`) that starts with it.
+        let junit = reports.and_then(|r| r.get("junit"));
+        let first = junit.and_then(|j| j.as_sequence().and_then(|s| s.first()).or(Some(j)));
+        if first.and_then(Value::as_str) != Some(JUNIT) {
             return Err(format!(
                 "job `{name}` does not declare the JUnit report {JUNIT}"
             ));

@@ -133,6 +133,8 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
                 .collect(),
             artifacts: j.artifacts.iter().map(|a| a.to_string()).collect(),
             cache: j.cache.clone(),
+            reports: j.reports.clone().unwrap_or_default(),
+            coverage: j.coverage.clone(),
             outputs: j.outputs.clone(),
             permissions: j.permissions.clone(),
             environment: j.environment.clone(),

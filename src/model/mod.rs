@@ -64,6 +64,10 @@ pub struct Job {
     pub artifacts: Vec<String>,
     /// What CI caches between runs (`None`: nothing); never used locally.
     pub cache: Option<spec::Cache>,
+    /// Report files the steps write (empty: none).
+    pub reports: spec::Reports,
+    /// The regex that finds the coverage figure in the job's output (checked by `check`).
+    pub coverage: Option<String>,
     pub outputs: Vec<String>,
     pub permissions: IndexMap<String, Permission>,
     pub environment: Option<Environment>,

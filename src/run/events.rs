@@ -69,6 +69,10 @@ pub(crate) struct UnitResult {
     pub reason: Option<String>,
     /// Declared outputs the steps wrote (masked).
     pub outputs: IndexMap<String, String>,
+    /// The figure the job's `coverage:` regex found in its output.
+    pub coverage: Option<f64>,
+    /// Declared report files or globs that matched no file after the steps.
+    pub missing_reports: Vec<String>,
 }
 
 impl UnitResult {
@@ -79,6 +83,8 @@ impl UnitResult {
             attempts: 0,
             reason: Some(reason.into()),
             outputs: IndexMap::new(),
+            coverage: None,
+            missing_reports: Vec::new(),
         }
     }
 }

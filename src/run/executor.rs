@@ -13,6 +13,7 @@ use indexmap::IndexMap;
 
 use super::attempt::run_step;
 use super::cancel::CancelToken;
+use super::coverage::CoverageScan;
 use super::env::{read_carried, BaseEnv, UnitFiles};
 use super::events::{Event, Msg, Tx, UnitId, UnitResult, UnitStatus};
 use super::mask::Masker;
@@ -48,9 +49,17 @@ impl Execute for Shared<'_> {
         cancel: &CancelToken,
         tx: &Tx,
     ) {
+        let coverage = self
+            .pipeline
+            .jobs
+            .get(&self.plan.units[id].job)
+            .and_then(|j| j.coverage.as_deref())
+            .and_then(|re| crate::spec::coverage_regex(re).ok())
+            .map(|re| RefCell::new(CoverageScan::new(re)));
         let out = Outbox {
             tx,
             held: RefCell::new(Vec::new()),
+            coverage,
         };
         let result = run_inner(self, id, needs_env, cancel, &out);
         out.emit(Event::UnitFinished { unit: id, result });
@@ -64,11 +73,20 @@ impl Execute for Shared<'_> {
 pub(super) struct Outbox<'a> {
     tx: &'a Tx,
     held: RefCell<Vec<Event>>,
+    /// The job's `coverage:` regex at work on every line its steps print (masked).
+    coverage: Option<RefCell<CoverageScan>>,
 }
 
 impl Outbox<'_> {
     pub(super) fn emit(&self, e: Event) {
+        if let (Some(scan), Event::Output { text, .. }) = (&self.coverage, &e) {
+            scan.borrow_mut().feed(text);
+        }
         self.held.borrow_mut().push(e);
+    }
+
+    fn coverage(&self) -> Option<f64> {
+        self.coverage.as_ref().and_then(|s| s.borrow().figure())
     }
 
     pub(super) fn send(&self) {
@@ -112,6 +130,8 @@ fn run_inner(
         attempts,
         reason,
         outputs,
+        coverage: out.coverage(),
+        missing_reports: Vec::new(),
     };
     // Cancelled while waiting for a worker: start nothing, not even services.
     if cancel.is_cancelled() {
@@ -184,6 +204,11 @@ fn run_inner(
         }
     }
     services::stop(started);
+    let missing = report_files(sh, id, job, out);
+    let finish = |status, attempts, reason, outputs| UnitResult {
+        missing_reports: missing.clone(),
+        ..finish(status, attempts, reason, outputs)
+    };
     match stop {
         Some((status, reason)) => finish(status, tally.attempts, Some(reason), IndexMap::new()),
         None => {
@@ -208,6 +233,34 @@ fn run_inner(
             finish(status, tally.attempts, reason, outs)
         }
     }
+}
+
+/// Says where the job's declared report files are, warns about each one that matched no
+/// file, and returns those (GitLab warns too and goes on: a missing report fails nothing).
+fn report_files(sh: &Shared<'_>, id: UnitId, job: &Job, out: &Outbox<'_>) -> Vec<String> {
+    if job.reports.paths().is_empty() {
+        return Vec::new();
+    }
+    let mut missing = Vec::new();
+    let mut there = Vec::new();
+    for (pattern, files) in super::reports::found(&sh.pipeline.root, &job.reports) {
+        if files.is_empty() {
+            out.emit(Event::Notice {
+                unit: Some(id),
+                text: format!("warning: report `{pattern}` matched no file"),
+            });
+            missing.push(pattern);
+        } else {
+            there.extend(files);
+        }
+    }
+    if !there.is_empty() {
+        out.emit(Event::Notice {
+            unit: Some(id),
+            text: format!("reports: {}", there.join(", ")),
+        });
+    }
+    missing
 }
 
 /// What a unit's steps add up to.

@@ -10,6 +10,7 @@ mod attempt;
 mod cancel;
 mod cells;
 mod changes;
+mod coverage;
 mod direct;
 mod dotenv;
 mod env;
@@ -31,6 +32,7 @@ mod process_other;
 #[cfg(unix)]
 mod process_unix;
 mod report;
+mod reports;
 mod resolve;
 mod retry;
 mod scheduler;

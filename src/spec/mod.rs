@@ -5,6 +5,7 @@
 //! editors show.
 
 mod cache;
+mod coverage;
 mod duration;
 mod env;
 pub mod format;
@@ -14,6 +15,7 @@ mod matrix;
 mod path;
 mod post;
 mod reference;
+mod reports;
 mod retry;
 mod runner_cells;
 mod scalar;
@@ -28,6 +30,7 @@ mod url;
 mod when;
 
 pub use cache::{Cache, SetupCache};
+pub use coverage::coverage_regex;
 pub use duration::{format_duration, parse_duration, Duration};
 pub use env::{EnvBranches, EnvValue};
 pub use glob::Glob;
@@ -37,6 +40,7 @@ pub(crate) use path::problem as path_problem;
 pub use path::{ArtifactPath, RelPath};
 pub use post::{AfterScript, PostCondition, PostStep};
 pub use reference::{check_references, expand, referenced_names, ReferenceError};
+pub use reports::{CoverageFormat, CoverageReport, Reports};
 pub use retry::{Backoff, Retry, RetrySpec};
 pub use runner_cells::{CellRunner, Os};
 pub use scalar::{OneOrMany, Scalar};

@@ -83,6 +83,18 @@ pub fn from_json(units: &[Unit], stdout: &str) -> Outcomes {
                 }
             }
             Some("unit_finished") => {
+                // What cigen found after the steps (coverage figure, missing reports) is
+                // compared as markers, as the summary table's note shows it to CI runners.
+                let m = markers.entry(label.clone()).or_default();
+                if let Some(f) = v["coverage"].as_f64() {
+                    m.push(format!("{MARK} coverage {f}%"));
+                }
+                for r in v["missing_reports"].as_array().into_iter().flatten() {
+                    m.push(format!(
+                        "{MARK} missing report {}",
+                        r.as_str().unwrap_or("?")
+                    ));
+                }
                 // JSON says `timed_out` where the table says `timed-out`.
                 let status = v["status"].as_str().unwrap_or("?").replace('_', "-");
                 out.insert(
@@ -139,6 +151,7 @@ impl JobLog {
                 markers.push(m);
             } else if let Some(s) = table_status(line, label) {
                 status = Some(s);
+                markers.extend(table_notes(line));
             }
         }
         let status = status.unwrap_or_else(|| match self.failed {
@@ -165,6 +178,27 @@ fn table_status(line: &str, label: &str) -> Option<String> {
     }
     let word = rest.split_whitespace().next()?;
     STATUSES.contains(&word).then(|| word.to_string())
+}
+
+/// The coverage figure and missing reports in the note of a summary-table row, as the
+/// markers [`from_json`] makes of the same unit's `unit_finished` event.
+fn table_notes(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(rest) = line.split("coverage ").nth(1) {
+        let figure: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if rest[figure.len()..].starts_with('%') && !figure.is_empty() {
+            out.push(format!("{MARK} coverage {figure}%"));
+        }
+    }
+    if let Some(rest) = line.split("missing reports: ").nth(1) {
+        for r in rest.trim_end().split(", ") {
+            out.push(format!("{MARK} missing report {r}"));
+        }
+    }
+    out
 }
 
 /// Removes ANSI colour sequences (cigen's GitLab reporter colours failures).
@@ -387,5 +421,25 @@ mod tests {
         assert_eq!(o["after"].markers, vec!["PMARK after"]);
         assert_eq!(o["after-x (c, )"].status, "failed");
         assert_eq!(o["a (a b, 3)"].markers, vec!["PMARK colour"]);
+    }
+
+    #[test]
+    fn coverage_and_missing_reports_become_markers_in_both_forms() {
+        let units = [unit("t", &[])];
+        let json = r#"{"type":"unit_finished","label":"t","status":"passed","coverage":81.5,"missing_reports":["a.xml","b/*.xml"]}"#;
+        let want = vec![
+            "PMARK coverage 81.5%",
+            "PMARK missing report a.xml",
+            "PMARK missing report b/*.xml",
+        ];
+        assert_eq!(
+            from_json(&units, json).get("t").map(|o| o.markers.clone()),
+            Some(want.iter().map(|s| s.to_string()).collect())
+        );
+        assert_eq!(
+            table_notes("t  passed  1.2s  1  coverage 81.5%; missing reports: a.xml, b/*.xml"),
+            want
+        );
+        assert!(table_notes("t  failed  1.2s  1  step `x` failed").is_empty());
     }
 }

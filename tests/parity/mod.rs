@@ -15,6 +15,7 @@ mod corpus_features;
 mod corpus_more;
 mod corpus_platforms;
 mod corpus_remote;
+mod corpus_reports;
 mod corpus_triggers;
 mod imported;
 mod logs;

@@ -7,6 +7,7 @@ use super::corpus_features;
 use super::corpus_more;
 use super::corpus_platforms;
 use super::corpus_remote;
+use super::corpus_reports;
 use super::corpus_triggers;
 use super::logs::{plan_units, Unit};
 use super::repo::{generated, Generated};
@@ -150,6 +151,11 @@ fn per_cell_runners_and_per_job_setup() {
 #[test]
 fn remote_post_steps_and_caches() {
     check(&corpus_remote::REMOTE_STEPS);
+}
+
+#[test]
+fn reports_and_coverage() {
+    check(&corpus_reports::REPORTS);
 }
 
 #[test]

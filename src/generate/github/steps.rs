@@ -266,6 +266,31 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
         up.condition = Some("!cancelled()".into());
         out.push(up);
     }
+    if !j.reports.paths().is_empty() {
+        // GitHub reads no JUnit or coverage file itself: the files are kept for download
+        // (and for actions the spec adds after the run), also when the run failed. A missing
+        // one is `cigen run`'s warning already, so the upload does not warn again.
+        let name = contract::reports_artifact_name(&j.name);
+        let (name, is_expr) = match j.matrix {
+            Some(_) => (format!("{name}.${{{{ strategy.job-index }}}}"), true),
+            None => (name, false),
+        };
+        let mut up = uses(
+            &t.pins.required(pins::UPLOAD_ARTIFACT),
+            "Upload reports",
+            vec![
+                Entry {
+                    key: "name".into(),
+                    value: Value::Text(name),
+                    expr: is_expr,
+                },
+                text("path", j.reports.paths().join("\n")),
+                text("if-no-files-found", "ignore"),
+            ],
+        );
+        up.condition = Some("!cancelled()".into());
+        out.push(up);
+    }
     if let Some(base) = &t.actions_url {
         // Forgejo resolves `owner/repo@sha` against the instance's DEFAULT_ACTIONS_URL, which
         // may be a mirror without the pinned commit; a full URL names the source itself.

@@ -85,6 +85,12 @@ pub(crate) struct Job {
     pub(crate) artifact_paths: Vec<String>,
     /// Whether the job publishes outputs through a dotenv report.
     pub(crate) dotenv: bool,
+    /// The job's own JUnit files (`reports.junit`), listed after cigen's.
+    pub(crate) junit: Vec<String>,
+    /// `reports.coverage`: GitLab's `coverage_report`.
+    pub(crate) coverage_report: Option<CoverageReport>,
+    /// The `coverage:` regex in GitLab's `/.../` form.
+    pub(crate) coverage: Option<String>,
 }
 
 /// A job's cache: GitLab hashes `files` into the key, after `prefix`.
@@ -94,4 +100,11 @@ pub(crate) struct Cache {
     /// The cache's name; with `$CI_JOB_NAME_SLUG` for a matrix job (one cache per cell).
     pub(crate) prefix: String,
     pub(crate) paths: Vec<String>,
+}
+
+/// A coverage report GitLab reads: `coverage_report: { coverage_format, path }`.
+#[derive(Debug, Serialize)]
+pub(crate) struct CoverageReport {
+    pub(crate) format: &'static str,
+    pub(crate) path: String,
 }

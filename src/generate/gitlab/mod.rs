@@ -263,5 +263,17 @@ fn job(
         after_script: after::lines(t, j),
         artifact_paths: j.artifacts.clone(),
         dotenv: !j.outputs.is_empty(),
+        junit: j.reports.junit.iter().map(|p| p.to_string()).collect(),
+        coverage_report: j
+            .reports
+            .coverage
+            .as_ref()
+            .map(|c| context::CoverageReport {
+                format: c.format.as_str(),
+                path: c.path.to_string(),
+            }),
+        // GitLab reads the regex between slashes (RE2 syntax; `check` keeps it to what both
+        // GitLab and `cigen run` read the same way).
+        coverage: j.coverage.as_ref().map(|re| format!("/{re}/")),
     })
 }

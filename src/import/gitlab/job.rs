@@ -309,8 +309,18 @@ pub(super) fn convert(
                 }
             }
         }
-        for (k, _) in a.reports.iter().flatten() {
-            draft.report.add(Kind::Lost, Some(name), "artifact-reports", origin.clone(), format!("`artifacts: reports: {k}`: GitLab reads only the JUnit report cigen writes for the job's steps"));
+        if let Some(map) = &a.reports {
+            let (reports, lost) = super::reports::reports(map);
+            job.reports = reports;
+            for (_, why) in lost {
+                draft.report.add(
+                    Kind::Lost,
+                    Some(name),
+                    "artifact-reports",
+                    origin.clone(),
+                    why,
+                );
+            }
         }
         for k in a.other.keys() {
             if k != "name" && k != "when" && k != "expire_in" {
@@ -444,14 +454,13 @@ pub(super) fn convert(
             job.concurrency = Some(group.clone());
         }
     }
-    if j.coverage.is_some() {
-        draft.report.add(
-            Kind::Lost,
-            Some(name),
-            "coverage",
-            origin.clone(),
-            "`coverage:` regex: GitLab shows no coverage figure for the job",
-        );
+    if let Some(c) = &j.coverage {
+        match super::reports::coverage(c) {
+            Ok(re) => job.coverage = Some(re),
+            Err(why) => draft
+                .report
+                .add(Kind::Lost, Some(name), "coverage", origin.clone(), why),
+        }
     }
     if j.interruptible.is_some() || default.interruptible.is_some() {
         draft.report.add(

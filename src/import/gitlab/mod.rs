@@ -8,6 +8,7 @@ mod job;
 mod matrix;
 mod model;
 mod needs;
+mod reports;
 mod rules;
 mod services;
 

@@ -199,6 +199,13 @@ impl Reporter for Github {
                         )),
                     _ => {}
                 }
+                // A declared report that never appeared: an annotation on the run's page.
+                for r in &result.missing_reports {
+                    self.print(&format!(
+                        "::warning title={title}::{}",
+                        escape_command_data(&format!("report `{r}` matched no file"))
+                    ));
+                }
             }
         }
     }

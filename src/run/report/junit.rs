@@ -86,6 +86,9 @@ impl Junit {
         let u = &plan.units[unit];
         let mut suite = TestSuite::new(u.label.as_str());
         suite.set_time(result.duration);
+        if let Some(f) = result.coverage {
+            suite.add_property(quick_junit::Property::new("coverage", f.to_string()));
+        }
         let mut any_failed = false;
         for (i, name) in u.steps.iter().enumerate() {
             let log = self.steps.remove(&(unit, i)).unwrap_or_default();

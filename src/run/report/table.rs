@@ -25,10 +25,22 @@ pub(crate) fn rows(plan: &Plan, results: &[UnitResult]) -> Vec<[String; 5]> {
                 } else {
                     "-".into()
                 },
-                r.reason.clone().unwrap_or_default(),
+                note(r),
             ]
         })
         .collect()
+}
+
+/// Why the unit ended so, its coverage figure and its missing reports.
+fn note(r: &UnitResult) -> String {
+    let mut parts: Vec<String> = r.reason.iter().cloned().collect();
+    if let Some(f) = r.coverage {
+        parts.push(format!("coverage {}", crate::run::coverage::percent(f)));
+    }
+    if !r.missing_reports.is_empty() {
+        parts.push(format!("missing reports: {}", r.missing_reports.join(", ")));
+    }
+    parts.join("; ")
 }
 
 /// A plain aligned table.

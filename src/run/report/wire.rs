@@ -172,6 +172,12 @@ pub(crate) struct ResultFields<'a> {
     pub reason: Option<&'a str>,
     /// Names of the declared outputs written (never their values).
     pub outputs: Vec<&'a str>,
+    /// The job's coverage figure, in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<f64>,
+    /// Declared report files or globs that matched no file.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub missing_reports: &'a [String],
 }
 
 impl<'a> ResultFields<'a> {
@@ -182,6 +188,8 @@ impl<'a> ResultFields<'a> {
             attempts: r.attempts,
             reason: r.reason.as_deref(),
             outputs: r.outputs.keys().map(String::as_str).collect(),
+            coverage: r.coverage,
+            missing_reports: &r.missing_reports,
         }
     }
 }
