@@ -21,7 +21,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::error(COVERAGE_REGEX, format!("the coverage regex of `{name}` {why}"))
                         .at(jp.key("coverage"))
-                        .with_help("write a regex both GitLab (RE2) and cigen read, e.g. `TOTAL.*\\s+(\\d+)%$`: the figure is the first number of the last match on the last line that has one"),
+                        .with_help("write a regex both GitLab (RE2) and cigen read, e.g. `TOTAL.*\\s+(\\d+)%$`: the figure is the first number in the capture group of the last match on the last line that has one"),
                 );
             }
         }

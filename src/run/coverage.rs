@@ -1,6 +1,7 @@
 //! A job's coverage figure, found in its output as GitLab finds it (`lib/gitlab/ci/trace`):
-//! on the last line with a match that yields one, the last match's last capture group (the
-//! whole match when the regex has no group), and in it the first number, `\d+(\.\d+)?`.
+//! on the last line with a match that yields one, the last match's capture group (the regex
+//! has at most one, `spec/coverage.rs`; the whole match when it has none or the group took no
+//! part, as gitlab-ci-local reads it), and in it the first number, `\d+(\.\d+)?`.
 //! Lines are fed as they are read, so memory does not grow with output: only the figure
 //! of the latest line that had one is kept.
 
@@ -32,15 +33,8 @@ impl CoverageScan {
     }
 
     fn figure_of(&self, line: &[u8]) -> Option<f64> {
-        let groups = self.re.captures_len() > 1;
         let last = self.re.captures_iter(line).last()?;
-        let fragment = if groups {
-            // GitLab flattens the groups of every match and takes the last: a group that did
-            // not take part yields no figure for the line.
-            last.iter().skip(1).last().flatten()?.as_bytes()
-        } else {
-            last.get(0)?.as_bytes()
-        };
+        let fragment = last.get(1).or_else(|| last.get(0))?.as_bytes();
         first_number(fragment)
     }
 }
@@ -89,8 +83,9 @@ mod tests {
     #[test]
     fn groups_matches_and_numbers() {
         // The last match of a line, its last group, the first number in it.
-        assert_eq!(scan(r"(\w+)=(\d+\.\d+)", "a=1.5 b=07.25\n"), Some(7.25));
-        assert_eq!(scan(r"cov (\d+)|none(x)?", "cov 3 none\n"), None);
+        assert_eq!(scan(r"(?:\w+)=(\d+\.\d+)", "a=1.5 b=07.25\n"), Some(7.25));
+        // The group took no part in the last match: the whole match (`none 4`).
+        assert_eq!(scan(r"cov (\d+)|none \d", "cov 3 none 4\n"), Some(4.0));
         assert_eq!(scan(r"Lines: (.*)", "Lines: 12.5.3%\n"), Some(12.5));
         assert_eq!(scan(r"x", "nothing here\n"), None);
         assert_eq!(percent(87.0), "87%");

@@ -5,7 +5,10 @@
 //! - class set operations `[a&&b]`, `[a--b]`, `[a~~b]` and the boundaries `\<`, `\>`,
 //!   `\b{start}` and the like (Rust only);
 //! - Unicode classes `\p{..}` (their tables differ by version), and `\d`, `\w`, `\s`, `\b`
-//!   are ASCII, as in RE2: the regex is compiled with Unicode off, over bytes.
+//!   are ASCII, as in RE2: the regex is compiled with Unicode off, over bytes;
+//! - more than one capture group: readers disagree on which group holds the figure (GitLab
+//!   flattens the groups and takes the last, gitlab-ci-local takes the first), so the spec
+//!   allows one, and `(?:...)` for the rest.
 
 use regex::bytes::{Regex, RegexBuilder};
 use regex_syntax::ast::{self, AssertionKind, Ast, ClassSetBinaryOp, Flag};
@@ -26,7 +29,7 @@ pub fn coverage_regex(pattern: &str) -> Result<Regex, String> {
         .map_err(|e| format!("does not parse: {}", e.kind()))?;
     ast::visit(&tree, Common)
         .map_err(|why| format!("uses {why}, which GitLab's RE2 does not read"))?;
-    RegexBuilder::new(pattern)
+    let re = RegexBuilder::new(pattern)
         .unicode(false)
         .build()
         .map_err(|e| match e {
@@ -36,7 +39,13 @@ pub fn coverage_regex(pattern: &str) -> Result<Regex, String> {
             regex::Error::Syntax(s) => format!("does not compile: {}", s.lines().last().unwrap_or_default().trim()),
             regex::Error::CompiledTooBig(_) => "is too large".to_string(),
             _ => "does not compile".to_string(),
-        })
+        })?;
+    match re.captures_len() - 1 {
+        0 | 1 => Ok(re),
+        n => Err(format!(
+            "has {n} capture groups: keep one around the figure and write the others as `(?:...)`"
+        )),
+    }
 }
 
 /// Finds what only the regex crate reads.
@@ -113,6 +122,7 @@ mod tests {
             (r"\p{Greek}", "Unicode"),
             (r"(a", "parse"),
             (r"(?=a)", "parse"),
+            (r"(\w+)=(\d+)", "2 capture groups"),
         ] {
             let e = coverage_regex(bad).expect_err(bad);
             assert!(e.contains(why), "{bad}: {e}");

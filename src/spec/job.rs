@@ -50,7 +50,7 @@ pub struct Job {
     /// Report files the steps write: `junit: [report.xml]` and `coverage: { format: cobertura, path: coverage.xml }`. GitLab reads them (`artifacts: reports:`, beside cigen's own JUnit report); GitHub and Forgejo keep them as the `cigen-reports.<job>` artifact; `cigen run` lists them after the job and warns about one that is missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reports: Option<super::Reports>,
-    /// A regex that finds the job's coverage figure in its output, e.g. `TOTAL.*\s+(\d+%)$`: the first number in the last match (its last capture group, if any) on the last line that has one, as GitLab reads it. `cigen run` shows it in its summary, JSON and JUnit on every runner; GitLab also gets job `coverage:`. The dialect both read: no `x`/`u`/`R` flags, class set operations or Unicode classes; `\d`, `\w`, `\s` are ASCII.
+    /// A regex that finds the job's coverage figure in its output, e.g. `TOTAL.*\s+(\d+%)$`: the first number in the last match (in its one capture group, if it has one) on the last line that has one, as GitLab reads it. `cigen run` shows it in its summary, JSON and JUnit on every runner; GitLab also gets job `coverage:`. The dialect both read: no `x`/`u`/`R` flags, class set operations, Unicode classes or second capture group; `\d`, `\w`, `\s` are ASCII.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<String>,
     /// What CI caches between runs of this job (dependencies, tool caches): paths plus the files whose hash makes the key, and the setup actions' own caches. Locally nothing: a laptop keeps its directories.

@@ -339,8 +339,13 @@ fn after_name<'a>(line: &'a str, name: &str) -> Option<&'a str> {
 pub fn from_glci(units: &[Unit], gitlab_ci: &str, log: &str) -> Outcomes {
     let names = glci_names(units, gitlab_ci);
     let mut jobs: BTreeMap<String, JobLog> = BTreeMap::new();
+    let mut own_coverage: BTreeMap<String, f64> = BTreeMap::new();
     for raw in log.lines() {
         let line = strip_ansi(raw);
+        if let Some((label, figure)) = glci_coverage(&names, &line) {
+            own_coverage.insert(label, figure);
+            continue;
+        }
         let Some((label, body)) = names
             .iter()
             .find_map(|(n, label)| after_name(&line, n).map(|b| (label, b.trim_start())))
@@ -354,7 +359,53 @@ pub fn from_glci(units: &[Unit], gitlab_ci: &str, log: &str) -> Outcomes {
             job.failed = Some(body.contains("FAIL"));
         }
     }
-    outcomes(units, &mut jobs)
+    let mut out = outcomes(units, &mut jobs);
+    // gitlab-ci-local reads a job's `coverage:` regex itself (RE2JS over the job's log), as
+    // GitLab does: where its figure differs from the one `cigen run` printed, the unit gets a
+    // marker no other runner has, so the difference fails the suite. It says `0%` for a job
+    // whose regex matched nothing, where GitLab and cigen have no figure.
+    for (label, figure) in own_coverage {
+        let Some(o) = out.get_mut(&label) else {
+            continue;
+        };
+        let cigen = o.markers.iter().find_map(|m| {
+            m.strip_prefix(&format!("{MARK} coverage "))?
+                .strip_suffix('%')?
+                .parse::<f64>()
+                .ok()
+        });
+        if cigen != Some(figure) && !(cigen.is_none() && figure == 0.0) {
+            o.markers
+                .push(format!("{MARK} GitLab's own coverage {figure}%"));
+        }
+    }
+    out
+}
+
+/// gitlab-ci-local's summary line of a passed job with a coverage figure
+/// (` PASS  test: [1] 81.5% coverage`, a duration before the name with `--timestamps`): the
+/// unit's label and the figure.
+fn glci_coverage(names: &[(String, String)], line: &str) -> Option<(String, f64)> {
+    let rest = line.trim_start().strip_prefix("PASS")?;
+    let head = rest.strip_suffix("% coverage")?.trim_end();
+    let (before, figure) = head.rsplit_once(' ')?;
+    let figure: f64 = figure.parse().ok()?;
+    // The name, maybe after a duration: try it at each word.
+    let before = before.trim();
+    let starts = std::iter::once(0).chain(
+        before
+            .char_indices()
+            .filter(|(_, c)| *c == ' ')
+            .map(|(i, _)| i),
+    );
+    let label = starts.into_iter().find_map(|i| {
+        let tail = before[i..].trim_start();
+        names
+            .iter()
+            .find(|(n, _)| after_name(tail, n).is_some_and(|r| r.trim().is_empty()))
+            .map(|(_, label)| label.clone())
+    })?;
+    Some((label, figure))
 }
 
 #[cfg(test)]
@@ -441,5 +492,24 @@ mod tests {
             want
         );
         assert!(table_notes("t  failed  1.2s  1  step `x` failed").is_empty());
+    }
+
+    #[test]
+    fn gitlab_ci_locals_own_coverage_is_compared_with_cigens() {
+        let units = [unit("t", &[("n", "1")]), unit("u", &[]), unit("v", &[])];
+        let gitlab_ci = "t:\n  parallel:\n    matrix:\n      - { MATRIX_N: '1' }\n";
+        let log = "t: [1] > t (1)  passed  1s  1  coverage 81.5%\n\
+                   u > u  passed  1s  1  coverage 40%\n\
+                   v > v  passed  1s  1\n \
+                   PASS  t: [1] 81.5% coverage\n \
+                   PASS   80 ms u        41% coverage\n \
+                   PASS   80 ms v        0% coverage\n";
+        let o = from_glci(&units, gitlab_ci, log);
+        assert_eq!(o["t (1)"].markers, vec!["PMARK coverage 81.5%"]);
+        assert_eq!(
+            o["u"].markers,
+            vec!["PMARK coverage 40%", "PMARK GitLab's own coverage 41%"]
+        );
+        assert!(o["v"].markers.is_empty(), "{:?}", o["v"]);
     }
 }

@@ -1,8 +1,8 @@
-//! A job-level `if:` for a job's `when.event` (and plain `when.base` / `when.repository`
-//! names), so GitHub does not start a runner (and its setup, downloads, attestations and
-//! environment deployment) for an event, a pull request target or a fork the job never runs
-//! on. cigen still checks
-//! the same condition itself when it runs; this only saves the runner. The mapping agrees with
+//! A job-level `if:` for a job's `when.event` (and a `when.base` or `when.repository` of
+//! plain names), so
+//! GitHub does not start a runner (and its setup, downloads and attestations) for an event
+//! the job never runs on. cigen still checks the same condition itself when it runs; this
+//! only saves the runner, except for a job of remote steps only, where it is the only gate. The mapping agrees with
 //! how `cigen run` reads GitHub's event (`crate::provider`): a tag push is `tag`, not `push`.
 //!
 //! GitHub skips every job that needs a skipped job unless the job has a condition of its own.
@@ -49,7 +49,7 @@ pub(super) fn job_condition(below: &BelowGate<'_>, j: &Job) -> Option<String> {
 }
 
 /// The job's own gate: its `when.event`, not its `when.not.event`, and its `when.base` and
-/// `when.repository` when they are plain names (GitHub expressions have no globs).
+/// `when.repository` when they name branches and repositories outright.
 fn own_condition(j: &Job) -> Option<String> {
     let wanted = j.when.event.as_deref().and_then(events_condition);
     let unwanted = j
@@ -59,14 +59,19 @@ fn own_condition(j: &Job) -> Option<String> {
         .and_then(|n| n.event.as_deref())
         .and_then(events_condition)
         .map(|e| format!("!({e})"));
-    let event = match (wanted, unwanted) {
+    let events = match (wanted, unwanted) {
         (Some(w), Some(u)) => Some(format!("({w}) && {u}")),
         (w, u) => w.or(u),
     };
-    let parts: Vec<String> = [event, base_condition(j), repository_condition(j)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let parts: Vec<String> = [
+        events,
+        base_condition(j),
+        repository_condition(j),
+        schedule_condition(j),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     match parts.len() {
         0 => None,
         1 => parts.into_iter().next(),
@@ -80,36 +85,62 @@ fn own_condition(j: &Job) -> Option<String> {
     }
 }
 
-/// Plain names of a pattern list, or `None` when some pattern is a glob or an exclusion
-/// (cigen alone decides those).
-fn plain_names(p: &crate::model::Patterns) -> Option<&[String]> {
-    let glob = |t: &String| t.contains(['*', '?', '[', ']', '{', '}', '!', '\\', '\'']);
-    (!p.texts.is_empty() && !p.texts.iter().any(glob)).then_some(p.texts.as_slice())
-}
-
-fn any_equal(what: &str, names: &[String]) -> String {
-    names
+/// `when.schedule` of a job of remote steps only, which no `cigen run` decides: GitHub's
+/// payload names the workflow's cron line, which cigen writes with single spaces
+/// (`model::cron_text`), as `when.schedule` holds it. A job cigen runs is left to cigen, which
+/// also knows `CIGEN_SCHEDULE` (a runner whose payload names no cron).
+fn schedule_condition(j: &Job) -> Option<String> {
+    let crons = j.when.schedule.as_ref()?;
+    if !j.steps.is_empty() || !j.outputs.is_empty() || crons.iter().any(|c| c.contains('\'')) {
+        return None;
+    }
+    let names: Vec<String> = crons
         .iter()
-        .map(|n| format!("{what} == '{n}'"))
-        .collect::<Vec<_>>()
-        .join(" || ")
-}
-
-/// `when.base`: a pull request into another branch does not start a runner. Only
-/// `pull_request` runs are filtered, as `cigen run` filters them; GitHub compares text
-/// without case, so this never skips what cigen would run (cigen still decides).
-fn base_condition(j: &Job) -> Option<String> {
-    let names = plain_names(j.when.base.as_ref()?)?;
+        .map(|c| format!("github.event.schedule == '{c}'"))
+        .collect();
     Some(format!(
-        "github.event_name != 'pull_request' || {}",
-        any_equal("github.base_ref", names)
+        "github.event_name != 'schedule' || {}",
+        names.join(" || ")
     ))
 }
 
-/// `when.repository`: a fork does not start the job (nor its environment's deployment).
+/// `when.base` of plain branch names: a pull request into another branch does not start a
+/// runner. Only `pull_request` runs are filtered, as `cigen run` filters them; GitHub
+/// compares text without case, so this never skips what cigen would run (cigen still
+/// decides).
+fn base_condition(j: &Job) -> Option<String> {
+    let texts = &j.when.base.as_ref()?.texts;
+    let plain =
+        |t: &String| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
+    if texts.is_empty() || !texts.iter().all(plain) {
+        return None;
+    }
+    let names: Vec<String> = texts
+        .iter()
+        .map(|t| format!("github.base_ref == '{t}'"))
+        .collect();
+    Some(format!(
+        "github.event_name != 'pull_request' || {}",
+        names.join(" || ")
+    ))
+}
+
+/// `when.repository` as `github.repository` comparisons, when every pattern is a plain
+/// `owner/name` (globs and exclusions stay with cigen). A fork guard must hold on GitHub
+/// even where no `cigen run` decides it: a job of remote steps only (a trusted-publishing
+/// action) has none, and would otherwise run in every fork.
 fn repository_condition(j: &Job) -> Option<String> {
-    let names = plain_names(j.when.repository.as_ref()?)?;
-    Some(any_equal("github.repository", names))
+    let texts = &j.when.repository.as_ref()?.texts;
+    let plain =
+        |t: &String| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
+    if texts.is_empty() || !texts.iter().all(plain) {
+        return None;
+    }
+    let names: Vec<String> = texts
+        .iter()
+        .map(|t| format!("github.repository == '{t}'"))
+        .collect();
+    Some(names.join(" || "))
 }
 
 /// The jobs with a transitive need that has a job-level `if:` of its own, found for all jobs
@@ -244,6 +275,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_repositories_gate_the_job_globs_stay_with_cigen() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  publish:\n    when: { event: manual, repository: [org/a, org/b] }\n    steps: [\"true\"]\n  after:\n    needs: [publish]\n    steps: [\"true\"]\n  forks:\n    when: { repository: \"org/*\" }\n    steps: [\"true\"]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        assert_eq!(
+            cond("publish").as_deref(),
+            Some("(github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch') && (github.repository == 'org/a' || github.repository == 'org/b')")
+        );
+        assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
+        assert_eq!(cond("forks"), None);
+    }
+
+    #[test]
     fn negated_events_gate_the_job_and_its_dependents() {
         let p = pipeline(
             "version: 1\njobs:\n  build:\n    when: { not: { event: [tag, schedule] } }\n    steps: [\"true\"]\n  both:\n    when: { event: [push, tag], not: { event: tag } }\n    steps: [\"true\"]\n  after:\n    needs: [build]\n    steps: [\"true\"]\n",
@@ -278,6 +324,20 @@ mod tests {
             Some("github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'")
         );
         assert_eq!(cond("c").as_deref(), Some("!failure() && !cancelled()"));
+    }
+
+    #[test]
+    fn schedules_gate_only_jobs_without_cigen_run() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, schedule: [\"0  3 * * *\", \"0 4 * * 1\"] }\njobs:\n  runs:\n    when: { schedule: \"0 3 * * *\" }\n    steps: [\"true\"]\n  remote:\n    when: { schedule: [\"0  3 * * *\"] }\n    steps: []\ntargets:\n  github:\n    setup:\n      remote: [{ uses: \"pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33\" }]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        assert_eq!(cond("runs"), None);
+        assert_eq!(
+            cond("remote").as_deref(),
+            Some("github.event_name != 'schedule' || github.event.schedule == '0 3 * * *'")
+        );
     }
 
     #[test]
