@@ -14,7 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{Job, Pipeline};
-use crate::spec::Event;
+use crate::spec::{Event, NeedsResult};
 
 /// What a job below an event-gated job adds: skipped needs are fine, failed or cancelled
 /// ones are not.
@@ -37,20 +37,57 @@ fn event_expr(e: Event) -> &'static str {
 /// The expression, or `None` when the job runs on every event and nothing above it can be
 /// skipped by GitHub. Other conditions (branch, changed files) stay with cigen: a required
 /// check must still report on those events.
-pub(super) fn job_condition(below: &BelowGate<'_>, j: &Job) -> Option<String> {
+pub(super) fn job_condition(p: &Pipeline, below: &BelowGate<'_>, j: &Job) -> Option<String> {
     let own = own_condition(j);
-    if !below.0.contains(j.name.as_str()) {
-        return own;
+    // `when.needs` replaces GitHub's implicit `success()`; `!cancelled()` rather than
+    // `always()`, so a cancelled run does not start it (as locally and on GitLab).
+    let status = match j.after {
+        NeedsResult::Always => Some("!cancelled()".to_string()),
+        NeedsResult::Failure => Some("failure()".to_string()),
+        NeedsResult::Success if below.0.contains(j.name.as_str()) => {
+            // A manual need nobody ran holds its dependents back (locally too), also where
+            // the skips of other gated needs are tolerated.
+            let manual: Vec<String> = j
+                .needs
+                .iter()
+                .filter(|n| p.jobs.get(n.as_str()).is_some_and(|m| m.manual))
+                .map(|n| format!("needs.{n}.result == 'success'"))
+                .collect();
+            Some(
+                std::iter::once(TOLERATE_SKIPPED_NEEDS.to_string())
+                    .chain(manual)
+                    .collect::<Vec<_>>()
+                    .join(" && "),
+            )
+        }
+        NeedsResult::Success => None,
+    };
+    match (status, own) {
+        (Some(s), Some(e)) => Some(format!("{s} && ({e})")),
+        (s, e) => s.or(e),
     }
-    Some(match own {
-        Some(e) => format!("{TOLERATE_SKIPPED_NEEDS} && ({e})"),
-        None => TOLERATE_SKIPPED_NEEDS.to_string(),
-    })
 }
 
-/// The job's own gate: its `when.event`, not its `when.not.event`, and its `when.base` and
-/// `when.repository` when they name branches and repositories outright.
+/// Whether GitHub may skip the job by its own `if:` while cigen counts the skip as one that
+/// lets dependents run (an event gate, `when.needs: failure`): jobs below it then tolerate
+/// skipped needs. A manual job's skip is not such a one: what needs it stays skipped.
+fn gates(j: &Job) -> bool {
+    j.after != NeedsResult::Success || own_event_condition(j).is_some()
+}
+
+/// The job's own gate: its event conditions, and a manual run for a manual job.
 fn own_condition(j: &Job) -> Option<String> {
+    let manual = j.manual.then(|| event_expr(Event::Manual).to_string());
+    match (own_event_condition(j), manual) {
+        (Some(e), Some(m)) => Some(format!("({e}) && ({m})")),
+        (e, m) => e.or(m),
+    }
+}
+
+/// The job's own event gate: its `when.event`, not its `when.not.event`, its `when.base`
+/// and `when.repository` when they name branches and repositories outright, and the
+/// `when.schedule` of a job no `cigen run` decides.
+fn own_event_condition(j: &Job) -> Option<String> {
     let wanted = j.when.event.as_deref().and_then(events_condition);
     let unwanted = j
         .when
@@ -153,7 +190,7 @@ impl<'p> BelowGate<'p> {
         let gated: HashSet<&str> = p
             .jobs
             .values()
-            .filter(|j| own_condition(j).is_some())
+            .filter(|j| gates(j))
             .map(|j| j.name.as_str())
             .collect();
         // Depth first, a job decided after its needs; a cycle (refused by check) ends the walk.
@@ -258,7 +295,7 @@ mod tests {
             "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  build:\n    steps: [\"true\"]\n  release:\n    needs: [build]\n    when: { event: manual }\n    steps: [\"true\"]\n  publish:\n    needs: [release]\n    steps: [\"true\"]\n  announce:\n    needs: [publish]\n    when: { event: manual }\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(cond("build"), None);
         assert_eq!(
             cond("release").as_deref(),
@@ -280,7 +317,7 @@ mod tests {
             "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  publish:\n    when: { event: manual, repository: [org/a, org/b] }\n    steps: [\"true\"]\n  after:\n    needs: [publish]\n    steps: [\"true\"]\n  forks:\n    when: { repository: \"org/*\" }\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(
             cond("publish").as_deref(),
             Some("(github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch') && (github.repository == 'org/a' || github.repository == 'org/b')")
@@ -295,7 +332,7 @@ mod tests {
             "version: 1\njobs:\n  build:\n    when: { not: { event: [tag, schedule] } }\n    steps: [\"true\"]\n  both:\n    when: { event: [push, tag], not: { event: tag } }\n    steps: [\"true\"]\n  after:\n    needs: [build]\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(
             cond("build").as_deref(),
             Some("!(github.ref_type == 'tag' || github.event_name == 'schedule')")
@@ -313,7 +350,7 @@ mod tests {
             "version: 1\ntriggers: { push: {}, pull_request: {}, manual: true }\njobs:\n  a:\n    when: { base: [main, dev], repository: acme/x }\n    steps: [\"true\"]\n  b:\n    when: { event: manual, base: \"release/*\", repository: [\"**\", \"!acme/x\"] }\n    steps: [\"true\"]\n  c:\n    needs: [a]\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(
             cond("a").as_deref(),
             Some("(github.event_name != 'pull_request' || github.base_ref == 'main' || github.base_ref == 'dev') && (github.repository == 'acme/x')")
@@ -332,11 +369,39 @@ mod tests {
             "version: 1\ntriggers: { push: {}, schedule: [\"0  3 * * *\", \"0 4 * * 1\"] }\njobs:\n  runs:\n    when: { schedule: \"0 3 * * *\" }\n    steps: [\"true\"]\n  remote:\n    when: { schedule: [\"0  3 * * *\"] }\n    steps: []\ntargets:\n  github:\n    setup:\n      remote: [{ uses: \"pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33\" }]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(cond("runs"), None);
         assert_eq!(
             cond("remote").as_deref(),
             Some("github.event_name != 'schedule' || github.event.schedule == '0 3 * * *'")
+        );
+    }
+
+    #[test]
+    fn needs_results_and_manual_jobs() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  build:\n    steps: [\"true\"]\n  report:\n    needs: [build]\n    when: { needs: always, event: push }\n    steps: [\"true\"]\n  notify:\n    needs: [build]\n    when: { needs: failure }\n    steps: [\"true\"]\n  after-notify:\n    needs: [notify]\n    steps: [\"true\"]\n  deploy:\n    needs: [build]\n    manual: true\n    steps: [\"true\"]\n  smoke:\n    needs: [deploy]\n    steps: [\"true\"]\n  both:\n    needs: [deploy, notify]\n    steps: [\"true\"]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
+        let dispatch = "github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'";
+        assert_eq!(
+            cond("report").as_deref(),
+            Some("!cancelled() && ((github.event_name == 'push' && github.ref_type != 'tag'))")
+        );
+        assert_eq!(cond("notify").as_deref(), Some("failure()"));
+        // A `failure` job skipped because nothing failed lets its dependents run.
+        assert_eq!(
+            cond("after-notify").as_deref(),
+            Some("!failure() && !cancelled()")
+        );
+        assert_eq!(cond("deploy").as_deref(), Some(dispatch));
+        // Below a manual job only: GitHub's own rule skips it with the manual job.
+        assert_eq!(cond("smoke"), None);
+        // Below a manual job and a gate: the manual need must have run.
+        assert_eq!(
+            cond("both").as_deref(),
+            Some("!failure() && !cancelled() && needs.deploy.result == 'success'")
         );
     }
 
