@@ -39,6 +39,7 @@ const STATUSES: &[&str] = &[
     "timed-out",
     "cancelled",
     "skipped",
+    "failed-allowed",
 ];
 
 /// The units of a plan, from `cigen run --dry-run --log-format json`.
