@@ -129,6 +129,11 @@ fn marker(line: &str) -> Option<String> {
 struct JobLog {
     lines: Vec<String>,
     failed: Option<bool>,
+    /// The unit's row of cigen's step summary (`$GITHUB_STEP_SUMMARY`, which act prints
+    /// after the step from the file cigen wrote): its status and the markers of its note.
+    /// act sometimes loses the tail of a failed step's output (the summary table with it),
+    /// never this file.
+    summary: Option<(String, Vec<String>)>,
 }
 
 impl JobLog {
@@ -154,6 +159,12 @@ impl JobLog {
                 markers.extend(table_notes(line));
             }
         }
+        if status.is_none() {
+            if let Some((s, notes)) = &self.summary {
+                status = Some(s.clone());
+                markers.extend(notes.iter().cloned());
+            }
+        }
         let status = status.unwrap_or_else(|| match self.failed {
             Some(true) => "failed".into(),
             Some(false) => "passed".into(),
@@ -161,6 +172,25 @@ impl JobLog {
         });
         Outcome { status, markers }
     }
+}
+
+/// A step-summary row of `label` (`| label | ❌ failed | 32ms | 1 | note |`): its status and
+/// the markers of its note.
+fn summary_row(line: &str, label: &str) -> Option<(String, Vec<String>)> {
+    let cells: Vec<&str> = line
+        .trim()
+        .strip_prefix('|')?
+        .strip_suffix('|')?
+        .split(" | ")
+        .map(str::trim)
+        .collect();
+    if cells.len() != 5 || cells[0] != label {
+        return None;
+    }
+    let status = cells[1].rsplit(' ').next()?;
+    STATUSES
+        .contains(&status)
+        .then(|| (status.to_string(), table_notes(cells[4])))
 }
 
 /// `N` from `... last N line(s) of its output:`.
@@ -243,10 +273,18 @@ pub fn from_act(units: &[Unit], pipeline: &str, log: &str) -> Outcomes {
     let names = act_names(units);
     let mut jobs: BTreeMap<String, JobLog> = BTreeMap::new();
     let prefix = format!("[{pipeline}/");
+    // The job whose step summary act is printing: its Markdown lines have no prefix.
+    let mut in_summary: Option<String> = None;
     for line in log.lines() {
         let Some(rest) = line.strip_prefix(&prefix) else {
+            if let Some(row) = in_summary.as_ref().and_then(|l| summary_row(line, l)) {
+                if let Some(label) = &in_summary {
+                    jobs.entry(label.clone()).or_default().summary = Some(row);
+                }
+            }
             continue;
         };
+        in_summary = None;
         let Some((name, body)) = rest.split_once(']') else {
             continue;
         };
@@ -255,6 +293,9 @@ pub fn from_act(units: &[Unit], pipeline: &str, log: &str) -> Outcomes {
         };
         let job = jobs.entry(label.clone()).or_default();
         let body = body.trim_start();
+        if body.contains("Summary - ") {
+            in_summary = Some(label.clone());
+        }
         if let Some(text) = body.strip_prefix("| ").or(body.strip_prefix('|')) {
             job.lines.push(text.to_string());
         } else if body.contains("Job succeeded") {
@@ -492,6 +533,20 @@ mod tests {
             want
         );
         assert!(table_notes("t  failed  1.2s  1  step `x` failed").is_empty());
+    }
+
+    #[test]
+    fn act_summary_rows_stand_in_for_a_lost_table() {
+        let units = [unit("b", &[])];
+        let log = "[p/b] | PMARK b\n\
+                   [p/b]   ❌  Failure - Main cigen run b [65ms]\n\
+                   [p/b]   ⚙  Summary - ### p\n\
+                   | Job | Status | Duration | Attempts | Note |\n\
+                   | b | ❌ failed | 32ms | 1 | step `false` failed: exit 1; coverage 42% |\n\
+                   [p/b] 🏁  Job failed\n";
+        let o = from_act(&units, "p", log);
+        assert_eq!(o["b"].status, "failed");
+        assert_eq!(o["b"].markers, vec!["PMARK b", "PMARK coverage 42%"]);
     }
 
     #[test]
