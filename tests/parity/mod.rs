@@ -19,6 +19,7 @@ mod corpus_reports;
 mod corpus_triggers;
 mod imported;
 mod logs;
+mod notes;
 mod repo;
 mod runners;
 mod suite;
