@@ -7,6 +7,11 @@
 
 use std::time::Duration;
 
+/// `cigen run`'s exit code in CI when the only units that failed are allowed to
+/// (`allow_failure`): GitLab's `allow_failure: exit_codes` names it, so it can tell an allowed
+/// cell from the others of one `parallel: matrix` job. Locally such a run exits 0.
+pub const ALLOWED_FAILURE_EXIT: i32 = 3;
+
 /// The spec file name searched for in the working directory and its parents.
 pub const SPEC_FILE_NAME: &str = "cigen.yaml";
 
@@ -51,6 +56,10 @@ pub const GITHUB_MATRIX_VAR: &str = "CIGEN_MATRIX";
 /// The extra key of a GitHub matrix cell (`strategy.matrix.include`) holding the cell's runner
 /// labels for `runs-on` (`runs-on.cells`); `cigen run --cell` ignores it, since it is no axis.
 pub const GITHUB_RUNNER_KEY: &str = "cigen-runs-on";
+
+/// The extra key of a GitHub matrix cell saying whether the cell may fail (`allow_failure`
+/// with `matrix:`), read by the run step's `continue-on-error`; `cigen run --cell` ignores it.
+pub const GITHUB_ALLOW_FAILURE_KEY: &str = "cigen-allow-failure";
 
 /// The per-cell GitLab variable naming a cell's image where one tag pattern cannot
 /// (`rust: [stable, nightly]`: `rust:latest`, `rustlang/rust:nightly`); the job's `image:`

@@ -1,4 +1,5 @@
-//! Exit codes: 0 ok, 1 a job failed or outputs drifted, 2 spec or usage error, 128+n signals.
+//! Exit codes: 0 ok, 1 a job failed or outputs drifted, 2 spec or usage error, 3 in CI only
+//! failures a job allows, 128+n signals.
 
 /// How a command ended, mapped to the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -10,6 +11,9 @@ pub enum Outcome {
     Usage,
     /// Interrupted by a signal (exit 128 + n).
     Signal(i32),
+    /// In CI, only jobs allowed to fail failed (`contract::ALLOWED_FAILURE_EXIT`, which GitLab's
+    /// `allow_failure: exit_codes` names).
+    AllowedFailure,
 }
 
 impl Outcome {
@@ -19,6 +23,7 @@ impl Outcome {
             Outcome::Failure => 1,
             Outcome::Usage => 2,
             Outcome::Signal(n) => 128 + n,
+            Outcome::AllowedFailure => crate::contract::ALLOWED_FAILURE_EXIT,
         }
     }
 }

@@ -139,11 +139,7 @@ fn originals(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 #[test]
 fn python_library_with_tox_matrix_and_trusted_publishing() {
     let t = fixture("python-lib");
-    import(
-        &t,
-        &["tests: continue-on-error", "coverage: condition"],
-        &[],
-    );
+    import(&t, &[], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // `fetch-depth: 0` (hatch-vcs reads the version from tags) is the job's full history.
     let build = &spec[spec.find("\n  build:\n").expect("a build job")..];
@@ -171,11 +167,17 @@ fn python_library_with_tox_matrix_and_trusted_publishing() {
         spec.contains("uses: pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33"),
         "{spec}"
     );
-    // Lost items sit as comments beside their job.
+    // `continue-on-error: ${{ matrix.experimental }}` allows the experimental cells to fail;
+    // `if: always()` runs coverage after its needs whatever their result.
     assert!(
-        spec.contains("  # cigen import lost: [continue-on-error]"),
+        spec.contains("    allow_failure:\n      matrix:\n        experimental: 'true'\n"),
         "{spec}"
     );
+    let coverage = &spec[spec.find("\n  coverage:\n").expect("a coverage job")..];
+    let coverage = &coverage[..coverage[1..]
+        .find("\n  build:")
+        .map_or(coverage.len(), |i| i + 1)];
+    assert!(coverage.contains("\n      needs: always\n"), "{coverage}");
     // `runs-on: ${{ matrix.os }}` became runners per cell, with each label's OS; the publish
     // job of remote steps only installs nothing and has no placeholder command.
     assert!(
@@ -310,7 +312,7 @@ fn typescript_library_with_pnpm_coverage_upload_and_three_workflows() {
 #[test]
 fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     let t = fixture("gitlab-service");
-    import(&t, &["deploy-production: manual-job"], &[]);
+    import(&t, &[], &[]);
     let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
     // The JUnit and Cobertura reports and the coverage regex (without GitLab's slashes) are
     // the job's `reports:` and `coverage:`.
@@ -383,6 +385,14 @@ fn gitlab_pipeline_with_stages_matrix_services_and_deployments() {
     );
     assert!(spec.contains("    fail_fast: false\n"), "{spec}");
     assert!(spec.contains("path: .gitlab/cigen-ci.yml"), "{spec}");
+    // `rules: - if: $CI_COMMIT_TAG, when: manual`: a manual job of tag pipelines, which a
+    // manual run (GitHub's only way to start one) may run too.
+    let production = &spec[spec.find("\n  deploy-production:\n").expect("the job")..];
+    assert!(production.contains("\n    manual: true\n"), "{production}");
+    assert!(
+        production.contains("    when:\n      event:\n      - tag\n      - manual\n"),
+        "{production}"
+    );
     checks_and_runs_locally(
         t.path(),
         &["build-image", "deploy-staging", "deploy-production"],

@@ -26,6 +26,7 @@ mod help;
 mod import;
 mod import_run;
 mod init;
+mod job_results;
 mod judges;
 mod package;
 mod parity;

@@ -26,6 +26,7 @@ mod pipeline_name;
 mod ports;
 mod reports;
 pub(crate) mod reserved_names;
+mod results;
 mod runner_cells;
 mod runner_images;
 mod secret_sources;
@@ -113,6 +114,7 @@ pub const RULES: &[Rule] = &[
     rule!("caches", caches),
     rule!("node-registry", node_registry),
     rule!("reports", reports),
+    rule!("results", results),
 ];
 
 /// Runs every rule and returns all their diagnostics. A rule may report only the codes it

@@ -55,17 +55,22 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.extend(found.into_iter().map(expression_error));
     }
     for (name, job) in &cx.spec.jobs {
-        let reserved = crate::contract::GITHUB_RUNNER_KEY;
-        if job.matrix.as_ref().is_some_and(|m| {
-            m.axes.contains_key(reserved) || m.include.iter().any(|c| c.contains_key(reserved))
-        }) {
-            out.push(
-                cell_error(
-                    format!("`{reserved}` is the key cigen gives each GitHub cell's runner labels, not a matrix axis"),
-                    YamlPath::root().key("jobs").key(name).key("matrix"),
-                )
-                .with_help("rename the axis"),
-            );
+        let reserved = [
+            (crate::contract::GITHUB_RUNNER_KEY, "runner labels"),
+            (crate::contract::GITHUB_ALLOW_FAILURE_KEY, "allowed failure"),
+        ];
+        for (reserved, what) in reserved {
+            if job.matrix.as_ref().is_some_and(|m| {
+                m.axes.contains_key(reserved) || m.include.iter().any(|c| c.contains_key(reserved))
+            }) {
+                out.push(
+                    cell_error(
+                        format!("`{reserved}` is the key cigen gives each GitHub cell's {what}, not a matrix axis"),
+                        YamlPath::root().key("jobs").key(name).key("matrix"),
+                    )
+                    .with_help("rename the axis"),
+                );
+            }
         }
         let Some(r) = &job.runs_on else { continue };
         let at = YamlPath::root().key("jobs").key(name).key("runs-on");

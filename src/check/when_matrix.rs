@@ -1,12 +1,13 @@
-//! Rule: `when.matrix` (and `when.not.matrix`) of a job or step names keys of the job's
-//! matrix, and values some cell has: a typo would otherwise skip every cell, silently.
+//! Rule: `when.matrix` (and `when.not.matrix`) of a job or step, and a job's
+//! `allow_failure.matrix`, name keys of the job's matrix, and values some cell has: a typo
+//! would otherwise skip every cell (or allow no failure), silently.
 
 use indexmap::IndexMap;
 
 use super::Context;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::source::YamlPath;
-use crate::spec::{Job, OneOrMany, Scalar, StepSpec, When};
+use crate::spec::{AllowFailure, Job, OneOrMany, Scalar, StepSpec, When};
 
 pub(crate) const WHEN_MATRIX_KEY: Code = Code::new("when-matrix-key");
 pub(crate) const NO_MATCHING_CELL: Code = Code::new("no-matching-cell");
@@ -16,8 +17,9 @@ pub(super) const CODES: &[Code] = &[WHEN_MATRIX_KEY, NO_MATCHING_CELL];
 
 type Wanted = IndexMap<String, OneOrMany<Scalar>>;
 
-/// Every `when.matrix` and `when.not.matrix` of the job and its steps, with its path.
-fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath)> {
+/// Every `when.matrix` and `when.not.matrix` of the job and its steps, and the job's
+/// `allow_failure.matrix`, with its path and the key's name.
+fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath, &'static str)> {
     let mut whens: Vec<(&When, YamlPath)> = Vec::new();
     if let Some(w) = &job.when {
         whens.push((w, jp.key("when")));
@@ -32,11 +34,15 @@ fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath)> {
     let mut out = Vec::new();
     for (w, p) in whens {
         if !w.matrix.is_empty() {
-            out.push((&w.matrix, p.key("matrix")));
+            out.push((&w.matrix, p.key("matrix"), "when.matrix"));
         }
         if let Some(n) = w.not.as_ref().filter(|n| !n.matrix.is_empty()) {
-            out.push((&n.matrix, p.key("not").key("matrix")));
+            out.push((&n.matrix, p.key("not").key("matrix"), "when.matrix"));
         }
+    }
+    if let Some(AllowFailure::Cells(c)) = &job.allow_failure {
+        let at = jp.key("allow_failure").key("matrix");
+        out.push((&c.matrix, at, "allow_failure.matrix"));
     }
     out
 }
@@ -44,10 +50,10 @@ fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath)> {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
         let jp = YamlPath::root().key("jobs").key(name);
-        for (wanted, at) in conditions(job, &jp) {
+        for (wanted, at, what) in conditions(job, &jp) {
             let Some(m) = &job.matrix else {
                 out.push(
-                    Diagnostic::error(WHEN_MATRIX_KEY, format!("`when.matrix` on job `{name}`, which has no matrix"))
+                    Diagnostic::error(WHEN_MATRIX_KEY, format!("`{what}` on job `{name}`, which has no matrix"))
                         .at_key(at)
                         .with_help("a matrix condition picks cells of the job's own `matrix:`; add one, or remove the condition"),
                 );

@@ -132,6 +132,7 @@ pub fn run(loaded: &Loaded, args: &RunArgs, color: ColorChoice) -> Outcome {
     }
     match ended {
         Ended::Passed => Outcome::Success,
+        Ended::AllowedFailure => Outcome::AllowedFailure,
         Ended::Failed | Ended::NotStarted => Outcome::Failure,
         Ended::Interrupted(sig) => Outcome::Signal(sig),
     }

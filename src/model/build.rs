@@ -151,6 +151,15 @@ pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'
             fail_fast: j.fail_fast.unwrap_or(true),
             full_history: j.full_history.unwrap_or(false),
             concurrency: j.concurrency.clone(),
+            allow_failure: match &j.allow_failure {
+                None | Some(spec::AllowFailure::All(false)) => super::AllowFailure::None,
+                Some(spec::AllowFailure::All(true)) => super::AllowFailure::All,
+                Some(spec::AllowFailure::Cells(c)) => when::matrix(&c.matrix)
+                    .map(super::AllowFailure::Cells)
+                    .unwrap_or_default(),
+            },
+            after: j.when.as_ref().and_then(|w| w.needs).unwrap_or_default(),
+            manual: j.manual.unwrap_or(false),
         };
         jobs.insert(name.to_string(), job);
     }

@@ -84,6 +84,35 @@ pub struct Job {
     pub full_history: bool,
     /// The job's concurrency group: units of jobs sharing one never overlap.
     pub concurrency: Option<String>,
+    /// Which of its cells may fail without failing the run (`allow_failure`).
+    pub allow_failure: AllowFailure,
+    /// How its needs must have ended for it to run (`when.needs`).
+    pub after: spec::NeedsResult,
+    /// Runs only when asked for (`manual: true`).
+    pub manual: bool,
+}
+
+/// The cells of a job whose failure is allowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AllowFailure {
+    #[default]
+    None,
+    All,
+    /// The cells with one of the listed values for every key.
+    Cells(IndexMap<String, Vec<String>>),
+}
+
+impl AllowFailure {
+    /// Whether a failure of `cell` is allowed.
+    pub fn allows(&self, cell: &Cell) -> bool {
+        match self {
+            AllowFailure::None => false,
+            AllowFailure::All => true,
+            AllowFailure::Cells(wanted) => wanted
+                .iter()
+                .all(|(k, vs)| cell.values.get(k).is_some_and(|v| vs.contains(v))),
+        }
+    }
 }
 
 impl Job {

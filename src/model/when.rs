@@ -98,7 +98,9 @@ fn list<T: Copy>(items: &OneOrMany<T>) -> Vec<T> {
     items.to_vec().into_iter().copied().collect()
 }
 
-fn matrix(m: &IndexMap<String, OneOrMany<Scalar>>) -> Option<IndexMap<String, Vec<String>>> {
+pub(super) fn matrix(
+    m: &IndexMap<String, OneOrMany<Scalar>>,
+) -> Option<IndexMap<String, Vec<String>>> {
     (!m.is_empty()).then(|| {
         m.iter()
             .map(|(k, v)| {

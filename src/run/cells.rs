@@ -43,7 +43,10 @@ pub(crate) fn parse_cell(raw: &str) -> Result<IndexMap<String, String>, String> 
     object
         .iter()
         // The runner labels cigen adds to GitHub cells are no matrix value.
-        .filter(|(k, _)| k.as_str() != crate::contract::GITHUB_RUNNER_KEY)
+        .filter(|(k, _)| {
+            k.as_str() != crate::contract::GITHUB_RUNNER_KEY
+                && k.as_str() != crate::contract::GITHUB_ALLOW_FAILURE_KEY
+        })
         .map(|(k, v)| {
             let text = match v {
                 serde_json::Value::String(s) => s.clone(),

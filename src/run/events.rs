@@ -30,6 +30,9 @@ pub(crate) enum UnitStatus {
     TimedOut,
     Cancelled,
     Skipped,
+    /// Failed or timed out, in a job whose failure is allowed (`allow_failure`): the run
+    /// still succeeds and dependents run.
+    FailedAllowed,
 }
 
 impl UnitStatus {
@@ -37,7 +40,10 @@ impl UnitStatus {
     pub(crate) fn satisfies_needs(self) -> bool {
         matches!(
             self,
-            UnitStatus::Passed | UnitStatus::Flaky | UnitStatus::Skipped
+            UnitStatus::Passed
+                | UnitStatus::Flaky
+                | UnitStatus::Skipped
+                | UnitStatus::FailedAllowed
         )
     }
 
@@ -53,6 +59,7 @@ impl UnitStatus {
             UnitStatus::TimedOut => "timed-out",
             UnitStatus::Cancelled => "cancelled",
             UnitStatus::Skipped => "skipped",
+            UnitStatus::FailedAllowed => "failed-allowed",
         }
     }
 }

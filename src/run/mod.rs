@@ -117,8 +117,10 @@ pub(crate) struct Prepared<'a> {
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
-    /// Every unit passed or was skipped by its own conditions.
+    /// Every unit passed or was skipped by its own conditions (locally: or failed, allowed to).
     Passed,
+    /// In CI: every unit passed or was skipped, except failures allowed (`allow_failure`).
+    AllowedFailure,
     /// A unit failed, timed out or was cancelled.
     Failed,
     /// The run could not start (a temporary directory, say).
@@ -437,7 +439,15 @@ pub(crate) fn execute(prepared: Prepared<'_>, opts: &Options) -> Summary {
     let ended = if let Some(sig) = summary.signal {
         Ended::Interrupted(sig)
     } else if summary.results.iter().all(|r| r.status.satisfies_needs()) {
-        Ended::Passed
+        let allowed = summary
+            .results
+            .iter()
+            .any(|r| r.status == events::UnitStatus::FailedAllowed);
+        if allowed && shared.ctx.ci {
+            Ended::AllowedFailure
+        } else {
+            Ended::Passed
+        }
     } else {
         Ended::Failed
     };

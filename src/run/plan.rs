@@ -11,6 +11,7 @@ use super::when::{evaluate, LazyChanges, Verdict};
 use crate::diagnostic::did_you_mean;
 use crate::model::{Cell, Pipeline};
 use crate::provider::RunContext;
+use crate::spec::NeedsResult;
 
 /// One job for one matrix cell.
 #[derive(Debug, Clone)]
@@ -50,6 +51,13 @@ pub(crate) struct Policy {
     pub fail_fast: bool,
     /// The job's concurrency group: no two units of one group run at once.
     pub group: Option<String>,
+    /// Whether its failure is allowed (`allow_failure` covers its cell): reported as
+    /// `failed-allowed`, it stops nothing and satisfies its dependents.
+    pub allow_failure: bool,
+    /// How its needs must have ended for it to run (`when.needs`).
+    pub after: NeedsResult,
+    /// A manual job nobody asked for: skipped, and its skip does not let dependents run.
+    pub manual_unrun: bool,
 }
 
 impl Default for Policy {
@@ -57,6 +65,9 @@ impl Default for Policy {
         Policy {
             fail_fast: true,
             group: None,
+            allow_failure: false,
+            after: NeedsResult::Success,
+            manual_unrun: false,
         }
     }
 }
@@ -149,6 +160,8 @@ pub(crate) fn build(
             }
         }
     }
+    // Manual jobs run when asked for: named, or needed by a named job.
+    let asked = |name: &str| !sel.jobs.is_empty() && chosen.contains(name);
     let filters = cells::parse_filters(sel.matrix)?;
     let exact = sel.cell.map(cells::parse_cell).transpose()?;
     for k in filters.keys() {
@@ -193,8 +206,13 @@ pub(crate) fn build(
                 format!("{name} ({})", cell.label())
             };
             // Per cell: `when.matrix` looks at the cell's values.
+            let manual_unrun = job.manual && !asked(name);
+            let allow_failure = job.allow_failure.allows(&cell);
             let verdict = match super::platform::other_os(job, &cell) {
                 Some(reason) => Verdict::Skip(reason),
+                None if manual_unrun => Verdict::Skip(format!(
+                    "manual job: runs only when asked for (`cigen run {name}`)"
+                )),
                 None => evaluate(&job.when, ctx, &cell, changes),
             };
             // A job of remote steps only (`check` allows no steps then) has nothing to run
@@ -234,6 +252,9 @@ pub(crate) fn build(
                 policy: Policy {
                     fail_fast: job.fail_fast,
                     group: job.concurrency.clone(),
+                    allow_failure,
+                    after: job.after,
+                    manual_unrun,
                 },
             });
         }

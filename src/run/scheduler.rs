@@ -20,6 +20,7 @@ use super::plan::Plan;
 use super::process::{signal_name, SIGTERM};
 use super::report::{Reporter, TICK};
 use super::when::Verdict;
+use crate::spec::NeedsResult;
 
 /// A worker only loops over steps and reads a pipe; a small stack keeps memory flat.
 const UNIT_STACK: usize = 256 * 1024;
@@ -49,6 +50,16 @@ pub(crate) struct Summary {
     /// The first signal received, if any.
     pub signal: Option<i32>,
     pub elapsed: Duration,
+}
+
+/// Why a unit that did not fail still does not let its dependents run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// It ran although a need did not succeed (`when.needs: always | failure`): as on every
+    /// provider, what is below it runs only if it asks to run after failures too.
+    AfterFailure,
+    /// A manual job that was not asked for: what needs it waits for it, so it does not run.
+    ManualUnrun,
 }
 
 enum State {
@@ -118,9 +129,12 @@ struct Scheduler<'a> {
     /// dependents (only a skip by the unit's own `when` does): providers never start a job
     /// below a failure, however deep.
     blocked: Vec<bool>,
+    /// Units whose end does not let dependents run although it was no failure: a job that
+    /// ran after a need did not succeed (`when.needs`), or a manual job nobody asked for.
+    held: Vec<Option<Held>>,
     running: usize,
     /// Concurrency groups a running unit holds (`concurrency:`): one unit per group at once.
-    held: HashSet<String>,
+    groups: HashSet<String>,
     workers: usize,
     signal: Option<i32>,
     /// Why units that never started were not started (fail-fast or interruption).
@@ -154,8 +168,9 @@ impl<'a> Scheduler<'a> {
             ready: (0..n).filter(|i| plan.units[*i].needs.is_empty()).collect(),
             doomed: BTreeSet::new(),
             blocked: vec![false; n],
+            held: vec![None; n],
             running: 0,
-            held: HashSet::new(),
+            groups: HashSet::new(),
             workers: 0,
             signal: None,
             stop_reason: None,
@@ -168,6 +183,9 @@ impl<'a> Scheduler<'a> {
         for (id, u) in self.plan.units.iter().enumerate() {
             if let Verdict::Skip(reason) = &u.verdict {
                 self.ready.remove(&id);
+                if u.policy.manual_unrun {
+                    self.held[id] = Some(Held::ManualUnrun);
+                }
                 self.finish(id, UnitResult::skipped(reason.clone()));
             }
         }
@@ -226,7 +244,7 @@ impl<'a> Scheduler<'a> {
     fn settle(&mut self) {
         if let Some(r) = self.stop_reason.clone() {
             let waiting: Vec<UnitId> = (0..self.state.len())
-                .filter(|i| matches!(self.state[*i], State::Waiting))
+                .filter(|i| matches!(self.state[*i], State::Waiting) && !self.outlives_stop(*i))
                 .collect();
             for id in waiting {
                 let reason = match self.failed_need(id) {
@@ -236,11 +254,13 @@ impl<'a> Scheduler<'a> {
                     }
                     None => format!("not started: {r}"),
                 };
+                self.ready.remove(&id);
+                self.doomed.remove(&id);
                 self.finish(id, UnitResult::skipped(reason));
             }
-            self.ready.clear();
-            self.doomed.clear();
-            return;
+            if self.ready.is_empty() {
+                return;
+            }
         }
         loop {
             let doomed = self.doomed.first().copied();
@@ -256,7 +276,13 @@ impl<'a> Scheduler<'a> {
                 }
                 (_, Some(r)) => {
                     self.ready.remove(&r);
-                    self.start(r);
+                    match self.after_needs(r) {
+                        Ok(held) => {
+                            self.held[r] = held;
+                            self.start(r);
+                        }
+                        Err(why) => self.finish(r, UnitResult::skipped(why)),
+                    }
                 }
                 _ => return,
             }
@@ -270,13 +296,48 @@ impl<'a> Scheduler<'a> {
                 .policy
                 .group
                 .as_ref()
-                .is_none_or(|g| !self.held.contains(g))
+                .is_none_or(|g| !self.groups.contains(g))
         })
     }
 
     /// Whether finished unit `id` lets its dependents run. The one place that rule lives.
     fn lets_dependents_run(&self, id: UnitId) -> bool {
-        !self.blocked[id] && matches!(&self.state[id], State::Done(r) if r.status.satisfies_needs())
+        !self.blocked[id]
+            && self.held[id].is_none()
+            && matches!(&self.state[id], State::Done(r) if r.status.satisfies_needs())
+    }
+
+    /// Whether a stop by fail-fast leaves unit `id` waiting: a job that runs after failed
+    /// needs (`when.needs`) still runs once they end, as a provider runs it after a failure.
+    /// An interruption (a signal) stops it too.
+    fn outlives_stop(&self, id: UnitId) -> bool {
+        self.signal.is_none() && self.plan.units[id].policy.after != NeedsResult::Success
+    }
+
+    /// Whether need `d` failed as `when.needs: failure` (GitHub `failure()`) counts it: it
+    /// failed, was cancelled, or is below a failure.
+    fn need_failed(&self, d: UnitId) -> bool {
+        self.blocked[d]
+            || self.held[d] == Some(Held::AfterFailure)
+            || matches!(&self.state[d], State::Done(r)
+                if r.status.is_failure() || r.status == UnitStatus::Cancelled)
+    }
+
+    /// Ready unit `id`, all its needs ended: whether its `when.needs` lets it start (and
+    /// whether it then holds its dependents back), or why it is skipped.
+    fn after_needs(&self, id: UnitId) -> Result<Option<Held>, String> {
+        let needs = &self.plan.units[id].needs;
+        let all_ok = needs.iter().all(|d| self.lets_dependents_run(*d));
+        match self.plan.units[id].policy.after {
+            NeedsResult::Success => Ok(None),
+            NeedsResult::Always => Ok((!all_ok).then_some(Held::AfterFailure)),
+            NeedsResult::Failure if needs.iter().any(|d| self.need_failed(*d)) => {
+                Ok(Some(Held::AfterFailure))
+            }
+            NeedsResult::Failure => {
+                Err("runs only when a need failed (when.needs: failure)".into())
+            }
+        }
     }
 
     /// Why unit `id` cannot run, naming the first need (in the unit's order) that stops it.
@@ -287,6 +348,10 @@ impl<'a> Scheduler<'a> {
         let label = &self.plan.units[d].label;
         Some(if self.blocked[d] {
             format!("needs `{label}`, which was skipped because its needs did not succeed")
+        } else if self.held[d] == Some(Held::AfterFailure) {
+            format!("needs `{label}`, which ran after its needs did not succeed (when.needs)")
+        } else if self.held[d] == Some(Held::ManualUnrun) {
+            format!("needs `{label}`, a manual job that was not run")
         } else {
             format!("needs `{label}`, which did not succeed")
         })
@@ -315,7 +380,7 @@ impl<'a> Scheduler<'a> {
             }
         }
         if let Some(g) = &self.plan.units[id].policy.group {
-            self.held.insert(g.clone());
+            self.groups.insert(g.clone());
         }
         let _ = self.work.send((id, needs_env, cancel));
     }
@@ -337,7 +402,8 @@ impl<'a> Scheduler<'a> {
             if !matches!(self.state[d], State::Waiting) {
                 continue;
             }
-            if !lets_run {
+            let after_any = self.plan.units[d].policy.after != NeedsResult::Success;
+            if !lets_run && !after_any {
                 self.ready.remove(&d);
                 self.doomed.insert(d);
             } else if self.unfinished[d] == 0 && !self.doomed.contains(&d) {
@@ -346,10 +412,13 @@ impl<'a> Scheduler<'a> {
         }
     }
 
-    fn unit_finished(&mut self, unit: UnitId, result: UnitResult) {
+    fn unit_finished(&mut self, unit: UnitId, mut result: UnitResult) {
+        if result.status.is_failure() && self.plan.units[unit].policy.allow_failure {
+            result.status = UnitStatus::FailedAllowed;
+        }
         self.running -= 1;
         if let Some(g) = &self.plan.units[unit].policy.group {
-            self.held.remove(g);
+            self.groups.remove(g);
         }
         // A job with `fail_fast: false` fails alone, as if the run kept going for it.
         let failed = result.status.is_failure() && self.plan.units[unit].policy.fail_fast;

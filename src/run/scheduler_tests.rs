@@ -434,3 +434,6 @@ fn a_long_chain_is_decided_in_order() {
     );
     assert_eq!(summary.results[299].status, UnitStatus::Skipped);
 }
+
+#[path = "scheduler_results_tests.rs"]
+mod results;

@@ -179,10 +179,13 @@ pub(super) fn misindented(
             continue;
         }
         for child in children {
-            // Keys that the parent itself has: `when.not.when`, and `runs-on.matrix` (the
-            // axis that picks each cell's runner).
-            let own_key_of_parent = (parent.key == "when" && child.key == "when")
-                || (parent.key == "runs-on" && child.key == "matrix");
+            // Keys that the parent itself has: `when.not.when`, `when.needs` (how the needs
+            // ended), `runs-on.matrix` (the axis that picks each cell's runner) and
+            // `allow_failure.matrix` (the cells that may fail).
+            let own_key_of_parent = matches!(
+                (parent.key.as_str(), child.key.as_str()),
+                ("when", "when" | "needs") | ("runs-on" | "allow_failure", "matrix")
+            );
             if !JOB_KEYS.contains(&child.key.as_str())
                 || own_key_of_parent
                 || child.key == parent.key

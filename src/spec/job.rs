@@ -86,6 +86,12 @@ pub struct Job {
     /// `true`: CI checks out every commit and tag for this job (GitHub `fetch-depth: 0`, GitLab `GIT_DEPTH: 0`), for tools that read history, such as version numbers from tags (setuptools-scm) or a comparison with a base branch (cargo-semver-checks). Locally the repository is used as it is. Jobs with `changed:` conditions get full history anyway. Default `false`: one commit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_history: Option<bool>,
+    /// Failures that do not fail the pipeline: `true`, or `{ matrix: { experimental: true } }` for some cells. Such a failure is reported as `failed-allowed`, the run still succeeds and dependents run. GitHub and Forgejo: `continue-on-error` on the step that runs cigen; GitLab `allow_failure: exit_codes` (cigen exits with its allowed-failure code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_failure: Option<super::AllowFailure>,
+    /// `true`: the job runs only when asked for. Locally `cigen run` without job names skips it (name it, or a job that needs it, to run it); GitHub and Forgejo run it only for a manual run (`workflow_dispatch`, so `triggers.manual: true`); GitLab makes it a manual job (`when: manual`, to be started by hand). Its dependents wait for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manual: Option<bool>,
 }
 
 /// A GitHub token permission level.

@@ -41,6 +41,9 @@ pub struct When {
     /// Run only when none of these conditions holds: `not: { event: tag }` skips tag runs, `not: { branch: main, event: schedule }` skips both the main branch and scheduled runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not: Option<Not>,
+    /// Jobs only: how the job's needs must have ended for it to run. `success` (default), `always` (once they ended, whatever their result, unless the run was cancelled: a report or clean-up job) or `failure` (only when one failed: a notification or rollback).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<super::NeedsResult>,
 }
 
 /// Conditions that skip the job or step when any of them holds (`when.not`).

@@ -117,6 +117,15 @@ fn run_one(
     std::fs::create_dir_all(&rustup_state).expect("mkdir");
     std::fs::write(rustup_state.join("installed"), format!("{installed}\n")).expect("write");
     let state = format!("STANDIN_RUSTUP_HOME={}", rustup_state.display());
+    // Likewise a laptop (nvm) and a GitLab job's image have the Node versions the pipeline
+    // names; a GitHub job gets them from the setup-node stand-in.
+    if !matches!(runner, Runner::Act | Runner::Forgejo) {
+        let homes = [home.path().to_path_buf(), home.path().join("glci-home")];
+        for h in &homes {
+            installed_nodes(h, p.spec);
+        }
+    }
+    let secrets = secrets_of(p);
     let cron = first_schedule(p.spec);
     let v = match runner {
         Runner::Local | Runner::Just => {
@@ -134,7 +143,14 @@ fn run_one(
                 .env("HOME", home.path())
                 .env("PATH", bin.run_path())
                 .env("STANDIN_RUSTUP_HOME", &rustup_state)
-                .env("NO_COLOR", "1");
+                .env("NO_COLOR", "1")
+                .envs(secrets.iter().map(|(k, v)| (k, v)));
+            if has_services(p.spec) {
+                // No Docker engine here: a laptop's run uses the services already running
+                // (the stand-in steps never connect), as CI runners ignore them (act's host
+                // mode, gitlab-ci-local's shell executor).
+                cmd.arg("--host-services");
+            }
             Verdict::of(runner.name(), without_cargo_toolchain(cmd))
         }
         Runner::Act | Runner::Forgejo => {
@@ -168,6 +184,9 @@ fn run_one(
             if runner == Runner::Forgejo {
                 cmd.arg("--env").arg("FORGEJO_ACTIONS=true");
             }
+            for (k, v) in &secrets {
+                cmd.arg("--secret").arg(format!("{k}={v}"));
+            }
             Verdict::of(runner.name(), without_cargo_toolchain(cmd))
         }
         Runner::Gitlab => {
@@ -181,6 +200,15 @@ fn run_one(
                 .arg("CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_COMMIT_REF_NAME,CI_COMMIT_TAG,CI_COMMIT_BEFORE_SHA")
                 .arg("--variable")
                 .arg(&state);
+            for (k, v) in &secrets {
+                cmd.arg("--variable").arg(format!("{k}={v}"));
+            }
+            if has_services(p.spec) {
+                // Its shell executor starts a job's services through a container engine,
+                // and there is none here: the stand-in answers and starts nothing.
+                cmd.arg("--container-executable")
+                    .arg(repo_root().join("tests/stand-ins/engine/docker"));
+            }
             gitlab_event(&mut cmd, g, s.event, &cron);
             Verdict::of("gitlab-ci-local", without_cargo_toolchain(cmd))
         }
@@ -226,6 +254,62 @@ fn laptop_rust(spec: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Node versions the spec names (`setup.node`, a job's `setup.node`, a `node` axis), each
+/// installed under `home` as nvm does (`.nvm/versions/node/v<X.Y.Z>/bin/node`) as the Node
+/// stand-in; a major or minor alone becomes its `.99` release, as setup-node's stand-in has it.
+fn installed_nodes(home: &Path, spec: &str) {
+    let spec: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
+    let mut versions: Vec<String> = Vec::new();
+    let mut add = |v: &serde_yaml::Value| match v {
+        serde_yaml::Value::String(s) => versions.push(s.clone()),
+        serde_yaml::Value::Number(n) => versions.push(n.to_string()),
+        _ => {}
+    };
+    add(&spec["setup"]["node"]);
+    for job in spec["jobs"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .map(|(_, j)| j)
+    {
+        add(&job["setup"]["node"]);
+        for v in job["matrix"]["node"].as_sequence().into_iter().flatten() {
+            add(v);
+        }
+    }
+    let node = repo_root().join("tests/stand-ins/actions/actions/setup-node/node");
+    for v in versions {
+        let v = v.trim_start_matches('v');
+        let full = match v.split('.').count() {
+            1 => format!("{v}.99.0"),
+            2 => format!("{v}.99"),
+            _ => v.to_string(),
+        };
+        let bin = home.join(format!(".nvm/versions/node/v{full}/bin"));
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        let _ = std::os::unix::fs::symlink(&node, bin.join("node"));
+    }
+}
+
+/// Whether any job of the spec has services.
+fn has_services(spec: &str) -> bool {
+    let spec: serde_yaml::Value = serde_yaml::from_str(spec).unwrap_or_default();
+    spec["jobs"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .any(|(_, j)| j["services"].as_mapping().is_some_and(|s| !s.is_empty()))
+}
+
+/// The made-up secret values every runner of the pipeline is given (name, value).
+fn secrets_of(p: &Pipeline) -> Vec<(String, String)> {
+    super::imported::SECRETS
+        .iter()
+        .filter(|(pipeline, _)| *pipeline == p.name)
+        .map(|(_, name)| (name.to_string(), format!("standin-{}", name.to_lowercase())))
+        .collect()
 }
 
 /// cargo runs the tests with `RUSTUP_TOOLCHAIN` set; a laptop's shell or a runner has none.

@@ -46,6 +46,22 @@ pub const BY_DESIGN: &[Row] = &[
               and on GitLab the variable is empty",
     },
     Row {
+        pipeline: "imported-gitlab-service",
+        scenario: "*",
+        units: &[
+            "build-image",
+            "deploy-staging",
+            "review",
+            "deploy-production",
+        ],
+        runners: &[Gitlab],
+        field: Field::Markers,
+        why: "the imported steps read GitLab's own variables (`$CI_COMMIT_SHA`, \
+              `$CI_COMMIT_SHORT_SHA`, `$CI_REGISTRY*`, `$CI_COMMIT_REF_NAME`, `$CI_COMMIT_TAG`), \
+              which only GitLab sets (the import's report says so, as `gitlab-context` notes): \
+              locally and on GitHub and Forgejo they are empty",
+    },
+    Row {
         pipeline: "chain",
         scenario: "push",
         units: &["docs", "after-optional"],

@@ -60,6 +60,7 @@ pub(super) fn step(t: &WorkflowOutput, j: &Job) -> Option<Step> {
         env: vec![],
         run: None,
         shell: None,
+        continue_on_error: None,
     })
 }
 

@@ -1,6 +1,7 @@
-//! A job-level `if:` for a job's `when.event`, so GitHub does not start a runner (and its
-//! setup, downloads and attestations) for an event the job never runs on. cigen still checks
-//! the same condition itself when it runs; this only saves the runner. The mapping agrees with
+//! A job-level `if:` for a job's `when.event` (and a `when.repository` of plain names), so
+//! GitHub does not start a runner (and its setup, downloads and attestations) for an event
+//! the job never runs on. cigen still checks the same condition itself when it runs; this
+//! only saves the runner, except for a job of remote steps only, where it is the only gate. The mapping agrees with
 //! how `cigen run` reads GitHub's event (`crate::provider`): a tag push is `tag`, not `push`.
 //!
 //! GitHub skips every job that needs a skipped job unless the job has a condition of its own.
@@ -12,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::model::{Job, Pipeline};
-use crate::spec::Event;
+use crate::spec::{Event, NeedsResult};
 
 /// What a job below an event-gated job adds: skipped needs are fine, failed or cancelled
 /// ones are not.
@@ -35,19 +36,56 @@ fn event_expr(e: Event) -> &'static str {
 /// The expression, or `None` when the job runs on every event and nothing above it can be
 /// skipped by GitHub. Other conditions (branch, changed files) stay with cigen: a required
 /// check must still report on those events.
-pub(super) fn job_condition(below: &BelowGate<'_>, j: &Job) -> Option<String> {
+pub(super) fn job_condition(p: &Pipeline, below: &BelowGate<'_>, j: &Job) -> Option<String> {
     let own = own_condition(j);
-    if !below.0.contains(j.name.as_str()) {
-        return own;
+    // `when.needs` replaces GitHub's implicit `success()`; `!cancelled()` rather than
+    // `always()`, so a cancelled run does not start it (as locally and on GitLab).
+    let status = match j.after {
+        NeedsResult::Always => Some("!cancelled()".to_string()),
+        NeedsResult::Failure => Some("failure()".to_string()),
+        NeedsResult::Success if below.0.contains(j.name.as_str()) => {
+            // A manual need nobody ran holds its dependents back (locally too), also where
+            // the skips of other gated needs are tolerated.
+            let manual: Vec<String> = j
+                .needs
+                .iter()
+                .filter(|n| p.jobs.get(n.as_str()).is_some_and(|m| m.manual))
+                .map(|n| format!("needs.{n}.result == 'success'"))
+                .collect();
+            Some(
+                std::iter::once(TOLERATE_SKIPPED_NEEDS.to_string())
+                    .chain(manual)
+                    .collect::<Vec<_>>()
+                    .join(" && "),
+            )
+        }
+        NeedsResult::Success => None,
+    };
+    match (status, own) {
+        (Some(s), Some(e)) => Some(format!("{s} && ({e})")),
+        (s, e) => s.or(e),
     }
-    Some(match own {
-        Some(e) => format!("{TOLERATE_SKIPPED_NEEDS} && ({e})"),
-        None => TOLERATE_SKIPPED_NEEDS.to_string(),
-    })
 }
 
-/// The job's own event gate: its `when.event`, and not its `when.not.event`.
+/// Whether GitHub may skip the job by its own `if:` while cigen counts the skip as one that
+/// lets dependents run (an event gate, `when.needs: failure`): jobs below it then tolerate
+/// skipped needs. A manual job's skip is not such a one: what needs it stays skipped.
+fn gates(j: &Job) -> bool {
+    j.after != NeedsResult::Success || own_event_condition(j).is_some()
+}
+
+/// The job's own gate: its event conditions, and a manual run for a manual job.
 fn own_condition(j: &Job) -> Option<String> {
+    let manual = j.manual.then(|| event_expr(Event::Manual).to_string());
+    match (own_event_condition(j), manual) {
+        (Some(e), Some(m)) => Some(format!("({e}) && ({m})")),
+        (e, m) => e.or(m),
+    }
+}
+
+/// The job's own event gate: its `when.event`, not its `when.not.event`, and its
+/// `when.repository` when that names repositories outright.
+fn own_event_condition(j: &Job) -> Option<String> {
     let wanted = j.when.event.as_deref().and_then(events_condition);
     let unwanted = j
         .when
@@ -56,10 +94,32 @@ fn own_condition(j: &Job) -> Option<String> {
         .and_then(|n| n.event.as_deref())
         .and_then(events_condition)
         .map(|e| format!("!({e})"));
-    match (wanted, unwanted) {
+    let events = match (wanted, unwanted) {
         (Some(w), Some(u)) => Some(format!("({w}) && {u}")),
         (w, u) => w.or(u),
+    };
+    match (events, repository_condition(j)) {
+        (Some(e), Some(r)) => Some(format!("({e}) && ({r})")),
+        (e, r) => e.or(r),
     }
+}
+
+/// `when.repository` as `github.repository` comparisons, when every pattern is a plain
+/// `owner/name` (globs and exclusions stay with cigen). A fork guard must hold on GitHub
+/// even where no `cigen run` decides it: a job of remote steps only (a trusted-publishing
+/// action) has none, and would otherwise run in every fork.
+fn repository_condition(j: &Job) -> Option<String> {
+    let texts = &j.when.repository.as_ref()?.texts;
+    let plain =
+        |t: &String| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
+    if texts.is_empty() || !texts.iter().all(plain) {
+        return None;
+    }
+    let names: Vec<String> = texts
+        .iter()
+        .map(|t| format!("github.repository == '{t}'"))
+        .collect();
+    Some(names.join(" || "))
 }
 
 /// The jobs with a transitive need that has a job-level `if:` of its own, found for all jobs
@@ -72,7 +132,7 @@ impl<'p> BelowGate<'p> {
         let gated: HashSet<&str> = p
             .jobs
             .values()
-            .filter(|j| own_condition(j).is_some())
+            .filter(|j| gates(j))
             .map(|j| j.name.as_str())
             .collect();
         // Depth first, a job decided after its needs; a cycle (refused by check) ends the walk.
@@ -177,7 +237,7 @@ mod tests {
             "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  build:\n    steps: [\"true\"]\n  release:\n    needs: [build]\n    when: { event: manual }\n    steps: [\"true\"]\n  publish:\n    needs: [release]\n    steps: [\"true\"]\n  announce:\n    needs: [publish]\n    when: { event: manual }\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(cond("build"), None);
         assert_eq!(
             cond("release").as_deref(),
@@ -194,12 +254,27 @@ mod tests {
     }
 
     #[test]
+    fn plain_repositories_gate_the_job_globs_stay_with_cigen() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  publish:\n    when: { event: manual, repository: [org/a, org/b] }\n    steps: [\"true\"]\n  after:\n    needs: [publish]\n    steps: [\"true\"]\n  forks:\n    when: { repository: \"org/*\" }\n    steps: [\"true\"]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
+        assert_eq!(
+            cond("publish").as_deref(),
+            Some("(github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch') && (github.repository == 'org/a' || github.repository == 'org/b')")
+        );
+        assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
+        assert_eq!(cond("forks"), None);
+    }
+
+    #[test]
     fn negated_events_gate_the_job_and_its_dependents() {
         let p = pipeline(
             "version: 1\njobs:\n  build:\n    when: { not: { event: [tag, schedule] } }\n    steps: [\"true\"]\n  both:\n    when: { event: [push, tag], not: { event: tag } }\n    steps: [\"true\"]\n  after:\n    needs: [build]\n    steps: [\"true\"]\n",
         );
         let below = BelowGate::new(&p);
-        let cond = |job: &str| job_condition(&below, &p.jobs[job]);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
         assert_eq!(
             cond("build").as_deref(),
             Some("!(github.ref_type == 'tag' || github.event_name == 'schedule')")
@@ -209,6 +284,34 @@ mod tests {
             Some("((github.event_name == 'push' && github.ref_type != 'tag') || github.ref_type == 'tag') && !(github.ref_type == 'tag')")
         );
         assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
+    }
+
+    #[test]
+    fn needs_results_and_manual_jobs() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, manual: true }\njobs:\n  build:\n    steps: [\"true\"]\n  report:\n    needs: [build]\n    when: { needs: always, event: push }\n    steps: [\"true\"]\n  notify:\n    needs: [build]\n    when: { needs: failure }\n    steps: [\"true\"]\n  after-notify:\n    needs: [notify]\n    steps: [\"true\"]\n  deploy:\n    needs: [build]\n    manual: true\n    steps: [\"true\"]\n  smoke:\n    needs: [deploy]\n    steps: [\"true\"]\n  both:\n    needs: [deploy, notify]\n    steps: [\"true\"]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
+        let dispatch = "github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'";
+        assert_eq!(
+            cond("report").as_deref(),
+            Some("!cancelled() && ((github.event_name == 'push' && github.ref_type != 'tag'))")
+        );
+        assert_eq!(cond("notify").as_deref(), Some("failure()"));
+        // A `failure` job skipped because nothing failed lets its dependents run.
+        assert_eq!(
+            cond("after-notify").as_deref(),
+            Some("!failure() && !cancelled()")
+        );
+        assert_eq!(cond("deploy").as_deref(), Some(dispatch));
+        // Below a manual job only: GitHub's own rule skips it with the manual job.
+        assert_eq!(cond("smoke"), None);
+        // Below a manual job and a gate: the manual need must have run.
+        assert_eq!(
+            cond("both").as_deref(),
+            Some("!failure() && !cancelled() && needs.deploy.result == 'success'")
+        );
     }
 
     #[test]

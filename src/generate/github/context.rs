@@ -100,6 +100,9 @@ pub(crate) struct Step {
     /// Shell of a `run` step: `bash` everywhere, so `exec` and `"$VAR"` mean the same on
     /// Windows runners (whose default shell is PowerShell).
     pub(crate) shell: Option<String>,
+    /// `continue-on-error` (`true`, or an expression with `${{ }}`): the run step of a job
+    /// with `allow_failure`.
+    pub(crate) continue_on_error: Option<String>,
 }
 
 /// One workflow job (one spec job).

@@ -18,7 +18,9 @@ use super::escape::github_text;
 use super::templates::{self, Dialect};
 use super::{Backend, GenerateError};
 use crate::contract::{self, output_env_name, provider_timeout_minutes};
-use crate::model::{Job as ModelJob, Pipeline, TargetKind, WorkflowDialect, WorkflowOutput};
+use crate::model::{
+    AllowFailure, Job as ModelJob, Pipeline, TargetKind, WorkflowDialect, WorkflowOutput,
+};
 use crate::spec::{self, Port, UrlPart, UrlPlaceholder};
 
 /// The GitHub Actions back end.
@@ -227,6 +229,15 @@ fn job(
             cell.push(text(contract::GITHUB_RUNNER_KEY, label.clone()));
         }
     }
+    if let (AllowFailure::Cells(_), Some(m)) = (&j.allow_failure, &j.matrix) {
+        for (cell, c) in cells.iter_mut().zip(&m.cells) {
+            cell.push(Entry {
+                key: contract::GITHUB_ALLOW_FAILURE_KEY.into(),
+                value: Value::Bool(j.allow_failure.allows(c)),
+                expr: false,
+            });
+        }
+    }
     let services = j
         .services
         .iter()
@@ -256,7 +267,7 @@ fn job(
         id: j.name.clone(),
         name: j.title().to_string(),
         needs: j.needs.clone(),
-        condition: condition::job_condition(below, j),
+        condition: condition::job_condition(p, below, j),
         runs_on,
         runs_on_expr: runner_cells.map(|(e, _)| format!("${{{{ {e} }}}}")),
         timeout_minutes: provider_timeout_minutes(j.timeout),

@@ -51,6 +51,7 @@ pub(super) fn action(
         env: vec![],
         run: None,
         shell: None,
+        continue_on_error: None,
     })
 }
 

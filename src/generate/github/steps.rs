@@ -5,7 +5,7 @@ use super::context::{Entry, Step, Value};
 use super::{run_env, text};
 use crate::contract;
 use crate::generate::{invocation, GenerateError};
-use crate::model::{Job, Pipeline, WorkflowOutput};
+use crate::model::{AllowFailure, Job, Pipeline, WorkflowOutput};
 use crate::pins::{self, Pin};
 
 fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
@@ -19,6 +19,7 @@ fn uses(pin: &Pin, name: &str, with: Vec<Entry>) -> Step {
         env: vec![],
         run: None,
         shell: None,
+        continue_on_error: None,
     }
 }
 
@@ -41,6 +42,7 @@ fn run(name: &str, env: Vec<Entry>, command: String) -> Step {
         env,
         run: Some(command),
         shell: Some("bash".into()),
+        continue_on_error: None,
     }
 }
 
@@ -187,6 +189,7 @@ fn install_cigen(t: &WorkflowOutput) -> Vec<Step> {
             env: vec![],
             run: None,
             shell: None,
+            continue_on_error: None,
         },
         None => uses(&t.pins.required(pins::CIGEN), "Install cigen", with),
     });
@@ -240,6 +243,17 @@ pub(super) fn steps(p: &Pipeline, t: &WorkflowOutput, j: &Job) -> Result<Vec<Ste
             ),
         );
         run_step.id = Some(contract::GITHUB_RUN_STEP_ID.into());
+        // On the step, not the job: the job then succeeds for its dependents everywhere (act
+        // and Forgejo's runner ignore a job-level `continue-on-error`), and the failed step
+        // still shows.
+        run_step.continue_on_error = match &j.allow_failure {
+            AllowFailure::None => None,
+            AllowFailure::All => Some("true".into()),
+            AllowFailure::Cells(_) => Some(format!(
+                "${{{{ matrix.{} }}}}",
+                contract::GITHUB_ALLOW_FAILURE_KEY
+            )),
+        };
         out.push(run_step);
     }
     out.extend(post);

@@ -73,6 +73,10 @@ pub(crate) struct Job {
     pub(crate) environment: Option<Environment>,
     /// `resource_group`: the job's concurrency group.
     pub(crate) resource_group: Option<String>,
+    /// Job-level `when:` (`always`, `on_failure`, `manual`); `None`: GitLab's `on_success`.
+    pub(crate) when: Option<&'static str>,
+    /// The exit code of an allowed failure (`allow_failure: exit_codes`), when any cell may fail.
+    pub(crate) allow_exit_code: Option<i32>,
     /// Whether a newer pipeline may cancel the job: yes, except deployments (jobs with an
     /// environment), which must not stop half-way.
     pub(crate) interruptible: bool,

@@ -256,6 +256,18 @@ fn job(
             }),
         }),
         resource_group: j.concurrency.clone(),
+        when: match (j.manual, j.after) {
+            // Manual jobs keep GitLab's own default, `allow_failure: true`: a pipeline nobody
+            // plays it in is not blocked (`check` refuses `manual` with `when.needs`).
+            (true, _) => Some("manual"),
+            (false, crate::spec::NeedsResult::Always) => Some("always"),
+            (false, crate::spec::NeedsResult::Failure) => Some("on_failure"),
+            (false, crate::spec::NeedsResult::Success) => None,
+        },
+        // cigen exits with this code only when the failed cells are allowed to fail, so one
+        // list serves a `parallel: matrix` job whose cells differ.
+        allow_exit_code: (j.allow_failure != crate::model::AllowFailure::None)
+            .then_some(crate::contract::ALLOWED_FAILURE_EXIT),
         interruptible: j.environment.is_none(),
         cache: cache::cache(j),
         before_script,

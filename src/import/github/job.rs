@@ -215,17 +215,7 @@ pub(crate) fn convert(
         }
     }
     if let Some(v) = &j.continue_on_error {
-        if scalar_text(v).as_deref() != Some("false") {
-            cx.add(
-                Kind::Lost,
-                "continue-on-error",
-                "continue-on-error",
-                format!(
-                    "`continue-on-error: {}`: a failing job fails the pipeline",
-                    scalar_text(v).unwrap_or_default()
-                ),
-            );
-        }
+        c.job.allow_failure = super::results::allow_failure(cx, v);
     }
     if j.container.is_some() {
         cx.add(Kind::Lost, "container", "container", "a job container: the job runs on the runner itself (GitLab can take the image as `runs-on.image`)");
@@ -282,7 +272,7 @@ pub(crate) fn convert(
             c.job.when = Some(Box::new(when));
         }
         if cond.status != Status::Success {
-            cx.add(Kind::Lost, "condition", "if", "a job that runs after its needs failed (`always()`, `failure()`, `!cancelled()`): it runs only when they pass");
+            super::results::after_needs(cx, &mut c.job, cond.status);
         }
         c.condition = Some(cond);
     }

@@ -11,6 +11,7 @@ mod job;
 mod job_keys;
 mod matrix;
 mod model;
+mod results;
 mod runners;
 mod services;
 mod steps;

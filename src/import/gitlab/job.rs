@@ -244,25 +244,35 @@ pub(super) fn convert(
             "`$CI_DEFAULT_BRANCH` became `main`: change `when.branch` if yours is another",
         );
     }
-    if j.when
-        .as_deref()
-        .is_some_and(|w| w == "manual" || w == "delayed")
-    {
-        draft.report.add(
+    let mut when = When::default();
+    match j.when.as_deref() {
+        Some("manual") => job.manual = Some(true),
+        Some("delayed") => draft.report.add(
             Kind::Lost,
             Some(name),
             "manual-job",
             origin.clone(),
-            format!(
-                "`when: {}`: the job runs without waiting for a click",
-                j.when.as_deref().unwrap_or_default()
-            ),
-        );
+            "`when: delayed`: the job runs without waiting",
+        ),
+        // GitLab reads them against the needs when there are any (against earlier stages
+        // otherwise, which the needs cigen derives from stages stand for).
+        Some(w @ ("always" | "on_failure")) if !job.needs.is_empty() => {
+            when.needs = Some(if w == "always" {
+                spec::NeedsResult::Always
+            } else {
+                spec::NeedsResult::Failure
+            });
+        }
+        _ => {}
     }
-    let mut when = When::default();
+    if gate.manual {
+        job.manual = Some(true);
+    }
     if let Some(mut e) = gate.events {
         events = events.union(e);
-        if e.contains(Event::Push) || e.contains(Event::PullRequest) {
+        // A manual job runs by hand: on GitHub only in a manual run, so that event must be
+        // one it runs for.
+        if e.contains(Event::Push) || e.contains(Event::PullRequest) || gate.manual {
             e.insert(Event::Manual);
         }
         when.event = e.to_when();
@@ -429,17 +439,19 @@ pub(super) fn convert(
             ),
         }
     }
-    if j.allow_failure
-        .as_ref()
-        .is_some_and(|v| v.as_bool() != Some(false))
-    {
-        draft.report.add(
+    match j.allow_failure.as_ref() {
+        None => {}
+        Some(v) if v.as_bool() == Some(false) => {}
+        Some(v) if v.as_bool() == Some(true) => {
+            job.allow_failure = Some(spec::AllowFailure::All(true));
+        }
+        Some(_) => draft.report.add(
             Kind::Lost,
             Some(name),
             "continue-on-error",
             origin.clone(),
-            "`allow_failure`: a failing job fails the pipeline",
-        );
+            "`allow_failure: exit_codes`: only `allow_failure: true` is typed; a failing job fails the pipeline",
+        ),
     }
     if let Some(group) = &j.resource_group {
         let plain = !group.is_empty()

@@ -20,6 +20,8 @@ pub(crate) struct Gate {
     pub(crate) changed: Vec<String>,
     /// Whether a rule assumed the default branch is `main`.
     pub(crate) default_branch: bool,
+    /// Whether a rule makes the job manual (`when: manual`).
+    pub(crate) manual: bool,
     pub(crate) lost: Vec<(&'static str, String)>,
 }
 
@@ -253,10 +255,12 @@ pub(crate) fn rules(rules: &[Value]) -> Gate {
                 }
                 continue;
             }
-            "manual" | "delayed" => {
+            // A manual job wherever it runs: the spec's `manual: true` is the job's, not a rule's.
+            "manual" => g.manual = true,
+            "delayed" => {
                 g.lost.push((
                     "manual-job",
-                    format!("a `when: {when}` rule: the job runs without waiting for a click"),
+                    format!("a `when: {when}` rule: the job runs without waiting"),
                 ));
             }
             _ => {}
@@ -354,7 +358,7 @@ mod tests {
         assert_eq!(g.lost[0].0, "condition");
         let g = r("- if: $CI_COMMIT_TAG\n  when: manual\n");
         assert_eq!(g.events.map(|e| e.names()).as_deref(), Some("tag"));
-        assert_eq!(g.lost[0].0, "manual-job");
+        assert!(g.manual && g.lost.is_empty(), "{g:?}");
         let g = r("- changes: [src/**/*]\n");
         assert_eq!(
             (g.events, g.changed.as_slice()),

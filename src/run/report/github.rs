@@ -188,6 +188,12 @@ impl Reporter for Github {
                         "::notice title={title}::{}",
                         escape_command_data(&format!("skipped: {reason}"))
                     )),
+                    UnitStatus::FailedAllowed => self.print(&format!(
+                        "::warning title={title}::{}",
+                        escape_command_data(&format!(
+                            "failed, allowed to (allow_failure): {reason}"
+                        ))
+                    )),
                     UnitStatus::Flaky => self.print(&format!(
                         "::warning title={title}::{}",
                         escape_command_data(&format!("flaky: {reason}"))

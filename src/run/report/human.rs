@@ -229,6 +229,10 @@ impl Reporter for Human {
                         &format!("flaky: {reason} ({})", human_duration(result.duration)),
                     ),
                     UnitStatus::Skipped => self.paint(dim, &format!("skipped: {reason}")),
+                    UnitStatus::FailedAllowed => self.paint(
+                        Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+                        &format!("failed-allowed: {reason} (allow_failure)"),
+                    ),
                     s => self.paint(red, &format!("{}: {reason}", s.as_str())),
                 };
                 let text = format!("{} {body}", self.prefix(plan, *unit));

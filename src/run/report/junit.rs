@@ -97,7 +97,17 @@ impl Junit {
             case.set_classname(u.label.as_str());
             suite.add_test_case(case);
         }
-        if !any_failed && matches!(result.status, UnitStatus::Failed | UnitStatus::TimedOut) {
+        if result.status == UnitStatus::FailedAllowed {
+            // Readers that know no such status still see the failure, and this says it counts
+            // as allowed.
+            suite.add_property(quick_junit::Property::new("cigen.status", "failed-allowed"));
+        }
+        if !any_failed
+            && matches!(
+                result.status,
+                UnitStatus::Failed | UnitStatus::TimedOut | UnitStatus::FailedAllowed
+            )
+        {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status.set_message(result.reason.clone().unwrap_or_else(|| "failed".into()));
             let mut case = TestCase::new(u.label.as_str(), status);
@@ -122,8 +132,13 @@ fn case(name: &str, log: &StepLog, unit: &UnitResult) -> TestCase {
         StepStatus::Passed => TestCaseStatus::success(),
         s => {
             let mut st = TestCaseStatus::non_success(kind(s));
+            let message = last.message.clone().unwrap_or_else(|| "failed".into());
             st.set_type(type_of(s))
-                .set_message(last.message.clone().unwrap_or_else(|| "failed".into()));
+                .set_message(if unit.status == UnitStatus::FailedAllowed {
+                    format!("{message} (allowed to fail: allow_failure)")
+                } else {
+                    message
+                });
             if !last.tail.is_empty() {
                 st.set_description(last.tail.join("\n"));
             }

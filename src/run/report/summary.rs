@@ -71,6 +71,7 @@ pub(crate) fn markdown(
             UnitStatus::Skipped => "⏭️",
             UnitStatus::Cancelled => "🚫",
             UnitStatus::Failed | UnitStatus::TimedOut => "❌",
+            UnitStatus::FailedAllowed => "🟡",
         };
         md.push_str(&format!(
             "| {} | {icon} {} | {} | {} | {} |\n",

@@ -78,6 +78,7 @@ pub(crate) fn totals(results: &[UnitResult], elapsed: Duration) -> String {
         UnitStatus::Flaky,
         UnitStatus::Failed,
         UnitStatus::TimedOut,
+        UnitStatus::FailedAllowed,
         UnitStatus::Cancelled,
         UnitStatus::Skipped,
     ];

@@ -4,8 +4,13 @@
 # python$STANDIN_VERSION, through a directory added to $GITHUB_PATH.
 set -euo pipefail
 [ -n "${CIGEN_STANDIN_TOOLCHAINS:-}" ] || exit 0
-found=$(command -v "python$STANDIN_VERSION") || {
-  echo "stand-in setup-python: no python$STANDIN_VERSION on PATH" >&2
+# PyPy versions (`pypy3.10`) are their own executables, CPython ones `pythonX.Y`.
+case "$STANDIN_VERSION" in
+  pypy*) name="$STANDIN_VERSION" ;;
+  *) name="python$STANDIN_VERSION" ;;
+esac
+found=$(command -v "$name") || {
+  echo "stand-in setup-python: no $name on PATH" >&2
   exit 1
 }
 dir="${RUNNER_TEMP:-$HOME}/standin-python-$STANDIN_VERSION"
