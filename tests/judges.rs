@@ -18,6 +18,7 @@ mod pre_commit;
 pub(crate) mod realrun;
 pub(crate) mod repo;
 mod reports;
+mod results;
 mod roundtrip;
 mod roundtrip_matrix;
 mod roundtrip_outputs;

@@ -162,10 +162,15 @@ pub(crate) struct Miss {
 /// Version probes (`python3 --version` …) answered from the cache while nothing that decides
 /// them changed; shared by the toolchain selection and the pre-flight of one run.
 pub(crate) struct Prober {
-    context: u64,
+    /// The variables the context key hashes, kept until the first probe needs it.
+    vars: HashMap<String, String>,
     path: Option<String>,
     dir: PathBuf,
-    cache: std::cell::RefCell<Option<Cache>>,
+    cache_dir: Option<PathBuf>,
+    /// The context key and the cache, computed and read on the first probe: a run that
+    /// probes nothing (no `setup:`, a dry run in CI) stats no version file and reads no cache.
+    context: std::cell::OnceCell<u64>,
+    cache: std::cell::OnceCell<std::cell::RefCell<Option<Cache>>>,
     dirty: std::cell::Cell<bool>,
 }
 
@@ -173,12 +178,29 @@ impl Prober {
     /// Probes run in `dir` (where steps run) with the program PATH (from `env`) finds.
     pub(crate) fn new(env: &HashMap<String, String>, dir: &Path) -> Prober {
         Prober {
-            context: context_key(env, dir),
+            vars: env
+                .iter()
+                .filter(|(k, _)| relevant(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             path: env.get("PATH").cloned(),
             dir: dir.to_path_buf(),
-            cache: std::cell::RefCell::new(self::dir(env).map(|d| Cache::open(&d))),
+            cache_dir: self::dir(env),
+            context: std::cell::OnceCell::new(),
+            cache: std::cell::OnceCell::new(),
             dirty: std::cell::Cell::new(false),
         }
+    }
+
+    fn context(&self) -> u64 {
+        *self
+            .context
+            .get_or_init(|| context_key(&self.vars, &self.dir))
+    }
+
+    fn cache(&self) -> &std::cell::RefCell<Option<Cache>> {
+        self.cache
+            .get_or_init(|| std::cell::RefCell::new(self.cache_dir.as_deref().map(Cache::open)))
     }
 
     /// The cached answer for `program args`, or what to run to get it. A program not on PATH
@@ -187,8 +209,12 @@ impl Prober {
         let Some(exe) = super::which::resolve(program, self.path.as_deref()) else {
             return Ok(None);
         };
-        let key = key(self.context, &format!("{program} {}", args.join(" ")), &exe);
-        match self.cache.borrow().as_ref().and_then(|c| c.get(key)) {
+        let key = key(
+            self.context(),
+            &format!("{program} {}", args.join(" ")),
+            &exe,
+        );
+        match self.cache().borrow().as_ref().and_then(|c| c.get(key)) {
             Some(found) => Ok(found),
             None => Err(Miss { program: exe, key }),
         }
@@ -205,7 +231,7 @@ impl Prober {
     }
 
     pub(crate) fn remember(&self, key: u64, found: Option<String>) {
-        if let Some(c) = self.cache.borrow_mut().as_mut() {
+        if let Some(c) = self.cache().borrow_mut().as_mut() {
             c.put(key, found);
             self.dirty.set(true);
         }
@@ -214,7 +240,7 @@ impl Prober {
     /// Writes what was learnt, if anything.
     pub(crate) fn save(&self) {
         if self.dirty.get() {
-            if let Some(c) = self.cache.borrow().as_ref() {
+            if let Some(c) = self.cache().borrow().as_ref() {
                 c.save();
             }
         }

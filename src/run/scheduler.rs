@@ -331,6 +331,9 @@ impl<'a> Scheduler<'a> {
         match self.plan.units[id].policy.after {
             NeedsResult::Success => Ok(None),
             NeedsResult::Always => Ok((!all_ok).then_some(Held::AfterFailure)),
+            // No need in the plan (`--no-deps`, as every CI runner calls it): whoever started
+            // it (the provider, the user) has decided.
+            NeedsResult::Failure if needs.is_empty() => Ok(None),
             NeedsResult::Failure if needs.iter().any(|d| self.need_failed(*d)) => {
                 Ok(Some(Held::AfterFailure))
             }

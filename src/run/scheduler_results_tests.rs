@@ -104,6 +104,15 @@ fn failure_runs_only_when_a_need_failed_or_was_skipped_below_a_failure() {
 }
 
 #[test]
+fn a_failure_job_without_needs_in_the_plan_runs() {
+    // `cigen run notify --no-deps`, as a CI runner calls it after the provider decided.
+    let mut p = plan(&[("notify", &[])]);
+    p.units[0].policy.after = NeedsResult::Failure;
+    let (_, s) = run_plan(&p, 1, false, &|_, _, _, _| result(UnitStatus::Passed));
+    assert_eq!(statuses(&p, &s), ["notify passed"]);
+}
+
+#[test]
 fn an_allowed_failure_is_no_failure_to_a_failure_job() {
     let mut p = plan(&[("a", &[]), ("notify", &["a"])]);
     p.units[0].policy.allow_failure = true;

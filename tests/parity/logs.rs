@@ -41,6 +41,7 @@ pub(super) const STATUSES: &[&str] = &[
     "timed-out",
     "cancelled",
     "skipped",
+    "failed-allowed",
 ];
 
 /// The units of a plan, from `cigen run --dry-run --log-format json`.

@@ -16,6 +16,7 @@ mod corpus_more;
 mod corpus_platforms;
 mod corpus_remote;
 mod corpus_reports;
+mod corpus_results;
 mod corpus_triggers;
 mod imported;
 mod logs;

@@ -8,6 +8,7 @@ use super::corpus_more;
 use super::corpus_platforms;
 use super::corpus_remote;
 use super::corpus_reports;
+use super::corpus_results;
 use super::corpus_triggers;
 use super::logs::{plan_units, Unit};
 use super::repo::{generated, Generated};
@@ -161,4 +162,9 @@ fn reports_and_coverage() {
 #[test]
 fn schedules_pull_request_targets_and_repositories() {
     check(&corpus_triggers::TRIGGERS);
+}
+
+#[test]
+fn allowed_failures_jobs_after_failed_needs_and_manual_jobs() {
+    check(&corpus_results::RESULTS);
 }

@@ -154,7 +154,7 @@ fn detect_inner(
                     .map_err(|e| format!("cannot read {what}: {e}"))
             };
             let (old, new) = (tree(base, "the base tree")?, tree(head, "HEAD's tree")?);
-            tree::changed_paths(&repo, repo.path(), old, new, &mut files)
+            tree::changed_paths(&repo, old, new, &mut files)
                 .map_err(|e| format!("cannot diff: {e}"))?;
         }
         if let Some(status) = status {

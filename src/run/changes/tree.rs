@@ -6,28 +6,26 @@
 //! two sorted entry lists, descending only into subtrees whose ids differ. Trees are read as
 //! raw objects and their entries parsed in place (the format is a plain list of
 //! `<octal mode> <name>\0<id>`): git2's `Tree` builds an entry array and caches every tree,
-//! which was a sixth of the time. When many subtrees differ, they are shared among threads,
-//! each with its own repository handle (a handle is not shareable between threads).
+//! which was a sixth of the time. When many subtrees differ, they are shared among threads
+//! reading one object database (libgit2 locks it internally; git2's `Odb` is `Sync`), so no
+//! thread pays for opening the repository and reading its configuration again.
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use git2::{ObjectType, Odb, Oid, Repository};
 
 /// Subtree pairs to gather before sharing them among threads: below this the walk stays on
-/// one thread (a thread and a repository handle cost about half a millisecond).
+/// one thread (a thread costs more than comparing a few trees).
 const SHARE_AT: usize = 16;
 /// Threads at most, however many CPUs (reading objects is also bound by the disk).
 const MAX_THREADS: usize = 4;
 
 /// Adds to `out` every path (`/`-separated, from the repository root) whose content, mode or
 /// kind differs between the trees `old` and `new`, as `git diff --name-only old new` lists
-/// them (no rename detection: a moved file counts at both places). `git_dir` is where `repo`
-/// was opened from, for the other threads' handles.
+/// them (no rename detection: a moved file counts at both places).
 pub(super) fn changed_paths(
     repo: &Repository,
-    git_dir: &Path,
     old: Oid,
     new: Oid,
     out: &mut BTreeSet<String>,
@@ -35,7 +33,7 @@ pub(super) fn changed_paths(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(MAX_THREADS);
-    walk(repo, git_dir, old, new, out, threads, SHARE_AT)
+    walk(repo, old, new, out, threads, SHARE_AT)
 }
 
 /// A pair of trees still to compare (`None`: the side has no tree here), under `path`.
@@ -47,7 +45,6 @@ struct Pair {
 
 fn walk(
     repo: &Repository,
-    git_dir: &Path,
     old: Oid,
     new: Oid,
     out: &mut BTreeSet<String>,
@@ -84,12 +81,11 @@ fn walk(
         let mine = lanes.next().unwrap_or_default();
         let helpers: Vec<_> = lanes
             .map(|lane| {
+                let odb = &odb;
                 s.spawn(move || {
-                    let repo = Repository::open(git_dir)?;
-                    let odb = repo.odb()?;
                     let mut found = BTreeSet::new();
                     for p in &lane {
-                        depth_first(&odb, p, &mut found)?;
+                        depth_first(odb, p, &mut found)?;
                     }
                     Ok::<_, git2::Error>(found)
                 })
@@ -400,14 +396,14 @@ mod tests {
             a in proptest::collection::vec((0..POOL.len(), 0u8..2, any::<bool>()), 0..8),
             b in proptest::collection::vec((0..POOL.len(), 0u8..2, any::<bool>()), 0..8),
         ) {
-            REPO.with(|(dir, repo)| {
+            REPO.with(|(_dir, repo)| {
                 let old = repo.find_tree(tree(repo, &files(&a))).unwrap();
                 let new = repo.find_tree(tree(repo, &files(&b))).unwrap();
                 let want = libgit2(repo, &old, &new);
                 // On one thread, and shared among three from the first subtree pair on.
                 for (threads, share_at) in [(1, SHARE_AT), (3, 1)] {
                     let mut got = BTreeSet::new();
-                    walk(repo, dir.path(), old.id(), new.id(), &mut got, threads, share_at).unwrap();
+                    walk(repo, old.id(), new.id(), &mut got, threads, share_at).unwrap();
                     assert_eq!(got, want, "{threads} thread(s)");
                 }
             });
