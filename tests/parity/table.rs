@@ -74,9 +74,20 @@ pub const BY_DESIGN: &[Row] = &[
         runners: &[Gitlab],
         field: Field::Markers,
         why: "the imported steps read GitLab's own variables (`$CI_COMMIT_SHA`, \
-              `$CI_COMMIT_SHORT_SHA`, `$CI_REGISTRY*`, `$CI_COMMIT_REF_NAME`, `$CI_COMMIT_TAG`), \
+              `$CI_COMMIT_SHORT_SHA`, `$CI_REGISTRY*`, `$CI_COMMIT_REF_NAME`), \
               which only GitLab sets (the import's report says so, as `gitlab-context` notes): \
               locally and on GitHub and Forgejo they are empty",
+    },
+    Row {
+        pipeline: "imported-gitlab-service",
+        scenario: "tag --keep-going",
+        units: &["deploy-production"],
+        runners: &[Just],
+        field: Field::Status,
+        why: "a manual job runs only when asked for, and naming it asks (contracts: manual \
+              jobs): the justfile has one recipe per job, so the suite runs the whole \
+              pipeline under just by naming every job, the manual one included; `cigen run` \
+              without names, GitHub outside a manual run and GitLab without a click skip it",
     },
     Row {
         pipeline: "chain",
