@@ -267,3 +267,39 @@ fn gitlab_names_the_schedule_target_and_project() {
         &[("into-main", "skip")],
     );
 }
+
+/// `cigen import` writes GitLab rules on `$CI_PROJECT_PATH` and the merge request's target
+/// branch as `when.repository` and `when.base`, and the imported jobs then run as GitLab
+/// would run them.
+#[test]
+fn gitlab_rules_on_the_project_and_the_target_branch_are_imported() {
+    let t = Test::new().file(
+        ".gitlab-ci.yml",
+        "stages: [test, deploy]\nreview:\n  stage: test\n  script: [echo review]\n  rules:\n    - if: $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == \"main\"\npublish:\n  stage: deploy\n  script: [echo publish]\n  rules:\n    - if: $CI_PROJECT_PATH == \"acme/widget\" && $CI_COMMIT_TAG\n",
+    );
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["import", "--report", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("\"lost\""), "{}", out.stdout);
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    assert!(spec.contains("      base: main\n"), "{spec}");
+    assert!(spec.contains("      repository: acme/widget\n"), "{spec}");
+    let run = |args: &[&str]| {
+        Test::new()
+            .in_dir(t.path())
+            .args(["run", "--dry-run"])
+            .args(args.iter().copied())
+            .expect_code(0)
+            .stdout
+    };
+    let plan = run(&["--base-branch", "dev"]);
+    assert!(plan.contains("skip  review"), "{plan}");
+    let plan = run(&["--base-branch", "main"]);
+    assert!(plan.contains("run   review"), "{plan}");
+    let plan = run(&["--tag", "v1", "--repository", "acme/widget"]);
+    assert!(plan.contains("run   publish"), "{plan}");
+    let plan = run(&["--tag", "v1", "--repository", "someone/widget"]);
+    assert!(plan.contains("skip  publish"), "{plan}");
+}

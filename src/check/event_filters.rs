@@ -1,6 +1,8 @@
 //! Rule: `when.schedule` names crons of `triggers.schedule` (a typo would skip the job on
 //! every schedule, silently), and `when.schedule` / `when.base` filter an event the job can
-//! run on (a filter of an event the job's own `when.event` excludes does nothing).
+//! run on (a filter of an event the job's own `when.event` excludes does nothing), and that a
+//! job no `cigen run` decides on GitHub (remote steps only) names branches and repositories
+//! its job-level `if:` can compare.
 
 use super::Context;
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
@@ -10,9 +12,33 @@ use crate::spec::{Event, OneOrMany, StepSpec, When};
 
 pub(crate) const UNKNOWN_SCHEDULE: Code = Code::new("unknown-schedule");
 pub(crate) const FILTER_NEVER_APPLIES: Code = Code::new("filter-never-applies");
+pub(crate) const FILTER_NOT_GATED: Code = Code::new("filter-not-gated");
 
 /// The codes this rule reports.
-pub(super) const CODES: &[Code] = &[UNKNOWN_SCHEDULE, FILTER_NEVER_APPLIES];
+pub(super) const CODES: &[Code] = &[UNKNOWN_SCHEDULE, FILTER_NEVER_APPLIES, FILTER_NOT_GATED];
+
+/// A job of remote steps only runs no `cigen run` on GitHub: its `when.base` and
+/// `when.repository` hold there only through the job-level `if:`, which compares plain names
+/// (`generate/github/condition.rs`); a glob or an exclusion would let it run everywhere.
+fn not_gated(job: &str, w: &When, path: &YamlPath, out: &mut Vec<Diagnostic>) {
+    for (key, globs) in [("base", &w.base), ("repository", &w.repository)] {
+        let Some(g) = globs else { continue };
+        let plain =
+            |t: &str| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
+        if g.to_vec().iter().all(|x| plain(x.as_str())) {
+            continue;
+        }
+        out.push(
+            Diagnostic::warning(
+                FILTER_NOT_GATED,
+                format!("job `{job}` has only remote steps, so on GitHub and Forgejo no `cigen run` decides its `when.{key}`, and its `if:` can compare plain names only"),
+            )
+            .at_key(path.key(key))
+            .with_label("not checked on GitHub and Forgejo")
+            .with_help(format!("name the {} outright (`when: {{ {key}: [a, b] }}`), or give the job a step", if key == "base" { "branches" } else { "repositories" })),
+        );
+    }
+}
 
 /// The path of item `i` of a one-or-many value at `path`.
 fn item<T>(v: &OneOrMany<T>, path: &YamlPath, i: usize) -> YamlPath {
@@ -95,6 +121,9 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let jp = YamlPath::root().key("jobs").key(job);
         if let Some(w) = &j.when {
             one(cx, &format!("job `{job}`"), w, jp.key("when"), out);
+            if j.steps.is_empty() && j.outputs.is_empty() {
+                not_gated(job, w, &jp.key("when"), out);
+            }
         }
         for (i, s) in j.steps.iter().enumerate() {
             if let StepSpec::Full(s) = s {

@@ -70,13 +70,21 @@ jobs:
       - mkdir -p reports && echo '<testsuite name="t" tests="0"/>' > reports/junit.xml
       - echo '<coverage line-rate="1" branch-rate="0" version="1" timestamp="0"/>' > reports/coverage.xml
       - echo "TOTAL 77%"
+  cells:
+    matrix: { n: [a, b] }
+    steps: [echo cell]
   broken:
     reports: { junit: [out/junit.xml, out/never.xml] }
     steps:
       - mkdir -p out && echo '<testsuite name="b" tests="0"/>' > out/junit.xml
       - "false"
 targets:
-  github: { runs-on: ubuntu-24.04 }
+  github:
+    runs-on: ubuntu-24.04
+    post:
+      cells:
+        - uses: codecov/codecov-action
+          with: { flags: "cell-${{ matrix.n }}" }
   gitlab: { install: present }
   just: {}
 "#;
@@ -116,6 +124,15 @@ fn act_uploads_the_reports_also_after_a_failure() {
         "{}",
         v.report()
     );
+    // A matrix value in a post step's input reaches the action, per cell.
+    for cell in ["a", "b"] {
+        let want = format!("| cell-{cell}");
+        assert!(
+            out.lines().any(|l| l.trim_end().ends_with(&want)),
+            "missing {want:?}\n{}",
+            v.report()
+        );
+    }
 }
 
 #[test]

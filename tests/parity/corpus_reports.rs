@@ -8,7 +8,8 @@ use super::corpus::{all_triggers, on, Event, Pipeline};
 
 /// A matrix job whose cells write JUnit files, a Cobertura report and a figure (several
 /// lines match: the last wins); a job whose report never appears and whose regex matches
-/// nothing; a failing job whose figure still counts.
+/// nothing; a failing job whose figure still counts; and a job whose npm is pointed at a
+/// registry (`setup.node_registry`): the real npm says the same registry everywhere.
 pub const REPORTS: Pipeline = Pipeline {
     name: "reports",
     spec: concat!(
@@ -37,6 +38,10 @@ pub const REPORTS: Pipeline = Pipeline {
       - 'echo "Lines: 42%"'
       - echo "PMARK broken"
       - "false"
+  publish:
+    setup: { node: "20", node_registry: "https://npm.example.test/team" }
+    steps:
+      - echo "PMARK registry $(npm config get registry)"
 "#
     ),
     changed: &[],

@@ -10,7 +10,9 @@ use super::corpus::{on, Event, Pipeline};
 
 /// Two schedules with jobs of each (a scheduled run is of the first, `0 4 * * 1`), jobs
 /// for pull requests into `main` or into release branches only, a fork guard and its
-/// opposite, and steps with the same conditions; dependents of skipped jobs still run.
+/// opposite, and steps with the same conditions; dependents of skipped jobs still run (on
+/// GitHub plain names become the job's `if:`, so `elsewhere` never starts a runner there and
+/// `after-elsewhere` must tolerate it).
 pub const TRIGGERS: Pipeline = Pipeline {
     name: "triggers",
     spec: r#"version: 1
@@ -51,6 +53,12 @@ jobs:
   forks:
     when: { repository: ["**", "!cigen-dev/*"] }
     steps: [echo PMARK forks]
+  elsewhere:
+    when: { repository: someone/else }
+    steps: [echo PMARK elsewhere]
+  after-elsewhere:
+    needs: [elsewhere, into-main]
+    steps: [echo PMARK after-elsewhere]
 "#,
     changed: &[],
     scenarios: &[on(Event::Push), on(Event::PullRequest), on(Event::Schedule)],

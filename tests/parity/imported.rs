@@ -124,6 +124,8 @@ fn an_imported_python_library() {
     let spec = imported("python-lib", |_| {});
     // A push runs the CI workflow's jobs (a pull request runs the same ones: the workflow
     // gates none on the event, so the suite spares its act runs); a tag runs the release ones.
+    // The Python 3.14 stand-in is a release candidate on which the stand-in tests fail: the
+    // experimental cell fails, allowed, and coverage and the build still run.
     const SCENARIOS: &[Scenario] = &[on(Event::Push), on(Event::Tag)];
     check(&Pipeline {
         name: "imported-python-lib",

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::notes::{glci_coverage, summary_row, table_notes};
+
 /// One unit of a pipeline, as cigen's plan names it.
 #[derive(Debug, Clone)]
 pub struct Unit {
@@ -31,8 +33,8 @@ pub struct Outcome {
 /// Outcomes by unit label.
 pub type Outcomes = BTreeMap<String, Outcome>;
 
-const MARK: &str = "PMARK";
-const STATUSES: &[&str] = &[
+pub(super) const MARK: &str = "PMARK";
+pub(super) const STATUSES: &[&str] = &[
     "passed",
     "flaky",
     "failed",
@@ -130,6 +132,11 @@ fn marker(line: &str) -> Option<String> {
 struct JobLog {
     lines: Vec<String>,
     failed: Option<bool>,
+    /// The unit's row of cigen's step summary (`$GITHUB_STEP_SUMMARY`, which act prints
+    /// after the step from the file cigen wrote): its status and the markers of its note.
+    /// act sometimes loses the tail of a failed step's output (the summary table with it),
+    /// never this file.
+    summary: Option<(String, Vec<String>)>,
 }
 
 impl JobLog {
@@ -153,6 +160,12 @@ impl JobLog {
             } else if let Some(s) = table_status(line, label) {
                 status = Some(s);
                 markers.extend(table_notes(line));
+            }
+        }
+        if status.is_none() {
+            if let Some((s, notes)) = &self.summary {
+                status = Some(s.clone());
+                markers.extend(notes.iter().cloned());
             }
         }
         let status = status.unwrap_or_else(|| match self.failed {
@@ -179,27 +192,6 @@ fn table_status(line: &str, label: &str) -> Option<String> {
     }
     let word = rest.split_whitespace().next()?;
     STATUSES.contains(&word).then(|| word.to_string())
-}
-
-/// The coverage figure and missing reports in the note of a summary-table row, as the
-/// markers [`from_json`] makes of the same unit's `unit_finished` event.
-fn table_notes(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(rest) = line.split("coverage ").nth(1) {
-        let figure: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        if rest[figure.len()..].starts_with('%') && !figure.is_empty() {
-            out.push(format!("{MARK} coverage {figure}%"));
-        }
-    }
-    if let Some(rest) = line.split("missing reports: ").nth(1) {
-        for r in rest.trim_end().split(", ") {
-            out.push(format!("{MARK} missing report {r}"));
-        }
-    }
-    out
 }
 
 /// Removes ANSI colour sequences (cigen's GitLab reporter colours failures).
@@ -244,10 +236,18 @@ pub fn from_act(units: &[Unit], pipeline: &str, log: &str) -> Outcomes {
     let names = act_names(units);
     let mut jobs: BTreeMap<String, JobLog> = BTreeMap::new();
     let prefix = format!("[{pipeline}/");
+    // The job whose step summary act is printing: its Markdown lines have no prefix.
+    let mut in_summary: Option<String> = None;
     for line in log.lines() {
         let Some(rest) = line.strip_prefix(&prefix) else {
+            if let Some(row) = in_summary.as_ref().and_then(|l| summary_row(line, l)) {
+                if let Some(label) = &in_summary {
+                    jobs.entry(label.clone()).or_default().summary = Some(row);
+                }
+            }
             continue;
         };
+        in_summary = None;
         let Some((name, body)) = rest.split_once(']') else {
             continue;
         };
@@ -256,6 +256,9 @@ pub fn from_act(units: &[Unit], pipeline: &str, log: &str) -> Outcomes {
         };
         let job = jobs.entry(label.clone()).or_default();
         let body = body.trim_start();
+        if body.contains("Summary - ") {
+            in_summary = Some(label.clone());
+        }
         if let Some(text) = body.strip_prefix("| ").or(body.strip_prefix('|')) {
             job.lines.push(text.to_string());
         } else if body.contains("Job succeeded") {
@@ -317,7 +320,7 @@ fn glci_names(units: &[Unit], gitlab_ci: &str) -> Vec<(String, String)> {
 
 /// Where `line` continues after `name`, comparing without spaces (gitlab-ci-local joins
 /// matrix values its own way and pads names); `None` when it does not start with `name`.
-fn after_name<'a>(line: &'a str, name: &str) -> Option<&'a str> {
+pub(super) fn after_name<'a>(line: &'a str, name: &str) -> Option<&'a str> {
     let mut it = line.char_indices().peekable();
     for want in name.chars().filter(|c| *c != ' ') {
         while it.peek().is_some_and(|(_, c)| *c == ' ') {
@@ -383,37 +386,11 @@ pub fn from_glci(units: &[Unit], gitlab_ci: &str, log: &str) -> Outcomes {
     out
 }
 
-/// gitlab-ci-local's summary line of a passed job with a coverage figure
-/// (` PASS  test: [1] 81.5% coverage`, a duration before the name with `--timestamps`): the
-/// unit's label and the figure.
-fn glci_coverage(names: &[(String, String)], line: &str) -> Option<(String, f64)> {
-    let rest = line.trim_start().strip_prefix("PASS")?;
-    let head = rest.strip_suffix("% coverage")?.trim_end();
-    let (before, figure) = head.rsplit_once(' ')?;
-    let figure: f64 = figure.parse().ok()?;
-    // The name, maybe after a duration: try it at each word.
-    let before = before.trim();
-    let starts = std::iter::once(0).chain(
-        before
-            .char_indices()
-            .filter(|(_, c)| *c == ' ')
-            .map(|(i, _)| i),
-    );
-    let label = starts.into_iter().find_map(|i| {
-        let tail = before[i..].trim_start();
-        names
-            .iter()
-            .find(|(n, _)| after_name(tail, n).is_some_and(|r| r.trim().is_empty()))
-            .map(|(_, label)| label.clone())
-    })?;
-    Some((label, figure))
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn unit(job: &str, cell: &[(&str, &str)]) -> Unit {
+    pub(in crate::parity) fn unit(job: &str, cell: &[(&str, &str)]) -> Unit {
         let label = if cell.is_empty() {
             job.to_string()
         } else {
@@ -473,44 +450,5 @@ mod tests {
         assert_eq!(o["after"].markers, vec!["PMARK after"]);
         assert_eq!(o["after-x (c, )"].status, "failed");
         assert_eq!(o["a (a b, 3)"].markers, vec!["PMARK colour"]);
-    }
-
-    #[test]
-    fn coverage_and_missing_reports_become_markers_in_both_forms() {
-        let units = [unit("t", &[])];
-        let json = r#"{"type":"unit_finished","label":"t","status":"passed","coverage":81.5,"missing_reports":["a.xml","b/*.xml"]}"#;
-        let want = vec![
-            "PMARK coverage 81.5%",
-            "PMARK missing report a.xml",
-            "PMARK missing report b/*.xml",
-        ];
-        assert_eq!(
-            from_json(&units, json).get("t").map(|o| o.markers.clone()),
-            Some(want.iter().map(|s| s.to_string()).collect())
-        );
-        assert_eq!(
-            table_notes("t  passed  1.2s  1  coverage 81.5%; missing reports: a.xml, b/*.xml"),
-            want
-        );
-        assert!(table_notes("t  failed  1.2s  1  step `x` failed").is_empty());
-    }
-
-    #[test]
-    fn gitlab_ci_locals_own_coverage_is_compared_with_cigens() {
-        let units = [unit("t", &[("n", "1")]), unit("u", &[]), unit("v", &[])];
-        let gitlab_ci = "t:\n  parallel:\n    matrix:\n      - { MATRIX_N: '1' }\n";
-        let log = "t: [1] > t (1)  passed  1s  1  coverage 81.5%\n\
-                   u > u  passed  1s  1  coverage 40%\n\
-                   v > v  passed  1s  1\n \
-                   PASS  t: [1] 81.5% coverage\n \
-                   PASS   80 ms u        41% coverage\n \
-                   PASS   80 ms v        0% coverage\n";
-        let o = from_glci(&units, gitlab_ci, log);
-        assert_eq!(o["t (1)"].markers, vec!["PMARK coverage 81.5%"]);
-        assert_eq!(
-            o["u"].markers,
-            vec!["PMARK coverage 40%", "PMARK GitLab's own coverage 41%"]
-        );
-        assert!(o["v"].markers.is_empty(), "{:?}", o["v"]);
     }
 }

@@ -20,6 +20,7 @@ mod corpus_results;
 mod corpus_triggers;
 mod imported;
 mod logs;
+mod notes;
 mod repo;
 mod runners;
 mod suite;

@@ -1,4 +1,5 @@
-//! A job-level `if:` for a job's `when.event` (and a `when.repository` of plain names), so
+//! A job-level `if:` for a job's `when.event` (and a `when.base` or `when.repository` of
+//! plain names), so
 //! GitHub does not start a runner (and its setup, downloads and attestations) for an event
 //! the job never runs on. cigen still checks the same condition itself when it runs; this
 //! only saves the runner, except for a job of remote steps only, where it is the only gate. The mapping agrees with
@@ -83,8 +84,9 @@ fn own_condition(j: &Job) -> Option<String> {
     }
 }
 
-/// The job's own event gate: its `when.event`, not its `when.not.event`, and its
-/// `when.repository` when that names repositories outright.
+/// The job's own event gate: its `when.event`, not its `when.not.event`, its `when.base`
+/// and `when.repository` when they name branches and repositories outright, and the
+/// `when.schedule` of a job no `cigen run` decides.
 fn own_event_condition(j: &Job) -> Option<String> {
     let wanted = j.when.event.as_deref().and_then(events_condition);
     let unwanted = j
@@ -98,10 +100,66 @@ fn own_event_condition(j: &Job) -> Option<String> {
         (Some(w), Some(u)) => Some(format!("({w}) && {u}")),
         (w, u) => w.or(u),
     };
-    match (events, repository_condition(j)) {
-        (Some(e), Some(r)) => Some(format!("({e}) && ({r})")),
-        (e, r) => e.or(r),
+    let parts: Vec<String> = [
+        events,
+        base_condition(j),
+        repository_condition(j),
+        schedule_condition(j),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    match parts.len() {
+        0 => None,
+        1 => parts.into_iter().next(),
+        _ => Some(
+            parts
+                .iter()
+                .map(|p| format!("({p})"))
+                .collect::<Vec<_>>()
+                .join(" && "),
+        ),
     }
+}
+
+/// `when.schedule` of a job of remote steps only, which no `cigen run` decides: GitHub's
+/// payload names the workflow's cron line, which cigen writes with single spaces
+/// (`model::cron_text`), as `when.schedule` holds it. A job cigen runs is left to cigen, which
+/// also knows `CIGEN_SCHEDULE` (a runner whose payload names no cron).
+fn schedule_condition(j: &Job) -> Option<String> {
+    let crons = j.when.schedule.as_ref()?;
+    if !j.steps.is_empty() || !j.outputs.is_empty() || crons.iter().any(|c| c.contains('\'')) {
+        return None;
+    }
+    let names: Vec<String> = crons
+        .iter()
+        .map(|c| format!("github.event.schedule == '{c}'"))
+        .collect();
+    Some(format!(
+        "github.event_name != 'schedule' || {}",
+        names.join(" || ")
+    ))
+}
+
+/// `when.base` of plain branch names: a pull request into another branch does not start a
+/// runner. Only `pull_request` runs are filtered, as `cigen run` filters them; GitHub
+/// compares text without case, so this never skips what cigen would run (cigen still
+/// decides).
+fn base_condition(j: &Job) -> Option<String> {
+    let texts = &j.when.base.as_ref()?.texts;
+    let plain =
+        |t: &String| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
+    if texts.is_empty() || !texts.iter().all(plain) {
+        return None;
+    }
+    let names: Vec<String> = texts
+        .iter()
+        .map(|t| format!("github.base_ref == '{t}'"))
+        .collect();
+    Some(format!(
+        "github.event_name != 'pull_request' || {}",
+        names.join(" || ")
+    ))
 }
 
 /// `when.repository` as `github.repository` comparisons, when every pattern is a plain
@@ -284,6 +342,39 @@ mod tests {
             Some("((github.event_name == 'push' && github.ref_type != 'tag') || github.ref_type == 'tag') && !(github.ref_type == 'tag')")
         );
         assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
+    }
+
+    #[test]
+    fn plain_targets_and_repositories_gate_the_job() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, pull_request: {}, manual: true }\njobs:\n  a:\n    when: { base: [main, dev], repository: acme/x }\n    steps: [\"true\"]\n  b:\n    when: { event: manual, base: \"release/*\", repository: [\"**\", \"!acme/x\"] }\n    steps: [\"true\"]\n  c:\n    needs: [a]\n    steps: [\"true\"]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
+        assert_eq!(
+            cond("a").as_deref(),
+            Some("(github.event_name != 'pull_request' || github.base_ref == 'main' || github.base_ref == 'dev') && (github.repository == 'acme/x')")
+        );
+        // Globs and exclusions stay with cigen.
+        assert_eq!(
+            cond("b").as_deref(),
+            Some("github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'")
+        );
+        assert_eq!(cond("c").as_deref(), Some("!failure() && !cancelled()"));
+    }
+
+    #[test]
+    fn schedules_gate_only_jobs_without_cigen_run() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, schedule: [\"0  3 * * *\", \"0 4 * * 1\"] }\njobs:\n  runs:\n    when: { schedule: \"0 3 * * *\" }\n    steps: [\"true\"]\n  remote:\n    when: { schedule: [\"0  3 * * *\"] }\n    steps: []\ntargets:\n  github:\n    setup:\n      remote: [{ uses: \"pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33\" }]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
+        assert_eq!(cond("runs"), None);
+        assert_eq!(
+            cond("remote").as_deref(),
+            Some("github.event_name != 'schedule' || github.event.schedule == '0 3 * * *'")
+        );
     }
 
     #[test]

@@ -133,7 +133,13 @@ fn on(tr: &spec::Triggers) -> On {
             branches: texts(&p.branches),
             tags: vec![],
         }),
-        schedule: tr.schedule.clone(),
+        // One space between fields, as `when.schedule` compares them (`model::cron_text`):
+        // GitHub hands this text back as `github.event.schedule`.
+        schedule: tr
+            .schedule
+            .iter()
+            .map(|c| crate::model::cron_text(c))
+            .collect(),
         workflow_dispatch: tr.manual,
     }
 }

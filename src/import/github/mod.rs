@@ -197,7 +197,7 @@ fn workflow_items(s: &Source, union: &crate::spec::Triggers, draft: &mut Draft) 
     }
     if let Some(Some(b)) = &s.on.pull_request {
         if Some(b) != triggers::pr_branches(union).as_ref() {
-            draft.report.add(Kind::Note, None, "trigger-filter", origin("on.pull_request"), format!("{} runs on pull requests into {}; the spec's triggers are shared, so its jobs run on pull requests into other branches only to skip (`when.base`)", s.rel, b.join(", ")));
+            draft.report.add(Kind::Note, None, "trigger-filter", origin("on.pull_request"), format!("{} runs on pull requests into {}: its jobs get `when.base` (the spec's triggers are shared, so on pull requests into other branches they start and skip)", s.rel, b.join(", ")));
         }
     }
     if s.wf.concurrency.is_some() {

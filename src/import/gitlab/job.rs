@@ -283,6 +283,12 @@ pub(super) fn convert(
     if let Some(b) = gate.branches {
         when.branch = typed::branch(&b, &mut rejected);
     }
+    if let Some(r) = &gate.repository {
+        when.repository = typed::branch(r, &mut rejected);
+    }
+    if let Some(b) = &gate.base {
+        when.base = typed::branch(b, &mut rejected);
+    }
     let not = spec::Not {
         event: gate.not_events.and_then(EventSet::to_when),
         branch: gate

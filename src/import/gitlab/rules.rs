@@ -1,6 +1,7 @@
 //! GitLab `rules:` and `only:`/`except:` → the events, branches and changed files a job runs
-//! for, and those it must not run for (`!=`, leading `when: never` rules → `when.not`); the
-//! rest (`when: manual`, other variables) is reported.
+//! for, and those it must not run for (`!=`, leading `when: never` rules → `when.not`), the
+//! project (`$CI_PROJECT_PATH` → `when.repository`) and a merge request's target branch
+//! (`when.base`); the rest (`when: delayed`, other variables) is reported.
 
 use serde_yaml::Value;
 
@@ -22,6 +23,10 @@ pub(crate) struct Gate {
     pub(crate) default_branch: bool,
     /// Whether a rule makes the job manual (`when: manual`).
     pub(crate) manual: bool,
+    /// Project paths (`$CI_PROJECT_PATH == "group/name"`) and merge request target branches
+    /// the job runs for, from a single rule.
+    pub(crate) repository: Option<Vec<String>>,
+    pub(crate) base: Option<Vec<String>>,
     pub(crate) lost: Vec<(&'static str, String)>,
 }
 
@@ -33,6 +38,8 @@ struct Allowed {
     not_events: Option<EventSet>,
     not_branches: Option<Vec<String>>,
     default_branch: bool,
+    repository: Option<Vec<String>>,
+    base: Option<Vec<String>>,
 }
 
 fn source_events(v: &str) -> Option<EventSet> {
@@ -111,6 +118,18 @@ fn atom(a: &str) -> Option<Allowed> {
         ("CI_COMMIT_BRANCH", "") => Some(events(
             EventSet::all().minus(EventSet::of(&[Event::Tag, Event::PullRequest])),
         )),
+        ("CI_PROJECT_PATH", "==") if right.starts_with(['"', '\'']) => Some(Allowed {
+            repository: Some(vec![unquote(right).to_string()]),
+            ..Allowed::default()
+        }),
+        // A target branch is a merge request's: the test implies the event.
+        ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "==") if right.starts_with(['"', '\'']) => {
+            Some(Allowed {
+                events: Some(EventSet::of(&[Event::PullRequest])),
+                base: Some(vec![unquote(right).to_string()]),
+                ..Allowed::default()
+            })
+        }
         ("CI_COMMIT_BRANCH" | "CI_COMMIT_REF_NAME", "==") if default_branch => Some(branch("main")),
         ("CI_COMMIT_BRANCH" | "CI_COMMIT_REF_NAME", "==") if right.starts_with(['"', '\'']) => {
             Some(branch(unquote(right)))
@@ -139,6 +158,12 @@ fn expression(text: &str) -> Option<Vec<Allowed>> {
                 all.not_branches.get_or_insert_with(Vec::new).extend(b);
             }
             all.default_branch |= a.default_branch;
+            if a.repository.is_some() {
+                all.repository = a.repository;
+            }
+            if a.base.is_some() {
+                all.base = a.base;
+            }
         }
         alts.push(all);
     }
@@ -149,6 +174,18 @@ fn expression(text: &str) -> Option<Vec<Allowed>> {
 /// differ only in events (or only in branches) unite; a mix of a branch in one and an event
 /// in another (`main` or a tag) cannot, and leaves the job unrestricted.
 fn unite(alts: &[Allowed], g: &mut Gate) {
+    if let [one] = alts {
+        g.repository = one.repository.clone();
+        g.base = one.base.clone();
+    } else if alts
+        .iter()
+        .any(|a| a.repository.is_some() || a.base.is_some())
+    {
+        g.lost.push((
+            "condition",
+            "a `$CI_PROJECT_PATH` or target branch test in one of several rules: the job runs for every project and target branch the other rules allow".into(),
+        ));
+    }
     if let [one] = alts {
         // One alternative may exclude as well (`$CI_PIPELINE_SOURCE != "schedule"`).
         g.not_events = one.not_events;
@@ -231,7 +268,9 @@ pub(crate) fn rules(rules: &[Value]) -> Gate {
                     .filter(|a| alts.is_empty() && a.len() == 1)
                     .map(|mut a| a.remove(0))
                     .filter(|a| {
-                        a.not_events.is_none()
+                        a.repository.is_none()
+                            && a.base.is_none()
+                            && a.not_events.is_none()
                             && a.not_branches.is_none()
                             && (a.events.is_some() != a.branches.is_some())
                     });
@@ -270,7 +309,7 @@ pub(crate) fn rules(rules: &[Value]) -> Gate {
             Some(c) => match expression(c) {
                 Some(a) => alts.extend(a),
                 None => {
-                    g.lost.push(("condition", format!("rule `if: {c}` (only the pipeline source, tags and branches are typed): the job runs whenever the other rules allow")));
+                    g.lost.push(("condition", format!("rule `if: {c}` (only the pipeline source, tags, branches, `$CI_PROJECT_PATH` and the merge request's target branch are typed): the job runs whenever the other rules allow")));
                 }
             },
         }
@@ -340,6 +379,19 @@ mod tests {
     fn r(yaml: &str) -> Gate {
         let v: Vec<Value> = serde_yaml::from_str(yaml).unwrap();
         rules(&v)
+    }
+
+    #[test]
+    fn project_paths_and_target_branches_are_typed() {
+        let g = r("- if: $CI_PROJECT_PATH == \"acme/widget\" && $CI_COMMIT_TAG\n");
+        assert_eq!(g.repository, Some(vec!["acme/widget".to_string()]));
+        assert_eq!(g.events.map(|e| e.names()).as_deref(), Some("tag"));
+        let g = r("- if: $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == \"main\"\n");
+        assert_eq!(g.base, Some(vec!["main".to_string()]));
+        assert_eq!(g.events.map(|e| e.names()).as_deref(), Some("pull_request"));
+        let g = r("- if: $CI_PROJECT_PATH == \"a/b\"\n- if: $CI_COMMIT_TAG\n");
+        assert_eq!(g.repository, None);
+        assert_eq!(g.lost[0].0, "condition");
     }
 
     #[test]

@@ -172,11 +172,9 @@ pub(crate) struct ResultFields<'a> {
     pub reason: Option<&'a str>,
     /// Names of the declared outputs written (never their values).
     pub outputs: Vec<&'a str>,
-    /// The job's coverage figure, in percent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The job's coverage figure, in percent (`null`: none).
     pub coverage: Option<f64>,
     /// Declared report files or globs that matched no file.
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub missing_reports: &'a [String],
 }
 
