@@ -1,4 +1,4 @@
-//! Rule: `when.schedule` names crons of `triggers.schedule` (a typo would skip the job on
+//! Rule: `when.schedule` and `when.not.schedule` name crons of `triggers.schedule` (a typo would skip the job on
 //! every schedule, silently), and `when.schedule` / `when.base` filter an event the job can
 //! run on (a filter of an event the job's own `when.event` excludes does nothing), and that a
 //! job no `cigen run` decides on GitHub (remote steps only) names branches and repositories
@@ -21,7 +21,13 @@ pub(super) const CODES: &[Code] = &[UNKNOWN_SCHEDULE, FILTER_NEVER_APPLIES, FILT
 /// `when.repository` hold there only through the job-level `if:`, which compares plain names
 /// (`generate/github/condition.rs`); a glob or an exclusion would let it run everywhere.
 fn not_gated(job: &str, w: &When, path: &YamlPath, out: &mut Vec<Diagnostic>) {
-    for (key, globs) in [("base", &w.base), ("repository", &w.repository)] {
+    let not = w.not.as_ref();
+    for (key, globs) in [
+        ("base", &w.base),
+        ("repository", &w.repository),
+        ("not.base", &not.and_then(|n| n.base.clone())),
+        ("not.repository", &not.and_then(|n| n.repository.clone())),
+    ] {
         let Some(g) = globs else { continue };
         let plain =
             |t: &str| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
@@ -33,9 +39,9 @@ fn not_gated(job: &str, w: &When, path: &YamlPath, out: &mut Vec<Diagnostic>) {
                 FILTER_NOT_GATED,
                 format!("job `{job}` has only remote steps, so on GitHub and Forgejo no `cigen run` decides its `when.{key}`, and its `if:` can compare plain names only"),
             )
-            .at_key(path.key(key))
+            .at_key(key.split('.').fold(path.clone(), |p, k| p.key(k)))
             .with_label("not checked on GitHub and Forgejo")
-            .with_help(format!("name the {} outright (`when: {{ {key}: [a, b] }}`), or give the job a step", if key == "base" { "branches" } else { "repositories" })),
+            .with_help(format!("name the {} outright (`when: {{ {key}: [a, b] }}`), or give the job a step", if key.ends_with("base") { "branches" } else { "repositories" })),
         );
     }
 }
@@ -56,7 +62,13 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
         .iter()
         .map(|c| cron_text(c))
         .collect();
-    if let Some(crons) = &w.schedule {
+    let negated = w.not.as_ref().and_then(|n| n.schedule.as_ref());
+    let given = [
+        (&w.schedule, path.key("schedule"), false),
+        (&negated.cloned(), path.key("not").key("schedule"), true),
+    ];
+    for (crons, at, not) in given {
+        let Some(crons) = crons else { continue };
         for (i, c) in crons.to_vec().into_iter().enumerate() {
             if known.contains(&cron_text(c)) {
                 continue;
@@ -81,10 +93,18 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
             out.push(
                 Diagnostic::error(
                     UNKNOWN_SCHEDULE,
-                    format!("{what} runs only on the schedule `{c}`, which `triggers.schedule` does not have"),
+                    if not {
+                        format!("{what} skips the schedule `{c}`, which `triggers.schedule` does not have")
+                    } else {
+                        format!("{what} runs only on the schedule `{c}`, which `triggers.schedule` does not have")
+                    },
                 )
-                .at(item(crons, &path.key("schedule"), i))
-                .with_label("no such schedule: every scheduled run would skip it")
+                .at(item(crons, &at, i))
+                .with_label(if not {
+                    "no such schedule: it skips nothing"
+                } else {
+                    "no such schedule: every scheduled run would skip it"
+                })
                 .with_help(help),
             );
         }

@@ -37,7 +37,7 @@ impl When {
 
     /// Whether a `when.repository` asks for the repository (locally: the `origin` remote).
     pub fn asks_repository(&self) -> bool {
-        self.repository.is_some()
+        self.repository.is_some() || self.not.as_ref().is_some_and(|n| n.repository.is_some())
     }
 
     /// Whether a `when.branch` or `when.not.branch` asks for the branch.
@@ -59,12 +59,25 @@ pub struct Patterns {
 impl Patterns {
     /// File patterns: a leading `!` excludes, and an excluded file is never re-included.
     fn files(globs: &[Glob]) -> Patterns {
+        Patterns::build(globs, false)
+    }
+
+    /// Compiles `globs`; `fold_case` matches without regard to case.
+    fn build(globs: &[Glob], fold_case: bool) -> Patterns {
         let mut include = GlobSetBuilder::new();
         let mut exclude = GlobSetBuilder::new();
         for g in globs {
             let (negated, pattern) = g.negation();
             // The shape check compiled every glob already; one that fails now matches nothing.
-            if let Ok(m) = Glob::matcher(pattern) {
+            let compiled = if fold_case {
+                globset::GlobBuilder::new(pattern)
+                    .literal_separator(true)
+                    .case_insensitive(true)
+                    .build()
+            } else {
+                Glob::matcher(pattern)
+            };
+            if let Ok(m) = compiled {
                 if negated {
                     exclude.add(m);
                 } else {
@@ -86,6 +99,15 @@ impl Patterns {
     fn names(globs: &[&Glob]) -> Patterns {
         let owned: Vec<Glob> = globs.iter().map(|g| (*g).clone()).collect();
         Patterns::files(&owned)
+    }
+
+    /// Repository patterns (`owner/name`): names as branches are, but compared without case,
+    /// as GitHub and GitLab treat owner and project names and as GitHub's `==` compares
+    /// `github.repository` in the job `if:` cigen writes; a case-sensitive match here would
+    /// let that `if:` start the job and `cigen run` inside skip it.
+    fn repositories(globs: &[&Glob]) -> Patterns {
+        let owned: Vec<Glob> = globs.iter().map(|g| (*g).clone()).collect();
+        Patterns::build(&owned, true)
     }
 
     /// Whether `text` is selected: some pattern includes it and none excludes it.
@@ -134,13 +156,25 @@ pub(super) fn resolve(w: &spec::When) -> When {
             .as_ref()
             .map(|s| s.to_vec().into_iter().map(|c| cron_text(c)).collect()),
         base: w.base.as_ref().map(|b| Patterns::names(&b.to_vec())),
-        repository: w.repository.as_ref().map(|b| Patterns::names(&b.to_vec())),
+        repository: w
+            .repository
+            .as_ref()
+            .map(|b| Patterns::repositories(&b.to_vec())),
         not: w.not.as_ref().map(|n| {
             Box::new(When {
                 provider: n.provider.as_ref().map(list),
                 branch: n.branch.as_ref().map(|b| Patterns::names(&b.to_vec())),
                 event: n.event.as_ref().map(list),
                 matrix: matrix(&n.matrix),
+                schedule: n
+                    .schedule
+                    .as_ref()
+                    .map(|s| s.to_vec().into_iter().map(|c| cron_text(c)).collect()),
+                base: n.base.as_ref().map(|b| Patterns::names(&b.to_vec())),
+                repository: n
+                    .repository
+                    .as_ref()
+                    .map(|b| Patterns::repositories(&b.to_vec())),
                 ..When::default()
             })
         }),
@@ -182,5 +216,19 @@ mod tests {
         assert!(p.selects("feature/x"));
         assert!(!p.selects("main"));
         assert!(!p.selects("release/1.2"));
+    }
+
+    #[test]
+    fn repository_patterns_ignore_case_branch_patterns_do_not() {
+        let g = globs(&["example-org/attrs-like", "Acme/*", "!acme/secret"]);
+        let p = Patterns::repositories(&g.iter().collect::<Vec<_>>());
+        assert!(p.selects("Example-Org/attrs-like"));
+        assert!(p.selects("example-org/ATTRS-LIKE"));
+        assert!(p.selects("ACME/tools"));
+        assert!(!p.selects("Acme/Secret"));
+        assert!(!p.selects("example-org/other"));
+        let g = globs(&["main"]);
+        let b = Patterns::names(&g.iter().collect::<Vec<_>>());
+        assert!(!b.selects("Main"));
     }
 }

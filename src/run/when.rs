@@ -86,6 +86,26 @@ fn not_reason(not: &When, ctx: &RunContext, cell: &Cell) -> Option<String> {
             ));
         }
     }
+    // Same sources and the same event scoping as `when.schedule` / `when.base`: a cron only
+    // on scheduled runs, a target branch only on pull requests; unknown values never skip.
+    if let (Some(crons), Some(c), Some(Event::Schedule)) = (&not.schedule, &ctx.schedule, ctx.event)
+    {
+        if crons.contains(c) {
+            return Some(format!("not run on the schedule `{c}` (when.not.schedule)"));
+        }
+    }
+    if let (Some(patterns), Some(Event::PullRequest)) = (&not.base, ctx.event) {
+        if let Some(b) = ctx.base_branch.as_deref().filter(|b| patterns.selects(b)) {
+            return Some(format!(
+                "not run on pull requests into {b} (when.not.base)"
+            ));
+        }
+    }
+    if let Some(patterns) = &not.repository {
+        if let Some(r) = ctx.repository.as_deref().filter(|r| patterns.selects(r)) {
+            return Some(format!("not run in the repository {r} (when.not.repository)"));
+        }
+    }
     if let Some(m) = not.matrix.as_ref().filter(|m| cell_matches(m, cell)) {
         return Some(format!(
             "not run for cells with {} (when.not.matrix)",

@@ -35,7 +35,7 @@ pub struct When {
     /// Pull requests into only these target branches (globs, `!` excludes): a pull request into another branch skips the job. Runs of other events are not filtered (add `event: pull_request` for pull requests only). GitHub `github.base_ref`, GitLab `$CI_MERGE_REQUEST_TARGET_BRANCH_NAME`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<OneOrMany<Glob>>,
-    /// Run only in these repositories (`owner/name` globs; on GitLab the project path `group/subgroup/name`): a fork guard. GitHub `github.repository`, GitLab `$CI_PROJECT_PATH`, locally the `origin` remote (or `cigen run --repository`).
+    /// Run only in these repositories (`owner/name` globs, compared without case as GitHub and GitLab compare names; on GitLab the project path `group/subgroup/name`): a fork guard. GitHub `github.repository`, GitLab `$CI_PROJECT_PATH`, locally the `origin` remote (or `cigen run --repository`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<OneOrMany<Glob>>,
     /// Run only when none of these conditions holds: `not: { event: tag }` skips tag runs, `not: { branch: main, event: schedule }` skips both the main branch and scheduled runs.
@@ -62,6 +62,15 @@ pub struct Not {
     /// Skip matrix cells with these values (every key given must match for a cell to be skipped).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub matrix: IndexMap<String, OneOrMany<Scalar>>,
+    /// Skip scheduled runs of these crons of `triggers.schedule` ("not on the nightly cron"); runs of other events are not skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<OneOrMany<String>>,
+    /// Skip pull requests into these target branches (globs); runs of other events are not skipped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<OneOrMany<Glob>>,
+    /// Skip in these repositories (`owner/name` globs, compared without case): a fork-only job says `not: { repository: owner/name }`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<OneOrMany<Glob>>,
 }
 
 /// A pipeline event.

@@ -1,5 +1,5 @@
 //! A job-level `if:` for a job's `when.event` (and a `when.base` or `when.repository` of
-//! plain names), so
+//! plain names, and their `when.not` forms), so
 //! GitHub does not start a runner (and its setup, downloads and attestations) for an event
 //! the job never runs on. cigen still checks the same condition itself when it runs; this
 //! only saves the runner, except for a job of remote steps only, where it is the only gate. The mapping agrees with
@@ -105,6 +105,9 @@ fn own_event_condition(j: &Job) -> Option<String> {
         base_condition(j),
         repository_condition(j),
         schedule_condition(j),
+        not_base_condition(j),
+        not_repository_condition(j),
+        not_schedule_condition(j),
     ]
     .into_iter()
     .flatten()
@@ -178,6 +181,67 @@ fn repository_condition(j: &Job) -> Option<String> {
         .map(|t| format!("github.repository == '{t}'"))
         .collect();
     Some(names.join(" || "))
+}
+
+/// Whether no `cigen run` decides the job on GitHub (remote steps only): its `if:` is then
+/// the only gate.
+fn remote_only(j: &Job) -> bool {
+    j.steps.is_empty() && j.outputs.is_empty()
+}
+
+/// Patterns written as plain names (no glob, exclusion, quote or escape), or `None`.
+fn plain_names(texts: &[String]) -> Option<&[String]> {
+    let plain =
+        |t: &String| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
+    (!texts.is_empty() && texts.iter().all(plain)).then_some(texts)
+}
+
+/// `when.not.repository` of plain `owner/name`s: GitHub's `!=` ignores case, as `cigen run`
+/// matches repositories, so the `if:` agrees with cigen everywhere (a fork-only job).
+fn not_repository_condition(j: &Job) -> Option<String> {
+    let texts = plain_names(&j.when.not.as_ref()?.repository.as_ref()?.texts)?;
+    Some(
+        texts
+            .iter()
+            .map(|t| format!("github.repository != '{t}'"))
+            .collect::<Vec<_>>()
+            .join(" && "),
+    )
+}
+
+/// `when.not.base` of plain branch names, for a job no `cigen run` decides only: GitHub's
+/// `!=` ignores case while branch names do not, so on a job cigen runs this `if:` could skip
+/// a pull request into `Main` that `cigen run` (case-sensitive, as git) would run.
+fn not_base_condition(j: &Job) -> Option<String> {
+    if !remote_only(j) {
+        return None;
+    }
+    let texts = plain_names(&j.when.not.as_ref()?.base.as_ref()?.texts)?;
+    let names: Vec<String> = texts
+        .iter()
+        .map(|t| format!("github.base_ref != '{t}'"))
+        .collect();
+    Some(format!(
+        "github.event_name != 'pull_request' || ({})",
+        names.join(" && ")
+    ))
+}
+
+/// `when.not.schedule` of a job no `cigen run` decides, as `schedule_condition` (a job cigen
+/// runs is left to cigen, which also knows `CIGEN_SCHEDULE`).
+fn not_schedule_condition(j: &Job) -> Option<String> {
+    let crons = j.when.not.as_ref()?.schedule.as_ref()?;
+    if !remote_only(j) || crons.is_empty() || crons.iter().any(|c| c.contains('\'')) {
+        return None;
+    }
+    let names: Vec<String> = crons
+        .iter()
+        .map(|c| format!("github.event.schedule != '{c}'"))
+        .collect();
+    Some(format!(
+        "github.event_name != 'schedule' || ({})",
+        names.join(" && ")
+    ))
 }
 
 /// The jobs with a transitive need that has a job-level `if:` of its own, found for all jobs
@@ -361,6 +425,25 @@ mod tests {
             Some("github.event_name == 'workflow_dispatch' || github.event_name == 'repository_dispatch'")
         );
         assert_eq!(cond("c").as_deref(), Some("!failure() && !cancelled()"));
+    }
+
+    #[test]
+    fn negated_targets_repositories_and_schedules() {
+        let p = pipeline(
+            "version: 1\ntriggers: { push: {}, pull_request: {}, schedule: [\"0 3 * * *\"] }\njobs:\n  fork:\n    when: { not: { repository: [acme/x, acme/y], base: main, schedule: \"0 3 * * *\" } }\n    steps: [\"true\"]\n  remote:\n    when: { not: { base: [main, dev], schedule: \"0 3 * * *\", repository: \"acme/*\" } }\n    steps: []\n  after:\n    needs: [fork]\n    steps: [\"true\"]\ntargets:\n  github:\n    setup:\n      remote: [{ uses: \"pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33\" }]\n",
+        );
+        let below = BelowGate::new(&p);
+        let cond = |job: &str| job_condition(&p, &below, &p.jobs[job]);
+        // A job cigen runs: only the repository (same case rule on both sides).
+        assert_eq!(
+            cond("fork").as_deref(),
+            Some("github.repository != 'acme/x' && github.repository != 'acme/y'")
+        );
+        assert_eq!(
+            cond("remote").as_deref(),
+            Some("(github.event_name != 'pull_request' || (github.base_ref != 'main' && github.base_ref != 'dev')) && (github.event_name != 'schedule' || (github.event.schedule != '0 3 * * *'))")
+        );
+        assert_eq!(cond("after").as_deref(), Some("!failure() && !cancelled()"));
     }
 
     #[test]
