@@ -28,6 +28,18 @@ jobs:
   forks:
     when: { repository: ["**", "!acme/widget"] }
     steps: [echo forks ran]
+  upper:
+    when: { repository: Acme/Widget }
+    steps: [echo upper ran]
+  fork-only:
+    when: { not: { repository: ACME/widget } }
+    steps: [echo fork-only ran]
+  not-nightly:
+    when: { not: { schedule: "0  3 * * *" } }
+    steps: [echo not-nightly ran]
+  not-into-main:
+    when: { not: { base: [main, "release/*"] } }
+    steps: [echo not-into-main ran]
 "#;
 
 fn test() -> Test {
@@ -302,4 +314,115 @@ fn gitlab_rules_on_the_project_and_the_target_branch_are_imported() {
     assert!(plan.contains("run   publish"), "{plan}");
     let plan = run(&["--tag", "v1", "--repository", "someone/widget"]);
     assert!(plan.contains("skip  publish"), "{plan}");
+}
+
+/// Repository names compare without case (GitHub's `==` in the job `if:` and GitHub/GitLab
+/// names do), globs and `when.not.repository` included: a job GitHub starts is not skipped
+/// inside by `cigen run`.
+#[test]
+fn repositories_match_without_case() {
+    let t = test();
+    git(&t, &["init", "-q"]);
+    git(
+        &t,
+        &["remote", "add", "origin", "git@github.com:ACME/Widget.git"],
+    );
+    expect(
+        t,
+        &[],
+        &[
+            ("upstream", "run"),
+            ("upper", "run"),
+            ("forks", "skip"),
+            ("fork-only", "skip"),
+        ],
+    );
+    let plan = expect(
+        test()
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "push")
+            .env("GITHUB_REF_NAME", "main")
+            .env("GITHUB_REPOSITORY", "acme/WIDGET"),
+        &[],
+        &[("upstream", "run"), ("upper", "run"), ("fork-only", "skip")],
+    );
+    assert!(
+        plan.contains("not run in the repository acme/WIDGET (when.not.repository)"),
+        "{plan}"
+    );
+    expect(
+        test(),
+        &["--repository", "someone/widget"],
+        &[("upper", "skip"), ("fork-only", "run")],
+    );
+}
+
+/// `when.not.schedule`, `.base`, `.repository`: the same sources as the positive forms, each
+/// of the schedule and target branch skipping only runs of its own event; an unknown value
+/// skips nothing.
+#[test]
+fn negated_schedules_targets_and_repositories() {
+    let plan = expect(
+        test(),
+        &["--schedule", "0 3 * * *"],
+        &[("not-nightly", "skip"), ("not-into-main", "run")],
+    );
+    assert!(
+        plan.contains("not run on the schedule `0 3 * * *` (when.not.schedule)"),
+        "{plan}"
+    );
+    expect(
+        test(),
+        &["--schedule", "0 5 * * 1"],
+        &[("not-nightly", "run")],
+    );
+    let plan = expect(
+        test(),
+        &["--base-branch", "release/2"],
+        &[("not-into-main", "skip"), ("not-nightly", "run")],
+    );
+    assert!(
+        plan.contains("not run on pull requests into release/2 (when.not.base)"),
+        "{plan}"
+    );
+    expect(
+        test(),
+        &["--base-branch", "dev"],
+        &[("not-into-main", "run")],
+    );
+    // No repository known: the negated guard skips nothing.
+    expect(test(), &[], &[("fork-only", "run"), ("not-into-main", "run")]);
+    // GitHub's payload and target branch; GitLab's CIGEN_SCHEDULE and project path.
+    let t = test();
+    let payload = t.path().join("event.json");
+    std::fs::write(&payload, r#"{"schedule": "0 3 * * *"}"#).expect("write");
+    expect(
+        t.env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "schedule")
+            .env("GITHUB_REF_NAME", "main")
+            .env("GITHUB_REPOSITORY", "someone/widget")
+            .env("GITHUB_EVENT_PATH", &payload.display().to_string()),
+        &[],
+        &[("not-nightly", "skip"), ("fork-only", "run")],
+    );
+    expect(
+        test()
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_EVENT_NAME", "pull_request")
+            .env("GITHUB_REPOSITORY", "acme/widget")
+            .env("GITHUB_BASE_REF", "main")
+            .env("GITHUB_HEAD_REF", "feat"),
+        &[],
+        &[("not-into-main", "skip"), ("fork-only", "skip")],
+    );
+    expect(
+        test()
+            .env("GITLAB_CI", "true")
+            .env("CI_PIPELINE_SOURCE", "schedule")
+            .env("CI_COMMIT_BRANCH", "main")
+            .env("CI_PROJECT_PATH", "Acme/Widget")
+            .env("CIGEN_SCHEDULE", "0 3  * * *"),
+        &[],
+        &[("not-nightly", "skip"), ("fork-only", "skip"), ("upper", "run")],
+    );
 }

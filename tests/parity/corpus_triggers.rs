@@ -12,7 +12,10 @@ use super::corpus::{on, Event, Pipeline};
 /// for pull requests into `main` or into release branches only, a fork guard and its
 /// opposite, and steps with the same conditions; dependents of skipped jobs still run (on
 /// GitHub plain names become the job's `if:`, so `elsewhere` never starts a runner there and
-/// `after-elsewhere` must tolerate it).
+/// `after-elsewhere` must tolerate it). The repository is named in another case
+/// (`upstream-case`, `fork-only`), which GitHub's `==`/`!=` and `cigen run` both ignore, and
+/// the negated forms (`when.not.repository`, `.schedule`, `.base`) skip what the positive
+/// ones run.
 pub const TRIGGERS: Pipeline = Pipeline {
     name: "triggers",
     spec: r#"version: 1
@@ -37,6 +40,10 @@ jobs:
         when: { base: main }
       - run: echo PMARK checks upstream
         when: { repository: cigen-dev/judged }
+      - run: echo PMARK checks not-upstream
+        when: { not: { repository: cigen-dev/judged } }
+      - run: echo PMARK checks not-into-main
+        when: { not: { base: main } }
   into-main:
     when: { base: main }
     steps: [echo PMARK into-main]
@@ -59,6 +66,27 @@ jobs:
   after-elsewhere:
     needs: [elsewhere, into-main]
     steps: [echo PMARK after-elsewhere]
+  upstream-case:
+    when: { repository: CIGEN-Dev/Judged }
+    steps: [echo PMARK upstream-case]
+  fork-only:
+    when: { not: { repository: Cigen-Dev/JUDGED } }
+    steps: [echo PMARK fork-only]
+  after-fork-only:
+    needs: [fork-only]
+    steps: [echo PMARK after-fork-only]
+  not-elsewhere:
+    when: { not: { repository: [someone/else, "other/*"] } }
+    steps: [echo PMARK not-elsewhere]
+  not-weekly:
+    when: { not: { schedule: "0 4 * * 1" } }
+    steps: [echo PMARK not-weekly]
+  not-into-main:
+    when: { not: { base: main } }
+    steps: [echo PMARK not-into-main]
+  not-into-release:
+    when: { not: { base: "release/*" } }
+    steps: [echo PMARK not-into-release]
 "#,
     changed: &[],
     scenarios: &[on(Event::Push), on(Event::PullRequest), on(Event::Schedule)],

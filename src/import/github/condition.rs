@@ -45,6 +45,13 @@ pub(crate) struct Condition {
     pub(crate) schedule: Option<Vec<String>>,
     /// Target branches of a pull request the condition allows (`github.base_ref == 'main'`).
     pub(crate) base: Option<Vec<String>>,
+    /// Repository globs, crons and target branches the condition excludes
+    /// (`github.repository != 'o/n'`, `github.event.schedule != '...'`,
+    /// `github.base_ref != 'main'`): `when.not.repository`, `.schedule`, `.base`. GitHub's
+    /// value is empty on other events, so `!=` holds there, as `when.not` does not skip them.
+    pub(crate) not_repository: Option<Vec<String>>,
+    pub(crate) not_schedule: Option<Vec<String>>,
+    pub(crate) not_base: Option<Vec<String>>,
     /// Parts with no typed equivalent: `(feature, text)`.
     pub(crate) lost: Vec<(&'static str, String)>,
 }
@@ -98,6 +105,9 @@ enum Atom {
     Repository(Vec<String>),
     Schedule(Vec<String>),
     Base(Vec<String>),
+    NotRepository(Vec<String>),
+    NotSchedule(Vec<String>),
+    NotBase(Vec<String>),
     Nothing,
     Lost(&'static str),
 }
@@ -223,7 +233,8 @@ fn atom(e: &Expr) -> Atom {
     }
 }
 
-/// `!atom`: events and branches move under `when.not`, a matrix test flips.
+/// `!atom`: events, branches, repositories, crons and target branches move under
+/// `when.not`, a matrix test flips.
 fn negate(a: Atom) -> Atom {
     match a {
         Atom::Events(s) => Atom::NotEvents(s),
@@ -231,6 +242,12 @@ fn negate(a: Atom) -> Atom {
         Atom::Branches(b) => Atom::NotBranches(b),
         Atom::NotBranches(b) => Atom::Branches(b),
         Atom::Matrix(k, eq, v) => Atom::Matrix(k, !eq, v),
+        Atom::Repository(r) => Atom::NotRepository(r),
+        Atom::NotRepository(r) => Atom::Repository(r),
+        Atom::Schedule(r) => Atom::NotSchedule(r),
+        Atom::NotSchedule(r) => Atom::Schedule(r),
+        Atom::Base(r) => Atom::NotBase(r),
+        Atom::NotBase(r) => Atom::Base(r),
         _ => Atom::Lost("condition"),
     }
 }
@@ -276,6 +293,9 @@ pub(crate) fn convert(text: &str) -> Condition {
         repository: None,
         schedule: None,
         base: None,
+        not_repository: None,
+        not_schedule: None,
+        not_base: None,
         lost: Vec::new(),
     };
     let Some(e) = parse(text) else {
@@ -313,6 +333,10 @@ pub(crate) fn convert(text: &str) -> Condition {
                 c.events = Some(c.events.map_or(s, |e| e.intersect(s)));
                 c.base = Some(narrow(c.base.take(), r));
             }
+            // `!a && !b` is `not (a or b)`: the exclusions add up.
+            Atom::NotRepository(r) => c.not_repository.get_or_insert_with(Vec::new).extend(r),
+            Atom::NotSchedule(r) => c.not_schedule.get_or_insert_with(Vec::new).extend(r),
+            Atom::NotBase(r) => c.not_base.get_or_insert_with(Vec::new).extend(r),
             Atom::Nothing => {}
             Atom::Lost(feature) => c.lost.push((feature, text.trim().to_string())),
         }
@@ -451,6 +475,17 @@ pub(crate) fn typed(c: &Condition, keys: &IndexMap<String, String>, m: Option<&M
     if let Some(b) = &c.not_branches {
         not.branch = typed::branch(b, &mut rejected);
     }
+    if let Some(r) = &c.not_repository {
+        not.repository = typed::branch(r, &mut rejected);
+    }
+    if let Some(b) = &c.not_base {
+        not.base = typed::branch(b, &mut rejected);
+    }
+    not.schedule = c.not_schedule.clone().and_then(|mut s| match s.len() {
+        0 => None,
+        1 => s.pop().map(OneOrMany::One),
+        _ => Some(OneOrMany::Many(s)),
+    });
     for r in rejected {
         t.lost.push((
             "condition",
@@ -489,9 +524,22 @@ mod tests {
         let c = convert("github.base_ref == 'main' && github.event_name == 'pull_request'");
         assert_eq!(c.events, Some(EventSet::of(&[Event::PullRequest])));
         assert_eq!(c.base, Some(vec!["main".to_string()]));
-        // A negated repository has no typed form.
-        let c = convert("github.repository != 'acme/x'");
-        assert_eq!(c.lost[0].0, "condition");
+        // Negated repositories, crons and target branches go under `when.not`.
+        let c = convert("github.repository != 'acme/x' && github.repository_owner != 'fork'");
+        assert!(c.lost.is_empty());
+        assert_eq!(
+            c.not_repository,
+            Some(vec!["acme/x".to_string(), "fork/*".to_string()])
+        );
+        let c = convert("github.event.schedule != '0 3 * * *' && !(github.base_ref == 'main' || github.base_ref == 'dev')");
+        assert!(c.lost.is_empty());
+        assert_eq!(c.events, None);
+        assert_eq!(c.not_schedule, Some(vec!["0 3 * * *".to_string()]));
+        assert_eq!(c.not_base, Some(vec!["main".to_string(), "dev".to_string()]));
+        let t = typed(&c, &IndexMap::new(), None);
+        let not = t.not.expect("when.not");
+        assert_eq!(not.schedule, Some(OneOrMany::One("0 3 * * *".to_string())));
+        assert_eq!(not.base.map(|b| b.to_vec().len()), Some(2));
         let c = convert("github.repository == 'acme/x' || github.event_name == 'push'");
         assert_eq!(c.lost[0].0, "condition");
 

@@ -113,6 +113,9 @@ fn post_condition(cx: &mut JobCx<'_>, s: &model::Step, at: &str) -> Option<PostC
         && cond.repository.is_none()
         && cond.schedule.is_none()
         && cond.base.is_none()
+        && cond.not_repository.is_none()
+        && cond.not_schedule.is_none()
+        && cond.not_base.is_none()
         && cond.matrix.is_empty();
     if !typed_only {
         cx.add(Kind::Lost, "condition", &format!("{at}.if"), format!("post step condition `{}`: only how the job went (`success()`, `failure()`, `always()`, `!cancelled()`) is typed; the rest was left out", text.trim()));
