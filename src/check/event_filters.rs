@@ -41,7 +41,10 @@ fn not_gated(job: &str, w: &When, path: &YamlPath, out: &mut Vec<Diagnostic>) {
             )
             .at_key(key.split('.').fold(path.clone(), |p, k| p.key(k)))
             .with_label("not checked on GitHub and Forgejo")
-            .with_help(format!("name the {} outright (`when: {{ {key}: [a, b] }}`), or give the job a step", if key.ends_with("base") { "branches" } else { "repositories" })),
+            .with_help(format!("name the {} outright (`when: {}`), or give the job a step", if key.ends_with("base") { "branches" } else { "repositories" }, match key.strip_prefix("not.") {
+                Some(k) => format!("{{ not: {{ {k}: [a, b] }} }}"),
+                None => format!("{{ {key}: [a, b] }}"),
+            })),
         );
     }
 }
