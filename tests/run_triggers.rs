@@ -426,3 +426,55 @@ fn negated_schedules_targets_and_repositories() {
         &[("not-nightly", "skip"), ("fork-only", "skip"), ("upper", "run")],
     );
 }
+
+/// `cigen import` writes negated repository, cron and target-branch tests (GitHub `!=`,
+/// GitLab `$CI_PROJECT_PATH != "…"`) as `when.not`, reports nothing lost, and the imported
+/// jobs skip where the original would.
+#[test]
+fn negated_tests_are_imported_as_when_not() {
+    let t = Test::new().file(
+        ".github/workflows/ci.yml",
+        "on:\n  push: { branches: [main] }\n  pull_request: {}\n  schedule: [{ cron: '0 3 * * *' }]\njobs:\n  mirror:\n    if: github.repository != 'Acme/Widget' && github.event.schedule != '0 3 * * *' && github.base_ref != 'main'\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo mirror\n",
+    );
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["import", "--report", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("\"lost\""), "{}", out.stdout);
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    assert!(spec.contains("not:"), "{spec}");
+    let run = |args: &[&str]| {
+        Test::new()
+            .in_dir(t.path())
+            .args(["run", "--dry-run"])
+            .args(args.iter().copied())
+            .expect_code(0)
+            .stdout
+    };
+    assert!(run(&["--repository", "acme/widget"]).contains("skip  mirror"));
+    assert!(run(&["--repository", "someone/widget"]).contains("run   mirror"));
+    let plan = run(&["--repository", "someone/widget", "--schedule", "0 3 * * *"]);
+    assert!(plan.contains("skip  mirror"), "{plan}");
+    let plan = run(&["--repository", "someone/widget", "--base-branch", "main"]);
+    assert!(plan.contains("skip  mirror"), "{plan}");
+
+    let t = Test::new().file(
+        ".gitlab-ci.yml",
+        "mirror:\n  script: [echo mirror]\n  rules:\n    - if: $CI_PROJECT_PATH != \"acme/widget\"\n",
+    );
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["import", "--report", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("\"lost\""), "{}", out.stdout);
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    assert!(spec.contains("repository: acme/widget"), "{spec}");
+    let plan = Test::new()
+        .in_dir(t.path())
+        .args(["run", "--dry-run", "--repository", "ACME/widget"])
+        .expect_code(0)
+        .stdout;
+    assert!(plan.contains("skip  mirror"), "{plan}");
+}

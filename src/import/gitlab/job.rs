@@ -295,6 +295,14 @@ pub(super) fn convert(
             .not_branches
             .as_ref()
             .and_then(|b| typed::branch(b, &mut rejected)),
+        repository: gate
+            .not_repository
+            .as_ref()
+            .and_then(|r| typed::branch(r, &mut rejected)),
+        base: gate
+            .not_base
+            .as_ref()
+            .and_then(|b| typed::branch(b, &mut rejected)),
         ..spec::Not::default()
     };
     if not != spec::Not::default() {

@@ -1,6 +1,6 @@
 //! GitLab `rules:` and `only:`/`except:` → the events, branches and changed files a job runs
 //! for, and those it must not run for (`!=`, leading `when: never` rules → `when.not`), the
-//! project (`$CI_PROJECT_PATH` → `when.repository`) and a merge request's target branch
+//! project (`$CI_PROJECT_PATH` → `when.repository`, `!=` → `when.not.repository`) and a merge request's target branch
 //! (`when.base`); the rest (`when: delayed`, other variables) is reported.
 
 use serde_yaml::Value;
@@ -27,6 +27,11 @@ pub(crate) struct Gate {
     /// the job runs for, from a single rule.
     pub(crate) repository: Option<Vec<String>>,
     pub(crate) base: Option<Vec<String>>,
+    /// Project paths and target branches the job skips (`$CI_PROJECT_PATH != "group/name"`,
+    /// `$CI_MERGE_REQUEST_TARGET_BRANCH_NAME != "main"`, unset outside merge requests so the
+    /// test holds there, as `when.not.base` skips pull requests only), from a single rule.
+    pub(crate) not_repository: Option<Vec<String>>,
+    pub(crate) not_base: Option<Vec<String>>,
     pub(crate) lost: Vec<(&'static str, String)>,
 }
 
@@ -40,6 +45,8 @@ struct Allowed {
     default_branch: bool,
     repository: Option<Vec<String>>,
     base: Option<Vec<String>>,
+    not_repository: Option<Vec<String>>,
+    not_base: Option<Vec<String>>,
 }
 
 fn source_events(v: &str) -> Option<EventSet> {
@@ -122,6 +129,16 @@ fn atom(a: &str) -> Option<Allowed> {
             repository: Some(vec![unquote(right).to_string()]),
             ..Allowed::default()
         }),
+        ("CI_PROJECT_PATH", "!=") if right.starts_with(['"', '\'']) => Some(Allowed {
+            not_repository: Some(vec![unquote(right).to_string()]),
+            ..Allowed::default()
+        }),
+        ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "!=") if right.starts_with(['"', '\'']) => {
+            Some(Allowed {
+                not_base: Some(vec![unquote(right).to_string()]),
+                ..Allowed::default()
+            })
+        }
         // A target branch is a merge request's: the test implies the event.
         ("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "==") if right.starts_with(['"', '\'']) => {
             Some(Allowed {
@@ -157,6 +174,12 @@ fn expression(text: &str) -> Option<Vec<Allowed>> {
             if let Some(b) = a.not_branches {
                 all.not_branches.get_or_insert_with(Vec::new).extend(b);
             }
+            if let Some(r) = a.not_repository {
+                all.not_repository.get_or_insert_with(Vec::new).extend(r);
+            }
+            if let Some(b) = a.not_base {
+                all.not_base.get_or_insert_with(Vec::new).extend(b);
+            }
             all.default_branch |= a.default_branch;
             if a.repository.is_some() {
                 all.repository = a.repository;
@@ -190,10 +213,15 @@ fn unite(alts: &[Allowed], g: &mut Gate) {
         // One alternative may exclude as well (`$CI_PIPELINE_SOURCE != "schedule"`).
         g.not_events = one.not_events;
         g.not_branches = one.not_branches.clone();
+        g.not_repository = one.not_repository.clone();
+        g.not_base = one.not_base.clone();
         g.default_branch |= one.default_branch;
-    } else if alts
-        .iter()
-        .any(|a| a.not_events.is_some() || a.not_branches.is_some())
+    } else if alts.iter().any(|a| {
+        a.not_events.is_some()
+            || a.not_branches.is_some()
+            || a.not_repository.is_some()
+            || a.not_base.is_some()
+    })
     {
         g.lost.push((
             "negated-condition",
@@ -272,6 +300,8 @@ pub(crate) fn rules(rules: &[Value]) -> Gate {
                             && a.base.is_none()
                             && a.not_events.is_none()
                             && a.not_branches.is_none()
+                            && a.not_repository.is_none()
+                            && a.not_base.is_none()
                             && (a.events.is_some() != a.branches.is_some())
                     });
                 match single {
@@ -392,6 +422,15 @@ mod tests {
         let g = r("- if: $CI_PROJECT_PATH == \"a/b\"\n- if: $CI_COMMIT_TAG\n");
         assert_eq!(g.repository, None);
         assert_eq!(g.lost[0].0, "condition");
+        // Negated, in a single rule: `when.not.repository` / `when.not.base`, no event implied.
+        let g = r("- if: $CI_PROJECT_PATH != \"acme/widget\" && $CI_MERGE_REQUEST_TARGET_BRANCH_NAME != \"main\"\n");
+        assert_eq!(g.not_repository, Some(vec!["acme/widget".to_string()]));
+        assert_eq!(g.not_base, Some(vec!["main".to_string()]));
+        assert_eq!(g.events, None);
+        assert!(g.lost.is_empty(), "{:?}", g.lost);
+        let g = r("- if: $CI_PROJECT_PATH != \"a/b\"\n- if: $CI_COMMIT_TAG\n");
+        assert_eq!(g.not_repository, None);
+        assert_eq!(g.lost[0].0, "negated-condition");
     }
 
     #[test]
