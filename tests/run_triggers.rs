@@ -391,7 +391,11 @@ fn negated_schedules_targets_and_repositories() {
         &[("not-into-main", "run")],
     );
     // No repository known: the negated guard skips nothing.
-    expect(test(), &[], &[("fork-only", "run"), ("not-into-main", "run")]);
+    expect(
+        test(),
+        &[],
+        &[("fork-only", "run"), ("not-into-main", "run")],
+    );
     // GitHub's payload and target branch; GitLab's CIGEN_SCHEDULE and project path.
     let t = test();
     let payload = t.path().join("event.json");
@@ -423,7 +427,11 @@ fn negated_schedules_targets_and_repositories() {
             .env("CI_PROJECT_PATH", "Acme/Widget")
             .env("CIGEN_SCHEDULE", "0 3  * * *"),
         &[],
-        &[("not-nightly", "skip"), ("fork-only", "skip"), ("upper", "run")],
+        &[
+            ("not-nightly", "skip"),
+            ("fork-only", "skip"),
+            ("upper", "run"),
+        ],
     );
 }
 

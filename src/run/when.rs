@@ -96,14 +96,14 @@ fn not_reason(not: &When, ctx: &RunContext, cell: &Cell) -> Option<String> {
     }
     if let (Some(patterns), Some(Event::PullRequest)) = (&not.base, ctx.event) {
         if let Some(b) = ctx.base_branch.as_deref().filter(|b| patterns.selects(b)) {
-            return Some(format!(
-                "not run on pull requests into {b} (when.not.base)"
-            ));
+            return Some(format!("not run on pull requests into {b} (when.not.base)"));
         }
     }
     if let Some(patterns) = &not.repository {
         if let Some(r) = ctx.repository.as_deref().filter(|r| patterns.selects(r)) {
-            return Some(format!("not run in the repository {r} (when.not.repository)"));
+            return Some(format!(
+                "not run in the repository {r} (when.not.repository)"
+            ));
         }
     }
     if let Some(m) = not.matrix.as_ref().filter(|m| cell_matches(m, cell)) {

@@ -75,7 +75,9 @@ fn static_judges_pass_outputs_with_trigger_conditions_and_url_placeholders() {
     // A negated plain repository joins the job-level `if:`; the negated cron and target
     // branch of a job cigen runs stay with cigen.
     assert!(
-        gh.contains("if: 'github.repository != ''acme/widget'' && github.repository != ''acme/mirror'''"),
+        gh.contains(
+            "if: 'github.repository != ''acme/widget'' && github.repository != ''acme/mirror'''"
+        ),
         "{gh}"
     );
     assert!(!gh.contains("github.base_ref != "), "{gh}");

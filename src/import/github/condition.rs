@@ -535,7 +535,10 @@ mod tests {
         assert!(c.lost.is_empty());
         assert_eq!(c.events, None);
         assert_eq!(c.not_schedule, Some(vec!["0 3 * * *".to_string()]));
-        assert_eq!(c.not_base, Some(vec!["main".to_string(), "dev".to_string()]));
+        assert_eq!(
+            c.not_base,
+            Some(vec!["main".to_string(), "dev".to_string()])
+        );
         let t = typed(&c, &IndexMap::new(), None);
         let not = t.not.expect("when.not");
         assert_eq!(not.schedule, Some(OneOrMany::One("0 3 * * *".to_string())));

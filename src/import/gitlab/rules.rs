@@ -221,8 +221,7 @@ fn unite(alts: &[Allowed], g: &mut Gate) {
             || a.not_branches.is_some()
             || a.not_repository.is_some()
             || a.not_base.is_some()
-    })
-    {
+    }) {
         g.lost.push((
             "negated-condition",
             "a `!=` test in one of several rules: the job runs wherever the other rules allow"
