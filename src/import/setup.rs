@@ -13,17 +13,20 @@ use crate::spec::{Scalar, Setup};
 /// The keys of `setup:`, in its order.
 const TOOLS: &[&str] = &["python", "uv", "node", "rust", "go", "java"];
 
-fn set(draft: &mut Draft, tool: &str, v: String) {
-    let s = &mut draft.spec.setup;
-    let slot = match tool {
+/// The `setup:` key of `tool` (one of `TOOLS`).
+fn slot<'a>(s: &'a mut Setup, tool: &str) -> &'a mut Option<Scalar> {
+    match tool {
         "python" => &mut s.python,
         "uv" => &mut s.uv,
         "node" => &mut s.node,
         "rust" => &mut s.rust,
         "go" => &mut s.go,
         _ => &mut s.java,
-    };
-    *slot = Some(Scalar(v));
+    }
+}
+
+fn set(draft: &mut Draft, tool: &str, v: String) {
+    *slot(&mut draft.spec.setup, tool) = Some(Scalar(v));
 }
 
 /// The version a tool has when nothing in the project names one.
@@ -112,15 +115,7 @@ fn wanted(draft: &Draft, uses: &[ToolUse]) -> Setup {
             Some(v) => Some(v.to_string()),
             None => Some(default_version(u.tool).to_string()),
         };
-        let slot = match u.tool {
-            "python" => &mut s.python,
-            "uv" => &mut s.uv,
-            "node" => &mut s.node,
-            "rust" => &mut s.rust,
-            "go" => &mut s.go,
-            _ => &mut s.java,
-        };
-        *slot = v.map(Scalar);
+        *slot(&mut s, u.tool) = v.map(Scalar);
         if u.registry.is_some() {
             s.node_registry = u.registry.clone();
         }
