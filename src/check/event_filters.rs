@@ -119,6 +119,12 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
     let filters = [
         ("schedule", w.schedule.is_some(), Event::Schedule),
         ("base", w.base.is_some(), Event::PullRequest),
+        ("not.schedule", negated.is_some(), Event::Schedule),
+        (
+            "not.base",
+            w.not.as_ref().is_some_and(|n| n.base.is_some()),
+            Event::PullRequest,
+        ),
     ];
     for (key, given, event) in filters {
         if !given || events.as_ref().is_none_or(|e| e.contains(&event)) {
@@ -130,7 +136,7 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
                 FILTER_NEVER_APPLIES,
                 format!("{what}: `when.{key}` filters `{name}` runs, which `when.event` excludes"),
             )
-            .at_key(path.key(key))
+            .at_key(key.split('.').fold(path.clone(), |p, k| p.key(k)))
             .with_label("filters nothing")
             .with_help(format!(
                 "`when.{key}` narrows `{name}` runs only; add `{name}` to `when.event`, or remove `when.{key}`"

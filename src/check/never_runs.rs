@@ -36,10 +36,12 @@ fn exclusions_only(
             EXCLUSIONS_ONLY,
             format!("{what}: `when.{key}` only excludes, so it never matches"),
         )
-        .at(path.key(key))
+        // A dotted key (`not.base`) is a nested one.
+        .at(key.split('.').fold(path, |p, k| p.key(k)))
         .with_label("`!` excludes from what the other patterns select; nothing is selected here")
         .with_help(format!(
-            "select everything first, then exclude: `{key}: [\"**\", {}]`",
+            "select everything first, then exclude: `{}: [\"**\", {}]`",
+            key.rsplit('.').next().unwrap_or(key),
             written.join(", ")
         )),
     );
@@ -94,6 +96,14 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
     for (key, globs) in [("base", &w.base), ("repository", &w.repository)] {
         if let Some(g) = globs {
             exclusions_only(what, key, &g.to_vec(), path.clone(), out);
+        }
+    }
+    // Under `not`, a list of exclusions alone selects nothing, so it never skips.
+    if let Some(n) = &w.not {
+        for (key, globs) in [("base", &n.base), ("repository", &n.repository)] {
+            if let Some(g) = globs {
+                exclusions_only(what, &format!("not.{key}"), &g.to_vec(), path.clone(), out);
+            }
         }
     }
     let changed: Vec<&Glob> = w.changed.iter().collect();
