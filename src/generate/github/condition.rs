@@ -125,22 +125,33 @@ fn own_event_condition(j: &Job) -> Option<String> {
     }
 }
 
+/// `field op 'value'` for each value, joined by `join` (` || ` or ` && `).
+fn compare(field: &str, op: &str, values: &[String], join: &str) -> String {
+    values
+        .iter()
+        .map(|v| format!("{field} {op} '{v}'"))
+        .collect::<Vec<_>>()
+        .join(join)
+}
+
+/// Crons that can be quoted in a condition, or `None` (cron lines hold no glob, but a quote
+/// would end the string).
+fn quotable(crons: &[String]) -> Option<&[String]> {
+    (!crons.is_empty() && !crons.iter().any(|c| c.contains('\''))).then_some(crons)
+}
+
 /// `when.schedule` of a job of remote steps only, which no `cigen run` decides: GitHub's
 /// payload names the workflow's cron line, which cigen writes with single spaces
 /// (`model::cron_text`), as `when.schedule` holds it. A job cigen runs is left to cigen, which
 /// also knows `CIGEN_SCHEDULE` (a runner whose payload names no cron).
 fn schedule_condition(j: &Job) -> Option<String> {
-    let crons = j.when.schedule.as_ref()?;
-    if !j.steps.is_empty() || !j.outputs.is_empty() || crons.iter().any(|c| c.contains('\'')) {
+    if !remote_only(j) {
         return None;
     }
-    let names: Vec<String> = crons
-        .iter()
-        .map(|c| format!("github.event.schedule == '{c}'"))
-        .collect();
+    let crons = quotable(j.when.schedule.as_ref()?)?;
     Some(format!(
         "github.event_name != 'schedule' || {}",
-        names.join(" || ")
+        compare("github.event.schedule", "==", crons, " || ")
     ))
 }
 
@@ -149,19 +160,10 @@ fn schedule_condition(j: &Job) -> Option<String> {
 /// compares text without case, so this never skips what cigen would run (cigen still
 /// decides).
 fn base_condition(j: &Job) -> Option<String> {
-    let texts = &j.when.base.as_ref()?.texts;
-    let plain =
-        |t: &String| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
-    if texts.is_empty() || !texts.iter().all(plain) {
-        return None;
-    }
-    let names: Vec<String> = texts
-        .iter()
-        .map(|t| format!("github.base_ref == '{t}'"))
-        .collect();
+    let texts = plain_names(&j.when.base.as_ref()?.texts)?;
     Some(format!(
         "github.event_name != 'pull_request' || {}",
-        names.join(" || ")
+        compare("github.base_ref", "==", texts, " || ")
     ))
 }
 
@@ -170,17 +172,8 @@ fn base_condition(j: &Job) -> Option<String> {
 /// even where no `cigen run` decides it: a job of remote steps only (a trusted-publishing
 /// action) has none, and would otherwise run in every fork.
 fn repository_condition(j: &Job) -> Option<String> {
-    let texts = &j.when.repository.as_ref()?.texts;
-    let plain =
-        |t: &String| !t.is_empty() && !t.contains(['*', '?', '[', ']', '{', '}', '!', '\'', '\\']);
-    if texts.is_empty() || !texts.iter().all(plain) {
-        return None;
-    }
-    let names: Vec<String> = texts
-        .iter()
-        .map(|t| format!("github.repository == '{t}'"))
-        .collect();
-    Some(names.join(" || "))
+    let texts = plain_names(&j.when.repository.as_ref()?.texts)?;
+    Some(compare("github.repository", "==", texts, " || "))
 }
 
 /// Whether no `cigen run` decides the job on GitHub (remote steps only): its `if:` is then
@@ -200,13 +193,7 @@ fn plain_names(texts: &[String]) -> Option<&[String]> {
 /// matches repositories, so the `if:` agrees with cigen everywhere (a fork-only job).
 fn not_repository_condition(j: &Job) -> Option<String> {
     let texts = plain_names(&j.when.not.as_ref()?.repository.as_ref()?.texts)?;
-    Some(
-        texts
-            .iter()
-            .map(|t| format!("github.repository != '{t}'"))
-            .collect::<Vec<_>>()
-            .join(" && "),
-    )
+    Some(compare("github.repository", "!=", texts, " && "))
 }
 
 /// `when.not.base` of plain branch names, for a job no `cigen run` decides only: GitHub's
@@ -217,30 +204,22 @@ fn not_base_condition(j: &Job) -> Option<String> {
         return None;
     }
     let texts = plain_names(&j.when.not.as_ref()?.base.as_ref()?.texts)?;
-    let names: Vec<String> = texts
-        .iter()
-        .map(|t| format!("github.base_ref != '{t}'"))
-        .collect();
     Some(format!(
         "github.event_name != 'pull_request' || ({})",
-        names.join(" && ")
+        compare("github.base_ref", "!=", texts, " && ")
     ))
 }
 
 /// `when.not.schedule` of a job no `cigen run` decides, as `schedule_condition` (a job cigen
 /// runs is left to cigen, which also knows `CIGEN_SCHEDULE`).
 fn not_schedule_condition(j: &Job) -> Option<String> {
-    let crons = j.when.not.as_ref()?.schedule.as_ref()?;
-    if !remote_only(j) || crons.is_empty() || crons.iter().any(|c| c.contains('\'')) {
+    if !remote_only(j) {
         return None;
     }
-    let names: Vec<String> = crons
-        .iter()
-        .map(|c| format!("github.event.schedule != '{c}'"))
-        .collect();
+    let crons = quotable(j.when.not.as_ref()?.schedule.as_ref()?)?;
     Some(format!(
         "github.event_name != 'schedule' || ({})",
-        names.join(" && ")
+        compare("github.event.schedule", "!=", crons, " && ")
     ))
 }
 
