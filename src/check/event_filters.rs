@@ -4,11 +4,11 @@
 //! job no `cigen run` decides on GitHub (remote steps only) names branches and repositories
 //! its job-level `if:` can compare.
 
-use super::Context;
+use super::{whens, Context, WhenOf};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::model::cron_text;
 use crate::source::YamlPath;
-use crate::spec::{Event, OneOrMany, StepSpec, When};
+use crate::spec::{Event, OneOrMany, When};
 
 pub(crate) const UNKNOWN_SCHEDULE: Code = Code::new("unknown-schedule");
 pub(crate) const FILTER_NEVER_APPLIES: Code = Code::new("filter-never-applies");
@@ -148,23 +148,10 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         let jp = YamlPath::root().key("jobs").key(job);
-        if let Some(w) = &j.when {
-            one(cx, &format!("job `{job}`"), w, jp.key("when"), out);
-            if j.steps.is_empty() && j.outputs.is_empty() {
-                not_gated(job, w, &jp.key("when"), out);
-            }
-        }
-        for (i, s) in j.steps.iter().enumerate() {
-            if let StepSpec::Full(s) = s {
-                if let Some(w) = &s.when {
-                    one(
-                        cx,
-                        &format!("a step of job `{job}`"),
-                        w,
-                        jp.key("steps").index(i).key("when"),
-                        out,
-                    );
-                }
+        for (of, w, at) in whens(j, &jp) {
+            one(cx, &of.describe(job), w, at.clone(), out);
+            if matches!(of, WhenOf::Job) && j.steps.is_empty() && j.outputs.is_empty() {
+                not_gated(job, w, &at, out);
             }
         }
     }

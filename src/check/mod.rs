@@ -44,7 +44,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{Node, YamlPath};
-use crate::spec::{EnvValue, RemoteStep, Spec, StepSpec};
+use crate::spec::{EnvValue, Job, RemoteStep, Spec, StepSpec, When};
 
 /// What every rule sees.
 pub struct Context<'a> {
@@ -157,6 +157,38 @@ pub(crate) fn steps<'a>(
             )
         })
     })
+}
+
+/// Whose `when:` a condition is, for messages.
+pub(crate) enum WhenOf {
+    Job,
+    Step,
+}
+
+impl WhenOf {
+    /// `job `x`` or `a step of job `x``.
+    pub(crate) fn describe(&self, job: &str) -> String {
+        match self {
+            WhenOf::Job => format!("job `{job}`"),
+            WhenOf::Step => format!("a step of job `{job}`"),
+        }
+    }
+}
+
+/// The job's `when:` and each of its steps' `when:`, with their paths (`jp` is the job's).
+pub(crate) fn whens<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(WhenOf, &'a When, YamlPath)> {
+    let mut out = Vec::new();
+    if let Some(w) = &job.when {
+        out.push((WhenOf::Job, &**w, jp.key("when")));
+    }
+    for (i, s) in job.steps.iter().enumerate() {
+        if let StepSpec::Full(s) = s {
+            if let Some(w) = &s.when {
+                out.push((WhenOf::Step, w, jp.key("steps").index(i).key("when")));
+            }
+        }
+    }
+    out
 }
 
 /// Every remote step of the workflow targets with the path of its entry

@@ -2,10 +2,10 @@
 //! pipeline for, `ci`/`provider` conditions that contradict each other (warnings), or a
 //! `branch`/`changed`/`base`/`repository` list of `!` exclusions alone (an error).
 
-use super::Context;
+use super::{whens, Context};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
-use crate::spec::{Event, Glob, Provider, StepSpec, Triggers, When};
+use crate::spec::{Event, Glob, Provider, Triggers, When};
 
 pub(crate) const UNREACHABLE_EVENT: Code = Code::new("unreachable-event");
 pub(crate) const CONTRADICTORY_WHEN: Code = Code::new("contradictory-when");
@@ -148,21 +148,8 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         let jp = YamlPath::root().key("jobs").key(job);
-        if let Some(w) = &j.when {
-            one(cx, &format!("job `{job}`"), w, jp.key("when"), out);
-        }
-        for (i, s) in j.steps.iter().enumerate() {
-            if let StepSpec::Full(s) = s {
-                if let Some(w) = &s.when {
-                    one(
-                        cx,
-                        &format!("a step of job `{job}`"),
-                        w,
-                        jp.key("steps").index(i).key("when"),
-                        out,
-                    );
-                }
-            }
+        for (of, w, at) in whens(j, &jp) {
+            one(cx, &of.describe(job), w, at, out);
         }
     }
 }

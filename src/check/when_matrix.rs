@@ -4,10 +4,10 @@
 
 use indexmap::IndexMap;
 
-use super::Context;
+use super::{whens, Context};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::source::YamlPath;
-use crate::spec::{AllowFailure, Job, OneOrMany, Scalar, StepSpec, When};
+use crate::spec::{AllowFailure, Job, OneOrMany, Scalar};
 
 pub(crate) const WHEN_MATRIX_KEY: Code = Code::new("when-matrix-key");
 pub(crate) const NO_MATCHING_CELL: Code = Code::new("no-matching-cell");
@@ -20,19 +20,8 @@ type Wanted = IndexMap<String, OneOrMany<Scalar>>;
 /// Every `when.matrix` and `when.not.matrix` of the job and its steps, and the job's
 /// `allow_failure.matrix`, with its path and the key's name.
 fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath, &'static str)> {
-    let mut whens: Vec<(&When, YamlPath)> = Vec::new();
-    if let Some(w) = &job.when {
-        whens.push((w, jp.key("when")));
-    }
-    for (i, s) in job.steps.iter().enumerate() {
-        if let StepSpec::Full(s) = s {
-            if let Some(w) = &s.when {
-                whens.push((w, jp.key("steps").index(i).key("when")));
-            }
-        }
-    }
     let mut out = Vec::new();
-    for (w, p) in whens {
+    for (_, w, p) in whens(job, jp) {
         if !w.matrix.is_empty() {
             out.push((&w.matrix, p.key("matrix"), "when.matrix"));
         }
