@@ -280,6 +280,27 @@ fn gitlab_names_the_schedule_target_and_project() {
     );
 }
 
+/// Runs `cigen import` in `t`, expects nothing lost, and returns the spec it wrote.
+fn imported(t: &Test) -> String {
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["import", "--report", "json"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stdout.contains("\"lost\""), "{}", out.stdout);
+    std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec")
+}
+
+/// The dry-run plan of the spec in `t` with `args`.
+fn dry_run(t: &Test, args: &[&str]) -> String {
+    Test::new()
+        .in_dir(t.path())
+        .args(["run", "--dry-run"])
+        .args(args.iter().copied())
+        .expect_code(0)
+        .stdout
+}
+
 /// `cigen import` writes GitLab rules on `$CI_PROJECT_PATH` and the merge request's target
 /// branch as `when.repository` and `when.base`, and the imported jobs then run as GitLab
 /// would run them.
@@ -289,23 +310,10 @@ fn gitlab_rules_on_the_project_and_the_target_branch_are_imported() {
         ".gitlab-ci.yml",
         "stages: [test, deploy]\nreview:\n  stage: test\n  script: [echo review]\n  rules:\n    - if: $CI_MERGE_REQUEST_TARGET_BRANCH_NAME == \"main\"\npublish:\n  stage: deploy\n  script: [echo publish]\n  rules:\n    - if: $CI_PROJECT_PATH == \"acme/widget\" && $CI_COMMIT_TAG\n",
     );
-    let out = Test::new()
-        .in_dir(t.path())
-        .args(["import", "--report", "json"])
-        .run();
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(!out.stdout.contains("\"lost\""), "{}", out.stdout);
-    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    let spec = imported(&t);
     assert!(spec.contains("      base: main\n"), "{spec}");
     assert!(spec.contains("      repository: acme/widget\n"), "{spec}");
-    let run = |args: &[&str]| {
-        Test::new()
-            .in_dir(t.path())
-            .args(["run", "--dry-run"])
-            .args(args.iter().copied())
-            .expect_code(0)
-            .stdout
-    };
+    let run = |args: &[&str]| dry_run(&t, args);
     let plan = run(&["--base-branch", "dev"]);
     assert!(plan.contains("skip  review"), "{plan}");
     let plan = run(&["--base-branch", "main"]);
@@ -444,22 +452,9 @@ fn negated_tests_are_imported_as_when_not() {
         ".github/workflows/ci.yml",
         "on:\n  push: { branches: [main] }\n  pull_request: {}\n  schedule: [{ cron: '0 3 * * *' }]\njobs:\n  mirror:\n    if: github.repository != 'Acme/Widget' && github.event.schedule != '0 3 * * *' && github.base_ref != 'main'\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo mirror\n",
     );
-    let out = Test::new()
-        .in_dir(t.path())
-        .args(["import", "--report", "json"])
-        .run();
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(!out.stdout.contains("\"lost\""), "{}", out.stdout);
-    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    let spec = imported(&t);
     assert!(spec.contains("not:"), "{spec}");
-    let run = |args: &[&str]| {
-        Test::new()
-            .in_dir(t.path())
-            .args(["run", "--dry-run"])
-            .args(args.iter().copied())
-            .expect_code(0)
-            .stdout
-    };
+    let run = |args: &[&str]| dry_run(&t, args);
     assert!(run(&["--repository", "acme/widget"]).contains("skip  mirror"));
     assert!(run(&["--repository", "someone/widget"]).contains("run   mirror"));
     let plan = run(&["--repository", "someone/widget", "--schedule", "0 3 * * *"]);
@@ -471,18 +466,8 @@ fn negated_tests_are_imported_as_when_not() {
         ".gitlab-ci.yml",
         "mirror:\n  script: [echo mirror]\n  rules:\n    - if: $CI_PROJECT_PATH != \"acme/widget\"\n",
     );
-    let out = Test::new()
-        .in_dir(t.path())
-        .args(["import", "--report", "json"])
-        .run();
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(!out.stdout.contains("\"lost\""), "{}", out.stdout);
-    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    let spec = imported(&t);
     assert!(spec.contains("repository: acme/widget"), "{spec}");
-    let plan = Test::new()
-        .in_dir(t.path())
-        .args(["run", "--dry-run", "--repository", "ACME/widget"])
-        .expect_code(0)
-        .stdout;
+    let plan = dry_run(&t, &["--repository", "ACME/widget"]);
     assert!(plan.contains("skip  mirror"), "{plan}");
 }
