@@ -117,14 +117,22 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    load_str(path, &text, root)
+    load_text(path, text, root)
 }
 
 /// Loads and checks spec text; `path` names it in messages, `root` is its directory.
 pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadError> {
+    load_text(path, text.to_string(), root)
+}
+
+/// [`load_str`] on text it owns: a big spec's text is held once, by its `SourceFile`.
+fn load_text(path: &Path, mut text: String, root: &Path) -> Result<Loaded, LoadError> {
     // A byte-order mark is legal in YAML but would shift every column by one.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let file = SourceFile::new(path, text);
+    let text = file.text();
     let parsed = source::parse(&file);
     let mut diagnostics = parsed.diagnostics;
     let Some(tree) = parsed.root else {
@@ -142,7 +150,10 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 .with_help("start with `version: 1` and a `jobs:` mapping"),
             );
         }
-        return Err(invalid(file, None, diagnostics));
+        return Err(LoadError::Invalid {
+            source: file,
+            diagnostics,
+        });
     };
     let mut walked = shape::to_json(&tree, shape::schema_json());
     diagnostics.extend(walked.diagnostics.iter().cloned());
@@ -223,7 +234,7 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                     let source::NodeKind::Seq(items) = &steps.kind else {
                         return None;
                     };
-                    let at = |n: &source::Node| Some(file.line_col(n.span.start).0);
+                    let at = |n: &source::Node| Some(file.line_col(n.span().start).0);
                     Some((job.as_str(), items.iter().map(at).collect()))
                 })
                 .collect();
@@ -243,23 +254,13 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
         _ => {
             let mut all = errors;
             all.extend(warnings);
-            Err(invalid(file, Some(&tree), all))
+            let diagnostics = locate(&tree, all);
+            drop(tree);
+            Err(LoadError::Invalid {
+                source: file,
+                diagnostics,
+            })
         }
-    }
-}
-
-fn invalid(
-    file: SourceFile,
-    tree: Option<&source::Node>,
-    diagnostics: Vec<Diagnostic>,
-) -> LoadError {
-    let diagnostics = match tree {
-        Some(t) => locate(t, diagnostics),
-        None => diagnostics,
-    };
-    LoadError::Invalid {
-        source: file,
-        diagnostics,
     }
 }
 

@@ -387,10 +387,10 @@ impl<'s> Walker<'s> {
                 self.dropped.push(child_path);
                 continue;
             }
-            if let Some(prop) = props.and_then(|p| p.get(&e.key)) {
+            if let Some(prop) = props.and_then(|p| p.get(e.key.as_str())) {
                 match self.walk(&e.value, prop, &child_path, Some(&e.key)) {
                     Some(v) => {
-                        out.insert(e.key.clone(), v);
+                        out.insert(String::from(&e.key), v);
                     }
                     // An optional property with errors is dropped so later rules still run.
                     None => {
@@ -448,7 +448,7 @@ impl<'s> Walker<'s> {
                 Some(extra @ Value::Object(_)) => {
                     match self.walk(&e.value, extra, &child_path, Some(&e.key)) {
                         Some(v) => {
-                            out.insert(e.key.clone(), v);
+                            out.insert(String::from(&e.key), v);
                         }
                         None => self.dropped.push(child_path),
                     }
@@ -457,7 +457,7 @@ impl<'s> Walker<'s> {
                     if let Some(v) =
                         self.walk(&e.value, &Value::Bool(true), &child_path, Some(&e.key))
                     {
-                        out.insert(e.key.clone(), v);
+                        out.insert(String::from(&e.key), v);
                     }
                 }
             }
