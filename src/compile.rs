@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+mod typed;
+
 use crate::check;
 use crate::diagnostic::Diagnostic;
 use crate::shape;
@@ -155,8 +157,9 @@ fn load_text(path: &Path, mut text: String, root: &Path) -> Result<Loaded, LoadE
             diagnostics,
         });
     };
-    let mut walked = shape::to_json(&tree, shape::schema_json());
+    let (walked, spec, refused) = typed::walk(&tree);
     diagnostics.extend(walked.diagnostics.iter().cloned());
+    diagnostics.extend(refused);
     let dropped_jobs: HashSet<String> = walked
         .dropped
         .iter()
@@ -165,35 +168,6 @@ fn load_text(path: &Path, mut text: String, root: &Path) -> Result<Loaded, LoadE
             _ => None,
         })
         .collect();
-    // When only a required top-level key is broken (say `version`), the rules still check
-    // the jobs: the spec is rejected either way, but every problem shows in one pass.
-    // Taken, not copied: the JSON form of a big spec is many times its text.
-    let value = walked.value.take().or_else(|| {
-        let mut partial = walked.partial.take().filter(|p| p.contains_key("jobs"))?;
-        partial
-            .entry("version")
-            .or_insert(serde_json::Value::from(1));
-        Some(serde_json::Value::Object(partial))
-    });
-    let spec: Option<Spec> = match value {
-        Some(value) => match serde_path_to_error::deserialize::<_, Spec>(value) {
-            Ok(spec) => Some(spec),
-            Err(e) => {
-                // The walk accepted something serde did not: report it at the same place.
-                let p = crate::source::YamlPath::parse(&e.path().to_string());
-                diagnostics.push(
-                    Diagnostic::error(
-                        shape::INVALID_VALUE,
-                        format!("invalid value: {}", e.inner()),
-                    )
-                    .at(p)
-                    .with_help("see the JSON Schema (`cigen schema`) for what this key accepts"),
-                );
-                None
-            }
-        },
-        None => None,
-    };
     if let Some(spec) = &spec {
         // Rules see a spec with broken parts dropped; what they say about those parts (an
         // "empty" list that was really mistyped) would only repeat the shape error.
