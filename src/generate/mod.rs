@@ -15,6 +15,7 @@ pub(crate) mod gitlab;
 pub(crate) mod installable;
 mod invocation;
 mod justfile;
+mod outline;
 pub(crate) mod pin_lock;
 pub(crate) mod record;
 pub(crate) mod templates;
@@ -129,34 +130,55 @@ pub(crate) fn selected(p: &Pipeline, only: &[TargetKind]) -> Vec<&'static dyn Ba
 }
 
 /// Renders every selected target in memory and checks each result (see `verify`).
+///
+/// Each target renders and re-parses on a thread of its own: the targets share nothing but
+/// the pipeline they read, and the self-check of a big GitHub workflow alone is a third of
+/// a cold `generate --check` (README "Benchmarks"). The first failure in target order wins,
+/// so messages do not depend on which thread finished first.
 pub(crate) fn render(
     p: &Pipeline,
     backends: &[&dyn Backend],
 ) -> Result<Vec<OutputFile>, GenerateError> {
-    let mut files = Vec::new();
-    for b in backends {
-        let rel = b.output_path(p);
-        let body = b.render(p)?;
-        // Templates end in a block tag whose newline is trimmed: end every file with exactly one.
-        let text = format!("{}{}\n", header(&p.spec_file), body.trim_end_matches('\n'));
-        b.verify(p, &text).map_err(|msg| {
-            if b.custom_template(p) {
-                GenerateError::user(format!(
-                    "the {} output of your template is wrong: {msg}",
-                    b.title()
-                ))
-            } else {
-                GenerateError::bug(format!("{} output self-check failed: {msg}", b.title()))
-            }
-        })?;
-        files.push(OutputFile {
-            target: b.kind(),
-            path: p.root.join(&rel),
-            rel,
-            text,
-        });
+    if let [b] = backends {
+        return render_one(p, *b).map(|f| vec![f]);
     }
-    Ok(files)
+    std::thread::scope(|s| {
+        let handles: Vec<_> = backends
+            .iter()
+            .map(|&b| s.spawn(move || render_one(p, b)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Renders one target and checks the result.
+fn render_one(p: &Pipeline, b: &dyn Backend) -> Result<OutputFile, GenerateError> {
+    let rel = b.output_path(p);
+    let body = b.render(p)?;
+    // Templates end in a block tag whose newline is trimmed: end every file with exactly one.
+    let text = format!("{}{}\n", header(&p.spec_file), body.trim_end_matches('\n'));
+    b.verify(p, &text).map_err(|msg| {
+        if b.custom_template(p) {
+            GenerateError::user(format!(
+                "the {} output of your template is wrong: {msg}",
+                b.title()
+            ))
+        } else {
+            GenerateError::bug(format!("{} output self-check failed: {msg}", b.title()))
+        }
+    })?;
+    Ok(OutputFile {
+        target: b.kind(),
+        path: p.root.join(&rel),
+        rel,
+        text,
+    })
 }
 
 /// Files besides the spec and the outputs that rendering reads (paths relative to the spec's

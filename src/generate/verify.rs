@@ -5,45 +5,24 @@
 
 use std::collections::HashMap;
 
-use serde_yaml::Value;
-
+use super::outline;
 use crate::contract::{JUNIT_PATH as JUNIT, OUTPUTS_DOTENV_PATH as DOTENV};
 use crate::model::Pipeline;
 
-fn parse(text: &str) -> Result<Value, String> {
-    serde_yaml::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
-}
-
-fn strings(v: &Value) -> Vec<&str> {
-    match v {
-        Value::String(s) => vec![s.as_str()],
-        Value::Sequence(items) => items.iter().flat_map(strings).collect(),
-        _ => vec![],
-    }
-}
-
 pub(crate) fn github(p: &Pipeline, text: &str) -> Result<(), String> {
-    let doc = parse(text)?;
-    let jobs = doc
-        .get("jobs")
-        .and_then(Value::as_mapping)
-        .ok_or("no `jobs:` mapping")?;
+    let jobs = outline::github(text)?.ok_or("no `jobs:` mapping")?;
     if jobs.len() != p.jobs.len() {
         return Err(format!("{} jobs, expected {}", jobs.len(), p.jobs.len()));
     }
     for name in p.jobs.keys() {
         let job = jobs
+            .named
             .get(name.as_str())
             .ok_or_else(|| format!("job `{name}` is missing"))?;
-        let steps = job
-            .get("steps")
-            .and_then(Value::as_sequence)
+        let runs = job
+            .runs
+            .as_ref()
             .ok_or_else(|| format!("job `{name}` has no steps"))?;
-        let runs: Vec<&str> = steps
-            .iter()
-            .filter_map(|s| s.get("run"))
-            .flat_map(strings)
-            .collect();
         if let Some(r) = runs.iter().find(|r| r.contains("${{")) {
             return Err(format!("job `{name}` has `${{{{` inside run: {r}"));
         }
@@ -51,13 +30,7 @@ pub(crate) fn github(p: &Pipeline, text: &str) -> Result<(), String> {
         if calls_cigen(p, name) && !runs.iter().any(|r| r.starts_with(&call)) {
             return Err(format!("job `{name}` does not call `{call}`"));
         }
-        let cells = job
-            .get("strategy")
-            .and_then(|s| s.get("matrix"))
-            .and_then(|m| m.get("include"))
-            .and_then(Value::as_sequence)
-            .map_or(0, Vec::len);
-        same_dag(p, name, job.get("needs"), cells)?;
+        same_dag(p, name, &job.needs, job.cells)?;
     }
     Ok(())
 }
@@ -70,12 +43,11 @@ fn calls_cigen(p: &Pipeline, name: &str) -> bool {
 
 /// The provider's `needs` and matrix size are exactly the model's: generate and run must never
 /// disagree about the DAG or the cells.
-fn same_dag(p: &Pipeline, name: &str, needs: Option<&Value>, cells: usize) -> Result<(), String> {
+fn same_dag(p: &Pipeline, name: &str, got: &[String], cells: usize) -> Result<(), String> {
     let Some(j) = p.jobs.get(name) else {
         return Ok(());
     };
-    let got: Vec<&str> = needs.map(strings).unwrap_or_default();
-    if got != j.needs.iter().map(String::as_str).collect::<Vec<_>>() {
+    if got != j.needs {
         return Err(format!(
             "job `{name}` needs {got:?}, the spec says {:?}",
             j.needs
@@ -91,39 +63,26 @@ fn same_dag(p: &Pipeline, name: &str, needs: Option<&Value>, cells: usize) -> Re
 }
 
 pub(crate) fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
-    let doc = parse(text)?;
+    let doc = outline::gitlab(text)?;
     for name in p.jobs.keys() {
         let job = doc
+            .named
             .get(name.as_str())
             .ok_or_else(|| format!("job `{name}` is missing"))?;
-        let script = job.get("script").map(strings).unwrap_or_default();
         let call = format!("cigen run {name} --no-deps");
-        if calls_cigen(p, name) && !script.iter().any(|l| l.starts_with(&call)) {
+        if calls_cigen(p, name) && !job.script.iter().any(|l| l.starts_with(&call)) {
             return Err(format!("job `{name}` does not call `{call}`"));
         }
-        let cells = job
-            .get("parallel")
-            .and_then(|p| p.get("matrix"))
-            .and_then(Value::as_sequence)
-            .map_or(0, Vec::len);
-        same_dag(p, name, job.get("needs"), cells)?;
+        same_dag(p, name, &job.needs, job.cells)?;
         // The reports `cigen run` writes on GitLab must be declared, or they are lost.
-        let reports = job.get("artifacts").and_then(|a| a.get("reports"));
         // One path, or a list (with the job's own `reports.junit`) that starts with it.
-        let junit = reports.and_then(|r| r.get("junit"));
-        let first = junit.and_then(|j| j.as_sequence().and_then(|s| s.first()).or(Some(j)));
-        if first.and_then(Value::as_str) != Some(JUNIT) {
+        if job.junit.as_deref() != Some(JUNIT) {
             return Err(format!(
                 "job `{name}` does not declare the JUnit report {JUNIT}"
             ));
         }
         let has_outputs = p.jobs.get(name).is_some_and(|j| !j.outputs.is_empty());
-        if has_outputs
-            && reports
-                .and_then(|r| r.get("dotenv"))
-                .and_then(Value::as_str)
-                != Some(DOTENV)
-        {
+        if has_outputs && job.dotenv.as_deref() != Some(DOTENV) {
             return Err(format!(
                 "job `{name}` has outputs but no dotenv report {DOTENV}"
             ));
@@ -203,6 +162,57 @@ mod tests {
         assert!(github(&p, "jobs: [")
             .unwrap_err()
             .contains("not valid YAML"));
+    }
+
+    #[test]
+    fn the_whole_document_is_checked_not_only_the_facts() {
+        let p = pipeline();
+        // A key given twice anywhere, even where no fact is read, is refused (providers do).
+        let twice = GOOD.replace(
+            "  a:\n    steps:",
+            "  a:\n    env: {X: '1', X: '2'}\n    steps:",
+        );
+        assert!(github(&p, &twice).unwrap_err().contains("same key twice"));
+        let job_twice = format!("{GOOD}  a:\n    steps: []\n");
+        assert!(github(&p, &job_twice)
+            .unwrap_err()
+            .contains("same key twice"));
+        let compound = format!("{GOOD}? [1, {{x: 2}}]\n: one\n? [1, {{x: 2}}]\n: two\n");
+        assert!(github(&p, &compound)
+            .unwrap_err()
+            .contains("same key twice"));
+        // Keys equal as text but not as YAML values are two keys, as `serde_yaml::Value` has it.
+        let distinct = format!("{GOOD}x: {{1: a, '1': b, true: c, 'true': d, ~: e}}\n");
+        assert_eq!(github(&p, &distinct), Ok(()));
+        let tagged = GOOD.replace(
+            "  a:\n    steps:",
+            "  a:\n    env: !custom {X: '1'}\n    steps:",
+        );
+        assert_eq!(github(&p, &tagged), Ok(()));
+        assert!(github(&p, "jobs: {a: {steps: [}}")
+            .unwrap_err()
+            .contains("not valid YAML"));
+    }
+
+    #[test]
+    fn gitlab_facts_are_checked() {
+        let p = pipeline();
+        let job = |name: &str, extra: &str| {
+            format!(
+                "{name}:\n  script: [cigen run {name} --no-deps]\n{extra}  artifacts: {{reports: {{junit: [{JUNIT}, own.xml]}}}}\n"
+            )
+        };
+        let b = "  needs: [a]\n  parallel: {matrix: [{N: '1'}, {N: '2'}]}\n";
+        let good = format!("stages: [test]\n{}{}", job("a", ""), job("b", b));
+        assert_eq!(gitlab(&p, &good), Ok(()));
+        let no_report = good.replacen(&format!("[{JUNIT}, own.xml]"), "[own.xml]", 1);
+        assert!(gitlab(&p, &no_report).unwrap_err().contains("JUnit report"));
+        let one_cell = good.replace(", {N: '2'}", "");
+        assert!(gitlab(&p, &one_cell)
+            .unwrap_err()
+            .contains("1 matrix cells"));
+        let twice = format!("{good}stages: [build]\n");
+        assert!(gitlab(&p, &twice).unwrap_err().contains("same key twice"));
     }
 
     #[test]
