@@ -15,7 +15,7 @@ use std::fmt;
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
 };
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{xxh3_128_with_seed, Xxh3};
 
 /// A job of a GitHub (or Forgejo) workflow, as far as the self-check reads it.
 #[derive(Debug, Default)]
@@ -414,92 +414,70 @@ impl Key {
 impl<'de> DeserializeSeed<'de> for Key {
     type Value = (u128, Option<usize>, Option<String>);
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        let mut h = Xxh3::new();
-        let (index, text) = d.deserialize_any(Fingerprint {
-            h: &mut h,
-            key: self,
-        })?;
-        Ok((h.digest128(), index, text))
+        d.deserialize_any(Fingerprint(self))
     }
 }
 
-/// Folds a key into a hash: its kind, then its text or its parts.
-struct Fingerprint<'h> {
-    h: &'h mut Xxh3,
-    key: Key,
+/// Hashes a key: a scalar by its kind and text, a compound key by its parts in order.
+struct Fingerprint(Key);
+
+type Found = (u128, Option<usize>, Option<String>);
+
+fn scalar<E>(kind: u8, text: &[u8]) -> Result<Found, E> {
+    Ok((xxh3_128_with_seed(text, u64::from(kind)), None, None))
 }
 
-type Found = (Option<usize>, Option<String>);
-
-impl Fingerprint<'_> {
-    fn scalar<E>(self, kind: u8, text: &[u8]) -> Result<Found, E> {
-        self.h.update(&[kind]);
-        self.h.update(&(text.len() as u64).to_le_bytes());
-        self.h.update(text);
-        Ok((None, None))
-    }
-    fn part(&mut self) -> Part<'_> {
-        Part { h: self.h }
-    }
-}
-
-impl<'de> Visitor<'de> for Fingerprint<'_> {
+impl<'de> Visitor<'de> for Fingerprint {
     type Value = Found;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a mapping key")
     }
     fn visit_bool<E>(self, v: bool) -> Result<Found, E> {
-        self.scalar(b'b', &[u8::from(v)])
+        scalar(b'b', &[u8::from(v)])
     }
     fn visit_i64<E>(self, v: i64) -> Result<Found, E> {
-        self.scalar(b'i', &v.to_le_bytes())
+        scalar(b'i', &v.to_le_bytes())
     }
     fn visit_u64<E>(self, v: u64) -> Result<Found, E> {
-        self.scalar(b'u', &v.to_le_bytes())
+        scalar(b'u', &v.to_le_bytes())
     }
     fn visit_f64<E>(self, v: f64) -> Result<Found, E> {
-        self.scalar(b'f', &v.to_bits().to_le_bytes())
+        scalar(b'f', &v.to_bits().to_le_bytes())
     }
     fn visit_unit<E>(self) -> Result<Found, E> {
-        self.scalar(b'n', &[])
+        scalar(b'n', &[])
     }
     fn visit_str<E>(self, v: &str) -> Result<Found, E> {
-        let Key { fields, keep } = self.key;
-        self.scalar::<E>(b's', v.as_bytes())?;
+        let Key { fields, keep } = self.0;
+        let (hash, ..) = scalar::<E>(b's', v.as_bytes())?;
         let index = fields.iter().position(|f| *f == v);
-        Ok((index, keep.then(|| v.to_string())))
+        Ok((hash, index, keep.then(|| v.to_string())))
     }
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Found, A::Error> {
-        self.h.update(b"[");
-        while seq.next_element_seed(self.part())?.is_some() {}
-        self.h.update(b"]");
-        Ok((None, None))
-    }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Found, A::Error> {
-        self.h.update(b"{");
-        while map.next_key_seed(self.part())?.is_some() {
-            map.next_value_seed(self.part())?;
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Found, A::Error> {
+        let mut h = Xxh3::new();
+        h.update(b"[");
+        while let Some((part, ..)) = seq.next_element_seed(Key::fields(&[]))? {
+            h.update(&part.to_le_bytes());
         }
-        self.h.update(b"}");
-        Ok((None, None))
+        Ok((h.digest128(), None, None))
     }
-    fn visit_enum<A: EnumAccess<'de>>(mut self, data: A) -> Result<Found, A::Error> {
-        self.h.update(b"!");
-        let (_, content) = data.variant_seed(self.part())?;
-        content.newtype_variant_seed(Part { h: self.h })?;
-        Ok((None, None))
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found, A::Error> {
+        let mut h = Xxh3::new();
+        h.update(b"{");
+        while let Some((key, ..)) = map.next_key_seed(Key::fields(&[]))? {
+            let (value, ..) = map.next_value_seed(Key::fields(&[]))?;
+            h.update(&key.to_le_bytes());
+            h.update(&value.to_le_bytes());
+        }
+        Ok((h.digest128(), None, None))
     }
-}
-
-/// A part of a compound key, folded into the same hash.
-struct Part<'h> {
-    h: &'h mut Xxh3,
-}
-
-impl<'de> DeserializeSeed<'de> for Part<'_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let key = Key::fields(&[]);
-        d.deserialize_any(Fingerprint { h: self.h, key }).map(drop)
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Found, A::Error> {
+        let mut h = Xxh3::new();
+        h.update(b"!");
+        let ((tag, ..), content) = data.variant_seed(Key::fields(&[]))?;
+        let (value, ..) = content.newtype_variant_seed(Key::fields(&[]))?;
+        h.update(&tag.to_le_bytes());
+        h.update(&value.to_le_bytes());
+        Ok((h.digest128(), None, None))
     }
 }
