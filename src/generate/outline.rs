@@ -19,7 +19,7 @@ use xxhash_rust::xxh3::{xxh3_128_with_seed, Xxh3};
 
 /// A job of a GitHub (or Forgejo) workflow, as far as the self-check reads it.
 #[derive(Debug, Default)]
-pub(super) struct GithubJob {
+pub(crate) struct GithubJob {
     /// Every step's `run:` text, in order; `None` when `steps` is not a list.
     pub(super) runs: Option<Vec<String>>,
     pub(super) needs: Vec<String>,
@@ -29,7 +29,7 @@ pub(super) struct GithubJob {
 
 /// A top-level mapping of a GitLab pipeline (a job, or `workflow:`, `default:` ...).
 #[derive(Debug, Default)]
-pub(super) struct GitlabJob {
+pub(crate) struct GitlabJob {
     pub(super) script: Vec<String>,
     pub(super) needs: Vec<String>,
     /// Entries of `parallel.matrix`.
@@ -42,7 +42,7 @@ pub(super) struct GitlabJob {
 
 /// The entries of a mapping: those with a string key by name, and how many others.
 #[derive(Debug, Default)]
-pub(super) struct Entries<T> {
+pub(crate) struct Entries<T> {
     pub(super) named: HashMap<String, T>,
     pub(super) others: usize,
 }
@@ -53,14 +53,27 @@ impl<T> Entries<T> {
     }
 }
 
-/// The jobs of a GitHub workflow; `None` when it has no `jobs:` mapping.
-pub(super) fn github(text: &str) -> Result<Option<Entries<GithubJob>>, String> {
-    read(text, Node(GithubDoc))
+/// What the self-check read from an output, to be compared with the pipeline (`verify`).
+#[derive(Debug)]
+pub(crate) enum Outline {
+    /// A GitHub or Forgejo workflow: its jobs, `None` without a `jobs:` mapping.
+    Workflow(Option<Entries<GithubJob>>),
+    /// A GitLab pipeline: its top-level mappings.
+    Gitlab(Entries<GitlabJob>),
+    /// Nothing parsed: the check reads the text itself (the justfile).
+    Text,
 }
 
-/// The top-level mappings of a GitLab pipeline, by key.
-pub(super) fn gitlab(text: &str) -> Result<Entries<GitlabJob>, String> {
-    Ok(read(text, Node(Named(GitlabEntry)))?.unwrap_or_default())
+/// Reads a GitHub (or Forgejo) workflow.
+pub(super) fn github(text: &str) -> Result<Outline, String> {
+    read(text, Node(GithubDoc)).map(Outline::Workflow)
+}
+
+/// Reads a GitLab pipeline.
+pub(super) fn gitlab(text: &str) -> Result<Outline, String> {
+    Ok(Outline::Gitlab(
+        read(text, Node(Named(GitlabEntry)))?.unwrap_or_default(),
+    ))
 }
 
 fn read<T>(text: &str, seed: Node<impl Shape<Out = T>>) -> Result<T, String> {

@@ -5,12 +5,15 @@
 
 use std::collections::HashMap;
 
-use super::outline;
+use super::outline::Outline;
 use crate::contract::{JUNIT_PATH as JUNIT, OUTPUTS_DOTENV_PATH as DOTENV};
 use crate::model::Pipeline;
 
-pub(crate) fn github(p: &Pipeline, text: &str) -> Result<(), String> {
-    let jobs = outline::github(text)?.ok_or("no `jobs:` mapping")?;
+pub(crate) fn github(p: &Pipeline, read: &Outline) -> Result<(), String> {
+    let Outline::Workflow(jobs) = read else {
+        return Err("the output was not read as a workflow".into());
+    };
+    let jobs = jobs.as_ref().ok_or("no `jobs:` mapping")?;
     if jobs.len() != p.jobs.len() {
         return Err(format!("{} jobs, expected {}", jobs.len(), p.jobs.len()));
     }
@@ -62,8 +65,10 @@ fn same_dag(p: &Pipeline, name: &str, got: &[String], cells: usize) -> Result<()
     Ok(())
 }
 
-pub(crate) fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
-    let doc = outline::gitlab(text)?;
+pub(crate) fn gitlab(p: &Pipeline, read: &Outline) -> Result<(), String> {
+    let Outline::Gitlab(doc) = read else {
+        return Err("the output was not read as a GitLab pipeline".into());
+    };
     for name in p.jobs.keys() {
         let job = doc
             .named
@@ -129,6 +134,15 @@ pub(crate) fn just(p: &Pipeline, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::outline;
+
+    fn github_text(p: &Pipeline, text: &str) -> Result<(), String> {
+        github(p, &outline::github(text)?)
+    }
+
+    fn gitlab_text(p: &Pipeline, text: &str) -> Result<(), String> {
+        gitlab(p, &outline::gitlab(text)?)
+    }
 
     fn pipeline() -> Pipeline {
         let spec = "version: 1\njobs:\n  a:\n    steps: [x]\n  b:\n    needs: [a]\n    matrix: { n: ['1', '2'] }\n    steps: [x]\n";
@@ -146,20 +160,22 @@ mod tests {
     #[test]
     fn github_facts_are_checked() {
         let p = pipeline();
-        assert_eq!(github(&p, GOOD), Ok(()));
+        assert_eq!(github_text(&p, GOOD), Ok(()));
         let no_needs = GOOD.replace("    needs: [a]\n", "");
-        assert!(github(&p, &no_needs)
+        assert!(github_text(&p, &no_needs)
             .unwrap_err()
             .contains("job `b` needs []"));
         let one_cell = GOOD.replace(", {n: '2'}", "");
-        assert!(github(&p, &one_cell)
+        assert!(github_text(&p, &one_cell)
             .unwrap_err()
             .contains("1 matrix cells"));
         let expr = GOOD.replace("$MATRIX_N", "${{ matrix.n }}");
-        assert!(github(&p, &expr).unwrap_err().contains("inside run"));
+        assert!(github_text(&p, &expr).unwrap_err().contains("inside run"));
         let no_call = GOOD.replace("exec cigen run a", "cigen run a");
-        assert!(github(&p, &no_call).unwrap_err().contains("does not call"));
-        assert!(github(&p, "jobs: [")
+        assert!(github_text(&p, &no_call)
+            .unwrap_err()
+            .contains("does not call"));
+        assert!(github_text(&p, "jobs: [")
             .unwrap_err()
             .contains("not valid YAML"));
     }
@@ -172,24 +188,26 @@ mod tests {
             "  a:\n    steps:",
             "  a:\n    env: {X: '1', X: '2'}\n    steps:",
         );
-        assert!(github(&p, &twice).unwrap_err().contains("same key twice"));
+        assert!(github_text(&p, &twice)
+            .unwrap_err()
+            .contains("same key twice"));
         let job_twice = format!("{GOOD}  a:\n    steps: []\n");
-        assert!(github(&p, &job_twice)
+        assert!(github_text(&p, &job_twice)
             .unwrap_err()
             .contains("same key twice"));
         let compound = format!("{GOOD}? [1, {{x: 2}}]\n: one\n? [1, {{x: 2}}]\n: two\n");
-        assert!(github(&p, &compound)
+        assert!(github_text(&p, &compound)
             .unwrap_err()
             .contains("same key twice"));
         // Keys equal as text but not as YAML values are two keys, as `serde_yaml::Value` has it.
         let distinct = format!("{GOOD}x: {{1: a, '1': b, true: c, 'true': d, ~: e}}\n");
-        assert_eq!(github(&p, &distinct), Ok(()));
+        assert_eq!(github_text(&p, &distinct), Ok(()));
         let tagged = GOOD.replace(
             "  a:\n    steps:",
             "  a:\n    env: !custom {X: '1'}\n    steps:",
         );
-        assert_eq!(github(&p, &tagged), Ok(()));
-        assert!(github(&p, "jobs: {a: {steps: [}}")
+        assert_eq!(github_text(&p, &tagged), Ok(()));
+        assert!(github_text(&p, "jobs: {a: {steps: [}}")
             .unwrap_err()
             .contains("not valid YAML"));
     }
@@ -204,15 +222,19 @@ mod tests {
         };
         let b = "  needs: [a]\n  parallel: {matrix: [{N: '1'}, {N: '2'}]}\n";
         let good = format!("stages: [test]\n{}{}", job("a", ""), job("b", b));
-        assert_eq!(gitlab(&p, &good), Ok(()));
+        assert_eq!(gitlab_text(&p, &good), Ok(()));
         let no_report = good.replacen(&format!("[{JUNIT}, own.xml]"), "[own.xml]", 1);
-        assert!(gitlab(&p, &no_report).unwrap_err().contains("JUnit report"));
+        assert!(gitlab_text(&p, &no_report)
+            .unwrap_err()
+            .contains("JUnit report"));
         let one_cell = good.replace(", {N: '2'}", "");
-        assert!(gitlab(&p, &one_cell)
+        assert!(gitlab_text(&p, &one_cell)
             .unwrap_err()
             .contains("1 matrix cells"));
         let twice = format!("{good}stages: [build]\n");
-        assert!(gitlab(&p, &twice).unwrap_err().contains("same key twice"));
+        assert!(gitlab_text(&p, &twice)
+            .unwrap_err()
+            .contains("same key twice"));
     }
 
     #[test]
