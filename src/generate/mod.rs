@@ -149,25 +149,30 @@ pub(crate) fn render(
     backends: &[&dyn Backend],
 ) -> Result<Vec<OutputFile>, GenerateError> {
     std::thread::scope(|s| {
+        // A thread that cannot be started (a process limit) leaves its work to this one.
         let handles: Vec<_> = backends
             .iter()
             .map(|&b| {
-                let early = committed(p, b).map(|text| {
+                let early = committed(p, b).and_then(|text| {
                     let text = std::sync::Arc::new(text);
-                    let read = {
-                        let text = text.clone();
-                        s.spawn(move || b.read(&text))
-                    };
-                    (text, read)
+                    let mine = text.clone();
+                    let read = std::thread::Builder::new()
+                        .spawn_scoped(s, move || b.read(&mine))
+                        .ok()?;
+                    Some((text, read))
                 });
-                s.spawn(move || render_one(p, b, early))
+                std::thread::Builder::new()
+                    .spawn_scoped(s, move || render_one(p, b, early))
+                    .map_err(|_| b)
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map(|h| match h {
+                Ok(h) => h
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(b) => render_one(p, b, None),
             })
             .collect()
     })
