@@ -1,6 +1,6 @@
 //! Rule: a job has steps (or only remote steps in some target), and no step command is blank.
 
-use super::{run_path, run_text, steps, Context};
+use super::{run_path, run_text, Context};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::source::{Node, NodeKind, YamlPath};
 
@@ -45,8 +45,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for (job, _, step, path) in steps(cx.spec) {
+    let steps = cx
+        .spec
+        .jobs
+        .iter()
+        .flat_map(|(job, j)| j.steps.iter().enumerate().map(move |(i, s)| (job, i, s)));
+    for (job, i, step) in steps {
         if run_text(step).trim().is_empty() {
+            let path = YamlPath::root().key("jobs").key(job).key("steps").index(i);
             out.push(
                 Diagnostic::error(
                     EMPTY_STEP,
