@@ -25,13 +25,16 @@ pub(super) const CODES: &[Code] = &[NO_STEPS, EMPTY_STEP];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
+        if !job.steps.is_empty() {
+            continue;
+        }
         let node = cx.tree.get("jobs").and_then(|j| j.get(name));
         let remote_only = cx
             .spec
             .targets
             .as_ref()
             .is_some_and(|t| t.has_remote_steps(name));
-        if job.steps.is_empty() && !remote_only && !steps_reported_elsewhere(node) {
+        if !remote_only && !steps_reported_elsewhere(node) {
             let has_key = node.and_then(|j| j.get("steps")).is_some();
             let path = YamlPath::root().key("jobs").key(name);
             let d = Diagnostic::error(NO_STEPS, format!("job `{name}` has no steps"));
