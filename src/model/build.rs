@@ -113,7 +113,7 @@ pub fn build_located(mut spec: Spec, spec_file: &str, root: &Path, line: StepLin
             first_at[at] = moved;
             now_at[moved] = at;
         }
-        if spec.jobs.capacity() > 2 * spec.jobs.len() + SHRINK_SLACK {
+        if spec.jobs.capacity() > spec.jobs.len() + SHRINK_SLACK {
             spec.jobs.shrink_to_fit();
         }
         let job = job(&name, j, &spec.secrets, &shared, &|step| line(i, step));
@@ -134,7 +134,10 @@ pub fn build_located(mut spec: Spec, spec_file: &str, root: &Path, line: StepLin
     }
 }
 
-/// Jobs' worth of room the spec's emptying table may keep before it is shrunk.
+/// Jobs' worth of room the spec's emptying table may keep before it is shrunk: often
+/// enough that the two tables together stay near the size of one (a big table is its own
+/// mapping, so shrinking returns its pages without copying), rarely enough that rebuilding
+/// its index costs nothing measurable.
 const SHRINK_SLACK: usize = 1024;
 
 /// What jobs that leave a setting out share instead of each holding a copy.
