@@ -95,6 +95,7 @@ pub fn build_located(mut spec: Spec, spec_file: &str, root: &Path, line: StepLin
             .collect(),
         when: Arc::default(),
         runs_on: Arc::default(),
+        reports: Arc::default(),
     };
     let secret_sources = secret_sources(&spec);
     let mut jobs = IndexMap::with_capacity(spec.jobs.len());
@@ -146,6 +147,7 @@ struct Shared {
     shell: Arc<[String]>,
     when: Arc<super::When>,
     runs_on: Arc<spec::RunsOn>,
+    reports: Arc<spec::Reports>,
 }
 
 /// One job of the pipeline, from the spec's job `j` (taken over).
@@ -217,7 +219,10 @@ fn job(
             .collect(),
         artifacts: j.artifacts.iter().map(|a| a.to_string()).collect(),
         cache: j.cache,
-        reports: j.reports.map(|r| *r).unwrap_or_default(),
+        reports: match j.reports {
+            Some(own) => Arc::from(own),
+            None => Arc::clone(&shared.reports),
+        },
         coverage: j.coverage,
         outputs: j.outputs,
         permissions: j.permissions,

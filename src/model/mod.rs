@@ -45,7 +45,7 @@ pub struct Pipeline {
 }
 
 // Its size counts: a big spec's pipeline holds thousands. Settings most jobs leave out are
-// boxed or shared (`when`, `runs_on`, `setup`, `shell`).
+// boxed or shared (`when`, `runs_on`, `reports`, `setup`, `shell`).
 #[derive(Debug, Clone)]
 pub struct Job {
     pub name: String,
@@ -68,8 +68,8 @@ pub struct Job {
     pub artifacts: Vec<String>,
     /// What CI caches between runs (`None`: nothing); never used locally.
     pub cache: Option<Box<spec::Cache>>,
-    /// Report files the steps write (empty: none).
-    pub reports: spec::Reports,
+    /// Report files the steps write (empty: none, shared by the jobs that write none).
+    pub reports: std::sync::Arc<spec::Reports>,
     /// The regex that finds the coverage figure in the job's output (checked by `check`).
     pub coverage: Option<String>,
     pub outputs: Vec<String>,
