@@ -4,6 +4,11 @@
 //! a reason, and jobs with `changed:` conditions run: skipping a needed job is worse than
 //! running an unneeded one. cigen's own directory (`.cigen/`) never counts as a change.
 
+#[cfg(unix)]
+mod index;
+#[cfg(unix)]
+mod settle;
+#[cfg(unix)]
 mod staged;
 mod tree;
 #[cfg(unix)]

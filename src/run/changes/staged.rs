@@ -6,8 +6,9 @@
 //! a path list of the tree. Trees are read raw from the object database and parsed in place,
 //! as the commit-to-commit walk (tree.rs) reads them.
 
-use git2::{IndexEntry, ObjectType, Odb, Oid};
+use git2::{ObjectType, Odb, Oid};
 
+use super::index::Tracked;
 use super::tree::{malformed, Entries};
 
 /// Adds to `out` every path whose mode or content differs between the tree `head` (`None`:
@@ -15,7 +16,7 @@ use super::tree::{malformed, Entries};
 pub(super) fn staged_paths(
     odb: &Odb<'_>,
     head: Option<Oid>,
-    index: &[IndexEntry],
+    index: &[Tracked],
     out: &mut Vec<Vec<u8>>,
 ) -> Result<(), git2::Error> {
     let mut merge = Merge {
@@ -35,7 +36,7 @@ pub(super) fn staged_paths(
 
 struct Merge<'a, 'o> {
     odb: &'a Odb<'o>,
-    index: &'a [IndexEntry],
+    index: &'a [Tracked],
     /// The first index entry not yet matched against the tree.
     next: usize,
     out: &'a mut Vec<Vec<u8>>,
@@ -102,7 +103,7 @@ fn canonical(mode: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use git2::{Index, IndexTime, Repository};
+    use git2::{Index, IndexEntry, IndexTime, Repository};
     use proptest::prelude::*;
     use std::collections::{BTreeMap, BTreeSet};
 
@@ -175,7 +176,22 @@ mod tests {
                     .flatten()
                     .map(<[u8]>::to_vec)
                     .collect();
-                let entries: Vec<IndexEntry> = staged.iter().collect();
+                let entries: Vec<Tracked> = staged
+                    .iter()
+                    .map(|e| Tracked {
+                        path: e.path,
+                        ctime: (0, 0),
+                        mtime: (0, 0),
+                        ino: 0,
+                        mode: e.mode,
+                        uid: 0,
+                        gid: 0,
+                        size: 0,
+                        id: e.id,
+                        stage: 0,
+                        special: false,
+                    })
+                    .collect();
                 let mut got = Vec::new();
                 staged_paths(&repo.odb().unwrap(), tree, &entries, &mut got).unwrap();
                 prop_assert_eq!(got.into_iter().collect::<BTreeSet<_>>(), want);

@@ -22,7 +22,9 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
 
-use git2::{IndexEntry, Oid};
+use git2::Oid;
+
+use super::index::Tracked;
 
 /// What the walk found; paths are `/`-separated bytes from the working tree's root.
 #[derive(Default, Debug)]
@@ -39,7 +41,7 @@ pub(super) struct Found {
 /// The stage-0 index entries arranged by directory, for the walk.
 pub(super) struct Tree<'a> {
     root: &'a Path,
-    entries: &'a [IndexEntry],
+    entries: &'a [Tracked],
     dirs: Vec<Dir<'a>>,
     /// The index file's modification time (seconds, nanoseconds): a file modified at or after
     /// it may have changed in the same clock tick without its stat data showing it.
@@ -66,7 +68,7 @@ fn parent(path: &[u8]) -> &[u8] {
 }
 
 impl<'a> Tree<'a> {
-    pub(super) fn new(root: &'a Path, entries: &'a [IndexEntry], stamp: (u32, u32)) -> Self {
+    pub(super) fn new(root: &'a Path, entries: &'a [Tracked], stamp: (u32, u32)) -> Self {
         let mut tree = Tree {
             root,
             entries,
@@ -264,7 +266,7 @@ impl<'a> Tree<'a> {
     /// Whether a tracked file's `lstat` leaves its content or mode in doubt: git's stat
     /// comparison (all fields it may check, whatever the config relaxes; the index keeps them
     /// truncated to 32 bits) plus its racy-git rule and its "smudged" empty size.
-    fn may_differ(&self, e: &IndexEntry, m: &Metadata) -> bool {
+    fn may_differ(&self, e: &Tracked, m: &Metadata) -> bool {
         let link = e.mode & 0o170000 == 0o120000;
         let t = m.file_type();
         if link != t.is_symlink() || (!link && !t.is_file()) {
@@ -273,16 +275,14 @@ impl<'a> Tree<'a> {
         if !link && (e.mode ^ m.mode()) & 0o100 != 0 {
             return true;
         }
-        let mtime = (e.mtime.seconds() as u32, e.mtime.nanoseconds());
-        mtime != (m.mtime() as u32, m.mtime_nsec() as u32)
-            || (e.ctime.seconds() as u32, e.ctime.nanoseconds())
-                != (m.ctime() as u32, m.ctime_nsec() as u32)
-            || e.file_size != m.size() as u32
+        e.mtime != (m.mtime() as u32, m.mtime_nsec() as u32)
+            || e.ctime != (m.ctime() as u32, m.ctime_nsec() as u32)
+            || e.size != m.size() as u32
             || e.ino != m.ino() as u32
             || e.uid != m.uid()
             || e.gid != m.gid()
-            || mtime >= self.stamp
-            || (e.file_size == 0 && e.id != empty_blob())
+            || e.mtime >= self.stamp
+            || (e.size == 0 && e.id != empty_blob())
     }
 }
 
