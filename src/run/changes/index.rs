@@ -9,6 +9,7 @@
 //! the walk does not model (split and sparse indexes, SHA-256 ids) is refused, and the caller
 //! falls back to libgit2.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -33,9 +34,21 @@ pub(super) struct Tracked {
     pub(super) special: bool,
 }
 
-/// The entries and the file's modification time (seconds, nanoseconds), `Ok(None)` when
-/// there is no index yet, `Err` when the file is not an index this reader models.
-pub(super) type Snapshot = (Vec<Tracked>, (u32, u32));
+/// What the index holds.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Snapshot {
+    pub(super) entries: Vec<Tracked>,
+    /// The file's modification time (seconds, nanoseconds).
+    pub(super) stamp: (u32, u32),
+    /// The cache tree (git's `TREE` extension): for a directory (`a/b/`, the root as ``)
+    /// whose entries are unchanged since a tree was last written from them, how many
+    /// entries it holds and that tree's id. git invalidates a directory's record whenever an
+    /// entry under it changes, so a matching id vouches for all of them.
+    pub(super) trees: HashMap<Vec<u8>, (usize, Oid)>,
+}
+
+/// Reads the index at `path`: `Ok(None)` when there is none yet, `Err` when the file is not
+/// an index this reader models.
 
 pub(super) fn read(path: &Path) -> Result<Option<Snapshot>, String> {
     use std::os::unix::fs::MetadataExt;
@@ -50,7 +63,12 @@ pub(super) fn read(path: &Path) -> Result<Option<Snapshot>, String> {
     let stamp = (meta.mtime() as u32, meta.mtime_nsec() as u32);
     let mut data = Vec::with_capacity(meta.len() as usize);
     file.read_to_end(&mut data).map_err(|e| e.to_string())?;
-    parse(&data).map(|entries| Some((entries, stamp)))
+    let (entries, trees) = parse(&data)?;
+    Ok(Some(Snapshot {
+        entries,
+        stamp,
+        trees,
+    }))
 }
 
 /// Bytes of a SHA-1 id, the trailing checksum's size too.
@@ -58,7 +76,9 @@ const ID: usize = 20;
 /// Fixed part of an entry: ten 32-bit stat fields, the id and 16 bits of flags.
 const FIXED: usize = 40 + ID + 2;
 
-fn parse(data: &[u8]) -> Result<Vec<Tracked>, String> {
+type Trees = HashMap<Vec<u8>, (usize, Oid)>;
+
+fn parse(data: &[u8]) -> Result<(Vec<Tracked>, Trees), String> {
     let bad = |what: &str| format!("unreadable index ({what})");
     let u32_at = |at: usize| -> Result<u32, String> {
         data.get(at..at + 4)
@@ -136,14 +156,52 @@ fn parse(data: &[u8]) -> Result<Vec<Tracked>, String> {
         at = next;
     }
     // Extensions up to the trailing checksum: a split index keeps entries elsewhere.
+    let mut trees = HashMap::new();
     while at + 8 + ID <= data.len() {
         let signature = &data[at..at + 4];
-        if signature == b"link" || signature == b"sdir" {
-            return Err(bad("split or sparse index"));
+        let size = u32_at(at + 4)? as usize;
+        let body = data
+            .get(at + 8..at + 8 + size)
+            .ok_or_else(|| bad("truncated"))?;
+        match signature {
+            b"link" | b"sdir" => return Err(bad("split or sparse index")),
+            b"TREE" => {
+                let mut rest = body;
+                while !rest.is_empty() {
+                    rest = cache_tree(rest, &[], &mut trees).ok_or_else(|| bad("cache tree"))?;
+                }
+            }
+            _ => {}
         }
-        at += 8 + u32_at(at + 4)? as usize;
+        at += 8 + size;
     }
-    Ok(entries)
+    Ok((entries, trees))
+}
+
+/// Reads one directory's record of the cache tree and its subdirectories' (`<name>\0<entries>
+/// <subtrees>\n`, then the id unless the entry count is -1), under `prefix`; returns what
+/// follows.
+fn cache_tree<'a>(data: &'a [u8], prefix: &[u8], trees: &mut Trees) -> Option<&'a [u8]> {
+    let nul = memchr::memchr(0, data)?;
+    let end = nul + memchr::memchr(b'\n', &data[nul..])?;
+    let counts = std::str::from_utf8(&data[nul + 1..end]).ok()?;
+    let (count, subtrees) = counts.split_once(' ')?;
+    let (count, subtrees): (i64, usize) = (count.parse().ok()?, subtrees.parse().ok()?);
+    let mut path = prefix.to_vec();
+    if nul > 0 {
+        path.extend_from_slice(&data[..nul]);
+        path.push(b'/');
+    }
+    let mut rest = &data[end + 1..];
+    if count >= 0 {
+        let id = Oid::from_bytes(rest.get(..ID)?).ok()?;
+        rest = &rest[ID..];
+        trees.insert(path.clone(), (usize::try_from(count).ok()?, id));
+    }
+    for _ in 0..subtrees {
+        rest = cache_tree(rest, &path, trees)?;
+    }
+    Some(rest)
 }
 
 /// git's variable-length offset encoding (index version 4): the value and the bytes used.
@@ -201,12 +259,19 @@ mod tests {
         }
         git(d, &["add", "-A"]);
         git(d, &["commit", "-qm", "one"]);
+        // Just committed: the cache tree vouches for every directory.
+        let repo = git2::Repository::open(d).unwrap();
+        let head = repo.head().unwrap().peel_to_tree().unwrap();
+        let trees = read(&d.join(".git/index")).unwrap().unwrap().trees;
+        assert_eq!(trees[&b""[..]], (7, head.id()));
+        let sub = head.get_path(Path::new("a/b")).unwrap().id();
+        assert_eq!(trees[&b"a/b/"[..]], (1, sub));
         std::fs::write(d.join("new"), "n").unwrap();
         git(d, &["add", "-N", "new"]);
         git(d, &["update-index", "--skip-worktree", "dir/y"]);
         for version in ["2", "3", "4"] {
             git(d, &["update-index", "--index-version", version]);
-            let (ours, _) = read(&d.join(".git/index")).unwrap().unwrap();
+            let ours = read(&d.join(".git/index")).unwrap().unwrap().entries;
             let index = git2::Index::open(&d.join(".git/index")).unwrap();
             let theirs: Vec<Tracked> = index
                 .iter()
@@ -239,6 +304,6 @@ mod tests {
         assert!(parse(&split).is_err());
         let mut plain = b"DIRC\0\0\0\x02\0\0\0\0".to_vec();
         plain.extend([0; 20]);
-        assert_eq!(parse(&plain), Ok(vec![]));
+        assert_eq!(parse(&plain), Ok((vec![], HashMap::new())));
     }
 }

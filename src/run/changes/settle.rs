@@ -25,7 +25,9 @@ pub(super) fn fast<T>(
     head_tree: Option<Oid>,
     alongside: impl FnOnce() -> T,
 ) -> (Option<Vec<String>>, T) {
-    let Some((workdir, settings, entries, stamp)) = prepare(repo) else {
+    let t0 = std::time::Instant::now();
+    let trace = std::env::var_os("CIGEN_TRACE_CHANGES").is_some();
+    let Some((workdir, settings, index)) = prepare(repo) else {
         return (None, alongside());
     };
     let odb = match repo.odb() {
@@ -35,20 +37,27 @@ pub(super) fn fast<T>(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(MAX_THREADS);
-    let tree = Tree::new(&workdir, &entries, stamp);
+    let t1 = t0.elapsed();
+    let entries = &index.entries;
+    let tree = Tree::new(&workdir, entries, index.stamp);
+    let t2 = t0.elapsed();
     let (found, (beside, staged)) = tree.walk(threads, || {
         let beside = alongside();
+        let t3 = t0.elapsed();
         let mut staged = Vec::new();
-        let read = staged_paths(&odb, head_tree, &entries, &mut staged);
+        let read = staged_paths(&odb, head_tree, entries, &index.trees, &mut staged);
+        if trace { eprintln!("commits done {t3:?} staged done {:?}", t0.elapsed()); }
         (beside, read.map(|()| staged))
     });
     let (Ok(found), Ok(staged)) = (found, staged) else {
         return (None, beside);
     };
-    let files = settle(repo, &workdir, &settings, &entries, found).map(|mut files| {
+    let t4 = t0.elapsed();
+    let files = settle(repo, &workdir, &settings, entries, found).map(|mut files| {
         files.extend(staged.iter().map(|p| text(p)));
         files
     });
+    if trace { eprintln!("prepared {t1:?} table {t2:?} walked {t4:?} settled {:?}", t0.elapsed()); }
     (files, beside)
 }
 
@@ -63,7 +72,7 @@ struct Settings {
     unfiltered: bool,
 }
 
-type Prepared = (PathBuf, Settings, Vec<Tracked>, (u32, u32));
+type Prepared = (PathBuf, Settings, index::Snapshot);
 
 fn prepare(repo: &Repository) -> Option<Prepared> {
     let workdir = repo.workdir()?.to_path_buf();
@@ -95,15 +104,16 @@ fn prepare(repo: &Repository) -> Option<Prepared> {
         symlinks: flag("core.symlinks", true),
         unfiltered: !autocrlf && attribute_files.iter().flatten().all(|p| !p.exists()),
     };
-    let (entries, stamp) = match index::read(&repo.path().join("index")) {
+    let index = match index::read(&repo.path().join("index")) {
         Ok(Some(read)) => read,
-        Ok(None) => (Vec::new(), (0, 0)),
+        Ok(None) => index::Snapshot::default(),
         Err(_) => return None,
     };
-    let modelled = entries
+    let modelled = index
+        .entries
         .iter()
         .all(|e| e.stage == 0 && !e.special && e.mode & 0o170000 != 0o160000);
-    modelled.then_some((workdir, settings, entries, stamp))
+    modelled.then_some((workdir, settings, index))
 }
 
 fn settle(

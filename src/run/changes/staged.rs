@@ -3,10 +3,14 @@
 //!
 //! The index lists every file in the order of a depth-first walk of the tree in git's entry
 //! order (a directory sorts as its name plus `/`), so one pass merges the two without building
-//! a path list of the tree. Trees are read raw from the object database and parsed in place,
-//! as the commit-to-commit walk (tree.rs) reads them.
+//! a path list of the tree. A directory whose record in the index's cache tree has the id of
+//! HEAD's subtree is stepped over unread, as git steps over it; the others are read raw from
+//! the object database and parsed in place, as the commit-to-commit walk (tree.rs) reads
+//! them.
 
 use git2::{ObjectType, Odb, Oid};
+
+use std::collections::HashMap;
 
 use super::index::Tracked;
 use super::tree::{malformed, Entries};
@@ -17,17 +21,21 @@ pub(super) fn staged_paths(
     odb: &Odb<'_>,
     head: Option<Oid>,
     index: &[Tracked],
+    trees: &HashMap<Vec<u8>, (usize, Oid)>,
     out: &mut Vec<Vec<u8>>,
 ) -> Result<(), git2::Error> {
     let mut merge = Merge {
         odb,
         index,
+        trees,
         next: 0,
         out,
     };
     let mut path = Vec::new();
     if let Some(head) = head {
-        merge.tree(head, &mut path)?;
+        if !merge.vouched(&path, head) {
+            merge.tree(head, &mut path)?;
+        }
     }
     // Whatever the tree did not reach is new in the index.
     merge.added_while(|_| true);
@@ -37,6 +45,7 @@ pub(super) fn staged_paths(
 struct Merge<'a, 'o> {
     odb: &'a Odb<'o>,
     index: &'a [Tracked],
+    trees: &'a HashMap<Vec<u8>, (usize, Oid)>,
     /// The first index entry not yet matched against the tree.
     next: usize,
     out: &'a mut Vec<Vec<u8>>,
@@ -57,7 +66,9 @@ impl Merge<'_, '_> {
                 path.push(b'/');
                 // Index entries sorting before the directory are in the index only.
                 self.added_while(|p| p < path.as_slice());
-                self.tree(entry.id, path)?;
+                if !self.vouched(path, entry.id) {
+                    self.tree(entry.id, path)?;
+                }
                 // And so are those under it that its tree does not have.
                 self.added_while(|p| p.starts_with(path));
             } else {
@@ -76,6 +87,22 @@ impl Merge<'_, '_> {
             path.truncate(at);
         }
         Ok(())
+    }
+
+    /// Steps over the index entries under `path` if the cache tree records them as the tree
+    /// `id` (and they are where it says: the first under `path` come next).
+    fn vouched(&mut self, path: &[u8], id: Oid) -> bool {
+        let Some(&(count, cached)) = self.trees.get(path) else {
+            return false;
+        };
+        let under = |i: usize| self.index.get(i).is_some_and(|e| e.path.starts_with(path));
+        let end = self.next + count;
+        let fits = count > 0 && under(self.next) && under(end - 1) && !under(end);
+        if cached != id || !fits {
+            return false;
+        }
+        self.next = end;
+        true
     }
 
     /// Reports index entries as added while their paths satisfy `more`.
@@ -105,7 +132,7 @@ mod tests {
     use super::*;
     use git2::{Index, IndexEntry, IndexTime, Repository};
     use proptest::prelude::*;
-    use std::collections::{BTreeMap, BTreeSet};
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
 
     /// Paths that sort around each other in git's order, and clash as file and directory.
     const POOL: &[&str] = &[
@@ -193,7 +220,7 @@ mod tests {
                     })
                     .collect();
                 let mut got = Vec::new();
-                staged_paths(&repo.odb().unwrap(), tree, &entries, &mut got).unwrap();
+                staged_paths(&repo.odb().unwrap(), tree, &entries, &HashMap::new(), &mut got).unwrap();
                 prop_assert_eq!(got.into_iter().collect::<BTreeSet<_>>(), want);
                 staged.clear().unwrap();
                 Ok(())
