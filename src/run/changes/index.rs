@@ -49,7 +49,6 @@ pub(super) struct Snapshot {
 
 /// Reads the index at `path`: `Ok(None)` when there is none yet, `Err` when the file is not
 /// an index this reader models.
-
 pub(super) fn read(path: &Path) -> Result<Option<Snapshot>, String> {
     use std::os::unix::fs::MetadataExt;
     let mut file = match std::fs::File::open(path) {
@@ -108,7 +107,9 @@ fn parse(data: &[u8]) -> Result<(Vec<Tracked>, Trees), String> {
             if version < 3 {
                 return Err(bad("extended flags in version 2"));
             }
-            let more = data.get(name_at..name_at + 2).ok_or_else(|| bad("truncated"))?;
+            let more = data
+                .get(name_at..name_at + 2)
+                .ok_or_else(|| bad("truncated"))?;
             // skip-worktree and intent-to-add.
             special |= u16::from_be_bytes([more[0], more[1]]) & 0x6000 != 0;
             name_at += 2;
@@ -246,7 +247,14 @@ mod tests {
         let d = t.path();
         git(d, &["init", "-q", "-b", "main"]);
         let long = format!("{}/{}", "x".repeat(150), "y".repeat(150));
-        for f in ["a0", "a.b/c", "a/b/c", &format!("dir/{long}"), "dir/y", "z/z"] {
+        for f in [
+            "a0",
+            "a.b/c",
+            "a/b/c",
+            &format!("dir/{long}"),
+            "dir/y",
+            "z/z",
+        ] {
             let p = d.join(f);
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(&p, f).unwrap();

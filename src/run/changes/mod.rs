@@ -198,4 +198,6 @@ fn detect_inner(
 }
 
 #[cfg(test)]
+mod status_tests;
+#[cfg(test)]
 mod tests;

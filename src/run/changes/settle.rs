@@ -25,8 +25,6 @@ pub(super) fn fast<T>(
     head_tree: Option<Oid>,
     alongside: impl FnOnce() -> T,
 ) -> (Option<Vec<String>>, T) {
-    let t0 = std::time::Instant::now();
-    let trace = std::env::var_os("CIGEN_TRACE_CHANGES").is_some();
     let Some((workdir, settings, index)) = prepare(repo) else {
         return (None, alongside());
     };
@@ -37,27 +35,21 @@ pub(super) fn fast<T>(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(MAX_THREADS);
-    let t1 = t0.elapsed();
     let entries = &index.entries;
     let tree = Tree::new(&workdir, entries, index.stamp);
-    let t2 = t0.elapsed();
     let (found, (beside, staged)) = tree.walk(threads, || {
         let beside = alongside();
-        let t3 = t0.elapsed();
         let mut staged = Vec::new();
         let read = staged_paths(&odb, head_tree, entries, &index.trees, &mut staged);
-        if trace { eprintln!("commits done {t3:?} staged done {:?}", t0.elapsed()); }
         (beside, read.map(|()| staged))
     });
     let (Ok(found), Ok(staged)) = (found, staged) else {
         return (None, beside);
     };
-    let t4 = t0.elapsed();
     let files = settle(repo, &workdir, &settings, entries, found).map(|mut files| {
         files.extend(staged.iter().map(|p| text(p)));
         files
     });
-    if trace { eprintln!("prepared {t1:?} table {t2:?} walked {t4:?} settled {:?}", t0.elapsed()); }
     (files, beside)
 }
 
@@ -82,9 +74,12 @@ fn prepare(repo: &Repository) -> Option<Prepared> {
     if flag("core.ignorecase", false) {
         return None;
     }
-    let autocrlf = config
-        .get_string("core.autocrlf")
-        .is_ok_and(|v| !matches!(v.to_ascii_lowercase().as_str(), "false" | "no" | "off" | "0"));
+    let autocrlf = config.get_string("core.autocrlf").is_ok_and(|v| {
+        !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "false" | "no" | "off" | "0"
+        )
+    });
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let global = match config.get_path("core.attributesFile") {
         Ok(p) => Some(p),
@@ -136,7 +131,9 @@ fn settle(
         let changed = match hashable.then(|| differs(workdir, settings, e)).flatten() {
             Some(changed) => changed,
             None => {
-                let status = repo.status_file(Path::new(OsStr::from_bytes(&e.path))).ok()?;
+                let status = repo
+                    .status_file(Path::new(OsStr::from_bytes(&e.path)))
+                    .ok()?;
                 !(status - Status::CURRENT).is_empty()
             }
         };

@@ -162,22 +162,18 @@ impl<'a> Tree<'a> {
     /// Takes directories from the queue until every one is done; after an error it keeps
     /// taking them (so the others finish) but reads no more.
     fn worker(&self, queue: &Queue) -> io::Result<Found> {
-        let t = std::time::Instant::now();
-        let mut n = 0;
         let mut found = Found::default();
         let mut below = Vec::new();
         let mut busy = false;
         let mut failed = None;
         while let Some(d) = queue.next(&mut below, busy) {
             busy = true;
-            n += 1;
             if failed.is_none() {
                 if let Err(e) = self.visit(d, &mut found, &mut below) {
                     failed = Some(e);
                 }
             }
         }
-        if std::env::var_os("CIGEN_TRACE_CHANGES").is_some() { eprintln!("worker: {n} dirs, {:?}", t.elapsed()); }
         failed.map_or(Ok(found), Err)
     }
 
@@ -332,5 +328,61 @@ impl Queue {
             }
             state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An entry whose stat data are the file's own, as git records them after `git add`.
+    fn recorded(m: &Metadata, id: Oid) -> Tracked {
+        Tracked {
+            path: b"f".to_vec(),
+            ctime: (m.ctime() as u32, m.ctime_nsec() as u32),
+            mtime: (m.mtime() as u32, m.mtime_nsec() as u32),
+            ino: m.ino() as u32,
+            mode: 0o100644,
+            uid: m.uid(),
+            gid: m.gid(),
+            size: m.size() as u32,
+            id,
+            stage: 0,
+            special: false,
+        }
+    }
+
+    #[test]
+    fn matching_stat_data_settle_a_file_unless_racy_or_smudged() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::write(t.path().join("f"), "content").unwrap();
+        let m = std::fs::symlink_metadata(t.path().join("f")).unwrap();
+        let id = Oid::hash_object(git2::ObjectType::Blob, b"content").unwrap();
+        let e = recorded(&m, id);
+        let later = (e.mtime.0 + 1, 0);
+        let at = |stamp| Tree::new(t.path(), &[], stamp);
+        assert!(
+            !at(later).may_differ(&e, &m),
+            "index written after the file"
+        );
+        // Written in the same tick as the index: the file may have changed unseen.
+        assert!(at(e.mtime).may_differ(&e, &m), "racy");
+        assert!(at((e.mtime.0, 0)).may_differ(&e, &m), "racy, index older");
+        // git zeroes the size of an entry it could not vouch for.
+        let smudged = Tracked {
+            size: 0,
+            ..e.clone()
+        };
+        assert!(at(later).may_differ(&smudged, &m), "smudged");
+        let exec = Tracked {
+            mode: 0o100755,
+            ..e.clone()
+        };
+        assert!(at(later).may_differ(&exec, &m), "mode");
+        let moved = Tracked {
+            mtime: (e.mtime.0, e.mtime.1 ^ 1),
+            ..e
+        };
+        assert!(at(later).may_differ(&moved, &m), "mtime");
     }
 }
