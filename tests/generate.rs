@@ -353,6 +353,32 @@ fn broken_custom_templates_are_user_errors() {
     );
 }
 
+/// The self-check of a committed output that is the same text as the rendering is read from
+/// the committed file while rendering (src/generate/mod.rs `render`): it must still refuse a
+/// broken rendering, whether the committed file holds the same text or another.
+#[test]
+fn a_broken_rendering_is_refused_even_when_committed_as_is() {
+    let spec = "version: 1\njobs:\n  lint:\n    steps: [echo lint]\ntargets:\n  github: { template: gh.j2 }\n";
+    let body = "jobs:\n  lint:\n    runs-on: x\n    steps:\n      - run: echo forgot cigen\n";
+    let wrong = "the GitHub output of your template is wrong: job `lint` does not call";
+    for committed in [
+        format!("{GENERATED_MARK}{body}"),
+        format!("{GENERATED_MARK}jobs: {{}}\n"),
+    ] {
+        for args in [&["generate", "--check"][..], &["generate"][..]] {
+            let t = Test::new()
+                .spec(spec)
+                .file("gh.j2", body)
+                .file(".github/workflows/ci.yml", &committed)
+                .args(args.iter().copied());
+            let out = t.expect_code(2);
+            assert!(out.stderr.contains(wrong), "{args:?}: {}", out.stderr);
+            let after = std::fs::read_to_string(t.path().join(".github/workflows/ci.yml"));
+            assert_eq!(after.ok().as_ref(), Some(&committed), "nothing is written");
+        }
+    }
+}
+
 #[test]
 fn target_selection_and_unknown_pins() {
     let t = Test::new()

@@ -15,14 +15,19 @@ pub(super) const CODES: &[Code] = &[ZERO_DURATION, STEP_TIMEOUT_EXCEEDS_JOB];
 
 /// A zero time limit: every run would time out before its first command (a zero retry delay
 /// is fine, and not checked here).
-fn zero(limit: Option<Duration>, at: YamlPath, what: &str, out: &mut Vec<Diagnostic>) {
+fn zero(
+    limit: Option<Duration>,
+    at: impl FnOnce() -> YamlPath,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if limit.is_some_and(|d| d.get().is_zero()) {
         out.push(
             Diagnostic::error(
                 ZERO_DURATION,
                 format!("a {what} of zero ends every run at once"),
             )
-            .at(at)
+            .at(at())
             .with_label("zero")
             .with_help("give a limit such as `10m`, or remove the key for none"),
         );
@@ -31,20 +36,20 @@ fn zero(limit: Option<Duration>, at: YamlPath, what: &str, out: &mut Vec<Diagnos
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(name);
-        zero(job.timeout, jp.key("timeout"), "job timeout", out);
+        let jp = || YamlPath::root().key("jobs").key(name);
+        zero(job.timeout, || jp().key("timeout"), "job timeout", out);
         for (svc, s) in &job.services {
             zero(
                 s.health_timeout,
-                jp.key("services").key(svc).key("health_timeout"),
+                || jp().key("services").key(svc).key("health_timeout"),
                 "health timeout",
                 out,
             );
         }
         for (i, step) in job.steps.iter().enumerate() {
             if let StepSpec::Full(s) = step {
-                let sp = jp.key("steps").index(i);
-                zero(s.timeout, sp.key("timeout"), "step timeout", out);
+                let sp = || jp().key("steps").index(i);
+                zero(s.timeout, || sp().key("timeout"), "step timeout", out);
                 if let (Some(j), Some(st)) = (job.timeout, s.timeout) {
                     if st > j {
                         out.push(
@@ -52,7 +57,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                                 STEP_TIMEOUT_EXCEEDS_JOB,
                                 "this step's timeout is longer than its job's",
                             )
-                            .at(sp.key("timeout"))
+                            .at(sp().key("timeout"))
                             .with_help(
                                 "the job's timeout ends the step first; shorten one of them",
                             ),

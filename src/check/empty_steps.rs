@@ -1,6 +1,6 @@
 //! Rule: a job has steps (or only remote steps in some target), and no step command is blank.
 
-use super::{run_path, run_text, steps, Context};
+use super::{run_path, run_text, Context};
 use crate::diagnostic::{did_you_mean, Code, Diagnostic};
 use crate::source::{Node, NodeKind, YamlPath};
 
@@ -25,13 +25,16 @@ pub(super) const CODES: &[Code] = &[NO_STEPS, EMPTY_STEP];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
+        if !job.steps.is_empty() {
+            continue;
+        }
         let node = cx.tree.get("jobs").and_then(|j| j.get(name));
         let remote_only = cx
             .spec
             .targets
             .as_ref()
             .is_some_and(|t| t.has_remote_steps(name));
-        if job.steps.is_empty() && !remote_only && !steps_reported_elsewhere(node) {
+        if !remote_only && !steps_reported_elsewhere(node) {
             let has_key = node.and_then(|j| j.get("steps")).is_some();
             let path = YamlPath::root().key("jobs").key(name);
             let d = Diagnostic::error(NO_STEPS, format!("job `{name}` has no steps"));
@@ -45,8 +48,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for (job, _, step, path) in steps(cx.spec) {
+    let steps = cx
+        .spec
+        .jobs
+        .iter()
+        .flat_map(|(job, j)| j.steps.iter().enumerate().map(move |(i, s)| (job, i, s)));
+    for (job, i, step) in steps {
         if run_text(step).trim().is_empty() {
+            let path = YamlPath::root().key("jobs").key(job).key("steps").index(i);
             out.push(
                 Diagnostic::error(
                     EMPTY_STEP,

@@ -105,10 +105,10 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let github = cx.spec.targets.as_ref().is_none_or(|t| t.github.is_some());
     let gitlab = cx.spec.targets.as_ref().is_none_or(|t| t.gitlab.is_some());
     for (name, job) in &cx.spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(name);
+        let jp = || YamlPath::root().key("jobs").key(name);
         let mut keys: Vec<&str> = Vec::new();
         if let Some(m) = &job.matrix {
-            let mp = jp.key("matrix");
+            let mp = jp().key("matrix");
             for (axis, values) in &m.axes {
                 keys.push(axis);
                 if values.is_empty() {
@@ -184,33 +184,37 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let mut defined: HashSet<String> = keys.iter().map(|k| env_name(k)).collect();
         // A matrix (or axis) with shape errors was dropped and reported; its keys still count.
-        let mp = jp.key("matrix");
-        if job.matrix.is_none() && cx.dropped.iter().any(|d| d.0 == mp.0) {
-            continue;
-        }
-        for d in cx
-            .dropped
-            .iter()
-            .filter(|d| d.0.len() == mp.0.len() + 1 && d.0.starts_with(&mp.0))
-        {
-            if let Some(crate::source::PathSegment::Key(k)) = d.0.last() {
-                defined.insert(env_name(k));
+        if !cx.dropped.is_empty() {
+            let mp = jp().key("matrix");
+            if job.matrix.is_none() && cx.dropped.iter().any(|d| d.0 == mp.0) {
+                continue;
+            }
+            for d in cx
+                .dropped
+                .iter()
+                .filter(|d| d.0.len() == mp.0.len() + 1 && d.0.starts_with(&mp.0))
+            {
+                if let Some(crate::source::PathSegment::Key(k)) = d.0.last() {
+                    defined.insert(env_name(k));
+                }
             }
         }
-        let mut texts: Vec<(String, YamlPath)> = Vec::new();
+        // Where each text is, as a path only for a reference reported (most have none).
+        let mut texts: Vec<(std::borrow::Cow<'_, str>, Result<usize, &str>)> = Vec::new();
         for (i, step) in job.steps.iter().enumerate() {
-            texts.push((
-                run_text(step).to_string(),
-                run_path(step, &jp.key("steps").index(i)),
-            ));
+            texts.push((run_text(step).into(), Ok(i)));
         }
         for (k, v) in &job.env {
             if let Some(t) = v.resolve(true) {
-                texts.push((t.to_string(), jp.key("env").key(k)));
+                texts.push((t.into(), Err(k)));
             }
         }
+        let path = |at: Result<usize, &str>| match at {
+            Ok(i) => run_path(&job.steps[i], &jp().key("steps").index(i)),
+            Err(k) => jp().key("env").key(k),
+        };
         let mut seen = HashSet::new();
-        for (text, path) in texts {
+        for (text, at) in texts {
             for r in references(&text) {
                 if defined.contains(&r) || !seen.insert(r.clone()) {
                     continue;
@@ -220,7 +224,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         UNDEFINED_MATRIX_KEY,
                         format!("`{r}` is used but job `{name}` has no matrix"),
                     )
-                    .at(path.clone())
+                    .at(path(at))
                     .with_help("add a `matrix:` to the job, or remove the reference")
                 } else {
                     // Compare the key parts only: the shared `MATRIX_` prefix would make any
@@ -233,7 +237,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         UNDEFINED_MATRIX_KEY,
                         format!("`{r}` is used but the matrix of `{name}` defines no such key"),
                     )
-                    .at(path.clone());
+                    .at(path(at));
                     match hint {
                         Some(h) => d.with_help(format!("did you mean `{h}`?")),
                         None => d.with_help(format!("defined: {}", {

@@ -143,22 +143,6 @@ impl Context<'_> {
     }
 }
 
-/// A step's command and its document path, for every job.
-pub(crate) fn steps<'a>(
-    spec: &'a Spec,
-) -> impl Iterator<Item = (&'a str, usize, &'a StepSpec, YamlPath)> + 'a {
-    spec.jobs.iter().flat_map(|(name, job)| {
-        job.steps.iter().enumerate().map(move |(i, s)| {
-            (
-                name.as_str(),
-                i,
-                s,
-                YamlPath::root().key("jobs").key(name).key("steps").index(i),
-            )
-        })
-    })
-}
-
 /// Whose `when:` a condition is, for messages.
 pub(crate) enum WhenOf {
     Job,

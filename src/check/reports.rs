@@ -15,18 +15,18 @@ pub(super) const CODES: &[Code] = &[COVERAGE_REGEX, REPORT_PATH];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, j) in &cx.spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(name);
+        let jp = || YamlPath::root().key("jobs").key(name);
         if let Some(re) = &j.coverage {
             if let Err(why) = coverage_regex(re) {
                 out.push(
                     Diagnostic::error(COVERAGE_REGEX, format!("the coverage regex of `{name}` {why}"))
-                        .at(jp.key("coverage"))
+                        .at(jp().key("coverage"))
                         .with_help("write a regex both GitLab (RE2) and cigen read, e.g. `TOTAL.*\\s+(\\d+)%$`: the figure is the first number in the capture group of the last match on the last line that has one"),
                 );
             }
         }
         let Some(r) = &j.reports else { continue };
-        let rp = jp.key("reports");
+        let rp = jp().key("reports");
         let mut paths: Vec<(YamlPath, &str)> = r
             .junit
             .iter()

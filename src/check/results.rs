@@ -31,27 +31,27 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // GitHub never starts a manual job.
     let no_manual_run = !cx.spec.triggers.manual;
     for (name, job) in &cx.spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(name);
+        let jp = || YamlPath::root().key("jobs").key(name);
         for (i, s) in job.steps.iter().enumerate() {
             if let StepSpec::Full(s) = s {
                 if s.when.as_ref().is_some_and(|w| w.needs.is_some()) {
                     out.push(
                         Diagnostic::error(NEEDS_CONDITION_PLACE, "`when.needs` on a step")
-                            .at_key(jp.key("steps").index(i).key("when").key("needs"))
+                            .at_key(jp().key("steps").index(i).key("when").key("needs"))
                             .with_help("it decides whether a job runs after its needs ended; put it in the job's `when:`"),
                     );
                 }
             }
         }
         let needs_condition = job.when.as_ref().and_then(|w| w.needs);
-        let at = jp.key("when").key("needs");
+        let at = || jp().key("when").key("needs");
         if needs_condition.is_some() && job.needs.is_empty() {
             out.push(
                 Diagnostic::error(
                     NEEDS_CONDITION_PLACE,
                     format!("`when.needs` on job `{name}`, which needs no job"),
                 )
-                .at_key(at.clone())
+                .at_key(at())
                 .with_help(
                     "list the jobs whose results it looks at in `needs:`, or remove the condition",
                 ),
@@ -63,14 +63,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if needs_condition.is_some() {
             out.push(
                 Diagnostic::error(MANUAL_WHEN_NEEDS, format!("manual job `{name}` has `when.needs`"))
-                    .at_key(at)
+                    .at_key(at())
                     .with_help("a manual job is started by hand after its needs succeeded (GitLab has one `when:` per job); remove one of the two"),
             );
         }
         if workflows && no_manual_run {
             out.push(
                 Diagnostic::error(MANUAL_NOT_TRIGGERED, format!("manual job `{name}` can never run on GitHub: the triggers allow no manual run"))
-                    .at_key(jp.key("manual"))
+                    .at_key(jp().key("manual"))
                     .with_help("add `manual: true` under `triggers:` (GitHub `workflow_dispatch`), where a manual job runs"),
             );
         }

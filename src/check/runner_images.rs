@@ -10,7 +10,7 @@ use crate::source::YamlPath;
 /// The codes this rule reports.
 pub(super) const CODES: &[Code] = &[INVALID_IMAGE];
 
-fn one(image: Option<&str>, at: YamlPath, out: &mut Vec<Diagnostic>) {
+fn one(image: Option<&str>, at: impl FnOnce() -> YamlPath, out: &mut Vec<Diagnostic>) {
     let Some(image) = image else { return };
     if image.trim().is_empty() || image.chars().any(char::is_whitespace) {
         out.push(
@@ -18,7 +18,7 @@ fn one(image: Option<&str>, at: YamlPath, out: &mut Vec<Diagnostic>) {
                 INVALID_IMAGE,
                 format!("`{image}` is not a container image reference"),
             )
-            .at(at)
+            .at(at())
             .with_label("not an image")
             .with_help("write an image such as `rust:1.95` or `ghcr.io/acme/builder:2`"),
         );
@@ -29,18 +29,20 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         one(
             j.runs_on.as_ref().and_then(|r| r.image.as_deref()),
-            YamlPath::root()
-                .key("jobs")
-                .key(job)
-                .key("runs-on")
-                .key("image"),
+            || {
+                YamlPath::root()
+                    .key("jobs")
+                    .key(job)
+                    .key("runs-on")
+                    .key("image")
+            },
             out,
         );
         for (value, c) in j.runs_on.iter().flat_map(|r| &r.cells) {
-            let at = YamlPath::root().key("jobs").key(job).key("runs-on");
+            let at = || YamlPath::root().key("jobs").key(job).key("runs-on");
             one(
                 c.image.as_deref(),
-                at.key("cells").key(value).key("image"),
+                || at().key("cells").key(value).key("image"),
                 out,
             );
         }
@@ -51,7 +53,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .and_then(|t| t.gitlab.as_ref())
             .and_then(|g| g.image.as_deref()),
-        YamlPath::root().key("targets").key("gitlab").key("image"),
+        || YamlPath::root().key("targets").key("gitlab").key("image"),
         out,
     );
 }

@@ -42,7 +42,11 @@ impl Backend for Forgejo {
         }
     }
 
-    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
-        super::verify::github(p, text)
+    fn read(&self, text: &str) -> Result<super::Outline, String> {
+        super::outline::github(text)
+    }
+
+    fn verify(&self, p: &Pipeline, _text: &str, read: &super::Outline) -> Result<(), String> {
+        super::verify::github(p, read)
     }
 }

@@ -5,45 +5,27 @@
 
 use std::collections::HashMap;
 
-use serde_yaml::Value;
-
+use super::outline::Outline;
 use crate::contract::{JUNIT_PATH as JUNIT, OUTPUTS_DOTENV_PATH as DOTENV};
 use crate::model::Pipeline;
 
-fn parse(text: &str) -> Result<Value, String> {
-    serde_yaml::from_str(text).map_err(|e| format!("not valid YAML: {e}"))
-}
-
-fn strings(v: &Value) -> Vec<&str> {
-    match v {
-        Value::String(s) => vec![s.as_str()],
-        Value::Sequence(items) => items.iter().flat_map(strings).collect(),
-        _ => vec![],
-    }
-}
-
-pub(crate) fn github(p: &Pipeline, text: &str) -> Result<(), String> {
-    let doc = parse(text)?;
-    let jobs = doc
-        .get("jobs")
-        .and_then(Value::as_mapping)
-        .ok_or("no `jobs:` mapping")?;
+pub(crate) fn github(p: &Pipeline, read: &Outline) -> Result<(), String> {
+    let Outline::Workflow(jobs) = read else {
+        return Err("the output was not read as a workflow".into());
+    };
+    let jobs = jobs.as_ref().ok_or("no `jobs:` mapping")?;
     if jobs.len() != p.jobs.len() {
         return Err(format!("{} jobs, expected {}", jobs.len(), p.jobs.len()));
     }
     for name in p.jobs.keys() {
         let job = jobs
+            .named
             .get(name.as_str())
             .ok_or_else(|| format!("job `{name}` is missing"))?;
-        let steps = job
-            .get("steps")
-            .and_then(Value::as_sequence)
+        let runs = job
+            .runs
+            .as_ref()
             .ok_or_else(|| format!("job `{name}` has no steps"))?;
-        let runs: Vec<&str> = steps
-            .iter()
-            .filter_map(|s| s.get("run"))
-            .flat_map(strings)
-            .collect();
         if let Some(r) = runs.iter().find(|r| r.contains("${{")) {
             return Err(format!("job `{name}` has `${{{{` inside run: {r}"));
         }
@@ -51,13 +33,7 @@ pub(crate) fn github(p: &Pipeline, text: &str) -> Result<(), String> {
         if calls_cigen(p, name) && !runs.iter().any(|r| r.starts_with(&call)) {
             return Err(format!("job `{name}` does not call `{call}`"));
         }
-        let cells = job
-            .get("strategy")
-            .and_then(|s| s.get("matrix"))
-            .and_then(|m| m.get("include"))
-            .and_then(Value::as_sequence)
-            .map_or(0, Vec::len);
-        same_dag(p, name, job.get("needs"), cells)?;
+        same_dag(p, name, &job.needs, job.cells)?;
     }
     Ok(())
 }
@@ -70,12 +46,11 @@ fn calls_cigen(p: &Pipeline, name: &str) -> bool {
 
 /// The provider's `needs` and matrix size are exactly the model's: generate and run must never
 /// disagree about the DAG or the cells.
-fn same_dag(p: &Pipeline, name: &str, needs: Option<&Value>, cells: usize) -> Result<(), String> {
+fn same_dag(p: &Pipeline, name: &str, got: &[String], cells: usize) -> Result<(), String> {
     let Some(j) = p.jobs.get(name) else {
         return Ok(());
     };
-    let got: Vec<&str> = needs.map(strings).unwrap_or_default();
-    if got != j.needs.iter().map(String::as_str).collect::<Vec<_>>() {
+    if got != j.needs {
         return Err(format!(
             "job `{name}` needs {got:?}, the spec says {:?}",
             j.needs
@@ -90,40 +65,29 @@ fn same_dag(p: &Pipeline, name: &str, needs: Option<&Value>, cells: usize) -> Re
     Ok(())
 }
 
-pub(crate) fn gitlab(p: &Pipeline, text: &str) -> Result<(), String> {
-    let doc = parse(text)?;
+pub(crate) fn gitlab(p: &Pipeline, read: &Outline) -> Result<(), String> {
+    let Outline::Gitlab(doc) = read else {
+        return Err("the output was not read as a GitLab pipeline".into());
+    };
     for name in p.jobs.keys() {
         let job = doc
+            .named
             .get(name.as_str())
             .ok_or_else(|| format!("job `{name}` is missing"))?;
-        let script = job.get("script").map(strings).unwrap_or_default();
         let call = format!("cigen run {name} --no-deps");
-        if calls_cigen(p, name) && !script.iter().any(|l| l.starts_with(&call)) {
+        if calls_cigen(p, name) && !job.script.iter().any(|l| l.starts_with(&call)) {
             return Err(format!("job `{name}` does not call `{call}`"));
         }
-        let cells = job
-            .get("parallel")
-            .and_then(|p| p.get("matrix"))
-            .and_then(Value::as_sequence)
-            .map_or(0, Vec::len);
-        same_dag(p, name, job.get("needs"), cells)?;
+        same_dag(p, name, &job.needs, job.cells)?;
         // The reports `cigen run` writes on GitLab must be declared, or they are lost.
-        let reports = job.get("artifacts").and_then(|a| a.get("reports"));
         // One path, or a list (with the job's own `reports.junit`) that starts with it.
-        let junit = reports.and_then(|r| r.get("junit"));
-        let first = junit.and_then(|j| j.as_sequence().and_then(|s| s.first()).or(Some(j)));
-        if first.and_then(Value::as_str) != Some(JUNIT) {
+        if job.junit.as_deref() != Some(JUNIT) {
             return Err(format!(
                 "job `{name}` does not declare the JUnit report {JUNIT}"
             ));
         }
         let has_outputs = p.jobs.get(name).is_some_and(|j| !j.outputs.is_empty());
-        if has_outputs
-            && reports
-                .and_then(|r| r.get("dotenv"))
-                .and_then(Value::as_str)
-                != Some(DOTENV)
-        {
+        if has_outputs && job.dotenv.as_deref() != Some(DOTENV) {
             return Err(format!(
                 "job `{name}` has outputs but no dotenv report {DOTENV}"
             ));
@@ -170,6 +134,15 @@ pub(crate) fn just(p: &Pipeline, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::generate::outline;
+
+    fn github_text(p: &Pipeline, text: &str) -> Result<(), String> {
+        github(p, &outline::github(text)?)
+    }
+
+    fn gitlab_text(p: &Pipeline, text: &str) -> Result<(), String> {
+        gitlab(p, &outline::gitlab(text)?)
+    }
 
     fn pipeline() -> Pipeline {
         let spec = "version: 1\njobs:\n  a:\n    steps: [x]\n  b:\n    needs: [a]\n    matrix: { n: ['1', '2'] }\n    steps: [x]\n";
@@ -187,22 +160,81 @@ mod tests {
     #[test]
     fn github_facts_are_checked() {
         let p = pipeline();
-        assert_eq!(github(&p, GOOD), Ok(()));
+        assert_eq!(github_text(&p, GOOD), Ok(()));
         let no_needs = GOOD.replace("    needs: [a]\n", "");
-        assert!(github(&p, &no_needs)
+        assert!(github_text(&p, &no_needs)
             .unwrap_err()
             .contains("job `b` needs []"));
         let one_cell = GOOD.replace(", {n: '2'}", "");
-        assert!(github(&p, &one_cell)
+        assert!(github_text(&p, &one_cell)
             .unwrap_err()
             .contains("1 matrix cells"));
         let expr = GOOD.replace("$MATRIX_N", "${{ matrix.n }}");
-        assert!(github(&p, &expr).unwrap_err().contains("inside run"));
+        assert!(github_text(&p, &expr).unwrap_err().contains("inside run"));
         let no_call = GOOD.replace("exec cigen run a", "cigen run a");
-        assert!(github(&p, &no_call).unwrap_err().contains("does not call"));
-        assert!(github(&p, "jobs: [")
+        assert!(github_text(&p, &no_call)
+            .unwrap_err()
+            .contains("does not call"));
+        assert!(github_text(&p, "jobs: [")
             .unwrap_err()
             .contains("not valid YAML"));
+    }
+
+    #[test]
+    fn the_whole_document_is_checked_not_only_the_facts() {
+        let p = pipeline();
+        // A key given twice anywhere, even where no fact is read, is refused (providers do).
+        let twice = GOOD.replace(
+            "  a:\n    steps:",
+            "  a:\n    env: {X: '1', X: '2'}\n    steps:",
+        );
+        assert!(github_text(&p, &twice)
+            .unwrap_err()
+            .contains("same key twice"));
+        let job_twice = format!("{GOOD}  a:\n    steps: []\n");
+        assert!(github_text(&p, &job_twice)
+            .unwrap_err()
+            .contains("same key twice"));
+        let compound = format!("{GOOD}? [1, {{x: 2}}]\n: one\n? [1, {{x: 2}}]\n: two\n");
+        assert!(github_text(&p, &compound)
+            .unwrap_err()
+            .contains("same key twice"));
+        // Keys equal as text but not as YAML values are two keys, as `serde_yaml::Value` has it.
+        let distinct = format!("{GOOD}x: {{1: a, '1': b, true: c, 'true': d, ~: e}}\n");
+        assert_eq!(github_text(&p, &distinct), Ok(()));
+        let tagged = GOOD.replace(
+            "  a:\n    steps:",
+            "  a:\n    env: !custom {X: '1'}\n    steps:",
+        );
+        assert_eq!(github_text(&p, &tagged), Ok(()));
+        assert!(github_text(&p, "jobs: {a: {steps: [}}")
+            .unwrap_err()
+            .contains("not valid YAML"));
+    }
+
+    #[test]
+    fn gitlab_facts_are_checked() {
+        let p = pipeline();
+        let job = |name: &str, extra: &str| {
+            format!(
+                "{name}:\n  script: [cigen run {name} --no-deps]\n{extra}  artifacts: {{reports: {{junit: [{JUNIT}, own.xml]}}}}\n"
+            )
+        };
+        let b = "  needs: [a]\n  parallel: {matrix: [{N: '1'}, {N: '2'}]}\n";
+        let good = format!("stages: [test]\n{}{}", job("a", ""), job("b", b));
+        assert_eq!(gitlab_text(&p, &good), Ok(()));
+        let no_report = good.replacen(&format!("[{JUNIT}, own.xml]"), "[own.xml]", 1);
+        assert!(gitlab_text(&p, &no_report)
+            .unwrap_err()
+            .contains("JUnit report"));
+        let one_cell = good.replace(", {N: '2'}", "");
+        assert!(gitlab_text(&p, &one_cell)
+            .unwrap_err()
+            .contains("1 matrix cells"));
+        let twice = format!("{good}stages: [build]\n");
+        assert!(gitlab_text(&p, &twice)
+            .unwrap_err()
+            .contains("same key twice"));
     }
 
     #[test]

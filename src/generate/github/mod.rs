@@ -61,8 +61,12 @@ impl Backend for Github {
         }
     }
 
-    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
-        super::verify::github(p, text)
+    fn read(&self, text: &str) -> Result<super::Outline, String> {
+        super::outline::github(text)
+    }
+
+    fn verify(&self, p: &Pipeline, _text: &str, read: &super::Outline) -> Result<(), String> {
+        super::verify::github(p, read)
     }
 }
 

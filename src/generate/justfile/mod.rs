@@ -104,7 +104,7 @@ impl Backend for Justfile {
         }
     }
 
-    fn verify(&self, p: &Pipeline, text: &str) -> Result<(), String> {
+    fn verify(&self, p: &Pipeline, text: &str, _read: &super::Outline) -> Result<(), String> {
         super::verify::just(p, text)
     }
 
