@@ -2,8 +2,10 @@
 //! pipeline. It stands above the stages it runs (just's `compiler.rs` role), so none of them
 //! needs to know about the others.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+
+mod typed;
 
 use crate::check;
 use crate::diagnostic::Diagnostic;
@@ -40,11 +42,11 @@ pub fn catalogue() -> Vec<(&'static str, Vec<Code>)> {
     ]
 }
 
-/// A successfully loaded spec, with its warnings.
+/// A successfully loaded spec, with its warnings. The typed spec it was built from is gone
+/// (the pipeline took its jobs over); [`load_str_keeping_spec`] keeps a copy.
 #[derive(Debug)]
 pub struct Loaded {
     pub pipeline: Pipeline,
-    pub spec: Spec,
     pub source: SourceFile,
     pub warnings: Vec<Diagnostic>,
 }
@@ -117,14 +119,38 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    load_str(path, &text, root)
+    load_text(path, text, root, false).map(|(loaded, _)| loaded)
 }
 
 /// Loads and checks spec text; `path` names it in messages, `root` is its directory.
 pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadError> {
+    load_text(path, text.to_string(), root, false).map(|(loaded, _)| loaded)
+}
+
+/// [`load_str`], also returning the typed spec: for `init` and `import`, which check that
+/// the spec they wrote reads back as the one they built.
+pub fn load_str_keeping_spec(
+    path: &Path,
+    text: &str,
+    root: &Path,
+) -> Result<(Loaded, Spec), LoadError> {
+    let (loaded, spec) = load_text(path, text.to_string(), root, true)?;
+    Ok((loaded, spec.expect("kept when asked")))
+}
+
+/// [`load_str`] on text it owns: a big spec's text is held once, by its `SourceFile`.
+fn load_text(
+    path: &Path,
+    mut text: String,
+    root: &Path,
+    keep_spec: bool,
+) -> Result<(Loaded, Option<Spec>), LoadError> {
     // A byte-order mark is legal in YAML but would shift every column by one.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     let file = SourceFile::new(path, text);
+    let text = file.text();
     let parsed = source::parse(&file);
     let mut diagnostics = parsed.diagnostics;
     let Some(tree) = parsed.root else {
@@ -142,10 +168,14 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 .with_help("start with `version: 1` and a `jobs:` mapping"),
             );
         }
-        return Err(invalid(file, None, diagnostics));
+        return Err(LoadError::Invalid {
+            source: file,
+            diagnostics,
+        });
     };
-    let mut walked = shape::to_json(&tree, shape::schema_json());
+    let (walked, spec, refused) = typed::walk(&tree);
     diagnostics.extend(walked.diagnostics.iter().cloned());
+    diagnostics.extend(refused);
     let dropped_jobs: HashSet<String> = walked
         .dropped
         .iter()
@@ -154,35 +184,6 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
             _ => None,
         })
         .collect();
-    // When only a required top-level key is broken (say `version`), the rules still check
-    // the jobs: the spec is rejected either way, but every problem shows in one pass.
-    // Taken, not copied: the JSON form of a big spec is many times its text.
-    let value = walked.value.take().or_else(|| {
-        let mut partial = walked.partial.take().filter(|p| p.contains_key("jobs"))?;
-        partial
-            .entry("version")
-            .or_insert(serde_json::Value::from(1));
-        Some(serde_json::Value::Object(partial))
-    });
-    let spec: Option<Spec> = match value {
-        Some(value) => match serde_path_to_error::deserialize::<_, Spec>(value) {
-            Ok(spec) => Some(spec),
-            Err(e) => {
-                // The walk accepted something serde did not: report it at the same place.
-                let p = crate::source::YamlPath::parse(&e.path().to_string());
-                diagnostics.push(
-                    Diagnostic::error(
-                        shape::INVALID_VALUE,
-                        format!("invalid value: {}", e.inner()),
-                    )
-                    .at(p)
-                    .with_help("see the JSON Schema (`cigen schema`) for what this key accepts"),
-                );
-                None
-            }
-        },
-        None => None,
-    };
     if let Some(spec) = &spec {
         // Rules see a spec with broken parts dropped; what they say about those parts (an
         // "empty" list that was really mistyped) would only repeat the shape error.
@@ -212,54 +213,65 @@ pub fn load_str(path: &Path, text: &str, root: &Path) -> Result<Loaded, LoadErro
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| SPEC_FILE_NAME.into());
             // Each step's line, for annotations that point at it (no re-parse later), read
-            // before the tree goes: the tree of a big spec is many times its text, and the
-            // pipeline being built would otherwise sit beside both.
-            let jobs = tree.get("jobs");
-            let lines: HashMap<&str, Vec<Option<usize>>> = spec
-                .jobs
-                .keys()
-                .filter_map(|job| {
-                    let steps = jobs?.get(job)?.get("steps")?;
-                    let source::NodeKind::Seq(items) = &steps.kind else {
-                        return None;
-                    };
-                    let at = |n: &source::Node| Some(file.line_col(n.span.start).0);
-                    Some((job.as_str(), items.iter().map(at).collect()))
-                })
-                .collect();
+            // before the tree goes: the pipeline being built should not sit beside it.
+            let lines = StepLines::new(&tree, &spec, &file);
             let warnings = locate(&tree, warnings);
             drop(tree);
-            let step_line =
-                |job: &str, i: usize| lines.get(job).and_then(|l| l.get(i).copied().flatten());
-            let pipeline = model::build_located(&spec, &file_name, root, &step_line);
+            let kept = keep_spec.then(|| spec.clone());
+            let step_line = |job: usize, step: usize| lines.get(job, step);
+            let pipeline = model::build_located(spec, &file_name, root, &step_line);
             drop(lines);
-            Ok(Loaded {
+            let loaded = Loaded {
                 pipeline,
-                spec,
                 source: file,
                 warnings,
-            })
+            };
+            Ok((loaded, kept))
         }
         _ => {
             let mut all = errors;
             all.extend(warnings);
-            Err(invalid(file, Some(&tree), all))
+            let diagnostics = locate(&tree, all);
+            drop(tree);
+            Err(LoadError::Invalid {
+                source: file,
+                diagnostics,
+            })
         }
     }
 }
 
-fn invalid(
-    file: SourceFile,
-    tree: Option<&source::Node>,
-    diagnostics: Vec<Diagnostic>,
-) -> LoadError {
-    let diagnostics = match tree {
-        Some(t) => locate(t, diagnostics),
-        None => diagnostics,
-    };
-    LoadError::Invalid {
-        source: file,
-        diagnostics,
+/// Each step's 1-based line in the spec (0: unknown), by the job's position among the
+/// spec's jobs: one flat list, as a big spec has thousands of jobs.
+struct StepLines {
+    /// Where each job's steps start in `lines`, and where the last ends.
+    starts: Vec<u32>,
+    lines: Vec<u32>,
+}
+
+impl StepLines {
+    fn new(tree: &source::Node, spec: &Spec, file: &SourceFile) -> Self {
+        let jobs = tree.get("jobs");
+        let mut starts = Vec::with_capacity(spec.jobs.len() + 1);
+        let mut lines = Vec::new();
+        let line = |n: &source::Node| u32::try_from(file.line_col(n.span().start).0).unwrap_or(0);
+        for job in spec.jobs.keys() {
+            starts.push(lines.len() as u32);
+            let steps = jobs.and_then(|j| j.get(job)?.get("steps"));
+            if let Some(source::NodeKind::Seq(items)) = steps.map(|s| &s.kind) {
+                lines.extend(items.iter().map(line));
+            }
+        }
+        starts.push(lines.len() as u32);
+        StepLines { starts, lines }
+    }
+
+    fn get(&self, job: usize, step: usize) -> Option<usize> {
+        let (&start, &end) = (self.starts.get(job)?, self.starts.get(job + 1)?);
+        let at = (start as usize)
+            .checked_add(step)
+            .filter(|&i| i < end as usize)?;
+        self.lines.get(at).filter(|&&l| l > 0).map(|&l| l as usize)
     }
 }
 

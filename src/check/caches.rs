@@ -182,7 +182,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         // The job's own toolchains, else the spec-wide ones (as the model resolves them).
-        let tools = j.setup.as_ref().unwrap_or(&spec.setup).tools();
+        let tools = j.setup.as_deref().unwrap_or(&spec.setup).tools();
         for (i, s) in c.setup.iter().enumerate() {
             if let Some(why) = releases(spec).filter(|_| workflows_enabled(spec)) {
                 out.push(

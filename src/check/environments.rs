@@ -43,7 +43,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         let Some(env) = &j.environment else { continue };
         let ep = YamlPath::root().key("jobs").key(job).key("environment");
-        let name_at = match env {
+        let name_at = match &**env {
             Environment::Name(_) => ep.clone(),
             Environment::Full { .. } => ep.key("name"),
         };

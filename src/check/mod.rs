@@ -53,7 +53,7 @@ pub struct Context<'a> {
     pub dropped_jobs: &'a HashSet<String>,
     /// Every part dropped by the shape check; a rule about emptiness must not count them.
     pub dropped: &'a [YamlPath],
-    pub tree: &'a Node,
+    pub tree: &'a Node<'a>,
     /// The spec's directory: rules about files on disk (output paths, templates, the pin
     /// lock) look there, so `check` refuses whatever `generate` would.
     pub root: &'a std::path::Path,

@@ -29,7 +29,7 @@ fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath, &'s
             out.push((&n.matrix, p.key("not").key("matrix"), "when.matrix"));
         }
     }
-    if let Some(AllowFailure::Cells(c)) = &job.allow_failure {
+    if let Some(AllowFailure::Cells(c)) = job.allow_failure.as_deref() {
         let at = jp.key("allow_failure").key("matrix");
         out.push((&c.matrix, at, "allow_failure.matrix"));
     }

@@ -156,7 +156,7 @@ fn jobs(words: &[OsString]) -> Option<Jobs> {
                     .get("description")
                     .and_then(|d| d.as_str())
                     .map(str::to_string);
-                (e.key.clone(), description)
+                (String::from(&e.key), description)
             })
             .collect(),
         _ => Vec::new(),

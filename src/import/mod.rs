@@ -214,12 +214,12 @@ pub(crate) fn import(
     release_safe_caches(&mut draft);
     let next_steps = targets(&mut draft, root, !workflows.is_empty(), gitlab_file);
     let text = emit::text(&draft);
-    let loaded = crate::compile::load_str(spec_path, &text, root).map_err(|e| ImportError {
+    let (loaded, read) = crate::compile::load_str_keeping_spec(spec_path, &text, root).map_err(|e| ImportError {
         message: format!(
             "cigen bug: the imported spec does not load ({e}); please report it with the files you imported. The text was:\n{text}"
         ),
     })?;
-    if loaded.spec != draft.spec {
+    if read != draft.spec {
         return Err(ImportError {
             message: format!("cigen bug: the imported spec reads back differently from what was built; please report it. The text was:\n{text}"),
         });

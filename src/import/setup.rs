@@ -167,7 +167,7 @@ fn per_job(draft: &mut Draft) {
             format!("this job {what}, unlike the spec's `setup:`: it has a `setup:` of its own"),
         );
         if let Some(j) = draft.spec.jobs.get_mut(&job) {
-            j.setup = Some(w);
+            j.setup = Some(Box::new(w));
         }
     }
 }

@@ -199,9 +199,9 @@ pub(crate) fn init(root: &Path, spec_path: &Path) -> Result<Made, String> {
             .join(", ")
     );
     let text = crate::import::spec_text(&spec, &header, &|_| Vec::new());
-    let loaded = crate::compile::load_str(spec_path, &text, root)
+    let (_, read) = crate::compile::load_str_keeping_spec(spec_path, &text, root)
         .map_err(|e| format!("cigen bug: the spec written by init does not load ({e}):\n{text}"))?;
-    if loaded.spec != spec {
+    if read != spec {
         return Err(format!(
             "cigen bug: the spec written by init reads back differently:\n{text}"
         ));

@@ -63,124 +63,184 @@ fn summary(description: Option<&str>) -> Option<String> {
         .map(|l| l.trim().to_string())
 }
 
-/// The 1-based line of step `index` of `job` in the spec, when known.
-pub type StepLine<'a> = &'a dyn Fn(&str, usize) -> Option<usize>;
+/// The 1-based line in the spec of a step (the job's position among the spec's jobs, the
+/// step's among its steps), when known.
+pub type StepLine<'a> = &'a dyn Fn(usize, usize) -> Option<usize>;
 
 /// Builds the resolved pipeline. `spec_file` is the spec's file name, `root` its directory.
 pub fn build(spec: &Spec, spec_file: &str, root: &Path) -> Pipeline {
-    build_located(spec, spec_file, root, &|_, _| None)
+    build_located(spec.clone(), spec_file, root, &|_, _| None)
 }
 
-/// [`build`], with each step's line in the spec.
-pub fn build_located(spec: &Spec, spec_file: &str, root: &Path, line: StepLine<'_>) -> Pipeline {
-    let needs: IndexMap<&str, Vec<&str>> = spec
-        .jobs
-        .iter()
-        .map(|(k, j)| (k.as_str(), j.needs.iter().map(String::as_str).collect()))
-        .collect();
-    let order = dag::topo_order(&needs).unwrap_or_else(|_| needs.keys().copied().collect());
-    let mut jobs = IndexMap::with_capacity(spec.jobs.len());
-    let shared_setup = Arc::new(spec.setup.clone());
-    let default_shell: Arc<[String]> = DEFAULT_SHELL
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
-    for name in order {
-        let j = &spec.jobs[name];
-        let job_retry = j.retry.as_ref().map(retry);
-        let steps = j
-            .steps
+/// [`build`] on a spec it takes over (its jobs' text is moved, not copied: a big spec's
+/// pipeline is not built beside a second copy of it), with each step's line in the spec.
+pub fn build_located(mut spec: Spec, spec_file: &str, root: &Path, line: StepLine<'_>) -> Pipeline {
+    let order: Vec<usize> = {
+        let needs: IndexMap<&str, Vec<&str>> = spec
+            .jobs
             .iter()
-            .enumerate()
-            .map(|(i, s)| match s {
-                StepSpec::Command(run) => Step {
-                    name: step_name(None, run),
-                    line: line(name, i),
-                    run: run.clone(),
-                    env: IndexMap::new(),
-                    timeout: None,
-                    retry: job_retry,
-                    when: None,
-                    working_directory: None,
-                },
-                StepSpec::Full(s) => Step {
+            .map(|(k, j)| (k.as_str(), j.needs.iter().map(String::as_str).collect()))
+            .collect();
+        let order = dag::topo_order(&needs).unwrap_or_else(|_| needs.keys().copied().collect());
+        order
+            .iter()
+            .filter_map(|name| needs.get_index_of(*name))
+            .collect()
+    };
+    let shared = Shared {
+        setup: Arc::new(spec.setup.clone()),
+        shell: DEFAULT_SHELL
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
+        when: Arc::default(),
+        runs_on: Arc::default(),
+    };
+    let secret_sources = secret_sources(&spec);
+    let mut jobs = IndexMap::with_capacity(spec.jobs.len());
+    // Each job is taken out of the spec (the last one moving into its place), and the spec's
+    // table is shrunk as it empties: the jobs of a big spec are not held twice over.
+    let mut now_at: Vec<usize> = (0..spec.jobs.len()).collect();
+    let mut first_at: Vec<usize> = now_at.clone();
+    for i in order {
+        let at = now_at[i];
+        let Some((name, j)) = spec.jobs.swap_remove_index(at) else {
+            continue;
+        };
+        let last = spec.jobs.len();
+        if at != last {
+            let moved = first_at[last];
+            first_at[at] = moved;
+            now_at[moved] = at;
+        }
+        if spec.jobs.capacity() > 2 * spec.jobs.len() + SHRINK_SLACK {
+            spec.jobs.shrink_to_fit();
+        }
+        let job = job(&name, j, &spec.secrets, &shared, &|step| line(i, step));
+        jobs.insert(name, job);
+    }
+    Pipeline {
+        name: spec.name.take().unwrap_or_else(|| "CI".to_string()),
+        spec_file: spec_file.to_string(),
+        root: root.to_path_buf(),
+        env: std::mem::take(&mut spec.env),
+        env_file: spec.env_file.as_ref().map(|p| p.to_string()),
+        secrets: spec.secrets.iter().map(|s| s.name().to_string()).collect(),
+        secret_sources,
+        setup: std::mem::take(&mut spec.setup),
+        triggers: std::mem::take(&mut spec.triggers),
+        jobs,
+        targets: targets(spec.targets.as_ref(), root),
+    }
+}
+
+/// Jobs' worth of room the spec's emptying table may keep before it is shrunk.
+const SHRINK_SLACK: usize = 1024;
+
+/// What jobs that leave a setting out share instead of each holding a copy.
+struct Shared {
+    setup: Arc<spec::Setup>,
+    shell: Arc<[String]>,
+    when: Arc<super::When>,
+    runs_on: Arc<spec::RunsOn>,
+}
+
+/// One job of the pipeline, from the spec's job `j` (taken over).
+fn job(
+    name: &str,
+    j: spec::Job,
+    spec_secrets: &[spec::Secret],
+    shared: &Shared,
+    line: &dyn Fn(usize) -> Option<usize>,
+) -> Job {
+    let job_retry = j.retry.as_deref().map(retry);
+    let steps = j
+        .steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| match s {
+            StepSpec::Command(run) => Step {
+                name: step_name(None, &run),
+                line: line(i),
+                run,
+                env: IndexMap::new(),
+                timeout: None,
+                retry: job_retry,
+                when: None,
+                working_directory: None,
+            },
+            StepSpec::Full(s) => {
+                let s = *s;
+                Step {
                     name: step_name(s.name.as_deref(), &s.run),
-                    line: line(name, i),
-                    run: s.run.clone(),
-                    env: s.env.clone(),
+                    line: line(i),
+                    run: s.run,
+                    env: s.env,
                     timeout: dur(&s.timeout),
                     retry: s.retry.as_ref().map(retry).or(job_retry),
                     when: s.when.as_ref().map(|w| Box::new(when::resolve(w))),
                     working_directory: s.working_directory.as_ref().map(|p| p.to_string()),
-                },
-            })
-            .collect();
-        let mut secrets: Vec<String> = Vec::new();
-        for s in spec.secrets.iter().chain(&j.secrets) {
-            if !secrets.iter().any(|n| n == s.name()) {
-                secrets.push(s.name().to_string());
+                }
             }
+        })
+        .collect();
+    let mut secrets: Vec<String> = Vec::new();
+    for s in spec_secrets.iter().chain(&j.secrets) {
+        if !secrets.iter().any(|n| n == s.name()) {
+            secrets.push(s.name().to_string());
         }
-        let job = Job {
-            name: name.to_string(),
-            description: j.description.clone(),
-            summary: summary(j.description.as_deref()),
-            needs: j.needs.clone(),
-            steps,
-            setup: match &j.setup {
-                Some(own) => Arc::new(own.clone()),
-                None => Arc::clone(&shared_setup),
-            },
-            env: j.env.clone(),
-            matrix: j.matrix.as_deref().map(|m| Box::new(matrix::expand(m))),
-            when: Box::new(j.when.as_deref().map(when::resolve).unwrap_or_default()),
-            timeout: dur(&j.timeout),
-            services: j
-                .services
-                .iter()
-                .map(|(k, s)| (k.clone(), service(s)))
-                .collect(),
-            artifacts: j.artifacts.iter().map(|a| a.to_string()).collect(),
-            cache: j.cache.clone(),
-            reports: j.reports.clone().unwrap_or_default(),
-            coverage: j.coverage.clone(),
-            outputs: j.outputs.clone(),
-            permissions: j.permissions.clone(),
-            environment: j.environment.clone(),
-            secrets,
-            shell: match j.shell.as_deref() {
-                None => Arc::clone(&default_shell),
-                Some(own) => own.split_whitespace().map(str::to_string).collect(),
-            },
-            working_directory: j.working_directory.as_ref().map(|p| p.to_string()),
-            runs_on: j.runs_on.clone().unwrap_or_default(),
-            fail_fast: j.fail_fast.unwrap_or(true),
-            full_history: j.full_history.unwrap_or(false),
-            concurrency: j.concurrency.clone(),
-            allow_failure: match &j.allow_failure {
-                None | Some(spec::AllowFailure::All(false)) => super::AllowFailure::None,
-                Some(spec::AllowFailure::All(true)) => super::AllowFailure::All,
-                Some(spec::AllowFailure::Cells(c)) => when::matrix(&c.matrix)
-                    .map(super::AllowFailure::Cells)
-                    .unwrap_or_default(),
-            },
-            after: j.when.as_ref().and_then(|w| w.needs).unwrap_or_default(),
-            manual: j.manual.unwrap_or(false),
-        };
-        jobs.insert(name.to_string(), job);
     }
-    Pipeline {
-        name: spec.name.clone().unwrap_or_else(|| "CI".to_string()),
-        spec_file: spec_file.to_string(),
-        root: root.to_path_buf(),
-        env: spec.env.clone(),
-        env_file: spec.env_file.as_ref().map(|p| p.to_string()),
-        secrets: spec.secrets.iter().map(|s| s.name().to_string()).collect(),
-        secret_sources: secret_sources(spec),
-        setup: spec.setup.clone(),
-        triggers: spec.triggers.clone(),
-        jobs,
-        targets: targets(spec.targets.as_ref(), root),
+    Job {
+        name: name.to_string(),
+        summary: summary(j.description.as_deref()),
+        description: j.description,
+        needs: j.needs,
+        steps,
+        setup: match j.setup {
+            Some(own) => Arc::new(*own),
+            None => Arc::clone(&shared.setup),
+        },
+        env: j.env,
+        matrix: j.matrix.as_deref().map(|m| Box::new(matrix::expand(m))),
+        when: match j.when.as_deref() {
+            Some(w) => Arc::new(when::resolve(w)),
+            None => Arc::clone(&shared.when),
+        },
+        timeout: dur(&j.timeout),
+        services: j
+            .services
+            .iter()
+            .map(|(k, s)| (k.clone(), service(s)))
+            .collect(),
+        artifacts: j.artifacts.iter().map(|a| a.to_string()).collect(),
+        cache: j.cache,
+        reports: j.reports.map(|r| *r).unwrap_or_default(),
+        coverage: j.coverage,
+        outputs: j.outputs,
+        permissions: j.permissions,
+        environment: j.environment,
+        secrets,
+        shell: match j.shell.as_deref() {
+            None => Arc::clone(&shared.shell),
+            Some(own) => own.split_whitespace().map(str::to_string).collect(),
+        },
+        working_directory: j.working_directory.as_ref().map(|p| p.to_string()),
+        runs_on: match j.runs_on {
+            Some(own) => Arc::from(own),
+            None => Arc::clone(&shared.runs_on),
+        },
+        fail_fast: j.fail_fast.unwrap_or(true),
+        full_history: j.full_history.unwrap_or(false),
+        concurrency: j.concurrency,
+        allow_failure: match j.allow_failure.as_deref() {
+            None | Some(spec::AllowFailure::All(false)) => super::AllowFailure::None,
+            Some(spec::AllowFailure::All(true)) => super::AllowFailure::All,
+            Some(spec::AllowFailure::Cells(c)) => when::matrix(&c.matrix)
+                .map(|m| super::AllowFailure::Cells(Box::new(m)))
+                .unwrap_or_default(),
+        },
+        after: j.when.as_ref().and_then(|w| w.needs).unwrap_or_default(),
+        manual: j.manual.unwrap_or(false),
     }
 }
 

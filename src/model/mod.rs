@@ -44,6 +44,8 @@ pub struct Pipeline {
     pub targets: Targets,
 }
 
+// Its size counts: a big spec's pipeline holds thousands. Settings most jobs leave out are
+// boxed or shared (`when`, `runs_on`, `setup`, `shell`).
 #[derive(Debug, Clone)]
 pub struct Job {
     pub name: String,
@@ -58,27 +60,29 @@ pub struct Job {
     pub setup: std::sync::Arc<Setup>,
     pub env: IndexMap<String, EnvValue>,
     pub matrix: Option<Box<Matrix>>,
-    pub when: Box<When>,
+    /// Jobs without conditions share one empty `When` (a big spec has thousands of them).
+    pub when: std::sync::Arc<When>,
     pub timeout: Option<Duration>,
     pub services: IndexMap<String, Service>,
     /// Files or globs handed to dependents (`!` excludes), relative to the spec.
     pub artifacts: Vec<String>,
     /// What CI caches between runs (`None`: nothing); never used locally.
-    pub cache: Option<spec::Cache>,
+    pub cache: Option<Box<spec::Cache>>,
     /// Report files the steps write (empty: none).
     pub reports: spec::Reports,
     /// The regex that finds the coverage figure in the job's output (checked by `check`).
     pub coverage: Option<String>,
     pub outputs: Vec<String>,
     pub permissions: IndexMap<String, Permission>,
-    pub environment: Option<Environment>,
+    pub environment: Option<Box<Environment>>,
     /// Every secret the job may read: the spec-wide ones, then the job's own.
     pub secrets: Vec<String>,
     /// Shell words; the step text is appended as the last argument. Jobs with the same shell
     /// share one list.
     pub shell: std::sync::Arc<[String]>,
     pub working_directory: Option<String>,
-    pub runs_on: Box<spec::RunsOn>,
+    /// Jobs that leave `runs-on` out share one empty one.
+    pub runs_on: std::sync::Arc<spec::RunsOn>,
     /// Whether a failure of one of the job's units stops the run (cancels running units,
     /// starts nothing new); `false` lets everything else go on (`fail_fast: false`).
     pub fail_fast: bool,
@@ -101,7 +105,7 @@ pub enum AllowFailure {
     None,
     All,
     /// The cells with one of the listed values for every key.
-    Cells(IndexMap<String, Vec<String>>),
+    Cells(Box<IndexMap<String, Vec<String>>>),
 }
 
 impl AllowFailure {

@@ -1,5 +1,7 @@
-//! Resolved run conditions: globs compiled once, lists flattened, so deciding a condition
-//! never parses anything (`run/when.rs` only evaluates).
+//! Resolved run conditions: globs compiled once (when first matched), lists flattened, so
+//! deciding a condition never parses anything (`run/when.rs` only evaluates).
+
+use std::sync::OnceLock;
 
 use globset::{GlobSet, GlobSetBuilder};
 use indexmap::IndexMap;
@@ -46,14 +48,17 @@ impl When {
     }
 }
 
-/// Globs as written (for messages) and compiled (for matching).
+/// Globs as written (for messages) and compiled (for matching) when first matched: a run
+/// of one job of a big spec compiles that job's globs, not every job's (and the pipeline
+/// of 20,000 jobs holds no compiled sets it never uses).
 #[derive(Debug, Clone)]
 pub struct Patterns {
     /// The patterns as the spec wrote them, `!` included.
     pub texts: Vec<String>,
+    fold_case: bool,
     /// Included and excluded sets, boxed: a job without patterns should not carry the
-    /// space of two compiled sets inline (20,000 jobs made that megabytes).
-    sets: Box<(GlobSet, GlobSet)>,
+    /// space of two compiled sets inline.
+    sets: OnceLock<Box<(GlobSet, GlobSet)>>,
 }
 
 impl Patterns {
@@ -62,14 +67,26 @@ impl Patterns {
         Patterns::build(globs, false)
     }
 
-    /// Compiles `globs`; `fold_case` matches without regard to case.
+    /// `globs`, to be compiled when first matched; `fold_case` matches without regard to case.
     fn build(globs: &[Glob], fold_case: bool) -> Patterns {
+        Patterns {
+            texts: globs.iter().map(|g| g.as_str().to_string()).collect(),
+            fold_case,
+            sets: OnceLock::new(),
+        }
+    }
+
+    fn compile(&self) -> (GlobSet, GlobSet) {
         let mut include = GlobSetBuilder::new();
         let mut exclude = GlobSetBuilder::new();
-        for g in globs {
-            let (negated, pattern) = g.negation();
+        for text in &self.texts {
+            // As `Glob::negation` reads it.
+            let (negated, pattern) = match text.strip_prefix('!') {
+                Some(p) => (true, p),
+                None => (false, text.as_str()),
+            };
             // The shape check compiled every glob already; one that fails now matches nothing.
-            let compiled = if fold_case {
+            let compiled = if self.fold_case {
                 globset::GlobBuilder::new(pattern)
                     .literal_separator(true)
                     .case_insensitive(true)
@@ -85,13 +102,10 @@ impl Patterns {
                 }
             }
         }
-        Patterns {
-            texts: globs.iter().map(|g| g.as_str().to_string()).collect(),
-            sets: Box::new((
-                include.build().unwrap_or_else(|_| GlobSet::empty()),
-                exclude.build().unwrap_or_else(|_| GlobSet::empty()),
-            )),
-        }
+        (
+            include.build().unwrap_or_else(|_| GlobSet::empty()),
+            exclude.build().unwrap_or_else(|_| GlobSet::empty()),
+        )
     }
 
     /// Name patterns (branches): the same meaning as file patterns, so `!` excludes
@@ -112,7 +126,8 @@ impl Patterns {
 
     /// Whether `text` is selected: some pattern includes it and none excludes it.
     pub fn selects(&self, text: &str) -> bool {
-        self.sets.0.is_match(text) && !self.sets.1.is_match(text)
+        let sets = self.sets.get_or_init(|| Box::new(self.compile()));
+        sets.0.is_match(text) && !sets.1.is_match(text)
     }
 }
 

@@ -7,7 +7,7 @@ mod schema;
 mod walk;
 
 pub use schema::{schema_json, schema_text};
-pub use walk::{to_json, Walked};
+pub use walk::{to_json, Stream, Walked};
 
 use crate::diagnostic::Code;
 

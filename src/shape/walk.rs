@@ -6,6 +6,7 @@
 //! user meant and what every output re-quotes. Booleans accept only `true`/`false`: the YAML
 //! 1.1 words (`yes`, `on`) mean different things to GitHub and GitLab and are refused.
 
+mod allowed;
 mod scalar;
 mod type_error;
 
@@ -14,7 +15,7 @@ use serde_json::{Map, Value};
 use super::foreign;
 use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, required_help};
 use crate::diagnostic::{did_you_mean, Diagnostic};
-use crate::source::{Node, NodeKind, PathSegment, ScalarStyle, YamlPath};
+use crate::source::{Node, NodeKind, PathSegment, YamlPath};
 
 /// Result of the walk: the typed value (entries with errors dropped so later rules can still
 /// run) and the diagnostics.
@@ -28,14 +29,27 @@ pub struct Walked {
     pub partial: Option<Map<String, Value>>,
 }
 
-/// Converts `root` to JSON following `schema` (a root schema with `definitions`).
-pub fn to_json(root: &Node, schema: &Value) -> Walked {
+/// Takes each entry of one top-level mapping as soon as it is walked (the `jobs:` of a big
+/// spec), so its caller can type it at once: the JSON form of only one entry exists at a
+/// time, rather than of the whole document beside its tree. That mapping's value in the
+/// result is then an empty object.
+pub struct Stream<'s> {
+    /// The top-level key whose entries are streamed.
+    pub key: &'s str,
+    /// Receives each entry that walked without errors: its key and its JSON form.
+    pub sink: &'s mut dyn FnMut(&str, Value),
+}
+
+/// Converts `root` to JSON following `schema` (a root schema with `definitions`), handing
+/// the entries of `stream`'s mapping to its sink instead of keeping them.
+pub fn to_json<'s>(root: &Node, schema: &'s Value, stream: Option<Stream<'s>>) -> Walked {
     let mut w = Walker {
         root: schema,
         diagnostics: Vec::new(),
         dropped: Vec::new(),
         partial: None,
         reported: Vec::new(),
+        stream,
     };
     let value = w.walk(root, schema, &YamlPath::root(), None);
     Walked {
@@ -53,6 +67,7 @@ struct Walker<'s> {
     partial: Option<Map<String, Value>>,
     /// Entries already reported as written in the wrong place (`foreign::misindented`).
     reported: Vec<YamlPath>,
+    stream: Option<Stream<'s>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -277,82 +292,6 @@ impl<'s> Walker<'s> {
         None
     }
 
-    fn walk_enum(&mut self, node: &Node, allowed: &[Value], path: &YamlPath) -> Option<Value> {
-        // A constant that is not text (`version: 1`): the one value there is, typed as such.
-        if let [c @ (Value::Number(_) | Value::Bool(_))] = allowed {
-            let want = c.to_string();
-            let plain = matches!(
-                node.kind,
-                NodeKind::Scalar {
-                    style: ScalarStyle::Plain,
-                    ..
-                }
-            );
-            if plain && node.as_str() == Some(want.as_str()) {
-                return Some(c.clone());
-            }
-            let field = match path.0.last() {
-                Some(PathSegment::Key(k)) => k.as_str(),
-                _ => "value",
-            };
-            let quoted = !plain && node.as_str() == Some(want.as_str());
-            let found = match quoted {
-                true => format!("the quoted text \"{want}\""),
-                false => describe_node(node),
-            };
-            self.diagnostics.push(
-                Diagnostic::error(
-                    super::INVALID_VALUE,
-                    format!("expected `{want}`, found {found}"),
-                )
-                .at(path.clone())
-                .with_label("the only value allowed here")
-                .with_help(match quoted {
-                    true => format!("write `{field}: {want}`, without quotes"),
-                    false => format!("write `{field}: {want}`"),
-                }),
-            );
-            return None;
-        }
-        let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
-        if let Some(text) = node.as_str().filter(|_| !node.is_null()) {
-            if names.contains(&text) {
-                return Some(Value::String(text.to_string()));
-            }
-        }
-        let list = names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut d = Diagnostic::error(
-            super::INVALID_VALUE,
-            format!("expected one of {list}, found {}", describe_node(node)),
-        )
-        .at(path.clone())
-        .with_label("not an allowed value");
-        let text = node.as_str().unwrap_or("");
-        let alias = match text {
-            "pr" | "mr" | "merge_request" | "pull-request" => Some("pull_request"),
-            "cron" | "scheduled" => Some("schedule"),
-            "dispatch" | "workflow_dispatch" | "web" => Some("manual"),
-            "tags" => Some("tag"),
-            // GitHub's status functions, where a post step's typed `if:` goes.
-            "!cancelled()" | "${{ !cancelled() }}" => Some("not_cancelled"),
-            "always()" | "${{ always() }}" => Some("always"),
-            "failure()" | "${{ failure() }}" => Some("failure"),
-            "success()" | "${{ success() }}" => Some("success"),
-            _ => None,
-        }
-        .filter(|a| names.contains(a));
-        d = match alias.or_else(|| did_you_mean(text, names.iter().copied())) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None => d.with_help(format!("write one of {list}")),
-        };
-        self.diagnostics.push(d);
-        None
-    }
-
     fn walk_object(
         &mut self,
         node: &Node,
@@ -387,10 +326,10 @@ impl<'s> Walker<'s> {
                 self.dropped.push(child_path);
                 continue;
             }
-            if let Some(prop) = props.and_then(|p| p.get(&e.key)) {
+            if let Some(prop) = props.and_then(|p| p.get(e.key.as_str())) {
                 match self.walk(&e.value, prop, &child_path, Some(&e.key)) {
                     Some(v) => {
-                        out.insert(e.key.clone(), v);
+                        out.insert(String::from(&e.key), v);
                     }
                     // An optional property with errors is dropped so later rules still run.
                     None => {
@@ -447,9 +386,14 @@ impl<'s> Walker<'s> {
                 }
                 Some(extra @ Value::Object(_)) => {
                     match self.walk(&e.value, extra, &child_path, Some(&e.key)) {
-                        Some(v) => {
-                            out.insert(e.key.clone(), v);
-                        }
+                        Some(v) => match &mut self.stream {
+                            Some(s) if matches!(path.0.as_slice(), [PathSegment::Key(k)] if k == s.key) => {
+                                (s.sink)(&e.key, v)
+                            }
+                            _ => {
+                                out.insert(String::from(&e.key), v);
+                            }
+                        },
                         None => self.dropped.push(child_path),
                     }
                 }
@@ -457,7 +401,7 @@ impl<'s> Walker<'s> {
                     if let Some(v) =
                         self.walk(&e.value, &Value::Bool(true), &child_path, Some(&e.key))
                     {
-                        out.insert(e.key.clone(), v);
+                        out.insert(String::from(&e.key), v);
                     }
                 }
             }

@@ -5,11 +5,13 @@ mod node;
 mod parse;
 mod path;
 mod syntax;
+mod text;
 
 pub use file::{SourceFile, Span};
 pub use node::{MapEntry, Mapping, Node, NodeKind, Parsed, ScalarStyle};
 pub use parse::parse;
 pub use path::{PathSegment, YamlPath};
+pub use text::Text;
 
 use crate::diagnostic::Code;
 

@@ -3,8 +3,12 @@
 //!
 //! Scalars keep their raw text and style so that later layers decide how to type them (YAML
 //! 1.1 and 1.2 disagree about `no`, `on`, `012`, so the raw text is the only safe truth).
+//!
+//! The tree is kept small, as a big spec's tree is held while the typed spec is built and
+//! checked: text borrowed from the spec (`text.rs`), spans as two `u32`, collections boxed
+//! at their exact length.
 
-use super::{Span, YamlPath};
+use super::{Span, Text, YamlPath};
 use crate::diagnostic::Diagnostic;
 
 /// Mappings up to this size are searched linearly (cheaper than hashing every key).
@@ -17,32 +21,69 @@ pub enum ScalarStyle {
     Block,
 }
 
-#[derive(Debug, Clone)]
-pub struct MapEntry {
-    pub key: String,
-    pub key_span: Span,
-    pub value: Node,
+/// A byte range of the spec as the tree stores it (`parse` refuses texts beyond `u32`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Range {
+    start: u32,
+    end: u32,
+}
+
+impl From<Span> for Range {
+    fn from(s: Span) -> Self {
+        let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Range {
+            start: at(s.start),
+            end: at(s.end),
+        }
+    }
+}
+
+impl From<Range> for Span {
+    fn from(r: Range) -> Self {
+        Span::new(r.start as usize, r.end as usize)
+    }
 }
 
 #[derive(Debug, Clone)]
-pub enum NodeKind {
-    Scalar { value: String, style: ScalarStyle },
-    Seq(Vec<Node>),
-    Map(Mapping),
+pub struct MapEntry<'t> {
+    pub key: Text<'t>,
+    key_range: Range,
+    pub value: Node<'t>,
+}
+
+impl<'t> MapEntry<'t> {
+    pub(super) fn new(key: Text<'t>, key_span: Span, value: Node<'t>) -> Self {
+        MapEntry {
+            key,
+            key_range: key_span.into(),
+            value,
+        }
+    }
+
+    pub fn key_span(&self) -> Span {
+        self.key_range.into()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum NodeKind<'t> {
+    Scalar { value: Text<'t>, style: ScalarStyle },
+    Seq(Box<[Node<'t>]>),
+    Map(Mapping<'t>),
 }
 
 /// A mapping's entries in document order. A large mapping (the `jobs:` of a monorepo) also
 /// keeps its entry positions sorted by key, so looking a key up is a binary search rather
 /// than a scan: locating every job's steps stays linear in the number of jobs.
 #[derive(Debug, Clone, Default)]
-pub struct Mapping {
-    entries: Vec<MapEntry>,
+pub struct Mapping<'t> {
+    entries: Box<[MapEntry<'t>]>,
     /// Positions in `entries` sorted by key; empty for mappings of at most `LINEAR_KEYS`.
     sorted: Box<[u32]>,
 }
 
-impl Mapping {
-    pub(super) fn new(entries: Vec<MapEntry>) -> Self {
+impl<'t> Mapping<'t> {
+    pub(super) fn new(entries: Vec<MapEntry<'t>>) -> Self {
         let sorted = if entries.len() > LINEAR_KEYS {
             let mut order: Vec<u32> = (0..entries.len() as u32).collect();
             order.sort_by(|a, b| entries[*a as usize].key.cmp(&entries[*b as usize].key));
@@ -50,11 +91,14 @@ impl Mapping {
         } else {
             Box::default()
         };
-        Mapping { entries, sorted }
+        Mapping {
+            entries: entries.into_boxed_slice(),
+            sorted,
+        }
     }
 
     /// The entry for `key` (keys are unique: duplicates were reported and dropped).
-    pub fn find(&self, key: &str) -> Option<&MapEntry> {
+    pub fn find(&self, key: &str) -> Option<&MapEntry<'t>> {
         if self.sorted.is_empty() {
             return self.entries.iter().find(|e| e.key == key);
         }
@@ -66,35 +110,48 @@ impl Mapping {
     }
 }
 
-impl<'a> IntoIterator for &'a Mapping {
-    type Item = &'a MapEntry;
-    type IntoIter = std::slice::Iter<'a, MapEntry>;
+impl<'a, 't> IntoIterator for &'a Mapping<'t> {
+    type Item = &'a MapEntry<'t>;
+    type IntoIter = std::slice::Iter<'a, MapEntry<'t>>;
     fn into_iter(self) -> Self::IntoIter {
         self.entries.iter()
     }
 }
 
-impl std::ops::Deref for Mapping {
-    type Target = [MapEntry];
-    fn deref(&self) -> &[MapEntry] {
+impl<'t> std::ops::Deref for Mapping<'t> {
+    type Target = [MapEntry<'t>];
+    fn deref(&self) -> &[MapEntry<'t>] {
         &self.entries
     }
 }
 
+/// A node of the tree, borrowing from the spec's text (`'t`).
 #[derive(Debug, Clone)]
-pub struct Node {
-    pub kind: NodeKind,
-    pub span: Span,
+pub struct Node<'t> {
+    pub kind: NodeKind<'t>,
+    range: Range,
 }
 
 /// Result of parsing: the tree when the syntax was readable, plus every problem found.
 #[derive(Debug)]
-pub struct Parsed {
-    pub root: Option<Node>,
+pub struct Parsed<'t> {
+    pub root: Option<Node<'t>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Node {
+impl<'t> Node<'t> {
+    pub(super) fn new(kind: NodeKind<'t>, span: Span) -> Self {
+        Node {
+            kind,
+            range: span.into(),
+        }
+    }
+
+    /// Where the node is in the spec's text.
+    pub fn span(&self) -> Span {
+        self.range.into()
+    }
+
     pub fn type_name(&self) -> &'static str {
         match &self.kind {
             NodeKind::Scalar { .. } if self.is_null() => "null",
@@ -117,7 +174,7 @@ impl Node {
         }
     }
 
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'t>> {
         match &self.kind {
             NodeKind::Map(entries) => entries.find(key).map(|e| &e.value),
             _ => None,
@@ -133,7 +190,7 @@ impl Node {
             match (seg, &node.kind) {
                 (PathSegment::Key(k), NodeKind::Map(entries)) => {
                     let e = entries.find(k)?;
-                    last_key = Some(e.key_span);
+                    last_key = Some(e.key_span());
                     node = &e.value;
                 }
                 (PathSegment::Index(i), NodeKind::Seq(items)) => {
@@ -144,9 +201,9 @@ impl Node {
             }
         }
         if key_span {
-            last_key.or(Some(node.span))
+            last_key.or(Some(node.span()))
         } else {
-            Some(node.span)
+            Some(node.span())
         }
     }
 
@@ -158,7 +215,7 @@ impl Node {
                 return span;
             }
             if p.0.pop().is_none() {
-                return self.span;
+                return self.span();
             }
         }
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle as SaphyrStyle, ScanError};
 
 use super::node::{MapEntry, Mapping, Node, NodeKind, Parsed, ScalarStyle, LINEAR_KEYS};
-use super::{SourceFile, Span};
+use super::{SourceFile, Span, Text};
 use crate::diagnostic::Diagnostic;
 
 /// Alias expansion budget (nodes copied in by `*alias`): defeats "billion laughs" documents.
@@ -22,7 +22,17 @@ const MAX_DEPTH: usize = 128;
 
 /// Parses one YAML document. Syntax errors stop parsing; duplicate keys are reported and the
 /// first occurrence wins, so every later layer still sees a usable tree.
-pub fn parse(file: &SourceFile) -> Parsed {
+pub fn parse(file: &SourceFile) -> Parsed<'_> {
+    if u32::try_from(file.text().len()).is_err() {
+        // The tree keeps spans as `u32` (node.rs): a spec of 4 GiB is no spec.
+        let d = Diagnostic::error(super::YAML_SYNTAX, "the spec is too large (over 4 GiB)")
+            .with_span(Span::new(0, 0))
+            .with_help("split the pipeline, or generate the spec from smaller parts");
+        return Parsed {
+            root: None,
+            diagnostics: vec![d],
+        };
+    }
     let mut builder = Builder::new(file);
     let result = builder.run();
     let mut diagnostics = builder.diagnostics;
@@ -38,25 +48,29 @@ pub fn parse(file: &SourceFile) -> Parsed {
     }
 }
 
-enum Frame {
+enum Frame<'t> {
     Seq {
         start: Span,
-        items: Vec<Node>,
+        items: Vec<Node<'t>>,
         anchor: usize,
     },
     Map {
         start: Span,
-        entries: Vec<MapEntry>,
+        entries: Vec<MapEntry<'t>>,
         /// Key → position in `entries`, built once a mapping outgrows a short linear scan,
         /// so duplicate detection stays linear on mappings of thousands of jobs.
-        index: HashMap<String, usize>,
-        pending_key: Option<(String, Span)>,
+        index: HashMap<Text<'t>, usize>,
+        pending_key: Option<(Text<'t>, Span)>,
         anchor: usize,
     },
 }
 
 /// Position of `key` among `entries`, through `index` once the mapping is large.
-fn find_key(entries: &[MapEntry], index: &mut HashMap<String, usize>, key: &str) -> Option<usize> {
+fn find_key<'t>(
+    entries: &[MapEntry<'t>],
+    index: &mut HashMap<Text<'t>, usize>,
+    key: &str,
+) -> Option<usize> {
     if entries.len() <= LINEAR_KEYS {
         return entries.iter().position(|e| e.key == key);
     }
@@ -72,7 +86,7 @@ struct Builder<'a> {
     file: &'a SourceFile,
     /// Byte offset of each character index; empty when the text is ASCII (identity).
     char_bytes: Vec<usize>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, Node<'a>>,
     node_count: usize,
     /// `MAX_NODES`, lowered by tests.
     max_nodes: usize,
@@ -121,8 +135,8 @@ impl<'a> Builder<'a> {
         super::syntax::syntax_diagnostic(self.file.text(), self.byte(e.marker().index()), e.info())
     }
 
-    fn run(&mut self) -> Result<Option<Node>, Box<Diagnostic>> {
-        let text = self.file.text();
+    fn run(&mut self) -> Result<Option<Node<'a>>, Box<Diagnostic>> {
+        let text: &'a str = self.file.text();
         let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Frame> = Vec::new();
         let mut root: Option<Node> = None;
@@ -130,7 +144,7 @@ impl<'a> Builder<'a> {
         while let Some(item) = parser.next_event() {
             let (event, raw_span) = item.map_err(|e| Box::new(self.syntax_error(&e)))?;
             let span = self.span(&raw_span);
-            let finished: Option<Node> = match event {
+            let finished: Option<Node<'a>> = match event {
                 Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => None,
                 Event::DocumentStart(_) => {
                     documents += 1;
@@ -153,10 +167,7 @@ impl<'a> Builder<'a> {
                         ));
                     };
                     self.count_alias(span, weight(&node))?;
-                    Some(Node {
-                        kind: node.kind,
-                        span,
-                    })
+                    Some(Node::new(node.kind, span))
                 }
                 Event::Scalar(value, style, anchor, _tag) => {
                     self.count(span, 1)?;
@@ -167,13 +178,9 @@ impl<'a> Builder<'a> {
                         }
                         _ => ScalarStyle::Block,
                     };
-                    let node = Node {
-                        kind: NodeKind::Scalar {
-                            value: Cow::into_owned(value),
-                            style,
-                        },
-                        span,
-                    };
+                    let written = text.get(span.start..span.end).unwrap_or("");
+                    let value = Text::new(Cow::into_owned(value), written);
+                    let node = Node::new(NodeKind::Scalar { value, style }, span);
                     if anchor > 0 {
                         self.anchors.insert(anchor, node.clone());
                     }
@@ -208,7 +215,7 @@ impl<'a> Builder<'a> {
                                 anchor,
                             }),
                             Event::SequenceEnd,
-                        ) => (start, NodeKind::Seq(items), anchor),
+                        ) => (start, NodeKind::Seq(items.into_boxed_slice()), anchor),
                         (
                             Some(Frame::Map {
                                 start,
@@ -226,10 +233,7 @@ impl<'a> Builder<'a> {
                         }
                     };
                     self.count(span, 1)?;
-                    let node = Node {
-                        kind,
-                        span: Span::new(start.start, span.end.max(start.end)),
-                    };
+                    let node = Node::new(kind, Span::new(start.start, span.end.max(start.end)));
                     if anchor > 0 {
                         self.anchors.insert(anchor, node.clone());
                     }
@@ -288,7 +292,7 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn attach(&mut self, stack: &mut [Frame], root: &mut Option<Node>, node: Node) {
+    fn attach(&mut self, stack: &mut [Frame<'a>], root: &mut Option<Node<'a>>, node: Node<'a>) {
         match stack.last_mut() {
             None => *root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
@@ -299,25 +303,26 @@ impl<'a> Builder<'a> {
                 ..
             }) => match pending_key.take() {
                 None => {
-                    let key = match &node.kind {
-                        NodeKind::Scalar { value, .. } => value.clone(),
+                    let span = node.span();
+                    let key = match node.kind {
+                        NodeKind::Scalar { value, .. } => value,
                         _ => {
                             self.diagnostics.push(
                                 Diagnostic::error(
                                     super::YAML_KEY,
                                     "mapping keys must be plain text, not a list or mapping",
                                 )
-                                .with_span(node.span)
+                                .with_span(span)
                                 .with_help("write the key as a simple word such as `name:`"),
                             );
-                            format!("\u{0}complex@{}", node.span.start)
+                            Text::from(format!("\u{0}complex@{}", span.start).as_str())
                         }
                     };
-                    *pending_key = Some((key, node.span));
+                    *pending_key = Some((key, span));
                 }
                 Some((key, key_span)) => {
                     if let Some(first) = find_key(entries, index, &key) {
-                        let (line, col) = self.file.line_col(entries[first].key_span.start);
+                        let (line, col) = self.file.line_col(entries[first].key_span().start);
                         self.diagnostics.push(
                             Diagnostic::error(super::DUPLICATE_KEY, format!("duplicate key `{key}`"))
                                 .with_span(key_span)
@@ -330,11 +335,7 @@ impl<'a> Builder<'a> {
                         if !index.is_empty() {
                             index.insert(key.clone(), entries.len());
                         }
-                        entries.push(MapEntry {
-                            key,
-                            key_span,
-                            value: node,
-                        });
+                        entries.push(MapEntry::new(key, key_span, node));
                     }
                 }
             },
@@ -355,31 +356,34 @@ mod tests {
     use super::*;
     use crate::source::YamlPath;
 
-    fn parse_str(s: &str) -> Parsed {
-        parse(&SourceFile::new("t.yaml", s))
+    fn file(s: &str) -> SourceFile {
+        SourceFile::new("t.yaml", s)
     }
 
     #[test]
     fn keeps_spans_and_raw_scalars() {
-        let p = parse_str("a:\n  b: 3.10\n  c: 'no'\n");
+        let f = file("a:\n  b: 3.10\n  c: 'no'\n");
+        let p = parse(&f);
         let root = p.root.unwrap();
         let b = root.get("a").unwrap().get("b").unwrap();
         assert_eq!(b.as_str(), Some("3.10"));
-        assert_eq!(b.span, Span::new(8, 12));
+        assert_eq!(b.span(), Span::new(8, 12));
         let span = root.locate(&YamlPath::parse("a.c"), true).unwrap();
         assert_eq!(span.start, 15);
     }
 
     #[test]
     fn reports_duplicates_and_keeps_first() {
-        let p = parse_str("a: 1\nb: 2\na: 3\n");
+        let f = file("a: 1\nb: 2\na: 3\n");
+        let p = parse(&f);
         assert_eq!(p.diagnostics.len(), 1);
         assert_eq!(p.root.unwrap().get("a").unwrap().as_str(), Some("1"));
 
         // Past the linear scan: the index finds duplicates of early and late keys alike.
         let mut s: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
         s.push_str("k3: again\nk39: again\n");
-        let p = parse_str(&s);
+        let f = file(&s);
+        let p = parse(&f);
         assert_eq!(p.diagnostics.len(), 2);
         assert!(p.diagnostics[0]
             .help
@@ -407,7 +411,8 @@ mod tests {
             let prev = i - 1;
             s.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
         }
-        let p = parse_str(&s);
+        let f = file(&s);
+        let p = parse(&f);
         assert!(p.root.is_none());
         assert!(p.diagnostics[0].message.contains("too large"));
     }
@@ -419,7 +424,8 @@ mod tests {
         for i in 0..MAX_ALIAS_NODES / 4 {
             s.push_str(&format!("  j{i}: {{ steps: [x] }}\n"));
         }
-        let p = parse_str(&s);
+        let f = file(&s);
+        let p = parse(&f);
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics.first());
         assert!(p.root.is_some());
 
@@ -435,7 +441,8 @@ mod tests {
 
     #[test]
     fn syntax_error_is_located() {
-        let p = parse_str("a: [1, 2\nb: 3\n");
+        let f = file("a: [1, 2\nb: 3\n");
+        let p = parse(&f);
         assert!(p.root.is_none());
         assert!(p.diagnostics[0].span.is_some());
     }

@@ -10,6 +10,8 @@ use super::{
 };
 
 /// One job. Locally `cigen run` executes its steps; in CI it becomes one runner job (one per matrix cell).
+// Settings most jobs leave out are boxed (as `matrix`, `when` and `runs_on` are): a spec of
+// thousands of jobs holds each job's struct, so its size counts; `None` costs a pointer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Job {
@@ -24,7 +26,7 @@ pub struct Job {
     pub steps: Vec<StepSpec>,
     /// This job's toolchains, instead of the spec-wide `setup:` (the job gets exactly these: `setup: { rust: nightly, rust_components: [miri] }` for a nightly job, `setup: {}` for none). CI installs them; locally `cigen run` selects and checks them for this job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub setup: Option<Setup>,
+    pub setup: Option<Box<Setup>>,
     /// Environment variables for this job (override the spec's `env`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub env: IndexMap<String, EnvValue>,
@@ -40,7 +42,7 @@ pub struct Job {
     pub timeout: Option<Duration>,
     /// How often each step of this job is retried when it fails: `retry: 3` (attempts in total), or `{attempts, backoff, delay, max_delay}`. A step's own `retry` wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retry: Option<RetrySpec>,
+    pub retry: Option<Box<RetrySpec>>,
     /// Service containers (databases, caches) the job talks to on localhost.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub services: IndexMap<String, Service>,
@@ -49,13 +51,13 @@ pub struct Job {
     pub artifacts: Vec<ArtifactPath>,
     /// Report files the steps write: `junit: [report.xml]` and `coverage: { format: cobertura, path: coverage.xml }`. GitLab reads them (`artifacts: reports:`, beside cigen's own JUnit report); GitHub and Forgejo keep them as the `cigen-reports.<job>` artifact; `cigen run` lists them after the job and warns about one that is missing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reports: Option<super::Reports>,
+    pub reports: Option<Box<super::Reports>>,
     /// A regex that finds the job's coverage figure in its output, e.g. `TOTAL.*\s+(\d+%)$`: the first number in the last match (in its one capture group, if it has one) on the last line that has one, as GitLab reads it. `cigen run` shows it in its summary, JSON and JUnit on every runner; GitLab also gets job `coverage:`. The dialect both read: no `x`/`u`/`R` flags, class set operations, Unicode classes or second capture group; `\d`, `\w`, `\s` are ASCII.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coverage: Option<String>,
     /// What CI caches between runs of this job (dependencies, tool caches): paths plus the files whose hash makes the key, and the setup actions' own caches. Locally nothing: a laptop keeps its directories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache: Option<super::Cache>,
+    pub cache: Option<Box<super::Cache>>,
     /// Output names: steps write `key=value` lines to `$CIGEN_OUTPUT`; dependents see `<JOB>_<KEY>` in their env.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub outputs: Vec<String>,
@@ -64,7 +66,7 @@ pub struct Job {
     pub permissions: IndexMap<String, Permission>,
     /// Deployment environment (GitHub environment / GitLab environment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environment: Option<Environment>,
+    pub environment: Option<Box<Environment>>,
     /// Secrets this job needs in addition to the spec-wide `secrets` (names, or `{name, local}`). A job sees only the secrets it declares and the spec-wide ones.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<Secret>,
@@ -88,7 +90,7 @@ pub struct Job {
     pub full_history: Option<bool>,
     /// Failures that do not fail the pipeline: `true`, or `{ matrix: { experimental: true } }` for some cells. Such a failure is reported as `failed-allowed`, the run still succeeds and dependents run. GitHub and Forgejo: `continue-on-error` on the step that runs cigen; GitLab `allow_failure: exit_codes` (cigen exits with its allowed-failure code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_failure: Option<super::AllowFailure>,
+    pub allow_failure: Option<Box<super::AllowFailure>>,
     /// `true`: the job runs only when asked for. Locally `cigen run` without job names skips it (name it, or a job that needs it, to run it); GitHub and Forgejo run it only for a manual run (`workflow_dispatch`, so `triggers.manual: true`); GitLab makes it a manual job (`when: manual`, to be started by hand). Its dependents wait for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual: Option<bool>,

@@ -198,7 +198,7 @@ pub(crate) fn convert(
         c.job.permissions = permissions(cx, p, "permissions");
     }
     if let Some(e) = &j.environment {
-        c.job.environment = environment(cx, e);
+        c.job.environment = environment(cx, e).map(Box::new);
     }
     if let Some(v) = &j.concurrency {
         c.job.concurrency = concurrency(cx, v, c.job.matrix.is_some());
@@ -215,7 +215,7 @@ pub(crate) fn convert(
         }
     }
     if let Some(v) = &j.continue_on_error {
-        c.job.allow_failure = super::results::allow_failure(cx, v);
+        c.job.allow_failure = super::results::allow_failure(cx, v).map(Box::new);
     }
     if j.container.is_some() {
         cx.add(Kind::Lost, "container", "container", "a job container: the job runs on the runner itself (GitLab can take the image as `runs-on.image`)");
@@ -321,7 +321,7 @@ pub(crate) fn convert(
     for (kind, msg) in findings {
         cx.add(kind, "cache", "steps", msg);
     }
-    c.job.cache = cache;
+    c.job.cache = cache.map(Box::new);
     // Secrets and provider variables the translations used.
     let found = std::mem::take(&mut cx.found);
     for s in &found.secrets {

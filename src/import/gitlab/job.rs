@@ -65,7 +65,7 @@ pub(super) fn convert(
             // `cigen run` selects and checks those rather than the default image's.
             if let Some(own) = img.as_deref().and_then(super::image_setup) {
                 if own != draft.spec.setup {
-                    job.setup = Some(own);
+                    job.setup = Some(Box::new(own));
                 }
             }
             job.runs_on.get_or_insert_with(Default::default).image = img;
@@ -335,7 +335,7 @@ pub(super) fn convert(
         }
         if let Some(map) = &a.reports {
             let (reports, lost) = super::reports::reports(map);
-            job.reports = reports;
+            job.reports = reports.map(Box::new);
             for (_, why) in lost {
                 draft.report.add(
                     Kind::Lost,
@@ -365,7 +365,7 @@ pub(super) fn convert(
                 .report
                 .add(kind, Some(name), "cache", origin.clone(), msg);
         }
-        job.cache = cache;
+        job.cache = cache.map(Box::new);
     }
     if let Some(e) = &j.environment {
         let (en, url) = match e {
@@ -389,7 +389,7 @@ pub(super) fn convert(
                         .replace(&format!("${var}"), placeholder)
                 })
             });
-            job.environment = Some(match url {
+            job.environment = Some(Box::new(match url {
                 Some(u) if u.contains('$') => {
                     draft.report.add(Kind::Lost, Some(name), "environment-url", origin.clone(), format!("environment URL `{u}` uses a variable other than `$CI_COMMIT_REF_NAME`, `$CI_PROJECT_PATH` and `$CI_PROJECT_NAME` (`{{ref}}`, `{{repository}}`, `{{project}}` in the spec); the URL was left out"));
                     spec::Environment::Name(en)
@@ -399,7 +399,7 @@ pub(super) fn convert(
                     url: Some(u),
                 },
                 None => spec::Environment::Name(en),
-            });
+            }));
         }
         for k in [
             "action",
@@ -422,7 +422,7 @@ pub(super) fn convert(
     if let Some(r) = &j.retry {
         let max = r.as_u64().or_else(|| r.get("max").and_then(Value::as_u64));
         match max {
-            Some(m) => job.retry = Some(spec::RetrySpec::Attempts(m as u32 + 1)),
+            Some(m) => job.retry = Some(Box::new(spec::RetrySpec::Attempts(m as u32 + 1))),
             None => draft.report.add(
                 Kind::Lost,
                 Some(name),
@@ -457,7 +457,7 @@ pub(super) fn convert(
         None => {}
         Some(v) if v.as_bool() == Some(false) => {}
         Some(v) if v.as_bool() == Some(true) => {
-            job.allow_failure = Some(spec::AllowFailure::All(true));
+            job.allow_failure = Some(Box::new(spec::AllowFailure::All(true)));
         }
         Some(_) => draft.report.add(
             Kind::Lost,
