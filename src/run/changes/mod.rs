@@ -4,13 +4,22 @@
 //! a reason, and jobs with `changed:` conditions run: skipping a needed job is worse than
 //! running an unneeded one. cigen's own directory (`.cigen/`) never counts as a change.
 
+#[cfg(unix)]
+mod index;
+#[cfg(unix)]
+mod settle;
+#[cfg(unix)]
+mod staged;
 mod tree;
+#[cfg(unix)]
+mod walk;
+mod worktree;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Once;
 
-use git2::{Oid, Repository, StatusOptions};
+use git2::{Oid, Repository};
 
 use crate::contract::STATE_DIR;
 
@@ -142,30 +151,31 @@ fn detect_inner(
         .and_then(|h| h.peel_to_commit().ok())
         .map(|c| c.id());
     let (base, mut desc) = find_base(&repo, head, env, ctx, base_arg)?;
-    let mut files = BTreeSet::new();
-    std::thread::scope(|s| {
-        // Locally, uncommitted work counts too. Reading the working tree (a stat of every
-        // tracked file) is the slow half, so it runs beside the tree comparison.
-        let status = (!ctx.ci).then(|| s.spawn(|| uncommitted(root)));
-        if let (Some(base), Some(head)) = (base, head) {
-            let tree = |oid: Oid, what: &str| {
-                repo.find_commit(oid)
-                    .map(|c| c.tree_id())
-                    .map_err(|e| format!("cannot read {what}: {e}"))
-            };
-            let (old, new) = (tree(base, "the base tree")?, tree(head, "HEAD's tree")?);
+    let tree = |oid: Oid, what: &str| {
+        repo.find_commit(oid)
+            .map(|c| c.tree_id())
+            .map_err(|e| format!("cannot read {what}: {e}"))
+    };
+    let head_tree = head.map(|h| tree(h, "HEAD's tree")).transpose()?;
+    let committed = || {
+        let mut files = BTreeSet::new();
+        if let (Some(base), Some(new)) = (base, head_tree) {
+            let old = tree(base, "the base tree")?;
             tree::changed_paths(&repo, old, new, &mut files)
                 .map_err(|e| format!("cannot diff: {e}"))?;
         }
-        if let Some(status) = status {
-            let dirty = status
-                .join()
-                .map_err(|_| "cannot read the working tree status".to_string())??;
-            files.extend(dirty);
-            desc.push_str(" plus uncommitted changes");
-        }
-        Ok::<(), String>(())
-    })?;
+        Ok::<_, String>(files)
+    };
+    let files = if ctx.ci {
+        committed()?
+    } else {
+        // Locally, uncommitted work counts too; the commits are compared meanwhile.
+        let (dirty, committed) = worktree::uncommitted(&repo, head_tree, committed);
+        let mut files = committed?;
+        files.extend(dirty?);
+        desc.push_str(" plus uncommitted changes");
+        files
+    };
     // Globs are relative to the spec directory; files outside it cannot match.
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let workdir = std::fs::canonicalize(&workdir).unwrap_or(workdir);
@@ -187,35 +197,7 @@ fn detect_inner(
     Ok(Changes::Known { base: desc, files })
 }
 
-/// Staged, unstaged and untracked files (`/`-separated, from the repository root), read
-/// through a repository handle of its own (found from `root` as the first one was) so that it
-/// can run on another thread.
-fn uncommitted(root: &Path) -> Result<Vec<String>, String> {
-    let repo = Repository::discover(root)
-        .map_err(|e| format!("cannot read the working tree status: {e}"))?;
-    let mut opts = StatusOptions::new();
-    opts.include_untracked(true)
-        .recurse_untracked_dirs(true)
-        .include_ignored(false);
-    let statuses = repo
-        .statuses(Some(&mut opts))
-        .map_err(|e| format!("cannot read the working tree status: {e}"))?;
-    let mut files = Vec::new();
-    for s in statuses.iter() {
-        if let Some(p) = s.path() {
-            files.push(p.to_string());
-        }
-        // A staged rename also changes the old path.
-        if let Some(p) = s.head_to_index().and_then(|d| {
-            d.old_file()
-                .path()
-                .map(|p| p.to_string_lossy().into_owned())
-        }) {
-            files.push(p);
-        }
-    }
-    Ok(files)
-}
-
+#[cfg(test)]
+mod status_tests;
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use std::process::Command;
 use super::{detect, Changes};
 use crate::provider::RunContext;
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(super) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
         .args(["-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"])
@@ -28,7 +28,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn write(dir: &Path, rel: &str, text: &str) {
+pub(super) fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
@@ -65,7 +65,7 @@ fn git_lists(dir: &Path, base: &str, worktree: bool) -> BTreeSet<String> {
     files
 }
 
-fn cigen_lists(dir: &Path, env: &[(&str, &str)]) -> BTreeSet<String> {
+pub(super) fn cigen_lists(dir: &Path, env: &[(&str, &str)]) -> BTreeSet<String> {
     let env: HashMap<String, String> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -253,25 +253,25 @@ fn joined(path: &[u8], name: &[u8], dir: bool) -> Vec<u8> {
 
 /// One entry of a raw tree object.
 #[derive(Clone, Copy)]
-struct Entry<'a> {
-    mode: u32,
-    name: &'a [u8],
-    id: Oid,
+pub(super) struct Entry<'a> {
+    pub(super) mode: u32,
+    pub(super) name: &'a [u8],
+    pub(super) id: Oid,
 }
 
 impl Entry<'_> {
-    fn is_tree(&self) -> bool {
+    pub(super) fn is_tree(&self) -> bool {
         self.mode & 0o170000 == 0o040000
     }
 }
 
 /// The entries of a raw tree object, in stored order.
-struct Entries<'a>(&'a [u8]);
+pub(super) struct Entries<'a>(pub(super) &'a [u8]);
 
 /// Bytes of an object id (SHA-1, the only format this libgit2 build reads).
 const ID_LEN: usize = 20;
 
-fn malformed() -> git2::Error {
+pub(super) fn malformed() -> git2::Error {
     git2::Error::from_str("malformed tree object")
 }
 
