@@ -71,7 +71,7 @@ pub(super) fn walk(tree: &Node) -> (Walked, Option<Spec>, Option<Diagnostic>) {
         key: "jobs",
         sink: &mut sink,
     };
-    let mut walked = shape::to_json(tree, shape::schema_json(), Some(stream));
+    let mut walked = shape::to_json(tree, shape::schema(), Some(stream));
     // When only a required top-level key is broken (say `version`), the rules still check
     // the jobs: the spec is rejected either way, but every problem shows in one pass.
     let value = walked.value.take().or_else(|| {

@@ -1,10 +1,10 @@
 //! Help texts for shape errors: where a misplaced key belongs, what other CI systems call a
 //! key, and how to write a value that is out of range or missing.
 
-use serde_json::Value;
+use super::json::Json;
 
 /// Where else in the spec `key` is a known key, for a key written at the wrong level.
-pub(super) fn belongs_elsewhere(schema_root: &Value, key: &str, at_root: bool) -> Option<String> {
+pub(super) fn belongs_elsewhere(schema_root: &Json, key: &str, at_root: bool) -> Option<String> {
     const PLACES: &[(&str, &str)] = &[
         ("Job", "in a job (`jobs.<name>`)"),
         ("Step", "in a step (`- run: ...`)"),
@@ -24,7 +24,7 @@ pub(super) fn belongs_elsewhere(schema_root: &Value, key: &str, at_root: bool) -
     let mut places: Vec<&str> = PLACES
         .iter()
         .filter(|(def, _)| {
-            defs.get(*def)
+            defs.get(def)
                 .and_then(|d| d.get("properties"))
                 .is_some_and(|p| p.get(key).is_some())
         })

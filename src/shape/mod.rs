@@ -3,10 +3,12 @@
 mod field_help;
 mod foreign;
 mod hints;
+mod json;
 mod schema;
 mod walk;
 
-pub use schema::{schema_json, schema_text};
+pub use json::Json;
+pub use schema::{schema, schema_text};
 pub use walk::{to_json, Stream, Walked};
 
 use crate::diagnostic::Code;

@@ -1,28 +1,24 @@
 //! The spec's JSON Schema, generated from the serde types (and committed in `schema/`).
 
-use std::sync::OnceLock;
-
+use super::json::Json;
 use crate::spec::Spec;
 
-/// `schema/cigen.schema.json` as committed; the tests keep it equal to the generated schema.
-#[cfg_attr(debug_assertions, allow(dead_code))]
-const COMMITTED: &str = include_str!("../../schema/cigen.schema.json");
-
-/// The schema as a JSON value (once per process).
+/// The schema the shape walk follows.
 ///
-/// Release builds parse the committed schema: generating it from the types took about half a
-/// millisecond per start, a fifth of a small `cigen run`. Debug builds (the tests, and anyone
-/// changing the spec types) generate it, so a change is seen at once, and the committed file
-/// is checked against it (`committed_schema_is_the_generated_one` and the `schema` CLI test).
-pub fn schema_json() -> &'static serde_json::Value {
-    static SCHEMA: OnceLock<serde_json::Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        #[cfg(not(debug_assertions))]
-        if let Ok(v) = serde_json::from_str(COMMITTED) {
-            return v;
-        }
-        generated()
-    })
+/// Release builds use the committed schema as `build.rs` laid it out: generating it from the
+/// types took about half a millisecond per start, and parsing the committed JSON about as
+/// much (half the instructions of a small `cigen run --dry-run`). Debug builds (the tests,
+/// and anyone changing the spec types) generate it once per process, so a change is seen at
+/// once, and the committed file is checked against it (`committed_schema_is_the_generated_one`
+/// and the `schema` CLI test).
+pub fn schema() -> &'static Json {
+    #[cfg(not(debug_assertions))]
+    return &super::json::committed::COMMITTED;
+    #[cfg(debug_assertions)]
+    {
+        static SCHEMA: std::sync::OnceLock<Json> = std::sync::OnceLock::new();
+        SCHEMA.get_or_init(|| Json::leak(&generated()))
+    }
 }
 
 fn generated() -> serde_json::Value {
@@ -45,7 +41,8 @@ mod tests {
 
     #[test]
     fn committed_schema_is_the_generated_one() {
-        let committed: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+        let committed: serde_json::Value =
+            serde_json::from_str(include_str!("../../schema/cigen.schema.json")).unwrap();
         assert!(
             committed == generated(),
             "schema/cigen.schema.json is stale: run `cargo run -- schema > schema/cigen.schema.json`"

@@ -12,6 +12,8 @@ mod type_error;
 
 use serde_json::{Map, Value};
 
+use super::json::{Json, ANY};
+
 use super::foreign;
 use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, required_help};
 use crate::diagnostic::{did_you_mean, Diagnostic};
@@ -42,7 +44,7 @@ pub struct Stream<'s> {
 
 /// Converts `root` to JSON following `schema` (a root schema with `definitions`), handing
 /// the entries of `stream`'s mapping to its sink instead of keeping them.
-pub fn to_json<'s>(root: &Node, schema: &'s Value, stream: Option<Stream<'s>>) -> Walked {
+pub fn to_json<'s>(root: &Node, schema: &'static Json, stream: Option<Stream<'s>>) -> Walked {
     let mut w = Walker {
         root: schema,
         diagnostics: Vec::new(),
@@ -61,7 +63,7 @@ pub fn to_json<'s>(root: &Node, schema: &'s Value, stream: Option<Stream<'s>>) -
 }
 
 struct Walker<'s> {
-    root: &'s Value,
+    root: &'static Json,
     diagnostics: Vec<Diagnostic>,
     dropped: Vec<YamlPath>,
     partial: Option<Map<String, Value>>,
@@ -85,10 +87,10 @@ fn kind(node: &Node) -> Kind {
     }
 }
 
-fn types(schema: &Value) -> Vec<&str> {
+fn types(schema: &Json) -> Vec<&'static str> {
     match schema.get("type") {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        Some(Json::Str(s)) => vec![s],
+        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).collect(),
         _ => Vec::new(),
     }
 }
@@ -125,16 +127,16 @@ fn shorten(s: &str) -> String {
 }
 
 impl<'s> Walker<'s> {
-    fn resolve(&self, mut schema: &'s Value) -> &'s Value {
+    fn resolve(&self, mut schema: &'static Json) -> &'static Json {
         // `$ref` chains and single-element `allOf` wrappers (schemars emits both).
         for _ in 0..32 {
-            if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+            if let Some(r) = schema.get("$ref").and_then(Json::as_str) {
                 let name = r.rsplit('/').next().unwrap_or("");
                 match self.root.get("definitions").and_then(|d| d.get(name)) {
                     Some(s) => schema = s,
                     None => return schema,
                 }
-            } else if let Some(Value::Array(all)) = schema.get("allOf") {
+            } else if let Some(Json::Array(all)) = schema.get("allOf") {
                 if all.len() == 1 {
                     schema = &all[0];
                 } else {
@@ -148,12 +150,12 @@ impl<'s> Walker<'s> {
     }
 
     /// Kinds of node a schema can accept (for choosing a branch of `anyOf`).
-    fn accepts(&self, schema: &'s Value, k: Kind) -> bool {
+    fn accepts(&self, schema: &'static Json, k: Kind) -> bool {
         let schema = self.resolve(schema);
         if let Some(branches) = schema
             .get("anyOf")
             .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
+            .and_then(Json::as_array)
         {
             return branches.iter().any(|b| self.accepts(b, k));
         }
@@ -174,7 +176,7 @@ impl<'s> Walker<'s> {
     fn walk(
         &mut self,
         node: &Node,
-        schema: &'s Value,
+        schema: &'static Json,
         path: &YamlPath,
         field: Option<&str>,
     ) -> Option<Value> {
@@ -182,15 +184,16 @@ impl<'s> Walker<'s> {
         if let Some(branches) = schema
             .get("anyOf")
             .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
+            .and_then(Json::as_array)
         {
             return self.walk_any_of(node, schema, branches, path, field);
         }
-        if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-            return self.walk_enum(node, allowed, path);
+        if let Some(allowed) = schema.get("enum").and_then(Json::as_array) {
+            let allowed: Vec<&Json> = allowed.iter().collect();
+            return self.walk_enum(node, &allowed, path);
         }
         if let Some(c) = schema.get("const") {
-            return self.walk_enum(node, std::slice::from_ref(c), path);
+            return self.walk_enum(node, &[c], path);
         }
         let ts = types(schema);
         match &node.kind {
@@ -198,7 +201,7 @@ impl<'s> Walker<'s> {
                 self.walk_object(node, entries, schema, path)
             }
             NodeKind::Seq(items) if ts.is_empty() || ts.contains(&"array") => {
-                let item_schema = schema.get("items").unwrap_or(&Value::Bool(true));
+                let item_schema = schema.get("items").unwrap_or(&ANY);
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
@@ -222,22 +225,21 @@ impl<'s> Walker<'s> {
     fn walk_any_of(
         &mut self,
         node: &Node,
-        schema: &'s Value,
-        branches: &'s [Value],
+        schema: &'static Json,
+        branches: &'static [Json],
         path: &YamlPath,
         field: Option<&str>,
     ) -> Option<Value> {
         let k = kind(node);
         // A documented enum (one `const` branch per value, as schemars emits for variants with
         // doc comments) is still one choice among all its values.
-        let consts: Option<Vec<Value>> = branches
+        let consts: Option<Vec<&Json>> = branches
             .iter()
             .map(|b| {
                 let b = self.resolve(b);
                 b.get("const")
-                    .cloned()
                     .map(|c| vec![c])
-                    .or_else(|| b.get("enum").and_then(Value::as_array).cloned())
+                    .or_else(|| b.get("enum").and_then(Json::as_array).map(|a| a.iter().collect()))
             })
             .collect::<Option<Vec<_>>>()
             .map(|v| v.concat());
@@ -246,7 +248,7 @@ impl<'s> Walker<'s> {
         }
         // Only `null` itself takes the `null` branch of an optional value: `runs-on: linux`
         // is a mapping written wrong, not "expected a value".
-        let candidates: Vec<&'s Value> = branches
+        let candidates: Vec<&'static Json> = branches
             .iter()
             .filter(|b| self.accepts(b, k))
             .filter(|b| node.is_null() || types(self.resolve(b)) != ["null"])
@@ -296,7 +298,7 @@ impl<'s> Walker<'s> {
         &mut self,
         node: &Node,
         entries: &[crate::source::MapEntry],
-        schema: &'s Value,
+        schema: &'static Json,
         path: &YamlPath,
     ) -> Option<Value> {
         let _ = node;
@@ -304,8 +306,8 @@ impl<'s> Walker<'s> {
             self.diagnostics.push(d);
             return None;
         }
-        let props = schema.get("properties").and_then(Value::as_object);
-        let known = |k: &str| props.is_some_and(|p| p.contains_key(k));
+        let props = schema.get("properties").filter(|p| p.is_object());
+        let known = |k: &str| props.is_some_and(|p| p.get(k).is_some());
         for (at, d) in foreign::misindented(path, entries, known) {
             self.diagnostics.push(d);
             self.reported.push(at);
@@ -326,7 +328,7 @@ impl<'s> Walker<'s> {
                 self.dropped.push(child_path);
                 continue;
             }
-            if let Some(prop) = props.and_then(|p| p.get(e.key.as_str())) {
+            if let Some(prop) = props.and_then(|p| p.get(&e.key)) {
                 match self.walk(&e.value, prop, &child_path, Some(&e.key)) {
                     Some(v) => {
                         out.insert(String::from(&e.key), v);
@@ -347,9 +349,10 @@ impl<'s> Walker<'s> {
                 continue;
             }
             match additional {
-                Some(Value::Bool(false)) => {
+                Some(Json::Bool(false)) => {
                     let known: Vec<&str> = props
-                        .map(|p| p.keys().map(String::as_str).collect())
+                        .and_then(Json::as_object)
+                        .map(|p| p.iter().map(|(k, _)| *k).collect())
                         .unwrap_or_default();
                     if looks_like_text(&e.key) && entries.len() == 1 {
                         // `- echo a: b` is a one-entry mapping to YAML; the author meant text.
@@ -384,7 +387,7 @@ impl<'s> Walker<'s> {
                     };
                     self.diagnostics.push(d);
                 }
-                Some(extra @ Value::Object(_)) => {
+                Some(extra) if extra.is_object() => {
                     match self.walk(&e.value, extra, &child_path, Some(&e.key)) {
                         Some(v) => match &mut self.stream {
                             Some(s) if matches!(path.0.as_slice(), [PathSegment::Key(k)] if k == s.key) => {
@@ -399,7 +402,7 @@ impl<'s> Walker<'s> {
                 }
                 _ => {
                     if let Some(v) =
-                        self.walk(&e.value, &Value::Bool(true), &child_path, Some(&e.key))
+                        self.walk(&e.value, &ANY, &child_path, Some(&e.key))
                     {
                         out.insert(String::from(&e.key), v);
                     }
@@ -410,8 +413,8 @@ impl<'s> Walker<'s> {
             // Missing keys would only repeat that this was never meant to be a mapping.
             return None;
         }
-        if let Some(required) = schema.get("required").and_then(Value::as_array) {
-            for r in required.iter().filter_map(Value::as_str) {
+        if let Some(required) = schema.get("required").and_then(Json::as_array) {
+            for r in required.iter().filter_map(Json::as_str) {
                 if !entries.iter().any(|e| e.key == r) {
                     ok = false;
                     let d = Diagnostic::error(
@@ -437,21 +440,21 @@ impl<'s> Walker<'s> {
 
 /// Whether `key` matches one of the schema's `patternProperties`. Only `^literal` prefix
 /// patterns are supported, which is all the spec's schema uses.
-fn matches_pattern_property(schema: &Value, key: &str) -> bool {
+fn matches_pattern_property(schema: &Json, key: &str) -> bool {
     schema
         .get("patternProperties")
-        .and_then(Value::as_object)
+        .and_then(Json::as_object)
         .is_some_and(|pats| {
-            pats.keys().any(|p| {
+            pats.iter().any(|(p, _)| {
                 p.strip_prefix('^')
                     .is_some_and(|prefix| key.starts_with(prefix))
             })
         })
 }
 
-fn is_required(schema: &Value, key: &str) -> bool {
+fn is_required(schema: &Json, key: &str) -> bool {
     schema
         .get("required")
-        .and_then(Value::as_array)
+        .and_then(Json::as_array)
         .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(key)))
 }

@@ -3,6 +3,8 @@
 
 use serde_json::Value;
 
+use super::super::json::Json;
+
 use super::{describe_node, Walker};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::{Node, NodeKind, PathSegment, ScalarStyle, YamlPath};
@@ -11,11 +13,12 @@ impl<'s> Walker<'s> {
     pub(super) fn walk_enum(
         &mut self,
         node: &Node,
-        allowed: &[Value],
+        allowed: &[&Json],
         path: &YamlPath,
     ) -> Option<Value> {
         // A constant that is not text (`version: 1`): the one value there is, typed as such.
-        if let [c @ (Value::Number(_) | Value::Bool(_))] = allowed {
+        if let [c @ (Json::Int(_) | Json::Float(_) | Json::Bool(_))] = allowed {
+            let c = c.to_value();
             let want = c.to_string();
             let plain = matches!(
                 node.kind,
@@ -25,7 +28,7 @@ impl<'s> Walker<'s> {
                 }
             );
             if plain && node.as_str() == Some(want.as_str()) {
-                return Some(c.clone());
+                return Some(c);
             }
             let field = match path.0.last() {
                 Some(PathSegment::Key(k)) => k.as_str(),
@@ -50,7 +53,7 @@ impl<'s> Walker<'s> {
             );
             return None;
         }
-        let names: Vec<&str> = allowed.iter().filter_map(Value::as_str).collect();
+        let names: Vec<&str> = allowed.iter().filter_map(|v| v.as_str()).collect();
         if let Some(text) = node.as_str().filter(|_| !node.is_null()) {
             if names.contains(&text) {
                 return Some(Value::String(text.to_string()));

@@ -2,6 +2,8 @@
 
 use serde_json::{Number, Value};
 
+use super::super::json::Json;
+
 use super::super::hints::range_help;
 use super::{shorten, Walker};
 use crate::diagnostic::Diagnostic;
@@ -15,7 +17,7 @@ impl<'s> Walker<'s> {
         node: &Node,
         text: &str,
         style: ScalarStyle,
-        schema: &Value,
+        schema: &Json,
         ts: &[&str],
         path: &YamlPath,
         field: Option<&str>,
@@ -31,7 +33,7 @@ impl<'s> Walker<'s> {
         if ts.contains(&"string") || ts.is_empty() {
             // A typed value (duration, glob, repository path) is checked where it stands, so
             // every field of that type is validated without a rule listing fields by hand.
-            let format = schema.get("format").and_then(Value::as_str);
+            let format = schema.get("format").and_then(Json::as_str);
             if let Some(Err(e)) = format.and_then(|f| spec::format::check(f, text, field)) {
                 self.diagnostics.push(
                     Diagnostic::error(e.code, e.message)
@@ -79,10 +81,10 @@ impl<'s> Walker<'s> {
                 Err(_) => None,
             };
             if let Some(n) = n {
-                let min = schema.get("minimum").and_then(Value::as_f64);
+                let min = schema.get("minimum").and_then(Json::as_f64);
                 // schemars gives unsigned types a minimum only; the format says the maximum.
-                let max = schema.get("maximum").and_then(Value::as_f64).or_else(|| {
-                    match schema.get("format").and_then(Value::as_str) {
+                let max = schema.get("maximum").and_then(Json::as_f64).or_else(|| {
+                    match schema.get("format").and_then(Json::as_str) {
                         Some("uint8") => Some(f64::from(u8::MAX)),
                         Some("uint16") => Some(f64::from(u16::MAX)),
                         Some("uint32") => Some(f64::from(u32::MAX)),
