@@ -63,7 +63,11 @@ fn emit(out: &mut String, v: &Value, cx: Context) {
         Value::String(s) => write!(out, "Json::Str({s:?})").unwrap(),
         Value::Array(items) => {
             out.push_str("Json::Array(&[");
-            let inner = if cx == Context::Data { Context::Data } else { Context::Schema };
+            let inner = if cx == Context::Data {
+                Context::Data
+            } else {
+                Context::Schema
+            };
             for item in items {
                 emit(out, item, inner);
                 out.push(',');
@@ -82,7 +86,11 @@ fn emit(out: &mut String, v: &Value, cx: Context) {
             if sorted {
                 entries.sort_by(|a, b| a.0.cmp(b.0));
             }
-            out.push_str(if sorted { "Json::Sorted(&[" } else { "Json::Object(&[" });
+            out.push_str(if sorted {
+                "Json::Sorted(&["
+            } else {
+                "Json::Object(&["
+            });
             for (k, v) in entries {
                 let child = match cx {
                     Context::Schema if NAMED.contains(&k.as_str()) => Context::Named {
@@ -104,5 +112,8 @@ fn emit(out: &mut String, v: &Value, cx: Context) {
 
 /// Keywords whose value is data, not a schema.
 fn is_data(keyword: &str) -> bool {
-    matches!(keyword, "enum" | "const" | "required" | "default" | "examples")
+    matches!(
+        keyword,
+        "enum" | "const" | "required" | "default" | "examples"
+    )
 }

@@ -67,7 +67,9 @@ pub(crate) fn wanted(job: &Job, cell: &Cell) -> Vec<(&'static str, String)> {
 pub(crate) struct Resolver<'a> {
     env: &'a HashMap<String, String>,
     /// Version probes, cached across runs (`preflight_cache.rs`): a repeated run starts none.
-    prober: Prober,
+    /// Made on the first probe: a run without `setup:` never sifts the environment for it.
+    prober: std::cell::OnceCell<Prober>,
+    dir: std::path::PathBuf,
     /// A laptop: a missing version fails the unit. CI: the provider set it up.
     strict: bool,
     shims: Option<tempfile::TempDir>,
@@ -79,7 +81,8 @@ impl<'a> Resolver<'a> {
     pub(crate) fn new(env: &'a HashMap<String, String>, strict: bool, dir: &Path) -> Self {
         Resolver {
             env,
-            prober: Prober::new(env, dir),
+            prober: std::cell::OnceCell::new(),
+            dir: dir.to_path_buf(),
             strict,
             shims: None,
             cache: HashMap::new(),
@@ -88,13 +91,16 @@ impl<'a> Resolver<'a> {
 
     /// The directory holding the wrappers; kept until the run ends.
     pub(crate) fn into_shims(self) -> Option<tempfile::TempDir> {
-        self.prober.save();
+        if let Some(prober) = self.prober.get() {
+            prober.save();
+        }
         self.shims
     }
 
     /// The version `program args` reports, `None` when it cannot say.
     fn version_of(&self, program: &str, args: &[&str]) -> Option<String> {
         self.prober
+            .get_or_init(|| Prober::new(self.env, &self.dir))
             .version(program, args)
             .filter(|v| v != "unknown")
     }

@@ -168,9 +168,13 @@ mod tests {
                                 k.as_str(),
                                 "properties" | "definitions" | "patternProperties"
                             );
-                        let data = !keys_are_names
-                            && matches!(k.as_str(), "enum" | "const" | "required");
-                        let x = if data { x.clone() } else { without_unread(x, named) };
+                        let data =
+                            !keys_are_names && matches!(k.as_str(), "enum" | "const" | "required");
+                        let x = if data {
+                            x.clone()
+                        } else {
+                            without_unread(x, named)
+                        };
                         (k.clone(), x)
                     })
                     .collect(),
@@ -197,7 +201,11 @@ mod tests {
             .keys()
             .map(|k| (k.clone(), defs.remove(k).unwrap_or(Value::Null)))
             .collect();
-        assert!(defs.is_empty(), "definitions build.rs invented: {:?}", defs.keys());
+        assert!(
+            defs.is_empty(),
+            "definitions build.rs invented: {:?}",
+            defs.keys()
+        );
         let mut out = serde_json::Map::new();
         for k in committed.as_object().unwrap().keys() {
             if k == "definitions" {
@@ -245,7 +253,10 @@ mod tests {
         );
         assert!(matches!(leaked.get("definitions"), Some(Json::Sorted(_))));
         assert_eq!(
-            leaked.get("properties").and_then(|p| p.get("version")).is_some(),
+            leaked
+                .get("properties")
+                .and_then(|p| p.get("version"))
+                .is_some(),
             committed::COMMITTED
                 .get("properties")
                 .and_then(|p| p.get("version"))

@@ -237,9 +237,11 @@ impl<'s> Walker<'s> {
             .iter()
             .map(|b| {
                 let b = self.resolve(b);
-                b.get("const")
-                    .map(|c| vec![c])
-                    .or_else(|| b.get("enum").and_then(Json::as_array).map(|a| a.iter().collect()))
+                b.get("const").map(|c| vec![c]).or_else(|| {
+                    b.get("enum")
+                        .and_then(Json::as_array)
+                        .map(|a| a.iter().collect())
+                })
             })
             .collect::<Option<Vec<_>>>()
             .map(|v| v.concat());
@@ -401,9 +403,7 @@ impl<'s> Walker<'s> {
                     }
                 }
                 _ => {
-                    if let Some(v) =
-                        self.walk(&e.value, &ANY, &child_path, Some(&e.key))
-                    {
+                    if let Some(v) = self.walk(&e.value, &ANY, &child_path, Some(&e.key)) {
                         out.insert(String::from(&e.key), v);
                     }
                 }
