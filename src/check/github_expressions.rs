@@ -50,13 +50,13 @@ fn expressions(text: &str) -> Vec<&str> {
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(job);
+        let jp = || YamlPath::root().key("jobs").key(job);
         for (i, step) in j.steps.iter().enumerate() {
             let exprs = expressions(run_text(step));
             if exprs.iter().any(|e| !e.starts_with("secrets.")) {
                 out.push(
                     Diagnostic::warning(LITERAL_EXPRESSION, "`${{ ... }}` in a command is passed literally, not evaluated")
-                        .at(run_path(step, &jp.key("steps").index(i)))
+                        .at(run_path(step, &jp().key("steps").index(i)))
                         .with_help("cigen runs the same command everywhere: read matrix values from $MATRIX_<KEY> and CI data from env variables"),
                 );
             }

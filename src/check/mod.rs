@@ -160,15 +160,17 @@ impl WhenOf {
 }
 
 /// The job's `when:` and each of its steps' `when:`, with their paths (`jp` is the job's).
-pub(crate) fn whens<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(WhenOf, &'a When, YamlPath)> {
+pub(crate) fn whens<'a>(name: &str, job: &'a Job) -> Vec<(WhenOf, &'a When, YamlPath)> {
+    // The job's path is made only for a job with conditions: most have none.
+    let jp = || YamlPath::root().key("jobs").key(name);
     let mut out = Vec::new();
     if let Some(w) = &job.when {
-        out.push((WhenOf::Job, &**w, jp.key("when")));
+        out.push((WhenOf::Job, &**w, jp().key("when")));
     }
     for (i, s) in job.steps.iter().enumerate() {
         if let StepSpec::Full(s) = s {
             if let Some(w) = &s.when {
-                out.push((WhenOf::Step, w, jp.key("steps").index(i).key("when")));
+                out.push((WhenOf::Step, w, jp().key("steps").index(i).key("when")));
             }
         }
     }

@@ -147,8 +147,7 @@ fn one(cx: &Context<'_>, what: &str, w: &When, path: YamlPath, out: &mut Vec<Dia
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(job);
-        for (of, w, at) in whens(j, &jp) {
+        for (of, w, at) in whens(job, j) {
             one(cx, &of.describe(job), w, at, out);
         }
     }

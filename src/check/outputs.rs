@@ -33,11 +33,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             );
         }
         for (i, key) in j.outputs.iter().enumerate() {
-            let path = YamlPath::root()
-                .key("jobs")
-                .key(job)
-                .key("outputs")
-                .index(i);
+            // Built only for a report: thousands of outputs pass.
+            let path = || {
+                YamlPath::root()
+                    .key("jobs")
+                    .key(job)
+                    .key("outputs")
+                    .index(i)
+            };
             let valid = key.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
                 && key
                     .chars()
@@ -45,7 +48,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if !valid {
                 out.push(
                     Diagnostic::error(INVALID_OUTPUT_NAME, format!("output name `{key}` must match ^[a-z_][a-z0-9_]*$"))
-                        .at(path)
+                        .at(path())
                         .with_help("steps write `key=value` lines to $CIGEN_OUTPUT; keep keys lower-case identifiers"),
                 );
                 continue;
@@ -54,7 +57,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if let Some((other_job, other_key)) = seen.get(&env) {
                 out.push(
                     Diagnostic::error(OUTPUT_COLLISION, format!("output `{job}.{key}` and `{other_job}.{other_key}` both reach dependents as `{env}`"))
-                        .at(path)
+                        .at(path())
                         .with_help("rename one of the outputs"),
                 );
             } else {

@@ -117,7 +117,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .filter(|(_, j)| !j.secrets.is_empty())
         .collect();
     for (job, j) in &spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(job);
+        let jp = || YamlPath::root().key("jobs").key(job);
         for (i, step) in j.steps.iter().enumerate() {
             let text = run_text(step);
             for name in expression_secrets(text) {
@@ -140,7 +140,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         "declare it in `secrets:` of job `{job}` and use \"${name}\""
                     ))
                 };
-                out.push(d.at(run_path(step, &jp.key("steps").index(i))));
+                out.push(d.at(run_path(step, &jp().key("steps").index(i))));
             }
             for (other, oj) in &with_secrets {
                 if *other == job {
@@ -150,7 +150,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     if !available(job, name) && reads_var(text, name) {
                         out.push(
                             Diagnostic::error(UNDECLARED_SECRET, format!("job `{job}` reads secret `{name}`, which is declared only for job `{other}`"))
-                                .at(run_path(step, &jp.key("steps").index(i)))
+                                .at(run_path(step, &jp().key("steps").index(i)))
                                 .with_help(format!("add `{name}` to `secrets:` of job `{job}` (or of the whole spec)")),
                         );
                     }

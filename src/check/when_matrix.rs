@@ -19,9 +19,9 @@ type Wanted = IndexMap<String, OneOrMany<Scalar>>;
 
 /// Every `when.matrix` and `when.not.matrix` of the job and its steps, and the job's
 /// `allow_failure.matrix`, with its path and the key's name.
-fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath, &'static str)> {
+fn conditions<'a>(name: &str, job: &'a Job) -> Vec<(&'a Wanted, YamlPath, &'static str)> {
     let mut out = Vec::new();
-    for (_, w, p) in whens(job, jp) {
+    for (_, w, p) in whens(name, job) {
         if !w.matrix.is_empty() {
             out.push((&w.matrix, p.key("matrix"), "when.matrix"));
         }
@@ -30,7 +30,11 @@ fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath, &'s
         }
     }
     if let Some(AllowFailure::Cells(c)) = job.allow_failure.as_deref() {
-        let at = jp.key("allow_failure").key("matrix");
+        let at = YamlPath::root()
+            .key("jobs")
+            .key(name)
+            .key("allow_failure")
+            .key("matrix");
         out.push((&c.matrix, at, "allow_failure.matrix"));
     }
     out
@@ -38,8 +42,7 @@ fn conditions<'a>(job: &'a Job, jp: &YamlPath) -> Vec<(&'a Wanted, YamlPath, &'s
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
-        let jp = YamlPath::root().key("jobs").key(name);
-        for (wanted, at, what) in conditions(job, &jp) {
+        for (wanted, at, what) in conditions(name, job) {
             let Some(m) = &job.matrix else {
                 out.push(
                     Diagnostic::error(WHEN_MATRIX_KEY, format!("`{what}` on job `{name}`, which has no matrix"))
