@@ -11,7 +11,8 @@ use crate::ui;
 use crate::ui::ColorChoice;
 
 pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
-    match (compile::load_file(path), args.format) {
+    let loaded = compile::load_file(path);
+    let outcome = match (&loaded, args.format) {
         (Ok(loaded), DiagnosticFormat::Json) => {
             print!("{}", render_json(&loaded.source, &loaded.warnings));
             Outcome::Success
@@ -37,12 +38,12 @@ pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
             }),
             DiagnosticFormat::Json,
         ) => {
-            print!("{}", render_json(&source, &diagnostics));
+            print!("{}", render_json(source, diagnostics));
             Outcome::Usage
         }
         // Tools reading JSON get the unreadable file as a diagnostic too, not stray stderr.
         (Err(LoadError::Io { path, error }), DiagnosticFormat::Json) => {
-            let file = SourceFile::new(&path, "");
+            let file = SourceFile::new(path, "");
             let d = Diagnostic::error(
                 crate::compile::UNREADABLE_SPEC,
                 format!("cannot read {}: {error}", path.display()),
@@ -52,8 +53,12 @@ pub fn run(path: &Path, args: &CheckArgs, color: ColorChoice) -> Outcome {
             Outcome::Usage
         }
         (Err(e), _) => {
-            ui::report_load_error(&e, color);
+            ui::report_load_error(e, color);
             Outcome::Usage
         }
-    }
+    };
+    // The process ends next: freeing a big spec string by string only delays the exit
+    // (as in `app::run`).
+    std::mem::forget(loaded);
+    outcome
 }
