@@ -144,32 +144,18 @@ pub(super) mod committed {
 mod tests {
     use super::*;
 
+    // UNREAD, NAMED and DATA, as build.rs reads them.
+    include!("json_keywords.rs");
+
     /// The keywords build.rs leaves out, removed from a schema (not from a mapping of names).
     fn without_unread(v: &Value, keys_are_names: bool) -> Value {
         match v {
             Value::Object(map) => Value::Object(
                 map.iter()
-                    .filter(|(k, _)| {
-                        keys_are_names
-                            || !matches!(
-                                k.as_str(),
-                                "description"
-                                    | "title"
-                                    | "$schema"
-                                    | "$id"
-                                    | "examples"
-                                    | "default"
-                                    | "deprecated"
-                            )
-                    })
+                    .filter(|(k, _)| keys_are_names || !UNREAD.contains(&k.as_str()))
                     .map(|(k, x)| {
-                        let named = !keys_are_names
-                            && matches!(
-                                k.as_str(),
-                                "properties" | "definitions" | "patternProperties"
-                            );
-                        let data =
-                            !keys_are_names && matches!(k.as_str(), "enum" | "const" | "required");
+                        let named = !keys_are_names && NAMED.contains(&k.as_str());
+                        let data = !keys_are_names && DATA.contains(&k.as_str());
                         let x = if data {
                             x.clone()
                         } else {
@@ -226,6 +212,35 @@ mod tests {
         assert_eq!(ours, expected);
         // And something was left out: the descriptions are most of the file.
         assert!(ours.to_string().len() * 3 < committed.to_string().len());
+    }
+
+    #[test]
+    fn the_walk_reads_no_keyword_build_rs_leaves_out() {
+        // Release builds walk the schema without these keywords, debug builds (the tests)
+        // with them: a keyword the walk reads must never be on the list.
+        let sources = [
+            include_str!("walk.rs"),
+            include_str!("walk/allowed.rs"),
+            include_str!("walk/scalar.rs"),
+            include_str!("walk/type_error.rs"),
+            include_str!("hints.rs"),
+            include_str!("foreign.rs"),
+        ];
+        let read: Vec<&str> = sources
+            .iter()
+            .flat_map(|s| s.split("get(\"").skip(1))
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(
+            read.contains(&"properties") && read.contains(&"$ref"),
+            "{read:?}"
+        );
+        for k in UNREAD {
+            assert!(
+                !read.contains(k),
+                "the walk reads `{k}`, which build.rs leaves out"
+            );
+        }
     }
 
     #[test]
