@@ -208,10 +208,7 @@ impl<'s> Walker<'s> {
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for (i, item) in items.iter().enumerate() {
-                    path.0.push(PathSegment::Index(i));
-                    let walked = self.walk(item, item_schema, path, None);
-                    path.0.pop();
-                    match walked {
+                    match self.walk_at(item, item_schema, path, PathSegment::Index(i), None) {
                         Some(v) => out.push(v),
                         None => ok = false,
                     }
@@ -226,6 +223,21 @@ impl<'s> Walker<'s> {
                 None
             }
         }
+    }
+
+    /// Walks `node`, the child `at` of `path`: the path is extended for that walk only.
+    fn walk_at(
+        &mut self,
+        node: &Node,
+        schema: &'static Json,
+        path: &mut YamlPath,
+        at: PathSegment,
+        field: Option<&str>,
+    ) -> Option<Value> {
+        path.0.push(at);
+        let walked = self.walk(node, schema, path, field);
+        path.0.pop();
+        walked
     }
 
     fn walk_any_of(
@@ -341,10 +353,7 @@ impl<'s> Walker<'s> {
                 continue;
             }
             if let Some(prop) = props.and_then(|p| p.get(&e.key)) {
-                path.0.push(PathSegment::Key(String::from(&e.key)));
-                let walked = self.walk(&e.value, prop, path, Some(&e.key));
-                path.0.pop();
-                match walked {
+                match self.walk_at(&e.value, prop, path, key(e), Some(&e.key)) {
                     Some(v) => {
                         out.insert(String::from(&e.key), v);
                     }
@@ -403,9 +412,7 @@ impl<'s> Walker<'s> {
                     self.diagnostics.push(d);
                 }
                 Some(extra) if extra.is_object() => {
-                    path.0.push(PathSegment::Key(String::from(&e.key)));
-                    let walked = self.walk(&e.value, extra, path, Some(&e.key));
-                    path.0.pop();
+                    let walked = self.walk_at(&e.value, extra, path, key(e), Some(&e.key));
                     match (walked, &mut self.stream) {
                         (Some(v), Some(s)) if streamed => (s.sink)(&e.key, v),
                         (Some(v), _) => {
@@ -415,10 +422,7 @@ impl<'s> Walker<'s> {
                     }
                 }
                 _ => {
-                    path.0.push(PathSegment::Key(String::from(&e.key)));
-                    let walked = self.walk(&e.value, &ANY, path, Some(&e.key));
-                    path.0.pop();
-                    if let Some(v) = walked {
+                    if let Some(v) = self.walk_at(&e.value, &ANY, path, key(e), Some(&e.key)) {
                         out.insert(String::from(&e.key), v);
                     }
                 }
@@ -451,6 +455,11 @@ impl<'s> Walker<'s> {
         }
         ok.then_some(Value::Object(out))
     }
+}
+
+/// The path segment of a mapping entry.
+fn key(e: &crate::source::MapEntry) -> PathSegment {
+    PathSegment::Key(String::from(&e.key))
 }
 
 /// Whether `key` matches one of the schema's `patternProperties`. Only `^literal` prefix
