@@ -198,13 +198,17 @@ pub fn marked(mark: &str) -> Vec<i32> {
 }
 
 /// Waits up to [`SETTLE`] for every marked process to be gone; returns the survivors.
+/// Gone means two empty scans in a row: a process in the middle of `execve` shows an empty
+/// environment for a moment, so one scan can miss it.
 pub fn settle(mark: &str) -> Vec<i32> {
     let end = Instant::now() + SETTLE;
+    let mut empty_before = false;
     loop {
         let left = marked(mark);
-        if left.is_empty() || Instant::now() > end {
+        if (left.is_empty() && empty_before) || Instant::now() > end {
             return left;
         }
+        empty_before = left.is_empty();
         std::thread::sleep(Duration::from_millis(25));
     }
 }

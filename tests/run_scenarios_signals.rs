@@ -23,13 +23,30 @@ fn interrupt(name: &str, env: &[(&str, &str)], signals: &[i32]) -> (Scenario, i3
     let child = s.spawn(&["run", "-j", "2"]);
     let pid = child.id() as i32;
     s.wait_for("six processes", || s.pids("pids").len() == 6);
-    let seen = marked(&s.mark);
-    for p in s.pids("pids") {
+    // A pid is written before its process has finished `execve` (a `sleep 30 &` is still
+    // the forked shell, and mid-exec its environment reads empty): scan until the scan sees
+    // all six, bounded, and fail naming the ones it never saw.
+    let unseen = || {
+        let seen = marked(&s.mark);
+        let missed: Vec<i32> = s
+            .pids("pids")
+            .into_iter()
+            .filter(|p| !seen.contains(p))
+            .collect();
+        (missed, seen)
+    };
+    let end = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let (missed, seen) = unseen();
+        if missed.is_empty() {
+            break;
+        }
         assert!(
-            seen.contains(&p),
-            "the scan misses {p}: {}",
+            std::time::Instant::now() < end,
+            "the scan misses {missed:?}: {}",
             describe(&seen)
         );
+        std::thread::sleep(Duration::from_millis(20));
     }
     for sig in signals {
         signal(pid, *sig);
