@@ -82,9 +82,17 @@ pub fn output_env_name(job: &str, key: &str) -> String {
     env_word(&format!("{job}_{key}"))
 }
 
+/// Upper case, with `_` for every character that is not an ASCII letter or digit.
 fn env_word(s: &str) -> String {
-    s.to_ascii_uppercase()
-        .replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// The provider's time limit for a job, in minutes: cigen's own timeout plus a margin, so
@@ -118,6 +126,8 @@ mod tests {
     fn names() {
         assert_eq!(matrix_env_name("node-version"), "MATRIX_NODE_VERSION");
         assert_eq!(output_env_name("build-app", "image"), "BUILD_APP_IMAGE");
+        // One `_` per character, not per byte, for what is not an ASCII letter or digit.
+        assert_eq!(output_env_name("bau-ä", "x"), "BAU___X");
         assert_eq!(provider_timeout_minutes(None), 60);
         assert_eq!(provider_timeout_minutes(Some(Duration::from_secs(90))), 7);
         assert_eq!(artifact_name("test"), "cigen.test");

@@ -12,15 +12,11 @@ use indexmap::IndexMap;
 pub fn topo_order<'a>(
     needs: &IndexMap<&'a str, Vec<&'a str>>,
 ) -> Result<Vec<&'a str>, Vec<String>> {
-    if let Some(cycle) = find_cycle(needs) {
+    let deps = edges(needs);
+    if let Some(cycle) = cycle_in(needs, &deps) {
         return Err(cycle);
     }
     let n = needs.len();
-    // Edges by index, ignoring needs that name no job (reported elsewhere).
-    let deps: Vec<Vec<usize>> = needs
-        .values()
-        .map(|ds| ds.iter().filter_map(|d| needs.get_index_of(d)).collect())
-        .collect();
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
     for (job, ds) in deps.iter().enumerate() {
@@ -52,42 +48,54 @@ pub fn topo_order<'a>(
         .collect())
 }
 
+/// Each job's needs as indices into `needs`, leaving out needs that name no job (reported
+/// elsewhere): the graph walks below then never hash a name.
+fn edges(needs: &IndexMap<&str, Vec<&str>>) -> Vec<Vec<usize>> {
+    needs
+        .values()
+        .map(|ds| ds.iter().filter_map(|d| needs.get_index_of(d)).collect())
+        .collect()
+}
+
 /// The first cycle found by depth-first search, in spec order.
 pub fn find_cycle(needs: &IndexMap<&str, Vec<&str>>) -> Option<Vec<String>> {
+    cycle_in(needs, &edges(needs))
+}
+
+fn cycle_in(needs: &IndexMap<&str, Vec<&str>>, deps: &[Vec<usize>]) -> Option<Vec<String>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         New,
         Active,
         Done,
     }
-    let mut marks: IndexMap<&str, Mark> = needs.keys().map(|k| (*k, Mark::New)).collect();
-    for start in needs.keys() {
+    let name = |j: usize| needs.get_index(j).map_or("", |(k, _)| *k).to_string();
+    let mut marks = vec![Mark::New; deps.len()];
+    for start in 0..deps.len() {
         if marks[start] != Mark::New {
             continue;
         }
         // Iterative DFS: (job, next need index); `stack` is the active path.
-        let mut stack: Vec<(&str, usize)> = vec![(start, 0)];
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
         marks[start] = Mark::Active;
         while let Some((job, i)) = stack.last().copied() {
-            let deps = &needs[job];
-            if i < deps.len() {
+            if let Some(&dep) = deps[job].get(i) {
                 if let Some(top) = stack.last_mut() {
                     top.1 += 1;
                 }
-                let dep = deps[i];
-                match marks.get(dep).copied() {
-                    Some(Mark::New) => {
+                match marks[dep] {
+                    Mark::New => {
                         marks[dep] = Mark::Active;
                         stack.push((dep, 0));
                     }
-                    Some(Mark::Active) => {
+                    Mark::Active => {
                         let pos = stack.iter().position(|(j, _)| *j == dep).unwrap_or(0);
                         let mut cycle: Vec<String> =
-                            stack[pos..].iter().map(|(j, _)| j.to_string()).collect();
-                        cycle.push(dep.to_string());
+                            stack[pos..].iter().map(|(j, _)| name(*j)).collect();
+                        cycle.push(name(dep));
                         return Some(cycle);
                     }
-                    _ => {}
+                    Mark::Done => {}
                 }
             } else {
                 marks[job] = Mark::Done;

@@ -14,6 +14,9 @@ use serde_json::{Map, Value};
 
 use super::json::{Json, ANY};
 
+/// The `definitions` of a root schema without any: no `$ref` resolves.
+static NO_DEFINITIONS: Json = Json::Sorted(&[]);
+
 use super::foreign;
 use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, required_help};
 use crate::diagnostic::{did_you_mean, Diagnostic};
@@ -47,6 +50,7 @@ pub struct Stream<'s> {
 pub fn to_json<'s>(root: &Node, schema: &'static Json, stream: Option<Stream<'s>>) -> Walked {
     let mut w = Walker {
         root: schema,
+        definitions: schema.get("definitions").unwrap_or(&NO_DEFINITIONS),
         diagnostics: Vec::new(),
         dropped: Vec::new(),
         partial: None,
@@ -64,6 +68,8 @@ pub fn to_json<'s>(root: &Node, schema: &'static Json, stream: Option<Stream<'s>
 
 struct Walker<'s> {
     root: &'static Json,
+    /// The root's `definitions`, looked up once: every `$ref` resolves in them.
+    definitions: &'static Json,
     diagnostics: Vec<Diagnostic>,
     dropped: Vec<YamlPath>,
     partial: Option<Map<String, Value>>,
@@ -132,7 +138,7 @@ impl<'s> Walker<'s> {
         for _ in 0..32 {
             if let Some(r) = schema.get("$ref").and_then(Json::as_str) {
                 let name = r.rsplit('/').next().unwrap_or("");
-                match self.root.get("definitions").and_then(|d| d.get(name)) {
+                match self.definitions.get(name) {
                     Some(s) => schema = s,
                     None => return schema,
                 }
