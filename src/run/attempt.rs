@@ -118,10 +118,11 @@ fn attempt(
         });
     };
     let mut on_output = |chunk: &[u8]| lines.push(&masking.push(chunk), &mut send);
-    let mut res = match spawn.direct() {
-        Some(cmd) => process::run(cmd, deadline, sh.grace, cancel, &mut on_output),
+    let mut program = std::path::PathBuf::new();
+    let mut res = match spawn.direct(&mut program) {
+        Some(l) => process::run(&l, deadline, sh.grace, cancel, &mut on_output),
         None => process::run(
-            spawn.through_shell(),
+            &spawn.through_shell(&mut program),
             deadline,
             sh.grace,
             cancel,
@@ -132,7 +133,7 @@ fn attempt(
     if spawn.direct.is_some() && matches!(&res, Err(e) if e.kind() == std::io::ErrorKind::NotFound)
     {
         res = process::run(
-            spawn.through_shell(),
+            &spawn.through_shell(&mut program),
             deadline,
             sh.grace,
             cancel,

@@ -16,6 +16,7 @@ mod dotenv;
 mod env;
 mod events;
 mod executor;
+mod launch;
 mod lines;
 mod locate;
 mod mask;

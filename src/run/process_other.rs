@@ -3,11 +3,12 @@
 //! Unix too (tests only), so it keeps building where it is not used.
 
 use std::io::{self, Read};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{ExitStatus, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use super::cancel::CancelToken;
+use super::launch::Launch;
 use super::process::Ending;
 
 const TICK: Duration = Duration::from_millis(25);
@@ -17,13 +18,14 @@ const DRAIN_LIMIT: Duration = Duration::from_millis(200);
 /// Runs `cmd` with stdout and stderr on one pipe; see `process_unix::run` for the contract.
 /// Without signals to ask nicely, stopping is immediate, so `grace` is not used.
 pub(crate) fn run(
-    mut cmd: Command,
+    launch: &Launch<'_>,
     deadline: Option<Instant>,
     _grace: Duration,
     cancel: &CancelToken,
     on_output: &mut dyn FnMut(&[u8]),
 ) -> io::Result<(Ending, ExitStatus)> {
     let (mut reader, writer) = os_pipe::pipe()?;
+    let mut cmd = launch.command();
     cmd.stdin(Stdio::null())
         .stdout(writer.try_clone()?)
         .stderr(writer);
@@ -76,22 +78,25 @@ pub(crate) fn run(
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::run::launch::Owned;
 
     #[test]
     fn runs_and_times_out() {
         let mut out = Vec::new();
-        let mut cmd = Command::new("sh");
-        cmd.args(["-c", "echo hi; echo err >&2"]);
-        let (ending, status) = run(cmd, None, Duration::ZERO, &CancelToken::new(), &mut |c| {
-            out.extend_from_slice(c)
-        })
+        let cmd = Owned::new("sh", &["-c", "echo hi; echo err >&2"]);
+        let (ending, status) = run(
+            &cmd.launch(),
+            None,
+            Duration::ZERO,
+            &CancelToken::new(),
+            &mut |c| out.extend_from_slice(c),
+        )
         .unwrap();
         assert!(matches!(ending, Ending::Exited(_)) && status.success());
         assert_eq!(String::from_utf8_lossy(&out), "hi\nerr\n");
-        let mut cmd = Command::new("sleep");
-        cmd.arg("5");
+        let cmd = Owned::new("sleep", &["5"]);
         let (ending, _) = run(
-            cmd,
+            &cmd.launch(),
             Some(Instant::now() + Duration::from_millis(50)),
             Duration::ZERO,
             &CancelToken::new(),

@@ -10,10 +10,11 @@
 use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Command, ExitStatus};
+use std::process::ExitStatus;
 use std::time::{Duration, Instant};
 
 use super::cancel::{CancelState, CancelToken};
+use super::launch::Launch;
 use super::process::{Ending, SIGKILL, SIGTERM};
 use super::spawn;
 use super::supervise::{self, Mode, Supervisor};
@@ -198,7 +199,7 @@ impl Step {
 /// environment is exactly what `cmd` sets (see `spawn.rs`).
 /// `on_output` gets raw chunks in order. Returns how it ended and the leader's status.
 pub(crate) fn run(
-    cmd: Command,
+    launch: &Launch<'_>,
     deadline: Option<Instant>,
     grace: Duration,
     cancel: &CancelToken,
@@ -207,10 +208,9 @@ pub(crate) fn run(
     let sup = supervise::get();
     let (reader, writer) = os_pipe::pipe()?;
     let tag = sup.next_tag();
-    let pid = sup.spawn_leader(|| spawn::spawn(&cmd, writer.as_raw_fd(), &tag, sup.session))?;
+    let pid = sup.spawn_leader(|| spawn::spawn(launch, writer.as_raw_fd(), &tag, sup.session))?;
     // Drop our copy of the write end, or the pipe never reaches EOF.
     drop(writer);
-    drop(cmd);
     let step = Step { pid, tag, sup };
     let fd = reader.as_raw_fd();
     let mut buf = ReadBuf::take();

@@ -17,15 +17,16 @@
 //! leader is spawned directly; elsewhere (macOS) std is used, with `pre_exec(setsid)` only for
 //! a new session. That portable path is compiled and tested on Linux too.
 //!
-//! The `Command` carries the program, arguments, directory and the *whole* environment: the
-//! child gets exactly the variables set on it, as if `env_clear` had been called (the executor
-//! always does), so the spawned process never depends on cigen's own environment.
+//! The [`Launch`] carries the program, arguments, directory and the *whole* environment: the
+//! child gets exactly those variables, so the spawned process never depends on cigen's own
+//! environment.
 
-use std::ffi::OsString;
 use std::io;
 use std::os::fd::RawFd;
 use std::os::unix::ffi::OsStrExt;
 use std::process::Command;
+
+use super::launch::Launch;
 
 /// Whether the leader starts a new session or only a new process group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,37 +39,24 @@ pub(crate) enum Session {
 /// Its value is space-separated tags, one per enclosing `cigen run`: `<run>.<step>`.
 pub(crate) const TAG_VAR: &str = "CIGEN_RUN_TAG";
 
-/// The child's environment: what `cmd` sets, with `tag` appended to any inherited tag list.
-fn child_env(cmd: &Command, tag: &str) -> Vec<(OsString, OsString)> {
-    let mut env: Vec<(OsString, OsString)> = Vec::new();
-    let mut inherited: Option<OsString> = None;
-    for (k, v) in cmd.get_envs() {
-        let Some(v) = v else { continue };
-        if k == TAG_VAR {
-            inherited = Some(v.to_os_string());
-        } else {
-            env.push((k.to_os_string(), v.to_os_string()));
-        }
+/// The value of [`TAG_VAR`] for the child: `tag` appended to any inherited tag list.
+fn tag_value(l: &Launch<'_>, tag: &str) -> String {
+    match l.env.get(TAG_VAR) {
+        Some(outer) if !outer.is_empty() => format!("{outer} {tag}"),
+        _ => tag.to_string(),
     }
-    let mut value = inherited.unwrap_or_default();
-    if !value.is_empty() {
-        value.push(" ");
-    }
-    value.push(tag);
-    env.push((TAG_VAR.into(), value));
-    env
 }
 
-/// Starts `cmd` as described above, writing stdout and stderr to `out`. Returns the pid, which
+/// Starts `l` as described above, writing stdout and stderr to `out`. Returns the pid, which
 /// is also the new process group's id (and the new session's, with `Session::New`).
-pub(crate) fn spawn(cmd: &Command, out: RawFd, tag: &str, session: Session) -> io::Result<i32> {
+pub(crate) fn spawn(l: &Launch<'_>, out: RawFd, tag: &str, session: Session) -> io::Result<i32> {
     #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
     {
-        spawn_direct(cmd, out, tag, session)
+        spawn_direct(l, out, tag, session)
     }
     #[cfg(not(all(target_os = "linux", any(target_env = "gnu", target_env = "musl"))))]
     {
-        spawn_portable(cmd, out, tag, session)
+        spawn_portable(l, out, tag, session)
     }
 }
 
@@ -104,50 +92,91 @@ pub(crate) fn shed_terminal() -> Session {
 }
 
 /// The program to execute: as given when it holds a `/`, else found on the child's PATH.
-fn program_path(cmd: &Command, env: &[(OsString, OsString)]) -> io::Result<OsString> {
-    let program = cmd.get_program();
-    if program.as_bytes().contains(&b'/') {
-        return Ok(program.to_os_string());
-    }
-    let path = env
-        .iter()
-        .find(|(k, _)| k == "PATH")
-        .map(|(_, v)| v.to_string_lossy().into_owned());
-    super::direct::resolve(&program.to_string_lossy(), path.as_deref())
-        .map(OsString::from)
+fn program_path(l: &Launch<'_>) -> io::Result<std::path::PathBuf> {
+    super::direct::resolve(&l.program.to_string_lossy(), l.path())
         .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+}
+
+/// NUL-terminated strings laid out one after another in one buffer, for `argv` and `envp`:
+/// two allocations for a whole environment instead of one per variable.
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+struct CStrings {
+    buf: Vec<u8>,
+    starts: Vec<usize>,
+}
+
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+impl CStrings {
+    fn new(bytes: usize, count: usize) -> Self {
+        CStrings {
+            buf: Vec::with_capacity(bytes),
+            starts: Vec::with_capacity(count),
+        }
+    }
+
+    /// Adds one string made of `parts`; a NUL inside any part cannot be passed on.
+    fn push(&mut self, parts: &[&[u8]]) -> io::Result<()> {
+        if parts.iter().any(|p| p.contains(&0)) {
+            return Err(io::Error::from(io::ErrorKind::InvalidInput));
+        }
+        self.starts.push(self.buf.len());
+        for p in parts {
+            self.buf.extend_from_slice(p);
+        }
+        self.buf.push(0);
+        Ok(())
+    }
+
+    /// A null-terminated array of pointers to the strings, valid while `self` is unchanged.
+    fn pointers(&self) -> Vec<*mut libc::c_char> {
+        let base = self.buf.as_ptr().cast::<libc::c_char>().cast_mut();
+        self.starts
+            .iter()
+            // SAFETY: every start is an offset inside `buf`.
+            .map(|&s| unsafe { base.add(s) })
+            .chain(std::iter::once(std::ptr::null_mut()))
+            .collect()
+    }
 }
 
 /// `posix_spawn` with `POSIX_SPAWN_SETSID` (or `SETPGROUP`): no fork, std's own cost.
 #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
-fn spawn_direct(cmd: &Command, out: RawFd, tag: &str, session: Session) -> io::Result<i32> {
+fn spawn_direct(l: &Launch<'_>, out: RawFd, tag: &str, session: Session) -> io::Result<i32> {
     use std::ffi::CString;
-    fn cstring(s: &std::ffi::OsStr) -> io::Result<CString> {
-        CString::new(s.as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+    use std::os::unix::ffi::OsStringExt;
+    let path = CString::new(program_path(l)?.into_os_string().into_vec())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let mut argv = CStrings::new(
+        l.program.as_os_str().len() + l.args.iter().map(|a| a.len() + 1).sum::<usize>() + 1,
+        l.args.len() + 1,
+    );
+    argv.push(&[l.program.as_os_str().as_bytes()])?;
+    for a in l.args {
+        argv.push(&[a.as_bytes()])?;
     }
-    let env = child_env(cmd, tag);
-    let path = cstring(&program_path(cmd, &env)?)?;
-    let argv: Vec<CString> = std::iter::once(cmd.get_program())
-        .chain(cmd.get_args())
-        .map(cstring)
-        .collect::<io::Result<_>>()?;
-    let envp: Vec<CString> = env
-        .iter()
-        .map(|(k, v)| {
-            let mut kv = k.clone();
-            kv.push("=");
-            kv.push(v);
-            cstring(&kv)
-        })
-        .collect::<io::Result<_>>()?;
-    let dir = cmd
-        .get_current_dir()
-        .map(|d| cstring(d.as_os_str()))
-        .transpose()?;
-    let mut argv_p: Vec<*mut libc::c_char> = argv.iter().map(|a| a.as_ptr().cast_mut()).collect();
-    argv_p.push(std::ptr::null_mut());
-    let mut envp_p: Vec<*mut libc::c_char> = envp.iter().map(|a| a.as_ptr().cast_mut()).collect();
-    envp_p.push(std::ptr::null_mut());
+    let tag = tag_value(l, tag);
+    let mut envp = CStrings::new(
+        l.env
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 2)
+            .sum::<usize>()
+            + TAG_VAR.len()
+            + tag.len()
+            + 2,
+        l.env.len() + 1,
+    );
+    // In name order, as std passes them, so a step that prints its env prints it the same
+    // way every run.
+    let mut vars: Vec<(&String, &String)> = l.env.iter().filter(|(k, _)| *k != TAG_VAR).collect();
+    vars.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (k, v) in vars {
+        envp.push(&[k.as_bytes(), b"=", v.as_bytes()])?;
+    }
+    envp.push(&[TAG_VAR.as_bytes(), b"=", tag.as_bytes()])?;
+    let dir = CString::new(l.dir.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+    let argv_p = argv.pointers();
+    let envp_p = envp.pointers();
     let check = |r: libc::c_int| {
         if r == 0 {
             Ok(())
@@ -196,12 +225,10 @@ fn spawn_direct(cmd: &Command, out: RawFd, tag: &str, session: Session) -> io::R
             ))?;
             check(libc::posix_spawn_file_actions_adddup2(&mut fa, out, 1))?;
             check(libc::posix_spawn_file_actions_adddup2(&mut fa, out, 2))?;
-            if let Some(d) = &dir {
-                check(libc::posix_spawn_file_actions_addchdir_np(
-                    &mut fa,
-                    d.as_ptr(),
-                ))?;
-            }
+            check(libc::posix_spawn_file_actions_addchdir_np(
+                &mut fa,
+                dir.as_ptr(),
+            ))?;
             let mut pid: libc::pid_t = 0;
             check(libc::posix_spawn(
                 &mut pid,
@@ -226,7 +253,7 @@ fn spawn_direct(cmd: &Command, out: RawFd, tag: &str, session: Session) -> io::R
     allow(dead_code)
 )]
 pub(crate) fn spawn_portable(
-    cmd: &Command,
+    l: &Launch<'_>,
     out: RawFd,
     tag: &str,
     session: Session,
@@ -234,13 +261,13 @@ pub(crate) fn spawn_portable(
     use std::os::fd::{BorrowedFd, OwnedFd};
     use std::os::unix::process::CommandExt;
     use std::process::Stdio;
-    let env = child_env(cmd, tag);
-    let mut c = Command::new(program_path(cmd, &env)?);
-    c.arg0(cmd.get_program());
-    c.args(cmd.get_args()).env_clear().envs(env);
-    if let Some(d) = cmd.get_current_dir() {
-        c.current_dir(d);
-    }
+    let mut c = Command::new(program_path(l)?);
+    c.arg0(l.program)
+        .args(l.args)
+        .current_dir(l.dir)
+        .env_clear()
+        .envs(l.env)
+        .env(TAG_VAR, tag_value(l, tag));
     // SAFETY: `out` is an open descriptor owned by the caller for the whole call.
     let out = unsafe { BorrowedFd::borrow_raw(out) };
     let stdout: OwnedFd = out.try_clone_to_owned()?;
@@ -269,15 +296,16 @@ pub(crate) fn spawn_portable(
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+    use crate::run::launch::Owned;
     use std::os::fd::AsRawFd;
 
-    type SpawnFn = fn(&Command, RawFd, &str, Session) -> io::Result<i32>;
+    type SpawnFn = fn(&Launch<'_>, RawFd, &str, Session) -> io::Result<i32>;
     const BOTH: [SpawnFn; 2] = [spawn, spawn_portable];
 
     /// Runs `cmd` through `f`, returns its output and exit code.
-    fn run_with(f: SpawnFn, cmd: &Command, session: Session) -> (String, i32) {
+    fn run_with(f: SpawnFn, cmd: &Owned, session: Session) -> (String, i32) {
         let (mut r, w) = os_pipe::pipe().unwrap();
-        let pid = f(cmd, w.as_raw_fd(), "t.1", session).unwrap();
+        let pid = f(&cmd.launch(), w.as_raw_fd(), "t.1", session).unwrap();
         drop(w);
         let mut out = String::new();
         std::io::Read::read_to_string(&mut r, &mut out).unwrap();
@@ -287,9 +315,10 @@ mod tests {
         (out, libc::WEXITSTATUS(status))
     }
 
-    fn probe() -> Command {
-        let mut cmd = Command::new("sh");
-        cmd.args([
+    fn probe() -> Owned {
+        Owned::new(
+            "sh",
+            &[
             "-c",
             // Own group (and session?); a terminal?; the tag appended; the directory; the env.
             "set -- $(sed 's/.*) //' /proc/$$/stat); [ $3 = $$ ] && echo group=own; \
@@ -297,12 +326,10 @@ mod tests {
              (exec 3</dev/tty) 2>/dev/null && echo tty=yes || echo tty=no; \
              echo \"tag=$CIGEN_RUN_TAG\"; pwd; echo \"home=${HOME-unset}\"; read x || echo stdin=eof; \
              echo err >&2; exit 3",
-        ])
-        .current_dir("/tmp")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap())
-        .env(TAG_VAR, "outer.7");
-        cmd
+            ],
+        )
+        .env(TAG_VAR, "outer.7")
+        .dir("/tmp")
     }
 
     #[test]
@@ -324,13 +351,11 @@ mod tests {
     fn a_missing_program_is_not_found() {
         for f in BOTH {
             let (_r, w) = os_pipe::pipe().unwrap();
-            let mut cmd = Command::new("/nonexistent/cigen-not-found");
-            cmd.env("PATH", "/usr/bin:/bin");
-            let e = f(&cmd, w.as_raw_fd(), "t.1", Session::Inherit).unwrap_err();
+            let cmd = Owned::new("/nonexistent/cigen-not-found", &[]).env("PATH", "/usr/bin:/bin");
+            let e = f(&cmd.launch(), w.as_raw_fd(), "t.1", Session::Inherit).unwrap_err();
             assert_eq!(e.kind(), io::ErrorKind::NotFound);
-            let mut cmd = Command::new("cigen-no-such-program");
-            cmd.env("PATH", "/usr/bin:/bin");
-            let e = f(&cmd, w.as_raw_fd(), "t.1", Session::New).unwrap_err();
+            let cmd = Owned::new("cigen-no-such-program", &[]).env("PATH", "/usr/bin:/bin");
+            let e = f(&cmd.launch(), w.as_raw_fd(), "t.1", Session::New).unwrap_err();
             assert_eq!(e.kind(), io::ErrorKind::NotFound);
         }
     }

@@ -4,13 +4,13 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::Command;
 
 use indexmap::IndexMap;
 
 use super::direct;
 use super::env::{step_env, UnitFiles};
 use super::executor::Shared;
+use super::launch::Launch;
 use super::plan::Unit;
 use crate::model::{Job, Step};
 
@@ -30,28 +30,30 @@ impl Spawn {
         self.env.get("PATH").map(String::as_str)
     }
 
-    fn prepare(&self, mut cmd: Command) -> Command {
-        cmd.current_dir(&self.dir).env_clear().envs(&self.env);
-        cmd
-    }
-
-    /// The step without bash, when it is one simple command.
-    pub(super) fn direct(&self) -> Option<Command> {
+    /// The step without bash, when it is one simple command; `program` keeps the path found.
+    pub(super) fn direct<'a>(&'a self, program: &'a mut PathBuf) -> Option<Launch<'a>> {
         let argv = self.direct.as_ref()?;
         // Not on PATH: a name that cannot spawn, so the shell reports it (see `attempt`).
-        let program = direct::resolve(&argv[0], self.path())
+        *program = direct::resolve(&argv[0], self.path())
             .unwrap_or_else(|| "/nonexistent/cigen-not-found".into());
-        let mut c = Command::new(program);
-        c.args(&argv[1..]);
-        Some(self.prepare(c))
+        Some(Launch {
+            program,
+            args: &argv[1..],
+            dir: &self.dir,
+            env: &self.env,
+        })
     }
 
-    pub(super) fn through_shell(&self) -> Command {
+    /// The step through the job's shell; `program` keeps the shell's path.
+    pub(super) fn through_shell<'a>(&'a self, program: &'a mut PathBuf) -> Launch<'a> {
         let name = self.shell.first().map_or("bash", String::as_str);
-        let program = direct::resolve(name, self.path()).unwrap_or_else(|| name.into());
-        let mut c = Command::new(program);
-        c.args(&self.shell[1..]);
-        self.prepare(c)
+        *program = direct::resolve(name, self.path()).unwrap_or_else(|| name.into());
+        Launch {
+            program,
+            args: self.shell.get(1..).unwrap_or_default(),
+            dir: &self.dir,
+            env: &self.env,
+        }
     }
 }
 
