@@ -20,13 +20,18 @@ use std::path::Path;
 
 use indexmap::IndexMap;
 
+use super::overlay::{sorted_base, StepEnv};
 use crate::contract::{matrix_env_name, ENV_FILE_VAR, JOB_VAR, OUTPUT_FILE_VAR};
 use crate::model::{Cell, Job, Pipeline, Step};
 use crate::spec::{expand, EnvValue};
 
 /// Env layers that are the same for every step of a run.
 pub(crate) struct BaseEnv {
+    /// Settled before the first step starts: `sorted` copies it then.
     pub process: HashMap<String, String>,
+    /// `process` in name order, made for the first step: what each step's env starts from
+    /// (`overlay.rs`).
+    pub sorted: std::sync::OnceLock<Vec<(String, String)>>,
     pub env_file: IndexMap<String, String>,
     pub ci: bool,
     /// Every secret name declared anywhere in the spec.
@@ -45,16 +50,16 @@ impl BaseEnv {
 }
 
 /// Applies one env layer, each value expanded against the env so far.
-fn apply(env: &mut HashMap<String, String>, layer: &IndexMap<String, EnvValue>, ci: bool) {
+fn apply(env: &mut StepEnv<'_>, layer: &IndexMap<String, EnvValue>, ci: bool) {
     for (k, v) in layer {
         if let Some(v) = v.resolve(ci) {
-            let value = expand(v, |name| env.get(name).map(String::as_str));
+            let value = expand(v, |name| env.get(name));
             env.insert(k.clone(), value);
         }
     }
 }
 
-fn set(env: &mut HashMap<String, String>, vars: &[(String, String)]) {
+fn set(env: &mut StepEnv<'_>, vars: &[(String, String)]) {
     env.extend(vars.iter().cloned());
 }
 
@@ -69,16 +74,17 @@ pub(crate) struct UnitFiles<'a> {
 }
 
 /// The full env for one step.
-pub(crate) fn step_env(
-    base: &BaseEnv,
+pub(crate) fn step_env<'b>(
+    base: &'b BaseEnv,
     needs_outputs: &IndexMap<String, String>,
     p: &Pipeline,
     job: &Job,
     cell: &Cell,
     step: &Step,
     files: &UnitFiles<'_>,
-) -> HashMap<String, String> {
-    let mut env = base.process.clone();
+) -> StepEnv<'b> {
+    let sorted = base.sorted.get_or_init(|| sorted_base(&base.process));
+    let mut env = StepEnv::new(sorted);
     if let Some(url) = &job.setup.node_registry {
         // `setup.node_registry`: npm and pnpm read `npm_config_*` from the env, above the
         // user's `.npmrc` (whose login for that registry still applies) and below the spec's env.
@@ -115,7 +121,7 @@ pub(crate) fn step_env(
 /// generated job also passes which outputs the need wrote (`contract::written_env_name`,
 /// empty when it was skipped), and the others are unset here, as they are locally and on
 /// GitLab. Without that variable (local runs, GitLab) nothing changes.
-fn unset_unwritten(env: &mut HashMap<String, String>, p: &Pipeline, job: &Job) {
+fn unset_unwritten(env: &mut StepEnv<'_>, p: &Pipeline, job: &Job) {
     for need in &job.needs {
         let Some(n) = p.jobs.get(need) else { continue };
         let Some(list) = env.remove(&crate::contract::written_env_name(need)) else {
@@ -161,7 +167,7 @@ pub(crate) fn read_carried(file: &Path) -> Result<IndexMap<String, String>, Stri
 /// Leaves only the job's own secrets: other secrets' values are removed, and values read from
 /// local sources are added for the secrets the job declares. A secret of the job that only
 /// CI-only steps use is removed too (`model::step_secrets`): no step here reads it.
-fn scope_secrets(env: &mut HashMap<String, String>, base: &BaseEnv, p: &Pipeline, job: &Job) {
+fn scope_secrets(env: &mut StepEnv<'_>, base: &BaseEnv, p: &Pipeline, job: &Job) {
     let own = crate::model::step_secrets(p, job, base.ci);
     for name in &base.secret_names {
         if !own.contains(name) {

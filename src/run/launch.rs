@@ -8,9 +8,12 @@
 //! strings `posix_spawn` reads (`spawn.rs`); std's `Command` is built from it only where
 //! std spawns (`command`, for macOS and Windows).
 
+#[cfg(test)]
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
+
+use super::overlay::StepEnv;
 
 /// What to start: `program` (a path, or a name found on the env's PATH), its arguments
 /// after `argv[0]` (which is `program` as given), the directory, and exactly the variables
@@ -20,13 +23,13 @@ pub(crate) struct Launch<'a> {
     pub program: &'a Path,
     pub args: &'a [String],
     pub dir: &'a Path,
-    pub env: &'a HashMap<String, String>,
+    pub env: &'a StepEnv<'a>,
 }
 
 impl Launch<'_> {
     /// The PATH the program is looked up on: the child's own.
     pub(crate) fn path(&self) -> Option<&str> {
-        self.env.get("PATH").map(String::as_str)
+        self.env.get("PATH")
     }
 
     /// The same process as std's `Command`, started as `program` (std looks it up on the
@@ -37,7 +40,7 @@ impl Launch<'_> {
         c.args(self.args)
             .current_dir(self.dir)
             .env_clear()
-            .envs(self.env);
+            .envs(self.env.sorted());
         c
     }
 }
@@ -75,12 +78,15 @@ impl Owned {
         self
     }
 
-    pub(crate) fn launch(&self) -> Launch<'_> {
-        Launch {
+    /// Calls `f` with the launch (its env borrows this one's variables).
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&Launch<'_>) -> T) -> T {
+        let base = super::overlay::sorted_base(&self.env);
+        let env = StepEnv::new(&base);
+        f(&Launch {
             program: &self.program,
             args: &self.args,
             dir: &self.dir,
-            env: &self.env,
-        }
+            env: &env,
+        })
     }
 }

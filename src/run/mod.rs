@@ -21,6 +21,7 @@ mod lines;
 mod locate;
 mod mask;
 mod outputs;
+mod overlay;
 mod plan;
 mod platform;
 mod preflight;
@@ -184,6 +185,7 @@ pub(crate) fn prepare<'a>(loaded: &'a Loaded, opts: &Options) -> Result<Prepared
     }
     let base = env::BaseEnv {
         process,
+        sorted: std::sync::OnceLock::new(),
         env_file,
         ci: ctx.ci,
         secret_names: secrets::names(p),

@@ -84,25 +84,27 @@ mod tests {
     fn runs_and_times_out() {
         let mut out = Vec::new();
         let cmd = Owned::new("sh", &["-c", "echo hi; echo err >&2"]);
-        let (ending, status) = run(
-            &cmd.launch(),
-            None,
-            Duration::ZERO,
-            &CancelToken::new(),
-            &mut |c| out.extend_from_slice(c),
-        )
-        .unwrap();
+        let (ending, status) = cmd
+            .with(|l| {
+                run(l, None, Duration::ZERO, &CancelToken::new(), &mut |c| {
+                    out.extend_from_slice(c)
+                })
+            })
+            .unwrap();
         assert!(matches!(ending, Ending::Exited(_)) && status.success());
         assert_eq!(String::from_utf8_lossy(&out), "hi\nerr\n");
         let cmd = Owned::new("sleep", &["5"]);
-        let (ending, _) = run(
-            &cmd.launch(),
-            Some(Instant::now() + Duration::from_millis(50)),
-            Duration::ZERO,
-            &CancelToken::new(),
-            &mut |_| {},
-        )
-        .unwrap();
+        let (ending, _) = cmd
+            .with(|l| {
+                run(
+                    l,
+                    Some(Instant::now() + Duration::from_millis(50)),
+                    Duration::ZERO,
+                    &CancelToken::new(),
+                    &mut |_| {},
+                )
+            })
+            .unwrap();
         assert_eq!(ending, Ending::TimedOut);
     }
 }

@@ -116,13 +116,15 @@ impl CStrings {
 
     /// Adds one string made of `parts`; a NUL inside any part cannot be passed on.
     fn push(&mut self, parts: &[&[u8]]) -> io::Result<()> {
-        if parts.iter().any(|p| p.contains(&0)) {
-            return Err(io::Error::from(io::ErrorKind::InvalidInput));
-        }
-        self.starts.push(self.buf.len());
+        let start = self.buf.len();
         for p in parts {
             self.buf.extend_from_slice(p);
         }
+        if self.buf[start..].contains(&0) {
+            self.buf.truncate(start);
+            return Err(io::Error::from(io::ErrorKind::InvalidInput));
+        }
+        self.starts.push(start);
         self.buf.push(0);
         Ok(())
     }
@@ -155,21 +157,19 @@ fn spawn_direct(l: &Launch<'_>, out: RawFd, tag: &str, session: Session) -> io::
         argv.push(&[a.as_bytes()])?;
     }
     let tag = tag_value(l, tag);
+    // In name order, as std passes them, so a step that prints its env prints it the same
+    // way every run.
+    let vars = l.env.sorted();
     let mut envp = CStrings::new(
-        l.env
-            .iter()
+        vars.iter()
             .map(|(k, v)| k.len() + v.len() + 2)
             .sum::<usize>()
             + TAG_VAR.len()
             + tag.len()
             + 2,
-        l.env.len() + 1,
+        vars.len() + 1,
     );
-    // In name order, as std passes them, so a step that prints its env prints it the same
-    // way every run.
-    let mut vars: Vec<(&String, &String)> = l.env.iter().filter(|(k, _)| *k != TAG_VAR).collect();
-    vars.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    for (k, v) in vars {
+    for (k, v) in vars.into_iter().filter(|(k, _)| *k != TAG_VAR) {
         envp.push(&[k.as_bytes(), b"=", v.as_bytes()])?;
     }
     envp.push(&[TAG_VAR.as_bytes(), b"=", tag.as_bytes()])?;
@@ -266,7 +266,7 @@ pub(crate) fn spawn_portable(
         .args(l.args)
         .current_dir(l.dir)
         .env_clear()
-        .envs(l.env)
+        .envs(l.env.sorted())
         .env(TAG_VAR, tag_value(l, tag));
     // SAFETY: `out` is an open descriptor owned by the caller for the whole call.
     let out = unsafe { BorrowedFd::borrow_raw(out) };
@@ -305,7 +305,7 @@ mod tests {
     /// Runs `cmd` through `f`, returns its output and exit code.
     fn run_with(f: SpawnFn, cmd: &Owned, session: Session) -> (String, i32) {
         let (mut r, w) = os_pipe::pipe().unwrap();
-        let pid = f(&cmd.launch(), w.as_raw_fd(), "t.1", session).unwrap();
+        let pid = cmd.with(|l| f(l, w.as_raw_fd(), "t.1", session)).unwrap();
         drop(w);
         let mut out = String::new();
         std::io::Read::read_to_string(&mut r, &mut out).unwrap();
@@ -352,10 +352,14 @@ mod tests {
         for f in BOTH {
             let (_r, w) = os_pipe::pipe().unwrap();
             let cmd = Owned::new("/nonexistent/cigen-not-found", &[]).env("PATH", "/usr/bin:/bin");
-            let e = f(&cmd.launch(), w.as_raw_fd(), "t.1", Session::Inherit).unwrap_err();
+            let e = cmd
+                .with(|l| f(l, w.as_raw_fd(), "t.1", Session::Inherit))
+                .unwrap_err();
             assert_eq!(e.kind(), io::ErrorKind::NotFound);
             let cmd = Owned::new("cigen-no-such-program", &[]).env("PATH", "/usr/bin:/bin");
-            let e = f(&cmd.launch(), w.as_raw_fd(), "t.1", Session::New).unwrap_err();
+            let e = cmd
+                .with(|l| f(l, w.as_raw_fd(), "t.1", Session::New))
+                .unwrap_err();
             assert_eq!(e.kind(), io::ErrorKind::NotFound);
         }
     }

@@ -2,7 +2,6 @@
 //! argv, run directly when the step is one simple command (`direct.rs`), else through the
 //! job's shell, the program found on the step's own PATH (`which.rs`).
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use indexmap::IndexMap;
@@ -11,13 +10,14 @@ use super::direct;
 use super::env::{step_env, UnitFiles};
 use super::executor::Shared;
 use super::launch::Launch;
+use super::overlay::StepEnv;
 use super::plan::Unit;
 use crate::model::{Job, Step};
 
 /// What to spawn for a step: the same env and directory either way, and the argv run
 /// directly when the step is one simple command (`direct.rs`), else through the job's shell.
-pub(crate) struct Spawn {
-    env: HashMap<String, String>,
+pub(crate) struct Spawn<'b> {
+    env: StepEnv<'b>,
     pub(super) dir: PathBuf,
     /// The argv when the step runs without a shell.
     pub(super) direct: Option<Vec<String>>,
@@ -25,9 +25,9 @@ pub(crate) struct Spawn {
     pub(super) shell: Vec<String>,
 }
 
-impl Spawn {
+impl Spawn<'_> {
     fn path(&self) -> Option<&str> {
-        self.env.get("PATH").map(String::as_str)
+        self.env.get("PATH")
     }
 
     /// The step without bash, when it is one simple command; `program` keeps the path found.
@@ -58,14 +58,14 @@ impl Spawn {
 }
 
 /// Prepares step `step` of `unit`: its env (layered, see `env.rs`), directory and argv.
-pub(super) fn command(
-    sh: &Shared<'_>,
+pub(super) fn command<'s>(
+    sh: &'s Shared<'_>,
     unit: &Unit,
     job: &Job,
     step: &Step,
     needs_env: &IndexMap<String, String>,
     files: &UnitFiles<'_>,
-) -> Spawn {
+) -> Spawn<'s> {
     let mut env = step_env(
         &sh.base,
         needs_env,

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::overlay::StepEnv;
 use super::preflight::{hint, matches, version_in};
 use super::preflight_cache::Prober;
 use crate::model::{Cell, Job};
@@ -30,7 +31,7 @@ pub(crate) struct Selected {
 
 impl Selected {
     /// Applies the selection to a step's env.
-    pub(crate) fn apply(&self, env: &mut HashMap<String, String>) {
+    pub(crate) fn apply(&self, env: &mut StepEnv<'_>) {
         for (k, v) in &self.env {
             env.insert(k.clone(), v.clone());
         }
@@ -515,9 +516,10 @@ mod tests {
             env: vec![("RUSTUP_TOOLCHAIN".into(), "nightly".into())],
             path: vec![PathBuf::from("/shim")],
         };
-        let mut env = HashMap::from([("PATH".to_string(), "/usr/bin".to_string())]);
+        let base = [("PATH".to_string(), "/usr/bin".to_string())];
+        let mut env = StepEnv::new(&base);
         s.apply(&mut env);
-        assert_eq!(env["PATH"], "/shim:/usr/bin");
-        assert_eq!(env["RUSTUP_TOOLCHAIN"], "nightly");
+        assert_eq!(env.get("PATH"), Some("/shim:/usr/bin"));
+        assert_eq!(env.get("RUSTUP_TOOLCHAIN"), Some("nightly"));
     }
 }
