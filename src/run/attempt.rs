@@ -43,7 +43,9 @@ pub(super) fn run_step(
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        out.send();
+        // StepStarted goes out with what comes first: output, the step still running after a
+        // tick (`process::run`'s `on_idle`), or its end. A step that ends at once then wakes
+        // the scheduler once, not twice.
         let res = self::attempt(sh, id, i, spawn, deadline, cancel, out);
         let limits = Limits {
             job_hit: at.job_deadline.is_some() && deadline == at.job_deadline,
@@ -120,13 +122,16 @@ fn attempt(
     let mut on_output = |chunk: &[u8]| lines.push(&masking.push(chunk), &mut send);
     let mut program = std::path::PathBuf::new();
     let mut res = match spawn.direct(&mut program) {
-        Some(l) => process::run(&l, deadline, sh.grace, cancel, &mut on_output),
+        Some(l) => process::run(&l, deadline, sh.grace, cancel, &mut on_output, &mut || {
+            out.send()
+        }),
         None => process::run(
             &spawn.through_shell(&mut program),
             deadline,
             sh.grace,
             cancel,
             &mut on_output,
+            &mut || out.send(),
         ),
     };
     // Not found on the fast path: let the shell say so, in its own words (exit 127).
@@ -138,6 +143,7 @@ fn attempt(
             sh.grace,
             cancel,
             &mut on_output,
+            &mut || out.send(),
         );
     }
     lines.push(&masking.finish(), &mut send);

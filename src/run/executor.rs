@@ -68,8 +68,10 @@ impl Execute for Shared<'_> {
 }
 
 /// Events on their way to the scheduler, sent in batches at the points where the unit may
-/// wait (before a process starts, a retry's delay, a condition or a service) and at its end:
-/// a short step wakes the scheduler twice, not once per event. Output goes out at once.
+/// wait (a step still running after a tick, a retry's delay, a condition or a service) and
+/// at its end: a step that ends at once wakes the scheduler once, not once per event (in a
+/// 1,000-job chain that took the IPIs between CPUs from about 5,000 to under 1,000).
+/// Output goes out at once.
 pub(super) struct Outbox<'a> {
     tx: &'a Tx,
     held: RefCell<Vec<Event>>,

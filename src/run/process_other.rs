@@ -23,7 +23,9 @@ pub(crate) fn run(
     _grace: Duration,
     cancel: &CancelToken,
     on_output: &mut dyn FnMut(&[u8]),
+    on_idle: &mut dyn FnMut(),
 ) -> io::Result<(Ending, ExitStatus)> {
+    let mut idle = Some(on_idle);
     let (mut reader, writer) = os_pipe::pipe()?;
     let mut cmd = launch.command();
     cmd.stdin(Stdio::null())
@@ -47,7 +49,11 @@ pub(crate) fn run(
         match rx.recv_timeout(TICK) {
             Ok(chunk) => on_output(&chunk),
             Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                if let Some(f) = idle.take() {
+                    f();
+                }
+            }
         }
         let now = Instant::now();
         if exited.is_none() {
@@ -86,9 +92,14 @@ mod tests {
         let cmd = Owned::new("sh", &["-c", "echo hi; echo err >&2"]);
         let (ending, status) = cmd
             .with(|l| {
-                run(l, None, Duration::ZERO, &CancelToken::new(), &mut |c| {
-                    out.extend_from_slice(c)
-                })
+                run(
+                    l,
+                    None,
+                    Duration::ZERO,
+                    &CancelToken::new(),
+                    &mut |c| out.extend_from_slice(c),
+                    &mut || {},
+                )
             })
             .unwrap();
         assert!(matches!(ending, Ending::Exited(_)) && status.success());
@@ -102,6 +113,7 @@ mod tests {
                     Duration::ZERO,
                     &CancelToken::new(),
                     &mut |_| {},
+                    &mut || {},
                 )
             })
             .unwrap();

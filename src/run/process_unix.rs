@@ -197,15 +197,26 @@ impl Step {
 /// Runs `cmd` (consumed) with stdout and stderr on one pipe, stdin from /dev/null, in a
 /// process group (or session) of its own without a controlling terminal; the child's
 /// environment is exactly what `cmd` sets (see `spawn.rs`).
-/// `on_output` gets raw chunks in order. Returns how it ended and the leader's status.
+/// `on_output` gets raw chunks in order; `on_idle` is called once, the first time a wait for
+/// the step ends with nothing to read and the step still running (a step that ends at once
+/// never calls it). Returns how it ended and the leader's status.
 pub(crate) fn run(
     launch: &Launch<'_>,
     deadline: Option<Instant>,
     grace: Duration,
     cancel: &CancelToken,
     on_output: &mut dyn FnMut(&[u8]),
+    on_idle: &mut dyn FnMut(),
 ) -> io::Result<(Ending, ExitStatus)> {
     let sup = supervise::get();
+    let mut idle = Some(on_idle);
+    let mut waited = |nothing_came: bool| {
+        if nothing_came {
+            if let Some(f) = idle.take() {
+                f();
+            }
+        }
+    };
     let (reader, writer) = os_pipe::pipe()?;
     let tag = sup.next_tag();
     let pid = sup.spawn_leader(|| spawn::spawn(launch, writer.as_raw_fd(), &tag, sup.session))?;
@@ -287,10 +298,13 @@ pub(crate) fn run(
             }
             if !leader_done && pfd >= 0 {
                 // The output is over: wait for the leader itself, woken when it exits.
-                exit_seen |= poll_readable(-1, pfd, wait).1;
+                let exited = poll_readable(-1, pfd, wait).1;
+                exit_seen |= exited;
+                waited(!exited);
                 continue;
             }
             std::thread::sleep(eof_wait);
+            waited(eof_wait >= TICK);
             eof_wait = (eof_wait * 2).min(TICK);
             continue;
         }
@@ -300,6 +314,7 @@ pub(crate) fn run(
         // Once the leader exited its pidfd stays readable: leave it out then.
         let (ready, exited) = poll_readable(fd, if leader_done { -1 } else { pfd }, wait);
         exit_seen |= exited;
+        waited(!ready && !exited);
         if ready {
             // A read error must not leave the step unsupervised: treat it as the end of output.
             let n = read_chunk(fd, &mut buf).unwrap_or(0);
