@@ -28,6 +28,7 @@ pub(crate) struct Launch<'a> {
 
 impl Launch<'_> {
     /// The PATH the program is looked up on: the child's own.
+    #[cfg_attr(not(unix), allow(dead_code))]
     pub(crate) fn path(&self) -> Option<&str> {
         self.env.get("PATH")
     }
