@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use super::cancel::CancelToken;
 use super::events::{Event, StepStatus, UnitId, UnitStatus};
 use super::executor::{cancelled, Outbox, Shared, StepAt, Stop, Tally};
+use super::launch::Launch;
 use super::lines::LineBuf;
 use super::process::{self, Ending};
 use super::retry;
@@ -120,31 +121,20 @@ fn attempt(
         });
     };
     let mut on_output = |chunk: &[u8]| lines.push(&masking.push(chunk), &mut send);
+    let mut run = |l: &Launch<'_>| {
+        process::run(l, deadline, sh.grace, cancel, &mut on_output, &mut || {
+            out.send()
+        })
+    };
     let mut program = std::path::PathBuf::new();
     let mut res = match spawn.direct(&mut program) {
-        Some(l) => process::run(&l, deadline, sh.grace, cancel, &mut on_output, &mut || {
-            out.send()
-        }),
-        None => process::run(
-            &spawn.through_shell(&mut program),
-            deadline,
-            sh.grace,
-            cancel,
-            &mut on_output,
-            &mut || out.send(),
-        ),
+        Some(l) => run(&l),
+        None => run(&spawn.through_shell(&mut program)),
     };
     // Not found on the fast path: let the shell say so, in its own words (exit 127).
     if spawn.direct.is_some() && matches!(&res, Err(e) if e.kind() == std::io::ErrorKind::NotFound)
     {
-        res = process::run(
-            &spawn.through_shell(&mut program),
-            deadline,
-            sh.grace,
-            cancel,
-            &mut on_output,
-            &mut || out.send(),
-        );
+        res = run(&spawn.through_shell(&mut program));
     }
     lines.push(&masking.finish(), &mut send);
     lines.finish(&mut send);
