@@ -126,15 +126,14 @@ fn attempt(
             out.send()
         })
     };
-    let mut program = std::path::PathBuf::new();
-    let mut res = match spawn.direct(&mut program) {
+    let mut res = match spawn.direct() {
         Some(l) => run(&l),
-        None => run(&spawn.through_shell(&mut program)),
+        None => run(&spawn.through_shell()),
     };
     // Not found on the fast path: let the shell say so, in its own words (exit 127).
     if spawn.direct.is_some() && matches!(&res, Err(e) if e.kind() == std::io::ErrorKind::NotFound)
     {
-        res = run(&spawn.through_shell(&mut program));
+        res = run(&spawn.through_shell());
     }
     lines.push(&masking.finish(), &mut send);
     lines.finish(&mut send);

@@ -10,7 +10,7 @@
 
 #[cfg(test)]
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::overlay::StepEnv;
@@ -18,9 +18,9 @@ use super::overlay::StepEnv;
 /// What to start: `program` (a path, or a name found on the env's PATH), its arguments
 /// after `argv[0]` (which is `program` as given), the directory, and exactly the variables
 /// in `env`: the child inherits nothing of cigen's own environment.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Launch<'a> {
-    pub program: &'a Path,
+    pub program: PathBuf,
     pub args: &'a [String],
     pub dir: &'a Path,
     pub env: &'a StepEnv<'a>,
@@ -37,7 +37,7 @@ impl Launch<'_> {
     /// env's PATH), for `process_other` (Windows).
     #[cfg_attr(unix, allow(dead_code))]
     pub(crate) fn command(&self) -> Command {
-        let mut c = Command::new(self.program);
+        let mut c = Command::new(&self.program);
         c.args(self.args)
             .current_dir(self.dir)
             .env_clear()
@@ -49,9 +49,9 @@ impl Launch<'_> {
 /// An owned [`Launch`] for tests.
 #[cfg(test)]
 pub(crate) struct Owned {
-    pub program: std::path::PathBuf,
+    pub program: PathBuf,
     pub args: Vec<String>,
-    pub dir: std::path::PathBuf,
+    pub dir: PathBuf,
     pub env: HashMap<String, String>,
 }
 
@@ -84,7 +84,7 @@ impl Owned {
         let base = super::overlay::sorted_base(&self.env);
         let env = StepEnv::new(&base);
         f(&Launch {
-            program: &self.program,
+            program: self.program.clone(),
             args: &self.args,
             dir: &self.dir,
             env: &env,

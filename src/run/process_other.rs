@@ -15,7 +15,7 @@ const TICK: Duration = Duration::from_millis(25);
 /// How long to keep reading after the child exited (a grandchild may hold the pipe).
 const DRAIN_LIMIT: Duration = Duration::from_millis(200);
 
-/// Runs `cmd` with stdout and stderr on one pipe; see `process_unix::run` for the contract.
+/// Runs `launch` with stdout and stderr on one pipe; see `process_unix::run` for the contract.
 /// Without signals to ask nicely, stopping is immediate, so `grace` is not used.
 pub(crate) fn run(
     launch: &Launch<'_>,

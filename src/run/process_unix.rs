@@ -194,9 +194,9 @@ impl Step {
     }
 }
 
-/// Runs `cmd` (consumed) with stdout and stderr on one pipe, stdin from /dev/null, in a
-/// process group (or session) of its own without a controlling terminal; the child's
-/// environment is exactly what `cmd` sets (see `spawn.rs`).
+/// Runs `launch` with stdout and stderr on one pipe, stdin from /dev/null, in a process group
+/// (or session) of its own without a controlling terminal; the child's environment is
+/// exactly the launch's (see `spawn.rs`).
 /// `on_output` gets raw chunks in order; `on_idle` is called once, the first time a wait for
 /// the step ends with nothing to read and the step still running (a step that ends at once
 /// never calls it). Returns how it ended and the leader's status.

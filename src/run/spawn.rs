@@ -93,6 +93,9 @@ pub(crate) fn shed_terminal() -> Session {
 
 /// The program to execute: as given when it holds a `/`, else found on the child's PATH.
 fn program_path(l: &Launch<'_>) -> io::Result<std::path::PathBuf> {
+    if l.program.as_os_str().as_bytes().contains(&b'/') {
+        return Ok(l.program.clone());
+    }
     super::direct::resolve(&l.program.to_string_lossy(), l.path())
         .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
 }
@@ -262,7 +265,7 @@ pub(crate) fn spawn_portable(
     use std::os::unix::process::CommandExt;
     use std::process::Stdio;
     let mut c = Command::new(program_path(l)?);
-    c.arg0(l.program)
+    c.arg0(&l.program)
         .args(l.args)
         .current_dir(l.dir)
         .env_clear()

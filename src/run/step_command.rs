@@ -30,11 +30,11 @@ impl Spawn<'_> {
         self.env.get("PATH")
     }
 
-    /// The step without bash, when it is one simple command; `program` keeps the path found.
-    pub(super) fn direct<'a>(&'a self, program: &'a mut PathBuf) -> Option<Launch<'a>> {
+    /// The step without bash, when it is one simple command.
+    pub(super) fn direct(&self) -> Option<Launch<'_>> {
         let argv = self.direct.as_ref()?;
         // Not on PATH: a name that cannot spawn, so the shell reports it (see `attempt`).
-        *program = direct::resolve(&argv[0], self.path())
+        let program = direct::resolve(&argv[0], self.path())
             .unwrap_or_else(|| "/nonexistent/cigen-not-found".into());
         Some(Launch {
             program,
@@ -44,10 +44,10 @@ impl Spawn<'_> {
         })
     }
 
-    /// The step through the job's shell; `program` keeps the shell's path.
-    pub(super) fn through_shell<'a>(&'a self, program: &'a mut PathBuf) -> Launch<'a> {
+    /// The step through the job's shell.
+    pub(super) fn through_shell(&self) -> Launch<'_> {
         let name = self.shell.first().map_or("bash", String::as_str);
-        *program = direct::resolve(name, self.path()).unwrap_or_else(|| name.into());
+        let program = direct::resolve(name, self.path()).unwrap_or_else(|| name.into());
         Launch {
             program,
             args: self.shell.get(1..).unwrap_or_default(),
