@@ -120,7 +120,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .flatten();
     for (job, j) in &spec.jobs {
         let Some(c) = &j.cache else { continue };
-        let cp = YamlPath::root().key("jobs").key(job).key("cache");
+        let cp = YamlPath::job(job).key("cache");
         if let Some(name) = &c.name {
             if !valid_name(name) {
                 out.push(

@@ -28,7 +28,7 @@ fn valid(group: &str) -> bool {
 }
 
 fn path(job: &str) -> YamlPath {
-    YamlPath::root().key("jobs").key(job).key("concurrency")
+    YamlPath::job(job).key("concurrency")
 }
 
 /// The transitive needs of each of `jobs` (missing jobs and cycles are other rules' business).

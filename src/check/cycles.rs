@@ -44,11 +44,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .unwrap_or(0);
         out.push(
             Diagnostic::error(CYCLE, format!("jobs form a cycle: {}", cycle.join(" → ")))
-                .at(YamlPath::root()
-                    .key("jobs")
-                    .key(first)
-                    .key("needs")
-                    .index(idx))
+                .at(YamlPath::job(first).key("needs").index(idx))
                 .with_label(format!(
                     "`{first}` needs `{second}`, which leads back to `{first}`"
                 ))

@@ -36,7 +36,7 @@ fn zero(
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, job) in &cx.spec.jobs {
-        let jp = || YamlPath::root().key("jobs").key(name);
+        let jp = || YamlPath::job(name);
         zero(job.timeout, || jp().key("timeout"), "job timeout", out);
         for (svc, s) in &job.services {
             zero(

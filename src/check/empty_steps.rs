@@ -36,7 +36,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .is_some_and(|t| t.has_remote_steps(name));
         if !remote_only && !steps_reported_elsewhere(node) {
             let has_key = node.and_then(|j| j.get("steps")).is_some();
-            let path = YamlPath::root().key("jobs").key(name);
+            let path = YamlPath::job(name);
             let d = Diagnostic::error(NO_STEPS, format!("job `{name}` has no steps"));
             out.push(
                 if has_key {
@@ -55,7 +55,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .flat_map(|(job, j)| j.steps.iter().enumerate().map(move |(i, s)| (job, i, s)));
     for (job, i, step) in steps {
         if run_text(step).trim().is_empty() {
-            let path = YamlPath::root().key("jobs").key(job).key("steps").index(i);
+            let path = YamlPath::job(job).key("steps").index(i);
             out.push(
                 Diagnostic::error(
                     EMPTY_STEP,

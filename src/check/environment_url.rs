@@ -20,11 +20,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(url) = j.environment.as_ref().and_then(|e| e.url()) else {
             continue;
         };
-        let at = YamlPath::root()
-            .key("jobs")
-            .key(job)
-            .key("environment")
-            .key("url");
+        let at = YamlPath::job(job).key("environment").key("url");
         let rest = url_text(url);
         let (message, label) = if url.contains("${{") {
             (

@@ -42,7 +42,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let gitlab = cx.spec.targets.as_ref().is_none_or(|t| t.gitlab.is_some());
     for (job, j) in &cx.spec.jobs {
         let Some(env) = &j.environment else { continue };
-        let ep = YamlPath::root().key("jobs").key(job).key("environment");
+        let ep = YamlPath::job(job).key("environment");
         let name_at = match &**env {
             Environment::Name(_) => ep.clone(),
             Environment::Full { .. } => ep.key("name"),

@@ -50,7 +50,7 @@ fn expressions(text: &str) -> Vec<&str> {
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
-        let jp = || YamlPath::root().key("jobs").key(job);
+        let jp = || YamlPath::job(job);
         for (i, step) in j.steps.iter().enumerate() {
             let exprs = expressions(run_text(step));
             if exprs.iter().any(|e| !e.starts_with("secrets.")) {

@@ -50,7 +50,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     INVALID_JOB_NAME,
                     format!("job name `{name}` is not valid in every target"),
                 )
-                .at_key(YamlPath::root().key("jobs").key(name))
+                .at_key(YamlPath::job(name))
                 .with_label("must match ^[a-z_][a-z0-9_-]*$ (at most 64 characters)")
                 .with_help(format!(
                     "rename it, e.g. `{}`; put free text in `description:`",

@@ -105,7 +105,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let github = cx.spec.targets.as_ref().is_none_or(|t| t.github.is_some());
     let gitlab = cx.spec.targets.as_ref().is_none_or(|t| t.gitlab.is_some());
     for (name, job) in &cx.spec.jobs {
-        let jp = || YamlPath::root().key("jobs").key(name);
+        let jp = || YamlPath::job(name);
         let mut keys: Vec<&str> = Vec::new();
         if let Some(m) = &job.matrix {
             let mp = jp().key("matrix");

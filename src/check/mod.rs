@@ -162,7 +162,7 @@ impl WhenOf {
 /// The job's `when:` and each of its steps' `when:`, with their paths (`jp` is the job's).
 pub(crate) fn whens<'a>(name: &str, job: &'a Job) -> Vec<(WhenOf, &'a When, YamlPath)> {
     // The job's path is made only for a job with conditions: most have none.
-    let jp = || YamlPath::root().key("jobs").key(name);
+    let jp = || YamlPath::job(name);
     let mut out = Vec::new();
     if let Some(w) = &job.when {
         out.push((WhenOf::Job, &**w, jp().key("when")));
@@ -220,7 +220,7 @@ pub(crate) fn env_maps(spec: &Spec) -> Vec<(&IndexMap<String, EnvValue>, YamlPat
         out.push((&spec.env, YamlPath::root().key("env")));
     }
     for (name, job) in &spec.jobs {
-        let jp = || YamlPath::root().key("jobs").key(name);
+        let jp = || YamlPath::job(name);
         if !job.env.is_empty() {
             out.push((&job.env, jp().key("env")));
         }

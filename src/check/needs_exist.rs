@@ -22,7 +22,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         for (i, need) in j.needs.iter().enumerate() {
             // Built only for a report: thousands of jobs pass.
-            let path = || YamlPath::root().key("jobs").key(job).key("needs").index(i);
+            let path = || YamlPath::job(job).key("needs").index(i);
             if need == job {
                 out.push(
                     Diagnostic::error(SELF_NEED, format!("job `{job}` needs itself"))

@@ -35,7 +35,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut setups = vec![(&cx.spec.setup, YamlPath::root().key("setup"))];
     for (name, j) in &cx.spec.jobs {
         if let Some(s) = &j.setup {
-            setups.push((s, YamlPath::root().key("jobs").key(name).key("setup")));
+            setups.push((s, YamlPath::job(name).key("setup")));
         }
     }
     for (setup, at) in setups {

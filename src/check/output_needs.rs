@@ -27,7 +27,7 @@ enum Place<'a> {
 
 impl Place<'_> {
     fn path(self, job: &str, steps: &[StepSpec]) -> YamlPath {
-        let jp = YamlPath::root().key("jobs").key(job);
+        let jp = YamlPath::job(job);
         match self {
             Place::Run(i) => run_path(&steps[i], &jp.key("steps").index(i)),
             Place::StepEnv(i, k) => jp.key("steps").index(i).key("env").key(k),

@@ -27,20 +27,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     MATRIX_OUTPUTS,
                     format!("matrix job `{job}` declares outputs: each cell would write its own value under one name, and which one dependents see would depend on the runner"),
                 )
-                .at(YamlPath::root().key("jobs").key(job).key("outputs"))
+                .at(YamlPath::job(job).key("outputs"))
                 .with_label("one value per cell, one name for all")
                 .with_help("hand per-cell values over as artifacts at paths that name the cell (e.g. `out/$MATRIX_OS.txt` under `artifacts: [\"out/**\"]`), or move the output to a job without a matrix"),
             );
         }
         for (i, key) in j.outputs.iter().enumerate() {
             // Built only for a report: thousands of outputs pass.
-            let path = || {
-                YamlPath::root()
-                    .key("jobs")
-                    .key(job)
-                    .key("outputs")
-                    .index(i)
-            };
+            let path = || YamlPath::job(job).key("outputs").index(i);
             let valid = key.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
                 && key
                     .chars()

@@ -33,11 +33,7 @@ pub const SCOPES: &[&str] = &[
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         for (scope, level) in &j.permissions {
-            let path = YamlPath::root()
-                .key("jobs")
-                .key(job)
-                .key("permissions")
-                .key(scope);
+            let path = YamlPath::job(job).key("permissions").key(scope);
             if !SCOPES.contains(&scope.as_str()) {
                 let mut d = Diagnostic::error(
                     UNKNOWN_PERMISSION,

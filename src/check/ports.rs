@@ -40,12 +40,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         let mut seen: HashMap<u16, String> = HashMap::new();
         for (svc, s) in &j.services {
-            let sp = YamlPath::root()
-                .key("jobs")
-                .key(job)
-                .key("services")
-                .key(svc)
-                .key("ports");
+            let sp = YamlPath::job(job).key("services").key(svc).key("ports");
             for (i, port) in s.ports.iter().enumerate() {
                 match host_port(port) {
                     Err(why) => out.push(

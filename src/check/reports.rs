@@ -15,7 +15,7 @@ pub(super) const CODES: &[Code] = &[COVERAGE_REGEX, REPORT_PATH];
 
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (name, j) in &cx.spec.jobs {
-        let jp = || YamlPath::root().key("jobs").key(name);
+        let jp = || YamlPath::job(name);
         if let Some(re) = &j.coverage {
             if let Err(why) = coverage_regex(re) {
                 out.push(

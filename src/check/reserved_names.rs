@@ -33,7 +33,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     RESERVED_JOB_NAME,
                     format!("`{name}` is a reserved name and cannot be a job"),
                 )
-                .at_key(YamlPath::root().key("jobs").key(name))
+                .at_key(YamlPath::job(name))
                 .with_label("GitLab reads this key as a pipeline keyword")
                 .with_help(format!("rename the job, e.g. `{name}-job` or `{name}_`")),
             );

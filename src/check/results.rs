@@ -31,7 +31,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     // GitHub never starts a manual job.
     let no_manual_run = !cx.spec.triggers.manual;
     for (name, job) in &cx.spec.jobs {
-        let jp = || YamlPath::root().key("jobs").key(name);
+        let jp = || YamlPath::job(name);
         for (i, s) in job.steps.iter().enumerate() {
             if let StepSpec::Full(s) = s {
                 if s.when.as_ref().is_some_and(|w| w.needs.is_some()) {

@@ -66,14 +66,14 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(
                     cell_error(
                         format!("`{reserved}` is the key cigen gives each GitHub cell's {what}, not a matrix axis"),
-                        YamlPath::root().key("jobs").key(name).key("matrix"),
+                        YamlPath::job(name).key("matrix"),
                     )
                     .with_help("rename the axis"),
                 );
             }
         }
         let Some(r) = &job.runs_on else { continue };
-        let at = YamlPath::root().key("jobs").key(name).key("runs-on");
+        let at = YamlPath::job(name).key("runs-on");
         // GitLab tags are read by GitLab, which has no `${{ }}` at all (images: rule
         // `runner-images`).
         let mut found = expressions(r.github.as_ref(), at.key("github"));

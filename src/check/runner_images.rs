@@ -29,17 +29,11 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         one(
             j.runs_on.as_ref().and_then(|r| r.image.as_deref()),
-            || {
-                YamlPath::root()
-                    .key("jobs")
-                    .key(job)
-                    .key("runs-on")
-                    .key("image")
-            },
+            || YamlPath::job(job).key("runs-on").key("image"),
             out,
         );
         for (value, c) in j.runs_on.iter().flat_map(|r| &r.cells) {
-            let at = || YamlPath::root().key("jobs").key(job).key("runs-on");
+            let at = || YamlPath::job(job).key("runs-on");
             one(
                 c.image.as_deref(),
                 || at().key("cells").key(value).key("image"),

@@ -17,11 +17,7 @@ pub(crate) fn declarations(spec: &Spec) -> Vec<(&Secret, YamlPath, Option<&str>)
         .collect();
     for (job, j) in &spec.jobs {
         for (i, s) in j.secrets.iter().enumerate() {
-            let path = YamlPath::root()
-                .key("jobs")
-                .key(job)
-                .key("secrets")
-                .index(i);
+            let path = YamlPath::job(job).key("secrets").index(i);
             out.push((s, path, Some(job.as_str())));
         }
     }
@@ -117,7 +113,7 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .filter(|(_, j)| !j.secrets.is_empty())
         .collect();
     for (job, j) in &spec.jobs {
-        let jp = || YamlPath::root().key("jobs").key(job);
+        let jp = || YamlPath::job(job);
         for (i, step) in j.steps.iter().enumerate() {
             let text = run_text(step);
             for name in expression_secrets(text) {

@@ -24,11 +24,7 @@ pub(crate) fn is_service_name(name: &str) -> bool {
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (job, j) in &cx.spec.jobs {
         for (name, svc) in &j.services {
-            let sp = YamlPath::root()
-                .key("jobs")
-                .key(job)
-                .key("services")
-                .key(name);
+            let sp = YamlPath::job(job).key("services").key(name);
             if !is_service_name(name) {
                 let suggestion: String = name
                     .to_ascii_lowercase()

@@ -30,11 +30,7 @@ fn conditions<'a>(name: &str, job: &'a Job) -> Vec<(&'a Wanted, YamlPath, &'stat
         }
     }
     if let Some(AllowFailure::Cells(c)) = job.allow_failure.as_deref() {
-        let at = YamlPath::root()
-            .key("jobs")
-            .key(name)
-            .key("allow_failure")
-            .key("matrix");
+        let at = YamlPath::job(name).key("allow_failure").key("matrix");
         out.push((&c.matrix, at, "allow_failure.matrix"));
     }
     out

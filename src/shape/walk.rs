@@ -14,13 +14,13 @@ use serde_json::{Map, Value};
 
 use super::json::{Json, ANY};
 
-/// The `definitions` of a root schema without any: no `$ref` resolves.
-static NO_DEFINITIONS: Json = Json::Sorted(&[]);
-
 use super::foreign;
 use super::hints::{belongs_elsewhere, foreign_key_hint, looks_like_text, required_help};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::source::{Node, NodeKind, PathSegment, YamlPath};
+
+/// The `definitions` of a root schema without any: no `$ref` resolves.
+static NO_DEFINITIONS: Json = Json::Sorted(&[]);
 
 /// Result of the walk: the typed value (entries with errors dropped so later rules can still
 /// run) and the diagnostics.

@@ -17,6 +17,14 @@ impl YamlPath {
         YamlPath(Vec::new())
     }
 
+    /// `jobs.<name>`: where every rule about one job points.
+    pub fn job(name: impl Into<String>) -> Self {
+        YamlPath(vec![
+            PathSegment::Key("jobs".to_string()),
+            PathSegment::Key(name.into()),
+        ])
+    }
+
     pub fn key(&self, key: impl Into<String>) -> Self {
         let mut p = self.clone();
         p.0.push(PathSegment::Key(key.into()));
