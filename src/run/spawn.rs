@@ -155,9 +155,17 @@ fn spawn_direct(l: &Launch<'_>, out: RawFd, tag: &str, session: Session) -> io::
         l.program.as_os_str().len() + l.args.iter().map(|a| a.len() + 1).sum::<usize>() + 1,
         l.args.len() + 1,
     );
+    // No process can receive a NUL byte (the spec's YAML can hold one): say where it is.
+    let nul = |what: String| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{what} holds a NUL byte, which no process can receive"),
+        )
+    };
     argv.push(&[l.program.as_os_str().as_bytes()])?;
     for a in l.args {
-        argv.push(&[a.as_bytes()])?;
+        argv.push(&[a.as_bytes()])
+            .map_err(|_| nul(format!("the argument `{}`", a.escape_debug())))?;
     }
     let tag = tag_value(l, tag);
     // In name order, as std passes them, so a step that prints its env prints it the same
@@ -173,7 +181,8 @@ fn spawn_direct(l: &Launch<'_>, out: RawFd, tag: &str, session: Session) -> io::
         vars.len() + 1,
     );
     for (k, v) in vars.into_iter().filter(|(k, _)| *k != TAG_VAR) {
-        envp.push(&[k.as_bytes(), b"=", v.as_bytes()])?;
+        envp.push(&[k.as_bytes(), b"=", v.as_bytes()])
+            .map_err(|_| nul(format!("the value of `{k}`")))?;
     }
     envp.push(&[TAG_VAR.as_bytes(), b"=", tag.as_bytes()])?;
     let dir = CString::new(l.dir.as_os_str().as_bytes())
@@ -365,5 +374,17 @@ mod tests {
                 .unwrap_err();
             assert_eq!(e.kind(), io::ErrorKind::NotFound);
         }
+    }
+
+    #[test]
+    fn a_nul_byte_is_refused_naming_where_it_is() {
+        let (_r, w) = os_pipe::pipe().unwrap();
+        let cmd = Owned::new("true", &[]).env("SECRET_NAME", "a\0b");
+        let e = cmd
+            .with(|l| spawn(l, w.as_raw_fd(), "t.1", Session::Inherit))
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        assert!(e.to_string().contains("`SECRET_NAME`"), "{e}");
+        assert!(!e.to_string().contains("a\0b"), "{e}");
     }
 }
