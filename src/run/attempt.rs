@@ -90,7 +90,7 @@ pub(super) fn run_step(
                     next_attempt: attempt + 1,
                     delay,
                 });
-                if cancel.sleep(delay) {
+                if out.pause(cancel, delay) {
                     return Some(cancelled(cancel));
                 }
                 attempt += 1;
@@ -123,7 +123,7 @@ fn attempt(
     let mut on_output = |chunk: &[u8]| lines.push(&masking.push(chunk), &mut send);
     let mut run = |l: &Launch<'_>| {
         process::run(l, deadline, sh.grace, cancel, &mut on_output, &mut || {
-            out.send()
+            out.idle()
         })
     };
     let mut res = match spawn.direct() {

@@ -1,10 +1,12 @@
 //! The events between executor, scheduler and reporters (reporters consume only these), and
-//! the bounded channel that carries them.
+//! where a unit sends them: the bounded channel to the scheduler, or the scheduler itself.
 
 use std::time::Duration;
 
 use indexmap::IndexMap;
 use serde::Serialize;
+
+use super::cancel::CancelToken;
 
 /// Index of a unit (one job × one matrix cell) in the plan.
 pub(crate) type UnitId = usize;
@@ -112,6 +114,29 @@ pub(crate) const CHANNEL_CAP: usize = 64;
 
 /// The executors' and signal watcher's end of the scheduler's channel.
 pub(crate) type Tx = std::sync::mpsc::SyncSender<Msg>;
+
+/// Where a running unit's messages go. A unit on a worker thread sends them down the
+/// scheduler's channel (`Tx`). A unit the scheduler runs on its own thread, because nothing
+/// else could run beside it (a chain, `-j 1`), hands them to the scheduler directly, which
+/// then also needs the unit's waits to look at signals and the clock (`scheduler.rs`).
+pub(crate) trait Sink {
+    fn send(&self, msg: Msg);
+
+    /// The unit is waiting (a quiet step, every few tens of milliseconds).
+    fn idle(&self) {}
+
+    /// Sleeps up to `d`, or less when `cancel` is cancelled (then true).
+    fn pause(&self, cancel: &CancelToken, d: Duration) -> bool {
+        cancel.sleep(d)
+    }
+}
+
+impl Sink for Tx {
+    fn send(&self, msg: Msg) {
+        // The scheduler is gone only when the run is over: nobody is left to tell.
+        let _ = std::sync::mpsc::SyncSender::send(self, msg);
+    }
+}
 
 /// Everything that happens during a run, in the order it happened.
 #[derive(Debug, Clone)]

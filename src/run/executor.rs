@@ -15,7 +15,7 @@ use super::attempt::run_step;
 use super::cancel::CancelToken;
 use super::coverage::CoverageScan;
 use super::env::{read_carried, BaseEnv, UnitFiles};
-use super::events::{Event, Msg, Tx, UnitId, UnitResult, UnitStatus};
+use super::events::{Event, Msg, Sink, UnitId, UnitResult, UnitStatus};
 use super::mask::Masker;
 use super::outputs;
 use super::plan::Plan;
@@ -47,7 +47,7 @@ impl Execute for Shared<'_> {
         id: UnitId,
         needs_env: &IndexMap<String, String>,
         cancel: &CancelToken,
-        tx: &Tx,
+        sink: &dyn Sink,
     ) {
         let coverage = self
             .pipeline
@@ -57,7 +57,7 @@ impl Execute for Shared<'_> {
             .and_then(|re| crate::spec::coverage_regex(re).ok())
             .map(|re| RefCell::new(CoverageScan::new(re)));
         let out = Outbox {
-            tx,
+            sink,
             held: RefCell::new(Vec::new()),
             coverage,
         };
@@ -73,7 +73,7 @@ impl Execute for Shared<'_> {
 /// 1,000-job chain that took the IPIs between CPUs from about 5,000 to under 1,000).
 /// Output goes out at once.
 pub(super) struct Outbox<'a> {
-    tx: &'a Tx,
+    sink: &'a dyn Sink,
     held: RefCell<Vec<Event>>,
     /// The job's `coverage:` regex at work on every line its steps print (masked).
     coverage: Option<RefCell<CoverageScan>>,
@@ -93,17 +93,29 @@ impl Outbox<'_> {
 
     pub(super) fn send(&self) {
         let mut held = std::mem::take(&mut *self.held.borrow_mut());
-        let _ = match held.len() {
-            0 => return,
-            1 => self.tx.send(Msg::Event(held.remove(0))),
-            _ => self.tx.send(Msg::Events(held)),
-        };
+        match held.len() {
+            0 => {}
+            1 => self.sink.send(Msg::Event(held.remove(0))),
+            _ => self.sink.send(Msg::Events(held)),
+        }
     }
 
     /// Emits `e` and everything held before it, now.
     pub(super) fn now(&self, e: Event) {
         self.emit(e);
         self.send();
+    }
+
+    /// The unit is waiting: what it held goes out, and whoever listens gets a turn.
+    pub(super) fn idle(&self) {
+        self.send();
+        self.sink.idle();
+    }
+
+    /// Sleeps up to `d`, or less when cancelled (then true).
+    pub(super) fn pause(&self, cancel: &CancelToken, d: std::time::Duration) -> bool {
+        self.send();
+        self.sink.pause(cancel, d)
     }
 }
 
@@ -146,7 +158,8 @@ fn run_inner(
     if !job.services.is_empty() {
         out.send();
     }
-    let started = match services::start(job, sh.services, cancel, &mut |text| {
+    let pause = |d| out.pause(cancel, d);
+    let started = match services::start(job, sh.services, cancel, &pause, &mut |text| {
         out.now(Event::Notice {
             unit: Some(id),
             text: sh.masker.mask(&text).into_owned(),

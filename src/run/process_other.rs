@@ -25,7 +25,6 @@ pub(crate) fn run(
     on_output: &mut dyn FnMut(&[u8]),
     on_idle: &mut dyn FnMut(),
 ) -> io::Result<(Ending, ExitStatus)> {
-    let mut idle = Some(on_idle);
     let (mut reader, writer) = os_pipe::pipe()?;
     let mut cmd = launch.command();
     cmd.stdin(Stdio::null())
@@ -49,11 +48,7 @@ pub(crate) fn run(
         match rx.recv_timeout(TICK) {
             Ok(chunk) => on_output(&chunk),
             Err(RecvTimeoutError::Disconnected) => break,
-            Err(RecvTimeoutError::Timeout) => {
-                if let Some(f) = idle.take() {
-                    f();
-                }
-            }
+            Err(RecvTimeoutError::Timeout) => on_idle(),
         }
         let now = Instant::now();
         if exited.is_none() {

@@ -197,9 +197,9 @@ impl Step {
 /// Runs `launch` with stdout and stderr on one pipe, stdin from /dev/null, in a process group
 /// (or session) of its own without a controlling terminal; the child's environment is
 /// exactly the launch's (see `spawn.rs`).
-/// `on_output` gets raw chunks in order; `on_idle` is called once, the first time a wait for
-/// the step ends with nothing to read and the step still running (a step that ends at once
-/// never calls it). Returns how it ended and the leader's status.
+/// `on_output` gets raw chunks in order; `on_idle` is called each time a wait for the step
+/// ends with nothing to read and the step still running, about every 25 ms of quiet (a step
+/// that ends at once never calls it). Returns how it ended and the leader's status.
 pub(crate) fn run(
     launch: &Launch<'_>,
     deadline: Option<Instant>,
@@ -209,12 +209,9 @@ pub(crate) fn run(
     on_idle: &mut dyn FnMut(),
 ) -> io::Result<(Ending, ExitStatus)> {
     let sup = supervise::get();
-    let mut idle = Some(on_idle);
     let mut waited = |nothing_came: bool| {
         if nothing_came {
-            if let Some(f) = idle.take() {
-                f();
-            }
+            on_idle();
         }
     };
     let (reader, writer) = os_pipe::pipe()?;

@@ -19,7 +19,7 @@ use crate::run::process::SIGINT;
 const FOREVER: Duration = Duration::from_secs(120);
 
 type Script<'a> =
-    dyn Fn(UnitId, &IndexMap<String, String>, &CancelToken, &Tx) -> UnitResult + Sync + 'a;
+    dyn Fn(UnitId, &IndexMap<String, String>, &CancelToken, &dyn Sink) -> UnitResult + Sync + 'a;
 
 struct Scripted<'a>(&'a Script<'a>);
 
@@ -29,11 +29,11 @@ impl Execute for Scripted<'_> {
         id: UnitId,
         needs_env: &IndexMap<String, String>,
         cancel: &CancelToken,
-        tx: &Tx,
+        sink: &dyn Sink,
     ) {
-        let _ = tx.send(Msg::Event(Event::UnitStarted { unit: id }));
-        let result = (self.0)(id, needs_env, cancel, tx);
-        let _ = tx.send(Msg::Event(Event::UnitFinished { unit: id, result }));
+        sink.send(Msg::Event(Event::UnitStarted { unit: id }));
+        let result = (self.0)(id, needs_env, cancel, sink);
+        sink.send(Msg::Event(Event::UnitFinished { unit: id, result }));
     }
 }
 
@@ -335,11 +335,11 @@ fn a_second_signal_escalates_to_kill() {
     let (log, summary) = run_plan(&p, 1, false, &|id, _, cancel, tx| {
         assert_eq!(id, 0, "nothing starts after an interruption");
         *token.lock().unwrap() = Some(cancel.clone());
-        let _ = tx.send(Msg::Signal(SIGINT));
+        tx.send(Msg::Signal(SIGINT));
         let r = until_cancelled(cancel);
         *first.lock().unwrap() = Some(cancel.state());
         // The scheduler handles this before our `UnitFinished` (same sender, in order).
-        let _ = tx.send(Msg::Signal(SIGINT));
+        tx.send(Msg::Signal(SIGINT));
         r
     });
     assert_eq!(
@@ -437,3 +437,102 @@ fn a_long_chain_is_decided_in_order() {
 
 #[path = "scheduler_results_tests.rs"]
 mod results;
+
+/// Which thread ran each unit: the scheduler's own (the test's) or a worker.
+fn threads(p: &Plan, jobs: usize) -> Vec<&'static str> {
+    let here = std::thread::current().id();
+    let seen = Mutex::new(vec![""; p.units.len()]);
+    run_plan(p, jobs, false, &|id, _, _, _| {
+        seen.lock().unwrap()[id] = if std::thread::current().id() == here {
+            "here"
+        } else {
+            "worker"
+        };
+        result(UnitStatus::Passed)
+    });
+    seen.into_inner().unwrap()
+}
+
+#[test]
+fn a_unit_nothing_could_run_beside_runs_on_the_schedulers_thread() {
+    // A chain: each unit is alone when it starts, whatever `-j`.
+    let chain = plan(&[("a", &[]), ("b", &["a"]), ("c", &["b"])]);
+    assert_eq!(threads(&chain, 8), ["here", "here", "here"]);
+    // Two ready at once with slots for both: workers, so they overlap.
+    let pair = plan(&[("a", &[]), ("b", &[]), ("c", &["a", "b"])]);
+    assert_eq!(threads(&pair, 8), ["worker", "worker", "here"]);
+    // `-j 1`: nothing ever runs beside a unit.
+    assert_eq!(threads(&pair, 1), ["here", "here", "here"]);
+}
+
+#[test]
+fn a_unit_run_here_sees_a_signal_while_it_pauses_and_what_waits_is_skipped_first() {
+    // `a` runs on the scheduler's thread (alone): the signal watcher's message reaches the
+    // scheduler during `a`'s pause, which ends early, cancelled; `b` is skipped before `a`
+    // ends, as the loop would have done it.
+    let p = plan(&[("a", &[]), ("b", &["a"])]);
+    let (tx, rx) = std::sync::mpsc::sync_channel(CHANNEL_CAP);
+    let watcher = tx.clone();
+    let mut log = Log::default();
+    let opts = Options {
+        jobs: 8,
+        keep_going: false,
+    };
+    let script: &Script<'_> = &|_, _, cancel, sink| {
+        let _ = watcher.send(Msg::Signal(SIGINT));
+        let t0 = std::time::Instant::now();
+        let cancelled = sink.pause(cancel, FOREVER);
+        assert!(cancelled && t0.elapsed() < Duration::from_secs(10));
+        UnitResult {
+            status: UnitStatus::Cancelled,
+            reason: cancel.reason(),
+            ..UnitResult::skipped("")
+        }
+    };
+    let summary = run(&p, &Scripted(script), &opts, &mut log, tx, rx);
+    assert_eq!(summary.signal, Some(SIGINT));
+    assert_eq!(
+        log.0,
+        [
+            "started a",
+            "notice: interrupted by SIGINT: stopping running jobs (again to kill at once)",
+            "finished b: skipped (not started: interrupted by SIGINT)",
+            "finished a: cancelled (interrupted by SIGINT)"
+        ]
+    );
+}
+
+#[test]
+fn a_unit_run_here_lets_time_pass_for_the_reporters() {
+    // While a unit on the scheduler's thread waits, the reporters still get their ticks
+    // (progress lines, slow-step notices), from the unit's waits.
+    struct Ticks(usize);
+    impl Reporter for Ticks {
+        fn start(&mut self, _: &Plan) {}
+        fn event(&mut self, _: &Plan, _: &Event) {}
+        fn flush(&mut self) {}
+        fn tick(&mut self, _: &Plan) {
+            self.0 += 1;
+        }
+        fn finish(&mut self, _: &Plan, _: &[UnitResult], _: Duration, _: Option<i32>) {}
+    }
+    let p = plan(&[("a", &[])]);
+    let (tx, rx) = std::sync::mpsc::sync_channel(CHANNEL_CAP);
+    let mut ticks = Ticks(0);
+    let opts = Options {
+        jobs: 1,
+        keep_going: false,
+    };
+    let script: &Script<'_> = &|_, _, cancel, sink| {
+        // Three ticks' worth of waiting, as a quiet step and a retry delay do it.
+        let end = std::time::Instant::now() + TICK * 2;
+        while std::time::Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(5));
+            sink.idle();
+        }
+        assert!(!sink.pause(cancel, TICK));
+        result(UnitStatus::Passed)
+    };
+    run(&p, &Scripted(script), &opts, &mut ticks, tx, rx);
+    assert!(ticks.0 >= 2, "{} ticks in 3 ticks' time", ticks.0);
+}

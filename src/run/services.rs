@@ -48,10 +48,12 @@ fn docker(args: &[&str]) -> Result<String, String> {
 }
 
 /// Starts every service of `job`, waiting for each to be healthy (or its ports to accept).
+/// `pause` sleeps between health checks (true: cancelled meanwhile).
 pub(crate) fn start(
     job: &Job,
     mode: ServiceMode,
     cancel: &CancelToken,
+    pause: &dyn Fn(Duration) -> bool,
     notice: &mut dyn FnMut(String),
 ) -> Result<Started, String> {
     let mut started = Started::default();
@@ -74,7 +76,7 @@ pub(crate) fn start(
         ));
     }
     for (name, svc) in &job.services {
-        match start_one(&job.name, name, svc, cancel, notice) {
+        match start_one(&job.name, name, svc, cancel, pause, notice) {
             Ok(id) => started.containers.push(id),
             Err(e) => {
                 stop(started);
@@ -90,6 +92,7 @@ fn start_one(
     name: &str,
     svc: &Service,
     cancel: &CancelToken,
+    pause: &dyn Fn(Duration) -> bool,
     notice: &mut dyn FnMut(String),
 ) -> Result<String, String> {
     let container = format!(
@@ -147,7 +150,7 @@ fn start_one(
             notice(format!("service {name} is ready"));
             return Ok(container);
         }
-        if Instant::now() >= end || cancel.sleep(Duration::from_millis(250)) {
+        if Instant::now() >= end || pause(Duration::from_millis(250)) {
             let _ = docker(&["rm", "-f", "-v", &container]);
             return Err(if cancel.is_cancelled() {
                 "cancelled while waiting".into()
