@@ -39,7 +39,7 @@ pub(crate) fn adopt_bumps<'p>(
 /// The lock file for the rendered outputs: the pins of the GitHub workflow among `files`.
 pub(crate) fn lock_file(p: &Pipeline, files: &[OutputFile]) -> Option<OutputFile> {
     let workflow = files.iter().find(|f| f.target == TargetKind::Github)?;
-    let pins: Vec<Pin> = workflow.text.lines().filter_map(lock::pin_line).collect();
+    let pins = lock::pins_in(&workflow.text);
     Some(OutputFile {
         target: TargetKind::Github,
         rel: lock::PATH.to_string(),

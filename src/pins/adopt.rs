@@ -5,7 +5,7 @@
 
 use std::cmp::Ordering;
 
-use super::lock::pin_line;
+use super::lock::pins_in;
 use super::{compare_versions, Pin, Table};
 
 /// The pins in `workflow` (a generated file as it is on disk) that are newer releases of
@@ -13,7 +13,7 @@ use super::{compare_versions, Pin, Table};
 /// version is not adopted: a downgrade is a decision for the lock, not a side effect.
 pub fn bumps(workflow: &str, table: &Table) -> Vec<Pin> {
     let mut out: Vec<Pin> = Vec::new();
-    for pin in workflow.lines().filter_map(pin_line) {
+    for pin in pins_in(workflow) {
         let Some((current, _)) = table.get(&pin.action) else {
             continue;
         };

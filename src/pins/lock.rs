@@ -38,17 +38,39 @@ fn uses_parts(line: &str) -> Option<(&str, &str)> {
 /// A `uses: owner/repo@<sha>  # vX.Y.Z` line as a pin: SHA-pinned, with a version comment.
 /// The lock and generated workflows write exactly this; bots keep the shape when they bump.
 pub fn pin_line(line: &str) -> Option<Pin> {
+    pin_parts(line).map(owned)
+}
+
+/// A pin line's action, SHA and version, borrowed from the line.
+fn pin_parts(line: &str) -> Option<(&str, &str, &str)> {
     let (value, comment) = uses_parts(line)?;
     let (action, sha) = value.split_once('@')?;
     let version = comment.split_whitespace().next()?;
     let versioned = version
         .strip_prefix('v')
         .is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()));
-    (is_full_sha(sha) && versioned && action.contains('/')).then(|| Pin {
+    (is_full_sha(sha) && versioned && action.contains('/')).then_some((action, sha, version))
+}
+
+fn owned((action, sha, version): (&str, &str, &str)) -> Pin {
+    Pin {
         action: action.to_string(),
         sha: sha.to_string(),
         version: version.to_string(),
-    })
+    }
+}
+
+/// The distinct pins of `text`'s pin lines, in the order they first appear. A generated
+/// workflow repeats the same few pins in every job (600 lines for 200 jobs): they are told
+/// apart as borrowed text and owned once each.
+pub fn pins_in(text: &str) -> Vec<Pin> {
+    let mut seen: Vec<(&str, &str, &str)> = Vec::new();
+    for p in text.lines().filter_map(pin_parts) {
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    seen.into_iter().map(owned).collect()
 }
 
 /// The lock's pins. Every `uses:` line must be a pin (a line a bot rewrote into another shape
