@@ -6,6 +6,8 @@
 //! not strings). So a scalar is written plain only when it is boringly safe in both versions,
 //! single-quoted when it is printable ASCII, and double-quoted with escapes otherwise.
 
+use std::borrow::Cow;
+
 /// Words that YAML 1.1 or 1.2 read as booleans or null (case variants as the specs list them).
 const RESERVED_WORDS: &[&str] = &[
     "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
@@ -23,22 +25,41 @@ fn plain_safe(s: &str) -> bool {
     let Some(&first) = bytes.first() else {
         return false;
     };
-    let body_ok = bytes.iter().enumerate().all(|(i, &b)| {
-        let next = bytes.get(i + 1).copied();
-        match b {
-            b if b.is_ascii_alphanumeric() => true,
-            b'_' | b'.' | b'/' | b'-' | b'@' | b'(' | b')' | b'=' | b'+' => true,
-            b' ' => i > 0 && next.is_some_and(|n| n != b' '),
-            b':' => next.is_some_and(|n| n != b' '),
-            _ => false,
-        }
-    });
     let start_ok = first.is_ascii_alphabetic()
         || (first == b'.'
             && bytes.get(1).is_some_and(u8::is_ascii_alphabetic)
-            && !matches!(s.to_ascii_lowercase().as_str(), ".inf" | ".nan"));
-    start_ok && body_ok && !RESERVED_WORDS.contains(&s)
+            && !s.eq_ignore_ascii_case(".inf")
+            && !s.eq_ignore_ascii_case(".nan"));
+    if !start_ok {
+        return false;
+    }
+    // A template prints thousands of values: one pass, a table lookup per byte.
+    let mut prev = first;
+    for &b in &bytes[1..] {
+        if !PLAIN[b as usize] || (b == b' ' && matches!(prev, b' ' | b':')) {
+            return false;
+        }
+        prev = b;
+    }
+    !matches!(prev, b' ' | b':') && (s.len() > 5 || !RESERVED_WORDS.contains(&s))
 }
+
+/// The bytes a plain scalar may hold: letters, digits, `_ . / - @ ( ) = + :` and space.
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'_' | b'.' | b'/' | b'-' | b'@' | b'(' | b')' | b'=' | b'+'
+            )
+            || matches!(c, b' ' | b':');
+        b += 1;
+    }
+    t
+};
 
 /// Characters that must be escaped inside a double-quoted scalar: everything YAML does not
 /// allow raw (controls, surrogates, non-characters), line separators that YAML 1.1 treats as
@@ -53,9 +74,19 @@ fn needs_escape(c: char) -> bool {
 /// A YAML scalar (plain, single- or double-quoted) that reads back as exactly `s` in YAML 1.1
 /// and 1.2. Double-quoted escapes are limited to those both versions define.
 pub(crate) fn yaml_scalar(s: &str) -> String {
+    yaml_scalar_cow(s).into_owned()
+}
+
+/// [`yaml_scalar`], borrowing `s` when it is written plain (most values: a template prints
+/// thousands of them).
+pub(crate) fn yaml_scalar_cow(s: &str) -> Cow<'_, str> {
     if plain_safe(s) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
+    Cow::Owned(quoted(s))
+}
+
+fn quoted(s: &str) -> String {
     // A GitHub expression with string literals (`hashFiles('uv.lock')`) stays double-quoted:
     // single-quoted YAML would double its quotes, and tools that read expressions from the
     // raw text (zizmor) could no longer parse it.
@@ -88,7 +119,16 @@ pub(crate) fn yaml_scalar(s: &str) -> String {
 /// Text for a GitHub Actions field that evaluates `${{ }}`: each `${{` becomes an expression
 /// that yields the literal `${{`, so user text is shown, never evaluated.
 pub(crate) fn github_text(s: &str) -> String {
-    s.replace("${{", "${{ '${{' }}")
+    github_text_cow(s).into_owned()
+}
+
+/// [`github_text`], borrowing `s` when it holds no `${{`.
+pub(crate) fn github_text_cow(s: &str) -> Cow<'_, str> {
+    if s.contains("${{") {
+        Cow::Owned(s.replace("${{", "${{ '${{' }}"))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// Text for a GitLab field that expands `$VARIABLE` (variables, matrix values): `$$` is
@@ -383,11 +423,40 @@ mod tests {
             proptest::prop_assert_eq!(roundtrip(&s), s);
         }
 
+        /// The table-driven `plain_safe` chooses plain exactly where the rule it replaced
+        /// (written out below, byte by byte) did, so no output changes.
+        #[test]
+        fn plain_is_chosen_as_the_byte_by_byte_rule_chose_it(s in "[a-zA-Z0-9 :._/@()=+\\-#'\"{}]{0,8}|(y|Y|no|on|NULL|true|[.](inf|NaN|x))[ :a]{0,2}") {
+            proptest::prop_assert_eq!(plain_safe(&s), plain_by_bytes(&s), "{:?}", s);
+        }
+
         #[test]
         fn any_text_stays_on_one_line(s in "\\PC*|[\\x00-\\x7f\\u{2028}\\u{2029}\\u{85}]{0,12}") {
             let y = yaml_scalar(&s);
             proptest::prop_assert!(!y.contains(['\n', '\r', '\u{2028}', '\u{2029}', '\u{85}']), "{:?}", y);
         }
+    }
+
+    fn plain_by_bytes(s: &str) -> bool {
+        let bytes = s.as_bytes();
+        let Some(&first) = bytes.first() else {
+            return false;
+        };
+        let body_ok = bytes.iter().enumerate().all(|(i, &b)| {
+            let next = bytes.get(i + 1).copied();
+            match b {
+                b if b.is_ascii_alphanumeric() => true,
+                b'_' | b'.' | b'/' | b'-' | b'@' | b'(' | b')' | b'=' | b'+' => true,
+                b' ' => i > 0 && next.is_some_and(|n| n != b' '),
+                b':' => next.is_some_and(|n| n != b' '),
+                _ => false,
+            }
+        });
+        let start_ok = first.is_ascii_alphabetic()
+            || (first == b'.'
+                && bytes.get(1).is_some_and(u8::is_ascii_alphabetic)
+                && !matches!(s.to_ascii_lowercase().as_str(), ".inf" | ".nan"));
+        start_ok && body_ok && !RESERVED_WORDS.contains(&s)
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! The syntax leaves GitHub's `${{ }}` and just's `{{ }}` as literal text. Templates do layout
 //! only; the contexts they receive are built (and documented) by each back end.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use minijinja::value::{Value, ValueKind};
@@ -53,17 +54,21 @@ fn format(dialect: Dialect, out: &mut minijinja::Output<'_>, value: &Value) -> R
             .write_str(value.as_str().unwrap_or_default())
             .map_err(Error::from);
     }
-    let text = match value.kind() {
+    // Most values are written as they are: nothing is copied for them.
+    let text: Cow<'_, str> = match value.kind() {
         ValueKind::String => {
             let s = value.as_str().unwrap_or_default();
             match dialect {
-                Dialect::Github => escape::yaml_scalar(&escape::github_text(s)),
-                Dialect::Gitlab => escape::yaml_scalar(s),
-                Dialect::Just => escape::just_text(&escape::comment_text(s)),
+                Dialect::Github => match escape::github_text_cow(s) {
+                    Cow::Borrowed(s) => escape::yaml_scalar_cow(s),
+                    Cow::Owned(s) => Cow::Owned(escape::yaml_scalar(&s)),
+                },
+                Dialect::Gitlab => escape::yaml_scalar_cow(s),
+                Dialect::Just => Cow::Owned(escape::just_text(&escape::comment_text(s))),
             }
         }
-        ValueKind::Bool => (if value.is_true() { "true" } else { "false" }).to_string(),
-        ValueKind::Number => value.to_string(),
+        ValueKind::Bool => Cow::Borrowed(if value.is_true() { "true" } else { "false" }),
+        ValueKind::Number => Cow::Owned(value.to_string()),
         kind => {
             return Err(Error::new(
                 ErrorKind::InvalidOperation,
