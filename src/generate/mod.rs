@@ -135,9 +135,15 @@ pub(crate) fn selected(p: &Pipeline, only: &[TargetKind]) -> Vec<&'static dyn Ba
         .collect()
 }
 
-/// Renders every selected target in memory and checks each result (see `verify`), each on
-/// a thread of its own: the targets share nothing but the pipeline they read. The first
-/// failure in target order wins, so messages do not depend on which thread finished first.
+/// Renders every selected target in memory and checks each result (see `verify`).
+///
+/// Each target renders and checks itself on a thread of its own: the targets share nothing
+/// but the pipeline they read. Parsing an output back is the costly half of its self-check
+/// (for a big GitHub workflow, as long as rendering it), so it starts at once on the
+/// committed file, beside rendering: when the rendering turns out the same text, as it
+/// does whenever the outputs are up to date, what was read from the committed file is what
+/// reading the rendering would give. The first failure in target order wins, so messages do
+/// not depend on which thread finished first.
 pub(crate) fn render(
     p: &Pipeline,
     backends: &[&dyn Backend],
@@ -147,8 +153,16 @@ pub(crate) fn render(
         let handles: Vec<_> = backends
             .iter()
             .map(|&b| {
+                let early = committed(p, b).and_then(|text| {
+                    let text = std::sync::Arc::new(text);
+                    let mine = text.clone();
+                    let read = std::thread::Builder::new()
+                        .spawn_scoped(s, move || b.read(&mine))
+                        .ok()?;
+                    Some((text, read))
+                });
                 std::thread::Builder::new()
-                    .spawn_scoped(s, move || render_one(p, b))
+                    .spawn_scoped(s, move || render_one(p, b, early))
                     .map_err(|_| b)
             })
             .collect();
@@ -158,7 +172,7 @@ pub(crate) fn render(
                 Ok(h) => h
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                Err(b) => render_one(p, b),
+                Err(b) => render_one(p, b, None),
             })
             .collect()
     })
@@ -169,34 +183,39 @@ fn committed(p: &Pipeline, b: &dyn Backend) -> Option<String> {
     std::fs::read_to_string(p.root.join(b.output_path(p))).ok()
 }
 
-/// Renders one target and checks the result.
-///
-/// A rendering byte for byte the same as the file already there is not read back: that file
-/// was checked when it was written (`generate` writes nothing that fails the check, and the
-/// workflows name the cigen release that wrote them, so the same bytes come from the same
-/// checks), and it is what a warm `generate --check` trusts too (`record.rs`). Reading an
-/// output back is most of the self-check and was half of a cold `generate --check` (a fresh
-/// clone in CI; with the pins read once, 44 → 19 ms at 200 jobs, README "Benchmarks").
-fn render_one(p: &Pipeline, b: &dyn Backend) -> Result<OutputFile, GenerateError> {
+type Early<'s> = (
+    std::sync::Arc<String>,
+    std::thread::ScopedJoinHandle<'s, Result<Outline, String>>,
+);
+
+/// Renders one target and checks the result (`early`: the committed file being read).
+fn render_one(
+    p: &Pipeline,
+    b: &dyn Backend,
+    early: Option<Early<'_>>,
+) -> Result<OutputFile, GenerateError> {
     let rel = b.output_path(p);
     let body = b.render(p)?;
     // Templates end in a block tag whose newline is trimmed: end every file with exactly one.
     let text = format!("{}{}\n", header(&p.spec_file), body.trim_end_matches('\n'));
     drop(body);
-    if committed(p, b).is_none_or(|there| there != text) {
-        b.read(&text)
-            .and_then(|read| b.verify(p, &text, &read))
-            .map_err(|msg| {
-                if b.custom_template(p) {
-                    GenerateError::user(format!(
-                        "the {} output of your template is wrong: {msg}",
-                        b.title()
-                    ))
-                } else {
-                    GenerateError::bug(format!("{} output self-check failed: {msg}", b.title()))
-                }
-            })?;
-    }
+    let read = match early {
+        Some((committed, read)) if *committed == text => read
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        _ => b.read(&text),
+    };
+    read.and_then(|read| b.verify(p, &text, &read))
+        .map_err(|msg| {
+            if b.custom_template(p) {
+                GenerateError::user(format!(
+                    "the {} output of your template is wrong: {msg}",
+                    b.title()
+                ))
+            } else {
+                GenerateError::bug(format!("{} output self-check failed: {msg}", b.title()))
+            }
+        })?;
     Ok(OutputFile {
         target: b.kind(),
         path: p.root.join(&rel),
