@@ -2,19 +2,22 @@
 //! straight into the few facts `verify` asserts (per job: its `run:`/`script:` lines, its
 //! `needs`, its matrix size, the reports it declares); everything else is walked and
 //! dropped. Walking still checks the whole document: its syntax, and that no mapping gives a
-//! key twice (providers refuse such a file). Building the whole document as a
-//! `serde_yaml::Value` only to drop it was a third of the self-check, and the self-check
-//! two fifths of a cold `generate --check` (README "Benchmarks").
+//! key twice (providers refuse such a file). Keys and facts are read as YAML values, as
+//! `serde_yaml::Value` reads them (`1`, `'1'`, `true` and `~` are four keys), aliases are
+//! expanded where they stand, a tagged node (`!reference [...]`) gives no fact.
 //!
-//! Written by hand on serde's visitor API because no crate reads selected paths of a YAML
-//! document without building all of it.
+//! It reads saphyr's event stream (the parser the spec is read with) rather than going
+//! through serde: `serde_yaml` first collects every event of the document with owned copies
+//! of its text, then deserialises from that list, and that was 60% of the cost of reading a
+//! big workflow back, itself most of a cold `generate --check` (README "Benchmarks").
+//! Written by hand because no crate reads selected paths of a YAML document without
+//! building all of it.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
+use std::rc::Rc;
 
-use serde::de::{
-    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
-};
+use saphyr_parser::{Event, Parser, ScalarStyle, StrInput, Tag};
 use xxhash_rust::xxh3::{xxh3_128_with_seed, Xxh3};
 
 /// A job of a GitHub (or Forgejo) workflow, as far as the self-check reads it.
@@ -66,308 +69,526 @@ pub(crate) enum Outline {
 
 /// Reads a GitHub (or Forgejo) workflow.
 pub(super) fn github(text: &str) -> Result<Outline, String> {
-    read(text, Node(GithubDoc)).map(Outline::Workflow)
+    read(text, |r, top| {
+        let mut jobs = None;
+        r.fields(top, |r, key, value| match key {
+            Some("jobs") => {
+                jobs = r.named(value, &mut Reader::github_job)?;
+                Ok(())
+            }
+            _ => r.skip(value),
+        })?;
+        Ok(Outline::Workflow(jobs))
+    })
 }
 
 /// Reads a GitLab pipeline.
 pub(super) fn gitlab(text: &str) -> Result<Outline, String> {
-    Ok(Outline::Gitlab(
-        read(text, Node(Named(GitlabEntry)))?.unwrap_or_default(),
-    ))
+    read(text, |r, top| {
+        let entries = r.named(top, &mut Reader::gitlab_entry)?;
+        Ok(Outline::Gitlab(entries.unwrap_or_default()))
+    })
 }
 
-fn read<T>(text: &str, seed: Node<impl Shape<Out = T>>) -> Result<T, String> {
-    seed.deserialize(serde_yaml::Deserializer::from_str(text))
-        .map_err(|e| format!("not valid YAML: {e}"))
+/// Reads the one document of `text` with `doc` (given its top node; an empty stream is a
+/// null document), and checks that nothing follows it.
+fn read<'t>(
+    text: &'t str,
+    doc: impl FnOnce(&mut Reader<'t>, Node<'t>) -> Result<Outline, String>,
+) -> Result<Outline, String> {
+    let mut r = Reader::new(text);
+    let top = r.next()?;
+    let out = doc(&mut r, top)?;
+    match r.next()? {
+        Node::StreamEnd => Ok(out),
+        _ => Err(invalid("more than one document")),
+    }
 }
 
-/// How a node of one kind is read: from a mapping's fields, or from a string or list; any
-/// other node gives `Default`. Every node not read is walked.
-trait Shape: Copy {
-    type Out: Default;
-    /// The keys read from a mapping, in the order `field` numbers them.
-    const FIELDS: &'static [&'static str] = &[];
-    fn field<'de, A: MapAccess<'de>>(
-        self,
-        _out: &mut Self::Out,
-        _index: usize,
-        _map: &mut A,
-    ) -> Result<(), A::Error> {
-        unreachable!("a shape without FIELDS reads no field")
+fn invalid(what: impl std::fmt::Display) -> String {
+    format!("not valid YAML: {what}")
+}
+
+/// A node as the reader meets it: a whole scalar, or the start of a collection (its entries
+/// follow, then `End`).
+enum Node<'t> {
+    Scalar {
+        value: Cow<'t, str>,
+        plain: bool,
+        tag: Option<Cow<'t, Tag>>,
+    },
+    Seq(Option<Cow<'t, Tag>>),
+    Map(Option<Cow<'t, Tag>>),
+    End,
+    StreamEnd,
+}
+
+/// How deep collections may nest (`serde_yaml`'s limit too).
+const MAX_DEPTH: usize = 128;
+/// How many events aliases may replay in one document: generated outputs use none, a
+/// template's anchors a few; a document of nested aliases ("billion laughs") is refused.
+const MAX_REPLAYED: usize = 1_000_000;
+
+/// saphyr's events of one document, with aliases replaced by the events of their anchor.
+struct Reader<'t> {
+    parser: Parser<'t, StrInput<'t>>,
+    /// The events of every anchored node read so far, by anchor id.
+    anchors: HashMap<usize, Rc<[Event<'t>]>>,
+    /// Anchored nodes being read: anchor id, their events so far, the depth they started at.
+    recording: Vec<(usize, Vec<Event<'t>>, usize)>,
+    /// Aliases being expanded, innermost last: the anchor's events and the next to give.
+    replay: Vec<(Rc<[Event<'t>]>, usize)>,
+    replayed: usize,
+    /// Collections open in the parser's events (not counting replayed ones).
+    depth: usize,
+    /// Collections the reader is inside (replayed ones included).
+    nesting: usize,
+    documents: usize,
+}
+
+impl<'t> Reader<'t> {
+    fn new(text: &'t str) -> Self {
+        Reader {
+            parser: Parser::new_from_str(text),
+            anchors: HashMap::new(),
+            recording: Vec::new(),
+            replay: Vec::new(),
+            replayed: 0,
+            depth: 0,
+            nesting: 0,
+            documents: 0,
+        }
     }
-    fn text(self, _s: &str) -> Self::Out {
-        Self::Out::default()
+
+    /// The next event, from an alias being expanded or from the parser.
+    fn event(&mut self) -> Result<Event<'t>, String> {
+        while let Some((events, at)) = self.replay.last_mut() {
+            if let Some(e) = events.get(*at) {
+                *at += 1;
+                self.replayed += 1;
+                if self.replayed > MAX_REPLAYED {
+                    return Err(invalid("aliases expand to too many nodes"));
+                }
+                return Ok(e.clone());
+            }
+            self.replay.pop();
+        }
+        let e = match self.parser.next_event() {
+            Some(Ok((e, _))) => e,
+            Some(Err(e)) => return Err(invalid(e)),
+            None => Event::StreamEnd,
+        };
+        self.record(&e);
+        Ok(e)
     }
-    fn list<'de, A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Out, A::Error> {
-        walk_seq(seq)?;
-        Ok(Self::Out::default())
+
+    /// Keeps the events of anchored nodes for their aliases.
+    fn record(&mut self, e: &Event<'t>) {
+        let anchor = match e {
+            Event::Scalar(_, _, a, _) | Event::SequenceStart(a, _) | Event::MappingStart(a, _) => {
+                *a
+            }
+            _ => 0,
+        };
+        if anchor > 0 {
+            self.recording.push((anchor, Vec::new(), self.depth));
+        }
+        for (_, events, _) in &mut self.recording {
+            events.push(e.clone());
+        }
+        match e {
+            Event::SequenceStart(..) | Event::MappingStart(..) => self.depth += 1,
+            Event::SequenceEnd | Event::MappingEnd => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        // A node is complete when the depth is back where it started.
+        while let Some((_, _, start)) = self.recording.last() {
+            if *start != self.depth {
+                break;
+            }
+            let Some((id, events, _)) = self.recording.pop() else {
+                break;
+            };
+            self.anchors.insert(id, events.into());
+        }
     }
-    /// Reads a mapping itself instead of by `FIELDS` (the jobs by name).
-    fn mapping<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Out, A::Error> {
-        let mut out = Self::Out::default();
-        let mut seen = Seen::default();
-        while let Some((key, index, _)) = map.next_key_seed(Key::fields(Self::FIELDS))? {
-            seen.insert::<A::Error>(key)?;
-            match index {
-                Some(i) => self.field(&mut out, i, &mut map)?,
-                None => map.next_value_seed(Node(Skip))?,
+
+    /// The next node (or end of a collection, or of the stream).
+    fn next(&mut self) -> Result<Node<'t>, String> {
+        loop {
+            return Ok(match self.event()? {
+                Event::Scalar(value, style, _, tag) => Node::Scalar {
+                    value,
+                    plain: style == ScalarStyle::Plain,
+                    tag,
+                },
+                Event::SequenceStart(_, tag) => self.open(Node::Seq(tag))?,
+                Event::MappingStart(_, tag) => self.open(Node::Map(tag))?,
+                Event::SequenceEnd | Event::MappingEnd => {
+                    self.nesting = self.nesting.saturating_sub(1);
+                    Node::End
+                }
+                Event::Alias(id) => {
+                    let events = self
+                        .anchors
+                        .get(&id)
+                        .cloned()
+                        .ok_or_else(|| invalid("an alias names no anchor before it"))?;
+                    self.replay.push((events, 0));
+                    continue;
+                }
+                Event::DocumentStart(_) => {
+                    self.documents += 1;
+                    if self.documents > 1 {
+                        return Err(invalid("more than one document"));
+                    }
+                    continue;
+                }
+                Event::StreamEnd if self.documents == 0 => {
+                    // No document at all (only comments): a null one, as serde_yaml reads it.
+                    self.documents = 1;
+                    Node::Scalar {
+                        value: Cow::Borrowed(""),
+                        plain: true,
+                        tag: None,
+                    }
+                }
+                Event::StreamEnd => Node::StreamEnd,
+                Event::StreamStart | Event::DocumentEnd | Event::Nothing => continue,
+            });
+        }
+    }
+
+    fn open(&mut self, node: Node<'t>) -> Result<Node<'t>, String> {
+        self.nesting += 1;
+        if self.nesting > MAX_DEPTH {
+            return Err(invalid(format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(node)
+    }
+
+    /// Walks `node` to its end.
+    fn skip(&mut self, node: Node<'t>) -> Result<(), String> {
+        match node {
+            Node::Seq(_) => self.items(|r, item| r.skip(item)),
+            Node::Map(_) => self.entries(|r, _, value| r.skip(value)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Calls `f` on each item of a sequence whose start was read.
+    fn items(
+        &mut self,
+        mut f: impl FnMut(&mut Self, Node<'t>) -> Result<(), String>,
+    ) -> Result<(), String> {
+        loop {
+            match self.next()? {
+                Node::End => return Ok(()),
+                Node::StreamEnd => return Err(invalid("unexpected end")),
+                item => f(self, item)?,
             }
         }
-        Ok(out)
     }
-}
 
-/// Any node read as the shape `S` says.
-#[derive(Clone, Copy)]
-struct Node<S>(S);
-
-impl<'de, S: Shape> DeserializeSeed<'de> for Node<S> {
-    type Value = S::Out;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Out, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, S: Shape> Visitor<'de> for Node<S> {
-    type Value = S::Out;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML node")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<S::Out, E> {
-        Ok(S::Out::default())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<S::Out, E> {
-        Ok(S::Out::default())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<S::Out, E> {
-        Ok(S::Out::default())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<S::Out, E> {
-        Ok(S::Out::default())
-    }
-    fn visit_unit<E>(self) -> Result<S::Out, E> {
-        Ok(S::Out::default())
-    }
-    fn visit_str<E>(self, s: &str) -> Result<S::Out, E> {
-        Ok(self.0.text(s))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<S::Out, A::Error> {
-        self.0.list(seq)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<S::Out, A::Error> {
-        self.0.mapping(map)
-    }
-    /// A tagged node (`!reference [...]`): read as nothing, as `serde_yaml::Value` would
-    /// give a tagged value no string or field.
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<S::Out, A::Error> {
-        let (_, content) = data.variant_seed(Node(Skip))?;
-        content.newtype_variant_seed(Node(Skip))?;
-        Ok(S::Out::default())
-    }
-}
-
-fn walk_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element_seed(Node(Skip))?.is_some() {}
-    Ok(())
-}
-
-/// A node only walked.
-#[derive(Clone, Copy)]
-struct Skip;
-impl Shape for Skip {
-    type Out = ();
-}
-
-/// Strings: a string, or every string of a list (nested lists flattened), as `verify` reads
-/// `run:`, `script:` and `needs:`.
-#[derive(Clone, Copy)]
-struct Strings;
-impl Shape for Strings {
-    type Out = Vec<String>;
-    fn text(self, s: &str) -> Vec<String> {
-        vec![s.to_string()]
-    }
-    fn list<'de, A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
-        let mut out = Vec::new();
-        while let Some(mut more) = seq.next_element_seed(Node(Strings))? {
-            out.append(&mut more);
-        }
-        Ok(out)
-    }
-}
-
-/// One string, or (with `first`) the first entry of a list when that is a string.
-#[derive(Clone, Copy)]
-struct Text {
-    first: bool,
-}
-impl Shape for Text {
-    type Out = Option<String>;
-    fn text(self, s: &str) -> Option<String> {
-        Some(s.to_string())
-    }
-    fn list<'de, A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<String>, A::Error> {
-        let mut out = None;
-        if self.first {
-            out = seq
-                .next_element_seed(Node(Text { first: false }))?
-                .flatten();
-        }
-        walk_seq(seq)?;
-        Ok(out)
-    }
-}
-
-/// The number of entries of a list.
-#[derive(Clone, Copy)]
-struct Count;
-impl Shape for Count {
-    type Out = usize;
-    fn list<'de, A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
-        let mut n = 0;
-        while seq.next_element_seed(Node(Skip))?.is_some() {
-            n += 1;
-        }
-        Ok(n)
-    }
-}
-
-/// The value under one key of a mapping, read as `S`.
-#[derive(Clone, Copy)]
-struct At<S>(&'static [&'static str; 1], S);
-impl<S: Shape> Shape for At<S> {
-    type Out = S::Out;
-    fn mapping<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<S::Out, A::Error> {
-        let mut out = S::Out::default();
+    /// Calls `f` on each entry of a mapping whose start was read, with the key's text when
+    /// it is a string; a key given twice is an error.
+    fn entries(
+        &mut self,
+        mut f: impl FnMut(&mut Self, Option<&str>, Node<'t>) -> Result<(), String>,
+    ) -> Result<(), String> {
         let mut seen = Seen::default();
-        while let Some((key, index, _)) = map.next_key_seed(Key::fields(self.0))? {
-            seen.insert::<A::Error>(key)?;
-            match index {
-                Some(_) => out = map.next_value_seed(Node(self.1))?,
-                None => map.next_value_seed(Node(Skip))?,
-            }
+        loop {
+            let key = match self.next()? {
+                Node::End => return Ok(()),
+                Node::StreamEnd => return Err(invalid("unexpected end")),
+                key => key,
+            };
+            let name = match &key {
+                Node::Scalar { value, plain, tag } if string(value, *plain, tag.as_deref()) => {
+                    Some(value.clone())
+                }
+                _ => None,
+            };
+            seen.insert(self.fingerprint(key)?)?;
+            let value = self.next()?;
+            f(self, name.as_deref(), value)?;
         }
+    }
+
+    /// `node`'s entries when it is an untagged mapping; any other node is walked.
+    fn fields(
+        &mut self,
+        node: Node<'t>,
+        f: impl FnMut(&mut Self, Option<&str>, Node<'t>) -> Result<(), String>,
+    ) -> Result<(), String> {
+        match node {
+            Node::Map(None) => self.entries(f),
+            other => self.skip(other),
+        }
+    }
+
+    /// The value under `key` of a mapping, read by `f` (`Default` without one).
+    fn at<T: Default>(
+        &mut self,
+        node: Node<'t>,
+        key: &str,
+        mut f: impl FnMut(&mut Self, Node<'t>) -> Result<T, String>,
+    ) -> Result<T, String> {
+        let mut out = T::default();
+        self.fields(node, |r, k, value| {
+            if k == Some(key) {
+                out = f(r, value)?;
+                Ok(())
+            } else {
+                r.skip(value)
+            }
+        })?;
         Ok(out)
     }
-}
 
-/// A mapping by its string keys (jobs by name), each value read as `S`.
-#[derive(Clone, Copy)]
-struct Named<S>(S);
-impl<S: Shape> Shape for Named<S> {
-    type Out = Option<Entries<S::Out>>;
-    fn mapping<'de, A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Out, A::Error> {
+    /// A mapping by its string keys (jobs by name), each value read by `f`; `None` when the
+    /// node is no mapping.
+    fn named<T>(
+        &mut self,
+        node: Node<'t>,
+        f: &mut impl FnMut(&mut Self, Node<'t>) -> Result<T, String>,
+    ) -> Result<Option<Entries<T>>, String> {
+        if !matches!(node, Node::Map(None)) {
+            self.skip(node)?;
+            return Ok(None);
+        }
         let mut out = Entries {
             named: HashMap::new(),
             others: 0,
         };
-        let mut seen = Seen::default();
-        while let Some((key, _, name)) = map.next_key_seed(Key::named())? {
-            seen.insert::<A::Error>(key)?;
-            let value = map.next_value_seed(Node(self.0))?;
-            match name {
+        self.entries(|r, key, value| {
+            let read = f(r, value)?;
+            match key {
                 Some(name) => {
-                    out.named.insert(name, value);
+                    out.named.insert(name.to_string(), read);
                 }
                 None => out.others += 1,
             }
-        }
+            Ok(())
+        })?;
         Ok(Some(out))
     }
-}
 
-#[derive(Clone, Copy)]
-struct GithubDoc;
-impl Shape for GithubDoc {
-    type Out = Option<Entries<GithubJob>>;
-    const FIELDS: &'static [&'static str] = &["jobs"];
-    fn field<'de, A: MapAccess<'de>>(
-        self,
-        out: &mut Self::Out,
-        _: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        *out = map.next_value_seed(Node(Named(GithubJobShape)))?;
-        Ok(())
-    }
-}
-
-#[derive(Clone, Copy)]
-struct GithubJobShape;
-impl Shape for GithubJobShape {
-    type Out = GithubJob;
-    const FIELDS: &'static [&'static str] = &["steps", "needs", "strategy"];
-    fn field<'de, A: MapAccess<'de>>(
-        self,
-        out: &mut GithubJob,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => out.runs = map.next_value_seed(Node(Steps))?,
-            1 => out.needs = map.next_value_seed(Node(Strings))?,
-            _ => out.cells = map.next_value_seed(Node(At(&["matrix"], At(&["include"], Count))))?,
+    /// A string, or every string of a list (nested lists flattened): `run:`, `script:`,
+    /// `needs:` as `verify` reads them.
+    fn strings(&mut self, node: Node<'t>) -> Result<Vec<String>, String> {
+        match node {
+            Node::Scalar { value, plain, tag } => Ok(if string(&value, plain, tag.as_deref()) {
+                vec![value.into_owned()]
+            } else {
+                Vec::new()
+            }),
+            Node::Seq(None) => {
+                let mut out = Vec::new();
+                self.items(|r, item| {
+                    out.append(&mut r.strings(item)?);
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+            other => self.skip(other).map(|()| Vec::new()),
         }
-        Ok(())
     }
-}
 
-/// A job's `steps:` list: the `run:` strings of every step.
-#[derive(Clone, Copy)]
-struct Steps;
-impl Shape for Steps {
-    type Out = Option<Vec<String>>;
-    fn list<'de, A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Out, A::Error> {
+    /// One string, or (with `first`) the first entry of a list when that is a string.
+    fn text(&mut self, node: Node<'t>, first: bool) -> Result<Option<String>, String> {
+        match node {
+            Node::Scalar { value, plain, tag } => {
+                Ok(string(&value, plain, tag.as_deref()).then(|| value.into_owned()))
+            }
+            Node::Seq(None) if first => {
+                let mut out = None;
+                let mut at_first = true;
+                self.items(|r, item| {
+                    if std::mem::take(&mut at_first) {
+                        out = r.text(item, false)?;
+                        Ok(())
+                    } else {
+                        r.skip(item)
+                    }
+                })?;
+                Ok(out)
+            }
+            other => self.skip(other).map(|()| None),
+        }
+    }
+
+    /// The number of entries of a list (0 for anything else).
+    fn count(&mut self, node: Node<'t>) -> Result<usize, String> {
+        match node {
+            Node::Seq(None) => {
+                let mut n = 0;
+                self.items(|r, item| {
+                    n += 1;
+                    r.skip(item)
+                })?;
+                Ok(n)
+            }
+            other => self.skip(other).map(|()| 0),
+        }
+    }
+
+    fn github_job(&mut self, node: Node<'t>) -> Result<GithubJob, String> {
+        let mut job = GithubJob::default();
+        self.fields(node, |r, key, value| {
+            match key {
+                Some("steps") => job.runs = r.steps(value)?,
+                Some("needs") => job.needs = r.strings(value)?,
+                Some("strategy") => {
+                    job.cells = r.at(value, "matrix", |r, m| r.at(m, "include", Self::count))?
+                }
+                _ => r.skip(value)?,
+            }
+            Ok(())
+        })?;
+        Ok(job)
+    }
+
+    /// A job's `steps:` list: the `run:` strings of every step; `None` when it is no list.
+    fn steps(&mut self, node: Node<'t>) -> Result<Option<Vec<String>>, String> {
+        if !matches!(node, Node::Seq(None)) {
+            self.skip(node)?;
+            return Ok(None);
+        }
         let mut runs = Vec::new();
-        while let Some(mut more) = seq.next_element_seed(Node(At(&["run"], Strings)))? {
-            runs.append(&mut more);
-        }
+        self.items(|r, step| {
+            runs.append(&mut r.at(step, "run", Self::strings)?);
+            Ok(())
+        })?;
         Ok(Some(runs))
     }
-}
 
-#[derive(Clone, Copy)]
-struct GitlabEntry;
-impl Shape for GitlabEntry {
-    type Out = GitlabJob;
-    const FIELDS: &'static [&'static str] = &["script", "needs", "parallel", "artifacts"];
-    fn field<'de, A: MapAccess<'de>>(
-        self,
-        out: &mut GitlabJob,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => out.script = map.next_value_seed(Node(Strings))?,
-            1 => out.needs = map.next_value_seed(Node(Strings))?,
-            2 => out.cells = map.next_value_seed(Node(At(&["matrix"], Count)))?,
-            _ => {
-                let (junit, dotenv) = map.next_value_seed(Node(At(&["reports"], Reports)))?;
-                out.junit = junit;
-                out.dotenv = dotenv;
+    fn gitlab_entry(&mut self, node: Node<'t>) -> Result<GitlabJob, String> {
+        let mut job = GitlabJob::default();
+        self.fields(node, |r, key, value| {
+            match key {
+                Some("script") => job.script = r.strings(value)?,
+                Some("needs") => job.needs = r.strings(value)?,
+                Some("parallel") => job.cells = r.at(value, "matrix", Self::count)?,
+                Some("artifacts") => {
+                    (job.junit, job.dotenv) = r.at(value, "reports", |r, reports| {
+                        let mut found = (None, None);
+                        r.fields(reports, |r, key, value| {
+                            match key {
+                                Some("junit") => found.0 = r.text(value, true)?,
+                                Some("dotenv") => found.1 = r.text(value, false)?,
+                                _ => r.skip(value)?,
+                            }
+                            Ok(())
+                        })?;
+                        Ok(found)
+                    })?
+                }
+                _ => r.skip(value)?,
             }
-        }
-        Ok(())
+            Ok(())
+        })?;
+        Ok(job)
+    }
+
+    /// A key's fingerprint: equal for keys equal as `serde_yaml::Value`s, the node walked.
+    fn fingerprint(&mut self, node: Node<'t>) -> Result<u128, String> {
+        let (tag, h) = match node {
+            Node::Scalar { value, plain, tag } => {
+                let (kind, bytes) = resolve(&value, plain, tag.as_deref());
+                let print = xxh3_128_with_seed(&bytes, u64::from(kind));
+                return Ok(match tag.filter(|t| !t.is_yaml_core_schema()) {
+                    Some(t) => tagged(&t, print),
+                    None => print,
+                });
+            }
+            Node::Seq(tag) => {
+                let mut h = Xxh3::new();
+                h.update(b"[");
+                self.items(|r, item| {
+                    h.update(&r.fingerprint(item)?.to_le_bytes());
+                    Ok(())
+                })?;
+                (tag, h)
+            }
+            Node::Map(tag) => {
+                let mut h = Xxh3::new();
+                h.update(b"{");
+                loop {
+                    let key = match self.next()? {
+                        Node::End => break,
+                        Node::StreamEnd => return Err(invalid("unexpected end")),
+                        key => key,
+                    };
+                    h.update(&self.fingerprint(key)?.to_le_bytes());
+                    let value = self.next()?;
+                    h.update(&self.fingerprint(value)?.to_le_bytes());
+                }
+                (tag, h)
+            }
+            Node::End | Node::StreamEnd => return Err(invalid("unexpected end")),
+        };
+        let print = h.digest128();
+        Ok(match tag {
+            Some(t) => tagged(&t, print),
+            None => print,
+        })
     }
 }
 
-/// `artifacts.reports`: its `junit` (first) path and its `dotenv` path.
-#[derive(Clone, Copy)]
-struct Reports;
-impl Shape for Reports {
-    type Out = (Option<String>, Option<String>);
-    const FIELDS: &'static [&'static str] = &["junit", "dotenv"];
-    fn field<'de, A: MapAccess<'de>>(
-        self,
-        out: &mut Self::Out,
-        index: usize,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        match index {
-            0 => out.0 = map.next_value_seed(Node(Text { first: true }))?,
-            _ => out.1 = map.next_value_seed(Node(Text { first: false }))?,
-        }
-        Ok(())
+fn tagged(tag: &Tag, value: u128) -> u128 {
+    let mut h = Xxh3::new();
+    h.update(b"!");
+    h.update(tag.handle.as_bytes());
+    h.update(tag.suffix.as_bytes());
+    h.update(&value.to_le_bytes());
+    h.digest128()
+}
+
+/// Whether a scalar reads as a string: quoted or block, tagged `!!str`, or plain text that is
+/// no null, boolean or number.
+fn string(value: &str, plain: bool, tag: Option<&Tag>) -> bool {
+    match tag {
+        Some(t) if t.is_yaml_core_schema() && t.suffix == "str" => true,
+        Some(t) if !t.is_yaml_core_schema() => false,
+        _ => resolve(value, plain, None).0 == b's',
+    }
+}
+
+/// A scalar's kind (`s`tring, `n`ull, `b`ool, `u`nsigned, `i`nteger, `f`loat) and the bytes
+/// that tell two values of that kind apart, as `serde_yaml` resolves it.
+fn resolve<'v>(value: &'v str, plain: bool, tag: Option<&Tag>) -> (u8, Cow<'v, [u8]>) {
+    let text = (b's', Cow::Borrowed(value.as_bytes()));
+    if !plain || tag.is_some_and(|t| t.suffix == "str") {
+        return text;
+    }
+    // Plain text that starts with a letter is a string unless it is a null or boolean word
+    // (numbers start with a digit, a sign or a dot): most keys and values, no parsing.
+    let starts_with_letter = value
+        .as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphabetic);
+    if starts_with_letter
+        && !matches!(
+            value,
+            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        )
+    {
+        return text;
+    }
+    // The rest is read by serde_yaml itself, so both readers agree on what a number is.
+    match serde_yaml::from_str::<serde_yaml::Value>(value) {
+        Ok(serde_yaml::Value::Null) => (b'n', Cow::Borrowed(&[])),
+        Ok(serde_yaml::Value::Bool(b)) => (b'b', Cow::Owned(vec![u8::from(b)])),
+        Ok(serde_yaml::Value::Number(n)) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => (b'u', Cow::Owned(u.to_le_bytes().to_vec())),
+            (_, Some(i), _) => (b'i', Cow::Owned(i.to_le_bytes().to_vec())),
+            (_, _, f) => (
+                b'f',
+                Cow::Owned(f.unwrap_or(f64::NAN).to_bits().to_le_bytes().to_vec()),
+            ),
+        },
+        _ => text,
     }
 }
 
@@ -381,7 +602,7 @@ struct Seen {
 
 impl Seen {
     /// Records a key; a key seen before is an error.
-    fn insert<E: de::Error>(&mut self, key: u128) -> Result<(), E> {
+    fn insert(&mut self, key: u128) -> Result<(), String> {
         let new = if !self.big.is_empty() {
             self.big.insert(key)
         } else if self.small.contains(&key) {
@@ -396,101 +617,128 @@ impl Seen {
         if new {
             Ok(())
         } else {
-            Err(E::custom("a mapping gives the same key twice"))
+            Err(invalid("a mapping gives the same key twice"))
         }
     }
 }
 
-/// A mapping key: its fingerprint (keys equal as `serde_yaml::Value` compares them give
-/// equal fingerprints), which of `fields` it is, and, when `keep`, its text if it is a string.
-#[derive(Clone, Copy)]
-struct Key {
-    fields: &'static [&'static str],
-    keep: bool,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Key {
-    fn fields(fields: &'static [&'static str]) -> Self {
-        Key {
-            fields,
-            keep: false,
+    fn gitlab_jobs(text: &str) -> Result<Entries<GitlabJob>, String> {
+        match gitlab(text)? {
+            Outline::Gitlab(e) => Ok(e),
+            _ => unreachable!(),
         }
     }
-    fn named() -> Self {
-        Key {
-            fields: &[],
-            keep: true,
+
+    fn github_jobs(text: &str) -> Result<Option<Entries<GithubJob>>, String> {
+        match github(text)? {
+            Outline::Workflow(e) => Ok(e),
+            _ => unreachable!(),
         }
     }
-}
 
-impl<'de> DeserializeSeed<'de> for Key {
-    type Value = (u128, Option<usize>, Option<String>);
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(Fingerprint(self))
+    #[test]
+    fn aliases_are_read_where_they_stand() {
+        let text = "\
+.base: &base
+  script: &call [cigen run a --no-deps]
+  artifacts: {reports: {junit: [cigen.xml, more.xml], dotenv: out.env}}
+a: *base
+b:
+  script: *call
+  needs: [a]
+  parallel: {matrix: [{X: '1'}, {X: '2'}, &third {X: '3'}]}
+c: {script: [*third]}
+";
+        let jobs = gitlab_jobs(text).unwrap();
+        let a = &jobs.named["a"];
+        assert_eq!(a.script, ["cigen run a --no-deps"]);
+        assert_eq!(a.junit.as_deref(), Some("cigen.xml"));
+        assert_eq!(a.dotenv.as_deref(), Some("out.env"));
+        let b = &jobs.named["b"];
+        assert_eq!(
+            (b.script.len(), b.needs.as_slice(), b.cells),
+            (1, &["a".to_string()][..], 3)
+        );
+        assert!(
+            jobs.named["c"].script.is_empty(),
+            "a mapping is no script line"
+        );
+        assert!(gitlab_jobs("a: *nowhere\n")
+            .unwrap_err()
+            .starts_with("not valid YAML"));
     }
-}
 
-/// Hashes a key: a scalar by its kind and text, a compound key by its parts in order.
-struct Fingerprint(Key);
+    #[test]
+    fn a_merge_key_is_a_key_like_any_other() {
+        // As serde_yaml reads it: `<<` is not applied, and given twice it is a duplicate.
+        let text = ".d: &d {script: [x]}\na:\n  <<: *d\n";
+        assert!(gitlab_jobs(text).unwrap().named["a"].script.is_empty());
+        let twice = ".d: &d {script: [x]}\na:\n  <<: *d\n  <<: *d\n";
+        assert!(gitlab_jobs(twice).unwrap_err().contains("same key twice"));
+    }
 
-type Found = (u128, Option<usize>, Option<String>);
+    #[test]
+    fn keys_and_facts_are_yaml_values() {
+        // `0x1` and `1` are the same number; `01` is text (YAML 1.2), so it is another key.
+        assert!(gitlab_jobs("a: {1: x, 0x1: y}\n")
+            .unwrap_err()
+            .contains("twice"));
+        assert!(gitlab_jobs("a: {1: x, '01': y, 01: z}\n")
+            .unwrap_err()
+            .contains("twice"));
+        assert!(
+            gitlab_jobs("a: {1: x, 01: y, 1.0: z, -1: w, null: v, Null: u}\n")
+                .unwrap_err()
+                .contains("twice")
+        );
+        assert!(gitlab_jobs("a: {1: x, 01: y, 1.0: z, -1: w, null: v}\n").is_ok());
+        // A needs entry that is a number or a boolean is no job name; a quoted one is.
+        let jobs = gitlab_jobs("b: {needs: [1, true, '2', !!str 3, !custom 4, x]}\n").unwrap();
+        assert_eq!(jobs.named["b"].needs, ["2", "3", "x"]);
+        // Keys that are no strings are counted, not named.
+        let jobs = gitlab_jobs("1: {script: [x]}\n[a]: {}\nz: {}\n").unwrap();
+        assert_eq!((jobs.named.len(), jobs.others), (1, 2));
+    }
 
-fn scalar<E>(kind: u8, text: &[u8]) -> Result<Found, E> {
-    Ok((xxh3_128_with_seed(text, u64::from(kind)), None, None))
-}
+    #[test]
+    fn the_document_is_one_and_whole() {
+        assert_eq!(github_jobs("# nothing\n").unwrap().map(|j| j.len()), None);
+        assert!(github_jobs("jobs: {}\n---\njobs: {}\n")
+            .unwrap_err()
+            .contains("more than one"));
+        assert!(github_jobs("jobs: {a: [}\n")
+            .unwrap_err()
+            .starts_with("not valid YAML"));
+        let deep = format!("jobs: {}{}\n", "[".repeat(200), "]".repeat(200));
+        assert!(github_jobs(&deep).unwrap_err().contains("nested deeper"));
+        let laughs = (1..12).fold(
+            "a: &a0 [x, x, x, x, x, x, x, x, x, x]\n".to_string(),
+            |t, i| {
+                format!(
+                    "{t}b{i}: &a{i} [{}]\n",
+                    vec![format!("*a{}", i - 1); 10].join(", ")
+                )
+            },
+        );
+        assert!(github_jobs(&laughs).unwrap_err().contains("too many"));
+    }
 
-impl<'de> Visitor<'de> for Fingerprint {
-    type Value = Found;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a mapping key")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Found, E> {
-        scalar(b'b', &[u8::from(v)])
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Found, E> {
-        scalar(b'i', &v.to_le_bytes())
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Found, E> {
-        scalar(b'u', &v.to_le_bytes())
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Found, E> {
-        scalar(b'f', &v.to_bits().to_le_bytes())
-    }
-    fn visit_unit<E>(self) -> Result<Found, E> {
-        scalar(b'n', &[])
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Found, E> {
-        let Key { fields, keep } = self.0;
-        let (hash, ..) = scalar::<E>(b's', v.as_bytes())?;
-        let index = fields.iter().position(|f| *f == v);
-        Ok((hash, index, keep.then(|| v.to_string())))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Found, A::Error> {
-        let mut h = Xxh3::new();
-        h.update(b"[");
-        while let Some((part, ..)) = seq.next_element_seed(Key::fields(&[]))? {
-            h.update(&part.to_le_bytes());
-        }
-        Ok((h.digest128(), None, None))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found, A::Error> {
-        let mut h = Xxh3::new();
-        h.update(b"{");
-        while let Some((key, ..)) = map.next_key_seed(Key::fields(&[]))? {
-            let (value, ..) = map.next_value_seed(Key::fields(&[]))?;
-            h.update(&key.to_le_bytes());
-            h.update(&value.to_le_bytes());
-        }
-        Ok((h.digest128(), None, None))
-    }
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Found, A::Error> {
-        let mut h = Xxh3::new();
-        h.update(b"!");
-        let ((tag, ..), content) = data.variant_seed(Key::fields(&[]))?;
-        let (value, ..) = content.newtype_variant_seed(Key::fields(&[]))?;
-        h.update(&tag.to_le_bytes());
-        h.update(&value.to_le_bytes());
-        Ok((h.digest128(), None, None))
+    #[test]
+    fn a_workflow_gives_its_jobs_facts() {
+        let text = "on: push\njobs:\n  a:\n    steps: [{uses: x}, {run: one}, {run: [two, three]}]\n  b:\n    needs: a\n    strategy: {matrix: {include: [{}, {}]}}\n    steps: {}\n";
+        let jobs = github_jobs(text).unwrap().unwrap();
+        assert_eq!(
+            jobs.named["a"].runs.as_deref(),
+            Some(&["one".to_string(), "two".into(), "three".into()][..])
+        );
+        let b = &jobs.named["b"];
+        assert_eq!(
+            (b.needs.as_slice(), b.cells, b.runs.is_none()),
+            (&["a".to_string()][..], 2, true)
+        );
     }
 }
