@@ -1,17 +1,14 @@
-//! What the self-check reads back from a rendered output: the YAML parser's events go
-//! straight into the few facts `verify` asserts (per job: its `run:`/`script:` lines, its
-//! `needs`, its matrix size, the reports it declares); everything else is walked and
-//! dropped. Walking still checks the whole document: its syntax, and that no mapping gives a
-//! key twice (providers refuse such a file). Keys and facts are read as YAML values, as
-//! `serde_yaml::Value` reads them (`1`, `'1'`, `true` and `~` are four keys), aliases are
-//! expanded where they stand, a tagged node (`!reference [...]`) gives no fact.
+//! A YAML document read as it is parsed, for the self-check (`outline`): saphyr's events
+//! (the parser the spec is read with), aliases expanded where they stand, each mapping's
+//! keys checked for duplicates. Keys and facts are YAML values, as `serde_yaml::Value` reads
+//! them (`1`, `'1'`, `true` and `~` are four keys); a tagged node (`!reference [...]`)
+//! gives no fact.
 //!
-//! It reads saphyr's event stream (the parser the spec is read with) rather than going
-//! through serde: `serde_yaml` first collects every event of the document with owned copies
-//! of its text, then deserialises from that list, and that was 60% of the cost of reading a
-//! big workflow back, itself most of a cold `generate --check` (README "Benchmarks").
-//! Written by hand because no crate reads selected paths of a YAML document without
-//! building all of it.
+//! It reads saphyr's event stream rather than going through serde: `serde_yaml` first
+//! collects every event of the document with owned copies of its text, then deserialises
+//! from that list, and that was 60% of the cost of reading a big workflow back, itself most
+//! of a cold `generate --check` (README "Benchmarks"). Written by hand because no crate
+//! reads selected paths of a YAML document without building all of it.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -20,82 +17,14 @@ use std::rc::Rc;
 use saphyr_parser::{Event, Parser, ScalarStyle, StrInput, Tag};
 use xxhash_rust::xxh3::{xxh3_128_with_seed, Xxh3};
 
-/// A job of a GitHub (or Forgejo) workflow, as far as the self-check reads it.
-#[derive(Debug, Default)]
-pub(crate) struct GithubJob {
-    /// Every step's `run:` text, in order; `None` when `steps` is not a list.
-    pub(super) runs: Option<Vec<String>>,
-    pub(super) needs: Vec<String>,
-    /// Entries of `strategy.matrix.include`.
-    pub(super) cells: usize,
-}
-
-/// A top-level mapping of a GitLab pipeline (a job, or `workflow:`, `default:` ...).
-#[derive(Debug, Default)]
-pub(crate) struct GitlabJob {
-    pub(super) script: Vec<String>,
-    pub(super) needs: Vec<String>,
-    /// Entries of `parallel.matrix`.
-    pub(super) cells: usize,
-    /// `artifacts.reports.junit`: the path, or the first of its list.
-    pub(super) junit: Option<String>,
-    /// `artifacts.reports.dotenv` when it is one path.
-    pub(super) dotenv: Option<String>,
-}
-
-/// The entries of a mapping: those with a string key by name, and how many others.
-#[derive(Debug, Default)]
-pub(crate) struct Entries<T> {
-    pub(super) named: HashMap<String, T>,
-    pub(super) others: usize,
-}
-
-impl<T> Entries<T> {
-    pub(super) fn len(&self) -> usize {
-        self.named.len() + self.others
-    }
-}
-
-/// What the self-check read from an output, to be compared with the pipeline (`verify`).
-#[derive(Debug)]
-pub(crate) enum Outline {
-    /// A GitHub or Forgejo workflow: its jobs, `None` without a `jobs:` mapping.
-    Workflow(Option<Entries<GithubJob>>),
-    /// A GitLab pipeline: its top-level mappings.
-    Gitlab(Entries<GitlabJob>),
-    /// Nothing parsed: the check reads the text itself (the justfile).
-    Text,
-}
-
-/// Reads a GitHub (or Forgejo) workflow.
-pub(super) fn github(text: &str) -> Result<Outline, String> {
-    read(text, |r, top| {
-        let mut jobs = None;
-        r.fields(top, |r, key, value| match key {
-            Some("jobs") => {
-                jobs = r.named(value, &mut Reader::github_job)?;
-                Ok(())
-            }
-            _ => r.skip(value),
-        })?;
-        Ok(Outline::Workflow(jobs))
-    })
-}
-
-/// Reads a GitLab pipeline.
-pub(super) fn gitlab(text: &str) -> Result<Outline, String> {
-    read(text, |r, top| {
-        let entries = r.named(top, &mut Reader::gitlab_entry)?;
-        Ok(Outline::Gitlab(entries.unwrap_or_default()))
-    })
-}
+use super::Entries;
 
 /// Reads the one document of `text` with `doc` (given its top node; an empty stream is a
 /// null document), and checks that nothing follows it.
-fn read<'t>(
+pub(super) fn read<'t, T>(
     text: &'t str,
-    doc: impl FnOnce(&mut Reader<'t>, Node<'t>) -> Result<Outline, String>,
-) -> Result<Outline, String> {
+    doc: impl FnOnce(&mut Reader<'t>, Node<'t>) -> Result<T, String>,
+) -> Result<T, String> {
     let mut r = Reader::new(text);
     let top = r.next()?;
     let out = doc(&mut r, top)?;
@@ -111,7 +40,7 @@ fn invalid(what: impl std::fmt::Display) -> String {
 
 /// A node as the reader meets it: a whole scalar, or the start of a collection (its entries
 /// follow, then `End`).
-enum Node<'t> {
+pub(super) enum Node<'t> {
     Scalar {
         value: Cow<'t, str>,
         plain: bool,
@@ -130,7 +59,7 @@ const MAX_DEPTH: usize = 128;
 const MAX_REPLAYED: usize = 1_000_000;
 
 /// saphyr's events of one document, with aliases replaced by the events of their anchor.
-struct Reader<'t> {
+pub(super) struct Reader<'t> {
     parser: Parser<'t, StrInput<'t>>,
     /// The events of every anchored node read so far, by anchor id.
     anchors: HashMap<usize, Rc<[Event<'t>]>>,
@@ -268,7 +197,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Walks `node` to its end.
-    fn skip(&mut self, node: Node<'t>) -> Result<(), String> {
+    pub(super) fn skip(&mut self, node: Node<'t>) -> Result<(), String> {
         match node {
             Node::Seq(_) => self.items(|r, item| r.skip(item)),
             Node::Map(_) => self.entries(|r, _, value| r.skip(value)),
@@ -277,7 +206,7 @@ impl<'t> Reader<'t> {
     }
 
     /// Calls `f` on each item of a sequence whose start was read.
-    fn items(
+    pub(super) fn items(
         &mut self,
         mut f: impl FnMut(&mut Self, Node<'t>) -> Result<(), String>,
     ) -> Result<(), String> {
@@ -316,7 +245,7 @@ impl<'t> Reader<'t> {
     }
 
     /// `node`'s entries when it is an untagged mapping; any other node is walked.
-    fn fields(
+    pub(super) fn fields(
         &mut self,
         node: Node<'t>,
         f: impl FnMut(&mut Self, Option<&str>, Node<'t>) -> Result<(), String>,
@@ -328,7 +257,7 @@ impl<'t> Reader<'t> {
     }
 
     /// The value under `key` of a mapping, read by `f` (`Default` without one).
-    fn at<T: Default>(
+    pub(super) fn at<T: Default>(
         &mut self,
         node: Node<'t>,
         key: &str,
@@ -348,7 +277,7 @@ impl<'t> Reader<'t> {
 
     /// A mapping by its string keys (jobs by name), each value read by `f`; `None` when the
     /// node is no mapping.
-    fn named<T>(
+    pub(super) fn named<T>(
         &mut self,
         node: Node<'t>,
         f: &mut impl FnMut(&mut Self, Node<'t>) -> Result<T, String>,
@@ -376,7 +305,7 @@ impl<'t> Reader<'t> {
 
     /// A string, or every string of a list (nested lists flattened): `run:`, `script:`,
     /// `needs:` as `verify` reads them.
-    fn strings(&mut self, node: Node<'t>) -> Result<Vec<String>, String> {
+    pub(super) fn strings(&mut self, node: Node<'t>) -> Result<Vec<String>, String> {
         match node {
             Node::Scalar { value, plain, tag } => Ok(if string(&value, plain, tag.as_deref()) {
                 vec![value.into_owned()]
@@ -396,7 +325,7 @@ impl<'t> Reader<'t> {
     }
 
     /// One string, or (with `first`) the first entry of a list when that is a string.
-    fn text(&mut self, node: Node<'t>, first: bool) -> Result<Option<String>, String> {
+    pub(super) fn text(&mut self, node: Node<'t>, first: bool) -> Result<Option<String>, String> {
         match node {
             Node::Scalar { value, plain, tag } => {
                 Ok(string(&value, plain, tag.as_deref()).then(|| value.into_owned()))
@@ -419,7 +348,7 @@ impl<'t> Reader<'t> {
     }
 
     /// The number of entries of a list (0 for anything else).
-    fn count(&mut self, node: Node<'t>) -> Result<usize, String> {
+    pub(super) fn count(&mut self, node: Node<'t>) -> Result<usize, String> {
         match node {
             Node::Seq(None) => {
                 let mut n = 0;
@@ -431,64 +360,6 @@ impl<'t> Reader<'t> {
             }
             other => self.skip(other).map(|()| 0),
         }
-    }
-
-    fn github_job(&mut self, node: Node<'t>) -> Result<GithubJob, String> {
-        let mut job = GithubJob::default();
-        self.fields(node, |r, key, value| {
-            match key {
-                Some("steps") => job.runs = r.steps(value)?,
-                Some("needs") => job.needs = r.strings(value)?,
-                Some("strategy") => {
-                    job.cells = r.at(value, "matrix", |r, m| r.at(m, "include", Self::count))?
-                }
-                _ => r.skip(value)?,
-            }
-            Ok(())
-        })?;
-        Ok(job)
-    }
-
-    /// A job's `steps:` list: the `run:` strings of every step; `None` when it is no list.
-    fn steps(&mut self, node: Node<'t>) -> Result<Option<Vec<String>>, String> {
-        if !matches!(node, Node::Seq(None)) {
-            self.skip(node)?;
-            return Ok(None);
-        }
-        let mut runs = Vec::new();
-        self.items(|r, step| {
-            runs.append(&mut r.at(step, "run", Self::strings)?);
-            Ok(())
-        })?;
-        Ok(Some(runs))
-    }
-
-    fn gitlab_entry(&mut self, node: Node<'t>) -> Result<GitlabJob, String> {
-        let mut job = GitlabJob::default();
-        self.fields(node, |r, key, value| {
-            match key {
-                Some("script") => job.script = r.strings(value)?,
-                Some("needs") => job.needs = r.strings(value)?,
-                Some("parallel") => job.cells = r.at(value, "matrix", Self::count)?,
-                Some("artifacts") => {
-                    (job.junit, job.dotenv) = r.at(value, "reports", |r, reports| {
-                        let mut found = (None, None);
-                        r.fields(reports, |r, key, value| {
-                            match key {
-                                Some("junit") => found.0 = r.text(value, true)?,
-                                Some("dotenv") => found.1 = r.text(value, false)?,
-                                _ => r.skip(value)?,
-                            }
-                            Ok(())
-                        })?;
-                        Ok(found)
-                    })?
-                }
-                _ => r.skip(value)?,
-            }
-            Ok(())
-        })?;
-        Ok(job)
     }
 
     /// A key's fingerprint: equal for keys equal as `serde_yaml::Value`s, the node walked.
@@ -619,126 +490,5 @@ impl Seen {
         } else {
             Err(invalid("a mapping gives the same key twice"))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn gitlab_jobs(text: &str) -> Result<Entries<GitlabJob>, String> {
-        match gitlab(text)? {
-            Outline::Gitlab(e) => Ok(e),
-            _ => unreachable!(),
-        }
-    }
-
-    fn github_jobs(text: &str) -> Result<Option<Entries<GithubJob>>, String> {
-        match github(text)? {
-            Outline::Workflow(e) => Ok(e),
-            _ => unreachable!(),
-        }
-    }
-
-    #[test]
-    fn aliases_are_read_where_they_stand() {
-        let text = "\
-.base: &base
-  script: &call [cigen run a --no-deps]
-  artifacts: {reports: {junit: [cigen.xml, more.xml], dotenv: out.env}}
-a: *base
-b:
-  script: *call
-  needs: [a]
-  parallel: {matrix: [{X: '1'}, {X: '2'}, &third {X: '3'}]}
-c: {script: [*third]}
-";
-        let jobs = gitlab_jobs(text).unwrap();
-        let a = &jobs.named["a"];
-        assert_eq!(a.script, ["cigen run a --no-deps"]);
-        assert_eq!(a.junit.as_deref(), Some("cigen.xml"));
-        assert_eq!(a.dotenv.as_deref(), Some("out.env"));
-        let b = &jobs.named["b"];
-        assert_eq!(
-            (b.script.len(), b.needs.as_slice(), b.cells),
-            (1, &["a".to_string()][..], 3)
-        );
-        assert!(
-            jobs.named["c"].script.is_empty(),
-            "a mapping is no script line"
-        );
-        assert!(gitlab_jobs("a: *nowhere\n")
-            .unwrap_err()
-            .starts_with("not valid YAML"));
-    }
-
-    #[test]
-    fn a_merge_key_is_a_key_like_any_other() {
-        // As serde_yaml reads it: `<<` is not applied, and given twice it is a duplicate.
-        let text = ".d: &d {script: [x]}\na:\n  <<: *d\n";
-        assert!(gitlab_jobs(text).unwrap().named["a"].script.is_empty());
-        let twice = ".d: &d {script: [x]}\na:\n  <<: *d\n  <<: *d\n";
-        assert!(gitlab_jobs(twice).unwrap_err().contains("same key twice"));
-    }
-
-    #[test]
-    fn keys_and_facts_are_yaml_values() {
-        // `0x1` and `1` are the same number; `01` is text (YAML 1.2), so it is another key.
-        assert!(gitlab_jobs("a: {1: x, 0x1: y}\n")
-            .unwrap_err()
-            .contains("twice"));
-        assert!(gitlab_jobs("a: {1: x, '01': y, 01: z}\n")
-            .unwrap_err()
-            .contains("twice"));
-        assert!(
-            gitlab_jobs("a: {1: x, 01: y, 1.0: z, -1: w, null: v, Null: u}\n")
-                .unwrap_err()
-                .contains("twice")
-        );
-        assert!(gitlab_jobs("a: {1: x, 01: y, 1.0: z, -1: w, null: v}\n").is_ok());
-        // A needs entry that is a number or a boolean is no job name; a quoted one is.
-        let jobs = gitlab_jobs("b: {needs: [1, true, '2', !!str 3, !custom 4, x]}\n").unwrap();
-        assert_eq!(jobs.named["b"].needs, ["2", "3", "x"]);
-        // Keys that are no strings are counted, not named.
-        let jobs = gitlab_jobs("1: {script: [x]}\n[a]: {}\nz: {}\n").unwrap();
-        assert_eq!((jobs.named.len(), jobs.others), (1, 2));
-    }
-
-    #[test]
-    fn the_document_is_one_and_whole() {
-        assert_eq!(github_jobs("# nothing\n").unwrap().map(|j| j.len()), None);
-        assert!(github_jobs("jobs: {}\n---\njobs: {}\n")
-            .unwrap_err()
-            .contains("more than one"));
-        assert!(github_jobs("jobs: {a: [}\n")
-            .unwrap_err()
-            .starts_with("not valid YAML"));
-        let deep = format!("jobs: {}{}\n", "[".repeat(200), "]".repeat(200));
-        assert!(github_jobs(&deep).unwrap_err().contains("nested deeper"));
-        let laughs = (1..12).fold(
-            "a: &a0 [x, x, x, x, x, x, x, x, x, x]\n".to_string(),
-            |t, i| {
-                format!(
-                    "{t}b{i}: &a{i} [{}]\n",
-                    vec![format!("*a{}", i - 1); 10].join(", ")
-                )
-            },
-        );
-        assert!(github_jobs(&laughs).unwrap_err().contains("too many"));
-    }
-
-    #[test]
-    fn a_workflow_gives_its_jobs_facts() {
-        let text = "on: push\njobs:\n  a:\n    steps: [{uses: x}, {run: one}, {run: [two, three]}]\n  b:\n    needs: a\n    strategy: {matrix: {include: [{}, {}]}}\n    steps: {}\n";
-        let jobs = github_jobs(text).unwrap().unwrap();
-        assert_eq!(
-            jobs.named["a"].runs.as_deref(),
-            Some(&["one".to_string(), "two".into(), "three".into()][..])
-        );
-        let b = &jobs.named["b"];
-        assert_eq!(
-            (b.needs.as_slice(), b.cells, b.runs.is_none()),
-            (&["a".to_string()][..], 2, true)
-        );
     }
 }
