@@ -539,23 +539,34 @@ struct Pump<'s, 'a> {
     rx: &'s Receiver<Msg>,
 }
 
+/// Whether `msg` can change which units run or wait: a signal or a unit's end. (Output and
+/// step events cannot; a chatty step must not make every read rescan the waiting units.)
+fn decides(msg: &Msg) -> bool {
+    let ends = |e: &Event| matches!(e, Event::UnitFinished { .. });
+    match msg {
+        Msg::Signal(_) => true,
+        Msg::Event(e) => ends(e),
+        Msg::Events(batch) => batch.iter().any(ends),
+    }
+}
+
 /// How long a unit run here sleeps at a time, so that signals and ticks keep being seen.
 const PAUSE_SLICE: Duration = Duration::from_millis(25);
 
 impl Pump<'_, '_> {
     fn turn(&self, msg: Option<Msg>) {
         let mut s = self.s.borrow_mut();
-        let mut news = msg.is_some();
+        let mut news = msg.as_ref().is_some_and(decides);
         if let Some(m) = msg {
             s.handle(m);
         }
         // Only the signal watcher sends here while a unit runs on this thread.
         while let Ok(m) = self.rx.try_recv() {
+            news |= decides(&m);
             s.handle(m);
-            news = true;
         }
-        // What the loop does after every message: a stop skips what waits, an end starts
-        // what it lets run (on a worker, or next on this thread).
+        // What the loop does after a message that can change what runs: a stop skips what
+        // waits, an end starts what it lets run (on a worker, or next on this thread).
         if news {
             s.settle();
         }
