@@ -145,11 +145,17 @@ fn detect_inner(
         .workdir()
         .ok_or("a bare repository has no files to compare")?
         .to_path_buf();
-    let head = repo
-        .head()
-        .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .map(|c| c.id());
+    // Only an unborn branch has no commits; a HEAD that cannot be read (a missing or damaged
+    // object, a broken ref) is an error, so jobs run rather than find nothing changed.
+    let head = match repo.head() {
+        Ok(h) => Some(
+            h.peel_to_commit()
+                .map_err(|e| format!("cannot read HEAD's commit: {}", e.message()))?
+                .id(),
+        ),
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => None,
+        Err(e) => return Err(format!("cannot read HEAD: {}", e.message())),
+    };
     let (base, mut desc) = find_base(&repo, head, env, ctx, base_arg)?;
     let tree = |oid: Oid, what: &str| {
         repo.find_commit(oid)

@@ -203,3 +203,38 @@ fn a_spec_in_a_subdirectory_sees_paths_relative_to_it() {
     write(d, "docs/x.md", "edited\n");
     assert_eq!(cigen_lists(&d.join("src"), &[]), set(&["deep/c.py"]));
 }
+
+/// A HEAD whose commit cannot be read is not "no commits yet": the changes are unknown, so
+/// jobs with `changed:` run instead of finding nothing changed (CI compares commits only).
+#[test]
+fn an_unreadable_head_commit_makes_the_changes_unknown() {
+    let t = repo();
+    let d = t.path();
+    write(d, "src/a.py", "edited\n");
+    git(d, &["commit", "-qam", "edit"]);
+    let head = git(d, &["rev-parse", "HEAD"]);
+    let head = head.trim();
+    let object = d.join(".git/objects").join(&head[..2]).join(&head[2..]);
+    std::fs::remove_file(&object).expect("the new commit is a loose object");
+    let env: HashMap<String, String> = [("CI", "true"), ("GITHUB_ACTIONS", "true")]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let ctx = RunContext::detect(&env, || None);
+    for ctx in [ctx, RunContext::detect(&HashMap::new(), || None)] {
+        match detect(d, &env, &ctx, Some("main")) {
+            Changes::Unknown { reason } => assert!(reason.contains("HEAD"), "{reason}"),
+            known => panic!("a damaged HEAD read as {known:?}"),
+        }
+    }
+}
+
+/// A repository without commits compares the worktree with nothing: every file is new.
+#[test]
+fn a_repository_without_commits_lists_its_files_as_new() {
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "src/a.py", "a\n");
+    assert_eq!(cigen_lists(d, &[]), set(&["src/a.py"]));
+}
