@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command};
 use crate::commands;
 use crate::compile::{self, Loaded};
 use crate::exit::Outcome;
+use crate::generate::prefetch::Prefetch;
 use crate::ui::{self, ColorChoice};
 
 /// Runs a parsed command line and returns how it ended.
@@ -38,6 +39,15 @@ pub fn run(cli: Cli) -> Outcome {
             }
         }
     }
+    // What the spec says is known only once it is loaded; the generated files at the default
+    // paths are read meanwhile (`generate::prefetch`).
+    let prefetch = match &cli.command {
+        Command::Generate(args) => {
+            let kinds: Vec<_> = args.targets.iter().map(|&t| t.into()).collect();
+            Prefetch::start(&path, &kinds)
+        }
+        _ => Prefetch::default(),
+    };
     let loaded = match load(&path, color) {
         Some(l) => l,
         None => return Outcome::Usage,
@@ -45,7 +55,7 @@ pub fn run(cli: Cli) -> Outcome {
     let outcome = match &cli.command {
         Command::List(args) => commands::list::run(&loaded, args),
         Command::Graph(args) => commands::graph::run(&loaded, args),
-        Command::Generate(args) => commands::generate::run(&loaded, args, color),
+        Command::Generate(args) => commands::generate::run(&loaded, args, color, prefetch),
         Command::Run(args) => commands::run::run(&loaded, args, color),
         Command::Pins(args) => commands::pins::run(&loaded, &path, args, color),
         Command::Check(_)

@@ -5,6 +5,7 @@ use anstyle::{AnsiColor, Style};
 use crate::cli::GenerateArgs;
 use crate::compile::Loaded;
 use crate::exit::Outcome;
+use crate::generate::prefetch::Prefetch;
 use crate::generate::record::State;
 use crate::generate::{self, drift, pin_lock, write};
 use crate::model::TargetKind;
@@ -76,7 +77,13 @@ fn state(loaded: &Loaded, args: &GenerateArgs, files: &[generate::OutputFile]) -
     )
 }
 
-pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome {
+/// `prefetch`: the committed outputs being read since before the spec was loaded.
+pub(crate) fn run(
+    loaded: &Loaded,
+    args: &GenerateArgs,
+    color: ColorChoice,
+    mut prefetch: Prefetch,
+) -> Outcome {
     let kinds: Vec<TargetKind> = args.targets.iter().map(|&t| t.into()).collect();
     let targets = generate::selected(&loaded.pipeline, &kinds);
     if targets.is_empty() {
@@ -94,7 +101,7 @@ pub fn run(loaded: &Loaded, args: &GenerateArgs, color: ColorChoice) -> Outcome 
         .and_then(|g| std::fs::read_to_string(loaded.pipeline.root.join(&g.path)).ok());
     let (pipeline, adopted) = pin_lock::adopt_bumps(&loaded.pipeline, committed.as_deref());
     let p = &pipeline;
-    let mut files = match generate::render(p, &targets) {
+    let mut files = match generate::render(p, &targets, &mut prefetch) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");

@@ -39,7 +39,7 @@ fn list(loaded: &Loaded) -> Outcome {
         .and_then(|g| std::fs::read_to_string(loaded.pipeline.root.join(&g.path)).ok());
     let (p, adopted) = pin_lock::adopt_bumps(&loaded.pipeline, committed.as_deref());
     let backends = generate::selected(&p, &[TargetKind::Github]);
-    let files = match generate::render(&p, &backends) {
+    let files = match generate::render(&p, &backends, &mut Default::default()) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
@@ -147,5 +147,5 @@ fn update(loaded: &Loaded, spec: &Path, only: &[String], color: ColorChoice) -> 
         force: false,
         targets: vec![Target::Github],
     };
-    super::generate::run(&reloaded, &args, color)
+    super::generate::run(&reloaded, &args, color, Default::default())
 }

@@ -276,7 +276,7 @@ proptest! {
         };
         let p = &loaded.pipeline;
         let backends = selected(p, &[]);
-        let files = render(p, &backends);
+        let files = render(p, &backends, &mut Default::default());
         prop_assert!(files.is_ok(), "check accepted but generate refused:\n{text}\n{}", files.err().map(|e| e.to_string()).unwrap_or_default());
         let files = files.unwrap_or_default();
         for f in &files {

@@ -20,6 +20,10 @@ impl Backend for Forgejo {
         p.targets.forgejo.is_some()
     }
 
+    fn default_path(&self) -> Option<&'static str> {
+        Some(crate::model::FORGEJO_PATH)
+    }
+
     fn output_path(&self, p: &Pipeline) -> String {
         p.targets
             .forgejo

@@ -25,10 +25,11 @@ pub fn load(root: &Path) -> Result<Table, String> {
 
 /// The `uses:` value and trailing comment of a line, if it is a `uses:` line.
 fn uses_parts(line: &str) -> Option<(&str, &str)> {
-    let t = line.trim_start();
+    // Generated files indent with spaces: skip those before the general (Unicode) trim.
+    let t = line.trim_start_matches(' ').trim_start();
     let t = t.strip_prefix("- ").map_or(t, str::trim_start);
     let rest = t.strip_prefix("uses:")?;
-    let (value, comment) = match rest.find(" #") {
+    let (value, comment) = match memchr::memmem::find(rest.as_bytes(), b" #") {
         Some(i) => (&rest[..i], rest[i + 2..].trim()),
         None => (rest, ""),
     };
@@ -65,12 +66,32 @@ fn owned((action, sha, version): (&str, &str, &str)) -> Pin {
 /// apart as borrowed text and owned once each.
 pub fn pins_in(text: &str) -> Vec<Pin> {
     let mut seen: Vec<(&str, &str, &str)> = Vec::new();
-    for p in text.lines().filter_map(pin_parts) {
-        if !seen.contains(&p) {
+    for p in uses_lines(text).filter_map(pin_parts) {
+        if !seen.iter().any(|s| s.1 == p.1 && *s == p) {
             seen.push(p);
         }
     }
     seen.into_iter().map(owned).collect()
+}
+
+/// The lines of `text` (as `str::lines` gives them) that hold `uses:`, the only ones that can
+/// be pin lines: found by searching the text rather than splitting all of it into lines, as
+/// a generated workflow has some twenty other lines for each `uses:` line.
+fn uses_lines(text: &str) -> impl Iterator<Item = &str> {
+    let finder = memchr::memmem::Finder::new("uses:");
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + finder.find(text.get(from..)?.as_bytes())?;
+        let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        from = end;
+        let line = &text[start..end];
+        // `lines` drops a carriage return only before a newline.
+        Some(match end < text.len() {
+            true => line.strip_suffix('\r').unwrap_or(line),
+            false => line,
+        })
+    })
 }
 
 /// The lock's pins. Every `uses:` line must be a pin (a line a bot rewrote into another shape
@@ -132,6 +153,25 @@ pub fn render(header: &str, pins: &[Pin]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Searching for `uses:` finds the pin lines splitting every line would.
+        #[test]
+        fn uses_lines_are_the_lines_that_hold_uses(parts in proptest::collection::vec(
+            prop_oneof![
+                Just("uses:"), Just("- uses: a/b@"), Just("\n"), Just("\r\n"), Just("\r"),
+                Just("  "), Just(" # v1.2.3"), Just("0123456789012345678901234567890123456789"),
+                Just("x"), Just("é"), Just("uses"),
+            ],
+            0..40,
+        )) {
+            let text: String = parts.concat();
+            let by_lines: Vec<&str> = text.lines().filter(|l| l.contains("uses:")).collect();
+            prop_assert_eq!(uses_lines(&text).collect::<Vec<_>>(), by_lines);
+        }
+    }
+
     use super::*;
 
     #[test]

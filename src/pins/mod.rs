@@ -95,9 +95,7 @@ pub fn compare_versions(a: &str, b: &str) -> Option<Ordering> {
 
 /// A full lower-case 40-hex commit SHA.
 pub fn is_full_sha(s: &str) -> bool {
-    s.len() == 40
-        && s.chars()
-            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    s.len() == 40 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

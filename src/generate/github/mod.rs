@@ -39,6 +39,10 @@ impl Backend for Github {
         p.targets.github.is_some()
     }
 
+    fn default_path(&self) -> Option<&'static str> {
+        Some(crate::model::GITHUB_PATH)
+    }
+
     fn output_path(&self, p: &Pipeline) -> String {
         p.targets
             .github

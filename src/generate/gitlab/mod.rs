@@ -41,6 +41,10 @@ impl Backend for Gitlab {
         p.targets.gitlab.is_some()
     }
 
+    fn default_path(&self) -> Option<&'static str> {
+        Some(crate::model::GITLAB_PATH)
+    }
+
     fn output_path(&self, p: &Pipeline) -> String {
         p.targets
             .gitlab

@@ -1,0 +1,110 @@
+//! Reading the committed outputs back while the spec loads.
+//!
+//! Parsing an output back is the costly half of its self-check (`Backend::read`); `render`
+//! starts it on the committed file, which it can only find once the spec is loaded. Without a
+//! record to answer from (a fresh clone: CI's `generate --check`), loading a big spec is a
+//! tenth of the work and leaves the second CPU idle, so the files at the targets' default
+//! paths are read meanwhile. Only files cigen generated are read (a hand-written file is not
+//! ours to parse), and `render` takes a read only for the same target at the same path, and
+//! uses it only when the rendering is the very text that was read: a guess that misses costs
+//! CPU, never a wrong answer.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use super::{Backend, Outline, BACKENDS, MARKER_PREFIX};
+use crate::model::TargetKind;
+
+/// A committed file being parsed on a thread of its own.
+pub(crate) type Read = (Arc<String>, JoinHandle<Result<Outline, String>>);
+
+/// The reads started before the spec was loaded.
+#[derive(Default)]
+pub(crate) struct Prefetch {
+    reads: Vec<(TargetKind, &'static str, Read)>,
+}
+
+impl Prefetch {
+    /// Starts reading the generated files at the default paths of the targets in `only` (every
+    /// target when empty), relative to the directory of the spec at `spec_path`.
+    pub(crate) fn start(spec_path: &Path, only: &[TargetKind]) -> Prefetch {
+        let root = spec_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let reads = BACKENDS
+            .iter()
+            .filter(|b| only.is_empty() || only.contains(&b.kind()))
+            .filter_map(|&b| {
+                Some((
+                    b.kind(),
+                    b.default_path()?,
+                    read(b, root, b.default_path()?)?,
+                ))
+            })
+            .collect();
+        Prefetch { reads }
+    }
+
+    /// The read of `kind`'s file at `rel` (as the spec resolved it), if one was started.
+    pub(crate) fn take(&mut self, kind: TargetKind, rel: &str) -> Option<Read> {
+        let i = self
+            .reads
+            .iter()
+            .position(|(k, path, _)| *k == kind && *path == rel)?;
+        Some(self.reads.swap_remove(i).2)
+    }
+}
+
+/// Starts parsing `rel` when it is there and cigen generated it.
+fn read(b: &'static dyn Backend, root: &Path, rel: &str) -> Option<Read> {
+    let text = std::fs::read_to_string(root.join(rel)).ok()?;
+    if !text.starts_with(MARKER_PREFIX) {
+        return None;
+    }
+    let text = Arc::new(text);
+    let mine = text.clone();
+    let parsed = std::thread::Builder::new()
+        .spawn(move || b.read(&mine))
+        .ok()?;
+    Some((text, parsed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_generated_files_at_default_paths_of_selected_targets_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("cigen.yaml");
+        let generated = format!("{MARKER_PREFIX}cigen.yaml\njobs: {{}}\n");
+        std::fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
+        std::fs::write(dir.path().join(crate::model::GITHUB_PATH), &generated).unwrap();
+        // Hand-written: never parsed.
+        std::fs::write(dir.path().join(crate::model::GITLAB_PATH), "build: {}\n").unwrap();
+        let mut all = Prefetch::start(&spec, &[]);
+        assert!(all
+            .take(TargetKind::Gitlab, crate::model::GITLAB_PATH)
+            .is_none());
+        assert!(all
+            .take(TargetKind::Github, ".github/workflows/other.yml")
+            .is_none());
+        let (text, parsed) = all
+            .take(TargetKind::Github, crate::model::GITHUB_PATH)
+            .expect("the generated workflow is read");
+        assert_eq!(*text, generated);
+        assert!(matches!(
+            parsed.join().unwrap(),
+            Ok(Outline::Workflow(Some(_)))
+        ));
+        assert!(all
+            .take(TargetKind::Github, crate::model::GITHUB_PATH)
+            .is_none());
+        let mut gitlab_only = Prefetch::start(&spec, &[TargetKind::Gitlab]);
+        assert!(gitlab_only
+            .take(TargetKind::Github, crate::model::GITHUB_PATH)
+            .is_none());
+    }
+}
