@@ -98,8 +98,14 @@ pub(crate) fn run(
         .github
         .as_ref()
         .filter(|_| github)
-        .and_then(|g| std::fs::read_to_string(loaded.pipeline.root.join(&g.path)).ok());
-    let (pipeline, adopted) = pin_lock::adopt_bumps(&loaded.pipeline, committed.as_deref());
+        .and_then(|g| {
+            prefetch.text(TargetKind::Github, &g.path).or_else(|| {
+                let text = std::fs::read_to_string(loaded.pipeline.root.join(&g.path));
+                text.ok().map(std::sync::Arc::new)
+            })
+        });
+    let committed = committed.as_deref().map(String::as_str);
+    let (pipeline, adopted) = pin_lock::adopt_bumps(&loaded.pipeline, committed);
     let p = &pipeline;
     let mut files = match generate::render(p, &targets, &mut prefetch) {
         Ok(f) => f,

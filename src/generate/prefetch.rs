@@ -47,6 +47,16 @@ impl Prefetch {
         Prefetch { reads }
     }
 
+    /// The text read for `kind`'s file at `rel`, if any (the read stays for [`take`]).
+    ///
+    /// [`take`]: Prefetch::take
+    pub(crate) fn text(&self, kind: TargetKind, rel: &str) -> Option<Arc<String>> {
+        self.reads
+            .iter()
+            .find(|(k, path, _)| *k == kind && *path == rel)
+            .map(|(_, _, (text, _))| text.clone())
+    }
+
     /// The read of `kind`'s file at `rel` (as the spec resolved it), if one was started.
     pub(crate) fn take(&mut self, kind: TargetKind, rel: &str) -> Option<Read> {
         let i = self
@@ -85,6 +95,8 @@ mod tests {
         // Hand-written: never parsed.
         std::fs::write(dir.path().join(crate::model::GITLAB_PATH), "build: {}\n").unwrap();
         let mut all = Prefetch::start(&spec, &[]);
+        let seen = all.text(TargetKind::Github, crate::model::GITHUB_PATH);
+        assert_eq!(seen.as_deref(), Some(&generated));
         assert!(all
             .take(TargetKind::Gitlab, crate::model::GITLAB_PATH)
             .is_none());
@@ -95,6 +107,9 @@ mod tests {
             .take(TargetKind::Github, crate::model::GITHUB_PATH)
             .expect("the generated workflow is read");
         assert_eq!(*text, generated);
+        assert!(all
+            .text(TargetKind::Github, crate::model::GITHUB_PATH)
+            .is_none());
         assert!(matches!(
             parsed.join().unwrap(),
             Ok(Outline::Workflow(Some(_)))
