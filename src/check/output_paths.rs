@@ -9,6 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use super::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::YamlPath;
+use crate::spec;
 
 pub(crate) const DUPLICATE_OUTPUT: Code = Code::new("duplicate-output");
 pub(crate) const OUTPUT_IN_GIT: Code = Code::new("output-in-git");
@@ -18,8 +19,8 @@ pub(crate) const OUTPUT_OUTSIDE_REPO: Code = Code::new("output-outside-repo");
 pub(super) const CODES: &[Code] = &[DUPLICATE_OUTPUT, OUTPUT_IN_GIT, OUTPUT_OUTSIDE_REPO];
 
 /// One target's output: where the spec names it (or the target, for a default path) and the
-/// paths it may write. The defaults are the model's (`model/build.rs`, the justfile back end):
-/// the just target writes `justfile`, or `ci.just` beside a hand-written justfile.
+/// paths it may write, the defaults being the spec's (`spec/targets.rs`): the just target
+/// writes `justfile`, or `ci.just` beside a hand-written justfile.
 struct Output {
     target: &'static str,
     at: YamlPath,
@@ -61,7 +62,7 @@ fn outputs(cx: &Context<'_>) -> Vec<Output> {
         "github",
         github.is_some(),
         github.flatten().map(|p| p.as_str()),
-        &[".github/workflows/ci.yml"],
+        &[spec::GITHUB_PATH],
     );
     // Forgejo is never on by default: only when the spec names it.
     let forgejo = t.and_then(|t| t.forgejo.as_ref().map(|g| g.path.as_ref()));
@@ -69,21 +70,21 @@ fn outputs(cx: &Context<'_>) -> Vec<Output> {
         "forgejo",
         forgejo.is_some(),
         forgejo.flatten().map(|p| p.as_str()),
-        &[".forgejo/workflows/ci.yml"],
+        &[spec::FORGEJO_PATH],
     );
     let gitlab = t.map_or(Some(None), |t| t.gitlab.as_ref().map(|g| g.path.as_ref()));
     one(
         "gitlab",
         gitlab.is_some(),
         gitlab.flatten().map(|p| p.as_str()),
-        &[".gitlab-ci.yml"],
+        &[spec::GITLAB_PATH],
     );
     let just = t.map_or(Some(None), |t| t.just.as_ref().map(|j| j.path.as_ref()));
     one(
         "just",
         just.is_some(),
         just.flatten().map(|p| p.as_str()),
-        &["justfile", "ci.just"],
+        &[spec::JUSTFILE_PATH, spec::JUSTFILE_FALLBACK_PATH],
     );
     out
 }

@@ -21,7 +21,7 @@ impl Backend for Forgejo {
     }
 
     fn default_path(&self) -> Option<&'static str> {
-        Some(crate::model::FORGEJO_PATH)
+        Some(crate::spec::FORGEJO_PATH)
     }
 
     fn output_path(&self, p: &Pipeline) -> String {

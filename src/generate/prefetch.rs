@@ -67,9 +67,15 @@ impl Prefetch {
     }
 }
 
-/// Starts parsing `rel` when it is there and cigen generated it.
+/// Starts parsing `rel` when it is there and cigen generated it. Only a regular file is read:
+/// this runs before the spec's checks, which refuse an output path that leads out of the
+/// repository, and a FIFO or a link to a device there would block or never end.
 fn read(b: &'static dyn Backend, root: &Path, rel: &str) -> Option<Read> {
-    let text = std::fs::read_to_string(root.join(rel)).ok()?;
+    let path = root.join(rel);
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
     if !text.starts_with(MARKER_PREFIX) {
         return None;
     }
@@ -91,35 +97,49 @@ mod tests {
         let spec = dir.path().join("cigen.yaml");
         let generated = format!("{MARKER_PREFIX}cigen.yaml\njobs: {{}}\n");
         std::fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
-        std::fs::write(dir.path().join(crate::model::GITHUB_PATH), &generated).unwrap();
+        std::fs::write(dir.path().join(crate::spec::GITHUB_PATH), &generated).unwrap();
         // Hand-written: never parsed.
-        std::fs::write(dir.path().join(crate::model::GITLAB_PATH), "build: {}\n").unwrap();
+        std::fs::write(dir.path().join(crate::spec::GITLAB_PATH), "build: {}\n").unwrap();
         let mut all = Prefetch::start(&spec, &[]);
-        let seen = all.text(TargetKind::Github, crate::model::GITHUB_PATH);
+        let seen = all.text(TargetKind::Github, crate::spec::GITHUB_PATH);
         assert_eq!(seen.as_deref(), Some(&generated));
         assert!(all
-            .take(TargetKind::Gitlab, crate::model::GITLAB_PATH)
+            .take(TargetKind::Gitlab, crate::spec::GITLAB_PATH)
             .is_none());
         assert!(all
             .take(TargetKind::Github, ".github/workflows/other.yml")
             .is_none());
         let (text, parsed) = all
-            .take(TargetKind::Github, crate::model::GITHUB_PATH)
+            .take(TargetKind::Github, crate::spec::GITHUB_PATH)
             .expect("the generated workflow is read");
         assert_eq!(*text, generated);
         assert!(all
-            .text(TargetKind::Github, crate::model::GITHUB_PATH)
+            .text(TargetKind::Github, crate::spec::GITHUB_PATH)
             .is_none());
         assert!(matches!(
             parsed.join().unwrap(),
             Ok(Outline::Workflow(Some(_)))
         ));
         assert!(all
-            .take(TargetKind::Github, crate::model::GITHUB_PATH)
+            .take(TargetKind::Github, crate::spec::GITHUB_PATH)
             .is_none());
+        // A FIFO or a link (here to a FIFO) is never opened: reading one would block.
+        #[cfg(unix)]
+        {
+            let fifo = dir.path().join("fifo");
+            let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+            // SAFETY: mkfifo with a valid C string.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            std::fs::remove_file(dir.path().join(crate::spec::GITLAB_PATH)).unwrap();
+            std::os::unix::fs::symlink(&fifo, dir.path().join(crate::spec::GITLAB_PATH)).unwrap();
+            let mut linked = Prefetch::start(&spec, &[TargetKind::Gitlab]);
+            assert!(linked
+                .take(TargetKind::Gitlab, crate::spec::GITLAB_PATH)
+                .is_none());
+        }
         let mut gitlab_only = Prefetch::start(&spec, &[TargetKind::Gitlab]);
         assert!(gitlab_only
-            .take(TargetKind::Github, crate::model::GITHUB_PATH)
+            .take(TargetKind::Github, crate::spec::GITHUB_PATH)
             .is_none());
     }
 }

@@ -288,18 +288,11 @@ fn secret_sources(spec: &spec::Spec) -> IndexMap<String, spec::LocalSource> {
     out
 }
 
-/// Where the GitHub workflow goes unless the spec says otherwise (relative to the spec).
-pub const GITHUB_PATH: &str = ".github/workflows/ci.yml";
-/// Where the Forgejo workflow goes unless the spec says otherwise.
-pub const FORGEJO_PATH: &str = ".forgejo/workflows/ci.yml";
-/// Where the GitLab pipeline goes unless the spec says otherwise.
-pub const GITLAB_PATH: &str = ".gitlab-ci.yml";
-
 /// A workflow target with its dialect's defaults.
 fn workflow(g: &spec::WorkflowTarget, dialect: WorkflowDialect, root: &Path) -> WorkflowOutput {
     let (path, runner) = match dialect {
-        WorkflowDialect::Github => (GITHUB_PATH, "ubuntu-24.04"),
-        WorkflowDialect::Forgejo => (FORGEJO_PATH, "docker"),
+        WorkflowDialect::Github => (spec::GITHUB_PATH, "ubuntu-24.04"),
+        WorkflowDialect::Forgejo => (spec::FORGEJO_PATH, "docker"),
     };
     WorkflowOutput {
         dialect,
@@ -342,7 +335,7 @@ fn targets(t: Option<&spec::Targets>, root: &Path) -> Targets {
             .as_ref()
             .map(|g| workflow(g, WorkflowDialect::Forgejo, root)),
         gitlab: t.gitlab.as_ref().map(|g| GitlabOutput {
-            path: text(&g.path).unwrap_or_else(|| GITLAB_PATH.into()),
+            path: text(&g.path).unwrap_or_else(|| spec::GITLAB_PATH.into()),
             image: g.image.clone(),
             tags: g
                 .tags

@@ -9,7 +9,7 @@ mod secret_uses;
 mod when;
 
 pub use crate::matrix::{Cell, Matrix};
-pub use build::{build, build_located, StepLine, FORGEJO_PATH, GITHUB_PATH, GITLAB_PATH};
+pub use build::{build, build_located, StepLine};
 pub use secret_uses::step_secrets;
 pub use when::{cron_text, Patterns, When};
 

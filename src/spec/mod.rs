@@ -52,7 +52,7 @@ pub use setup::Setup;
 pub use step::{Step, StepSpec};
 pub use targets::{
     ActionStep, CigenBuild, GitlabInstall, GitlabTarget, JustTarget, RemoteStep, Targets,
-    WorkflowTarget,
+    WorkflowTarget, FORGEJO_PATH, GITHUB_PATH, GITLAB_PATH, JUSTFILE_FALLBACK_PATH, JUSTFILE_PATH,
 };
 pub use template::{parse_template, template_syntax};
 pub use triggers::{PullRequestTrigger, PushTrigger, Triggers};

@@ -83,6 +83,18 @@ impl WorkflowTarget {
     }
 }
 
+/// Where the GitHub workflow goes unless `targets.github.path` says otherwise (relative to the
+/// spec, as every path below).
+pub const GITHUB_PATH: &str = ".github/workflows/ci.yml";
+/// Where the Forgejo workflow goes unless `targets.forgejo.path` says otherwise.
+pub const FORGEJO_PATH: &str = ".forgejo/workflows/ci.yml";
+/// Where the GitLab pipeline goes unless `targets.gitlab.path` says otherwise.
+pub const GITLAB_PATH: &str = ".gitlab-ci.yml";
+/// Where the justfile goes unless `targets.just.path` says otherwise.
+pub const JUSTFILE_PATH: &str = "justfile";
+/// Where the justfile output goes instead when a hand-written justfile exists.
+pub const JUSTFILE_FALLBACK_PATH: &str = "ci.just";
+
 /// Options of a GitHub-style workflow target (`targets.github`, `targets.forgejo`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

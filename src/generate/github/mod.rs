@@ -40,7 +40,7 @@ impl Backend for Github {
     }
 
     fn default_path(&self) -> Option<&'static str> {
-        Some(crate::model::GITHUB_PATH)
+        Some(crate::spec::GITHUB_PATH)
     }
 
     fn output_path(&self, p: &Pipeline) -> String {

@@ -42,7 +42,7 @@ impl Backend for Gitlab {
     }
 
     fn default_path(&self) -> Option<&'static str> {
-        Some(crate::model::GITLAB_PATH)
+        Some(crate::spec::GITLAB_PATH)
     }
 
     fn output_path(&self, p: &Pipeline) -> String {

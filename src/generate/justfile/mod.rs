@@ -14,7 +14,7 @@ use crate::model::{JustOutput, Pipeline, TargetKind};
 /// File names just itself looks for.
 pub(crate) const NAMES: &[&str] = &["justfile", "Justfile", ".justfile", "JUSTFILE"];
 /// Fallback output next to a hand-written justfile.
-pub(crate) const FALLBACK: &str = "ci.just";
+pub(crate) const FALLBACK: &str = crate::spec::JUSTFILE_FALLBACK_PATH;
 
 /// The context of `templates/justfile.j2`. Load-bearing: every field is read by the template
 /// (and by users' own copies of it).
@@ -48,7 +48,7 @@ fn output_path(j: &JustOutput, root: &Path) -> String {
     match &j.path {
         Some(p) => p.clone(),
         None if hand_written(root).is_some() => FALLBACK.into(),
-        None => "justfile".into(),
+        None => crate::spec::JUSTFILE_PATH.into(),
     }
 }
 
