@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+#[cfg(test)]
+mod oracle;
 mod reader;
 
 use reader::{read, Node, Reader};
