@@ -217,6 +217,15 @@ c: {script: [*third]}
         // A needs entry that is a number or a boolean is no job name; a quoted one is.
         let jobs = gitlab_jobs("b: {needs: [1, true, '2', !!str 3, !custom 4, x]}\n").unwrap();
         assert_eq!(jobs.named["b"].needs, ["2", "3", "x"]);
+        // A core-schema tag on a collection changes nothing (`serde_yaml` drops it); a local
+        // tag makes it another value.
+        let jobs = gitlab_jobs("b: {needs: !!seq [a], script: !custom [x]}\n").unwrap();
+        assert_eq!(jobs.named["b"].needs, ["a"]);
+        assert!(jobs.named["b"].script.is_empty());
+        assert!(gitlab_jobs("a: {[k]: x, !!seq [k]: y}\n")
+            .unwrap_err()
+            .contains("twice"));
+        assert!(gitlab_jobs("a: {[k]: x, !custom [k]: y}\n").is_ok());
         // Keys that are no strings are counted, not named.
         let jobs = gitlab_jobs("1: {script: [x]}\n[a]: {}\nz: {}\n").unwrap();
         assert_eq!((jobs.named.len(), jobs.others), (1, 2));

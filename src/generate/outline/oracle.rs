@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use serde_yaml::Value;
 
-use super::{gitlab, Entries, GitlabJob, Outline};
+use super::{github, gitlab, Entries, GithubJob, GitlabJob, Outline};
 
 /// A generated node: scalars are written as given, so one text can be plain, quoted or tagged.
 #[derive(Debug, Clone)]
@@ -16,6 +16,8 @@ enum Gen {
     Block(Vec<&'static str>),
     Seq(Vec<Gen>),
     Map(Vec<(&'static str, Gen)>),
+    /// A collection with a tag (`!!seq [..]`, `!custom {..}`), written in flow style.
+    Tagged(&'static str, Box<Gen>),
 }
 
 const KEYS: &[&str] = &[
@@ -84,10 +86,14 @@ fn node() -> impl Strategy<Value = Gen> {
             .prop_map(Gen::Block),
     ];
     leaf.prop_recursive(4, 24, 4, |inner| {
+        let seq = proptest::collection::vec(inner.clone(), 0..4).prop_map(Gen::Seq);
+        let map = proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..4)
+            .prop_map(Gen::Map);
+        let tag = proptest::sample::select(&["!!seq", "!!map", "!custom"][..]);
         prop_oneof![
-            proptest::collection::vec(inner.clone(), 0..4).prop_map(Gen::Seq),
-            proptest::collection::vec((proptest::sample::select(KEYS), inner), 0..4)
-                .prop_map(Gen::Map),
+            3 => seq.clone(),
+            3 => map.clone(),
+            1 => (tag, prop_oneof![seq, map]).prop_map(|(t, g)| Gen::Tagged(t, Box::new(g))),
         ]
     })
 }
@@ -114,6 +120,38 @@ fn job() -> impl Strategy<Value = Gen> {
                 ("artifacts", Gen::Map(vec![("reports", reports)]))
             }));
             // Sometimes a key the job has already: a duplicate both must refuse.
+            entries.extend(extra);
+            Gen::Map(entries)
+        })
+}
+
+/// A GitHub job: `steps` (mappings with `run`, or anything), `needs`, a matrix `include`.
+fn workflow_job() -> impl Strategy<Value = Gen> {
+    let either = || prop_oneof![2 => proptest::collection::vec(node(), 0..4).prop_map(Gen::Seq), 1 => node()];
+    let step = prop_oneof![
+        3 => either().prop_map(|v| Gen::Map(vec![("run", v)])),
+        1 => node(),
+    ];
+    let steps = prop_oneof![
+        3 => proptest::collection::vec(step, 0..4).prop_map(Gen::Seq),
+        1 => node(),
+    ];
+    (
+        proptest::option::of(steps),
+        proptest::option::of(either()),
+        proptest::option::of(either()),
+        proptest::option::of((proptest::sample::select(KEYS), node())),
+    )
+        .prop_map(|(steps, needs, include, extra)| {
+            let mut entries = Vec::new();
+            entries.extend(steps.map(|v| ("steps", v)));
+            entries.extend(needs.map(|v| ("needs", v)));
+            entries.extend(include.map(|v| {
+                (
+                    "strategy",
+                    Gen::Map(vec![("matrix", Gen::Map(vec![("include", v)]))]),
+                )
+            }));
             entries.extend(extra);
             Gen::Map(entries)
         })
@@ -165,6 +203,7 @@ fn value(v: &Gen, indent: usize, out: &mut String) {
 
 fn flow(g: &Gen) -> String {
     match g {
+        Gen::Tagged(tag, inner) => format!("{tag} {}", flow(inner)),
         Gen::Scalar(s) => (*s).to_string(),
         Gen::Block(lines) => format!("{:?}", lines.join("\n")),
         Gen::Seq(items) => format!(
@@ -254,6 +293,54 @@ fn oracle(doc: &str) -> Result<Facts, String> {
     Ok(facts)
 }
 
+/// A GitHub job's name, `run:` lines (`None` when `steps` is no list), `needs`, cells.
+type WorkflowFacts = (String, Option<Vec<String>>, Vec<String>, usize);
+
+fn workflow_oracle(doc: &str) -> Result<Option<(Vec<WorkflowFacts>, usize)>, String> {
+    let v: Value = serde_yaml::from_str(doc).map_err(|e| e.to_string())?;
+    let Some(Value::Mapping(jobs)) = get(Some(&v), "jobs") else {
+        return Ok(None);
+    };
+    let (mut named, mut others) = (Vec::new(), 0);
+    for (k, job) in jobs {
+        let Value::String(name) = k else {
+            others += 1;
+            continue;
+        };
+        let job = Some(job);
+        let runs = match get(job, "steps") {
+            Some(Value::Sequence(steps)) => Some(
+                steps
+                    .iter()
+                    .flat_map(|s| strings(get(Some(s), "run")))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let cells = match get(get(get(job, "strategy"), "matrix"), "include") {
+            Some(Value::Sequence(s)) => s.len(),
+            _ => 0,
+        };
+        named.push((name.clone(), runs, strings(get(job, "needs")), cells));
+    }
+    named.sort();
+    Ok(Some((named, others)))
+}
+
+fn workflow_reader(doc: &str) -> Result<Option<(Vec<WorkflowFacts>, usize)>, String> {
+    let Outline::Workflow(jobs) = github(doc)? else {
+        unreachable!("a workflow read gives a workflow outline")
+    };
+    Ok(jobs.map(|Entries { named, others }| {
+        let mut named: Vec<_> = named
+            .into_iter()
+            .map(|(name, j): (String, GithubJob)| (name, j.runs, j.needs, j.cells))
+            .collect();
+        named.sort();
+        (named, others)
+    }))
+}
+
 fn reader(doc: &str) -> Result<Facts, String> {
     let Outline::Gitlab(Entries { named, others }) = gitlab(doc)? else {
         unreachable!("a GitLab read gives a GitLab outline")
@@ -275,6 +362,31 @@ proptest! {
         let mut doc = String::new();
         block(&Gen::Map(top), 0, &mut doc);
         match (oracle(&doc), reader(&doc)) {
+            (Ok(want), Ok(got)) => prop_assert_eq!(got, want, "document:\n{}", doc),
+            (Err(_), Err(_)) => {}
+            (want, got) => prop_assert!(
+                false,
+                "serde_yaml: {:?}\nreader: {:?}\ndocument:\n{}",
+                want.map(|_| "ok"),
+                got.map(|_| "ok"),
+                doc
+            ),
+        }
+    }
+
+    #[test]
+    fn the_workflow_reader_finds_what_serde_yaml_finds(
+        jobs in proptest::collection::vec(
+            (proptest::sample::select(KEYS), prop_oneof![3 => workflow_job(), 1 => node()]),
+            0..4,
+        ),
+        other in proptest::option::of((proptest::sample::select(KEYS), node())),
+    ) {
+        let mut top = vec![("jobs", Gen::Map(jobs))];
+        top.extend(other);
+        let mut doc = String::new();
+        block(&Gen::Map(top), 0, &mut doc);
+        match (workflow_oracle(&doc), workflow_reader(&doc)) {
             (Ok(want), Ok(got)) => prop_assert_eq!(got, want, "document:\n{}", doc),
             (Err(_), Err(_)) => {}
             (want, got) => prop_assert!(

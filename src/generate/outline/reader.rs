@@ -151,8 +151,8 @@ impl<'t> Reader<'t> {
                     plain: style == ScalarStyle::Plain,
                     tag,
                 },
-                Event::SequenceStart(_, tag) => self.open(Node::Seq(tag))?,
-                Event::MappingStart(_, tag) => self.open(Node::Map(tag))?,
+                Event::SequenceStart(_, tag) => self.open(Node::Seq(local(tag)))?,
+                Event::MappingStart(_, tag) => self.open(Node::Map(local(tag)))?,
                 Event::SequenceEnd | Event::MappingEnd => {
                     self.nesting = self.nesting.saturating_sub(1);
                     Node::End
@@ -418,6 +418,13 @@ fn tagged(tag: &Tag, value: u128) -> u128 {
 
 /// Whether a scalar reads as a string: quoted or block, tagged `!!str`, or plain text that is
 /// no null, boolean or number.
+/// A collection's tag as `serde_yaml` keeps it: a core-schema tag (`!!seq`, `!!map`, even a
+/// mismatched `!!str`) is dropped, the collection read as untagged; a local one (`!custom`)
+/// stays.
+fn local<'t>(tag: Option<Cow<'t, Tag>>) -> Option<Cow<'t, Tag>> {
+    tag.filter(|t| !t.is_yaml_core_schema())
+}
+
 fn string(value: &str, plain: bool, tag: Option<&Tag>) -> bool {
     match tag {
         Some(t) if t.is_yaml_core_schema() && t.suffix == "str" => true,
