@@ -398,4 +398,17 @@ proptest! {
             ),
         }
     }
+
+    /// What the renderer escapes, the reader reads back as the very text (as `serde_yaml` does,
+    /// `escape`'s own test): a job name or `run:` line the check would otherwise call wrong.
+    #[test]
+    fn escaped_text_reads_back_as_itself(
+        s in "\\PC*|[\\x00-\\x7f\\u{80}-\\u{ff}\\u{2028}\\u{2029}\\u{85}\\u{feff}\\u{202e}]{0,12}",
+    ) {
+        let v = crate::generate::escape::yaml_scalar(&s);
+        let doc = format!("{v}:\n  script:\n    - {v}\n  needs: [{v}]\n");
+        let jobs = reader(&doc).map_err(|e| TestCaseError::fail(format!("{doc:?}: {e}")))?;
+        let (name, script, needs, ..) = &jobs.named[0];
+        prop_assert_eq!((name, script, needs), (&s, &vec![s.clone()], &vec![s.clone()]), "{:?}", doc);
+    }
 }
