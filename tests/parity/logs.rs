@@ -232,6 +232,34 @@ fn act_names(units: &[Unit]) -> BTreeMap<String, String> {
 }
 
 /// Outcomes from act's log of one workflow run (`[pipeline/job-N] ...` lines).
+/// Whether act dropped everything a `cigen run` step printed: the step ran and ended, and
+/// act showed not one line of it in between. `cigen run` always prints (at least its summary
+/// table), and act in host mode, reading a step through a pseudo-terminal, now and then loses
+/// the whole output of a step that ends within milliseconds (the unit's status stays right).
+pub fn act_lost_output(log: &str) -> bool {
+    // Per job (its `[workflow/job]` prefix): whether a `cigen run` step is under way, and
+    // whether it printed anything yet.
+    let mut open: BTreeMap<&str, bool> = BTreeMap::new();
+    for line in log.lines() {
+        let Some((job, body)) = line.strip_prefix('[').and_then(|l| l.split_once(']')) else {
+            continue;
+        };
+        let body = body.trim_start();
+        if body.starts_with("⭐ Run Main cigen run ") {
+            open.insert(job, false);
+        } else if body.contains("Success - Main cigen run ")
+            || body.contains("Failure - Main cigen run ")
+        {
+            if open.remove(job) == Some(false) {
+                return true;
+            }
+        } else if let Some(printed) = open.get_mut(job) {
+            *printed = true;
+        }
+    }
+    false
+}
+
 pub fn from_act(units: &[Unit], pipeline: &str, log: &str) -> Outcomes {
     let names = act_names(units);
     let mut jobs: BTreeMap<String, JobLog> = BTreeMap::new();
@@ -389,6 +417,28 @@ pub fn from_glci(units: &[Unit], gitlab_ci: &str, log: &str) -> Outcomes {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+
+    #[test]
+    fn a_cigen_run_step_act_showed_nothing_of_is_lost_output() {
+        let lost = "\
+[events/build  ] ⭐ Run Main cigen run build
+[events/build  ]   | PMARK build
+[events/build  ]   ✅  Success - Main cigen run build [52ms]
+[events/broken ] ⭐ Run Main cigen run broken
+[events/build  ]   | a line of another job
+[events/broken ]   ❌  Failure - Main cigen run broken [47ms]
+";
+        assert!(act_lost_output(lost));
+        let kept = lost.replace(
+            "[events/broken ]   ❌",
+            "[events/broken ]   ❓  ::group::broken\n[events/broken ]   ❌",
+        );
+        assert!(!act_lost_output(&kept));
+        // Other steps that print nothing are no loss.
+        assert!(!act_lost_output(
+            "[w/a ] ⭐ Run Main Check out\n[w/a ]   ✅  Success - Main Check out [6ms]\n"
+        ));
+    }
 
     pub(in crate::parity) fn unit(job: &str, cell: &[(&str, &str)]) -> Unit {
         let label = if cell.is_empty() {

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::corpus::{Event, Pipeline, Scenario, PR_BRANCH, TAG};
-use super::logs::{from_act, from_glci, from_json, Outcomes, Unit};
+use super::logs::{act_lost_output, from_act, from_glci, from_json, Outcomes, Unit};
 use super::repo::{clone_for, Generated};
 use crate::judges::forgejo::{github_view, WORKFLOW as FORGEJO_WORKFLOW};
 use crate::judges::repo::Forge;
@@ -60,6 +60,8 @@ pub struct Run {
     pub report: String,
     /// Wall time of the run (the suite must stay economical).
     pub elapsed: std::time::Duration,
+    /// act showed nothing of a `cigen run` step ([`super::logs::act_lost_output`]).
+    lost_output: bool,
 }
 
 const ZERO_SHA: &str = "0000000000000000000000000000000000000000";
@@ -75,7 +77,22 @@ pub fn run_all(
     std::thread::scope(|scope| {
         let handles: Vec<_> = Runner::ALL
             .iter()
-            .map(|r| scope.spawn(move || run_one(*r, p, g, units, s, tools)))
+            .map(|r| {
+                scope.spawn(move || {
+                    let run = run_one(*r, p, g, units, s, tools);
+                    if !run.lost_output {
+                        return run;
+                    }
+                    // Once more, from a fresh clone: act lost a step's whole output, which
+                    // a second run does not repeat; a runner that really prints nothing
+                    // fails the same way twice.
+                    eprintln!(
+                        "parity: {} lost the output of a step; running it again",
+                        r.name()
+                    );
+                    run_one(*r, p, g, units, s, tools)
+                })
+            })
             .collect();
         handles
             .into_iter()
@@ -228,6 +245,7 @@ fn run_one(
         outcomes,
         report: v.report(),
         elapsed: start.elapsed(),
+        lost_output: matches!(runner, Runner::Act | Runner::Forgejo) && act_lost_output(&text),
     }
 }
 
