@@ -236,7 +236,15 @@ fn act_names(units: &[Unit]) -> BTreeMap<String, String> {
 /// act showed not one line of it in between. `cigen run` always prints (at least its summary
 /// table), and act in host mode, reading a step through a pseudo-terminal, now and then loses
 /// the whole output of a step that ends within milliseconds (the unit's status stays right).
+/// A step killed by `signal: hangup` is the same pseudo-terminal going away (seen once on the
+/// action's install step): nothing the workflow or cigen sends.
 pub fn act_lost_output(log: &str) -> bool {
+    if log
+        .lines()
+        .any(|l| l.starts_with('[') && l.contains("signal: hangup"))
+    {
+        return true;
+    }
     // Per job (its `[workflow/job]` prefix): whether a `cigen run` step is under way, and
     // whether it printed anything yet.
     let mut open: BTreeMap<&str, bool> = BTreeMap::new();
@@ -434,6 +442,9 @@ pub(super) mod tests {
             "[events/broken ]   ❓  ::group::broken\n[events/broken ]   ❌",
         );
         assert!(!act_lost_output(&kept));
+        assert!(act_lost_output(
+            "[w/a ]   ❌  Failure - Main Install cigen [3ms]\n[w/a ] signal: hangup\n"
+        ));
         // Other steps that print nothing are no loss.
         assert!(!act_lost_output(
             "[w/a ] ⭐ Run Main Check out\n[w/a ]   ✅  Success - Main Check out [6ms]\n"
