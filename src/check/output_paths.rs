@@ -108,12 +108,18 @@ fn same_file(a: &str, b: &str) -> bool {
 /// The repository is the git work tree holding the spec (a spec in `services/api/` may write
 /// through a link to the repository's `.github/`), else the spec's directory.
 fn escaping_symlink(root: &Path, rel: &str) -> Option<(String, PathBuf)> {
-    let real_spec_dir = root.canonicalize().ok()?;
-    let real_root = real_spec_dir
-        .ancestors()
-        .find(|d| d.join(".git").exists())
-        .unwrap_or(&real_spec_dir)
-        .to_path_buf();
+    // Found only when a symlink is on the way: the usual check (no links) is a few `lstat`s,
+    // not a walk up to the repository's top at every start of cigen.
+    let real_root = || {
+        let real_spec_dir = root.canonicalize().ok()?;
+        Some(
+            real_spec_dir
+                .ancestors()
+                .find(|d| d.join(".git").exists())
+                .unwrap_or(&real_spec_dir)
+                .to_path_buf(),
+        )
+    };
     let mut dir = root.to_path_buf();
     let parts: Vec<&str> = rel.split('/').collect();
     for (i, part) in parts.iter().enumerate().take(parts.len().saturating_sub(1)) {
@@ -123,7 +129,7 @@ fn escaping_symlink(root: &Path, rel: &str) -> Option<(String, PathBuf)> {
         };
         if meta.file_type().is_symlink() {
             let target = dir.canonicalize().ok()?;
-            if !target.starts_with(&real_root) {
+            if !target.starts_with(real_root()?) {
                 return Some((parts[..=i].join("/"), target));
             }
         }
