@@ -380,6 +380,26 @@ fn reader(doc: &str) -> Result<Facts, String> {
     Ok(Facts { named, others })
 }
 
+/// Both accept `doc` and find the same, or both refuse it.
+fn agree<T: PartialEq + std::fmt::Debug>(
+    doc: &str,
+    want: Result<T, String>,
+    got: Result<T, String>,
+) -> Result<(), TestCaseError> {
+    match (want, got) {
+        (Ok(want), Ok(got)) => prop_assert_eq!(got, want, "document:\n{}", doc),
+        (Err(_), Err(_)) => {}
+        (want, got) => prop_assert!(
+            false,
+            "serde_yaml: {:?}\nreader: {:?}\ndocument:\n{}",
+            want.map(|_| "ok"),
+            got.map(|_| "ok"),
+            doc
+        ),
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
     #[test]
@@ -388,17 +408,7 @@ proptest! {
     )) {
         let mut doc = String::new();
         block(&Gen::Map(top), 0, &mut doc);
-        match (oracle(&doc), reader(&doc)) {
-            (Ok(want), Ok(got)) => prop_assert_eq!(got, want, "document:\n{}", doc),
-            (Err(_), Err(_)) => {}
-            (want, got) => prop_assert!(
-                false,
-                "serde_yaml: {:?}\nreader: {:?}\ndocument:\n{}",
-                want.map(|_| "ok"),
-                got.map(|_| "ok"),
-                doc
-            ),
-        }
+        agree(&doc, oracle(&doc), reader(&doc))?;
     }
 
     #[test]
@@ -413,17 +423,7 @@ proptest! {
         top.extend(other);
         let mut doc = String::new();
         block(&Gen::Map(top), 0, &mut doc);
-        match (workflow_oracle(&doc), workflow_reader(&doc)) {
-            (Ok(want), Ok(got)) => prop_assert_eq!(got, want, "document:\n{}", doc),
-            (Err(_), Err(_)) => {}
-            (want, got) => prop_assert!(
-                false,
-                "serde_yaml: {:?}\nreader: {:?}\ndocument:\n{}",
-                want.map(|_| "ok"),
-                got.map(|_| "ok"),
-                doc
-            ),
-        }
+        agree(&doc, workflow_oracle(&doc), workflow_reader(&doc))?;
     }
 
     /// What the renderer escapes, the reader reads back as the very text (as `serde_yaml` does,
