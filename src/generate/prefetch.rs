@@ -37,11 +37,8 @@ impl Prefetch {
             .iter()
             .filter(|b| only.is_empty() || only.contains(&b.kind()))
             .filter_map(|&b| {
-                Some((
-                    b.kind(),
-                    b.default_path()?,
-                    read(b, root, b.default_path()?)?,
-                ))
+                let rel = b.default_path()?;
+                Some((b.kind(), rel, read(b, root, rel)?))
             })
             .collect();
         Prefetch { reads }
