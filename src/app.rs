@@ -42,10 +42,7 @@ pub fn run(cli: Cli) -> Outcome {
     // What the spec says is known only once it is loaded; the generated files at the default
     // paths are read meanwhile (`generate::prefetch`).
     let prefetch = match &cli.command {
-        Command::Generate(args) => {
-            let kinds: Vec<_> = args.targets.iter().map(|&t| t.into()).collect();
-            Prefetch::start(&path, &kinds)
-        }
+        Command::Generate(args) => Prefetch::start(&path, &args.kinds()),
         _ => Prefetch::default(),
     };
     let loaded = match load(&path, color) {

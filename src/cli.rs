@@ -136,6 +136,13 @@ pub struct GenerateArgs {
     pub targets: Vec<Target>,
 }
 
+impl GenerateArgs {
+    /// The `--target` selection as the model names targets (empty: every target).
+    pub fn kinds(&self) -> Vec<crate::model::TargetKind> {
+        self.targets.iter().map(|&t| t.into()).collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     Auto,

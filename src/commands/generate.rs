@@ -84,8 +84,7 @@ pub(crate) fn run(
     color: ColorChoice,
     mut prefetch: Prefetch,
 ) -> Outcome {
-    let kinds: Vec<TargetKind> = args.targets.iter().map(|&t| t.into()).collect();
-    let targets = generate::selected(&loaded.pipeline, &kinds);
+    let targets = generate::selected(&loaded.pipeline, &args.kinds());
     if targets.is_empty() {
         eprintln!("error: no output selected: the spec's `targets` does not enable the requested target(s)");
         return Outcome::Usage;
