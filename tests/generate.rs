@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+#[cfg(unix)]
+use std::os::unix::fs::FileTypeExt;
+
 use crate::test::{cigen_bin, repo_root, scrubbed, Output, Test};
 
 /// Every example spec directory, sorted, so new examples are covered automatically.
@@ -234,6 +237,86 @@ fn refuses_to_overwrite_a_hand_written_file_unless_forced() {
             .expect("file")
             .starts_with(GENERATED_MARK)
     );
+}
+
+/// Runs cigen in `dir`, failing the test (instead of hanging it) when cigen has not ended
+/// after 30 seconds.
+#[cfg(unix)]
+fn cigen_in_bounded(dir: &Path, args: &[&str]) -> Output {
+    let mut child = scrubbed(cigen_bin())
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run cigen");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("cigen {args:?} did not end within 30 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A named pipe, a directory or a link to a device where an output goes is refused with the
+/// spec's location, before anything reads it: reading the pipe used to wait forever, the
+/// device to fill the memory.
+#[cfg(unix)]
+#[test]
+fn an_output_path_that_is_not_a_regular_file_is_refused_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(
+        d.join("cigen.yaml"),
+        "version: 1\njobs:\n  lint:\n    steps: [echo lint]\ntargets:\n  gitlab: {}\n  github: {}\n  just:\n    path: tasks.just\n",
+    )
+    .expect("spec");
+    let pipe = d.join(".gitlab-ci.yml");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    std::fs::create_dir_all(d.join(".github/workflows")).expect("dir");
+    std::os::unix::fs::symlink("/dev/zero", d.join(".github/workflows/ci.yml")).expect("link");
+    std::fs::create_dir(d.join("tasks.just")).expect("dir");
+    for args in [&["generate"][..], &["generate", "--check"], &["check"]] {
+        let out = cigen_in_bounded(d, args);
+        assert_ne!(out.code, 0, "{args:?}\n{}", out.stderr);
+        for said in [
+            "the gitlab output `.gitlab-ci.yml` is a named pipe (FIFO)",
+            "the github output `.github/workflows/ci.yml` is a device",
+            "the just output `tasks.just` is a directory",
+            "output-not-a-file",
+        ] {
+            assert!(
+                out.stderr.contains(said),
+                "{args:?}: {said}\n{}",
+                out.stderr
+            );
+        }
+        // The explicit path is pointed at where the spec writes it.
+        assert!(
+            out.stderr.contains("cigen.yaml:9:11"),
+            "{args:?}\n{}",
+            out.stderr
+        );
+    }
+    // Nothing was replaced.
+    assert!(std::fs::symlink_metadata(&pipe)
+        .expect("pipe")
+        .file_type()
+        .is_fifo());
+    assert!(d.join("tasks.just").is_dir());
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod matrix_refs;
 mod needs_exist;
 mod never_runs;
 mod node_registry;
+mod nul_bytes;
 mod output_needs;
 mod output_paths;
 mod outputs;
@@ -84,6 +85,7 @@ pub const RULES: &[Rule] = &[
     rule!("needs-exist", needs_exist),
     rule!("cycles", cycles),
     rule!("empty-steps", empty_steps),
+    rule!("nul-bytes", nul_bytes),
     rule!("matrix-refs", matrix_refs),
     rule!("durations", durations),
     rule!("secrets-declared", secrets_declared),

@@ -1,8 +1,9 @@
 //! Rule: every generated file lands on a path of its own inside the repository's work tree:
 //! no two targets write one file (the second would silently replace the first), none writes
 //! into `.git/`, and no directory on the way is a symlink that leads out of the repository
-//! (the write would follow it). `generate` writes exactly these paths, so what passes here
-//! can be written.
+//! (the write would follow it), and none is already taken by something other than a regular
+//! file (reading a FIFO there would wait forever, a link to `/dev/zero` fill the memory).
+//! `generate` writes exactly these paths, so what passes here can be read and written.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -14,9 +15,15 @@ use crate::spec;
 pub(crate) const DUPLICATE_OUTPUT: Code = Code::new("duplicate-output");
 pub(crate) const OUTPUT_IN_GIT: Code = Code::new("output-in-git");
 pub(crate) const OUTPUT_OUTSIDE_REPO: Code = Code::new("output-outside-repo");
+pub(crate) const OUTPUT_NOT_A_FILE: Code = Code::new("output-not-a-file");
 
 /// The codes this rule reports.
-pub(super) const CODES: &[Code] = &[DUPLICATE_OUTPUT, OUTPUT_IN_GIT, OUTPUT_OUTSIDE_REPO];
+pub(super) const CODES: &[Code] = &[
+    DUPLICATE_OUTPUT,
+    OUTPUT_IN_GIT,
+    OUTPUT_OUTSIDE_REPO,
+    OUTPUT_NOT_A_FILE,
+];
 
 /// One target's output: where the spec names it (or the target, for a default path) and the
 /// paths it may write, the defaults being the spec's (`spec/targets.rs`): the just target
@@ -137,6 +144,32 @@ fn escaping_symlink(root: &Path, rel: &str) -> Option<(String, PathBuf)> {
     None
 }
 
+/// What stands at `rel` (inside `root`, links followed) when it is neither missing nor a
+/// regular file: `generate` reads an output before replacing it.
+fn not_a_file(root: &Path, rel: &str) -> Option<&'static str> {
+    let kind = std::fs::metadata(root.join(rel)).ok()?.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
+}
+
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let outputs = outputs(cx);
     for (i, o) in outputs.iter().enumerate() {
@@ -176,6 +209,26 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         format!("the {} target writes `{path}` by default", o.target)
                     })
                     .with_help("point the target's `path` at a directory inside the repository, or replace the symlink with a directory"),
+                );
+            } else if let Some(what) = not_a_file(cx.root, &path) {
+                out.push(
+                    Diagnostic::error(
+                        OUTPUT_NOT_A_FILE,
+                        format!(
+                            "the {} output `{path}` is {what}, not a file cigen can read and replace",
+                            o.target
+                        ),
+                    )
+                    .at(o.at.clone())
+                    .with_label(if o.explicit {
+                        format!("`{path}` is {what}")
+                    } else {
+                        format!("the {} target writes `{path}` by default", o.target)
+                    })
+                    .with_help(format!(
+                        "remove or rename `{path}`, or point `targets.{}.path` elsewhere",
+                        o.target
+                    )),
                 );
             }
             // Each pair once: against the outputs listed before this one.
@@ -247,5 +300,28 @@ mod tests {
         assert!(escaping_symlink(repo.path(), "link/ci.yml").is_none());
         assert!(escaping_symlink(repo.path(), "new/dir/ci.yml").is_none());
         assert!(escaping_symlink(repo.path(), "ci.yml").is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_regular_file_or_nothing_may_stand_at_an_output_path() {
+        let repo = tempfile::tempdir().unwrap();
+        let r = repo.path();
+        std::fs::write(r.join("file.yml"), "x").unwrap();
+        std::fs::create_dir(r.join("dir.yml")).unwrap();
+        std::os::unix::fs::symlink(r.join("file.yml"), r.join("link.yml")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", r.join("zero.yml")).unwrap();
+        std::os::unix::fs::symlink(r.join("gone"), r.join("dangling.yml")).unwrap();
+        let fifo = std::ffi::CString::new(r.join("fifo.yml").into_os_string().into_encoded_bytes())
+            .unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates the node.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        assert_eq!(not_a_file(r, "file.yml"), None);
+        assert_eq!(not_a_file(r, "link.yml"), None);
+        assert_eq!(not_a_file(r, "missing.yml"), None);
+        assert_eq!(not_a_file(r, "dangling.yml"), None);
+        assert_eq!(not_a_file(r, "dir.yml"), Some("a directory"));
+        assert_eq!(not_a_file(r, "zero.yml"), Some("a device"));
+        assert_eq!(not_a_file(r, "fifo.yml"), Some("a named pipe (FIFO)"));
     }
 }
