@@ -30,6 +30,23 @@ pub(crate) fn syntax_diagnostic(text: &str, at: usize, info: &str) -> Diagnostic
             "YAML indentation must use spaces, not tabs",
         );
     }
+    if info.contains("found a tab") {
+        // The scanner names the plain scalar it was reading, which the tab-indented line
+        // below would have continued: point at that tab.
+        if let Some(tab) = indenting_tab(text, at).or_else(|| text[at..].find('\t').map(|i| at + i))
+        {
+            return Diagnostic::error(
+                super::YAML_SYNTAX,
+                "invalid YAML: a tab where YAML expects indentation".to_string(),
+            )
+            .with_span(Span::new(tab, tab + 1))
+            .with_label("a tab")
+            .with_help(format!(
+                "YAML indentation must use spaces, not tabs (the parser noticed while reading the value at line {}: {info})",
+                line_of(text, at)
+            ));
+        }
+    }
     if let Some(open) = unclosed_flow(text, at) {
         let close = if text.as_bytes()[open] == b'[' {
             ']'
@@ -117,6 +134,22 @@ fn key_under_scalar(text: &str, at: usize) -> Option<Diagnostic> {
             "line `{key}:` up with `{parent}:` (a key indented deeper than the line above continues that line's value)"
         )),
     )
+}
+
+/// The first tab in the indentation of a line after the one holding `at` (a tab inside the
+/// value itself is text, not the mistake).
+fn indenting_tab(text: &str, at: usize) -> Option<usize> {
+    let mut start = at + text[at..].find('\n')? + 1;
+    while start < text.len() {
+        let line = &text[start..];
+        let line = &line[..line.find('\n').unwrap_or(line.len())];
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(i) = line[..indent].find('\t') {
+            return Some(start + i);
+        }
+        start += line.len() + 1;
+    }
+    None
 }
 
 fn line_of(text: &str, at: usize) -> usize {
@@ -275,6 +308,22 @@ mod tests {
         let t = "a:\n  b: [x, y\n  c: [z]\nd: 1\n";
         assert_eq!(unclosed_flow(t, t.len()), Some(8));
         assert_eq!(unclosed_flow("run: echo [x\nb: 1\n", 17), None);
+    }
+
+    #[test]
+    fn a_tab_found_after_a_value_is_the_indenting_one() {
+        // The scanner reports the value (`echo a<TAB>b`, at 28); the mistake is the tab that
+        // indents the next line, not the one inside the value.
+        let t = "jobs:\n  t:\n    steps:\n      - run: echo a\tb\n    \ttimeout: 5m\n";
+        let at = t.find("echo").unwrap();
+        let d = syntax_diagnostic(t, at, "while scanning a plain scalar, found a tab");
+        let tab = t.rfind('\t').unwrap();
+        assert_eq!(d.span.map(|s| (s.start, s.end)), Some((tab, tab + 1)));
+        assert!(d.help.unwrap().starts_with("YAML indentation must use spaces"));
+        // Without an indenting tab below, the first tab after the value is the best guess.
+        let t = "a: x\tb\n";
+        let d = syntax_diagnostic(t, 3, "while scanning a plain scalar, found a tab");
+        assert_eq!(d.span.map(|s| s.start), Some(4));
     }
 
     #[test]
