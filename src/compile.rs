@@ -96,7 +96,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// Loads and checks the spec at `path`.
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
-    let bytes = std::fs::read(path).map_err(|error| LoadError::Io {
+    let bytes = read_spec(path).map_err(|error| LoadError::Io {
         path: path.to_path_buf(),
         error,
     })?;
@@ -120,6 +120,27 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     load_text(path, text, root, false).map(|(loaded, _)| loaded)
+}
+
+/// The most a spec file may hold. A 20,000-job spec is 2.4 MB, and the parser refuses more
+/// than 2,000,000 nodes long before this; the bound is for what never ends (`-f /dev/zero`,
+/// a pipe that keeps writing), which would otherwise take all the memory before failing.
+const MAX_SPEC_BYTES: u64 = 64 << 20;
+
+/// The spec's bytes, at most [`MAX_SPEC_BYTES`] of them.
+pub(crate) fn read_spec(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB, the most a spec may be",
+            MAX_SPEC_BYTES >> 20
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Loads and checks spec text; `path` names it in messages, `root` is its directory.

@@ -319,6 +319,77 @@ fn an_output_path_that_is_not_a_regular_file_is_refused_not_read() {
     assert!(d.join("tasks.just").is_dir());
 }
 
+/// The record of the last `generate` (`generate --check`'s fast path) hashes the outputs
+/// without opening a named pipe put where one was: the check ends and says what is there.
+#[cfg(unix)]
+#[test]
+fn a_pipe_in_place_of_a_recorded_output_ends_the_check_with_the_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("cigen.yaml"), SPEC).expect("spec");
+    expect(cigen_in_bounded(d, &["generate"]), 0);
+    expect(cigen_in_bounded(d, &["generate", "--check"]), 0);
+    std::fs::remove_file(d.join(".gitlab-ci.yml")).expect("remove");
+    let made = std::process::Command::new("mkfifo")
+        .arg(d.join(".gitlab-ci.yml"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let out = cigen_in_bounded(d, &["generate", "--check"]);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr
+            .contains("`.gitlab-ci.yml` is a named pipe (FIFO)"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A spec read from a pipe is read once: the record's fast path leaves it alone (it used to
+/// read the pipe first, and the spec then loaded empty), and a spec that never ends
+/// (`/dev/zero`) is refused at a bound instead of taking all the memory.
+#[cfg(unix)]
+#[test]
+fn a_spec_from_a_pipe_is_read_once_and_an_endless_one_is_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::write(d.join("spec.yaml"), SPEC).expect("spec");
+    // No record is kept (`.cigen` is a file), so every check loads the spec: the case where
+    // reading the pipe for the record left nothing to load.
+    std::fs::write(d.join(".cigen"), "").expect("no record");
+    let pipe = d.join("spec.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    // Each run reads the pipe once; a writer per run feeds it.
+    let feed = || {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg("cat spec.yaml > spec.pipe")
+            .current_dir(d)
+            .spawn()
+            .expect("writer")
+    };
+    let mut writer = feed();
+    expect(cigen_in_bounded(d, &["generate", "-f", "spec.pipe"]), 0);
+    writer.wait().expect("writer");
+    let mut writer = feed();
+    let out = cigen_in_bounded(d, &["generate", "--check", "-f", "spec.pipe"]);
+    writer.wait().expect("writer");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("empty"), "{}", out.stderr);
+    let out = cigen_in_bounded(d, &["check", "-f", "/dev/zero"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("cannot read /dev/zero: larger than 64 MiB, the most a spec may be"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn writes_ci_just_next_to_a_hand_written_justfile() {
     let t = Test::new()

@@ -144,7 +144,7 @@ fn jobs(words: &[OsString]) -> Option<Jobs> {
                 .collect(),
         });
     }
-    let text = std::fs::read_to_string(&path).ok()?;
+    let text = String::from_utf8(crate::compile::read_spec(&path).ok()?).ok()?;
     let file = crate::source::SourceFile::new(&path, text);
     let tree = crate::source::parse(&file).root?;
     let names = match &tree.get("jobs")?.kind {

@@ -53,7 +53,12 @@ fn target_names(args: &GenerateArgs) -> Vec<String> {
 /// `generate --check` without compiling, when the record of the last verified state still
 /// holds (see `generate::record`): `None` when it does not, and the full check must run.
 pub fn check_recorded(spec_path: &std::path::Path, args: &GenerateArgs) -> Option<Outcome> {
-    let bytes = std::fs::read(spec_path).ok()?;
+    // Only a spec in a regular file can be read twice: a pipe (`-f <(...)`) read here would
+    // be empty when the spec is loaded.
+    if !std::fs::metadata(spec_path).ok()?.is_file() {
+        return None;
+    }
+    let bytes = crate::compile::read_spec(spec_path).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let state = State::still_holds(spec_path, text, &target_names(args))?;

@@ -319,7 +319,10 @@ mod tests {
         let d = syntax_diagnostic(t, at, "while scanning a plain scalar, found a tab");
         let tab = t.rfind('\t').unwrap();
         assert_eq!(d.span.map(|s| (s.start, s.end)), Some((tab, tab + 1)));
-        assert!(d.help.unwrap().starts_with("YAML indentation must use spaces"));
+        assert!(d
+            .help
+            .unwrap()
+            .starts_with("YAML indentation must use spaces"));
         // Without an indenting tab below, the first tab after the value is the best guess.
         let t = "a: x\tb\n";
         let d = syntax_diagnostic(t, 3, "while scanning a plain scalar, found a tab");
