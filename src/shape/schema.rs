@@ -21,6 +21,7 @@ pub fn schema() -> &'static Json {
     }
 }
 
+#[cfg_attr(not(any(debug_assertions, test)), allow(dead_code))]
 fn generated() -> serde_json::Value {
     let schema = schemars::generate::SchemaSettings::draft07()
         .into_generator()
@@ -31,8 +32,18 @@ fn generated() -> serde_json::Value {
 }
 
 /// The schema as committed in `schema/cigen.schema.json`: pretty JSON with a trailing newline.
+///
+/// Release builds print the committed file, as their shape walk follows it (`schema`), so
+/// the schema generator (schemars and a `JsonSchema` impl per spec type, about 0.4 MB of
+/// code) is not linked into them; debug builds generate it, and the tests above and the
+/// `schema` CLI test keep the two equal.
 pub fn schema_text() -> String {
-    serde_json::to_string_pretty(&generated()).unwrap_or_default() + "\n"
+    #[cfg(not(debug_assertions))]
+    return include_str!("../../schema/cigen.schema.json").to_string();
+    #[cfg(debug_assertions)]
+    {
+        serde_json::to_string_pretty(&generated()).unwrap_or_default() + "\n"
+    }
 }
 
 #[cfg(test)]
