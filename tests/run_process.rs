@@ -286,3 +286,51 @@ fn finished_steps_leave_no_zombies_behind() {
         Vec::<i32>::new()
     );
 }
+
+/// The watchdog (`cigen __cigen-watchdog RUN GRACE_MS`, started by every run): end-of-file
+/// on its stdin without `done` stops the run's tagged processes; `done` leaves them, and
+/// another run's processes are never touched.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_watchdog_stops_a_run_whose_cigen_is_gone() {
+    use std::io::Write;
+    let tagged = |tag: &str| {
+        std::process::Command::new("sleep")
+            .arg("30")
+            .env("CIGEN_RUN_TAG", tag)
+            .spawn()
+            .expect("sleep")
+    };
+    let watchdog = |run: &str, said: &str| {
+        let mut w = scrubbed(cigen_bin())
+            .args(["__cigen-watchdog", run, "100"])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("watchdog");
+        w.stdin
+            .take()
+            .expect("stdin")
+            .write_all(said.as_bytes())
+            .expect("write");
+        // The pipe closes here: end-of-file.
+        let status = w.wait().expect("wait");
+        assert!(status.success(), "{run} {said:?}: {status}");
+    };
+    let mut gone = tagged("wdrun1.1");
+    let mut other = tagged("wdrun2.1");
+    watchdog("wdrun1", "");
+    // Reaped here (the watchdog only signals): it died of SIGTERM.
+    let status = gone.wait().expect("wait");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(libc::SIGTERM)
+    );
+    // A clean exit leaves the run's processes, and wdrun1's end never touched wdrun2's.
+    watchdog("wdrun2", "done\n");
+    assert!(
+        other.try_wait().expect("try_wait").is_none(),
+        "wdrun2 was stopped"
+    );
+    other.kill().expect("kill");
+    other.wait().expect("wait");
+}
