@@ -73,10 +73,49 @@ pub(super) fn unknown_key_help(path: &YamlPath, key: &str, value: &Node) -> Opti
     Some(help)
 }
 
-/// Help for a value of the wrong type, when it is GitHub's way of writing it.
+/// A service as cigen writes it for an image reference (`postgres:16`, `bitnami/redis`):
+/// named after the image, without registry, path or tag.
+fn service_entry(image: &str) -> String {
+    let base = image.rsplit('/').next().unwrap_or(image);
+    let name = base.split([':', '@']).next().unwrap_or(base);
+    let name = if name.is_empty() { "db" } else { name };
+    format!("{name}: {{ image: \"{image}\" }}")
+}
+
+/// Help for a value of the wrong type, when it is another CI system's way of writing it
+/// (GitHub's `runs-on`, GitLab's and Compose's services as bare images).
 pub(super) fn type_help(path: &YamlPath, field: Option<&str>, node: &Node) -> Option<String> {
+    use PathSegment::Key;
+    // `services: { db: postgres:16 }`: the image alone where cigen wants the service's keys.
+    if let ([Key(j), Key(_), Key(s), Key(name)], Some(image)) = (path.0.as_slice(), node.as_str()) {
+        if j == "jobs" && s == "services" {
+            return Some(format!(
+                "a service is a mapping with its `image:` (and `env:`, `ports:` ...), e.g. `{name}: {{ image: \"{image}\" }}`"
+            ));
+        }
+    }
     let parent = YamlPath(path.0[..path.0.len().checked_sub(1)?].to_vec());
     match (place(&parent), field?) {
+        (Place::Job(_), "services") => {
+            // GitLab's (and Compose's) list of images: name each service.
+            let entries: Vec<String> = match &node.kind {
+                NodeKind::Seq(items) => items
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .map(service_entry)
+                    .collect(),
+                NodeKind::Scalar { .. } => node.as_str().map(service_entry).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            let example = if entries.is_empty() {
+                service_entry("postgres:16")
+            } else {
+                entries.join(", ")
+            };
+            Some(format!(
+                "services are named, each with its `image:`: `services: {{ {example} }}`"
+            ))
+        }
         (Place::Job(_), "runs-on") => {
             let labels = quoted_items(node);
             let value = match labels.len() {
