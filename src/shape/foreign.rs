@@ -96,7 +96,24 @@ pub(super) fn type_help(path: &YamlPath, field: Option<&str>, node: &Node) -> Op
     }
     let parent = YamlPath(path.0[..path.0.len().checked_sub(1)?].to_vec());
     match (place(&parent), field?) {
-        (Place::Job(_), "services") => {
+        (Place::Job(_), "cache") if !matches!(node.kind, NodeKind::Map(_)) && !node.is_null() => {
+            // GitLab's `cache: { paths: [...] }` without its key, or the paths alone.
+            let paths = quoted_items(node);
+            let paths = if paths.is_empty() {
+                "node_modules".to_string()
+            } else {
+                paths.join(", ")
+            };
+            let files = if paths.contains("node_modules") {
+                "package-lock.json"
+            } else {
+                "<the lockfile>"
+            };
+            Some(format!(
+                "a cache names its `paths:` and the `files:` whose content keys it: `cache: {{ paths: [{paths}], files: [{files}] }}`"
+            ))
+        }
+        (Place::Job(_), "services") if !node.is_null() => {
             // GitLab's (and Compose's) list of images: name each service.
             let entries: Vec<String> = match &node.kind {
                 NodeKind::Seq(items) => items
