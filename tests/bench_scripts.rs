@@ -10,7 +10,11 @@ use crate::test::{cigen_bin, repo_root, scrubbed};
 
 pub(crate) fn quick(script: &str, path: Option<std::ffi::OsString>) -> String {
     let mut cmd = scrubbed(repo_root().join("scripts").join(script));
-    cmd.arg("--quick").env("CIGEN", cigen_bin());
+    // The binary under test stands in for the static one too: a smoke run checks rows, not
+    // figures.
+    cmd.arg("--quick")
+        .env("CIGEN", cigen_bin())
+        .env("CIGEN_STATIC", cigen_bin());
     if let Some(p) = path {
         cmd.env("PATH", p);
     }
@@ -37,7 +41,11 @@ fn bench_changes_quick_mode_runs_every_case() {
     let out = quick("bench-changes", None);
     for changed in ["20", "200"] {
         let r = rows(&out, changed);
-        assert_eq!(r.len(), 2, "local and CI rows for {changed} files:\n{out}");
+        assert_eq!(
+            r.len(),
+            3,
+            "local, CI and CI-static rows for {changed} files:\n{out}"
+        );
         for line in r {
             assert_eq!(line.split_whitespace().count(), 8, "{line}");
         }
