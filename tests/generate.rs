@@ -239,6 +239,16 @@ fn refuses_to_overwrite_a_hand_written_file_unless_forced() {
     );
 }
 
+/// Makes a named pipe at `path`.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
 /// Runs cigen in `dir`, failing the test (instead of hanging it) when cigen has not ended
 /// after 30 seconds.
 #[cfg(unix)]
@@ -281,11 +291,7 @@ fn an_output_path_that_is_not_a_regular_file_is_refused_not_read() {
     )
     .expect("spec");
     let pipe = d.join(".gitlab-ci.yml");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&pipe)
-        .status()
-        .expect("mkfifo");
-    assert!(status.success());
+    mkfifo(&pipe);
     std::fs::create_dir_all(d.join(".github/workflows")).expect("dir");
     std::os::unix::fs::symlink("/dev/zero", d.join(".github/workflows/ci.yml")).expect("link");
     std::fs::create_dir(d.join("tasks.just")).expect("dir");
@@ -330,11 +336,7 @@ fn a_pipe_in_place_of_a_recorded_output_ends_the_check_with_the_reason() {
     expect(cigen_in_bounded(d, &["generate"]), 0);
     expect(cigen_in_bounded(d, &["generate", "--check"]), 0);
     std::fs::remove_file(d.join(".gitlab-ci.yml")).expect("remove");
-    let made = std::process::Command::new("mkfifo")
-        .arg(d.join(".gitlab-ci.yml"))
-        .status()
-        .expect("mkfifo");
-    assert!(made.success());
+    mkfifo(&d.join(".gitlab-ci.yml"));
     let out = cigen_in_bounded(d, &["generate", "--check"]);
     assert_ne!(out.code, 0);
     assert!(
@@ -357,12 +359,7 @@ fn a_spec_from_a_pipe_is_read_once_and_an_endless_one_is_bounded() {
     // No record is kept (`.cigen` is a file), so every check loads the spec: the case where
     // reading the pipe for the record left nothing to load.
     std::fs::write(d.join(".cigen"), "").expect("no record");
-    let pipe = d.join("spec.pipe");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&pipe)
-        .status()
-        .expect("mkfifo");
-    assert!(made.success());
+    mkfifo(&d.join("spec.pipe"));
     // Each run reads the pipe once; a writer per run feeds it.
     let feed = || {
         std::process::Command::new("sh")
