@@ -603,3 +603,80 @@ fn gitlab_never_rules_and_unequal_tests_become_when_not() {
     );
     assert_eq!(cigen(t.path(), &["check"]).code, 0);
 }
+
+/// Variables the spec refuses in `env:` (`CI`, the loader's, another provider's prefix) were
+/// carried into `env:`, so the import stopped at "the imported spec does not load". They are
+/// set by `export` lines in the steps now, as the refusal's help says, with a note; a name no
+/// shell can read is left out.
+#[test]
+fn refused_env_variables_become_exports_in_the_steps() {
+    let t = Test::new().file(
+        ".github/workflows/ci.yml",
+        r#"on: [push]
+env:
+  GITHUB_SHA_SHORT: abc1234
+jobs:
+  test:
+    runs-on: ubuntu-24.04
+    env:
+      my-var: x
+    steps:
+      - run: echo "ci=$CI short=$GITHUB_SHA_SHORT"
+        env:
+          CI: true
+"#,
+    );
+    let report = import(&t, &["test: env"], &[]);
+    let mut notes = items(&report, "note");
+    notes.retain(|n| n.ends_with(": env"));
+    assert_eq!(notes, ["test: env", "test: env"]);
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    assert!(spec.contains("export CI='true'"), "{spec}");
+    assert!(spec.contains("export GITHUB_SHA_SHORT='abc1234'"), "{spec}");
+    assert!(!spec.contains("my-var:"), "{spec}");
+    assert_eq!(cigen(t.path(), &["check"]).code, 0);
+    // The steps see the values, as under GitHub.
+    let out = Test::new()
+        .in_dir(t.path())
+        .args(["run", "test"])
+        .expect_code(0);
+    assert!(
+        out.stdout.contains("ci=true short=abc1234"),
+        "{}",
+        out.stdout
+    );
+
+    let t = Test::new().file(
+        ".gitlab-ci.yml",
+        r#"variables:
+  NODE_OPTIONS: "--max-old-space-size=4096"
+test:
+  variables:
+    LD_LIBRARY_PATH: "$HOME/lib"
+    DYLD_RAW: { value: "$HOME", expand: false }
+  script:
+    - echo "node=$NODE_OPTIONS ld=$LD_LIBRARY_PATH raw=$DYLD_RAW"
+"#,
+    );
+    import(&t, &[], &[]);
+    let spec = std::fs::read_to_string(t.path().join("cigen.yaml")).expect("spec");
+    assert!(
+        spec.contains("export NODE_OPTIONS=\"--max-old-space-size=4096\""),
+        "{spec}"
+    );
+    assert_eq!(cigen(t.path(), &["check"]).code, 0);
+    let home = t.path().to_str().expect("utf-8 path").to_string();
+    let out = Test::new()
+        .in_dir(t.path())
+        .env("HOME", &home)
+        .args(["run", "test"])
+        .expect_code(0);
+    // `expand: false` keeps `$HOME` literal, as GitLab does.
+    assert!(
+        out.stdout.contains(&format!(
+            "node=--max-old-space-size=4096 ld={home}/lib raw=$HOME"
+        )),
+        "{}",
+        out.stdout
+    );
+}

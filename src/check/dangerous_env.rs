@@ -42,6 +42,26 @@ const RESERVED_PREFIXES: &[(&str, &str)] = &[
     ("DYLD_", "the macOS loader"),
 ];
 
+/// Why a spec may not set the variable `name` in an `env:` (a valid name; `None`: it may).
+/// `import` asks too, and sets such a variable in the steps instead.
+pub(crate) enum Refused {
+    Dangerous,
+    Reserved {
+        prefix: &'static str,
+        owner: &'static str,
+    },
+}
+
+pub(crate) fn refused(name: &str) -> Option<Refused> {
+    if DANGEROUS.contains(&name) {
+        return Some(Refused::Dangerous);
+    }
+    RESERVED_PREFIXES
+        .iter()
+        .find(|(pre, _)| name.starts_with(pre))
+        .map(|&(prefix, owner)| Refused::Reserved { prefix, owner })
+}
+
 pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for (env, path) in env_maps(cx.spec) {
         for name in env.keys() {
@@ -55,22 +75,16 @@ pub fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .at_key(p)
                     .with_help("use letters, digits and `_`, not starting with a digit"),
                 );
-            } else if DANGEROUS.contains(&name.as_str()) {
-                out.push(
-                    Diagnostic::error(DANGEROUS_ENV, format!("setting `{name}` is refused"))
+            } else if let Some(why) = refused(name) {
+                out.push(match why {
+                    Refused::Dangerous => Diagnostic::error(DANGEROUS_ENV, format!("setting `{name}` is refused"))
                         .at_key(p)
                         .with_label("changes how every later process starts")
                         .with_help(format!("`{name}` can run code in or reconfigure every step and the CI runner; do this inside a step instead")),
-                );
-            } else if let Some((prefix, owner)) = RESERVED_PREFIXES
-                .iter()
-                .find(|(pre, _)| name.starts_with(pre))
-            {
-                out.push(
-                    Diagnostic::error(DANGEROUS_ENV, format!("`{name}` uses the `{prefix}` prefix reserved for {owner}"))
+                    Refused::Reserved { prefix, owner } => Diagnostic::error(DANGEROUS_ENV, format!("`{name}` uses the `{prefix}` prefix reserved for {owner}"))
                         .at_key(p)
                         .with_help("choose another name; overriding these variables breaks the runner or cigen"),
-                );
+                });
             } else if name.starts_with("MATRIX_") {
                 out.push(
                     Diagnostic::warning(

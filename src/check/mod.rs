@@ -6,7 +6,7 @@ mod cigen_versions;
 mod concurrency;
 mod cron;
 mod cycles;
-mod dangerous_env;
+pub(crate) mod dangerous_env;
 mod durations;
 mod empty_steps;
 mod env_references;

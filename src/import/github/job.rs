@@ -12,6 +12,8 @@ use super::condition::{self, Condition, Status};
 use super::job_keys::{concurrency, environment, permissions};
 use super::model::{self, scalar_text, string_list};
 use super::runners::runs_on;
+use crate::check::dangerous_env::{refused, Refused};
+use crate::check::is_env_name;
 use crate::import::events::EventSet;
 use crate::import::expr::{self, Found, Scope};
 use crate::import::report::{Kind, Report};
@@ -313,7 +315,15 @@ pub(crate) fn convert(
     // Env: the workflow's, then the job's own; values with expressions become `export` lines.
     let mut exports = Vec::new();
     for (k, v) in workflow.env.iter().chain(j.env.iter()) {
-        env_entry(cx, &mut c.job.env, &mut exports, &mut c.job.secrets, k, v);
+        env_entry(
+            cx,
+            "env",
+            &mut c.job.env,
+            &mut exports,
+            &mut c.job.secrets,
+            k,
+            v,
+        );
     }
     super::steps::convert(cx, &mut c, j, raw, &exports);
     let setup_caches: Vec<spec::SetupCache> = c.tools.iter().filter_map(|t| t.cache).collect();
@@ -345,8 +355,10 @@ pub(crate) fn convert(
 /// One env entry: `${{ secrets.X }}` as `X` is just the secret; other values become env
 /// values for cigen's own expansion (`$` doubled, expressions as `${NAME}`), and a value with
 /// an expression that has no variable an `export` line before each command.
+/// `at` is where the env map is, for the report (`env`, `steps[2].env`).
 pub(crate) fn env_entry(
     cx: &mut JobCx<'_>,
+    at: &str,
     env: &mut IndexMap<String, EnvValue>,
     exports: &mut Vec<String>,
     secrets: &mut Vec<spec::Secret>,
@@ -356,6 +368,34 @@ pub(crate) fn env_entry(
     let Some(t) = scalar_text(v) else { return };
     if expr::whole(&t) == Some(&format!("secrets.{k}")) {
         crate::import::add_secret(secrets, k);
+        return;
+    }
+    if !is_env_name(k) {
+        cx.add(
+            Kind::Lost,
+            "env",
+            &format!("{at}.{k}"),
+            format!(
+                "`{k}` is not a variable name a shell can read (letters, digits and `_`): left out"
+            ),
+        );
+        return;
+    }
+    // A variable the spec refuses in `env:` (`CI`, `LD_PRELOAD`, a provider's prefix) is set
+    // the way the refusal says: inside the steps.
+    if let Some(why) = refused(k) {
+        let word = expr::shell_word(&t, &cx.scope, &mut cx.found);
+        exports.push(format!("export {k}={word}"));
+        let why = match why {
+            Refused::Dangerous => "it reconfigures every process".to_string(),
+            Refused::Reserved { owner, .. } => format!("its prefix belongs to {owner}"),
+        };
+        cx.add(
+            Kind::Note,
+            "env",
+            &format!("{at}.{k}"),
+            format!("`{k}` is set by an `export` line before each command: the spec refuses it in `env:` ({why})"),
+        );
         return;
     }
     match expr::env_value(&t, &cx.scope, &mut cx.found) {

@@ -165,9 +165,11 @@ fn run_step(
         ..Step::default()
     };
     let mut step_exports = exports.to_vec();
+    let env_at = format!("{at}.env");
     for (k, v) in &s.env {
         env_entry(
             cx,
+            &env_at,
             &mut step.env,
             &mut step_exports,
             &mut c.job.secrets,

@@ -11,6 +11,7 @@ use super::{
     duration, matrix, model, references, rules, scalar, secret_like, services, stateful, variable,
     FILE,
 };
+use crate::check::dangerous_env::{refused, Refused};
 use crate::import::events::EventSet;
 use crate::import::report::Kind;
 use crate::import::typed;
@@ -112,16 +113,34 @@ pub(super) fn convert(
         } else {
             matrix_refs(&val, &matrix_vars)
         };
-        if spec::check_references(&value).is_ok() {
+        let refused = refused(k);
+        if spec::check_references(&value).is_ok() && refused.is_none() {
             job.env.insert(k.clone(), EnvValue::Plain(Scalar(value)));
         } else {
             // Shell syntax (`${X:-default}`): GitLab leaves it to the shell, so does cigen.
-            exports.push(format!(
-                "export {k}=\"{}\"",
-                val.replace('\\', "\\\\")
-                    .replace('"', "\\\"")
-                    .replace('`', "\\`")
-            ));
+            // A variable the spec refuses in `env:` (`LD_LIBRARY_PATH`, `NODE_OPTIONS`, another
+            // provider's prefix) is set the way the refusal says: inside the steps.
+            let mut text = val
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('`', "\\`");
+            if !expand {
+                text = text.replace('$', "\\$");
+            }
+            exports.push(format!("export {k}=\"{text}\""));
+            if let Some(why) = refused {
+                let why = match why {
+                    Refused::Dangerous => "it reconfigures every process".to_string(),
+                    Refused::Reserved { owner, .. } => format!("its prefix belongs to {owner}"),
+                };
+                draft.report.add(
+                    Kind::Note,
+                    Some(name),
+                    "env",
+                    origin.clone(),
+                    format!("`{k}` is set by an `export` line before each command: the spec refuses it in `env:` ({why})"),
+                );
+            }
         }
     }
 
