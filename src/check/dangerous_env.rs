@@ -52,6 +52,16 @@ pub(crate) enum Refused {
     },
 }
 
+impl Refused {
+    /// Why, in a few words (`import`'s note).
+    pub(crate) fn reason(&self) -> String {
+        match self {
+            Refused::Dangerous => "it reconfigures every process".to_string(),
+            Refused::Reserved { owner, .. } => format!("its prefix belongs to {owner}"),
+        }
+    }
+}
+
 pub(crate) fn refused(name: &str) -> Option<Refused> {
     if DANGEROUS.contains(&name) {
         return Some(Refused::Dangerous);

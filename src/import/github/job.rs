@@ -12,7 +12,7 @@ use super::condition::{self, Condition, Status};
 use super::job_keys::{concurrency, environment, permissions};
 use super::model::{self, scalar_text, string_list};
 use super::runners::runs_on;
-use crate::check::dangerous_env::{refused, Refused};
+use crate::check::dangerous_env::refused;
 use crate::check::is_env_name;
 use crate::import::events::EventSet;
 use crate::import::expr::{self, Found, Scope};
@@ -386,10 +386,7 @@ pub(crate) fn env_entry(
     if let Some(why) = refused(k) {
         let word = expr::shell_word(&t, &cx.scope, &mut cx.found);
         exports.push(format!("export {k}={word}"));
-        let why = match why {
-            Refused::Dangerous => "it reconfigures every process".to_string(),
-            Refused::Reserved { owner, .. } => format!("its prefix belongs to {owner}"),
-        };
+        let why = why.reason();
         cx.add(
             Kind::Note,
             "env",

@@ -11,7 +11,7 @@ use super::{
     duration, matrix, model, references, rules, scalar, secret_like, services, stateful, variable,
     FILE,
 };
-use crate::check::dangerous_env::{refused, Refused};
+use crate::check::dangerous_env::refused;
 use crate::import::events::EventSet;
 use crate::import::report::Kind;
 use crate::import::typed;
@@ -129,10 +129,7 @@ pub(super) fn convert(
             }
             exports.push(format!("export {k}=\"{text}\""));
             if let Some(why) = refused {
-                let why = match why {
-                    Refused::Dangerous => "it reconfigures every process".to_string(),
-                    Refused::Reserved { owner, .. } => format!("its prefix belongs to {owner}"),
-                };
+                let why = why.reason();
                 draft.report.add(
                     Kind::Note,
                     Some(name),
