@@ -113,8 +113,8 @@ pub(super) fn convert(
         } else {
             matrix_refs(&val, &matrix_vars)
         };
-        let refused = refused(k);
-        if spec::check_references(&value).is_ok() && refused.is_none() {
+        let refusal = refused(k);
+        if spec::check_references(&value).is_ok() && refusal.is_none() {
             job.env.insert(k.clone(), EnvValue::Plain(Scalar(value)));
         } else {
             // Shell syntax (`${X:-default}`): GitLab leaves it to the shell, so does cigen.
@@ -128,7 +128,7 @@ pub(super) fn convert(
                 text = text.replace('$', "\\$");
             }
             exports.push(format!("export {k}=\"{text}\""));
-            if let Some(why) = refused {
+            if let Some(why) = refusal {
                 let why = why.reason();
                 draft.report.add(
                     Kind::Note,
