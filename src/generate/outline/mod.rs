@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+mod lines;
 #[cfg(test)]
 mod oracle;
 mod reader;

@@ -17,15 +17,33 @@ use std::rc::Rc;
 use saphyr_parser::{Event, Parser, ScalarStyle, StrInput, Tag};
 use xxhash_rust::xxh3::{xxh3_128_with_seed, Xxh3};
 
+use super::lines::Lines;
 use super::Entries;
 
 /// Reads the one document of `text` with `doc` (given its top node; an empty stream is a
 /// null document), and checks that nothing follows it.
+///
+/// The text is read first line by line (`lines.rs`); where that reader gives up, or `doc`
+/// finds anything wrong, it is read again with saphyr, whose reading is the one that counts.
 pub(super) fn read<'t, T>(
     text: &'t str,
-    doc: impl FnOnce(&mut Reader<'t>, Node<'t>) -> Result<T, String>,
+    doc: impl Fn(&mut Reader<'t>, Node<'t>) -> Result<T, String>,
 ) -> Result<T, String> {
-    let mut r = Reader::new(text);
+    if let Some(lines) = Lines::new(text) {
+        if let Ok(out) = read_from(Reader::new(Source::Lines(lines)), &doc) {
+            return Ok(out);
+        }
+    }
+    read_from(
+        Reader::new(Source::Saphyr(Box::new(Parser::new_from_str(text)))),
+        &doc,
+    )
+}
+
+fn read_from<'t, T>(
+    mut r: Reader<'t>,
+    doc: &impl Fn(&mut Reader<'t>, Node<'t>) -> Result<T, String>,
+) -> Result<T, String> {
     let top = r.next()?;
     let out = doc(&mut r, top)?;
     match r.next()? {
@@ -59,8 +77,15 @@ const MAX_DEPTH: usize = 128;
 const MAX_REPLAYED: usize = 1_000_000;
 
 /// saphyr's events of one document, with aliases replaced by the events of their anchor.
+/// Where the events come from.
+enum Source<'t> {
+    Lines(Lines<'t>),
+    // Boxed: saphyr's parser is large and made only where the line reader gave up.
+    Saphyr(Box<Parser<'t, StrInput<'t>>>),
+}
+
 pub(super) struct Reader<'t> {
-    parser: Parser<'t, StrInput<'t>>,
+    source: Source<'t>,
     /// The events of every anchored node read so far, by anchor id.
     anchors: HashMap<usize, Rc<[Event<'t>]>>,
     /// Anchored nodes being read: anchor id, their events so far, the depth they started at.
@@ -76,9 +101,9 @@ pub(super) struct Reader<'t> {
 }
 
 impl<'t> Reader<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(source: Source<'t>) -> Self {
         Reader {
-            parser: Parser::new_from_str(text),
+            source,
             anchors: HashMap::new(),
             recording: Vec::new(),
             replay: Vec::new(),
@@ -102,10 +127,15 @@ impl<'t> Reader<'t> {
             }
             self.replay.pop();
         }
-        let e = match self.parser.next_event() {
-            Some(Ok((e, _))) => e,
-            Some(Err(e)) => return Err(invalid(e)),
-            None => Event::StreamEnd,
+        let e = match &mut self.source {
+            Source::Lines(lines) => lines
+                .next_event()
+                .map_err(|_| "outside what the line reader reads".to_string())?,
+            Source::Saphyr(parser) => match parser.next_event() {
+                Some(Ok((e, _))) => e,
+                Some(Err(e)) => return Err(invalid(e)),
+                None => Event::StreamEnd,
+            },
         };
         self.record(&e);
         Ok(e)
