@@ -81,13 +81,17 @@ pub(super) fn render(
     root: &Path,
 ) -> Result<String, GenerateError> {
     let wf = workflow(p, t)?;
-    templates::render(
+    let out = templates::render(
         Dialect::Github,
         "github.yml.j2",
         t.template.as_deref(),
         root,
         &wf,
-    )
+    );
+    // Kept, as the template's value tree is (`templates::render`): freeing a big workflow's
+    // context string by string delays the end of the check.
+    std::mem::forget(wf);
+    out
 }
 
 fn workflow(p: &Pipeline, t: &WorkflowOutput) -> Result<Workflow, GenerateError> {

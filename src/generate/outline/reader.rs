@@ -484,6 +484,25 @@ fn resolve<'v>(value: &'v str, plain: bool, tag: Option<&Tag>) -> (u8, Cow<'v, [
     {
         return text;
     }
+    // The words and numbers generated outputs are full of (`fail-fast: true`,
+    // `timeout-minutes: 60`), as serde_yaml reads them, without starting a parser for each.
+    if tag.is_none() {
+        match value {
+            "true" | "True" | "TRUE" => return (b'b', Cow::Owned(vec![1])),
+            "false" | "False" | "FALSE" => return (b'b', Cow::Owned(vec![0])),
+            "" | "~" | "null" | "Null" | "NULL" => return (b'n', Cow::Borrowed(&[])),
+            _ => {}
+        }
+        let digits = value.as_bytes();
+        if (1..=18).contains(&digits.len())
+            && digits.iter().all(u8::is_ascii_digit)
+            && (digits.len() == 1 || digits[0] != b'0')
+        {
+            if let Ok(u) = value.parse::<u64>() {
+                return (b'u', Cow::Owned(u.to_le_bytes().to_vec()));
+            }
+        }
+    }
     // The rest is read by serde_yaml itself, so both readers agree on what a number is.
     match serde_yaml::from_str::<serde_yaml::Value>(value) {
         Ok(serde_yaml::Value::Null) => (b'n', Cow::Borrowed(&[])),
