@@ -90,14 +90,23 @@ fn quoted(s: &str) -> String {
     // A GitHub expression with string literals (`hashFiles('uv.lock')`) stays double-quoted:
     // single-quoted YAML would double its quotes, and tools that read expressions from the
     // raw text (zizmor) could no longer parse it.
-    let expression_literals = s.contains("${{") && s.contains('\'');
+    let expression_literals = s.contains('\'') && s.contains("${{");
     if !s.is_empty()
         && !expression_literals
         && s.chars().all(|c| (' '..='~').contains(&c))
         && !s.starts_with(' ')
         && !s.ends_with(' ')
     {
-        return format!("'{}'", s.replace('\'', "''"));
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('\'');
+        for part in s.split_inclusive('\'') {
+            out.push_str(part);
+            if part.ends_with('\'') {
+                out.push('\'');
+            }
+        }
+        out.push('\'');
+        return out;
     }
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -124,7 +133,9 @@ pub(crate) fn github_text(s: &str) -> String {
 
 /// [`github_text`], borrowing `s` when it holds no `${{`.
 pub(crate) fn github_text_cow(s: &str) -> Cow<'_, str> {
-    if s.contains("${{") {
+    // Most values hold no `$` at all: memchr says so before a substring search is set up
+    // (the formatter asks this of every value a template prints).
+    if memchr::memchr(b'$', s.as_bytes()).is_some() && s.contains("${{") {
         Cow::Owned(s.replace("${{", "${{ '${{' }}"))
     } else {
         Cow::Borrowed(s)
