@@ -76,7 +76,6 @@ const MAX_DEPTH: usize = 128;
 /// template's anchors a few; a document of nested aliases ("billion laughs") is refused.
 const MAX_REPLAYED: usize = 1_000_000;
 
-/// saphyr's events of one document, with aliases replaced by the events of their anchor.
 /// Where the events come from.
 enum Source<'t> {
     Lines(Lines<'t>),
@@ -84,6 +83,8 @@ enum Source<'t> {
     Saphyr(Box<Parser<'t, StrInput<'t>>>),
 }
 
+/// saphyr's events of one document (or the line reader's, the same where it reads), with
+/// aliases replaced by the events of their anchor.
 pub(super) struct Reader<'t> {
     source: Source<'t>,
     /// The events of every anchored node read so far, by anchor id.
