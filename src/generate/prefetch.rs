@@ -10,14 +10,22 @@
 //! CPU, never a wrong answer.
 
 use std::path::Path;
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 use super::{Backend, Outline, BACKENDS, MARKER_PREFIX};
 use crate::model::TargetKind;
 
-/// A committed file being parsed on a thread of its own.
-pub(crate) type Read = (Arc<String>, JoinHandle<Result<Outline, String>>);
+/// A committed file being parsed, and where what was read arrives (nothing arrives when the
+/// reading thread was lost: the file is then read where it is needed).
+pub(crate) type Read = (Arc<String>, Receiver<Result<Outline, String>>);
+
+/// A file to parse and where to send what was read.
+type Job = (
+    &'static dyn Backend,
+    Arc<String>,
+    Sender<Result<Outline, String>>,
+);
 
 /// The reads started before the spec was loaded.
 #[derive(Default)]
@@ -33,14 +41,37 @@ impl Prefetch {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let reads = BACKENDS
+        let mut reads = Vec::new();
+        let mut jobs: Vec<Job> = Vec::new();
+        for &b in BACKENDS
             .iter()
             .filter(|b| only.is_empty() || only.contains(&b.kind()))
-            .filter_map(|&b| {
-                let rel = b.default_path()?;
-                Some((b.kind(), rel, read(b, root, rel)?))
-            })
-            .collect();
+        {
+            let Some(rel) = b.default_path() else {
+                continue;
+            };
+            let Some(text) = generated(root, rel) else {
+                continue;
+            };
+            let (tx, rx) = channel();
+            jobs.push((b, text.clone(), tx));
+            reads.push((b.kind(), rel, (text, rx)));
+        }
+        // A thread per file where CPUs are to spare. On two or fewer, one thread reads them
+        // in turn: beside the spec's loading on the other CPU, which then runs at full speed
+        // (a third thread took a third of its CPU, and loading comes before every rendering).
+        let lanes = if super::spare_cpus() { jobs.len() } else { 1 };
+        let per_lane = jobs.len().div_ceil(lanes.max(1)).max(1);
+        let mut jobs = jobs.into_iter().peekable();
+        while jobs.peek().is_some() {
+            let lane: Vec<Job> = jobs.by_ref().take(per_lane).collect();
+            // A thread that cannot be started leaves its files to be read where needed.
+            let _ = std::thread::Builder::new().spawn(move || {
+                for (b, text, tx) in lane {
+                    let _ = tx.send(b.read(&text));
+                }
+            });
+        }
         Prefetch { reads }
     }
 
@@ -64,24 +95,16 @@ impl Prefetch {
     }
 }
 
-/// Starts parsing `rel` when it is there and cigen generated it. Only a regular file is read:
+/// The text of `rel` when it is there and cigen generated it. Only a regular file is read:
 /// this runs before the spec's checks, which refuse an output path that leads out of the
 /// repository, and a FIFO or a link to a device there would block or never end.
-fn read(b: &'static dyn Backend, root: &Path, rel: &str) -> Option<Read> {
+fn generated(root: &Path, rel: &str) -> Option<Arc<String>> {
     let path = root.join(rel);
     if !std::fs::symlink_metadata(&path).ok()?.is_file() {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
-    if !text.starts_with(MARKER_PREFIX) {
-        return None;
-    }
-    let text = Arc::new(text);
-    let mine = text.clone();
-    let parsed = std::thread::Builder::new()
-        .spawn(move || b.read(&mine))
-        .ok()?;
-    Some((text, parsed))
+    text.starts_with(MARKER_PREFIX).then(|| Arc::new(text))
 }
 
 #[cfg(test)]
@@ -114,7 +137,7 @@ mod tests {
             .text(TargetKind::Github, crate::spec::GITHUB_PATH)
             .is_none());
         assert!(matches!(
-            parsed.join().unwrap(),
+            parsed.recv().unwrap(),
             Ok(Outline::Workflow(Some(_)))
         ));
         assert!(all

@@ -37,9 +37,23 @@ struct Recipe {
 /// A hand-written justfile in `root`: one just would find, without cigen's header.
 fn hand_written(root: &Path) -> Option<String> {
     NAMES.iter().find_map(|n| {
-        let text = std::fs::read_to_string(root.join(n)).ok()?;
-        (!text.starts_with(MARKER_PREFIX)).then(|| n.to_string())
+        let generated = starts_with_marker(&root.join(n))?;
+        (!generated).then(|| n.to_string())
     })
+}
+
+/// Whether the file at `path` starts with cigen's header; `None` when it cannot be read.
+/// Only the header's bytes are read: the output path is asked for several times a run, and
+/// reading a 20,000-recipe justfile whole each time was most of the check's file reading.
+fn starts_with_marker(path: &Path) -> Option<bool> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(MARKER_PREFIX.len());
+    std::fs::File::open(path)
+        .ok()?
+        .take(MARKER_PREFIX.len() as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    Some(head == MARKER_PREFIX.as_bytes())
 }
 
 /// Where the justfile output goes: the configured path, else `justfile`, or `ci.just` when a
