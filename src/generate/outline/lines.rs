@@ -274,38 +274,37 @@ impl<'t> Lines<'t> {
         let mut part = &node[1..];
         loop {
             let bytes = part.as_bytes();
-            let mut i = 0;
             let mut start = 0;
+            let mut i = 0;
             while i < bytes.len() {
-                if bytes[i] == b'\'' {
-                    if bytes.get(i + 1) == Some(&b'\'') {
-                        let s = owned.get_or_insert_with(String::new);
-                        s.push_str(&part[start..=i]);
+                match bytes[i] {
+                    0x80.. => return Err(Bail),
+                    b'\'' if bytes.get(i + 1) == Some(&b'\'') => {
+                        owned
+                            .get_or_insert_with(String::new)
+                            .push_str(&part[start..=i]);
                         i += 2;
                         start = i;
-                        continue;
                     }
-                    if !tail_ok(&part[i + 1..]) || !part[start..i].is_ascii() {
-                        return Err(Bail);
-                    }
-                    let value = match owned {
-                        Some(mut s) => {
-                            s.push_str(&part[start..i]);
-                            Cow::Owned(s)
+                    b'\'' => {
+                        if !tail_ok(&part[i + 1..]) {
+                            return Err(Bail);
                         }
-                        None => Cow::Borrowed(&part[start..i]),
-                    };
-                    return Ok(Event::Scalar(value, ScalarStyle::SingleQuoted, 0, None));
+                        let value = match owned {
+                            Some(mut s) => {
+                                s.push_str(&part[start..i]);
+                                Cow::Owned(s)
+                            }
+                            None => Cow::Borrowed(&part[start..i]),
+                        };
+                        return Ok(Event::Scalar(value, ScalarStyle::SingleQuoted, 0, None));
+                    }
+                    _ => i += 1,
                 }
-                i += 1;
             }
             // The line ends inside the quotes: the next one must go on, right of `indent`.
-            let text = part[start..].trim_end_matches(' ');
-            if !text.is_ascii() {
-                return Err(Bail);
-            }
             let s = owned.get_or_insert_with(String::new);
-            s.push_str(text);
+            s.push_str(part[start..].trim_end_matches(' '));
             let next = self.raw_line().ok_or(Bail)?;
             let more = next.trim_start_matches(' ');
             if more.is_empty() || next.len() - more.len() <= indent {

@@ -116,6 +116,8 @@ fn gives_up_outside_its_subset() {
         "a: b\r\n",
         "? a\n: b\n",
         "a: caf\u{e9}\n",
+        "a: 'it''s caf\u{e9}'\n",
+        "a: 'one\n  caf\u{e9}'\n",
         "a: - b\n",
         "a b #c: d\n",
         "# only a comment\n",
