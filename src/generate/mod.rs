@@ -146,15 +146,15 @@ pub(crate) fn selected(p: &Pipeline, only: &[TargetKind]) -> Vec<&'static dyn Ba
 ///
 /// The targets share nothing but the pipeline they read, so they render side by side: the
 /// first (in `BACKENDS` order: the GitHub workflow, the biggest) on this thread, the others
-/// on a thread each where CPUs are to spare, else on one thread in turn. On two CPUs a
-/// thread each had three renderings share them, and the longest finished last (200 jobs:
-/// the workflow's 37 million instructions, about 4.6 ms of one CPU, took 7.6 ms of wall
-/// time; 2,000 jobs: the whole check 113 -> 101 ms). Parsing an output
-/// back is the costly half of its self-check, so it starts at once on the committed file,
-/// beside rendering: when the rendering turns out the same text, as it does whenever the
-/// outputs are up to date, what was read from the committed file is what reading the
-/// rendering would give. The first failure in target order wins, so messages do not depend
-/// on which thread finished first.
+/// on a thread each where four CPUs or more are there, else on one thread in turn. On two
+/// CPUs a thread each had three renderings share them, and the longest finished last (200
+/// jobs: the workflow's 37 million instructions, about 4.6 ms of one CPU, took 7.6 ms of
+/// wall time; 2,000 jobs: the whole check 113 -> 101 ms). Parsing an output back is the
+/// costly half of its self-check, so it starts at once on the committed file, beside
+/// rendering: when the rendering turns out the same text, as it does whenever the outputs
+/// are up to date, what was read from the committed file is what reading the rendering
+/// would give. The first failure in target order wins, so messages do not depend on which
+/// thread finished first.
 ///
 /// `prefetch` holds reads of committed files started before the spec was loaded; one is used
 /// in place of reading the committed file here when its target and path are the same.

@@ -57,9 +57,9 @@ impl Prefetch {
             jobs.push((b, text.clone(), tx));
             reads.push((b.kind(), rel, (text, rx)));
         }
-        // A thread per file where CPUs are to spare. On two or fewer, one thread reads them
-        // in turn: beside the spec's loading on the other CPU, which then runs at full speed
-        // (a third thread took a third of its CPU, and loading comes before every rendering).
+        // A thread per file where four CPUs or more are there. With fewer, one thread reads
+        // them in turn beside the spec's loading, which then has a CPU of its own (on two, a
+        // second reading thread took a third of it, and loading comes before every rendering).
         let lanes = if super::spare_cpus() { jobs.len() } else { 1 };
         let per_lane = jobs.len().div_ceil(lanes.max(1)).max(1);
         let mut jobs = jobs.into_iter().peekable();
