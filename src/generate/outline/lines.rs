@@ -154,10 +154,7 @@ impl<'t> Lines<'t> {
     }
 
     fn begin(&mut self, kind: Kind, indent: usize) {
-        self.queue.push_back(match kind {
-            Kind::Map => Event::MappingStart(0, None),
-            Kind::Seq => Event::SequenceStart(0, None),
-        });
+        self.queue.push_back(start(kind));
         self.open.push((kind, indent));
     }
 
@@ -235,11 +232,7 @@ impl<'t> Lines<'t> {
                 if !tail_ok(after) {
                     return Err(Bail);
                 }
-                self.queue.push_back(match kind {
-                    Kind::Map => Event::MappingStart(0, None),
-                    Kind::Seq => Event::SequenceStart(0, None),
-                });
-                self.queue.push_back(end(kind));
+                self.queue.extend([start(kind), end(kind)]);
                 return Ok(());
             }
         }
@@ -337,6 +330,13 @@ fn clean(bytes: &[u8]) -> bool {
         }
     }
     words.remainder().iter().all(ok)
+}
+
+fn start(kind: Kind) -> Event<'static> {
+    match kind {
+        Kind::Map => Event::MappingStart(0, None),
+        Kind::Seq => Event::SequenceStart(0, None),
+    }
 }
 
 fn end(kind: Kind) -> Event<'static> {
