@@ -485,6 +485,21 @@ fn resolve<'v>(value: &'v str, plain: bool, tag: Option<&Tag>) -> (u8, Cow<'v, [
     {
         return text;
     }
+    // Only text that starts with a digit, a sign, `.` or `~` (or is empty) can be a number or
+    // a null; of text that starts with `.`, only a digit next or the words `.inf` and `.nan`
+    // make one (`.cigen/junit.xml`, `${{ ... }}` and `'quoted'` paths are strings).
+    let bytes = value.as_bytes();
+    let may_be_other = match bytes.first() {
+        None | Some(b'0'..=b'9' | b'+' | b'-' | b'~') => true,
+        Some(b'.') => {
+            bytes.get(1).is_some_and(u8::is_ascii_digit)
+                || matches!(value, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
+        }
+        Some(_) => starts_with_letter,
+    };
+    if tag.is_none() && !may_be_other {
+        return text;
+    }
     // The words and numbers generated outputs are full of (`fail-fast: true`,
     // `timeout-minutes: 60`), as serde_yaml reads them, without starting a parser for each.
     if tag.is_none() {
@@ -504,7 +519,12 @@ fn resolve<'v>(value: &'v str, plain: bool, tag: Option<&Tag>) -> (u8, Cow<'v, [
             }
         }
     }
-    // The rest is read by serde_yaml itself, so both readers agree on what a number is.
+    serde_resolve(value, text)
+}
+
+/// A plain scalar as serde_yaml resolves it, or `text` when it is a string: the rest is read
+/// by serde_yaml itself, so both readers agree on what a number is.
+fn serde_resolve<'v>(value: &str, text: (u8, Cow<'v, [u8]>)) -> (u8, Cow<'v, [u8]>) {
     match serde_yaml::from_str::<serde_yaml::Value>(value) {
         Ok(serde_yaml::Value::Null) => (b'n', Cow::Borrowed(&[])),
         Ok(serde_yaml::Value::Bool(b)) => (b'b', Cow::Owned(vec![u8::from(b)])),
@@ -546,6 +566,29 @@ impl Seen {
             Ok(())
         } else {
             Err(invalid("a mapping gives the same key twice"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcuts of `resolve` agree with serde_yaml on plain scalars of every kind.
+    #[test]
+    fn resolve_agrees_with_serde_yaml() {
+        let samples = [
+            "", "~", "null", "Null", "NULL", "true", "False", "TRUE", "yes", "no", "on", "0",
+            "7", "60", "007", "0x1f", "0o17", "+1", "-1", "-0", "1e3", "1.5", "-2.5e-3", ".5",
+            "-.5", "+.5", ".inf", ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN",
+            ".nAn", ".infinity", ".cigen/junit.xml", ".", "..", ".5a", "${{ github.sha }}",
+            "$HOME", "/usr/bin", "_x", "@scope/pkg", "=", "<<", "*", "%", "`", "12:30",
+            "1_000", "18446744073709551615", "18446744073709551616", "-9223372036854775808",
+            "3.13", "3.12.1", "ubuntu-24.04", "a b", "~x", "+x", "-x", "0.", "1.", "1e",
+        ];
+        for v in samples {
+            let text = (b's', Cow::Borrowed(v.as_bytes()));
+            assert_eq!(resolve(v, true, None), serde_resolve(v, text), "{v:?}");
         }
     }
 }
