@@ -13,8 +13,17 @@ fn bench_generate_quick_mode_runs_every_case_against_just() {
     path.push(":");
     path.push(std::env::var_os("PATH").unwrap_or_default());
     let out = quick("bench-generate", Some(path));
-    assert_eq!(rows(&out, "10").len(), 1, "{out}");
-    assert_eq!(rows(&out, "50").len(), 1, "{out}");
+    for size in ["10", "50"] {
+        let r = rows(&out, size);
+        assert_eq!(r.len(), 1, "{out}");
+        // warm, cold, static and load ratios close the row; load is `cigen list` alone.
+        let ratios: Vec<&str> = r[0].split_whitespace().rev().take(4).collect();
+        assert!(
+            ratios[0].parse::<f64>().is_ok() && ratios[2].parse::<f64>().is_ok(),
+            "load and cold ratios in {:?}:\n{out}",
+            r[0]
+        );
+    }
     for want in ["cigen check: ", "cigen run j100: "] {
         assert!(out.contains(want), "no `{want}` line:\n{out}");
     }
