@@ -11,6 +11,7 @@ mod lines;
 #[cfg(test)]
 mod oracle;
 mod reader;
+mod scalar;
 
 use reader::{read, Node, Reader};
 

@@ -18,6 +18,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, StrInput, Tag};
 use xxhash_rust::xxh3::{xxh3_128_with_seed, Xxh3};
 
 use super::lines::Lines;
+use super::scalar::resolve;
 use super::Entries;
 
 /// Reads the one document of `text` with `doc` (given its top node; an empty stream is a
@@ -447,8 +448,6 @@ fn tagged(tag: &Tag, value: u128) -> u128 {
     h.digest128()
 }
 
-/// Whether a scalar reads as a string: quoted or block, tagged `!!str`, or plain text that is
-/// no null, boolean or number.
 /// A collection's tag as `serde_yaml` keeps it: a core-schema tag (`!!seq`, `!!map`, even a
 /// mismatched `!!str`) is dropped, the collection read as untagged; a local one (`!custom`)
 /// stays.
@@ -456,87 +455,13 @@ fn local<'t>(tag: Option<Cow<'t, Tag>>) -> Option<Cow<'t, Tag>> {
     tag.filter(|t| !t.is_yaml_core_schema())
 }
 
+/// Whether a scalar reads as a string: quoted or block, tagged `!!str`, or plain text that is
+/// no null, boolean or number.
 fn string(value: &str, plain: bool, tag: Option<&Tag>) -> bool {
     match tag {
         Some(t) if t.is_yaml_core_schema() && t.suffix == "str" => true,
         Some(t) if !t.is_yaml_core_schema() => false,
         _ => resolve(value, plain, None).0 == b's',
-    }
-}
-
-/// A scalar's kind (`s`tring, `n`ull, `b`ool, `u`nsigned, `i`nteger, `f`loat) and the bytes
-/// that tell two values of that kind apart, as `serde_yaml` resolves it.
-fn resolve<'v>(value: &'v str, plain: bool, tag: Option<&Tag>) -> (u8, Cow<'v, [u8]>) {
-    let text = (b's', Cow::Borrowed(value.as_bytes()));
-    if !plain || tag.is_some_and(|t| t.suffix == "str") {
-        return text;
-    }
-    // Plain text that starts with a letter is a string unless it is a null or boolean word
-    // (numbers start with a digit, a sign or a dot): most keys and values, no parsing.
-    let starts_with_letter = value
-        .as_bytes()
-        .first()
-        .is_some_and(u8::is_ascii_alphabetic);
-    if starts_with_letter
-        && !matches!(
-            value,
-            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-        )
-    {
-        return text;
-    }
-    // Only text that starts with a digit, a sign, `.` or `~` (or is empty) can be a number or
-    // a null; of text that starts with `.`, only a digit next or the words `.inf` and `.nan`
-    // make one (`.cigen/junit.xml`, `${{ ... }}` and `'quoted'` paths are strings).
-    let bytes = value.as_bytes();
-    let may_be_other = match bytes.first() {
-        None | Some(b'0'..=b'9' | b'+' | b'-' | b'~') => true,
-        Some(b'.') => {
-            bytes.get(1).is_some_and(u8::is_ascii_digit)
-                || matches!(value, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
-        }
-        Some(_) => starts_with_letter,
-    };
-    if tag.is_none() && !may_be_other {
-        return text;
-    }
-    // The words and numbers generated outputs are full of (`fail-fast: true`,
-    // `timeout-minutes: 60`), as serde_yaml reads them, without starting a parser for each.
-    if tag.is_none() {
-        match value {
-            "true" | "True" | "TRUE" => return (b'b', Cow::Owned(vec![1])),
-            "false" | "False" | "FALSE" => return (b'b', Cow::Owned(vec![0])),
-            "" | "~" | "null" | "Null" | "NULL" => return (b'n', Cow::Borrowed(&[])),
-            _ => {}
-        }
-        let digits = value.as_bytes();
-        if (1..=18).contains(&digits.len())
-            && digits.iter().all(u8::is_ascii_digit)
-            && (digits.len() == 1 || digits[0] != b'0')
-        {
-            if let Ok(u) = value.parse::<u64>() {
-                return (b'u', Cow::Owned(u.to_le_bytes().to_vec()));
-            }
-        }
-    }
-    serde_resolve(value, text)
-}
-
-/// A plain scalar as serde_yaml resolves it, or `text` when it is a string: the rest is read
-/// by serde_yaml itself, so both readers agree on what a number is.
-fn serde_resolve<'v>(value: &str, text: (u8, Cow<'v, [u8]>)) -> (u8, Cow<'v, [u8]>) {
-    match serde_yaml::from_str::<serde_yaml::Value>(value) {
-        Ok(serde_yaml::Value::Null) => (b'n', Cow::Borrowed(&[])),
-        Ok(serde_yaml::Value::Bool(b)) => (b'b', Cow::Owned(vec![u8::from(b)])),
-        Ok(serde_yaml::Value::Number(n)) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => (b'u', Cow::Owned(u.to_le_bytes().to_vec())),
-            (_, Some(i), _) => (b'i', Cow::Owned(i.to_le_bytes().to_vec())),
-            (_, _, f) => (
-                b'f',
-                Cow::Owned(f.unwrap_or(f64::NAN).to_bits().to_le_bytes().to_vec()),
-            ),
-        },
-        _ => text,
     }
 }
 
@@ -566,87 +491,6 @@ impl Seen {
             Ok(())
         } else {
             Err(invalid("a mapping gives the same key twice"))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The shortcuts of `resolve` agree with serde_yaml on plain scalars of every kind.
-    #[test]
-    fn resolve_agrees_with_serde_yaml() {
-        let samples = [
-            "",
-            "~",
-            "null",
-            "Null",
-            "NULL",
-            "true",
-            "False",
-            "TRUE",
-            "yes",
-            "no",
-            "on",
-            "0",
-            "7",
-            "60",
-            "007",
-            "0x1f",
-            "0o17",
-            "+1",
-            "-1",
-            "-0",
-            "1e3",
-            "1.5",
-            "-2.5e-3",
-            ".5",
-            "-.5",
-            "+.5",
-            ".inf",
-            ".Inf",
-            ".INF",
-            "-.inf",
-            "+.inf",
-            ".nan",
-            ".NaN",
-            ".NAN",
-            ".nAn",
-            ".infinity",
-            ".cigen/junit.xml",
-            ".",
-            "..",
-            ".5a",
-            "${{ github.sha }}",
-            "$HOME",
-            "/usr/bin",
-            "_x",
-            "@scope/pkg",
-            "=",
-            "<<",
-            "*",
-            "%",
-            "`",
-            "12:30",
-            "1_000",
-            "18446744073709551615",
-            "18446744073709551616",
-            "-9223372036854775808",
-            "3.13",
-            "3.12.1",
-            "ubuntu-24.04",
-            "a b",
-            "~x",
-            "+x",
-            "-x",
-            "0.",
-            "1.",
-            "1e",
-        ];
-        for v in samples {
-            let text = (b's', Cow::Borrowed(v.as_bytes()));
-            assert_eq!(resolve(v, true, None), serde_resolve(v, text), "{v:?}");
         }
     }
 }
