@@ -15,11 +15,8 @@ pub(super) fn resolve<'v>(value: &'v str, plain: bool, tag: Option<&Tag>) -> (u8
     // The words and numbers generated outputs are full of (`fail-fast: true`,
     // `timeout-minutes: 60`), as serde_yaml reads them, without starting a parser for each.
     if tag.is_none() {
-        match value {
-            "true" | "True" | "TRUE" => return (b'b', Cow::Owned(vec![1])),
-            "false" | "False" | "FALSE" => return (b'b', Cow::Owned(vec![0])),
-            "" | "~" | "null" | "Null" | "NULL" => return (b'n', Cow::Borrowed(&[])),
-            _ => {}
+        if let Some(word) = word(value) {
+            return word;
         }
         let digits = value.as_bytes();
         if (1..=18).contains(&digits.len())
@@ -47,11 +44,18 @@ fn may_be_other(value: &str) -> bool {
             bytes.get(1).is_some_and(u8::is_ascii_digit)
                 || matches!(value, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN")
         }
-        Some(c) if c.is_ascii_alphabetic() => matches!(
-            value,
-            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-        ),
+        Some(c) if c.is_ascii_alphabetic() => word(value).is_some(),
         Some(_) => false,
+    }
+}
+
+/// The null and boolean words (and the empty text, a null), as serde_yaml reads them.
+fn word(value: &str) -> Option<(u8, Cow<'static, [u8]>)> {
+    match value {
+        "true" | "True" | "TRUE" => Some((b'b', Cow::Borrowed(&[1]))),
+        "false" | "False" | "FALSE" => Some((b'b', Cow::Borrowed(&[0]))),
+        "" | "~" | "null" | "Null" | "NULL" => Some((b'n', Cow::Borrowed(&[]))),
+        _ => None,
     }
 }
 
